@@ -1,0 +1,248 @@
+/**
+ * The domain contract shared by every layer: sources produce `SaleRow`s and `RowProblem`s, the core
+ * folds rows into a `SalesLedger` and turns it into an `AnalysisResult`, render and Slack read it.
+ *
+ * Conventions (see ../../../shared/spec/analysis.md):
+ * - Money is integer cents (`...Cents`) everywhere below the renderers; JSON output converts to major units.
+ * - Days are integer days since 1970-01-01 (UTC calendar dates, no time zone arithmetic).
+ * - Periods are integer indices: for weeks, the number of whole weeks since an epoch aligned to the
+ *   configured week start; for months, `year * 12 + (month - 1)`. `src/core/periods.ts` converts.
+ */
+
+/** Calendar granularity of the analysis. */
+export type PeriodKind = 'week' | 'month';
+
+/** Day a week starts on, 0 = Sunday ... 6 = Saturday (as `Date.getUTCDay`). Default 1 (Monday). */
+export type WeekStart = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export interface PeriodSpec {
+  kind: PeriodKind;
+  weekStartsOn: WeekStart;
+}
+
+/** One accepted sales row, already parsed and validated by a source. */
+export interface SaleRow {
+  customerId: string;
+  /** Days since 1970-01-01 (UTC calendar date of the sale). */
+  day: number;
+  /** Net amount in integer cents; negative for refunds and credits. */
+  amountCents: number;
+  orderId?: string;
+  product?: string;
+  storeId?: string;
+  quantity?: number;
+  /** 1-based physical line in the source file (for data-quality messages). */
+  line?: number;
+}
+
+/** A row that could not be used: never dropped silently, always reported with where and why. */
+export interface RowProblem {
+  file: string;
+  /** 1-based line number in the file (the header is line 1). */
+  line: number;
+  /** Header name of the offending column, when one column is to blame. */
+  column?: string;
+  /** Plain-words reason, e.g. `amount "12,3x" is not a number`. */
+  reason: string;
+  /** Short machine-readable code, e.g. `bad_date`, `bad_amount`, `missing_value`, `column_count`. */
+  code: string;
+}
+
+/** Optional customer master data. */
+export interface CustomerInfo {
+  customerId: string;
+  name?: string;
+  segment?: string;
+  /** Slack user id (`U...`) or an email resolved later with users.lookupByEmail. */
+  accountManager?: string;
+}
+
+/** Per-customer sales folded into periods, as built by the core ledger accumulator. */
+export interface CustomerLedger {
+  customerId: string;
+  /** Period index of `net[0]`. */
+  startPeriod: number;
+  /** Net cents per period from `startPeriod`, dense (0 where there were no rows). */
+  net: number[];
+  /** 1 where the period had at least one positive-amount row (a "sale"), else 0. */
+  positive: number[];
+  /** Rows folded into this customer. */
+  rows: number;
+}
+
+/** Everything the analysis needs from the sales data, independent of where it came from. */
+export interface SalesLedger {
+  period: PeriodSpec;
+  customers: Map<string, CustomerLedger>;
+  /** Earliest and latest sale day seen (any amount), or null for no rows. */
+  minDay: number | null;
+  maxDay: number | null;
+  /** Accepted rows folded in. */
+  rows: number;
+}
+
+/** How a source's read went: counts and the first problems, for the Data quality section. */
+export interface DataQuality {
+  /** Source description (file path or redacted URL). */
+  source: string;
+  /** Data rows read (excluding the header). */
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** Rejected rows by problem code. */
+  rejectedByCode: Record<string, number>;
+  /** The first problems (at most 20 by default), in file order. */
+  problems: RowProblem[];
+  /** Exact duplicate rows seen, and whether they were dropped (default kept). */
+  duplicateRows: number;
+  duplicatesDropped: boolean;
+  /** Rows dated after the as-of period: ignored, counted (filled in by the analysis). */
+  rowsAfterAsOf?: number;
+  /** Customers file problems, if a customers file was read. */
+  customers?: { source: string; rowsRead: number; rowsRejected: number; problems: RowProblem[] };
+}
+
+export type GapType = 'declining_revenue' | 'below_baseline' | 'zero_spend' | 'churn_risk';
+
+export const GAP_TYPES: readonly GapType[] = [
+  'declining_revenue',
+  'below_baseline',
+  'zero_spend',
+  'churn_risk',
+] as const;
+
+export interface Gap {
+  type: GapType;
+  amountCents: number;
+  /** One line in plain words, e.g. "revenue fell from $412/wk to $155/wk over 4 weeks". */
+  rationale: string;
+  severity: 'high' | 'medium' | 'low';
+}
+
+/** The four priority-score components, each in [0, 1]. */
+export interface ScoreComponents {
+  revenueImpact: number;
+  churnRisk: number;
+  customerValue: number;
+  recoveryProbability: number;
+}
+
+export interface CustomerMetrics {
+  /** Periods from the first sale's period to the as-of period, inclusive. */
+  history: number;
+  baselineCents: number;
+  recentCents: number;
+  /** Least-squares slope over the lookback, cents per period. */
+  trendCentsPerPeriod: number;
+  /** Slope / baseline (0 when the baseline is 0). */
+  trendPct: number;
+  forecastCents: number;
+  zeroStreak: number;
+  lifetimeValueCents: number;
+  /** Share of non-zero periods in the lookback window. */
+  activeShare: number;
+  /** Period index of the last positive sale, or null. */
+  lastSalePeriod: number | null;
+}
+
+export type CustomerStatus = 'scored' | 'no_gap' | 'too_new' | 'lapsed' | 'no_sales';
+
+/** Everything known about one customer after the analysis: the deep dive reads this. */
+export interface CustomerAnalysis {
+  customerId: string;
+  name: string;
+  segment?: string;
+  accountManager?: string;
+  status: CustomerStatus;
+  /** Net cents per period, from `seriesStartPeriod` to the as-of period (at most the last 52 kept). */
+  series: number[];
+  seriesStartPeriod: number;
+  metrics: CustomerMetrics | null;
+  gaps: Gap[];
+  /** Largest of the customer's gap amounts (the types overlap, so not the sum). */
+  gapAmountCents: number;
+  score: number | null;
+  components: ScoreComponents | null;
+  /** Weighted share of each component in the score (points out of 100). */
+  contributions: ScoreComponents | null;
+  recoveryPotentialCents: number;
+  /** 1-based rank among scored customers, or null. */
+  rank: number | null;
+  recommendation: string | null;
+}
+
+/** One line of the priority list (a customer in revgap rules; a single gap in seed rules). */
+export interface Priority {
+  rank: number;
+  customerId: string;
+  customerName: string;
+  segment?: string;
+  accountManager?: string;
+  gapTypes: GapType[];
+  gapAmountCents: number;
+  recoveryPotentialCents: number;
+  /** 0-100. */
+  score: number;
+  components: ScoreComponents;
+  contributions: ScoreComponents;
+  rationale: string[];
+  recommendation: string;
+}
+
+export interface GapTypeSummary {
+  count: number;
+  amountCents: number;
+  /** Share of the total gap amount (0-1). */
+  share: number;
+}
+
+export interface AnalysisSummary {
+  /** Customers judged (not too new, not lapsed, with sales); in seed rules, customers with a gap. */
+  customersAnalyzed: number;
+  customersWithGaps: number;
+  customersTooNew: number;
+  customersLapsed: number;
+  customersNoSales: number;
+  gapsDetected: number;
+  gapsByType: Record<GapType, number>;
+  churnRiskCustomers: number;
+  totalGapCents: number;
+  recoveryPotentialTopNCents: number;
+  topN: number;
+  rowsRead: number;
+  rowsRejected: number;
+}
+
+export interface ChurnRiskEntry {
+  customerId: string;
+  customerName: string;
+  accountManager?: string;
+  zeroStreak: number;
+  baselineCents: number;
+  /** Revenue at stake (baseline x recent window). */
+  atRiskCents: number;
+  lastSalePeriod: number | null;
+  /** 0-1. */
+  churnRisk: number;
+}
+
+export type RuleSet = 'revgap' | 'seed';
+
+export interface AnalysisResult {
+  rules: RuleSet;
+  period: PeriodSpec;
+  /** The as-of period (last complete period on or before the as-of date). */
+  asOf: { period: number; startDay: number; endDay: number };
+  /** Set when the latest data falls in an incomplete period that was left out. */
+  partialPeriod: { period: number; startDay: number; endDay: number; rows: number } | null;
+  summary: AnalysisSummary;
+  priorities: Priority[];
+  churnRisk: ChurnRiskEntry[];
+  gapsByType: Record<GapType, GapTypeSummary>;
+  /** Every customer, in rank order first, then the rest by id. */
+  customers: CustomerAnalysis[];
+  recommendations: string[];
+  dataQuality: DataQuality;
+  /** True when most customer-periods are 0 with `week`: the report suggests `--period month`. */
+  suggestMonthly: boolean;
+}
