@@ -246,3 +246,38 @@ export interface AnalysisResult {
   /** True when most customer-periods are 0 with `week`: the report suggests `--period month`. */
   suggestMonthly: boolean;
 }
+
+/** What an account manager recorded after contacting a customer (Log follow-up modal). */
+export type FollowUpOutcome = 'contacted' | 'recovering' | 'lost' | 'not_a_gap';
+
+/** Where a customer's gap stands in the follow-up workflow. */
+export type GapStatus = 'open' | 'claimed' | 'contacted' | 'recovering' | 'lost' | 'dismissed' | 'snoozed';
+
+/** One recorded follow-up action, as kept by the state store (append-only history). */
+export interface FollowUpEvent {
+  id: string;
+  customerId: string;
+  kind: 'claim' | 'follow_up' | 'snooze';
+  /** Slack user id of who did it. */
+  userId: string;
+  outcome?: FollowUpOutcome;
+  nextStep?: string;
+  note?: string;
+  /** ISO date (YYYY-MM-DD) a snooze ends. */
+  snoozeUntil?: string;
+  /** ISO timestamp of the action. */
+  at: string;
+  /** Digest run the action was taken from, when it came from a digest card. */
+  digestRunId?: string;
+}
+
+/** The current follow-up state of one customer's gap (derived from its events). */
+export interface GapState {
+  customerId: string;
+  status: GapStatus;
+  ownerUserId?: string;
+  snoozedUntil?: string;
+  /** Gap amount when it was snoozed or dismissed: a worse gap re-surfaces early. */
+  gapAmountCentsAtDecision?: number;
+  lastActionAt?: string;
+}
