@@ -79,6 +79,12 @@ export interface SalesLedger {
   maxDay: number | null;
   /** Accepted rows folded in. */
   rows: number;
+  /**
+   * Rows folded in per period (all customers), dense from `startPeriod`; lets the analysis report
+   * how many rows fell in a left-out partial period or after the as-of period. Optional: ledgers
+   * built without it report those counts as 0.
+   */
+  rowsByPeriod?: { startPeriod: number; counts: number[] };
 }
 
 /** How a source's read went: counts and the first problems, for the Data quality section. */
