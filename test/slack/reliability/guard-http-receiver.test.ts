@@ -1,0 +1,60 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver } from '@slack/bolt';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  guardHttpReceiver,
+  signSlackRequest,
+} from '../../../src/slack/reliability/verify-slack-signature.ts';
+
+const SECRET = 'guard-test-signing-secret-000000000';
+
+describe('guardHttpReceiver in front of Bolt', () => {
+  let app: App | undefined;
+  afterEach(async () => {
+    await app?.stop();
+  });
+
+  it('lets Bolt answer a signed command once and refuses the replay and a forgery with 401', async () => {
+    const receiver = new HTTPReceiver({ signingSecret: SECRET });
+    guardHttpReceiver(receiver, { signingSecret: SECRET });
+    // authorize instead of a token: Bolt would otherwise call auth.test on slack.com first.
+    app = new App({
+      receiver,
+      authorize: async () => ({
+        botToken: 'xoxb-guard-test',
+        botUserId: 'UBOT',
+        botId: 'BBOT',
+        teamId: 'T1',
+      }),
+    });
+    const seen: string[] = [];
+    app.command('/revgap', async ({ ack, command }) => {
+      seen.push(command.text);
+      await ack();
+    });
+    const server = (await app.start(0)) as unknown as { address(): AddressInfo };
+    const url = `http://127.0.0.1:${server.address().port}/slack/events`;
+
+    const body = new URLSearchParams({
+      command: '/revgap',
+      text: 'top 5',
+      user_id: 'U1',
+      channel_id: 'C1',
+      team_id: 'T1',
+      trigger_id: '1.2.3',
+    }).toString();
+    const ts = String(Math.floor(Date.now() / 1000));
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': signSlackRequest(SECRET, ts, body),
+    };
+    const post = (h: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers: h, body }).then((r) => r.status);
+
+    expect(await post(headers)).toBe(200);
+    expect(await post(headers)).toBe(401);
+    expect(await post({ ...headers, 'x-slack-signature': signSlackRequest('forged', ts, body) })).toBe(401);
+    expect(seen).toEqual(['top 5']);
+  });
+});
