@@ -275,6 +275,11 @@ export interface FollowUpEvent {
   at: string;
   /** Digest run the action was taken from, when it came from a digest card. */
   digestRunId?: string;
+  /**
+   * The customer's gap amount (cents) shown when the action was taken. Kept with a `not_a_gap` or
+   * snooze decision so that a gap that has since grown can re-surface early.
+   */
+  gapAmountCents?: number;
 }
 
 /** The current follow-up state of one customer's gap (derived from its events). */
