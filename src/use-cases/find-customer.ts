@@ -1,0 +1,139 @@
+/**
+ * Finds the customer someone means by `/revgap <id or name>`: an exact id or name wins, then every
+ * customer whose id or name contains all the words typed (one -> that customer, several -> a pick
+ * list, best ranked first), then near misses for a typo ("Acme Crop" -> "Acme Corp").
+ *
+ * Built once per analysis snapshot and queried on the request path, so a query never re-reads data
+ * and stays fast at a million customers: exact lookups are maps, the containment scan is one pass
+ * over pre-normalised strings, and typo suggestions only score customers sharing a word prefix.
+ */
+import type { CustomerAnalysis } from '../core/types.ts';
+
+export type CustomerMatch =
+  | { kind: 'found'; customer: CustomerAnalysis }
+  | { kind: 'several'; candidates: CustomerAnalysis[]; total: number }
+  | { kind: 'none'; suggestions: CustomerAnalysis[] };
+
+export interface CustomerIndex {
+  readonly size: number;
+  byId(customerId: string): CustomerAnalysis | undefined;
+  find(query: string, options?: { limit?: number }): CustomerMatch;
+}
+
+/** Lower case, accents and punctuation dropped, spaces collapsed: "Café-Ünited, Inc." -> "cafe united inc". */
+export function normalizeName(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const PREFIX = 3;
+
+function trigrams(text: string): Set<string> {
+  const padded = `  ${text} `;
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i++) out.add(padded.slice(i, i + 3));
+  return out;
+}
+
+/** Dice coefficient of two trigram sets, 0..1. */
+function similarity(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const g of a) if (b.has(g)) shared++;
+  return (2 * shared) / (a.size + b.size);
+}
+
+/** Ranked customers first (by rank), then the rest by name: the order a pick list shows. */
+function byRankThenName(a: CustomerAnalysis, b: CustomerAnalysis): number {
+  const ra = a.rank ?? Number.POSITIVE_INFINITY;
+  const rb = b.rank ?? Number.POSITIVE_INFINITY;
+  if (ra !== rb) return ra - rb;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.customerId < b.customerId ? -1 : 1;
+}
+
+export function buildCustomerIndex(customers: readonly CustomerAnalysis[]): CustomerIndex {
+  const ids = new Map<string, CustomerAnalysis>();
+  const idsFolded = new Map<string, CustomerAnalysis>();
+  const names = new Map<string, CustomerAnalysis[]>();
+  // "id name" per customer, normalised, for the containment scan.
+  const haystack: string[] = new Array(customers.length);
+  // Word prefix -> customer positions, for typo suggestions.
+  const prefixes = new Map<string, number[]>();
+
+  customers.forEach((customer, i) => {
+    ids.set(customer.customerId, customer);
+    idsFolded.set(customer.customerId.toLowerCase(), customer);
+    const name = normalizeName(customer.name);
+    const list = names.get(name);
+    if (list) list.push(customer);
+    else names.set(name, [customer]);
+    const text = `${normalizeName(customer.customerId)} ${name}`;
+    haystack[i] = text;
+    const seen = new Set<string>();
+    for (const word of text.split(' ')) {
+      if (word.length < PREFIX) continue;
+      const p = word.slice(0, PREFIX);
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const positions = prefixes.get(p);
+      if (positions) positions.push(i);
+      else prefixes.set(p, [i]);
+    }
+  });
+
+  const suggest = (normalized: string, limit: number): CustomerAnalysis[] => {
+    const words = normalized.split(' ').filter((w) => w.length >= PREFIX);
+    const candidates = new Set<number>();
+    for (const word of words) {
+      for (const i of prefixes.get(word.slice(0, PREFIX)) ?? []) {
+        candidates.add(i);
+        // A very common prefix ("the", "inc") could mean a million candidates; a few thousand is plenty.
+        if (candidates.size >= 5000) break;
+      }
+    }
+    const target = trigrams(normalized);
+    const scored: Array<{ customer: CustomerAnalysis; score: number }> = [];
+    for (const i of candidates) {
+      const customer = customers[i]!;
+      const score = Math.max(
+        similarity(target, trigrams(normalizeName(customer.name))),
+        similarity(target, trigrams(normalizeName(customer.customerId))),
+      );
+      if (score >= 0.4) scored.push({ customer, score });
+    }
+    scored.sort((a, b) => b.score - a.score || byRankThenName(a.customer, b.customer));
+    return scored.slice(0, limit).map((s) => s.customer);
+  };
+
+  return {
+    size: customers.length,
+    byId: (customerId) => ids.get(customerId),
+    find(query, options = {}) {
+      const limit = options.limit ?? 10;
+      const raw = query.trim();
+      const exactId = ids.get(raw) ?? idsFolded.get(raw.toLowerCase());
+      if (exactId) return { kind: 'found', customer: exactId };
+      const normalized = normalizeName(raw);
+      if (normalized === '') return { kind: 'none', suggestions: [] };
+      const exactName = names.get(normalized);
+      if (exactName?.length === 1) return { kind: 'found', customer: exactName[0]! };
+
+      const words = normalized.split(' ');
+      const matches: CustomerAnalysis[] = [];
+      for (let i = 0; i < haystack.length; i++) {
+        const text = haystack[i]!;
+        if (words.every((w) => text.includes(w))) matches.push(customers[i]!);
+      }
+      if (matches.length === 1) return { kind: 'found', customer: matches[0]! };
+      if (matches.length > 1) {
+        matches.sort(byRankThenName);
+        return { kind: 'several', candidates: matches.slice(0, limit), total: matches.length };
+      }
+      return { kind: 'none', suggestions: suggest(normalized, Math.min(limit, 5)) };
+    },
+  };
+}

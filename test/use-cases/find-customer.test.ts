@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { CustomerAnalysis } from '../../src/core/types.ts';
+import { buildCustomerIndex, normalizeName } from '../../src/use-cases/find-customer.ts';
+
+function customer(customerId: string, name: string, rank: number | null = null): CustomerAnalysis {
+  return {
+    customerId,
+    name,
+    status: rank === null ? 'no_gap' : 'scored',
+    series: [],
+    seriesStartPeriod: 0,
+    metrics: null,
+    gaps: [],
+    gapAmountCents: 0,
+    score: null,
+    components: null,
+    contributions: null,
+    recoveryPotentialCents: 0,
+    rank,
+    recommendation: null,
+  };
+}
+
+const customers = [
+  customer('C-001', 'Acme Corp', 3),
+  customer('C-002', 'Acme Logistics', 1),
+  customer('C-003', 'Globex Inc'),
+  customer('C-004', 'Café Ünited', 2),
+  customer('C-005', 'Initech'),
+];
+const index = buildCustomerIndex(customers);
+const ids = (list: CustomerAnalysis[]) => list.map((c) => c.customerId);
+
+describe('findCustomer', () => {
+  it('finds a customer by its exact id, in any case', () => {
+    expect(index.find('C-003')).toMatchObject({ kind: 'found', customer: { name: 'Globex Inc' } });
+    expect(index.find(' c-003 ')).toMatchObject({ kind: 'found', customer: { name: 'Globex Inc' } });
+  });
+
+  it('finds a customer by its exact name, ignoring case, accents and punctuation', () => {
+    expect(index.find('acme corp')).toMatchObject({ kind: 'found', customer: { customerId: 'C-001' } });
+    expect(index.find('cafe united')).toMatchObject({ kind: 'found', customer: { customerId: 'C-004' } });
+  });
+
+  it('finds the one customer whose name contains every word typed', () => {
+    expect(index.find('logist')).toMatchObject({ kind: 'found', customer: { customerId: 'C-002' } });
+  });
+
+  it('offers a pick list, best ranked first, when several customers match', () => {
+    const match = index.find('acme');
+    expect(match.kind).toBe('several');
+    if (match.kind !== 'several') return;
+    expect(ids(match.candidates)).toEqual(['C-002', 'C-001']);
+    expect(match.total).toBe(2);
+  });
+
+  it('caps the pick list but reports how many matched', () => {
+    const match = index.find('c', { limit: 2 });
+    expect(match).toMatchObject({ kind: 'several', total: 5 });
+    if (match.kind === 'several') expect(match.candidates).toHaveLength(2);
+  });
+
+  it('suggests near names for a typo and nothing for gibberish', () => {
+    const typo = index.find('Acme Crop');
+    expect(typo.kind).toBe('none');
+    if (typo.kind === 'none') expect(ids(typo.suggestions)[0]).toBe('C-001');
+    expect(index.find('zzzz qqqq')).toEqual({ kind: 'none', suggestions: [] });
+  });
+
+  it('looks customers up by id for buttons that carry one', () => {
+    expect(index.byId('C-005')?.name).toBe('Initech');
+    expect(index.byId('c-005')).toBeUndefined();
+  });
+});
+
+describe('normalizeName', () => {
+  it('folds accents, case and punctuation', () => {
+    expect(normalizeName('Café-Ünited, Inc.')).toBe('cafe united inc');
+  });
+});
