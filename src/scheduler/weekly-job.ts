@@ -1,0 +1,260 @@
+/**
+ * The weekly digest job: exactly one digest per schedule slot, whatever restarts, crashes or extra
+ * instances happen.
+ *
+ * How: a node-cron tick every minute asks "which slot is the latest one at or before now?"
+ * (cron-slots.ts). A slot not handled yet, and not older than the catch-up window, is run under the
+ * store's single-runner lock (`digest:<channel>`: a Postgres advisory lock across instances), and
+ * the run is claimed in the store under its run key before anything is posted:
+ * - completed or failed run for the slot: nothing to do (a failure was reported once already);
+ * - a `running` run found while holding the lock: its process died mid-digest; it is resumed
+ *   (the runner skips parts already posted) up to `maxResumes` times, then marked failed;
+ * - otherwise the run is claimed and the runner posts it.
+ * The same check at start-up is the catch-up: a slot missed while the bot was down is posted once,
+ * `late`, if it is at most `catchUpHours` old. Ticking every minute rather than at the slot also
+ * survives clock jumps, suspended laptops and DST gaps.
+ */
+import { createTask } from 'node-cron';
+import type { Logger } from '../logger.ts';
+import type { DigestRun, JobLock, StateStore } from '../store/state-store.ts';
+import { lastSlotAtOrBefore, nextSlotAfter, parseCron } from './cron-slots.ts';
+import { runKeyForSlot } from './run-key.ts';
+
+/** What the digest runner gets for one run. */
+export interface DigestJobContext {
+  /** The claimed run (status `running`); `run.parts` lists messages already posted, never post them again. */
+  run: DigestRun;
+  slot: Date;
+  /** True when posted more than `lateAfterMinutes` after its slot: the digest should say so. */
+  late: boolean;
+  /** True when an earlier attempt of this run was interrupted and this one picks it up. */
+  resumed: boolean;
+  /** Aborted on shutdown: stop between messages; the run stays `running` and is resumed next start. */
+  signal: AbortSignal;
+  /** The single-runner lock; `lock.isHeld()` turns false if it was lost (stop posting then). */
+  lock: JobLock;
+}
+
+export interface DigestFailureReport {
+  runKey: string;
+  channel: string;
+  slot: Date;
+  error: unknown;
+}
+
+export type WeeklyJobStore = Pick<
+  StateStore,
+  | 'withJobLock'
+  | 'getDigestRun'
+  | 'claimDigestRun'
+  | 'markDigestCompleted'
+  | 'markDigestFailed'
+  | 'recordDigestAttempt'
+>;
+
+export interface WeeklyJobOptions {
+  /** 5-field cron, e.g. `0 9 * * 1` (Monday 09:00). */
+  schedule: string;
+  /** IANA zone the schedule is read in, e.g. `Europe/Berlin`. */
+  timezone: string;
+  /** Digest channel id. */
+  channel: string;
+  /** Post a missed slot at start-up if it is at most this old; default 24. 0 turns catch-up off. */
+  catchUpHours?: number;
+  /** A run this long after its slot counts as late; default 5 minutes. */
+  lateAfterMinutes?: number;
+  /** Interrupted attempts resumed before giving up on a run; default 2. */
+  maxResumes?: number;
+  /** Posts the digest (messages + file), recording each posted part in the store. Throws on failure. */
+  runDigest: (context: DigestJobContext) => Promise<void>;
+  /** Tells the admins a run failed for good (admin channel notice); errors here are only logged. */
+  reportFailure?: (report: DigestFailureReport) => Promise<void>;
+  /** Plain-words reason stored with a failed run (default: the error message). */
+  describeError?: (error: unknown) => string;
+  store: WeeklyJobStore;
+  logger: Logger;
+  now?: () => Date;
+  /** Starts the minute tick; default node-cron. Tests pass one they drive by hand. */
+  startTicker?: (onTick: () => void) => { stop(): void };
+}
+
+export type RunOutcome =
+  | 'completed'
+  | 'failed'
+  | 'abandoned'
+  | 'already_done'
+  | 'locked_elsewhere'
+  | 'outside_window'
+  | 'no_slot'
+  | 'busy';
+
+export interface WeeklyJob {
+  /** Catches up (if a slot is due) and starts ticking. */
+  start(): Promise<RunOutcome>;
+  /** One check now: run the due slot if any. Start-up and every tick call this. */
+  checkNow(): Promise<RunOutcome>;
+  /**
+   * Stops ticking and waits for a running digest up to `deadlineMs` (default 7,000); then aborts it
+   * (the runner stops between messages, the run is resumed at the next start) and waits at most
+   * `graceMs` (default 1,500) more. Resolves to what happened to the run in progress.
+   */
+  stop(options?: { deadlineMs?: number; graceMs?: number }): Promise<'idle' | 'finished' | 'abandoned'>;
+  /** The next slot after now, for logs and `/revgap status`. */
+  nextSlot(): Date | null;
+}
+
+const defaultTicker = (onTick: () => void): { stop(): void } => {
+  const task = createTask('* * * * *', onTick, { name: 'revgap-digest-tick', noOverlap: true });
+  void task.start();
+  return { stop: () => void task.destroy() };
+};
+
+export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
+  const spec = parseCron(options.schedule);
+  const now = options.now ?? (() => new Date());
+  const catchUpMs = (options.catchUpHours ?? 24) * 3_600_000;
+  const lateMs = (options.lateAfterMinutes ?? 5) * 60_000;
+  const maxResumes = options.maxResumes ?? 2;
+  const describe = options.describeError ?? ((e: unknown) => (e instanceof Error ? e.message : String(e)));
+  const log = options.logger.child({ component: 'scheduler', channel: options.channel });
+  const lockName = `digest:${options.channel}`;
+
+  let handledSlot: number | null = null;
+  let current: Promise<RunOutcome> | null = null;
+  let controller = new AbortController();
+  let ticker: { stop(): void } | null = null;
+  let stopping = false;
+
+  const runLocked = async (slot: Date, lock: JobLock): Promise<RunOutcome> => {
+    const runKey = runKeyForSlot(options.channel, slot);
+    const at = now();
+    const late = at.getTime() - slot.getTime() > lateMs;
+    let run = await options.store.getDigestRun(runKey);
+    let resumed = false;
+    if (run?.status === 'completed' || run?.status === 'failed') return 'already_done';
+    if (run?.status === 'running') {
+      // We hold the lock, so nobody else is posting it: its process died mid-digest.
+      if (run.attempts >= maxResumes) {
+        const reason = `gave up after ${run.attempts + 1} interrupted attempts`;
+        await options.store.markDigestFailed(run.id, reason, at.toISOString());
+        log.error({ runKey, reason }, 'digest run failed');
+        await report(runKey, slot, new Error(`The weekly digest was interrupted repeatedly and ${reason}.`));
+        return 'failed';
+      }
+      await options.store.recordDigestAttempt(run.id, 'interrupted: the process stopped mid-digest');
+      resumed = true;
+      log.warn({ runKey, partsPosted: run.parts.length }, 'resuming an interrupted digest run');
+    } else {
+      const claim = await options.store.claimDigestRun({
+        runKey,
+        channel: options.channel,
+        slot: slot.toISOString(),
+        createdAt: at.toISOString(),
+        late,
+      });
+      run = claim.run;
+      if (!claim.claimed && run.status !== 'running') return 'already_done';
+      resumed = !claim.claimed;
+    }
+
+    log.info({ runKey, slot: slot.toISOString(), late, resumed }, 'posting the digest');
+    try {
+      await options.runDigest({ run, slot, late, resumed, signal: controller.signal, lock });
+    } catch (error) {
+      if (controller.signal.aborted || !lock.isHeld()) {
+        log.warn({ runKey, err: error }, 'digest run abandoned; it will be resumed at the next start');
+        return 'abandoned';
+      }
+      const reason = describe(error);
+      await options.store.markDigestFailed(run.id, reason, now().toISOString());
+      log.error({ runKey, err: error, reason }, 'digest run failed');
+      await report(runKey, slot, error);
+      return 'failed';
+    }
+    await options.store.markDigestCompleted(run.id, now().toISOString());
+    log.info({ runKey }, 'digest posted');
+    return 'completed';
+  };
+
+  const report = async (runKey: string, slot: Date, error: unknown): Promise<void> => {
+    if (!options.reportFailure) return;
+    try {
+      await options.reportFailure({ runKey, channel: options.channel, slot, error });
+    } catch (reportError) {
+      log.error({ runKey, err: reportError }, 'could not report the failed digest to the admin channel');
+    }
+  };
+
+  const check = async (): Promise<RunOutcome> => {
+    const at = now();
+    const slot = lastSlotAtOrBefore(spec, options.timezone, at);
+    if (!slot) return 'no_slot';
+    if (handledSlot === slot.getTime()) return 'already_done';
+    if (at.getTime() - slot.getTime() > catchUpMs) {
+      handledSlot = slot.getTime();
+      log.info(
+        { slot: slot.toISOString(), catchUpHours: catchUpMs / 3_600_000 },
+        'last slot is outside the catch-up window; waiting for the next one',
+      );
+      return 'outside_window';
+    }
+    const result = await options.store.withJobLock(lockName, (lock) => runLocked(slot, lock));
+    if (!result.acquired) {
+      // Another instance holds the lock; look again next tick (by then it has finished).
+      log.debug({ slot: slot.toISOString() }, 'another instance is running the digest');
+      return 'locked_elsewhere';
+    }
+    // An abandoned run is picked up at the next start, not the next tick of this stopping process.
+    if (result.value !== 'abandoned') handledSlot = slot.getTime();
+    return result.value;
+  };
+
+  const checkNow = (): Promise<RunOutcome> => {
+    if (stopping) return Promise.resolve('busy');
+    if (current) return Promise.resolve('busy');
+    const run = check()
+      .catch((error: unknown) => {
+        // The store or the clock failed: log and try again next tick; never crash the bot.
+        log.error({ err: error }, 'digest schedule check failed');
+        return 'failed' as const;
+      })
+      .finally(() => {
+        current = null;
+      });
+    current = run;
+    return run;
+  };
+
+  return {
+    async start() {
+      stopping = false;
+      controller = new AbortController();
+      const outcome = await checkNow();
+      if (!stopping) {
+        ticker = (options.startTicker ?? defaultTicker)(() => void checkNow());
+        log.info(
+          { next: nextSlotAfter(spec, options.timezone, now())?.toISOString() },
+          'digest schedule started',
+        );
+      }
+      return outcome;
+    },
+    checkNow,
+    async stop(stopOptions = {}) {
+      stopping = true;
+      ticker?.stop();
+      ticker = null;
+      const running = current;
+      if (!running) return 'idle';
+      const deadline = stopOptions.deadlineMs ?? 7000;
+      const grace = stopOptions.graceMs ?? 1500;
+      const timeout = (ms: number) =>
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+      if ((await Promise.race([running, timeout(deadline)])) !== 'timeout') return 'finished';
+      controller.abort(new Error('revgap is shutting down'));
+      await Promise.race([running, timeout(grace)]);
+      return 'abandoned';
+    },
+    nextSlot: () => nextSlotAfter(spec, options.timezone, now()),
+  };
+}
