@@ -1,0 +1,78 @@
+/**
+ * Money formatting. Amounts are integer cents (hundredths of the currency's major unit) everywhere
+ * below the renderers; this is the one place that turns them into text.
+ *
+ * Hand-rolled rather than `Intl.NumberFormat` because rationales format money for every gap of every
+ * customer (hundreds of thousands of calls on large inputs) and the output must not depend on the
+ * ICU build of the Node binary.
+ */
+
+/** Prefix symbols of common currencies; any other code is written before the number ("CHF 12.00"). */
+const SYMBOLS: Readonly<Record<string, string>> = {
+  USD: '$',
+  EUR: '€',
+  GBP: '£',
+  JPY: '¥',
+  CNY: 'CN¥',
+  INR: '₹',
+  CAD: 'CA$',
+  AUD: 'A$',
+  NZD: 'NZ$',
+  MXN: 'MX$',
+  BRL: 'R$',
+  HKD: 'HK$',
+  SGD: 'S$',
+  KRW: '₩',
+  ILS: '₪',
+};
+
+export interface FormatMoneyOptions {
+  /**
+   * Round to whole units when the amount is at least 100 units ("$412" rather than "$412.37"):
+   * for rates in one-line rationales, where cents are noise. Smaller amounts keep their cents.
+   */
+  compact?: boolean;
+}
+
+function groupThousands(digits: string): string {
+  if (digits.length <= 3) return digits;
+  let out = '';
+  const head = digits.length % 3;
+  if (head > 0) out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) {
+    out += (out === '' ? '' : ',') + digits.slice(i, i + 3);
+  }
+  return out;
+}
+
+/** The symbol or code prefix used for a currency: "$", "€", or "CHF ". */
+export function currencyPrefix(currency: string): string {
+  const code = currency.toUpperCase();
+  return SYMBOLS[code] ?? `${code} `;
+}
+
+/**
+ * Format integer cents: `formatMoney(123456, 'USD')` is "$1,234.56", `formatMoney(-500, 'USD')` is
+ * "-$5.00". Fractional cents (means) are rounded half away from zero.
+ */
+export function formatMoney(cents: number, currency: string, options: FormatMoneyOptions = {}): string {
+  const negative = cents < 0;
+  let abs = Math.round(Math.abs(cents));
+  const prefix = currencyPrefix(currency);
+  let text: string;
+  if (options.compact && abs >= 10_000) {
+    abs = Math.round(abs / 100);
+    text = groupThousands(String(abs));
+  } else {
+    const units = Math.floor(abs / 100);
+    const rest = abs - units * 100;
+    text = `${groupThousands(String(units))}.${rest < 10 ? '0' : ''}${rest}`;
+  }
+  // "-$0" would read as a loss of nothing: an amount that rounds to zero has no sign.
+  return negative && abs > 0 ? `-${prefix}${text}` : `${prefix}${text}`;
+}
+
+/** Cents to a number in the major unit, rounded to cents (for JSON output): 123456 -> 1234.56. */
+export function centsToMajor(cents: number): number {
+  return Math.round(cents) / 100;
+}

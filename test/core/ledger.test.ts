@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { createLedgerBuilder } from '../../src/core/ledger.ts';
+import { dayFromIso, periodOfDay } from '../../src/core/periods.ts';
+import type { PeriodSpec, SaleRow } from '../../src/core/types.ts';
+
+const weeks: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
+const months: PeriodSpec = { kind: 'month', weekStartsOn: 1 };
+
+function row(customerId: string, iso: string, amountCents: number): SaleRow {
+  return { customerId, day: dayFromIso(iso), amountCents };
+}
+
+describe('createLedgerBuilder', () => {
+  it('sums each customer’s rows per week, with zeros for empty weeks', () => {
+    const b = createLedgerBuilder(weeks);
+    // Monday weeks: 2026-11-02..08, 11-09..15, 11-16..22.
+    b.add(row('A', '2026-11-02', 10_00));
+    b.add(row('A', '2026-11-08', 5_00));
+    b.add(row('A', '2026-11-16', 7_00));
+    const ledger = b.build();
+    const a = ledger.customers.get('A');
+    expect(a?.startPeriod).toBe(periodOfDay(dayFromIso('2026-11-02'), weeks));
+    expect(a?.net).toEqual([15_00, 0, 7_00]);
+    expect(a?.positive).toEqual([1, 0, 1]);
+    expect(a?.rows).toBe(3);
+    expect(ledger.rows).toBe(3);
+    expect(ledger.minDay).toBe(dayFromIso('2026-11-02'));
+    expect(ledger.maxDay).toBe(dayFromIso('2026-11-16'));
+    expect(ledger.period).toEqual(weeks);
+  });
+
+  it('nets refunds against their own week and does not count them as sales', () => {
+    const b = createLedgerBuilder(weeks);
+    b.add(row('A', '2026-11-02', 10_00));
+    b.add(row('A', '2026-11-03', -4_00));
+    b.add(row('A', '2026-11-10', -3_00)); // a refund alone: net -3, no sale
+    const a = b.build().customers.get('A');
+    expect(a?.net).toEqual([6_00, -3_00]);
+    expect(a?.positive).toEqual([1, 0]);
+  });
+
+  it('gives the same ledger whatever order the rows arrive in', () => {
+    const rows: SaleRow[] = [];
+    // Two customers over 100 weeks, so buffers must grow several times at either end.
+    for (let w = 0; w < 100; w++) {
+      rows.push({ customerId: 'A', day: dayFromIso('2024-01-01') + 7 * w, amountCents: 100 + w });
+      if (w % 3 === 0) rows.push({ customerId: 'B', day: dayFromIso('2024-01-03') + 7 * w, amountCents: 5 });
+    }
+    const forward = createLedgerBuilder(weeks);
+    for (const r of rows) forward.add(r);
+    const backward = createLedgerBuilder(weeks);
+    for (const r of [...rows].reverse()) backward.add(r);
+    // Middle out (67, 66, 68, 65, ...): grows at both ends alternately.
+    const middleOut = createLedgerBuilder(weeks);
+    for (let k = 0; k < 67; k++) {
+      for (const r of [rows[67 + k], rows[66 - k]]) if (r) middleOut.add(r);
+    }
+
+    const expectedA = Array.from({ length: 100 }, (_, w) => 100 + w);
+    for (const b of [forward, backward, middleOut]) {
+      const ledger = b.build();
+      expect(ledger.customers.get('A')?.net).toEqual(expectedA);
+      expect(ledger.customers.get('A')?.startPeriod).toBe(periodOfDay(dayFromIso('2024-01-01'), weeks));
+      expect(ledger.customers.get('B')?.net).toEqual(
+        Array.from({ length: 100 }, (_, w) => (w % 3 === 0 ? 5 : 0)),
+      );
+      expect(ledger.rows).toBe(134);
+    }
+  });
+
+  it('grows a buffer far past its first period in one step', () => {
+    const b = createLedgerBuilder(weeks);
+    b.add(row('A', '2020-01-06', 1));
+    b.add(row('A', '2026-01-05', 2)); // 313 weeks later
+    b.add(row('A', '2010-01-04', 3)); // 522 weeks earlier
+    const a = b.build().customers.get('A');
+    expect(a?.net.length).toBe(522 + 313 + 1);
+    expect(a?.net[0]).toBe(3);
+    expect(a?.net[522]).toBe(1);
+    expect(a?.net[835]).toBe(2);
+    expect(a?.net.reduce((s, x) => s + x, 0)).toBe(6);
+  });
+
+  it('folds days into calendar months', () => {
+    const b = createLedgerBuilder(months);
+    b.add(row('A', '2026-12-31', 1_00));
+    b.add(row('A', '2027-01-01', 2_00));
+    b.add(row('A', '2026-12-01', 4_00));
+    b.add(row('A', '2026-10-15', 8_00));
+    const a = b.build().customers.get('A');
+    expect(a?.startPeriod).toBe(2026 * 12 + 9);
+    expect(a?.net).toEqual([8_00, 0, 5_00, 2_00]);
+  });
+
+  it('counts rows per period across customers', () => {
+    const b = createLedgerBuilder(weeks);
+    b.add(row('A', '2026-11-16', 1));
+    b.add(row('B', '2026-11-17', 1));
+    b.add(row('A', '2026-11-02', 1));
+    b.add(row('C', '2026-11-22', 0));
+    const ledger = b.build();
+    expect(ledger.rowsByPeriod).toEqual({
+      startPeriod: periodOfDay(dayFromIso('2026-11-02'), weeks),
+      counts: [1, 0, 3],
+    });
+    // A zero-amount row is a row but not a sale.
+    expect(ledger.customers.get('C')?.positive).toEqual([0]);
+  });
+
+  it('builds an empty ledger from no rows', () => {
+    const ledger = createLedgerBuilder(weeks).build();
+    expect(ledger.customers.size).toBe(0);
+    expect(ledger.minDay).toBeNull();
+    expect(ledger.maxDay).toBeNull();
+    expect(ledger.rows).toBe(0);
+    expect(ledger.rowsByPeriod).toBeUndefined();
+  });
+});

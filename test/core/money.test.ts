@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { centsToMajor, formatMoney } from '../../src/core/money.ts';
+
+describe('formatMoney', () => {
+  it('writes dollars with thousands separators and two decimals', () => {
+    expect(formatMoney(123456, 'USD')).toBe('$1,234.56');
+    expect(formatMoney(0, 'USD')).toBe('$0.00');
+    expect(formatMoney(5, 'USD')).toBe('$0.05');
+    expect(formatMoney(100_000_000_00, 'USD')).toBe('$100,000,000.00');
+  });
+
+  it('puts the minus sign before the symbol', () => {
+    expect(formatMoney(-500, 'USD')).toBe('-$5.00');
+    expect(formatMoney(-123456789, 'USD')).toBe('-$1,234,567.89');
+  });
+
+  it('rounds fractional cents and never shows a negative zero', () => {
+    expect(formatMoney(1234.5, 'USD')).toBe('$12.35');
+    expect(formatMoney(-0.4, 'USD')).toBe('$0.00');
+  });
+
+  it('uses the currency symbol, or the code for less common currencies', () => {
+    expect(formatMoney(123456, 'EUR')).toBe('€1,234.56');
+    expect(formatMoney(123456, 'gbp')).toBe('£1,234.56');
+    expect(formatMoney(123456, 'CHF')).toBe('CHF 1,234.56');
+  });
+
+  it('rounds to whole units in compact form from 100 units up', () => {
+    expect(formatMoney(41237, 'USD', { compact: true })).toBe('$412');
+    expect(formatMoney(41250, 'USD', { compact: true })).toBe('$413');
+    expect(formatMoney(123456789, 'USD', { compact: true })).toBe('$1,234,568');
+    expect(formatMoney(9999, 'USD', { compact: true })).toBe('$99.99');
+    expect(formatMoney(-41237, 'USD', { compact: true })).toBe('-$412');
+  });
+});
+
+describe('centsToMajor', () => {
+  it('converts cents to the major unit for JSON', () => {
+    expect(centsToMajor(123456)).toBe(1234.56);
+    expect(centsToMajor(-5)).toBe(-0.05);
+    expect(centsToMajor(1234.6)).toBe(12.35);
+  });
+});
