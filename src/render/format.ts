@@ -1,0 +1,130 @@
+/**
+ * Small formatting helpers shared by the renderers (markdown, JSON, Block Kit). Pure.
+ * Money and period labels come from core (`formatMoney`, `formatPeriod`); this file only adds
+ * the wording around them and escaping of user data (customer names and ids are user data).
+ */
+
+import type { AnalysisSettings } from '../core/settings.ts';
+import type { GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
+
+/** Human label of a gap type ("Declining revenue"). */
+export const GAP_TYPE_LABELS: Readonly<Record<GapType, string>> = {
+  declining_revenue: 'Declining revenue',
+  below_baseline: 'Below baseline',
+  zero_spend: 'Zero spend',
+  churn_risk: 'Churn risk',
+};
+
+/** Score components in display order, with labels and the settings weight key. */
+export const COMPONENT_ORDER: readonly (keyof ScoreComponents)[] = [
+  'revenueImpact',
+  'churnRisk',
+  'customerValue',
+  'recoveryProbability',
+];
+
+export const COMPONENT_LABELS: Readonly<Record<keyof ScoreComponents, string>> = {
+  revenueImpact: 'Revenue impact',
+  churnRisk: 'Churn risk',
+  customerValue: 'Customer value',
+  recoveryProbability: 'Recovery probability',
+};
+
+export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** "week" or "month". */
+export function periodNoun(spec: PeriodSpec, count = 1): string {
+  return count === 1 ? spec.kind : `${spec.kind}s`;
+}
+
+/** "/wk" or "/mo", for amounts per period. */
+export function perPeriod(spec: PeriodSpec): string {
+  return spec.kind === 'week' ? '/wk' : '/mo';
+}
+
+/** Integer with thousands separators, locale independent ("1,234,567"). */
+export function formatCount(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return (
+    sign +
+    Math.abs(Math.round(n))
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  );
+}
+
+/** "3 customers", "1 customer". */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** A 0-1 ratio as a percentage ("35%", "-5.0%" with digits = 1). */
+export function formatPct(ratio: number, digits = 0): string {
+  if (!Number.isFinite(ratio)) return 'n/a';
+  const value = (ratio * 100).toFixed(digits);
+  // Avoid "-0%" for tiny negatives that round to zero.
+  return `${Number(value) === 0 ? (0).toFixed(digits) : value}%`;
+}
+
+/** A 0-100 score with one decimal ("72.4"). */
+export function formatScore(score: number): string {
+  return score.toFixed(1);
+}
+
+/** A 0-1 component value with two decimals ("0.82"). */
+export function formatComponent(value: number): string {
+  return value.toFixed(2);
+}
+
+/** Gap type labels joined ("Churn risk, Zero spend"). */
+export function formatGapTypes(types: readonly GapType[]): string {
+  return types.map((t) => GAP_TYPE_LABELS[t]).join(', ');
+}
+
+/** The component that adds the most points to a score (ties: display order). */
+export function biggestDriver(contributions: ScoreComponents): keyof ScoreComponents {
+  let best: keyof ScoreComponents = COMPONENT_ORDER[0]!;
+  for (const key of COMPONENT_ORDER) {
+    if (contributions[key] > contributions[best]) best = key;
+  }
+  return best;
+}
+
+/** Weekday name of the configured week start ("Monday"). */
+export function weekStartName(settings: Pick<AnalysisSettings, 'weekStartsOn'>): string {
+  const name = settings.weekStartsOn;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Newlines and tabs (and other control characters) in user data become single spaces. */
+export function singleLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+}
+
+/**
+ * Escapes user data for CommonMark / GitHub markdown, inline and inside table cells:
+ * backslash, backtick, `*`, `_`, `|`, brackets, angle brackets, `~` and `#` are backslash-escaped,
+ * newlines are folded to spaces (a name must not break a table row or start a heading).
+ */
+export function escapeMarkdown(text: string): string {
+  return singleLine(text).replace(/[\\`*_|[\]<>~#]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Escapes user data for Slack mrkdwn. `&`, `<`, `>` become entities (so a name can never become a
+ * link or an `<!channel>` mention). Slack has no backslash escape for `*`, `_`, `~` and backtick;
+ * a zero-width space after each stops them pairing up into formatting, with no visible change.
+ */
+export function escapeMrkdwn(text: string): string {
+  return singleLine(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[*_~`]/g, (c) => `${c}\u200b`);
+}
+
+/** A customer as "Name (id)", or just the id when the name is the id. Unescaped. */
+export function customerLabel(name: string, customerId: string): string {
+  return name === customerId ? customerId : `${name} (${customerId})`;
+}

@@ -1,0 +1,356 @@
+/**
+ * The machine-readable analysis (`--format json`), field names as in shared/spec/analysis.md
+ * section 6, and its zod schema (the CLI tests validate output against it).
+ *
+ * Amounts are numbers in the currency's major unit, rounded to cents: integer cents are converted
+ * with integer arithmetic and one decimal parse (`12345` -> `123.45`), never by float division.
+ * Dates are ISO `YYYY-MM-DD`; periods also carry their label ("week of 2026-11-16").
+ */
+import { z } from 'zod';
+import type { AnalysisSettings } from '../core/settings.ts';
+import {
+  type AnalysisResult,
+  type CustomerAnalysis,
+  GAP_TYPES,
+  type ScoreComponents,
+} from '../core/types.ts';
+import { formatPeriod, isoFromDay, periodEndDay, periodStartDay } from './_core-shim.ts';
+
+/** Bumped on any incompatible change to the document's shape. */
+export const JSON_DOCUMENT_VERSION = 1;
+
+const gapTypeSchema = z.enum(['declining_revenue', 'below_baseline', 'zero_spend', 'churn_risk']);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const amount = z.number().describe('Money in the major unit (e.g. dollars), rounded to cents');
+const unit = z.number().min(0).max(1);
+
+const componentsSchema = z.strictObject({
+  revenueImpact: unit,
+  churnRisk: unit,
+  customerValue: unit,
+  recoveryProbability: unit,
+});
+/** Weighted points of each component (they add up to the score). */
+const contributionsSchema = z.strictObject({
+  revenueImpact: z.number(),
+  churnRisk: z.number(),
+  customerValue: z.number(),
+  recoveryProbability: z.number(),
+});
+
+const periodRefSchema = z.strictObject({
+  label: z.string(),
+  startDate: isoDate,
+  endDate: isoDate,
+});
+
+const problemSchema = z.strictObject({
+  file: z.string(),
+  line: z.number().int(),
+  column: z.string().nullable(),
+  reason: z.string(),
+  code: z.string(),
+});
+
+const customerRefSchema = z.strictObject({
+  customerId: z.string(),
+  customerName: z.string(),
+  segment: z.string().nullable(),
+  accountManager: z.string().nullable(),
+});
+
+export const analysisDocumentSchema = z.strictObject({
+  version: z.literal(JSON_DOCUMENT_VERSION),
+  rules: z.enum(['revgap', 'seed']),
+  generatedAt: z.string().nullable(),
+  currency: z.string(),
+  asOf: periodRefSchema,
+  partialPeriod: periodRefSchema.extend({ rows: z.number().int() }).nullable(),
+  summary: z.strictObject({
+    customersAnalyzed: z.number().int(),
+    customersWithGaps: z.number().int(),
+    customersTooNew: z.number().int(),
+    customersLapsed: z.number().int(),
+    customersNoSales: z.number().int(),
+    gapsDetected: z.number().int(),
+    gapsByType: z.strictObject({
+      declining_revenue: z.number().int(),
+      below_baseline: z.number().int(),
+      zero_spend: z.number().int(),
+      churn_risk: z.number().int(),
+    }),
+    churnRiskCustomers: z.number().int(),
+    totalGapAmount: amount,
+    recoveryPotentialTopN: amount,
+    topN: z.number().int(),
+    rowsRead: z.number().int(),
+    rowsRejected: z.number().int(),
+  }),
+  priorities: z.array(
+    z.strictObject({
+      rank: z.number().int().min(1),
+      customerId: z.string(),
+      customerName: z.string(),
+      segment: z.string().nullable(),
+      gapTypes: z.array(gapTypeSchema),
+      gapAmount: amount,
+      recoveryPotential: amount,
+      score: z.number().min(0).max(100),
+      components: componentsSchema,
+      contributions: contributionsSchema,
+      rationale: z.array(z.string()),
+      recommendation: z.string(),
+      accountManager: z.string().nullable(),
+    }),
+  ),
+  churnRisk: z.array(
+    z.strictObject({
+      customerId: z.string(),
+      customerName: z.string(),
+      accountManager: z.string().nullable(),
+      zeroStreak: z.number().int(),
+      baseline: amount,
+      atRisk: amount,
+      lastSale: periodRefSchema.nullable(),
+      churnRisk: unit,
+    }),
+  ),
+  gapsByType: z.strictObject({
+    declining_revenue: z.strictObject({ count: z.number().int(), amount, share: z.number() }),
+    below_baseline: z.strictObject({ count: z.number().int(), amount, share: z.number() }),
+    zero_spend: z.strictObject({ count: z.number().int(), amount, share: z.number() }),
+    churn_risk: z.strictObject({ count: z.number().int(), amount, share: z.number() }),
+  }),
+  recommendations: z.array(z.string()),
+  tooNew: z.array(customerRefSchema.extend({ history: z.number().int().nullable() })),
+  lapsed: z.array(customerRefSchema.extend({ lastSale: periodRefSchema.nullable() })),
+  noSales: z.array(customerRefSchema),
+  dataQuality: z.strictObject({
+    source: z.string(),
+    rowsRead: z.number().int(),
+    rowsAccepted: z.number().int(),
+    rowsRejected: z.number().int(),
+    rejectedByCode: z.record(z.string(), z.number().int()),
+    problems: z.array(problemSchema),
+    duplicateRows: z.number().int(),
+    duplicatesDropped: z.boolean(),
+    rowsAfterAsOf: z.number().int(),
+    customers: z
+      .strictObject({
+        source: z.string(),
+        rowsRead: z.number().int(),
+        rowsRejected: z.number().int(),
+        problems: z.array(problemSchema),
+      })
+      .nullable(),
+    suggestMonthly: z.boolean(),
+  }),
+  method: z.strictObject({
+    rules: z.enum(['revgap', 'seed']),
+    period: z.enum(['week', 'month']),
+    weekStartsOn: z.string(),
+    lookback: z.number().int(),
+    recentWindow: z.number().int(),
+    minHistory: z.number().int(),
+    thresholds: z.strictObject({
+      decliningTrendPct: z.number(),
+      belowBaselineRatio: z.number(),
+      churnZeroStreak: z.number().int(),
+    }),
+    weights: componentsSchema,
+    topN: z.number().int(),
+    currency: z.string(),
+    badRows: z.enum(['lenient', 'strict']),
+    dropDuplicates: z.boolean(),
+    recommendations: z.strictObject({
+      declining_revenue: z.string(),
+      below_baseline: z.string(),
+      zero_spend: z.string(),
+      churn_risk: z.string(),
+    }),
+  }),
+});
+
+export type AnalysisDocument = z.infer<typeof analysisDocumentSchema>;
+
+export interface JsonDocumentOptions {
+  /** ISO timestamp of the run, when the caller wants one in the document (null otherwise). */
+  generatedAt?: string;
+}
+
+/**
+ * Integer cents to a major-unit number, exactly: 123456 -> 1234.56, -5 -> -0.05.
+ * Non-integer cents (means) are first rounded half away from zero.
+ */
+export function centsToMajor(cents: number): number {
+  if (!Number.isFinite(cents)) throw new RangeError(`not a finite amount: ${cents}`);
+  const negative = cents < 0;
+  const abs = Math.round(Math.abs(cents));
+  if (abs === 0) return 0;
+  const whole = Math.floor(abs / 100);
+  const frac = abs - whole * 100;
+  return Number(`${negative ? '-' : ''}${whole}.${String(frac).padStart(2, '0')}`);
+}
+
+/** Rounds to `digits` decimals via the decimal string, so 0.1 + 0.2 style noise does not leak out. */
+function roundTo(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+function components(c: ScoreComponents, digits: number): ScoreComponents {
+  return {
+    revenueImpact: roundTo(c.revenueImpact, digits),
+    churnRisk: roundTo(c.churnRisk, digits),
+    customerValue: roundTo(c.customerValue, digits),
+    recoveryProbability: roundTo(c.recoveryProbability, digits),
+  };
+}
+
+function customerRef(c: CustomerAnalysis) {
+  return {
+    customerId: c.customerId,
+    customerName: c.name,
+    segment: c.segment ?? null,
+    accountManager: c.accountManager ?? null,
+  };
+}
+
+/** Builds the JSON document; `JSON.stringify(doc, null, 2)` is what the CLI prints. */
+export function buildJsonDocument(
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  options: JsonDocumentOptions = {},
+): AnalysisDocument {
+  const spec = result.period;
+  const periodRef = (period: number) => ({
+    label: formatPeriod(period, spec),
+    startDate: isoFromDay(periodStartDay(period, spec)),
+    endDate: isoFromDay(periodEndDay(period, spec)),
+  });
+  const s = result.summary;
+  const dq = result.dataQuality;
+  const problem = (p: (typeof dq.problems)[number]) => ({
+    file: p.file,
+    line: p.line,
+    column: p.column ?? null,
+    reason: p.reason,
+    code: p.code,
+  });
+  const gapsByType = Object.fromEntries(
+    GAP_TYPES.map((t) => {
+      const g = result.gapsByType[t];
+      return [t, { count: g.count, amount: centsToMajor(g.amountCents), share: roundTo(g.share, 4) }];
+    }),
+  ) as AnalysisDocument['gapsByType'];
+
+  return {
+    version: JSON_DOCUMENT_VERSION,
+    rules: result.rules,
+    generatedAt: options.generatedAt ?? null,
+    currency: settings.currency,
+    asOf: {
+      label: formatPeriod(result.asOf.period, spec),
+      startDate: isoFromDay(result.asOf.startDay),
+      endDate: isoFromDay(result.asOf.endDay),
+    },
+    partialPeriod: result.partialPeriod
+      ? {
+          label: formatPeriod(result.partialPeriod.period, spec),
+          startDate: isoFromDay(result.partialPeriod.startDay),
+          endDate: isoFromDay(result.partialPeriod.endDay),
+          rows: result.partialPeriod.rows,
+        }
+      : null,
+    summary: {
+      customersAnalyzed: s.customersAnalyzed,
+      customersWithGaps: s.customersWithGaps,
+      customersTooNew: s.customersTooNew,
+      customersLapsed: s.customersLapsed,
+      customersNoSales: s.customersNoSales,
+      gapsDetected: s.gapsDetected,
+      gapsByType: { ...s.gapsByType },
+      churnRiskCustomers: s.churnRiskCustomers,
+      totalGapAmount: centsToMajor(s.totalGapCents),
+      recoveryPotentialTopN: centsToMajor(s.recoveryPotentialTopNCents),
+      topN: s.topN,
+      rowsRead: s.rowsRead,
+      rowsRejected: s.rowsRejected,
+    },
+    priorities: result.priorities.map((p) => ({
+      rank: p.rank,
+      customerId: p.customerId,
+      customerName: p.customerName,
+      segment: p.segment ?? null,
+      gapTypes: [...p.gapTypes],
+      gapAmount: centsToMajor(p.gapAmountCents),
+      recoveryPotential: centsToMajor(p.recoveryPotentialCents),
+      score: roundTo(p.score, 2),
+      components: components(p.components, 4),
+      contributions: components(p.contributions, 2),
+      rationale: [...p.rationale],
+      recommendation: p.recommendation,
+      accountManager: p.accountManager ?? null,
+    })),
+    churnRisk: result.churnRisk.map((c) => ({
+      customerId: c.customerId,
+      customerName: c.customerName,
+      accountManager: c.accountManager ?? null,
+      zeroStreak: c.zeroStreak,
+      baseline: centsToMajor(c.baselineCents),
+      atRisk: centsToMajor(c.atRiskCents),
+      lastSale: c.lastSalePeriod === null ? null : periodRef(c.lastSalePeriod),
+      churnRisk: roundTo(c.churnRisk, 4),
+    })),
+    gapsByType,
+    recommendations: [...result.recommendations],
+    tooNew: result.customers
+      .filter((c) => c.status === 'too_new')
+      .map((c) => ({ ...customerRef(c), history: c.metrics?.history ?? null })),
+    lapsed: result.customers
+      .filter((c) => c.status === 'lapsed')
+      .map((c) => {
+        const last = c.metrics?.lastSalePeriod ?? null;
+        return { ...customerRef(c), lastSale: last === null ? null : periodRef(last) };
+      }),
+    noSales: result.customers.filter((c) => c.status === 'no_sales').map(customerRef),
+    dataQuality: {
+      source: dq.source,
+      rowsRead: dq.rowsRead,
+      rowsAccepted: dq.rowsAccepted,
+      rowsRejected: dq.rowsRejected,
+      rejectedByCode: { ...dq.rejectedByCode },
+      problems: dq.problems.map(problem),
+      duplicateRows: dq.duplicateRows,
+      duplicatesDropped: dq.duplicatesDropped,
+      rowsAfterAsOf: dq.rowsAfterAsOf ?? 0,
+      customers: dq.customers
+        ? {
+            source: dq.customers.source,
+            rowsRead: dq.customers.rowsRead,
+            rowsRejected: dq.customers.rowsRejected,
+            problems: dq.customers.problems.map(problem),
+          }
+        : null,
+      suggestMonthly: result.suggestMonthly,
+    },
+    method: {
+      rules: settings.rules,
+      period: settings.period,
+      weekStartsOn: settings.weekStartsOn,
+      lookback: settings.lookback,
+      recentWindow: settings.recentWindow,
+      minHistory: settings.minHistory,
+      thresholds: {
+        decliningTrendPct: settings.decliningTrendPct,
+        belowBaselineRatio: settings.belowBaselineRatio,
+        churnZeroStreak: settings.churnZeroStreak,
+      },
+      weights: { ...settings.weights },
+      topN: settings.topN,
+      currency: settings.currency,
+      badRows: settings.badRows,
+      dropDuplicates: settings.dropDuplicates,
+      recommendations: { ...settings.recommendations },
+    },
+  };
+}

@@ -1,0 +1,424 @@
+/**
+ * The markdown report (spec section 6). Pure: the result and the settings in, one string out.
+ *
+ * Section order (revgap rules): Executive summary, Top priority gaps, Churn-risk customers, Gap
+ * analysis by type, Strategic recommendations, Customers not scored, Data quality, Method.
+ * Seed rules keep the original system's order and headings: Executive Summary, Top Priority Gaps,
+ * Churn Risk Customers, Strategic Recommendations, Gap Analysis by Type, then the rest.
+ * Customer names, ids, owners, file names and problem reasons are user data and are escaped.
+ */
+import type { AnalysisSettings } from '../core/settings.ts';
+import {
+  type AnalysisResult,
+  type CustomerAnalysis,
+  GAP_TYPES,
+  type Priority,
+  type ScoreComponents,
+} from '../core/types.ts';
+import { formatMoney, formatPeriod, isoFromDay } from './_core-shim.ts';
+import {
+  COMPONENT_LABELS,
+  COMPONENT_ORDER,
+  escapeMarkdown,
+  formatComponent,
+  formatCount,
+  formatGapTypes,
+  formatPct,
+  formatScore,
+  GAP_TYPE_LABELS,
+  periodNoun,
+  perPeriod,
+  plural,
+  singleLine,
+  weekStartName,
+} from './format.ts';
+import { renderSparkline } from './sparkline.ts';
+
+export interface MarkdownReportOptions {
+  /** Longest list printed in full (churn-risk table, too new / lapsed / no sales); the JSON has all. Default 50. */
+  listLimit?: number;
+  /** ISO timestamp shown under the title, when the caller wants one (renderers never read the clock). */
+  generatedAt?: string;
+}
+
+const DEFAULT_LIST_LIMIT = 50;
+
+interface Ctx {
+  result: AnalysisResult;
+  settings: AnalysisSettings;
+  money: (cents: number) => string;
+  period: (p: number) => string;
+  byId: Map<string, CustomerAnalysis>;
+  listLimit: number;
+  seed: boolean;
+}
+
+/** Renders the full markdown report. */
+export function renderMarkdownReport(
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  options: MarkdownReportOptions = {},
+): string {
+  const ctx: Ctx = {
+    result,
+    settings,
+    money: (cents) => formatMoney(Math.round(cents), settings.currency),
+    period: (p) => formatPeriod(p, result.period),
+    byId: new Map(result.customers.map((c) => [c.customerId, c])),
+    listLimit: options.listLimit ?? DEFAULT_LIST_LIMIT,
+    seed: result.rules === 'seed',
+  };
+  const title = ctx.seed ? 'Revenue Gap Report' : 'Revenue gap report';
+  const head = [`# ${title}: ${asOfLabel(ctx)}`, ''];
+  if (options.generatedAt) head.push(`Generated ${escapeMarkdown(options.generatedAt)}.`, '');
+
+  const sections = ctx.seed
+    ? [
+        executiveSummary(ctx, 'Executive Summary'),
+        topPriorities(ctx, 'Top Priority Gaps'),
+        churnRisk(ctx, 'Churn Risk Customers'),
+        strategicRecommendations(ctx, 'Strategic Recommendations'),
+        gapAnalysis(ctx, 'Gap Analysis by Type'),
+      ]
+    : [
+        executiveSummary(ctx, 'Executive summary'),
+        topPriorities(ctx, 'Top priority gaps'),
+        churnRisk(ctx, 'Churn-risk customers'),
+        gapAnalysis(ctx, 'Gap analysis by type'),
+        strategicRecommendations(ctx, 'Strategic recommendations'),
+      ];
+  sections.push(notScored(ctx), dataQuality(ctx), method(ctx));
+  return `${[...head, sections.join('\n\n')].join('\n').trimEnd()}\n`;
+}
+
+function asOfLabel(ctx: Ctx): string {
+  const { asOf } = ctx.result;
+  return `${ctx.period(asOf.period)} (${isoFromDay(asOf.startDay)} to ${isoFromDay(asOf.endDay)})`;
+}
+
+function cell(text: string): string {
+  return escapeMarkdown(text);
+}
+
+/** A customer for a table cell or heading: "Name (`id`)" escaped, or the id alone. */
+function customerCell(name: string, id: string): string {
+  return name === id ? cell(id) : `${cell(name)} (${cell(id)})`;
+}
+
+function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
+  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+function executiveSummary(ctx: Ctx, heading: string): string {
+  const s = ctx.result.summary;
+  const unit = periodNoun(ctx.result.period);
+  const byType = GAP_TYPES.map(
+    (t) => `${GAP_TYPE_LABELS[t].toLowerCase()} ${formatCount(s.gapsByType[t])}`,
+  ).join(', ');
+  const analysedLabel = ctx.seed ? 'Customers analysed (with a gap)' : 'Customers analysed';
+  const rows: string[][] = [
+    [analysedLabel, formatCount(s.customersAnalyzed)],
+    ['Customers with gaps', formatCount(s.customersWithGaps)],
+    [
+      `Too new to judge (< ${ctx.settings.minHistory} ${periodNoun(ctx.result.period, 2)})`,
+      formatCount(s.customersTooNew),
+    ],
+    [
+      `Lapsed (no sale in ${ctx.settings.lookback} ${periodNoun(ctx.result.period, 2)})`,
+      formatCount(s.customersLapsed),
+    ],
+    ['No sales on record', formatCount(s.customersNoSales)],
+    ['Gaps detected', `${formatCount(s.gapsDetected)} (${byType})`],
+    ['Churn-risk customers', formatCount(s.churnRiskCustomers)],
+    ['Total gap', ctx.money(s.totalGapCents)],
+    [`Recovery potential (top ${formatCount(s.topN)})`, ctx.money(s.recoveryPotentialTopNCents)],
+    ['Rows read / rejected', `${formatCount(s.rowsRead)} / ${formatCount(s.rowsRejected)}`],
+    [`As of (last complete ${unit})`, asOfLabel(ctx)],
+  ];
+  const headline =
+    s.customersWithGaps === 0
+      ? `No revenue gaps found among ${plural(s.customersAnalyzed, 'customer')} analysed.`
+      : `${plural(s.customersWithGaps, 'customer')} of ${formatCount(s.customersAnalyzed)} analysed ` +
+        `${s.customersWithGaps === 1 ? 'shows' : 'show'} a revenue gap, ${ctx.money(s.totalGapCents)} in total; ` +
+        `the top ${formatCount(Math.min(s.topN, ctx.result.priorities.length))} could recover about ` +
+        `${ctx.money(s.recoveryPotentialTopNCents)}.`;
+  return [`## ${heading}`, '', headline, '', table(['Metric', 'Value'], ['l', 'r'], rows)].join('\n');
+}
+
+function topPriorities(ctx: Ctx, heading: string): string {
+  const { priorities } = ctx.result;
+  if (priorities.length === 0) return [`## ${heading}`, '', 'No gaps to prioritise.'].join('\n');
+  const intro = ctx.seed
+    ? `One row per gap, highest score first (a customer can appear more than once).`
+    : `One row per customer, highest score first. A customer's gap is the largest of its gaps.`;
+  const rows = priorities.map((p) => [
+    String(p.rank),
+    customerCell(p.customerName, p.customerId),
+    formatGapTypes(p.gapTypes),
+    ctx.money(p.gapAmountCents),
+    ctx.money(p.recoveryPotentialCents),
+    formatScore(p.score),
+    p.accountManager ? cell(p.accountManager) : '—',
+  ]);
+  const parts = [
+    `## ${heading}`,
+    '',
+    intro,
+    '',
+    table(
+      ['#', 'Customer', 'Gap types', 'Gap', 'Recovery', 'Score', 'Owner'],
+      ['r', 'l', 'l', 'r', 'r', 'r', 'l'],
+      rows,
+    ),
+  ];
+  for (const p of priorities) parts.push('', priorityParagraph(ctx, p));
+  return parts.join('\n');
+}
+
+/** "Score 79.5 = revenue impact 1.00 × 35% (35.0 pts) + …". */
+export function scoreBreakdown(
+  score: number,
+  components: ScoreComponents,
+  contributions: ScoreComponents,
+  weights: ScoreComponents,
+): string {
+  const terms = COMPONENT_ORDER.map(
+    (k) =>
+      `${COMPONENT_LABELS[k].toLowerCase()} ${formatComponent(components[k])} × ${formatPct(weights[k])} ` +
+      `(${contributions[k].toFixed(1)} pts)`,
+  );
+  return `Score ${formatScore(score)} = ${terms.join(' + ')}`;
+}
+
+function priorityParagraph(ctx: Ctx, p: Priority): string {
+  const suffix = ctx.seed ? ` — ${formatGapTypes(p.gapTypes)}` : '';
+  const lines = [`### ${p.rank}. ${customerCell(p.customerName, p.customerId)}${suffix}`, ''];
+  const facts = [
+    `Gap ${ctx.money(p.gapAmountCents)}`,
+    `recovery potential ${ctx.money(p.recoveryPotentialCents)}`,
+    `score ${formatScore(p.score)}`,
+    `owner ${p.accountManager ? cell(p.accountManager) : 'none'}`,
+  ];
+  if (p.segment) facts.push(`segment ${cell(p.segment)}`);
+  lines.push(`${facts.join(' · ')}.`, '');
+  for (const r of p.rationale) lines.push(`- ${singleLine(r)}`);
+  if (p.rationale.length > 0) lines.push('');
+  lines.push(`${scoreBreakdown(p.score, p.components, p.contributions, ctx.settings.weights)}.`, '');
+  lines.push(`**Recommendation:** ${singleLine(p.recommendation)}`);
+  const spark = sparklineLine(ctx, ctx.byId.get(p.customerId));
+  if (spark) lines.push('', spark);
+  return lines.join('\n');
+}
+
+/** "Last 12 weeks: `▅▅▅▁` ($500.00 → $0.00)", over the lookback window. */
+function sparklineLine(ctx: Ctx, customer: CustomerAnalysis | undefined): string | null {
+  if (!customer || customer.series.length === 0) return null;
+  const values = customer.series.slice(-ctx.settings.lookback);
+  const first = values[0] ?? 0;
+  const last = values[values.length - 1] ?? 0;
+  return (
+    `Last ${plural(values.length, periodNoun(ctx.result.period))}: \`${renderSparkline(values)}\` ` +
+    `(${ctx.money(first)} → ${ctx.money(last)})`
+  );
+}
+
+function moreLine(shown: number, total: number, what: string): string {
+  return `…and ${formatCount(total - shown)} more ${what}; the JSON output (\`--format json\`) lists them all.`;
+}
+
+function churnRisk(ctx: Ctx, heading: string): string {
+  const list = ctx.result.churnRisk;
+  const streakRule = `${ctx.settings.churnZeroStreak}+ ${periodNoun(ctx.result.period, 2)} in a row with no sales`;
+  if (list.length === 0) return [`## ${heading}`, '', `No customer has ${streakRule}.`].join('\n');
+  const shown = list.slice(0, ctx.listLimit);
+  const rows = shown.map((c) => [
+    customerCell(c.customerName, c.customerId),
+    formatCount(c.zeroStreak),
+    `${ctx.money(c.baselineCents)}${perPeriod(ctx.result.period)}`,
+    ctx.money(c.atRiskCents),
+    c.lastSalePeriod === null ? 'never' : ctx.period(c.lastSalePeriod),
+    formatPct(c.churnRisk),
+    c.accountManager ? cell(c.accountManager) : '—',
+  ]);
+  const parts = [
+    `## ${heading}`,
+    '',
+    `${plural(list.length, 'customer')} with ${streakRule}. At risk = usual revenue × ${ctx.settings.recentWindow} ${periodNoun(ctx.result.period, 2)}.`,
+    '',
+    table(
+      [
+        'Customer',
+        `Zero ${periodNoun(ctx.result.period, 2)}`,
+        'Usual',
+        'At risk',
+        'Last sale',
+        'Churn risk',
+        'Owner',
+      ],
+      ['l', 'r', 'r', 'r', 'l', 'r', 'l'],
+      rows,
+    ),
+  ];
+  if (list.length > shown.length) parts.push('', moreLine(shown.length, list.length, 'churn-risk customers'));
+  return parts.join('\n');
+}
+
+function gapAnalysis(ctx: Ctx, heading: string): string {
+  const rows = GAP_TYPES.map((t) => {
+    const g = ctx.result.gapsByType[t];
+    return [GAP_TYPE_LABELS[t], formatCount(g.count), ctx.money(g.amountCents), formatPct(g.share)];
+  });
+  const note = ctx.seed
+    ? 'Share = the type’s amount over the total gap.'
+    : 'Share = the type’s amount over the total gap. Types overlap (a customer can have several), so ' +
+      'the shares add up to more than 100%; the total gap counts each customer once, at its largest gap.';
+  return [
+    `## ${heading}`,
+    '',
+    table(['Gap type', 'Count', 'Amount', 'Share'], ['l', 'r', 'r', 'r'], rows),
+    '',
+    note,
+  ].join('\n');
+}
+
+function strategicRecommendations(ctx: Ctx, heading: string): string {
+  const recs = ctx.result.recommendations;
+  const body =
+    recs.length === 0
+      ? ['No gaps, so nothing to recommend this time.']
+      : recs.map((r) => `- ${singleLine(r)}`);
+  return [`## ${heading}`, '', ...body].join('\n');
+}
+
+function compactList(
+  ctx: Ctx,
+  customers: CustomerAnalysis[],
+  describe: (c: CustomerAnalysis) => string,
+): string {
+  if (customers.length === 0) return 'None.';
+  const shown = customers.slice(0, ctx.listLimit).map((c) => {
+    const extra = describe(c);
+    return customerCell(c.name, c.customerId) + (extra ? ` ${extra}` : '');
+  });
+  const text = `${shown.join('; ')}.`;
+  return customers.length > shown.length
+    ? `${text} ${moreLine(shown.length, customers.length, 'customers')}`
+    : text;
+}
+
+function notScored(ctx: Ctx): string {
+  const spec = ctx.result.period;
+  const tooNew = ctx.result.customers.filter((c) => c.status === 'too_new');
+  const lapsed = ctx.result.customers.filter((c) => c.status === 'lapsed');
+  const noSales = ctx.result.customers.filter((c) => c.status === 'no_sales');
+  return [
+    '## Customers not scored',
+    '',
+    `**Too new to judge (${formatCount(tooNew.length)})**: fewer than ${plural(ctx.settings.minHistory, periodNoun(spec))} of history.`,
+    '',
+    compactList(ctx, tooNew, (c) => (c.metrics ? `— ${plural(c.metrics.history, periodNoun(spec))}` : '')),
+    '',
+    `**Lapsed (${formatCount(lapsed.length)})**: no sale in the last ${plural(ctx.settings.lookback, periodNoun(spec))}; already gone, not a gap to chase.`,
+    '',
+    compactList(ctx, lapsed, (c) =>
+      c.metrics?.lastSalePeriod != null ? `— last sale ${ctx.period(c.metrics.lastSalePeriod)}` : '',
+    ),
+    '',
+    `**No sales on record (${formatCount(noSales.length)})**: in the customers file but with no sales rows.`,
+    '',
+    compactList(ctx, noSales, () => ''),
+  ].join('\n');
+}
+
+function dataQuality(ctx: Ctx): string {
+  const dq = ctx.result.dataQuality;
+  const spec = ctx.result.period;
+  const lines = [
+    '## Data quality',
+    '',
+    `- Source: ${cell(dq.source)}`,
+    `- Rows read: ${formatCount(dq.rowsRead)}; accepted ${formatCount(dq.rowsAccepted)}; rejected ${formatCount(dq.rowsRejected)}.`,
+  ];
+  const codes = Object.entries(dq.rejectedByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (codes.length > 0) {
+    lines.push(
+      `- Rejected by reason: ${codes.map(([code, n]) => `${cell(code)} ${formatCount(n)}`).join(', ')}.`,
+    );
+  }
+  lines.push(
+    dq.duplicateRows === 0
+      ? '- Duplicates: none.'
+      : `- Duplicates: ${plural(dq.duplicateRows, 'exact duplicate row')}, ${dq.duplicatesDropped ? 'dropped' : 'kept (counted as sales)'}.`,
+  );
+  if (dq.rowsAfterAsOf) {
+    lines.push(
+      `- Rows dated after the as-of ${periodNoun(spec)}: ${formatCount(dq.rowsAfterAsOf)} (ignored).`,
+    );
+  }
+  const partial = ctx.result.partialPeriod;
+  if (partial) {
+    lines.push(
+      `- Partial period: the ${ctx.period(partial.period)} (${isoFromDay(partial.startDay)} to ` +
+        `${isoFromDay(partial.endDay)}, ${plural(partial.rows, 'row')}) is not complete and was left out.`,
+    );
+  }
+  if (dq.customers) {
+    const c = dq.customers;
+    lines.push(
+      `- Customers file ${cell(c.source)}: ${formatCount(c.rowsRead)} rows read, ${formatCount(c.rowsRejected)} rejected.`,
+    );
+  }
+  if (ctx.result.suggestMonthly) {
+    lines.push(
+      `- Most customer-weeks have no sales: the data looks too sparse for weekly analysis; consider \`--period month\`.`,
+    );
+  }
+  const problems = [...dq.problems, ...(dq.customers?.problems ?? [])];
+  const shown = problems.slice(0, ctx.settings.maxProblemsListed);
+  if (shown.length > 0) {
+    lines.push(
+      '',
+      `First ${plural(shown.length, 'problem')}:`,
+      '',
+      table(
+        ['File', 'Line', 'Column', 'Reason'],
+        ['l', 'r', 'l', 'l'],
+        shown.map((p) => [cell(p.file), String(p.line), p.column ? cell(p.column) : '—', cell(p.reason)]),
+      ),
+    );
+  }
+  const totalRejected = dq.rowsRejected + (dq.customers?.rowsRejected ?? 0);
+  if (totalRejected > shown.length) {
+    lines.push(
+      '',
+      `${formatCount(totalRejected - shown.length)} more rejected rows are counted above but not listed.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function method(ctx: Ctx): string {
+  const s = ctx.settings;
+  const spec = ctx.result.period;
+  const unit = periodNoun(spec);
+  const units = periodNoun(spec, 2);
+  const w = s.weights;
+  const periodLine =
+    spec.kind === 'week' ? `weekly, weeks start on ${weekStartName(s)}` : 'monthly (calendar months)';
+  return [
+    '## Method',
+    '',
+    `- Rules: ${ctx.result.rules}${ctx.seed ? ' (the original system’s rules)' : ''}.`,
+    `- Period: ${periodLine}; as of the last complete ${unit}, ${asOfLabel(ctx)}.`,
+    `- Lookback L = ${s.lookback} ${units}; recent window R = ${s.recentWindow} ${units}; at least ${s.minHistory} ${units} of history to be judged.`,
+    `- Baseline = mean revenue over the ${s.lookback - s.recentWindow} ${units} before the recent window; recent = mean over the last ${s.recentWindow}.`,
+    `- Thresholds: declining revenue when the trend is ${formatPct(s.decliningTrendPct, 1)} a ${unit} or worse and recent < baseline; ` +
+      `below baseline when recent < ${formatPct(s.belowBaselineRatio)} of baseline; zero spend on a zero ${unit} in the recent window; ` +
+      `churn risk at ${s.churnZeroStreak} zero ${units} in a row.`,
+    `- Score = 100 × (${formatPct(w.revenueImpact)} revenue impact + ${formatPct(w.churnRisk)} churn risk + ` +
+      `${formatPct(w.customerValue)} customer value + ${formatPct(w.recoveryProbability)} recovery probability).`,
+    `- Recovery potential = gap × recovery probability. Top N = ${s.topN}.`,
+    `- Currency: ${cell(s.currency)}; bad rows: ${s.badRows}; duplicates: ${s.dropDuplicates ? 'dropped' : 'kept'}.`,
+  ].join('\n');
+}
