@@ -19,6 +19,8 @@ export type AccessDecision =
 
 export interface AccessPolicy {
   check(userId: string, channelId: string): Promise<AccessDecision>;
+  /** The user rule alone, for requests without a channel (modal submissions, shortcuts). */
+  checkUser(userId: string): Promise<AccessDecision>;
   /** Forget cached memberships (after a member_joined/left_channel event). */
   forget(userId?: string): void;
 }
@@ -60,6 +62,32 @@ export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
     return member;
   };
 
+  const checkUser = async (userId: string): Promise<AccessDecision> => {
+    if (users) {
+      if (users.has(userId)) return { allowed: true };
+      return {
+        allowed: false,
+        reason: 'user',
+        message:
+          "Sorry, revgap's customer data is limited to its listed users. Ask your revgap admin to add you.",
+      };
+    }
+    try {
+      if (await isMember(userId)) return { allowed: true };
+    } catch {
+      return {
+        allowed: false,
+        reason: 'unavailable',
+        message: "Sorry, I couldn't check your access just now. Please try again in a minute.",
+      };
+    }
+    return {
+      allowed: false,
+      reason: 'user',
+      message: `Sorry, revgap's customer data is limited to members of <#${options.digestChannel}>. Ask to join it, then try again.`,
+    };
+  };
+
   return {
     async check(userId, channelId) {
       const isDm = channelId.startsWith('D');
@@ -70,30 +98,9 @@ export function createAccessPolicy(options: AccessPolicyOptions): AccessPolicy {
           message: `Sorry, revgap only answers in ${channelList}${allowDms ? ' and in a direct message with me' : ''}. Please ask there.`,
         };
       }
-      if (users) {
-        if (users.has(userId)) return { allowed: true };
-        return {
-          allowed: false,
-          reason: 'user',
-          message:
-            "Sorry, revgap's customer data is limited to its listed users. Ask your revgap admin to add you.",
-        };
-      }
-      try {
-        if (await isMember(userId)) return { allowed: true };
-      } catch {
-        return {
-          allowed: false,
-          reason: 'unavailable',
-          message: "Sorry, I couldn't check your access just now. Please try again in a minute.",
-        };
-      }
-      return {
-        allowed: false,
-        reason: 'user',
-        message: `Sorry, revgap's customer data is limited to members of <#${options.digestChannel}>. Ask to join it, then try again.`,
-      };
+      return checkUser(userId);
     },
+    checkUser,
     forget(userId) {
       if (userId === undefined) cache.clear();
       else cache.delete(userId);
