@@ -1,0 +1,146 @@
+/**
+ * Facts about one customer in plain words, shared by the markdown deep dive and the Slack deep dive
+ * (each escapes user data for its own format). Pure.
+ */
+import type { AnalysisSettings } from '../core/settings.ts';
+import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, FollowUpOutcome } from '../core/types.ts';
+import { formatMoney, formatPeriod } from './_core-shim.ts';
+import { formatCount, formatPct, periodNoun, perPeriod, plural } from './format.ts';
+
+/** Number of customers that have a rank (the "of N" in "#3 of 155"). */
+export function countRanked(result: AnalysisResult): number {
+  let n = 0;
+  for (const c of result.customers) if (c.rank !== null) n++;
+  return n;
+}
+
+/** "#3 of 155", or null when the customer is not ranked. */
+export function rankLabel(customer: CustomerAnalysis, result: AnalysisResult): string | null {
+  return customer.rank === null
+    ? null
+    : `#${formatCount(customer.rank)} of ${formatCount(countRanked(result))}`;
+}
+
+/** One sentence on where the customer stands (no user data in it). */
+export function statusSentence(
+  customer: CustomerAnalysis,
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+): string {
+  const spec = result.period;
+  const money = (c: number) => formatMoney(c, settings.currency);
+  const m = customer.metrics;
+  switch (customer.status) {
+    case 'scored': {
+      const rank = rankLabel(customer, result);
+      return (
+        `Priority ${rank ?? 'unranked'} among scored customers, with a gap of ${money(customer.gapAmountCents)}` +
+        (customer.rank !== null && customer.rank <= result.summary.topN ? ' (in the top list).' : '.')
+      );
+    }
+    case 'no_gap':
+      return 'No gap: recent revenue is in line with its usual level.';
+    case 'too_new':
+      return (
+        `Too new to judge: ${m ? plural(m.history, periodNoun(spec)) : 'too little'} of history, ` +
+        `${plural(settings.minHistory, periodNoun(spec))} needed.`
+      );
+    case 'lapsed':
+      return (
+        `Lapsed: no sale in the last ${plural(settings.lookback, periodNoun(spec))}` +
+        (m?.lastSalePeriod != null ? ` (last sale in the ${formatPeriod(m.lastSalePeriod, spec)}).` : '.') +
+        ' Already gone, so not scored as a gap.'
+      );
+    case 'no_sales':
+      return 'No sales on record: listed in the customers file, but no sales rows were found.';
+  }
+}
+
+/** Metric rows as [label, value] (values contain no user data). Empty when there are no metrics. */
+export function metricRows(
+  customer: CustomerAnalysis,
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+): [string, string][] {
+  const m = customer.metrics;
+  if (!m) return [];
+  const spec = result.period;
+  const money = (c: number) => formatMoney(c, settings.currency);
+  const per = perPeriod(spec);
+  const unit = periodNoun(spec);
+  const rows: [string, string][] = [
+    ['History', plural(m.history, unit)],
+    ['Usual revenue (baseline)', `${money(m.baselineCents)}${per}`],
+    [
+      `Recent (last ${plural(settings.recentWindow, unit)})`,
+      `${money(m.recentCents)}${per}` +
+        (m.baselineCents > 0 ? ` (${formatPct(m.recentCents / m.baselineCents)} of usual)` : ''),
+    ],
+    [
+      'Trend',
+      `${money(m.trendCentsPerPeriod)}${per} per ${unit}` +
+        (m.baselineCents > 0 ? ` (${formatPct(m.trendPct, 1)} of usual)` : ''),
+    ],
+    [`Forecast next ${unit}`, money(m.forecastCents)],
+    ['Zero streak', plural(m.zeroStreak, unit)],
+    ['Lifetime value', money(m.lifetimeValueCents)],
+    [`Active ${periodNoun(spec, 2)} in lookback`, formatPct(m.activeShare)],
+    ['Last sale', m.lastSalePeriod === null ? 'never' : formatPeriod(m.lastSalePeriod, spec)],
+  ];
+  return rows;
+}
+
+/** Period labels and values of the customer's series (chronological). */
+export function seriesRows(
+  customer: CustomerAnalysis,
+  result: AnalysisResult,
+): { label: string; cents: number }[] {
+  return customer.series.map((cents, i) => ({
+    label: formatPeriod(customer.seriesStartPeriod + i, result.period),
+    cents,
+  }));
+}
+
+export const OUTCOME_LABELS: Readonly<Record<FollowUpOutcome, string>> = {
+  contacted: 'contacted',
+  recovering: 'recovering',
+  lost: 'lost',
+  not_a_gap: 'not a real gap',
+};
+
+/** A follow-up event split into parts; `who` and free text are user data, escaped by the caller. */
+export interface FollowUpParts {
+  /** "2026-11-20 10:04 UTC" from the ISO timestamp (no clock read; "UTC" only for a `Z` timestamp). */
+  when: string;
+  userId: string;
+  /** What happened, no user data: "claimed it", "logged a follow-up: contacted", "snoozed it until 2026-12-01". */
+  action: string;
+  nextStep?: string;
+  note?: string;
+}
+
+export function followUpParts(event: FollowUpEvent): FollowUpParts {
+  const when =
+    event.at.length >= 16
+      ? `${event.at.slice(0, 10)} ${event.at.slice(11, 16)}${event.at.endsWith('Z') ? ' UTC' : ''}`
+      : event.at;
+  let action: string;
+  switch (event.kind) {
+    case 'claim':
+      action = 'claimed it';
+      break;
+    case 'snooze':
+      action = event.snoozeUntil ? `snoozed it until ${event.snoozeUntil}` : 'snoozed it';
+      break;
+    case 'follow_up':
+      action = event.outcome ? `logged a follow-up: ${OUTCOME_LABELS[event.outcome]}` : 'logged a follow-up';
+      break;
+  }
+  return {
+    when,
+    userId: event.userId,
+    action,
+    ...(event.nextStep ? { nextStep: event.nextStep } : {}),
+    ...(event.note ? { note: event.note } : {}),
+  };
+}

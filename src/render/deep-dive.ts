@@ -1,0 +1,146 @@
+/**
+ * The markdown deep dive for one customer: status, priority and score components, every gap,
+ * every metric, the series (sparkline and table), and the follow-up history. Pure.
+ */
+import type { AnalysisSettings } from '../core/settings.ts';
+import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../core/types.ts';
+import { formatMoney, formatPeriod, isoFromDay } from './_core-shim.ts';
+import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from './_customer-facts.ts';
+import {
+  COMPONENT_LABELS,
+  COMPONENT_ORDER,
+  escapeMarkdown,
+  formatComponent,
+  formatPct,
+  formatScore,
+  GAP_TYPE_LABELS,
+  periodNoun,
+  plural,
+  singleLine,
+} from './format.ts';
+import { scoreBreakdown } from './markdown-report.ts';
+import { renderSparkline } from './sparkline.ts';
+
+function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
+  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/**
+ * Renders the deep dive. `history` is the customer's follow-up events (oldest first) from the
+ * state store; leave it out when the caller has no store (the section is then omitted).
+ */
+export function renderDeepDiveMarkdown(
+  customer: CustomerAnalysis,
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  history?: readonly FollowUpEvent[],
+): string {
+  const spec = result.period;
+  const money = (c: number) => formatMoney(c, settings.currency);
+  const title =
+    customer.name === customer.customerId
+      ? escapeMarkdown(customer.customerId)
+      : `${escapeMarkdown(customer.name)} (${escapeMarkdown(customer.customerId)})`;
+  const facts = [
+    `Segment: ${customer.segment ? escapeMarkdown(customer.segment) : 'none'}`,
+    `Account manager: ${customer.accountManager ? escapeMarkdown(customer.accountManager) : 'none'}`,
+    `As of the ${formatPeriod(result.asOf.period, spec)} (${isoFromDay(result.asOf.startDay)} to ${isoFromDay(result.asOf.endDay)})`,
+  ];
+  const out: string[] = [
+    `# ${title}`,
+    '',
+    `${facts.join(' · ')}.`,
+    '',
+    `**Status:** ${statusSentence(customer, result, settings)}`,
+  ];
+
+  if (customer.score !== null && customer.components && customer.contributions) {
+    const w = settings.weights;
+    const c = customer.components;
+    const p = customer.contributions;
+    out.push(
+      '',
+      '## Priority',
+      '',
+      `Score ${formatScore(customer.score)}, rank ${rankLabel(customer, result) ?? 'none'}. ` +
+        `Gap ${money(customer.gapAmountCents)} (the largest of its gaps); recovery potential ` +
+        `${money(customer.recoveryPotentialCents)}.`,
+      '',
+      table(
+        ['Component', 'Value', 'Weight', 'Points'],
+        ['l', 'r', 'r', 'r'],
+        COMPONENT_ORDER.map((k) => [
+          COMPONENT_LABELS[k],
+          formatComponent(c[k]),
+          formatPct(w[k]),
+          p[k].toFixed(1),
+        ]),
+      ),
+      '',
+      `${scoreBreakdown(customer.score, c, p, w)}.`,
+    );
+  }
+  if (customer.recommendation) out.push('', `**Recommendation:** ${singleLine(customer.recommendation)}`);
+
+  out.push('', '## Gaps', '');
+  if (customer.gaps.length === 0) {
+    out.push(
+      customer.status === 'scored' || customer.status === 'no_gap'
+        ? 'No gaps detected.'
+        : 'Not judged, so no gaps.',
+    );
+  } else {
+    out.push(
+      table(
+        ['Gap type', 'Amount', 'Severity', 'Why'],
+        ['l', 'r', 'l', 'l'],
+        customer.gaps.map((g) => [
+          GAP_TYPE_LABELS[g.type],
+          money(g.amountCents),
+          g.severity,
+          singleLine(g.rationale),
+        ]),
+      ),
+    );
+  }
+
+  const metrics = metricRows(customer, result, settings);
+  out.push('', '## Metrics', '');
+  out.push(
+    metrics.length === 0
+      ? 'No metrics: no sales to compute them from.'
+      : table(['Metric', 'Value'], ['l', 'r'], metrics),
+  );
+
+  const series = seriesRows(customer, result);
+  out.push('', `## Revenue by ${periodNoun(spec)}`, '');
+  if (series.length === 0) {
+    out.push(`No ${periodNoun(spec, 2)} with revenue to show.`);
+  } else {
+    const first = series[0]!;
+    const last = series[series.length - 1]!;
+    out.push(
+      `\`${renderSparkline(customer.series)}\` ${plural(series.length, periodNoun(spec))}, ${first.label} to ${last.label}.`,
+      '',
+      table(
+        [periodNoun(spec).replace(/^./, (ch) => ch.toUpperCase()), 'Revenue'],
+        ['l', 'r'],
+        series.map((s) => [s.label, money(s.cents)]),
+      ),
+    );
+  }
+
+  if (history !== undefined) {
+    out.push('', '## Follow-up history', '');
+    if (history.length === 0) out.push('No follow-ups recorded yet.');
+    for (const event of history) {
+      const f = followUpParts(event);
+      let line = `- ${f.when}: ${escapeMarkdown(f.userId)} ${f.action}.`;
+      if (f.nextStep) line += ` Next step: ${escapeMarkdown(f.nextStep)}.`;
+      if (f.note) line += ` Note: ${escapeMarkdown(f.note)}`;
+      out.push(line);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
