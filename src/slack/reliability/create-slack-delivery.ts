@@ -23,8 +23,18 @@ export interface DeliveryCall {
   signal?: AbortSignal;
 }
 
+/** A call whose result can be looked up after an ambiguous failure. */
+export interface RecoverableCall<T> extends DeliveryCall {
+  /**
+   * After a timeout or dropped connection Slack may have done the work anyway (a posted message
+   * whose answer was lost). Before retrying, this looks for that result (e.g. the message in
+   * conversations.history); a found result is returned instead of calling again.
+   */
+  recover?: () => Promise<T | undefined>;
+}
+
 export interface SlackDelivery {
-  run<T>(call: DeliveryCall, fn: (attempt: number) => Promise<T>): Promise<T>;
+  run<T>(call: RecoverableCall<T>, fn: (attempt: number) => Promise<T>): Promise<T>;
   readonly pacer: ChannelPacer;
 }
 
@@ -50,8 +60,19 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
         ...(call.channel !== undefined ? { channel: call.channelName ?? `<#${call.channel}>` } : {}),
         ...(options.botName !== undefined ? { botName: options.botName } : {}),
       };
+      let ambiguous = false;
       return withRetry(
         async (attempt) => {
+          if (ambiguous && call.recover) {
+            const found = await call.recover();
+            if (found !== undefined) {
+              log.warn(
+                { call: call.label, channel: call.channel },
+                'Slack had done the call before it failed; not repeating it',
+              );
+              return found;
+            }
+          }
           if (paced && call.channel !== undefined) await pacer.wait(call.channel, call.signal);
           return fn(attempt);
         },
@@ -62,6 +83,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
           label: call.label,
           ...(call.signal ? { signal: call.signal } : {}),
           onAttempt: ({ attempt, classification, delayMs }) => {
+            ambiguous = classification.code === 'timeout' || classification.code === 'network';
             if (classification.retryAfterMs !== undefined && call.channel !== undefined) {
               pacer.defer(call.channel, classification.retryAfterMs);
             }

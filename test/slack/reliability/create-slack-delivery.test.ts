@@ -114,6 +114,27 @@ describe('createSlackDelivery with a managed WebClient', () => {
     ]);
   });
 
+  it('does not post twice when Slack posted but the answer was lost, given a way to look it up', async () => {
+    const { client, delivery } = setup();
+    proxy.inject('chat.postMessage', { kind: 'lose_response' });
+    const lookups: number[] = [];
+    const result = await delivery.run<{ ts?: string }>(
+      {
+        label: 'chat.postMessage',
+        channel: 'C1',
+        // Stands in for a conversations.history lookup of the message just sent.
+        recover: async () => {
+          lookups.push(upstream.received.length);
+          return upstream.received.includes('chat.postMessage') ? { ok: true, ts: 'found' } : undefined;
+        },
+      },
+      postHello(client),
+    );
+    expect(result.ts).toBe('found');
+    expect(upstream.received).toEqual(['chat.postMessage']);
+    expect(lookups).toEqual([1]);
+  });
+
   it('never logs the token, even at debug level', async () => {
     const { client, delivery, logs } = setup();
     proxy.inject('chat.postMessage', platformError('invalid_auth'));
