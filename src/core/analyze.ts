@@ -1,0 +1,399 @@
+/**
+ * The revgap rules end to end: as-of period, per-customer metrics, gaps, scores, ranking, and the
+ * summaries the report and Slack show (analysis spec sections 2-6). Pure: the as-of date comes in
+ * through the settings, never from a clock.
+ */
+
+import { InputError } from '../errors.ts';
+import { detectGaps, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
+import { computeCustomerFacts } from './metrics.ts';
+import { formatMoney } from './money.ts';
+import {
+  dayFromIso,
+  formatPeriod,
+  periodEndDay,
+  periodOfDay,
+  periodStartDay,
+  periodWord,
+} from './periods.ts';
+import { rankCustomers } from './rank.ts';
+import { scoreComponents, weighScore } from './score.ts';
+import type { AnalysisSettings } from './settings.ts';
+import {
+  type AnalysisResult,
+  type ChurnRiskEntry,
+  type CustomerAnalysis,
+  type CustomerInfo,
+  type CustomerLedger,
+  type DataQuality,
+  GAP_TYPES,
+  type GapType,
+  type GapTypeSummary,
+  type PeriodSpec,
+  type Priority,
+  type SalesLedger,
+} from './types.ts';
+
+/** What the analysis reads: the folded sales, optional customer master data, and how the read went. */
+export interface AnalysisInput {
+  ledger: SalesLedger;
+  customers: CustomerInfo[];
+  dataQuality: DataQuality;
+}
+
+/** Periods of series kept per customer for sparklines and deep dives. */
+export const SERIES_PERIODS = 52;
+
+export interface AsOfChoice {
+  asOf: AnalysisResult['asOf'];
+  partialPeriod: AnalysisResult['partialPeriod'];
+  rowsAfterAsOf: number;
+}
+
+function rowsIn(ledger: SalesLedger, from: number, to: number): number {
+  const rows = ledger.rowsByPeriod;
+  if (!rows) return 0;
+  let total = 0;
+  const lo = Math.max(from, rows.startPeriod);
+  const hi = Math.min(to, rows.startPeriod + rows.counts.length - 1);
+  for (let p = lo; p <= hi; p++) total += rows.counts[p - rows.startPeriod] ?? 0;
+  return total;
+}
+
+/**
+ * The as-of period: the last complete period on or before the as-of date (default: the latest day
+ * with a row). The period containing the date is complete only when the date is its last day;
+ * otherwise it is left out and, when it holds rows, reported as `partialPeriod`. Rows in periods
+ * after that one are counted as `rowsAfterAsOf` (so the two counts never overlap).
+ */
+export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): AsOfChoice {
+  const spec = ledger.period;
+  const asOfDay = asOfIso === undefined ? ledger.maxDay : dayFromIso(asOfIso);
+  if (asOfDay === null) {
+    throw new InputError('There are no sales rows to analyse.', {
+      hint: 'Check that the sales source has data rows, or pass an as-of date.',
+    });
+  }
+  const containing = periodOfDay(asOfDay, spec);
+  const complete = asOfDay === periodEndDay(containing, spec);
+  const period = complete ? containing : containing - 1;
+  const asOf = { period, startDay: periodStartDay(period, spec), endDay: periodEndDay(period, spec) };
+  let partialPeriod: AnalysisResult['partialPeriod'] = null;
+  if (!complete && ledger.maxDay !== null && ledger.maxDay >= periodStartDay(containing, spec)) {
+    partialPeriod = {
+      period: containing,
+      startDay: periodStartDay(containing, spec),
+      endDay: periodEndDay(containing, spec),
+      rows: rowsIn(ledger, containing, containing),
+    };
+  }
+  return { asOf, partialPeriod, rowsAfterAsOf: rowsIn(ledger, containing + 1, Number.POSITIVE_INFINITY) };
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** The customer's series up to the as-of period, at most the last `SERIES_PERIODS` periods. */
+function seriesOf(
+  ledger: CustomerLedger,
+  first: number,
+  asOfPeriod: number,
+): { start: number; series: number[] } {
+  const start = Math.max(first, asOfPeriod - SERIES_PERIODS + 1);
+  const end = ledger.startPeriod + ledger.net.length - 1;
+  // The common case (no rows after the as-of period, history within 52 periods) shares the array.
+  if (start === ledger.startPeriod && end === asOfPeriod) return { start, series: ledger.net };
+  const series = new Array<number>(asOfPeriod - start + 1);
+  for (let p = start; p <= asOfPeriod; p++) {
+    series[p - start] = p <= end ? (ledger.net[p - ledger.startPeriod] ?? 0) : 0;
+  }
+  return { start, series };
+}
+
+/** Strategic lines from the gap mix, biggest money first, then the groups that need other handling. */
+function buildRecommendations(
+  result: Pick<AnalysisResult, 'gapsByType' | 'summary' | 'suggestMonthly' | 'asOf'>,
+  scored: CustomerAnalysis[],
+  settings: AnalysisSettings,
+  spec: PeriodSpec,
+): string[] {
+  const money = (cents: number) => formatMoney(cents, settings.currency, { compact: true });
+  const r = settings.recentWindow;
+  const lastR = `the last ${plural(r, periodWord(spec), periodWord(spec, r))}`;
+  const lines: string[] = [];
+  const types = [...GAP_TYPES]
+    .filter((t) => result.gapsByType[t].count > 0)
+    .sort((a, b) => result.gapsByType[b].amountCents - result.gapsByType[a].amountCents);
+  for (const type of types) {
+    const { count, amountCents } = result.gapsByType[type];
+    const who = plural(count, 'customer', 'customers');
+    const verb = count === 1 ? 'has' : 'have';
+    const play = settings.recommendations[type];
+    if (type === 'churn_risk') {
+      lines.push(
+        `${who} ${verb} stopped buying (no revenue for ${settings.churnZeroStreak}+ ${periodWord(spec, 2)} in a row; ${money(amountCents)} at stake over ${lastR}). ${play}`,
+      );
+    } else if (type === 'zero_spend') {
+      lines.push(
+        `${who} skipped orders in ${lastR} (${money(amountCents)} of usual revenue missed). ${play}`,
+      );
+    } else if (type === 'declining_revenue') {
+      lines.push(
+        `${who} ${count === 1 ? 'is' : 'are'} trending down (${money(amountCents)} below their usual over ${lastR}). ${play}`,
+      );
+    } else {
+      lines.push(
+        `${who} bought less than ${Math.round(settings.belowBaselineRatio * 100)}% of their usual over ${lastR} (${money(amountCents)} short). ${play}`,
+      );
+    }
+  }
+  const { summary } = result;
+  if (scored.length > settings.topN && summary.totalGapCents > 0) {
+    let top = 0;
+    for (let i = 0; i < settings.topN; i++) top += scored[i]?.gapAmountCents ?? 0;
+    const share = top / summary.totalGapCents;
+    const held = `${share < 0.01 ? 'less than 1%' : `${Math.round(share * 100)}%`} of the total gap (${money(top)} of ${money(summary.totalGapCents)})`;
+    lines.push(
+      share >= 0.25
+        ? `The top ${settings.topN} priorities hold ${held}: start there.`
+        : `The gap is spread widely: the top ${settings.topN} priorities hold ${held}; look for a common cause (pricing, a product, the season) as well as calling accounts.`,
+    );
+  }
+  if (summary.customersLapsed > 0) {
+    lines.push(
+      `${plural(summary.customersLapsed, 'customer has', 'customers have')} lapsed (no sale in the last ${plural(settings.lookback, periodWord(spec), periodWord(spec, 2))}): a win-back campaign suits them better than account-manager time.`,
+    );
+  }
+  if (summary.customersTooNew > 0) {
+    lines.push(
+      `${plural(summary.customersTooNew, 'customer is', 'customers are')} too new to judge (under ${plural(settings.minHistory, periodWord(spec), periodWord(spec, 2))} of history); they are scored once they have ${settings.minHistory}.`,
+    );
+  }
+  if (result.suggestMonthly) {
+    lines.push(
+      'Most customer-weeks have no revenue: monthly periods (--period month) give steadier baselines for a business this sparse.',
+    );
+  }
+  if (summary.gapsDetected === 0) {
+    lines.unshift(
+      `No revenue gaps among the ${plural(summary.customersAnalyzed, 'customer', 'customers')} analysed as of the end of the ${formatPeriod(result.asOf.period, spec)}.`,
+    );
+  }
+  return lines;
+}
+
+/** Runs the revgap rules over a ledger. Throws `InputError` when there is nothing to analyse. */
+export function analyze(input: AnalysisInput, settings: AnalysisSettings): AnalysisResult {
+  if (settings.rules !== 'revgap') {
+    throw new Error(`analyze() runs the revgap rules; rules "${settings.rules}" go to their own entry point`);
+  }
+  const { ledger } = input;
+  const spec = ledger.period;
+  if (spec.kind !== settings.period) {
+    throw new Error(`ledger was built with ${spec.kind} periods but the settings ask for ${settings.period}`);
+  }
+  const { asOf, partialPeriod, rowsAfterAsOf } = chooseAsOf(ledger, settings.asOf);
+  const A = asOf.period;
+  const info = new Map<string, CustomerInfo>();
+  for (const c of input.customers) info.set(c.customerId, c);
+
+  const working: CustomerAnalysis[] = [];
+  let zeroCustomerPeriods = 0;
+  let customerPeriods = 0;
+  const describe = (customerId: string): Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> => {
+    const c = info.get(customerId);
+    const out: Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> = {
+      name: c?.name || customerId,
+    };
+    if (c?.segment) out.segment = c.segment;
+    if (c?.accountManager) out.accountManager = c.accountManager;
+    return out;
+  };
+  const blank = (customerId: string): CustomerAnalysis => ({
+    customerId,
+    ...describe(customerId),
+    status: 'no_sales',
+    series: [],
+    seriesStartPeriod: A + 1,
+    metrics: null,
+    gaps: [],
+    gapAmountCents: 0,
+    score: null,
+    components: null,
+    contributions: null,
+    recoveryPotentialCents: 0,
+    rank: null,
+    recommendation: null,
+  });
+
+  for (const [customerId, customerLedger] of ledger.customers) {
+    const facts = computeCustomerFacts(customerLedger, A, settings);
+    const analysis = blank(customerId);
+    if (facts.metrics !== null && facts.firstSalePeriod !== null) {
+      const { start, series } = seriesOf(customerLedger, facts.firstSalePeriod, A);
+      analysis.series = series;
+      analysis.seriesStartPeriod = start;
+      analysis.metrics = facts.metrics;
+      zeroCustomerPeriods += facts.zeroPeriodsInHistory;
+      customerPeriods += facts.metrics.history;
+      if (facts.standing === 'judged') {
+        analysis.gaps = detectGaps(facts, settings, spec);
+        analysis.gapAmountCents = largestGapCents(analysis.gaps);
+        analysis.status = analysis.gaps.length > 0 ? 'scored' : 'no_gap';
+      } else {
+        analysis.status = facts.standing;
+      }
+    }
+    working.push(analysis);
+  }
+  // Customers on file with no sales rows at all: listed as "no sales on record".
+  for (const customerId of info.keys()) {
+    if (!ledger.customers.has(customerId)) working.push(blank(customerId));
+  }
+
+  // Scores are relative to the scored customers: the largest gap and lifetime value among them are 1.
+  const scored: CustomerAnalysis[] = [];
+  let maxGapCents = 0;
+  let largestLifetimeValueCents = 0;
+  for (const analysis of working) {
+    if (analysis.status !== 'scored' || analysis.metrics === null) continue;
+    scored.push(analysis);
+    maxGapCents = Math.max(maxGapCents, analysis.gapAmountCents);
+    largestLifetimeValueCents = Math.max(largestLifetimeValueCents, analysis.metrics.lifetimeValueCents);
+  }
+  const scale = { largestGapCents: maxGapCents, largestLifetimeValueCents };
+  for (const analysis of scored) {
+    if (analysis.metrics === null) continue;
+    const components = scoreComponents(analysis.metrics, analysis.gapAmountCents, scale, settings);
+    const { score, contributions } = weighScore(components, settings.weights);
+    analysis.components = components;
+    analysis.contributions = contributions;
+    analysis.score = score;
+    analysis.recoveryPotentialCents = Math.round(analysis.gapAmountCents * components.recoveryProbability);
+    const urgent = GAP_URGENCY.find((t) => analysis.gaps.some((g) => g.type === t));
+    analysis.recommendation = urgent ? settings.recommendations[urgent] : null;
+  }
+  rankCustomers(scored);
+
+  const gapsByType = {} as Record<GapType, GapTypeSummary>;
+  const gapCounts = {} as Record<GapType, number>;
+  for (const t of GAP_TYPES) {
+    gapsByType[t] = { count: 0, amountCents: 0, share: 0 };
+    gapCounts[t] = 0;
+  }
+  let gapsDetected = 0;
+  let totalGapCents = 0;
+  let typeAmounts = 0;
+  const churnRisk: ChurnRiskEntry[] = [];
+  for (const analysis of scored) {
+    totalGapCents += analysis.gapAmountCents;
+    for (const gap of analysis.gaps) {
+      gapsDetected++;
+      gapCounts[gap.type]++;
+      gapsByType[gap.type].count++;
+      gapsByType[gap.type].amountCents += gap.amountCents;
+      typeAmounts += gap.amountCents;
+      if (gap.type === 'churn_risk' && analysis.metrics && analysis.components) {
+        const entry: ChurnRiskEntry = {
+          customerId: analysis.customerId,
+          customerName: analysis.name,
+          zeroStreak: analysis.metrics.zeroStreak,
+          baselineCents: analysis.metrics.baselineCents,
+          atRiskCents: gap.amountCents,
+          lastSalePeriod: analysis.metrics.lastSalePeriod,
+          churnRisk: analysis.components.churnRisk,
+        };
+        if (analysis.accountManager) entry.accountManager = analysis.accountManager;
+        churnRisk.push(entry);
+      }
+    }
+  }
+  // Types overlap (one customer can count under several), so shares are of the summed type amounts.
+  for (const t of GAP_TYPES)
+    gapsByType[t].share = typeAmounts > 0 ? gapsByType[t].amountCents / typeAmounts : 0;
+  churnRisk.sort(
+    (a, b) =>
+      b.atRiskCents - a.atRiskCents ||
+      b.zeroStreak - a.zeroStreak ||
+      (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0),
+  );
+
+  const priorities: Priority[] = [];
+  let recoveryPotentialTopNCents = 0;
+  for (const analysis of scored.slice(0, settings.topN)) {
+    if (analysis.rank === null || analysis.score === null || !analysis.components || !analysis.contributions)
+      continue;
+    recoveryPotentialTopNCents += analysis.recoveryPotentialCents;
+    const priority: Priority = {
+      rank: analysis.rank,
+      customerId: analysis.customerId,
+      customerName: analysis.name,
+      gapTypes: analysis.gaps.map((g) => g.type),
+      gapAmountCents: analysis.gapAmountCents,
+      recoveryPotentialCents: analysis.recoveryPotentialCents,
+      score: analysis.score,
+      components: analysis.components,
+      contributions: analysis.contributions,
+      rationale: analysis.gaps.map((g) => g.rationale),
+      recommendation: analysis.recommendation ?? '',
+    };
+    if (analysis.segment) priority.segment = analysis.segment;
+    if (analysis.accountManager) priority.accountManager = analysis.accountManager;
+    priorities.push(priority);
+  }
+
+  let tooNew = 0;
+  let lapsed = 0;
+  let noSales = 0;
+  let judged = 0;
+  const rest: CustomerAnalysis[] = [];
+  for (const analysis of working) {
+    if (analysis.status === 'too_new') tooNew++;
+    else if (analysis.status === 'lapsed') lapsed++;
+    else if (analysis.status === 'no_sales') noSales++;
+    else judged++;
+    if (analysis.status !== 'scored') rest.push(analysis);
+  }
+  rest.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+
+  const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf };
+  const summary: AnalysisResult['summary'] = {
+    customersAnalyzed: judged,
+    customersWithGaps: scored.length,
+    customersTooNew: tooNew,
+    customersLapsed: lapsed,
+    customersNoSales: noSales,
+    gapsDetected,
+    gapsByType: gapCounts,
+    churnRiskCustomers: gapsByType.churn_risk.count,
+    totalGapCents,
+    recoveryPotentialTopNCents,
+    topN: settings.topN,
+    rowsRead: dataQuality.rowsRead,
+    rowsRejected: dataQuality.rowsRejected,
+  };
+  const suggestMonthly =
+    spec.kind === 'week' && customerPeriods > 0 && zeroCustomerPeriods * 2 > customerPeriods;
+  const recommendations = buildRecommendations(
+    { gapsByType, summary, suggestMonthly, asOf },
+    scored,
+    settings,
+    spec,
+  );
+
+  return {
+    rules: 'revgap',
+    period: spec,
+    asOf,
+    partialPeriod,
+    summary,
+    priorities,
+    churnRisk,
+    gapsByType,
+    customers: scored.concat(rest),
+    recommendations,
+    dataQuality,
+    suggestMonthly,
+  };
+}

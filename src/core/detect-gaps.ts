@@ -1,0 +1,111 @@
+/**
+ * The four gap types (analysis spec section 4), each with its amount, a one-line rationale in plain
+ * words and a severity. A customer can have several; they overlap, so a customer's gap amount for
+ * ranking is the largest of them, not the sum.
+ *
+ * Every rule needs a positive baseline: a customer whose normal is zero or net-negative (refunds
+ * exceeding sales) has no revenue to lose, and "below a negative baseline" would be meaningless.
+ */
+
+import type { CustomerFacts } from './metrics.ts';
+import { formatMoney } from './money.ts';
+import { formatPeriod, periodUnit, periodWord } from './periods.ts';
+import type { Gap, GapType, PeriodSpec } from './types.ts';
+
+export interface GapSettings {
+  /** declining_revenue fires when trendPct <= this (a negative fraction per period)... */
+  decliningTrendPct: number;
+  /** ...and recent < baseline. below_baseline fires when recent < this x baseline. */
+  belowBaselineRatio: number;
+  /** churn_risk fires at this many zero periods in a row. */
+  churnZeroStreak: number;
+  /** Recent window R. */
+  recentWindow: number;
+  currency: string;
+}
+
+/** Most urgent first: the order gaps are listed in, and the order recommendations are chosen by. */
+export const GAP_URGENCY: readonly GapType[] = [
+  'churn_risk',
+  'zero_spend',
+  'declining_revenue',
+  'below_baseline',
+];
+
+function percent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
+
+/** Severity of a revenue drop: half or more of the baseline gone is high, a fifth or more medium. */
+function dropSeverity(baseline: number, recent: number): Gap['severity'] {
+  const drop = 1 - recent / baseline;
+  if (drop >= 0.5) return 'high';
+  if (drop >= 0.2) return 'medium';
+  return 'low';
+}
+
+/** The gaps of one judged customer, most urgent first (empty for customers that are not judged). */
+export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: PeriodSpec): Gap[] {
+  const m = facts.metrics;
+  if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) return [];
+  const baseline = m.baselineCents;
+  const recent = m.recentCents;
+  const r = facts.recentPeriods;
+  const money = (cents: number) => formatMoney(cents, settings.currency, { compact: true });
+  const rate = (cents: number) => `${money(cents)}/${periodUnit(spec)}`;
+  const lastR = r === 1 ? `the last ${periodWord(spec)}` : `the last ${r} ${periodWord(spec, r)}`;
+  const gaps: Gap[] = [];
+
+  if (m.zeroStreak >= settings.churnZeroStreak) {
+    const last =
+      m.lastSalePeriod === null
+        ? ''
+        : `, last sale in ${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(m.lastSalePeriod, spec)}`;
+    gaps.push({
+      type: 'churn_risk',
+      amountCents: baseline * r,
+      rationale: `no revenue for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)} in a row${last}; usually ${rate(baseline)}`,
+      severity: m.zeroStreak >= settings.recentWindow ? 'high' : 'medium',
+    });
+  }
+
+  if (facts.zeroPeriodsInRecent > 0) {
+    const zeros = facts.zeroPeriodsInRecent;
+    gaps.push({
+      type: 'zero_spend',
+      amountCents: baseline * zeros,
+      rationale: `no revenue in ${zeros} of ${lastR}; usually ${rate(baseline)}`,
+      severity: zeros >= r ? 'high' : zeros * 2 >= r ? 'medium' : 'low',
+    });
+  }
+
+  const shortfall = (baseline - recent) * r;
+  if (m.trendPct <= settings.decliningTrendPct && recent < baseline) {
+    const slope = m.trendCentsPerPeriod;
+    gaps.push({
+      type: 'declining_revenue',
+      amountCents: shortfall,
+      rationale:
+        `revenue fell from ${rate(baseline)} to ${rate(recent)} over ${lastR}, ` +
+        `trending down ${rate(-slope)} (${percent(-m.trendPct)} a ${periodWord(spec)})`,
+      severity: dropSeverity(baseline, recent),
+    });
+  }
+
+  if (recent < settings.belowBaselineRatio * baseline) {
+    gaps.push({
+      type: 'below_baseline',
+      amountCents: shortfall,
+      rationale: `${lastR} averaged ${rate(recent)}, ${percent(recent / baseline)} of the usual ${rate(baseline)}`,
+      severity: dropSeverity(baseline, recent),
+    });
+  }
+  return gaps;
+}
+
+/** The largest gap amount of a customer (the types overlap, so not the sum). */
+export function largestGapCents(gaps: readonly Gap[]): number {
+  let largest = 0;
+  for (const gap of gaps) if (gap.amountCents > largest) largest = gap.amountCents;
+  return largest;
+}
