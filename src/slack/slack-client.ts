@@ -1,0 +1,241 @@
+/**
+ * The one door to Slack's Web API for everything revgap sends: every message and modal is checked
+ * against Slack's documented limits before it leaves (a message Slack refuses is a lost digest),
+ * and every call runs through one `run` hook, where retries, pacing and fault injection plug in
+ * (see reliability/create-slack-delivery.ts). Listeners and use-cases never call `client.chat.*`
+ * themselves.
+ */
+import type { types, webApi } from '@slack/bolt';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { checkMessage, checkView } from '../render/slack/block-kit-limits.ts';
+
+export type SlackBlock = types.KnownBlock | types.Block;
+
+/** A message body: `text` is the notification/accessibility fallback, always present. */
+export interface OutgoingMessage {
+  text: string;
+  blocks?: SlackBlock[];
+}
+
+/** What a Slack call is, for the `run` hook (logs, pacing per channel, retry decisions). */
+export interface SlackCall {
+  /** e.g. `chat.postMessage`, `digest file upload`. */
+  label: string;
+  channel?: string;
+  /** Posting calls are paced per channel; reads and updates need not be. */
+  paced?: boolean;
+}
+
+/** Runs one Slack call; the default just calls it. Reliability wraps retries and pacing here. */
+export type SlackCallRunner = <T>(call: SlackCall, fn: (attempt: number) => Promise<T>) => Promise<T>;
+
+export interface SlackClient {
+  postMessage(
+    message: OutgoingMessage & { channel: string; threadTs?: string },
+  ): Promise<{ ts: string; channel: string }>;
+  updateMessage(message: OutgoingMessage & { channel: string; ts: string }): Promise<void>;
+  postEphemeral(
+    message: OutgoingMessage & { channel: string; user: string; threadTs?: string },
+  ): Promise<void>;
+  /** Answers through a `response_url` (slash commands, buttons on ephemeral messages). */
+  respond(
+    responseUrl: string,
+    message: OutgoingMessage & {
+      responseType?: 'ephemeral' | 'in_channel';
+      replaceOriginal?: boolean;
+      deleteOriginal?: boolean;
+    },
+  ): Promise<void>;
+  openView(triggerId: string, view: types.View): Promise<void>;
+  /** Uploads a text file into a channel (and thread) with `filesUploadV2`; resolves to the file id. */
+  uploadFile(file: {
+    channel: string;
+    threadTs?: string;
+    filename: string;
+    title: string;
+    content: string;
+    initialComment?: string;
+  }): Promise<{ fileId: string | null }>;
+  /** Slack user id for an email, or null when nobody in the workspace has it. */
+  lookupUserByEmail(email: string): Promise<string | null>;
+  /** A user's profile email, or null when hidden or unknown. */
+  userEmail(userId: string): Promise<string | null>;
+  /** The bot's own user id (`auth.test`), cached. */
+  botUserId(): Promise<string>;
+}
+
+export interface CreateSlackClientOptions {
+  web: webApi.WebClient;
+  logger: Logger;
+  run?: SlackCallRunner;
+  /** For `respond` (tests inject one); default global fetch. */
+  fetch?: typeof fetch;
+}
+
+const directRun: SlackCallRunner = (_call, fn) => fn(1);
+
+/** Refuses a message that breaks a Block Kit limit, naming every broken limit. */
+export function assertMessageFits(message: OutgoingMessage, what: string): void {
+  if (!message.text || message.text.trim() === '') {
+    throw new AppError('INTERNAL', `${what} has no text fallback; Slack needs one for notifications.`);
+  }
+  const violations = checkMessage(message as Parameters<typeof checkMessage>[0]);
+  if (violations.length > 0) {
+    throw new AppError('INTERNAL', `${what} breaks Slack's limits: ${describeViolations(violations)}`, {
+      hint: 'This is a revgap bug: the message was not sent. Please report it with this log line.',
+    });
+  }
+}
+
+export function assertViewFits(view: types.View, what: string): void {
+  const violations = checkView(view as unknown as Record<string, unknown>);
+  if (violations.length > 0) {
+    throw new AppError('INTERNAL', `${what} breaks Slack's limits: ${describeViolations(violations)}`, {
+      hint: 'This is a revgap bug: the modal was not opened. Please report it with this log line.',
+    });
+  }
+}
+
+function describeViolations(violations: readonly unknown[]): string {
+  return violations
+    .slice(0, 5)
+    .map((v) => {
+      if (typeof v === 'object' && v !== null && 'message' in v)
+        return String((v as { message: unknown }).message);
+      return JSON.stringify(v);
+    })
+    .join('; ');
+}
+
+export function createSlackClient(options: CreateSlackClientOptions): SlackClient {
+  const { web, logger } = options;
+  const run = options.run ?? directRun;
+  const doFetch = options.fetch ?? fetch;
+  let botUserId: Promise<string> | null = null;
+
+  return {
+    async postMessage(message) {
+      assertMessageFits(message, 'A message');
+      const result = await run({ label: 'chat.postMessage', channel: message.channel, paced: true }, () =>
+        web.chat.postMessage({
+          channel: message.channel,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      if (!result.ts) throw new AppError('SLACK_API', 'chat.postMessage answered without a message ts');
+      return { ts: result.ts, channel: result.channel ?? message.channel };
+    },
+
+    async updateMessage(message) {
+      assertMessageFits(message, 'A message update');
+      await run({ label: 'chat.update', channel: message.channel, paced: false }, () =>
+        web.chat.update({
+          channel: message.channel,
+          ts: message.ts,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+        }),
+      );
+    },
+
+    async postEphemeral(message) {
+      assertMessageFits(message, 'An ephemeral message');
+      await run({ label: 'chat.postEphemeral', channel: message.channel, paced: false }, () =>
+        web.chat.postEphemeral({
+          channel: message.channel,
+          user: message.user,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks } : {}),
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+        }),
+      );
+    },
+
+    async respond(responseUrl, message) {
+      assertMessageFits(message, 'A reply');
+      const body = {
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+        ...(message.responseType ? { response_type: message.responseType } : {}),
+        ...(message.replaceOriginal !== undefined ? { replace_original: message.replaceOriginal } : {}),
+        ...(message.deleteOriginal !== undefined ? { delete_original: message.deleteOriginal } : {}),
+      };
+      await run({ label: 'response_url', paced: false }, async () => {
+        const response = await doFetch(responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!response.ok) {
+          // Expired (30 min) or used up (5 uses): nothing to retry, the caller tells the user another way.
+          throw new AppError('SLACK_API', `response_url answered HTTP ${response.status}`);
+        }
+      });
+    },
+
+    async openView(triggerId, view) {
+      assertViewFits(view, 'A modal');
+      // trigger_id lives 3 s and works once: never retried.
+      await web.views.open({ trigger_id: triggerId, view });
+    },
+
+    async uploadFile(file) {
+      const result = await run({ label: 'files.uploadV2', channel: file.channel, paced: true }, () =>
+        // The argument type is a union keyed on which optional fields are present; this shape is one of them.
+        web.filesUploadV2({
+          channel_id: file.channel,
+          ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
+          filename: file.filename,
+          title: file.title,
+          content: file.content,
+          ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
+        } as webApi.FilesUploadV2Arguments),
+      );
+      // The answer nests as files[0].files[0] (one completeUploadExternal call holding one file).
+      const outer = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files;
+      const fileId = outer?.[0]?.files?.[0]?.id ?? null;
+      logger.debug({ fileId, channel: file.channel, threadTs: file.threadTs }, 'file uploaded');
+      return { fileId };
+    },
+
+    async lookupUserByEmail(email) {
+      try {
+        const result = await run({ label: 'users.lookupByEmail', paced: false }, () =>
+          web.users.lookupByEmail({ email }),
+        );
+        return result.user?.id ?? null;
+      } catch (error) {
+        if (slackErrorCode(error) === 'users_not_found') return null;
+        throw error;
+      }
+    },
+
+    async userEmail(userId) {
+      const result = await run({ label: 'users.info', paced: false }, () => web.users.info({ user: userId }));
+      return result.user?.profile?.email ?? null;
+    },
+
+    botUserId() {
+      botUserId ??= web.auth.test().then((r) => {
+        if (!r.user_id) throw new AppError('SLACK_API', 'auth.test answered without a user id');
+        return r.user_id;
+      });
+      botUserId.catch(() => {
+        botUserId = null;
+      });
+      return botUserId;
+    },
+  };
+}
+
+/** The Slack error code (`users_not_found`, `channel_not_found`...) of a Web API error, if any. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | null)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}

@@ -1,0 +1,111 @@
+/**
+ * The last analysis snapshot: what `/revgap`, the buttons and the digest answer from. Slack gives a
+ * command 3 seconds, so the request path never reads the sales data: a refresh (at start-up, before
+ * each digest, on `revgap digest`) runs the analysis, saves the result in the state store and keeps
+ * it in memory with a customer index; a restarted instance loads the latest saved one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AnalysisSettings } from '../core/settings.ts';
+import type { AnalysisResult } from '../core/types.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { AnalysisSnapshot, StateStore } from '../store/state-store.ts';
+import { buildCustomerIndex, type CustomerIndex } from './find-customer.ts';
+
+/** A snapshot ready to answer from. */
+export interface LoadedSnapshot {
+  snapshot: AnalysisSnapshot;
+  /** The settings to render with (the snapshot's own, else the running config's). */
+  settings: AnalysisSettings;
+  index: CustomerIndex;
+}
+
+export interface SnapshotHolder {
+  /** The snapshot in memory, or null before the first refresh/load. Never does I/O. */
+  current(): LoadedSnapshot | null;
+  /** The snapshot in memory, else the latest saved one (loaded once), else null. */
+  load(): Promise<LoadedSnapshot | null>;
+  set(snapshot: AnalysisSnapshot): LoadedSnapshot;
+}
+
+export function loadSnapshot(snapshot: AnalysisSnapshot, fallback: AnalysisSettings): LoadedSnapshot {
+  return {
+    snapshot,
+    settings: snapshot.settings ?? fallback,
+    index: buildCustomerIndex(snapshot.result.customers),
+  };
+}
+
+export function createSnapshotHolder(options: {
+  store: Pick<StateStore, 'loadLatestSnapshot'>;
+  settings: AnalysisSettings;
+}): SnapshotHolder {
+  let loaded: LoadedSnapshot | null = null;
+  let pending: Promise<LoadedSnapshot | null> | null = null;
+  return {
+    current: () => loaded,
+    async load() {
+      if (loaded) return loaded;
+      pending ??= options.store.loadLatestSnapshot().then((s) => {
+        if (s && !loaded) loaded = loadSnapshot(s, options.settings);
+        pending = null;
+        return loaded;
+      });
+      return pending;
+    },
+    set(snapshot) {
+      loaded = loadSnapshot(snapshot, options.settings);
+      return loaded;
+    },
+  };
+}
+
+export interface RefreshSnapshotDeps {
+  /** Runs the analysis (e.g. `runAnalysis` with the configured source); `source` is already redacted. */
+  analyze: () => Promise<{ result: AnalysisResult; source: string }>;
+  settings: AnalysisSettings;
+  store: Pick<StateStore, 'saveSnapshot' | 'recordSnapshotFailure'>;
+  holder: SnapshotHolder;
+  now: () => Date;
+  logger: Logger;
+}
+
+/**
+ * Runs the analysis and makes it the current snapshot. On failure the failure is recorded (the
+ * digest says the data is stale and why) and an `AppError` is thrown; the previous snapshot stays.
+ */
+export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<LoadedSnapshot> {
+  const started = deps.now();
+  let outcome: { result: AnalysisResult; source: string };
+  try {
+    outcome = await deps.analyze();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await deps.store.recordSnapshotFailure(reason, deps.now().toISOString()).catch((storeError: unknown) => {
+      deps.logger.error({ err: storeError }, 'could not record the failed refresh');
+    });
+    throw error instanceof AppError
+      ? error
+      : new AppError('INTERNAL', `The analysis failed: ${reason}`, { cause: error });
+  }
+  const snapshot: AnalysisSnapshot = {
+    id: randomUUID(),
+    createdAt: deps.now().toISOString(),
+    asOfPeriod: outcome.result.asOf.period,
+    source: outcome.source,
+    result: outcome.result,
+    settings: deps.settings,
+  };
+  await deps.store.saveSnapshot(snapshot);
+  const loaded = deps.holder.set(snapshot);
+  deps.logger.info(
+    {
+      snapshotId: snapshot.id,
+      customers: outcome.result.customers.length,
+      priorities: outcome.result.priorities.length,
+      ms: deps.now().getTime() - started.getTime(),
+    },
+    'analysis snapshot refreshed',
+  );
+  return loaded;
+}
