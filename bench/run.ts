@@ -1,0 +1,183 @@
+/**
+ * Benchmark: `revgap analyze` on 100,000 customers x 52 weeks of generated sales (about 5.3 million
+ * rows, 180 MB), run as a child process the way users run it. Reports wall time, rows per second
+ * and peak RSS against the targets (< 6 s, < 400 MB).
+ *
+ *   npm run bench                       # 3 runs on the cached data set
+ *   npm run bench -- --runs 1 --cpu-prof  # also write a .cpuprofile to bench/.data/profiles/
+ *   npm run bench -- --customers 20000 --weeks 52
+ *
+ * The data set is generated once into bench/.data/ (gitignored) and reused while its parameters
+ * stay the same. Not part of the test suite: timings depend on the machine.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeSample } from '../src/sources/sample/write-sample.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DATA_ROOT = join(ROOT, 'bench', '.data');
+const TARGET_SECONDS = 6;
+const TARGET_MB = 400;
+/** Fixed, so the cached data set never depends on today's date. */
+const END_DATE = '2026-11-22';
+
+interface DataSet {
+  salesPath: string;
+  customersPath: string;
+  rows: number;
+  bytes: number;
+}
+
+interface RunResult {
+  seconds: number;
+  peakRssMb: number | null;
+  exitCode: number | null;
+  stderr: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '100000' },
+    weeks: { type: 'string', default: '52' },
+    seed: { type: 'string', default: '42' },
+    runs: { type: 'string', default: '3' },
+    'cpu-prof': { type: 'boolean', default: false },
+    args: { type: 'string', default: '' },
+  },
+});
+
+async function ensureDataSet(customers: number, weeks: number, seed: number): Promise<DataSet> {
+  const dir = join(DATA_ROOT, `c${customers}-w${weeks}-s${seed}`);
+  const metaPath = join(dir, 'meta.json');
+  if (existsSync(metaPath)) {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as DataSet;
+    if (existsSync(meta.salesPath) && statSync(meta.salesPath).size === meta.bytes) return meta;
+  }
+  process.stderr.write(`generating ${customers.toLocaleString('en-US')} customers x ${weeks} weeks into ${dir} ...\n`);
+  const started = performance.now();
+  const written = await writeSample(dir, { customers, periods: weeks, seed, end: END_DATE });
+  const meta: DataSet = {
+    salesPath: written.salesPath,
+    customersPath: written.customersPath,
+    rows: written.salesRows,
+    bytes: statSync(written.salesPath).size,
+  };
+  writeFileSync(metaPath, JSON.stringify(meta, null, 2));
+  process.stderr.write(`generated ${meta.rows.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return meta;
+}
+
+/** Peak RSS in MB from `/usr/bin/time -v` output ("Maximum resident set size (kbytes): N"). */
+function parseTimeOutput(stderr: string): number | null {
+  const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  return match ? Number(match[1]) / 1024 : null;
+}
+
+function readVmHwmMb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function runOnce(data: DataSet, extraArgs: string[], cpuProf: boolean): Promise<RunResult> {
+  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(DATA_ROOT, 'profiles')}`] : [];
+  const cliArgs = [
+    ...nodeArgs,
+    join(ROOT, 'bin', 'revgap.mjs'),
+    'analyze',
+    '--sales',
+    data.salesPath,
+    '--customers',
+    data.customersPath,
+    ...extraArgs,
+  ];
+  const useTime = existsSync('/usr/bin/time');
+  const [command, args] = useTime
+    ? ['/usr/bin/time', ['-v', process.execPath, ...cliArgs]]
+    : [process.execPath, cliArgs];
+  const started = performance.now();
+  const child = spawn(command, args as string[], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  // Without /usr/bin/time, poll the high-water mark; it only grows, so the last reading is the peak
+  // up to the last ~20 ms of the run.
+  let polledPeak: number | null = null;
+  const poll = useTime
+    ? undefined
+    : setInterval(() => {
+        const mb = child.pid === undefined ? null : readVmHwmMb(child.pid);
+        if (mb !== null) polledPeak = Math.max(polledPeak ?? 0, mb);
+      }, 20);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  if (poll) clearInterval(poll);
+  return { seconds, peakRssMb: useTime ? parseTimeOutput(stderr) : polledPeak, exitCode, stderr };
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+async function main(): Promise<void> {
+  const customers = Number(values.customers);
+  const weeks = Number(values.weeks);
+  const seed = Number(values.seed);
+  const runs = Math.max(1, Number(values.runs));
+  const extraArgs = values.args ? values.args.split(' ').filter(Boolean) : [];
+  mkdirSync(DATA_ROOT, { recursive: true });
+  const data = await ensureDataSet(customers, weeks, seed);
+
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const result = await runOnce(data, extraArgs, values['cpu-prof'] === true && i === 0);
+    if (result.exitCode !== 0) {
+      process.stderr.write(`run ${i + 1} failed with exit code ${result.exitCode}:\n${result.stderr}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stderr.write(
+      `run ${i + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB\n`,
+    );
+    results.push(result);
+  }
+
+  const best = Math.min(...results.map((r) => r.seconds));
+  const median = results.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
+  const peaks = results.map((r) => r.peakRssMb).filter((v): v is number => v !== null);
+  const peak = peaks.length > 0 ? Math.max(...peaks) : null;
+  const mb = data.bytes / 1_048_576;
+  const lines = [
+    '',
+    `revgap analyze, ${customers.toLocaleString('en-US')} customers x ${weeks} weeks: ${data.rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; ${runs} run(s)`,
+    '',
+    row(['metric', 'value', 'target', 'ok']),
+    row(['---', '---:', '---:', '---']),
+    row(['wall time (median)', `${median.toFixed(2)} s`, `< ${TARGET_SECONDS} s`, median < TARGET_SECONDS ? 'yes' : 'NO']),
+    row(['wall time (best)', `${best.toFixed(2)} s`, '', '']),
+    row(['rows/s (median)', Math.round(data.rows / median).toLocaleString('en-US'), '', '']),
+    row(['MB/s (median)', (mb / median).toFixed(0), '', '']),
+    row([
+      'peak RSS',
+      peak === null ? 'n/a' : `${peak.toFixed(0)} MB`,
+      `< ${TARGET_MB} MB`,
+      peak === null ? '?' : peak < TARGET_MB ? 'yes' : 'NO',
+    ]),
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  if (values['cpu-prof']) process.stdout.write(`CPU profile written to ${join(DATA_ROOT, 'profiles')}\n`);
+}
+
+await main();

@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatError, runCli } from '../../src/cli/run-cli.ts';
+import { ConfigError, InputError } from '../../src/errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'revgap-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI in-process with captured output. */
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    io: {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      stderrIsTTY: false,
+    },
+    env: {},
+    cwd: dir,
+    now: new Date('2026-11-24T10:00:00Z'),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('revgap (dispatcher)', () => {
+  it('prints the command list and exits 2 when run without a command', async () => {
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('Usage: revgap <command>');
+    for (const name of ['analyze', 'customer', 'sample', 'serve', 'digest', 'help'])
+      expect(r.stdout).toContain(`  ${name}`);
+  });
+
+  it('prints the version from package.json', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect((await run('--version')).stdout).toBe(`revgap ${pkg.version}\n`);
+  });
+
+  it('suggests the closest command for a typo', async () => {
+    const r = await run('smaple');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "smaple" (did you mean `revgap sample`?)');
+  });
+
+  it('names the closest valid flag for an unknown one', async () => {
+    const r = await run('sample', '--ot', 'x');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown flag --ot for `revgap sample` (did you mean --out?)');
+    expect(r.stdout).toBe('');
+  });
+
+  it('says when a flag is missing its value', async () => {
+    const r = await run('sample', '--out');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out needs a value');
+    expect((await run('sample', '--help=yes')).stderr).toContain('--help takes no value');
+  });
+
+  it('prints a command help with --help and with `revgap help COMMAND`', async () => {
+    const a = await run('sample', '--help');
+    const b = await run('help', 'sample');
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('Usage: revgap sample --out DIR');
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('lists every setting with `revgap help config`', async () => {
+    const r = await run('help', 'config');
+    expect(r.stdout).toContain('analysis.topN [REVGAP_TOP, --top]');
+    expect(r.stdout).toContain('channel [REVGAP_CHANNEL, --channel]');
+  });
+});
+
+describe('revgap sample', () => {
+  it('writes sales.csv and customers.csv and says what to run next', async () => {
+    const out = join(dir, 'demo');
+    const r = await run(
+      'sample',
+      '--out',
+      'demo',
+      '--customers',
+      '30',
+      '--periods',
+      '8',
+      '--end',
+      '2026-11-22',
+    );
+    expect(r.code).toBe(0);
+    expect(existsSync(join(out, 'sales.csv'))).toBe(true);
+    expect(readFileSync(join(out, 'customers.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(31);
+    expect(r.stdout).toContain('for 30 customers (2026-09-28 to 2026-11-22)');
+    expect(r.stdout).toContain(`Next: revgap analyze --sales ${join(out, 'sales.csv')}`);
+  });
+
+  it('ends the sample with the last complete week before today by default', async () => {
+    const r = await run('sample', '--out', 'default-end', '--customers', '5', '--periods', '2');
+    expect(r.stdout).toContain('(2026-11-09 to 2026-11-22)');
+  });
+
+  it('lists every bad flag at once', async () => {
+    const r = await run('sample', '--customers', 'many', '--periods', '0', '--end', '22/11/2026');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out is required');
+    expect(r.stderr).toContain('--customers = "many": allowed: a whole number from 1 to 10,000,000');
+    expect(r.stderr).toContain('--periods = "0"');
+    expect(r.stderr).toContain('--end = "22/11/2026": allowed: a date as YYYY-MM-DD');
+  });
+});
+
+describe('formatError', () => {
+  it('shows bad input as one message with its hint, and no stack', () => {
+    const text = formatError(
+      new InputError('sales.csv line 7: amount "x" is not a number', { hint: 'fix line 7' }),
+      false,
+    );
+    expect(text).toBe('revgap: sales.csv line 7: amount "x" is not a number\nfix line 7\n');
+  });
+
+  it('shows a config error as its list of settings', () => {
+    expect(formatError(new ConfigError(['--top = "0": must be at least 1']), false)).toContain(
+      'Invalid settings:\n  - --top = "0": must be at least 1',
+    );
+  });
+
+  it('asks for a bug report on an unexpected error, with the stack only under --debug', () => {
+    const error = new TypeError('x is undefined');
+    const plain = formatError(error, false);
+    expect(plain).toContain('unexpected error: x is undefined');
+    expect(plain).toContain('please report it');
+    expect(plain).not.toContain('    at ');
+    expect(formatError(error, true)).toContain(error.stack!);
+  });
+});
