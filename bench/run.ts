@@ -57,7 +57,9 @@ async function ensureDataSet(customers: number, weeks: number, seed: number): Pr
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as DataSet;
     if (existsSync(meta.salesPath) && statSync(meta.salesPath).size === meta.bytes) return meta;
   }
-  process.stderr.write(`generating ${customers.toLocaleString('en-US')} customers x ${weeks} weeks into ${dir} ...\n`);
+  process.stderr.write(
+    `generating ${customers.toLocaleString('en-US')} customers x ${weeks} weeks into ${dir} ...\n`,
+  );
   const started = performance.now();
   const written = await writeSample(dir, { customers, periods: weeks, seed, end: END_DATE });
   const meta: DataSet = {
@@ -67,7 +69,9 @@ async function ensureDataSet(customers: number, weeks: number, seed: number): Pr
     bytes: statSync(written.salesPath).size,
   };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2));
-  process.stderr.write(`generated ${meta.rows.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `generated ${meta.rows.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return meta;
 }
 
@@ -164,7 +168,12 @@ async function main(): Promise<void> {
     '',
     row(['metric', 'value', 'target', 'ok']),
     row(['---', '---:', '---:', '---']),
-    row(['wall time (median)', `${median.toFixed(2)} s`, `< ${TARGET_SECONDS} s`, median < TARGET_SECONDS ? 'yes' : 'NO']),
+    row([
+      'wall time (median)',
+      `${median.toFixed(2)} s`,
+      `< ${TARGET_SECONDS} s`,
+      median < TARGET_SECONDS ? 'yes' : 'NO',
+    ]),
     row(['wall time (best)', `${best.toFixed(2)} s`, '', '']),
     row(['rows/s (median)', Math.round(data.rows / median).toLocaleString('en-US'), '', '']),
     row(['MB/s (median)', (mb / median).toFixed(0), '', '']),
