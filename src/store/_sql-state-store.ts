@@ -1,0 +1,528 @@
+/**
+ * The StateStore logic, written once in SQL that PostgreSQL and PGlite both run. A backend supplies
+ * a connected, migrated `SqlExecutor`, its job locks and its shutdown; this file adds lazy setup,
+ * the closed state, error wrapping (masking secrets) and every query.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FollowUpEvent, GapState } from '../core/types.ts';
+import { AppError } from '../errors.ts';
+import { scrubSecrets } from '../logger.ts';
+import type { SqlExecutor } from './_sql-executor.ts';
+import { deriveGapStates } from './derive-gap-state.ts';
+import type {
+  AnalysisSnapshot,
+  DigestClaimResult,
+  DigestPart,
+  DigestPriority,
+  DigestRun,
+  DigestRunClaim,
+  DigestRunStatus,
+  JobLock,
+  JobLockResult,
+  RefreshStatus,
+  SnapshotInfo,
+  StateStore,
+} from './state-store.ts';
+
+export interface SqlBackend {
+  kind: 'pglite' | 'postgres';
+  /** Safe to show. */
+  location: string;
+  /** Values to mask in error messages (the database password). */
+  secrets: readonly string[];
+  /** Connects and migrates; called once, again only after a failure. */
+  open(): Promise<SqlExecutor>;
+  /** Called only after `open` succeeded. */
+  tryAcquireJobLock(name: string): Promise<JobLock | null>;
+  /** Releases locks and disconnects; called once, after `open` settled (or never ran). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_KEEP_SNAPSHOTS = 3;
+const KEEP_SNAPSHOT_FAILURES = 50;
+const DEFAULT_LIST_LIMIT = 20;
+
+type Row = Record<string, unknown>;
+
+/** pg and PGlite both return `Date` for timestamptz; text for the rest of our columns. */
+function iso(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return new Date(String(value)).toISOString();
+}
+function isoOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : iso(value);
+}
+function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function toSnapshotInfo(row: Row): SnapshotInfo {
+  return {
+    id: String(row.id),
+    createdAt: iso(row.created_at),
+    asOfPeriod: Number(row.as_of_period),
+    source: String(row.source),
+    resultChars: Number(row.result_chars),
+  };
+}
+
+function toRun(row: Row, parts: DigestPart[]): DigestRun {
+  return {
+    id: String(row.id),
+    runKey: String(row.run_key),
+    channel: String(row.channel),
+    slot: String(row.slot),
+    late: Boolean(row.late),
+    status: String(row.status) as DigestRunStatus,
+    createdAt: iso(row.created_at),
+    snapshotId: textOrNull(row.snapshot_id),
+    parts,
+    priorities: row.priorities ? (JSON.parse(String(row.priorities)) as DigestPriority[]) : [],
+    fileId: textOrNull(row.file_id),
+    completedAt: isoOrNull(row.completed_at),
+    failedAt: isoOrNull(row.failed_at),
+    failureReason: textOrNull(row.failure_reason),
+    attempts: Number(row.attempts),
+    lastError: textOrNull(row.last_error),
+  };
+}
+
+const RUN_COLUMNS = `id, run_key, channel, slot, late, status, created_at, snapshot_id, priorities, file_id,
+  completed_at, failed_at, failure_reason, attempts, last_error`;
+
+export function createSqlStateStore(backend: SqlBackend): StateStore {
+  let opening: Promise<SqlExecutor> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const storeError = (action: string, error: unknown): AppError => {
+    if (error instanceof AppError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new AppError(
+      'STORE',
+      scrubSecrets(`State store (${backend.kind}): ${action} failed: ${message}`, backend.secrets),
+      {
+        cause: error,
+        hint: `check the state store at ${backend.location}`,
+      },
+    );
+  };
+
+  const db = (): Promise<SqlExecutor> => {
+    if (closing) return Promise.reject(new AppError('STORE', 'State store is closed'));
+    if (!opening) {
+      opening = backend.open();
+      // Forget a failed attempt so that a later call retries (the server may come up later).
+      opening.catch(() => {
+        opening = undefined;
+      });
+    }
+    return opening;
+  };
+
+  /** Runs one store operation: lazy setup, then `fn`, with errors wrapped and secrets masked. */
+  const run = async <T>(action: string, fn: (sql: SqlExecutor) => Promise<T>): Promise<T> => {
+    try {
+      return await fn(await db());
+    } catch (error) {
+      throw storeError(action, error);
+    }
+  };
+
+  const notFound = (what: string): AppError => new AppError('NOT_FOUND', `State store: no ${what}`);
+
+  const loadParts = async (sql: SqlExecutor, runIds: 'all' | string, limit?: number) => {
+    const { rows } =
+      runIds === 'all'
+        ? await sql.query<Row>(
+            `SELECT p.run_id, p.part_index, p.ts FROM revgap_digest_parts p
+             JOIN (SELECT id FROM revgap_digest_runs ORDER BY created_at DESC, seq DESC LIMIT $1) r
+             ON r.id = p.run_id ORDER BY p.part_index`,
+            [limit],
+          )
+        : await sql.query<Row>(
+            'SELECT run_id, part_index, ts FROM revgap_digest_parts WHERE run_id = $1 ORDER BY part_index',
+            [runIds],
+          );
+    const byRun = new Map<string, DigestPart[]>();
+    for (const row of rows) {
+      const runId = String(row.run_id);
+      const part = { partIndex: Number(row.part_index), ts: String(row.ts) };
+      const list = byRun.get(runId);
+      if (list) list.push(part);
+      else byRun.set(runId, [part]);
+    }
+    return byRun;
+  };
+
+  const loadRunWhere = async (sql: SqlExecutor, where: string, value: string): Promise<DigestRun | null> => {
+    const { rows } = await sql.query<Row>(
+      `SELECT ${RUN_COLUMNS} FROM revgap_digest_runs WHERE ${where} = $1`,
+      [value],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const parts = await loadParts(sql, String(row.id));
+    return toRun(row, parts.get(String(row.id)) ?? []);
+  };
+
+  /** An UPDATE of one run by id that must find it. */
+  const updateRun = async (sql: SqlExecutor, runId: string, statement: string, params: unknown[]) => {
+    const { rowCount } = await sql.query(statement, [runId, ...params]);
+    if (rowCount === 0) throw notFound(`digest run with id ${runId}`);
+  };
+
+  const pruneSnapshots = (sql: SqlExecutor, keep: number) =>
+    sql.query(
+      `DELETE FROM revgap_snapshots WHERE id NOT IN
+         (SELECT id FROM revgap_snapshots ORDER BY created_at DESC, seq DESC LIMIT $1)`,
+      [Math.max(0, Math.floor(keep))],
+    );
+
+  const loadSnapshotWhere = async (sql: SqlExecutor, where: string, params: unknown[]) => {
+    const { rows } = await sql.query<Row>(
+      `SELECT id, created_at, as_of_period, source, result, settings FROM revgap_snapshots ${where}`,
+      params,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const snapshot: AnalysisSnapshot = {
+      id: String(row.id),
+      createdAt: iso(row.created_at),
+      asOfPeriod: Number(row.as_of_period),
+      source: String(row.source),
+      result: JSON.parse(String(row.result)),
+    };
+    if (row.settings) snapshot.settings = JSON.parse(String(row.settings));
+    return snapshot;
+  };
+
+  const store: StateStore = {
+    backend: backend.kind,
+    location: backend.location,
+
+    async ready() {
+      await run('setting up the schema', async () => undefined);
+    },
+
+    // --- snapshots ---
+
+    saveSnapshot(snapshot, options = {}) {
+      return run('saving a snapshot', async (sql) => {
+        const result = JSON.stringify(snapshot.result);
+        await sql.transaction(async (tx) => {
+          await tx.query(
+            `INSERT INTO revgap_snapshots (id, created_at, as_of_period, source, result, result_chars, settings)
+             VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+            [
+              snapshot.id,
+              snapshot.createdAt,
+              snapshot.asOfPeriod,
+              snapshot.source,
+              result,
+              result.length,
+              snapshot.settings === undefined ? null : JSON.stringify(snapshot.settings),
+            ],
+          );
+          await pruneSnapshots(tx, options.keep ?? DEFAULT_KEEP_SNAPSHOTS);
+        });
+      });
+    },
+
+    loadLatestSnapshot() {
+      return run('loading the latest snapshot', (sql) =>
+        loadSnapshotWhere(sql, 'ORDER BY created_at DESC, seq DESC LIMIT 1', []),
+      );
+    },
+
+    loadSnapshot(id) {
+      return run('loading a snapshot', (sql) => loadSnapshotWhere(sql, 'WHERE id = $1', [id]));
+    },
+
+    listSnapshots(limit = DEFAULT_LIST_LIMIT) {
+      return run('listing snapshots', async (sql) => {
+        const { rows } = await sql.query<Row>(
+          `SELECT id, created_at, as_of_period, source, result_chars FROM revgap_snapshots
+           ORDER BY created_at DESC, seq DESC LIMIT $1`,
+          [limit],
+        );
+        return rows.map(toSnapshotInfo);
+      });
+    },
+
+    pruneSnapshots(keep) {
+      return run('pruning snapshots', async (sql) => (await pruneSnapshots(sql, keep)).rowCount);
+    },
+
+    recordSnapshotFailure(reason, at) {
+      return run('recording a failed refresh', async (sql) => {
+        await sql.transaction(async (tx) => {
+          await tx.query('INSERT INTO revgap_snapshot_failures (at, reason) VALUES ($1::timestamptz, $2)', [
+            at,
+            reason,
+          ]);
+          await tx.query(
+            `DELETE FROM revgap_snapshot_failures WHERE seq NOT IN
+               (SELECT seq FROM revgap_snapshot_failures ORDER BY at DESC, seq DESC LIMIT $1)`,
+            [KEEP_SNAPSHOT_FAILURES],
+          );
+        });
+      });
+    },
+
+    getRefreshStatus() {
+      return run('reading the refresh status', async (sql): Promise<RefreshStatus> => {
+        const latestRows = await sql.query<Row>(
+          `SELECT id, created_at, as_of_period, source, result_chars FROM revgap_snapshots
+           ORDER BY created_at DESC, seq DESC LIMIT 1`,
+        );
+        const latestRow = latestRows.rows[0];
+        const latest = latestRow ? toSnapshotInfo(latestRow) : null;
+        const since = latest ? latest.createdAt : null;
+        const failures = await sql.query<Row>(
+          `SELECT at, reason, count(*) OVER () AS total FROM revgap_snapshot_failures
+           WHERE $1::timestamptz IS NULL OR at > $1::timestamptz ORDER BY at DESC, seq DESC LIMIT 1`,
+          [since],
+        );
+        const failure = failures.rows[0];
+        return {
+          latest,
+          lastFailure: failure ? { reason: String(failure.reason), at: iso(failure.at) } : null,
+          failuresSinceLatest: failure ? Number(failure.total) : 0,
+        };
+      });
+    },
+
+    // --- digest runs ---
+
+    claimDigestRun(claim: DigestRunClaim) {
+      return run('claiming a digest run', async (sql): Promise<DigestClaimResult> => {
+        const inserted = await sql.query<Row>(
+          `INSERT INTO revgap_digest_runs (id, run_key, channel, slot, late, created_at, snapshot_id)
+           VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7) ON CONFLICT (run_key) DO NOTHING RETURNING id`,
+          [
+            claim.id ?? randomUUID(),
+            claim.runKey,
+            claim.channel,
+            claim.slot,
+            claim.late,
+            claim.createdAt,
+            claim.snapshotId ?? null,
+          ],
+        );
+        const run = await loadRunWhere(sql, 'run_key', claim.runKey);
+        if (!run)
+          throw new AppError('STORE', `State store: digest run ${claim.runKey} vanished after its claim`);
+        return { claimed: inserted.rows.length === 1, run };
+      });
+    },
+
+    getDigestRun(runKey) {
+      return run('loading a digest run', (sql) => loadRunWhere(sql, 'run_key', runKey));
+    },
+
+    getDigestRunById(runId) {
+      return run('loading a digest run', (sql) => loadRunWhere(sql, 'id', runId));
+    },
+
+    recordDigestMessage(runId, partIndex, ts) {
+      return run('recording a digest message', async (sql) => {
+        const { rows } = await sql.query<Row>(
+          `INSERT INTO revgap_digest_parts (run_id, part_index, channel, ts)
+           SELECT id, $2, channel, $3 FROM revgap_digest_runs WHERE id = $1
+           ON CONFLICT (run_id, part_index) DO NOTHING RETURNING part_index`,
+          [runId, partIndex, ts],
+        );
+        if (rows.length === 1) return true;
+        const exists = await sql.query('SELECT 1 FROM revgap_digest_runs WHERE id = $1', [runId]);
+        if (exists.rows.length === 0) throw notFound(`digest run with id ${runId}`);
+        return false;
+      });
+    },
+
+    recordDigestPriorities(runId, priorities, snapshotId) {
+      return run('recording digest priorities', async (sql) => {
+        await updateRun(
+          sql,
+          runId,
+          `UPDATE revgap_digest_runs SET priorities = COALESCE(priorities, $2),
+             snapshot_id = COALESCE(snapshot_id, $3) WHERE id = $1`,
+          [JSON.stringify(priorities), snapshotId ?? null],
+        );
+        const { rows } = await sql.query<Row>('SELECT priorities FROM revgap_digest_runs WHERE id = $1', [
+          runId,
+        ]);
+        return JSON.parse(String(rows[0]?.priorities ?? '[]')) as DigestPriority[];
+      });
+    },
+
+    markDigestFileUploaded(runId, fileId) {
+      return run('recording the digest file', (sql) =>
+        updateRun(sql, runId, 'UPDATE revgap_digest_runs SET file_id = $2 WHERE id = $1', [fileId]),
+      );
+    },
+
+    markDigestCompleted(runId, at) {
+      return run('completing a digest run', (sql) =>
+        updateRun(
+          sql,
+          runId,
+          `UPDATE revgap_digest_runs SET status = 'completed', completed_at = $2::timestamptz WHERE id = $1`,
+          [at],
+        ),
+      );
+    },
+
+    markDigestFailed(runId, reason, at) {
+      // A run that completed stays completed: a late failure report from a stale attempt must not
+      // make the scheduler post it again.
+      return run('failing a digest run', (sql) =>
+        updateRun(
+          sql,
+          runId,
+          `UPDATE revgap_digest_runs SET status = CASE WHEN status = 'completed' THEN status ELSE 'failed' END,
+             failed_at = $3::timestamptz, failure_reason = $2 WHERE id = $1`,
+          [reason, at],
+        ),
+      );
+    },
+
+    recordDigestAttempt(runId, error) {
+      return run('recording a digest attempt', (sql) =>
+        updateRun(
+          sql,
+          runId,
+          'UPDATE revgap_digest_runs SET attempts = attempts + 1, last_error = $2 WHERE id = $1',
+          [error],
+        ),
+      );
+    },
+
+    findDigestByMessage(channel, ts) {
+      return run('finding a digest by message', async (sql) => {
+        const { rows } = await sql.query<Row>(
+          'SELECT run_id FROM revgap_digest_parts WHERE channel = $1 AND ts = $2 LIMIT 1',
+          [channel, ts],
+        );
+        const row = rows[0];
+        return row ? loadRunWhere(sql, 'id', String(row.run_id)) : null;
+      });
+    },
+
+    listDigestRuns(limit = DEFAULT_LIST_LIMIT) {
+      return run('listing digest runs', async (sql) => {
+        const { rows } = await sql.query<Row>(
+          `SELECT ${RUN_COLUMNS} FROM revgap_digest_runs ORDER BY created_at DESC, seq DESC LIMIT $1`,
+          [limit],
+        );
+        const parts = await loadParts(sql, 'all', limit);
+        return rows.map((row) => toRun(row, parts.get(String(row.id)) ?? []));
+      });
+    },
+
+    // --- follow-ups ---
+
+    recordFollowUp(event: FollowUpEvent) {
+      return run('recording a follow-up', async (sql) => {
+        const { rows } = await sql.query(
+          `INSERT INTO revgap_follow_ups (id, customer_id, at, event) VALUES ($1, $2, $3::timestamptz, $4)
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [event.id, event.customerId, event.at, JSON.stringify(event)],
+        );
+        return rows.length === 1;
+      });
+    },
+
+    listFollowUps(customerId) {
+      return run('listing follow-ups', async (sql) => {
+        const { rows } = await sql.query<Row>(
+          'SELECT event FROM revgap_follow_ups WHERE customer_id = $1 ORDER BY at, seq',
+          [customerId],
+        );
+        return rows.map((row) => JSON.parse(String(row.event)) as FollowUpEvent);
+      });
+    },
+
+    listFollowUpsSince(since) {
+      return run('listing recent follow-ups', async (sql) => {
+        const { rows } = await sql.query<Row>(
+          'SELECT event FROM revgap_follow_ups WHERE at >= $1::timestamptz ORDER BY at, seq',
+          [since],
+        );
+        return rows.map((row) => JSON.parse(String(row.event)) as FollowUpEvent);
+      });
+    },
+
+    getGapStates(customerIds, options = {}) {
+      return run('reading gap states', async (sql): Promise<Map<string, GapState>> => {
+        // The ids travel as one JSON text parameter: no array-parameter differences between drivers.
+        const { rows } =
+          customerIds === undefined
+            ? await sql.query<Row>('SELECT event FROM revgap_follow_ups ORDER BY customer_id, at, seq')
+            : await sql.query<Row>(
+                `SELECT event FROM revgap_follow_ups
+                 WHERE customer_id IN (SELECT jsonb_array_elements_text($1::text::jsonb))
+                 ORDER BY customer_id, at, seq`,
+                [JSON.stringify(customerIds)],
+              );
+        const events = rows.map((row) => JSON.parse(String(row.event)) as FollowUpEvent);
+        return deriveGapStates(events, options);
+      });
+    },
+
+    // --- deliveries ---
+
+    recordDelivery(key, at, options = {}) {
+      return run('recording a delivery', async (sql) => {
+        // Inserted, or re-claimed when the earlier record had expired by `at`: either returns a row.
+        const { rows } = await sql.query(
+          `INSERT INTO revgap_deliveries (key, at, expires_at) VALUES ($1, $2::timestamptz, $3::timestamptz)
+           ON CONFLICT (key) DO UPDATE SET at = EXCLUDED.at, expires_at = EXCLUDED.expires_at
+           WHERE revgap_deliveries.expires_at IS NOT NULL AND revgap_deliveries.expires_at <= EXCLUDED.at
+           RETURNING key`,
+          [key, at, options.expiresAt ?? null],
+        );
+        return rows.length === 1;
+      });
+    },
+
+    pruneDeliveries(before) {
+      return run('pruning deliveries', async (sql) => {
+        const { rowCount } = await sql.query('DELETE FROM revgap_deliveries WHERE at < $1::timestamptz', [
+          before,
+        ]);
+        return rowCount;
+      });
+    },
+
+    // --- locks ---
+
+    tryAcquireJobLock(name) {
+      return run(`taking the job lock "${name}"`, () => backend.tryAcquireJobLock(name));
+    },
+
+    async withJobLock<T>(name: string, fn: (lock: JobLock) => Promise<T>): Promise<JobLockResult<T>> {
+      const lock = await store.tryAcquireJobLock(name);
+      if (!lock) return { acquired: false };
+      try {
+        return { acquired: true, value: await fn(lock) };
+      } finally {
+        await lock.release();
+      }
+    },
+
+    close() {
+      if (!closing) {
+        const wasOpening = opening;
+        closing = (async () => {
+          // Let a setup in flight settle, so that its connection is closed too.
+          if (wasOpening) await wasOpening.catch(() => undefined);
+          await backend.close();
+        })().catch((error) => {
+          throw storeError('closing', error);
+        });
+      }
+      return closing;
+    },
+  };
+  return store;
+}
