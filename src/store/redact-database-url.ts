@@ -4,6 +4,10 @@
  */
 import { REDACTED, scrubSecrets } from '../logger.ts';
 
+/** `scheme://user:password@host...` when WHATWG URL refuses it: the password runs to the last `@`. */
+const LOOSE_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):(.*)@([^@]*)$/is;
+const KEY_VALUE_PASSWORD = /((?:^|[\s?&])(?:ssl)?password\s*=\s*)('[^']*'|[^\s&]+)/gi;
+
 export function redactDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -14,8 +18,11 @@ export function redactDatabaseUrl(url: string): string {
     // URL escapes the brackets of the mask; put them back for readability.
     return parsed.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED);
   } catch {
-    // Not a URL (a libpq key=value string, a typo): fall back to the pattern scrubber.
-    return scrubSecrets(url).replace(/(password\s*=\s*)\S+/gi, `$1${REDACTED}`);
+    // Not a valid URL (a typo, a libpq key=value string): mask by pattern.
+    const masked = url
+      .replace(LOOSE_USERINFO, `$1:${REDACTED}@$3`)
+      .replace(KEY_VALUE_PASSWORD, `$1${REDACTED}`);
+    return scrubSecrets(masked);
   }
 }
 
@@ -26,6 +33,8 @@ export function databaseUrlPassword(url: string): string | undefined {
     const password = decodeURIComponent(parsed.password) || parsed.searchParams.get('password') || '';
     return password || undefined;
   } catch {
-    return /password\s*=\s*(\S+)/i.exec(url)?.[1];
+    const loose = LOOSE_USERINFO.exec(url)?.[2];
+    if (loose) return loose;
+    return /(?:^|[\s?&])password\s*=\s*('[^']*'|[^\s&]+)/i.exec(url)?.[1]?.replace(/^'|'$/g, '');
   }
 }
