@@ -129,6 +129,7 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
     const runKey = runKeyForSlot(options.channel, slot);
     const at = now();
     const late = at.getTime() - slot.getTime() > lateMs;
+    if (controller.signal.aborted) return 'abandoned';
     let run = await options.store.getDigestRun(runKey);
     let resumed = false;
     if (run?.status === 'completed' || run?.status === 'failed') return 'already_done';
@@ -157,6 +158,8 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
       resumed = !claim.claimed;
     }
 
+    // Shutdown began while the lock and the claim were being taken: leave the run to the next start.
+    if (controller.signal.aborted) return 'abandoned';
     log.info({ runKey, slot: slot.toISOString(), late, resumed }, 'posting the digest');
     try {
       await options.runDigest({ run, slot, late, resumed, signal: controller.signal, lock });
