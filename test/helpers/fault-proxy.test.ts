@@ -50,6 +50,14 @@ describe('startFaultProxy', () => {
     expect(upstream.received).toEqual(['chat.postMessage']);
   });
 
+  it('lets the first calls through when asked to fault later ones', async () => {
+    proxy.inject('chat.postMessage', serverError(500), 1, { after: 2 });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post('chat.postMessage')).status);
+    expect(statuses).toEqual([200, 200, 500, 200]);
+    await proxy.waitForCalls('chat.postMessage', 4);
+  });
+
   it('faults only the named method', async () => {
     proxy.inject('files.completeUploadExternal', serverError(503));
     expect((await post('chat.postMessage')).status).toBe(200);

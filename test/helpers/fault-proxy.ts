@@ -45,8 +45,13 @@ export interface FaultProxy {
   url: string;
   /** `http://127.0.0.1:N/api/`: give this to the bot as `slackApiUrl`. */
   apiUrl: string;
-  /** Apply `fault` to the next `times` calls of `method`. Rules for one method apply in order. */
-  inject(method: string, fault: Fault, times?: number): void;
+  /**
+   * Apply `fault` to the next `times` calls of `method` (default 1), after letting `after` calls
+   * through untouched (default 0). Rules for one method apply in order.
+   */
+  inject(method: string, fault: Fault, times?: number, options?: { after?: number }): void;
+  /** Resolves once `method` has been called `count` times in all (faulted or not). */
+  waitForCalls(method: string, count: number, timeoutMs?: number): Promise<void>;
   calls: ProxyCall[];
   callsTo(method: string): ProxyCall[];
   /** Forget rules and recorded calls. */
@@ -58,6 +63,7 @@ interface Rule {
   method: string;
   fault: Fault;
   left: number;
+  skip: number;
 }
 
 function methodOf(path: string): string {
@@ -86,6 +92,10 @@ export async function startFaultProxy(options: { upstream: string }): Promise<Fa
   const takeFault = (method: string): Fault | null => {
     const rule = rules.find((r) => r.method === method && r.left > 0);
     if (!rule) return null;
+    if (rule.skip > 0) {
+      rule.skip -= 1;
+      return null;
+    }
     rule.left -= 1;
     return rule.fault;
   };
@@ -164,8 +174,19 @@ export async function startFaultProxy(options: { upstream: string }): Promise<Fa
   return {
     url: base,
     apiUrl: `${base}/api/`,
-    inject(method, fault, times = 1) {
-      rules.push({ method, fault, left: times });
+    inject(method, fault, times = 1, options = {}) {
+      rules.push({ method, fault, left: times, skip: options.after ?? 0 });
+    },
+    async waitForCalls(method, count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (calls.filter((c) => c.method === method).length < count) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `fault proxy: ${method} called ${calls.filter((c) => c.method === method).length} times, expected ${count}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
