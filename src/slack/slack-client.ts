@@ -57,6 +57,15 @@ export interface SlackClient {
     content: string;
     initialComment?: string;
   }): Promise<{ fileId: string | null }>;
+  /**
+   * One message's text and blocks (conversations.history, or .replies for a thread reply when
+   * `threadTs` is its parent), or null when it is gone.
+   */
+  fetchMessage(
+    channel: string,
+    ts: string,
+    threadTs?: string,
+  ): Promise<{ text: string; blocks: SlackBlock[] } | null>;
   /** Slack user id for an email, or null when nobody in the workspace has it. */
   lookupUserByEmail(email: string): Promise<string | null>;
   /** A user's profile email, or null when hidden or unknown. */
@@ -202,6 +211,32 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
       const fileId = outer?.[0]?.files?.[0]?.id ?? null;
       logger.debug({ fileId, channel: file.channel, threadTs: file.threadTs }, 'file uploaded');
       return { fileId };
+    },
+
+    async fetchMessage(channel, ts, threadTs) {
+      type Found = { ts?: string; text?: string; blocks?: unknown[] };
+      let messages: Found[] | undefined;
+      if (threadTs !== undefined && threadTs !== ts) {
+        const result = await run({ label: 'conversations.replies', paced: false }, () =>
+          web.conversations.replies({
+            channel,
+            ts: threadTs,
+            oldest: ts,
+            latest: ts,
+            inclusive: true,
+            limit: 10,
+          }),
+        );
+        messages = result.messages as Found[] | undefined;
+      } else {
+        const result = await run({ label: 'conversations.history', paced: false }, () =>
+          web.conversations.history({ channel, oldest: ts, latest: ts, inclusive: true, limit: 1 }),
+        );
+        messages = result.messages as Found[] | undefined;
+      }
+      const found = messages?.find((m) => m.ts === ts);
+      if (!found) return null;
+      return { text: found.text ?? '', blocks: (found.blocks ?? []) as SlackBlock[] };
     },
 
     async lookupUserByEmail(email) {

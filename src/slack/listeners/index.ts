@@ -1,0 +1,46 @@
+/**
+ * Registers every listener on the app. Each lives in its own file with a `register(app, deps)`; the
+ * ids they listen on are listed in `LISTENED` (checked against manifest.yml and the renderers' ids).
+ */
+import type { App } from '@slack/bolt';
+import {
+  ACTION_CLAIM,
+  ACTION_DEEP_DIVE,
+  ACTION_LOG,
+  ACTION_PICK_CUSTOMER,
+  ACTION_SHARE,
+  ACTION_SNOOZE,
+  CALLBACK_FOLLOW_UP,
+} from '../../render/slack/ids.ts';
+import type { SlackDeps } from '../slack-deps.ts';
+import * as claim from './actions/claim.ts';
+import * as deepDive from './actions/deep-dive.ts';
+import * as logFollowUp from './actions/log-follow-up.ts';
+import * as pickCustomer from './actions/pick-customer.ts';
+import * as share from './actions/share.ts';
+import * as snooze from './actions/snooze.ts';
+import * as revgap from './commands/revgap.ts';
+import * as appMention from './events/app-mention.ts';
+import * as threadMessage from './events/thread-message.ts';
+import * as followUp from './views/follow-up.ts';
+
+/** What the app listens to: commands, action ids, view callback ids and Events API types. */
+export const LISTENED = {
+  commands: [revgap.COMMAND],
+  actions: [ACTION_CLAIM, ACTION_LOG, ACTION_SNOOZE, ACTION_DEEP_DIVE, ACTION_SHARE, ACTION_PICK_CUSTOMER],
+  views: [CALLBACK_FOLLOW_UP],
+  events: ['app_mention', 'message.channels'],
+} as const;
+
+export function registerListeners(app: App, deps: SlackDeps): void {
+  revgap.register(app, deps);
+  claim.register(app, deps);
+  logFollowUp.register(app, deps);
+  snooze.register(app, deps);
+  deepDive.register(app, deps);
+  share.register(app, deps);
+  pickCustomer.register(app, deps);
+  followUp.register(app, deps);
+  appMention.register(app, deps);
+  threadMessage.register(app, deps);
+}

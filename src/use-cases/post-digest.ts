@@ -1,0 +1,265 @@
+/**
+ * Posts the weekly digest: one parent message (header, summary figures, the top gaps as cards with
+ * buttons), continuation messages in its thread when the cards do not fit in one message, then the
+ * full markdown report uploaded into the thread.
+ *
+ * The scheduler (and `revgap digest`, through `postDigestNow`) claims the run in the store first;
+ * this posts it. Every posted part is recorded at once, so a run interrupted half-way is resumed
+ * without posting anything twice, from the same snapshot and the same cards.
+ */
+import type { FollowUpEvent, GapState, Priority } from '../core/types.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { renderMarkdownReport } from '../render/markdown-report.ts';
+import { type FollowUpRecap, renderDigest } from '../render/slack/digest.ts';
+import { cardBlockIds } from '../render/slack/ids.ts';
+import type { OutgoingMessage, SlackClient } from '../slack/slack-client.ts';
+import { isGapHidden } from '../store/derive-gap-state.ts';
+import type { DigestPriority, DigestRun, RefreshStatus, StateStore } from '../store/state-store.ts';
+import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
+import { loadSnapshot } from './refresh-snapshot.ts';
+
+export type DigestStore = Pick<
+  StateStore,
+  | 'getGapStates'
+  | 'listFollowUpsSince'
+  | 'recordDigestPriorities'
+  | 'recordDigestMessage'
+  | 'markDigestFileUploaded'
+  | 'getRefreshStatus'
+  | 'loadSnapshot'
+>;
+
+export interface PostDigestDeps {
+  slack: SlackClient;
+  store: DigestStore;
+  snapshots: SnapshotHolder;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface PostDigestContext {
+  /** The claimed run; parts already in `run.parts` are not posted again. */
+  run: DigestRun;
+  late: boolean;
+  resumed: boolean;
+  /** Stop between messages when aborted (shutdown); the run is resumed later. */
+  signal?: AbortSignal;
+}
+
+export interface PostDigestOutcome {
+  parentTs: string;
+  /** Message parts the digest has (parent + continuations). */
+  parts: number;
+  /** Cards shown. */
+  cards: number;
+  fileId: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Which priorities a digest shows, and how many were left out because they were snoozed or dismissed. */
+export function selectDigestPriorities(
+  priorities: readonly Priority[],
+  states: ReadonlyMap<string, GapState>,
+  topN: number,
+): { shown: Priority[]; hidden: Priority[] } {
+  const shown: Priority[] = [];
+  const hidden: Priority[] = [];
+  for (const priority of priorities) {
+    if (isGapHidden(states.get(priority.customerId), priority.gapAmountCents)) hidden.push(priority);
+    else if (shown.length < topN) shown.push(priority);
+  }
+  return { shown, hidden };
+}
+
+/** Posts (or finishes posting) one claimed digest run. Throws on failure; the caller marks the run. */
+export async function postDigestRun(
+  context: PostDigestContext,
+  deps: PostDigestDeps,
+): Promise<PostDigestOutcome> {
+  const { run } = context;
+  const log = deps.logger.child({ component: 'digest', runId: run.id });
+  const loaded = await snapshotForRun(run, deps);
+  const { result } = loaded.snapshot;
+  const settings = loaded.settings;
+  const now = deps.now();
+  const today = now.toISOString().slice(0, 10);
+
+  // Cards: a resumed run shows exactly the cards its first attempt chose.
+  const allIds = result.priorities.map((p) => p.customerId);
+  const states = await deps.store.getGapStates(allIds, { today });
+  let shown: Priority[];
+  let hiddenCount: number;
+  if (run.priorities.length > 0) {
+    const byId = new Map(result.priorities.map((p) => [p.customerId, p]));
+    shown = run.priorities.map((p) => byId.get(p.customerId)).filter((p): p is Priority => p !== undefined);
+    hiddenCount = 0;
+  } else {
+    const selection = selectDigestPriorities(result.priorities, states, settings.topN);
+    shown = selection.shown;
+    hiddenCount = selection.hidden.length;
+  }
+
+  const since = new Date(now.getTime() - 7 * DAY_MS).toISOString();
+  const followUps: FollowUpEvent[] = await deps.store.listFollowUpsSince(since);
+  const refresh: RefreshStatus = await deps.store.getRefreshStatus();
+
+  const digest = renderDigest({
+    result: { ...result, priorities: shown },
+    settings,
+    states,
+    digestRunId: run.id,
+    recap: buildRecap(followUps, loaded),
+    ...(context.late ? { late: describeLateness(run, now) } : {}),
+    ...(refresh.lastFailure ? { stale: describeStaleness(refresh) } : {}),
+  });
+  const messages: OutgoingMessage[] = [digest.parent, ...digest.continuations];
+
+  const priorities: DigestPriority[] = shown.map((p) => ({
+    customerId: p.customerId,
+    rank: p.rank,
+    gapAmountCents: p.gapAmountCents,
+    partIndex: partHoldingCard(messages, p.customerId),
+  }));
+  await deps.store.recordDigestPriorities(run.id, priorities, loaded.snapshot.id);
+
+  const posted = new Map(run.parts.map((p) => [p.partIndex, p.ts]));
+  let parentTs = posted.get(0);
+  for (let partIndex = 0; partIndex < messages.length; partIndex++) {
+    if (posted.has(partIndex)) continue;
+    context.signal?.throwIfAborted();
+    const message = messages[partIndex]!;
+    const { ts } = await deps.slack.postMessage({
+      channel: run.channel,
+      ...message,
+      ...(partIndex > 0 && parentTs !== undefined ? { threadTs: parentTs } : {}),
+    });
+    await deps.store.recordDigestMessage(run.id, partIndex, ts);
+    if (partIndex === 0) parentTs = ts;
+    log.info({ partIndex, ts }, 'digest message posted');
+  }
+  if (parentTs === undefined) throw new AppError('INTERNAL', 'The digest parent message was not posted');
+
+  let fileId = run.fileId;
+  if (fileId === null) {
+    context.signal?.throwIfAborted();
+    const report = renderMarkdownReport(result, settings);
+    const uploaded = await deps.slack.uploadFile({
+      channel: run.channel,
+      threadTs: parentTs,
+      filename: `revgap-report-${isoOfDay(result.asOf.endDay)}.md`,
+      title: `revgap report, as of ${isoOfDay(result.asOf.endDay)}`,
+      content: report,
+      initialComment: 'The full report: every priority, churn risks, gaps by type and data quality.',
+    });
+    fileId = uploaded.fileId;
+    if (fileId !== null) await deps.store.markDigestFileUploaded(run.id, fileId);
+  }
+  log.info({ parts: messages.length, cards: shown.length, hidden: hiddenCount, fileId }, 'digest posted');
+  return { parentTs, parts: messages.length, cards: shown.length, fileId };
+}
+
+/** Which message (0 = parent) holds a customer's card. */
+function partHoldingCard(messages: readonly OutgoingMessage[], customerId: string): number {
+  const { section } = cardBlockIds(customerId);
+  const index = messages.findIndex((m) => m.blocks?.some((b) => b.block_id === section));
+  return Math.max(0, index);
+}
+
+/** Last week's follow-ups for the digest recap: claims, contacts, and gaps recovering. */
+export function buildRecap(events: readonly FollowUpEvent[], loaded: LoadedSnapshot): FollowUpRecap {
+  const recap: FollowUpRecap = { claimed: [], contacted: [], recovered: [] };
+  const seen = new Set<string>();
+  // Newest first, one line per customer and kind.
+  for (const event of [...events].reverse()) {
+    const list =
+      event.kind === 'claim'
+        ? recap.claimed
+        : event.outcome === 'contacted'
+          ? recap.contacted
+          : event.outcome === 'recovering'
+            ? recap.recovered
+            : null;
+    const key = `${event.customerId}:${event.kind}:${event.outcome ?? ''}`;
+    if (!list || seen.has(key)) continue;
+    seen.add(key);
+    list.push({
+      customerId: event.customerId,
+      customerName: loaded.index.byId(event.customerId)?.name ?? event.customerId,
+      userId: event.userId,
+    });
+  }
+  return recap;
+}
+
+function describeLateness(run: DigestRun, now: Date): string {
+  const slot = Date.parse(run.slot);
+  if (Number.isNaN(slot)) return 'posted late';
+  const hours = Math.round((now.getTime() - slot) / 3_600_000);
+  return `posted ${hours < 1 ? 'less than an hour' : `${hours} hour${hours === 1 ? '' : 's'}`} after its ${run.slot.slice(0, 16).replace('T', ' ')} UTC slot (the app was down)`;
+}
+
+function describeStaleness(refresh: RefreshStatus): string {
+  const failure = refresh.lastFailure;
+  const from = refresh.latest ? refresh.latest.createdAt.slice(0, 16).replace('T', ' ') : 'an earlier run';
+  return `the latest data refresh failed (${failure?.reason ?? 'unknown reason'}); figures are from ${from} UTC`;
+}
+
+async function snapshotForRun(run: DigestRun, deps: PostDigestDeps): Promise<LoadedSnapshot> {
+  const current = await deps.snapshots.load();
+  if (run.snapshotId !== null && run.snapshotId !== current?.snapshot.id) {
+    const saved = await deps.store.loadSnapshot(run.snapshotId);
+    const settings = saved?.settings ?? current?.settings;
+    if (saved && settings) return loadSnapshot(saved, settings);
+  }
+  if (current) return current;
+  throw new AppError('NOT_FOUND', 'There is no analysis to post a digest from yet.', {
+    hint: 'The analysis runs at start-up; check the log for why it failed (sales file, settings).',
+  });
+}
+
+function isoOfDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export interface PostDigestNowRequest {
+  channel: string;
+  /** Identity of the run (see scheduler/run-key.ts); a key already completed is not posted again. */
+  runKey: string;
+  /** `manual:<iso time>` or the schedule slot. */
+  slot: string;
+}
+
+export type PostDigestNowOutcome =
+  | { status: 'posted'; run: DigestRun; outcome: PostDigestOutcome }
+  | { status: 'already_posted'; run: DigestRun };
+
+/**
+ * Claims and posts a digest at once (`revgap digest`, the demo's first digest): the same poster as
+ * the weekly job, with the run marked completed or failed here.
+ */
+export async function postDigestNow(
+  request: PostDigestNowRequest,
+  deps: PostDigestDeps & {
+    store: DigestStore & Pick<StateStore, 'claimDigestRun' | 'markDigestCompleted' | 'markDigestFailed'>;
+  },
+): Promise<PostDigestNowOutcome> {
+  const claim = await deps.store.claimDigestRun({
+    runKey: request.runKey,
+    channel: request.channel,
+    slot: request.slot,
+    createdAt: deps.now().toISOString(),
+    late: false,
+  });
+  if (!claim.claimed && claim.run.status === 'completed') return { status: 'already_posted', run: claim.run };
+  try {
+    const outcome = await postDigestRun({ run: claim.run, late: false, resumed: !claim.claimed }, deps);
+    await deps.store.markDigestCompleted(claim.run.id, deps.now().toISOString());
+    return { status: 'posted', run: claim.run, outcome };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await deps.store.markDigestFailed(claim.run.id, reason, deps.now().toISOString()).catch(() => undefined);
+    throw error;
+  }
+}

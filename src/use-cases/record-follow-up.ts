@@ -1,0 +1,215 @@
+/**
+ * A follow-up taken from a digest card (Claim, Log follow-up, Snooze): store it, say so in the
+ * digest's thread ("<@alice> claimed Acme Corp"), and re-render the card in place with `chat.update`
+ * so everyone sees who has it.
+ *
+ * Slack delivers at least once, so the event id comes from the delivery (same click, same id) and
+ * the store keeps one event per id: a re-sent click records nothing and posts nothing twice.
+ */
+import type { FollowUpEvent, FollowUpOutcome, GapState, Priority } from '../core/types.ts';
+import type { Logger } from '../logger.ts';
+import { escapeMrkdwn } from '../render/format.ts';
+import { renderGapCard, replaceCard } from '../render/slack/card.ts';
+import type { SlackBlock, SlackClient } from '../slack/slack-client.ts';
+import type { DigestRun, StateStore } from '../store/state-store.ts';
+import type { SnapshotHolder } from './refresh-snapshot.ts';
+
+export type FollowUpStore = Pick<
+  StateStore,
+  'recordFollowUp' | 'getGapStates' | 'findDigestByMessage' | 'getDigestRunById' | 'listDigestRuns'
+>;
+
+export interface RecordFollowUpDeps {
+  slack: SlackClient;
+  store: FollowUpStore;
+  snapshots: SnapshotHolder;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface FollowUpInput {
+  kind: FollowUpEvent['kind'];
+  customerId: string;
+  userId: string;
+  /** Idempotency key of the Slack delivery (same click or submission -> same id). */
+  eventId: string;
+  /** The digest message the card is in. */
+  channel: string;
+  messageTs: string;
+  /** That message's blocks and text, when the payload carried them (button clicks do). */
+  messageBlocks?: readonly SlackBlock[];
+  messageText?: string;
+  /** Digest run the card belongs to, when its button said so. */
+  digestRunId?: string;
+  outcome?: FollowUpOutcome;
+  nextStep?: string;
+  note?: string;
+  snoozeWeeks?: number;
+}
+
+export interface FollowUpResult {
+  /** False when the same delivery was recorded before (nothing posted again). */
+  recorded: boolean;
+  state: GapState | undefined;
+  customerName: string;
+  /** The thread reply text, when one was posted. */
+  reply: string | null;
+  cardUpdated: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+const OUTCOME_WORDS: Record<FollowUpOutcome, string> = {
+  contacted: 'contacted',
+  recovering: 'recovering',
+  lost: 'lost',
+  not_a_gap: 'not a real gap',
+};
+
+/** The short thread reply announcing a follow-up (mrkdwn). */
+export function describeFollowUp(event: FollowUpEvent, customerName: string): string {
+  const who = `<@${event.userId}>`;
+  const name = `*${escapeMrkdwn(customerName)}*`;
+  switch (event.kind) {
+    case 'claim':
+      return `${who} claimed ${name}`;
+    case 'snooze':
+      return `${who} snoozed ${name}${event.snoozeUntil ? ` until ${event.snoozeUntil}` : ''}`;
+    case 'follow_up': {
+      const parts = [`${who} logged a follow-up on ${name}`];
+      if (event.outcome) parts[0] += `: ${OUTCOME_WORDS[event.outcome]}`;
+      if (event.nextStep) parts.push(`Next step: ${escapeMrkdwn(oneLine(event.nextStep, 300))}`);
+      if (event.note) parts.push(`Note: ${escapeMrkdwn(oneLine(event.note, 500))}`);
+      return parts.join('\n');
+    }
+  }
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+export async function recordFollowUp(
+  input: FollowUpInput,
+  deps: RecordFollowUpDeps,
+): Promise<FollowUpResult> {
+  const log = deps.logger.child({ component: 'follow-up', customerId: input.customerId, kind: input.kind });
+  const now = deps.now();
+  const today = now.toISOString().slice(0, 10);
+  const snapshot = await deps.snapshots.load();
+  const customer = snapshot?.index.byId(input.customerId);
+  const customerName = customer?.name ?? input.customerId;
+
+  const run = await findRun(input, deps.store);
+  const event: FollowUpEvent = {
+    id: input.eventId,
+    customerId: input.customerId,
+    kind: input.kind,
+    userId: input.userId,
+    at: now.toISOString(),
+    ...(input.outcome ? { outcome: input.outcome } : {}),
+    ...(input.nextStep?.trim() ? { nextStep: input.nextStep.trim() } : {}),
+    ...(input.note?.trim() ? { note: input.note.trim() } : {}),
+    ...(input.kind === 'snooze'
+      ? {
+          snoozeUntil: new Date(now.getTime() + (input.snoozeWeeks ?? 1) * 7 * DAY_MS)
+            .toISOString()
+            .slice(0, 10),
+        }
+      : {}),
+    ...(run ? { digestRunId: run.id } : {}),
+    ...(customer ? { gapAmountCents: customer.gapAmountCents } : {}),
+  };
+  const recorded = await deps.store.recordFollowUp(event);
+  const state = (await deps.store.getGapStates([input.customerId], { today })).get(input.customerId);
+  if (!recorded) {
+    log.info({ eventId: input.eventId }, 'follow-up already recorded (re-sent delivery); nothing to do');
+    return { recorded, state, customerName, reply: null, cardUpdated: false };
+  }
+
+  const reply = describeFollowUp(event, customerName);
+  if (!run) {
+    // Not from a digest (e.g. a deep dive) and no digest shows this customer: confirm privately.
+    await deps.slack.postEphemeral({ channel: input.channel, user: input.userId, text: reply });
+    log.info({ eventId: input.eventId, status: state?.status }, 'follow-up recorded outside a digest');
+    return { recorded, state, customerName, reply, cardUpdated: false };
+  }
+  // The digest's thread: under its parent message (continuations live in the same thread).
+  const parentTs = run.parts.find((p) => p.partIndex === 0)?.ts ?? input.messageTs;
+  await deps.slack.postMessage({ channel: run.channel, threadTs: parentTs, text: reply });
+
+  let cardUpdated = false;
+  const priority = snapshot?.snapshot.result.priorities.find((p) => p.customerId === input.customerId);
+  const shown = run.priorities.find((p) => p.customerId === input.customerId);
+  const cardTs = run.parts.find((p) => p.partIndex === (shown?.partIndex ?? 0))?.ts;
+  if (priority && snapshot && shown && cardTs) {
+    const clickedOnCard = input.channel === run.channel && input.messageTs === cardTs;
+    cardUpdated = await updateCard(
+      {
+        channel: run.channel,
+        ts: cardTs,
+        parentTs,
+        customerId: input.customerId,
+        ...(clickedOnCard && input.messageBlocks ? { blocks: input.messageBlocks } : {}),
+        ...(clickedOnCard && input.messageText !== undefined ? { text: input.messageText } : {}),
+      },
+      priority,
+      state,
+      { currency: snapshot.settings.currency, series: customer?.series ?? [], digestRunId: run.id, deps },
+    );
+  }
+  log.info({ eventId: input.eventId, status: state?.status, cardUpdated }, 'follow-up recorded');
+  return { recorded, state, customerName, reply, cardUpdated };
+}
+
+/** The digest the card is in; else the latest digest that shows this customer; else null. */
+async function findRun(input: FollowUpInput, store: FollowUpStore): Promise<DigestRun | null> {
+  const byMessage = await store.findDigestByMessage(input.channel, input.messageTs);
+  if (byMessage) return byMessage;
+  if (input.digestRunId) {
+    const byId = await store.getDigestRunById(input.digestRunId);
+    if (byId) return byId;
+  }
+  const [latest] = await store.listDigestRuns(1);
+  return latest?.priorities.some((p) => p.customerId === input.customerId) ? latest : null;
+}
+
+/** Re-renders one customer's card in a digest message and swaps it in with chat.update. */
+async function updateCard(
+  target: {
+    channel: string;
+    ts: string;
+    parentTs: string;
+    customerId: string;
+    blocks?: readonly SlackBlock[];
+    text?: string;
+  },
+  priority: Priority,
+  state: GapState | undefined,
+  options: { currency: string; series: readonly number[]; digestRunId: string; deps: RecordFollowUpDeps },
+): Promise<boolean> {
+  const { deps } = options;
+  let blocks = target.blocks;
+  let text = target.text;
+  if (!blocks) {
+    const fetched = await deps.slack.fetchMessage(target.channel, target.ts, target.parentTs);
+    blocks = fetched?.blocks;
+    text = fetched?.text;
+  }
+  if (!blocks) return false;
+  const card = renderGapCard(priority, state, {
+    currency: options.currency,
+    series: options.series,
+    digestRunId: options.digestRunId,
+  });
+  const replaced = replaceCard(blocks as readonly SlackBlock[], target.customerId, card as SlackBlock[]);
+  if (!replaced.replaced) return false;
+  await deps.slack.updateMessage({
+    channel: target.channel,
+    ts: target.ts,
+    text: text || 'revgap weekly digest',
+    blocks: replaced.blocks,
+  });
+  return true;
+}
