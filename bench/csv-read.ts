@@ -1,0 +1,84 @@
+/**
+ * Micro-benchmark of the sales CSV reader: 100,000 customers x 52 weeks = 5.2M rows (~135 MB).
+ * Generates its data once under bench/.data/ (gitignored), then reads it and prints rows/s and the
+ * peak RSS. Run: `node --import tsx bench/csv-read.ts [--engine csv-parse] [--wide] [--quoted]`.
+ *   --wide    two more columns (order_id, product), as many exports have
+ *   --quoted  every field quoted ("C000123","2026-01-05","123.45"), as some exporters write
+ *   --rows N  customers (default 100000)
+ */
+import { once } from 'node:events';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readSalesCsv } from '../src/sources/csv/read-sales-csv.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(name);
+const value = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const customers = Number(value('--rows') ?? 100_000);
+const weeks = 52;
+const wide = flag('--wide');
+const quoted = flag('--quoted');
+const engine = value('--engine') === 'csv-parse' ? 'csv-parse' : 'fast';
+
+const dir = join(import.meta.dirname, '.data');
+const file = join(dir, `sales-${customers}x${weeks}${wide ? '-wide' : ''}${quoted ? '-quoted' : ''}.csv`);
+
+async function generate(): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const out = createWriteStream(file);
+  const q = (s: string): string => (quoted ? `"${s}"` : s);
+  out.write(wide ? 'customer_id,date,amount,order_id,product\n' : 'customer_id,date,amount\n');
+  let seed = 12345;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const start = Date.UTC(2025, 0, 6);
+  let order = 0;
+  for (let c = 0; c < customers; c++) {
+    const id = `C${String(c).padStart(6, '0')}`;
+    let chunk = '';
+    for (let w = 0; w < weeks; w++) {
+      const date = new Date(start + w * 7 * 86_400_000).toISOString().slice(0, 10);
+      const cents = Math.floor(random() * 50_000);
+      const amount = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+      chunk += `${q(id)},${q(date)},${q(amount)}`;
+      if (wide) chunk += `,${q(`O${++order}`)},${q(`SKU-${c % 500}`)}`;
+      chunk += '\n';
+    }
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+if (!existsSync(file)) {
+  const t = performance.now();
+  await generate();
+  console.log(`generated ${file} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+const size = statSync(file).size;
+
+let rows = 0;
+let total = 0;
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const quality = await readSalesCsv({ path: file, engine }, (row) => {
+  rows++;
+  total += row.amountCents;
+});
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const rss = process.resourceUsage().maxRSS / 1024;
+console.log(
+  `${engine}${wide ? ' wide' : ''}${quoted ? ' quoted' : ''}: ${rows.toLocaleString('en-US')} rows, ` +
+    `${(size / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(2)} s = ` +
+    `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s (CPU ${cpuSeconds.toFixed(2)} s = ` +
+    `${Math.round(rows / cpuSeconds).toLocaleString('en-US')} rows/CPU-s), peak RSS ${rss.toFixed(0)} MiB ` +
+    `(rejected ${quality.rowsRejected}, duplicates ${quality.duplicateRows}, total ${total})`,
+);

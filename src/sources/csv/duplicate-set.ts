@@ -1,0 +1,136 @@
+/**
+ * Remembers which rows were seen, in 8 bytes a row: each key is reduced to a 64-bit fingerprint
+ * (two independent 32-bit hashes) kept in an open-addressing table of typed arrays, so 5.2M rows
+ * cost ~64 MiB instead of gigabytes of strings.
+ *
+ * The price is a false positive when two different keys share the fingerprint (63 bits are kept:
+ * one marks empty slots). For n distinct keys the chance that ANY pair collides is about n^2 / 2^64:
+ * 1.5e-6 for 5.2M rows (once in ~700,000 such files), 5e-9 for 300k rows. A collision would only count a row as a duplicate (and drop it
+ * with `dropDuplicates`); it cannot corrupt other rows.
+ */
+import type { CsvRecord } from './tokenize-csv.ts';
+
+/** Character code that separates fields in a fingerprint: above any UTF-16 code unit, so unambiguous. */
+export const FIELD_SEPARATOR = 0x10000;
+
+/** Incremental 64-bit fingerprint: FNV-1a and a multiply-xorshift hash over the same codes. */
+export class Fingerprint {
+  h1 = 0x811c9dc5;
+  h2 = 0x9747b28c;
+
+  reset(): void {
+    this.h1 = 0x811c9dc5;
+    this.h2 = 0x9747b28c;
+  }
+
+  /** Adds `s.slice(start, end)`. */
+  addRange(s: string, start: number, end: number): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** Adds every field of a record, separated by `FIELD_SEPARATOR` (one loop: this runs per row). */
+  addRecord(record: CsvRecord): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    const { text, starts, ends, values, count } = record;
+    for (let f = 0; f < count; f++) {
+      if (f > 0) {
+        h1 = Math.imul(h1 ^ FIELD_SEPARATOR, 0x01000193);
+        h2 = Math.imul(h2 ^ FIELD_SEPARATOR, 0x5bd1e995);
+        h2 ^= h2 >>> 13;
+      }
+      const value = values[f];
+      const s = value ?? text;
+      const end = value === undefined ? ends[f]! : value.length;
+      for (let i = value === undefined ? starts[f]! : 0; i < end; i++) {
+        const c = s.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+        h2 ^= h2 >>> 13;
+      }
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** Adds one code (e.g. `FIELD_SEPARATOR`). */
+  addCode(c: number): void {
+    this.h1 = Math.imul(this.h1 ^ c, 0x01000193);
+    const h2 = Math.imul(this.h2 ^ c, 0x5bd1e995);
+    this.h2 = h2 ^ (h2 >>> 13);
+  }
+}
+
+/** murmur3's finaliser: spreads every input bit over the output. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+export interface DuplicateSet {
+  /** Adds the fingerprint; returns true when it was already present. */
+  addIfAbsent(fingerprint: Fingerprint): boolean;
+  readonly size: number;
+}
+
+/** A set of 64-bit fingerprints sized for about `expected` keys (it grows beyond that). */
+export function createDuplicateSet(expected = 1 << 12): DuplicateSet {
+  let capacity = 1 << 12;
+  while (capacity * 0.7 < expected) capacity *= 2;
+  let table = new Int32Array(capacity * 2);
+  let size = 0;
+
+  function insert(t: Int32Array, mask: number, a: number, b: number): boolean {
+    let slot = b & mask;
+    for (;;) {
+      const x = t[slot * 2]!;
+      const y = t[slot * 2 + 1]!;
+      if (x === 0 && y === 0) {
+        t[slot * 2] = a;
+        t[slot * 2 + 1] = b;
+        return false;
+      }
+      if (x === a && y === b) return true;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  function grow(): void {
+    const old = table;
+    capacity *= 2;
+    table = new Int32Array(capacity * 2);
+    const mask = capacity - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const a = old[i]!;
+      const b = old[i + 1]!;
+      if (a !== 0 || b !== 0) insert(table, mask, a, b);
+    }
+  }
+
+  return {
+    get size() {
+      return size;
+    },
+    addIfAbsent(fingerprint) {
+      // `| 1` keeps (0, 0) free as the empty-slot marker (63 bits of fingerprint remain).
+      const a = fmix(fingerprint.h1) | 1;
+      const b = fmix(fingerprint.h2 ^ a);
+      if (insert(table, capacity - 1, a, b)) return true;
+      size++;
+      if (size > capacity * 0.7) grow();
+      return false;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Money text to integer cents, exactly: the digits are read as text and combined with integer
+ * arithmetic, so "0.29" is 29 cents, never 28.999... . Accepted forms (after trimming spaces):
+ *   123.45   -123.45   +5   .5   1,234.56   $1,234.56   -$5.00   $-5.00   ($5.00)   € 12.00
+ *   12.00 EUR   USD 12.00   £3   (1,200)
+ * More than two decimals round half away from zero on the third decimal (1.005 -> 101 cents,
+ * -1.005 -> -101 cents): what a spreadsheet's ROUND() does. Thousands separators must group by three
+ * ("12,50" is rejected rather than guessed), so a decimal comma is never misread as a thousands one.
+ */
+
+/** Which character separates the decimals: "." (default, thousands ",") or "," (thousands "."). */
+export type DecimalSeparator = '.' | ',';
+
+// Cents must stay a safe integer: 90 trillion in major units.
+const MAX_UNITS = Math.floor(Number.MAX_SAFE_INTEGER / 100) - 1;
+
+const CURRENCY_SYMBOLS = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9, 0x20bd, 0x20ba, 0x20aa]); // $ € £ ¥ ₹ ₩ ₽ ₺ ₪
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
+}
+
+function isUpperAscii(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
+/** Length of a currency marker at `i` ("$", "€", "USD", "US$"), or 0. */
+function currencyLength(s: string, i: number, end: number): number {
+  const c = s.charCodeAt(i);
+  if (CURRENCY_SYMBOLS.has(c)) return 1;
+  if (i + 3 <= end && isUpperAscii(c) && isUpperAscii(s.charCodeAt(i + 1))) {
+    const third = s.charCodeAt(i + 2);
+    if (isUpperAscii(third) && !(i + 3 < end && isUpperAscii(s.charCodeAt(i + 3)))) return 3;
+    if (third === 0x24) return 3; // US$, AU$, CA$
+  }
+  return 0;
+}
+
+/**
+ * Parses `s.slice(start, end)` as money and returns integer cents, or NaN when it is not an amount
+ * (including an empty value). Allocation-free: the CSV reader calls it once per row.
+ */
+export function parseAmountCents(
+  s: string,
+  start = 0,
+  end = s.length,
+  decimal: DecimalSeparator = '.',
+): number {
+  const decimalCode = decimal === '.' ? 0x2e : 0x2c;
+  const thousandsCode = decimal === '.' ? 0x2c : 0x2e;
+  while (start < end && isSpace(s.charCodeAt(start))) start++;
+  while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
+  if (start === end) return Number.NaN;
+
+  let negative = false;
+  if (s.charCodeAt(start) === 0x28) {
+    if (s.charCodeAt(end - 1) !== 0x29) return Number.NaN;
+    negative = true;
+    start++;
+    end--;
+  }
+  let i = start;
+  let signSeen = false;
+  let currencySeen = false;
+  // Prefix: sign and currency in either order ("-$5", "$-5", "USD -5").
+  for (let round = 0; round < 2 && i < end; round++) {
+    const c = s.charCodeAt(i);
+    if (!signSeen && (c === 0x2d || c === 0x2b || c === 0x2212)) {
+      if (negative && c !== 0x2b) return Number.NaN; // "(-5)" is ambiguous
+      negative = negative || c !== 0x2b;
+      signSeen = true;
+      i++;
+    } else if (!currencySeen) {
+      const n = currencyLength(s, i, end);
+      if (n === 0) break;
+      currencySeen = true;
+      i += n;
+    }
+    while (i < end && isSpace(s.charCodeAt(i))) i++;
+  }
+
+  let units = 0;
+  let intDigits = 0;
+  let groupDigits = 0;
+  let groups = 0;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      units = units * 10 + (c - 0x30);
+      intDigits++;
+      groupDigits++;
+    } else if (c === thousandsCode) {
+      // The first group has 1-3 digits, every later one exactly 3.
+      if (groupDigits === 0 || groupDigits > 3 || (groups > 0 && groupDigits !== 3)) return Number.NaN;
+      groups++;
+      groupDigits = 0;
+    } else {
+      break;
+    }
+  }
+  if (groups > 0 && groupDigits !== 3) return Number.NaN;
+  if (units > MAX_UNITS) return Number.NaN;
+
+  let fraction = 0;
+  let fractionDigits = 0;
+  let roundUp = false;
+  if (i < end && s.charCodeAt(i) === decimalCode) {
+    i++;
+    for (; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      if (fractionDigits < 2) fraction = fraction * 10 + (c - 0x30);
+      else if (fractionDigits === 2) roundUp = c >= 0x35;
+      fractionDigits++;
+    }
+  }
+  if (intDigits === 0 && fractionDigits === 0) return Number.NaN;
+  if (fractionDigits === 1) fraction *= 10;
+
+  // Suffix: optional spaces, then a currency marker and/or a trailing minus are not accepted; only currency.
+  while (i < end && isSpace(s.charCodeAt(i))) i++;
+  if (i < end && !currencySeen) {
+    const n = currencyLength(s, i, end);
+    if (n === 0) return Number.NaN;
+    i += n;
+    while (i < end && isSpace(s.charCodeAt(i))) i++;
+  }
+  if (i !== end) return Number.NaN;
+
+  const cents = units * 100 + fraction + (roundUp ? 1 : 0);
+  if (cents > Number.MAX_SAFE_INTEGER) return Number.NaN;
+  return negative && cents !== 0 ? -cents : cents;
+}
+
+/** Plain-words reason why `value` is not an amount (called only for rejected rows). */
+export function describeBadAmount(value: string, decimal: DecimalSeparator = '.'): string {
+  const shown = JSON.stringify(value);
+  const trimmed = value.trim();
+  if (/^[-+(]?[$€£]?\d+(\.\d+)?[eE][-+]?\d+\)?$/.test(trimmed)) {
+    return `amount ${shown} is in scientific notation; export the column as a plain number`;
+  }
+  if (decimal === '.' && /^[-+(]?\D{0,4}\d+,\d{1,2}\D{0,4}\)?$/.test(trimmed)) {
+    return `amount ${shown} looks like it uses a decimal comma; set the decimal separator to "," (--decimal ,)`;
+  }
+  if (/\d/.test(trimmed) && /[\d.,]{1,}\d/.test(trimmed)) {
+    const digitsOnly = trimmed.replace(/[^\d]/g, '');
+    if (digitsOnly.length > 15) return `amount ${shown} is too large`;
+  }
+  return `amount ${shown} is not a number (expected e.g. 1234.56, $1,234.56 or (12.00))`;
+}

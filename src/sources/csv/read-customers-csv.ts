@@ -1,0 +1,119 @@
+/**
+ * Reads the optional customers file (customer_id, name, segment, account_manager). Only the id is
+ * required; missing optional columns are fine. A row without an id, or repeating an id already
+ * seen (the first one is kept), is reported, never silently dropped.
+ */
+import type { CustomerInfo, RowProblem } from '../../core/types.ts';
+import { InputError } from '../../errors.ts';
+import { CUSTOMER_ALIASES, CUSTOMER_FIELDS, type CustomerField, mapHeaders } from './map-headers.ts';
+import { type CsvEngine, readCsvFile } from './read-csv-file.ts';
+import { fieldText } from './tokenize-csv.ts';
+
+export interface CustomersCsvOptions {
+  path: string;
+  /** Field -> header name, e.g. `{ account_manager: 'Owner Email' }`. */
+  map?: Partial<Record<CustomerField, string>> | undefined;
+  /** `,` `;` tab `|`; default: detected from the header line. */
+  delimiter?: string | undefined;
+  /** Problems kept in full (default 20); all are counted. */
+  maxProblemsListed?: number | undefined;
+  engine?: CsvEngine | undefined;
+  /** Read these bytes instead of opening `path` (tests); `path` still names the source. */
+  input?: AsyncIterable<Uint8Array | string> | undefined;
+}
+
+/** Matches `DataQuality.customers`. */
+export interface CustomersQuality {
+  source: string;
+  rowsRead: number;
+  rowsRejected: number;
+  problems: RowProblem[];
+}
+
+export async function readCustomersCsv(
+  options: CustomersCsvOptions,
+): Promise<{ customers: CustomerInfo[]; quality: CustomersQuality }> {
+  const file = options.path;
+  const maxProblems = options.maxProblemsListed ?? 20;
+  const customers: CustomerInfo[] = [];
+  const seen = new Set<string>();
+  const problems: RowProblem[] = [];
+  let rowsRead = 0;
+  let rowsRejected = 0;
+  let headers: string[] = [];
+  let columns: Record<CustomerField, number> = { customer_id: -1, name: -1, segment: -1, account_manager: -1 };
+
+  const reject = (line: number, column: string | undefined, code: string, reason: string): void => {
+    rowsRejected++;
+    if (problems.length < maxProblems) {
+      problems.push(column === undefined ? { file, line, reason, code } : { file, line, column, reason, code });
+    }
+  };
+
+  await readCsvFile(
+    { path: file, input: options.input, delimiter: options.delimiter, engine: options.engine },
+    {
+      onHeader(names) {
+        headers = names;
+        columns = mapHeaders({
+          file,
+          headers: names,
+          fields: CUSTOMER_FIELDS,
+          required: ['customer_id'],
+          aliases: CUSTOMER_ALIASES,
+          map: options.map,
+        }).columns;
+      },
+      onRecord(record) {
+        rowsRead++;
+        const text = (col: number): string | undefined => {
+          if (col < 0 || col >= record.count) return undefined;
+          const value = fieldText(record, col).trim();
+          return value === '' ? undefined : value;
+        };
+        if (record.count !== headers.length) {
+          reject(
+            record.line,
+            undefined,
+            'column_count',
+            `expected ${headers.length} fields as in the header, found ${record.count}`,
+          );
+          return;
+        }
+        const customerId = text(columns.customer_id);
+        if (customerId === undefined) {
+          reject(record.line, headers[columns.customer_id], 'missing_value', 'customer id is empty');
+          return;
+        }
+        if (seen.has(customerId)) {
+          reject(
+            record.line,
+            headers[columns.customer_id],
+            'duplicate_customer',
+            `customer ${JSON.stringify(customerId)} is listed again (the first entry is kept)`,
+          );
+          return;
+        }
+        seen.add(customerId);
+        const info: CustomerInfo = { customerId };
+        const name = text(columns.name);
+        if (name !== undefined) info.name = name;
+        const segment = text(columns.segment);
+        if (segment !== undefined) info.segment = segment;
+        const accountManager = text(columns.account_manager);
+        if (accountManager !== undefined) info.accountManager = accountManager;
+        customers.push(info);
+      },
+      onMalformed(line, code, reason) {
+        rowsRead++;
+        reject(line, undefined, code, reason);
+      },
+    },
+  );
+  if (rowsRead === 0) {
+    throw new InputError(`${file} has a header line but no customer rows.`, {
+      hint: 'Drop the customers file option, or export the customer list again.',
+    });
+  }
+  return { customers, quality: { source: file, rowsRead, rowsRejected, problems } };
+}
