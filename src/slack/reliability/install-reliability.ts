@@ -99,8 +99,11 @@ export interface InstallReliabilityOptions {
   httpReceiver: HTTPReceiver | null;
   signingSecret?: string;
   logger: Logger;
-  /** Shares de-duplication across instances; without it, de-duplication is per process. */
-  store?: Pick<StateStore, 'recordDelivery'>;
+  /**
+   * Shares de-duplication across instances; without it, de-duplication is per process. Keys older
+   * than a week are pruned at start-up and daily (Slack re-sends within minutes).
+   */
+  store?: Pick<StateStore, 'recordDelivery' | 'pruneDeliveries'>;
   /** Digest channel id (resolve `#names` first with `createChannelDirectory`). */
   digestChannel: string;
   /** Channel ids; empty: the digest channel (and direct messages). */
@@ -115,7 +118,11 @@ export interface InstallReliabilityOptions {
 export interface InstalledReliability {
   policy: AccessPolicy;
   ledger: DeliveryLedger;
+  /** Stops the daily pruning timer. */
+  stop(): void;
 }
+
+const WEEK_MS = 7 * 86_400_000;
 
 export function installReliability(options: InstallReliabilityOptions): InstalledReliability {
   const log = options.logger.child({ component: 'reliability' });
@@ -150,5 +157,19 @@ export function installReliability(options: InstallReliabilityOptions): Installe
   };
   options.app.use(createDedupeMiddleware({ ledger, logger: log }));
   options.app.use(createAccessMiddleware({ policy, logger: log }));
-  return { policy, ledger };
+
+  const store = options.store;
+  const prune = (): void => {
+    store
+      ?.pruneDeliveries(new Date(now() - WEEK_MS).toISOString())
+      .then((deleted) => log.debug({ deleted }, 'pruned old delivery keys'))
+      .catch((error: unknown) => log.warn({ err: error }, 'could not prune old delivery keys'));
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (store) {
+    prune();
+    timer = setInterval(prune, 86_400_000);
+    timer.unref();
+  }
+  return { policy, ledger, stop: () => clearInterval(timer) };
 }
