@@ -111,7 +111,7 @@ function seriesOf(
   return { start, series };
 }
 
-/** Strategic lines from the gap mix, biggest money first, then the groups that need other handling. */
+/** Strategic lines from the gap mix, most urgent type first, then the groups that need other handling. */
 function buildRecommendations(
   result: Pick<AnalysisResult, 'gapsByType' | 'summary' | 'suggestMonthly' | 'asOf'>,
   scored: CustomerAnalysis[],
@@ -122,10 +122,9 @@ function buildRecommendations(
   const r = settings.recentWindow;
   const lastR = `the last ${plural(r, periodWord(spec), periodWord(spec, r))}`;
   const lines: string[] = [];
-  const types = [...GAP_TYPES]
-    .filter((t) => result.gapsByType[t].count > 0)
-    .sort((a, b) => result.gapsByType[b].amountCents - result.gapsByType[a].amountCents);
-  for (const type of types) {
+  // Most urgent first (stopped buying before buying less), as in each customer's rationale.
+  for (const type of GAP_URGENCY) {
+    if (result.gapsByType[type].count === 0) continue;
     const { count, amountCents } = result.gapsByType[type];
     const who = plural(count, 'customer', 'customers');
     const verb = count === 1 ? 'has' : 'have';

@@ -28,8 +28,9 @@ const SYMBOLS: Readonly<Record<string, string>> = {
 
 export interface FormatMoneyOptions {
   /**
-   * Round to whole units when the amount is at least 100 units ("$412" rather than "$412.37"):
-   * for rates in one-line rationales, where cents are noise. Smaller amounts keep their cents.
+   * Whole units when the amount is at least 100 units ("$412" rather than "$412.37") or has no
+   * cents ("$50"): for rates in one-line rationales, where cents are noise. Smaller amounts with
+   * cents keep them ("$5.59").
    */
   compact?: boolean;
 }
@@ -60,7 +61,7 @@ export function formatMoney(cents: number, currency: string, options: FormatMone
   let abs = Math.round(Math.abs(cents));
   const prefix = currencyPrefix(currency);
   let text: string;
-  if (options.compact && abs >= 10_000) {
+  if (options.compact && (abs >= 10_000 || abs % 100 === 0)) {
     abs = Math.round(abs / 100);
     text = groupThousands(String(abs));
   } else {

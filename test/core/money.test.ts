@@ -25,12 +25,14 @@ describe('formatMoney', () => {
     expect(formatMoney(123456, 'CHF')).toBe('CHF 1,234.56');
   });
 
-  it('rounds to whole units in compact form from 100 units up', () => {
+  it('drops the cents in compact form from 100 units up, and for whole amounts', () => {
     expect(formatMoney(41237, 'USD', { compact: true })).toBe('$412');
     expect(formatMoney(41250, 'USD', { compact: true })).toBe('$413');
     expect(formatMoney(123456789, 'USD', { compact: true })).toBe('$1,234,568');
     expect(formatMoney(9999, 'USD', { compact: true })).toBe('$99.99');
     expect(formatMoney(-41237, 'USD', { compact: true })).toBe('-$412');
+    expect(formatMoney(5000, 'USD', { compact: true })).toBe('$50');
+    expect(formatMoney(559.44, 'USD', { compact: true })).toBe('$5.59');
   });
 });
 
