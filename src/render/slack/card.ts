@@ -1,0 +1,155 @@
+/**
+ * One gap card of the digest: a section (who, what, how much, why it ranks, owner, sparkline,
+ * follow-up status) and an actions block (Claim, Log follow-up, Deep dive, Snooze menu).
+ *
+ * Block ids come from the customer id (`cardBlockIds`): the Slack layer finds a customer's card in a
+ * posted digest by them and swaps in a re-rendered card (`replaceCard`) before `chat.update`.
+ * The card's size does not depend on its state beyond `STATUS_LINE_MAX`, so a state change never
+ * moves cards between the digest's messages.
+ */
+import type { GapState, GapType, ScoreComponents } from '../../core/types.ts';
+import { formatMoney } from '../_core-shim.ts';
+import { biggestDriver, COMPONENT_LABELS, formatGapTypes, formatScore } from '../format.ts';
+import { renderSparkline } from '../sparkline.ts';
+import { type Block, button, ownerMrkdwn, section, userText } from './_blocks.ts';
+import {
+  ACTION_CLAIM,
+  ACTION_DEEP_DIVE,
+  ACTION_LOG,
+  ACTION_SNOOZE,
+  cardBlockIds,
+  encodeCardAction,
+  encodeSnooze,
+  SNOOZE_WEEKS,
+} from './ids.ts';
+
+/** Longest customer name shown on a card (the deep dive shows it whole). */
+export const CARD_NAME_MAX = 120;
+/** Upper bound of the status line, reserved when the digest splits cards across messages. */
+export const STATUS_LINE_MAX = 120;
+/** Periods drawn in a card's sparkline. */
+export const CARD_SPARK_PERIODS = 12;
+
+export interface GapCardOptions {
+  currency: string;
+  /** The customer's revenue series (the last `CARD_SPARK_PERIODS` are drawn). */
+  series?: readonly number[];
+  digestRunId?: string;
+}
+
+/**
+ * What a card shows; a `Priority` fits as is. The digest groups seed-rule rows (one per gap) into one
+ * card per customer.
+ */
+export interface CardPriority {
+  rank: number;
+  customerId: string;
+  customerName: string;
+  accountManager?: string;
+  gapTypes: GapType[];
+  gapAmountCents: number;
+  recoveryPotentialCents: number;
+  score: number;
+  contributions: ScoreComponents;
+}
+
+/** The status line for a follow-up state ("Claimed by <@U1>"); unclaimed when there is no state. */
+export function renderStatusLine(state: GapState | undefined): string {
+  const by = state?.ownerUserId ? ` by <@${state.ownerUserId}>` : '';
+  let line: string;
+  switch (state?.status ?? 'open') {
+    case 'open':
+      line = ':white_circle: Open: nobody has claimed it yet';
+      break;
+    case 'claimed':
+      line = `:raising_hand: Claimed${by}`;
+      break;
+    case 'contacted':
+      line = `:telephone_receiver: Contacted${by}`;
+      break;
+    case 'recovering':
+      line = `:chart_with_upwards_trend: Recovering${by}`;
+      break;
+    case 'lost':
+      line = `:x: Marked lost${by}`;
+      break;
+    case 'dismissed':
+      line = `:heavy_minus_sign: Not a real gap${by}`;
+      break;
+    case 'snoozed':
+      line = `:zzz: Snoozed${state?.snoozedUntil ? ` until ${state.snoozedUntil}` : ''}${by}`;
+      break;
+  }
+  return line.length <= STATUS_LINE_MAX ? line : line.slice(0, STATUS_LINE_MAX);
+}
+
+/** The mrkdwn of a card's section, without the status line. */
+function cardBody(p: CardPriority, options: GapCardOptions): string {
+  const money = (c: number) => formatMoney(c, options.currency);
+  const driver = biggestDriver(p.contributions);
+  const lines = [
+    `*${p.rank}. ${userText(p.customerName, CARD_NAME_MAX)}* · ${formatGapTypes(p.gapTypes)}`,
+    `*${money(p.gapAmountCents)}* gap · recover ~${money(p.recoveryPotentialCents)} · score *${formatScore(p.score)}* ` +
+      `(mostly ${COMPONENT_LABELS[driver].toLowerCase()}, ${p.contributions[driver].toFixed(0)} pts) · ` +
+      `owner ${ownerMrkdwn(p.accountManager)}`,
+  ];
+  const spark = options.series ? renderSparkline(options.series.slice(-CARD_SPARK_PERIODS)) : '';
+  if (spark) lines.push(`\`${spark}\``);
+  return lines.join('\n');
+}
+
+/** Renders a card: [section, actions]. */
+export function renderGapCard(
+  priority: CardPriority,
+  state: GapState | undefined,
+  options: GapCardOptions,
+): Block[] {
+  const ids = cardBlockIds(priority.customerId);
+  const value = encodeCardAction(priority.customerId, options.digestRunId);
+  const text = `${cardBody(priority, options)}\n${renderStatusLine(state)}`;
+  return [
+    section(text, ids.section),
+    {
+      type: 'actions',
+      block_id: ids.actions,
+      elements: [
+        button('Claim', ACTION_CLAIM, value, state?.status === 'claimed' ? undefined : 'primary'),
+        button('Log follow-up', ACTION_LOG, value),
+        button('Deep dive', ACTION_DEEP_DIVE, value),
+        {
+          type: 'overflow',
+          action_id: ACTION_SNOOZE,
+          options: SNOOZE_WEEKS.map((w) => ({
+            text: { type: 'plain_text' as const, text: `Snooze ${w} week${w === 1 ? '' : 's'}` },
+            value: encodeSnooze(priority.customerId, w),
+          })),
+        },
+      ],
+    },
+  ];
+}
+
+/** Characters a card can count toward the message's block text, whatever its state. */
+export function measureCardText(priority: CardPriority, options: GapCardOptions): number {
+  // Section text + newline + reserved status, and the button/option labels.
+  const labels = 'Claim'.length + 'Log follow-up'.length + 'Deep dive'.length + 3 * 'Snooze 4 weeks'.length;
+  return cardBody(priority, options).length + 1 + STATUS_LINE_MAX + labels;
+}
+
+/**
+ * Replaces a customer's card in a message's blocks (found by its block ids) with `card`.
+ * Returns a new array; the blocks are unchanged if the customer has no card there.
+ */
+export function replaceCard<T>(
+  blocks: readonly T[],
+  customerId: string,
+  card: readonly T[],
+): { blocks: T[]; replaced: boolean } {
+  const ids = cardBlockIds(customerId);
+  const blockId = (b: T | undefined) => (b as { block_id?: unknown } | undefined)?.block_id;
+  const start = blocks.findIndex((b) => blockId(b) === ids.section);
+  if (start < 0) return { blocks: [...blocks], replaced: false };
+  let end = start + 1;
+  if (blockId(blocks[end]) === ids.actions) end++;
+  return { blocks: [...blocks.slice(0, start), ...card, ...blocks.slice(end)], replaced: true };
+}

@@ -1,0 +1,453 @@
+/**
+ * Answers to `/revgap` (ephemeral unless shared): the deep dive of one customer, a pick list when
+ * several customers match, not-found with suggestions, the top list, churn risks, "mine", help and
+ * the access refusal. Pure; every answer is a `{ text, blocks }` within Slack's limits.
+ */
+import type { AnalysisSettings } from '../../core/settings.ts';
+import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
+import { formatMoney, formatPeriod } from '../_core-shim.ts';
+import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from '../_customer-facts.ts';
+import {
+  COMPONENT_LABELS,
+  COMPONENT_ORDER,
+  formatComponent,
+  formatCount,
+  formatGapTypes,
+  formatPct,
+  formatScore,
+  GAP_TYPE_LABELS,
+  periodNoun,
+  perPeriod,
+  plural,
+} from '../format.ts';
+import { renderSparkline } from '../sparkline.ts';
+import {
+  type Block,
+  button,
+  context,
+  divider,
+  fallbackText,
+  header,
+  mrkdwn,
+  ownerMrkdwn,
+  plainUserText,
+  type SlackMessage,
+  section,
+  userText,
+} from './_blocks.ts';
+import { measureBlockText, truncateText } from './block-kit-limits.ts';
+import { type CardPriority, measureCardText, renderGapCard } from './card.ts';
+import { cardPriorities } from './digest.ts';
+import { ACTION_CLAIM, ACTION_LOG, ACTION_PICK_CUSTOMER, ACTION_SHARE, encodeCardAction } from './ids.ts';
+
+/** Block text one answer may use (see DIGEST_TEXT_BUDGET). */
+const TEXT_BUDGET = 10_000;
+/** Longest section text we build (Slack allows 3000). */
+const SECTION_MAX = 2900;
+/** Follow-up events shown in a deep dive (latest first). */
+const HISTORY_SHOWN = 10;
+/** Longest gap or follow-up line in a deep dive (escaped user text can grow; this bounds it). */
+const LINE_MAX = 400;
+
+function customerTitle(c: { name: string; customerId: string }): string {
+  return c.name === c.customerId ? c.customerId : `${c.name} (${c.customerId})`;
+}
+
+/**
+ * Lines packed into as few sections as possible, each under SECTION_MAX, at most `maxSections`;
+ * each line is cut to `lineMax`. Returns the blocks and how many lines made it in.
+ */
+function packLines(
+  lines: readonly string[],
+  options: { lineMax?: number; maxSections?: number } = {},
+): { blocks: Block[]; count: number } {
+  const lineMax = options.lineMax ?? SECTION_MAX;
+  const maxSections = options.maxSections ?? Number.POSITIVE_INFINITY;
+  const blocks: Block[] = [];
+  let current = '';
+  let count = 0;
+  for (const line of lines) {
+    const safe = truncateText(line, lineMax);
+    if (current && current.length + 1 + safe.length > SECTION_MAX) {
+      blocks.push(section(current));
+      current = '';
+      if (blocks.length >= maxSections) return { blocks, count };
+    }
+    current = current ? `${current}\n${safe}` : safe;
+    count++;
+  }
+  if (current) blocks.push(section(current));
+  return { blocks, count };
+}
+
+export interface DeepDiveMessageOptions {
+  /** Add a "Share in channel" button (ephemeral answers). Default false. */
+  shareButton?: boolean;
+  /** Put Claim / Log follow-up buttons under a scored customer. Default true. */
+  actions?: boolean;
+  digestRunId?: string;
+}
+
+/** The deep dive of one customer as a Slack message. */
+export function renderDeepDiveMessage(
+  customer: CustomerAnalysis,
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  history?: readonly FollowUpEvent[],
+  options: DeepDiveMessageOptions = {},
+): SlackMessage {
+  const money = (c: number) => formatMoney(c, settings.currency);
+  const spec = result.period;
+  const asOf = formatPeriod(result.asOf.period, spec);
+  const blocks: Block[] = [header(plainUserText(customerTitle(customer), 150))];
+  const facts = [
+    customer.segment ? `Segment: ${userText(customer.segment, 80)}` : null,
+    `Account manager: ${ownerMrkdwn(customer.accountManager)}`,
+    `As of the ${asOf}`,
+  ].filter((x): x is string => x !== null);
+  blocks.push(section(`${statusSentence(customer, result, settings)}\n${facts.join(' · ')}`));
+
+  if (customer.score !== null && customer.components && customer.contributions) {
+    const c = customer.components;
+    const p = customer.contributions;
+    const w = settings.weights;
+    const lines = [
+      `*Score ${formatScore(customer.score)}* (rank ${rankLabel(customer, result) ?? 'none'}) · gap *${money(customer.gapAmountCents)}* · recover ~${money(customer.recoveryPotentialCents)}`,
+      ...COMPONENT_ORDER.map(
+        (k) =>
+          `• ${COMPONENT_LABELS[k]}: ${formatComponent(c[k])} × ${formatPct(w[k])} = ${p[k].toFixed(1)} pts`,
+      ),
+    ];
+    blocks.push(section(lines.join('\n')));
+  }
+
+  if (customer.gaps.length > 0) {
+    const lines = customer.gaps.map(
+      (g) =>
+        `• *${GAP_TYPE_LABELS[g.type]}* (${money(g.amountCents)}, ${g.severity}): ${userText(g.rationale, 300)}`,
+    );
+    blocks.push(...packLines(lines, { lineMax: LINE_MAX }).blocks);
+  }
+  if (customer.recommendation) {
+    blocks.push(section(truncateText(`*Recommendation:* ${userText(customer.recommendation, 500)}`, 600)));
+  }
+
+  const metrics = metricRows(customer, result, settings);
+  if (metrics.length > 0) {
+    blocks.push({
+      type: 'section',
+      fields: metrics.slice(0, 10).map(([label, value]) => mrkdwn(`*${label}*\n${value}`)),
+    });
+  }
+
+  const series = seriesRows(customer, result);
+  if (series.length > 0) {
+    const width = Math.max(...series.map((s) => s.label.length));
+    const table = series.map((s) => `${s.label.padEnd(width)}  ${money(s.cents).padStart(14)}`);
+    // Latest periods matter most: if the table is too long for one section, drop the oldest.
+    let shown = table;
+    while (shown.join('\n').length > SECTION_MAX - 200) shown = shown.slice(1);
+    const dropped = table.length - shown.length;
+    blocks.push(
+      section(
+        `*Revenue by ${periodNoun(spec)}* \`${renderSparkline(customer.series)}\` ` +
+          `(${plural(series.length, periodNoun(spec))})\n\`\`\`${shown.join('\n')}\`\`\`` +
+          (dropped > 0 ? `\n_${plural(dropped, 'earlier ' + periodNoun(spec))} not shown._` : ''),
+      ),
+    );
+  }
+
+  if (history !== undefined) {
+    const latest = [...history].reverse().slice(0, HISTORY_SHOWN);
+    const lines = latest.map((e) => {
+      const f = followUpParts(e);
+      let line = `• ${f.when}: ${ownerMrkdwn(f.userId, 30)} ${f.action}`;
+      if (f.nextStep) line += ` · next: ${userText(f.nextStep, 150)}`;
+      if (f.note) line += ` · “${userText(f.note, 250)}”`;
+      return line;
+    });
+    if (history.length > latest.length)
+      lines.push(`_…and ${formatCount(history.length - latest.length)} earlier._`);
+    blocks.push(
+      ...packLines([`*Follow-ups*${history.length === 0 ? ': none yet.' : ''}`, ...lines], {
+        lineMax: LINE_MAX,
+      }).blocks,
+    );
+  }
+
+  const value = encodeCardAction(customer.customerId, options.digestRunId);
+  const elements = [];
+  if (options.actions !== false && customer.status === 'scored') {
+    elements.push(button('Claim', ACTION_CLAIM, value), button('Log follow-up', ACTION_LOG, value));
+  }
+  if (options.shareButton) elements.push(button('Share in channel', ACTION_SHARE, value, 'primary'));
+  if (elements.length > 0) blocks.push({ type: 'actions', elements });
+
+  const gapText =
+    customer.gaps.length > 0
+      ? `gap ${money(customer.gapAmountCents)}, ${formatGapTypes(customer.gaps.map((g) => g.type))}`
+      : statusSentence(customer, result, settings);
+  return { text: fallbackText(`${customerTitle(customer)}: ${gapText}`), blocks };
+}
+
+function pickButtons(customers: readonly CustomerAnalysis[], money: (c: number) => string): Block[] {
+  return customers.map((c) => ({
+    type: 'section' as const,
+    text: mrkdwn(
+      `*${userText(customerTitle(c), 200)}*\n` +
+        (c.rank !== null
+          ? `#${formatCount(c.rank)} · gap ${money(c.gapAmountCents)} · ${formatGapTypes(c.gaps.map((g) => g.type))}`
+          : statusLabel(c)),
+    ),
+    accessory: button('Deep dive', ACTION_PICK_CUSTOMER, encodeCardAction(c.customerId)),
+  }));
+}
+
+function statusLabel(c: CustomerAnalysis): string {
+  switch (c.status) {
+    case 'scored':
+      return 'gap';
+    case 'no_gap':
+      return 'no gap';
+    case 'too_new':
+      return 'too new to judge';
+    case 'lapsed':
+      return 'lapsed';
+    case 'no_sales':
+      return 'no sales on record';
+  }
+}
+
+/** Most matches a pick list or a suggestion list shows. */
+export const PICK_LIST_MAX = 10;
+
+/** Several customers match: one button each (at most 10), and how many more matched. */
+export function renderPickList(
+  matches: readonly CustomerAnalysis[],
+  options: { query: string; total?: number; currency: string },
+): SlackMessage {
+  const money = (c: number) => formatMoney(c, options.currency);
+  const shown = matches.slice(0, PICK_LIST_MAX);
+  const total = Math.max(options.total ?? matches.length, matches.length);
+  const q = userText(options.query, 100);
+  const blocks: Block[] = [
+    section(`${formatCount(total)} customers match “${q}”. Pick one:`),
+    ...pickButtons(shown, money),
+  ];
+  if (total > shown.length) {
+    blocks.push(
+      context(`${formatCount(total - shown.length)} more match: type more of the name or the customer id.`),
+    );
+  }
+  return {
+    text: fallbackText(`${formatCount(total)} customers match “${plainUserText(options.query, 100)}”.`),
+    blocks,
+  };
+}
+
+/** Nobody matches: say so, and offer the nearest names (if any) as buttons. */
+export function renderNotFound(
+  query: string,
+  suggestions: readonly CustomerAnalysis[],
+  options: { currency: string } = { currency: 'USD' },
+): SlackMessage {
+  const money = (c: number) => formatMoney(c, options.currency);
+  const q = userText(query, 100);
+  const shown = suggestions.slice(0, PICK_LIST_MAX);
+  const blocks: Block[] = [
+    section(
+      shown.length > 0
+        ? `No customer matches “${q}”. Did you mean:`
+        : `No customer matches “${q}”. Try the customer id, or part of the name.`,
+    ),
+    ...pickButtons(shown, money),
+  ];
+  return { text: fallbackText(`No customer matches “${plainUserText(query, 100)}”.`), blocks };
+}
+
+interface CardListOptions {
+  states?: ReadonlyMap<string, GapState>;
+  digestRunId?: string;
+}
+
+/**
+ * Cards while they fit one message (blocks and text), then one compact line per remaining gap,
+ * then "and N more" for what still does not fit.
+ */
+function cardsThenLines(
+  intro: Block[],
+  cards: readonly CardPriority[],
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  options: CardListOptions,
+): Block[] {
+  const money = (c: number) => formatMoney(c, settings.currency);
+  const series = new Map<string, readonly number[]>();
+  const wanted = new Set(cards.map((c) => c.customerId));
+  for (const c of result.customers) if (wanted.has(c.customerId)) series.set(c.customerId, c.series);
+  const cardOptions = (id: string) => ({
+    currency: settings.currency,
+    ...(series.has(id) ? { series: series.get(id)! } : {}),
+    ...(options.digestRunId === undefined ? {} : { digestRunId: options.digestRunId }),
+  });
+  const blocks = [...intro];
+  // Room for one section of compact lines and a closing context.
+  const blockLimit = 50 - 2;
+  let chars = measureBlockText(intro);
+  const reserve = SECTION_MAX + 300;
+  let i = 0;
+  for (; i < cards.length; i++) {
+    const card = cards[i]!;
+    const cost = measureCardText(card, cardOptions(card.customerId));
+    if (blocks.length + 2 > blockLimit || chars + cost + reserve > TEXT_BUDGET) break;
+    blocks.push(...renderGapCard(card, options.states?.get(card.customerId), cardOptions(card.customerId)));
+    chars += cost;
+  }
+  const lines: string[] = [];
+  let used = 0;
+  let j = i;
+  for (; j < cards.length; j++) {
+    const c = cards[j]!;
+    const line = `${c.rank}. *${userText(c.customerName, 80)}* · ${money(c.gapAmountCents)} · score ${formatScore(c.score)} · ${formatGapTypes(c.gapTypes)}`;
+    if (used + line.length + 1 > SECTION_MAX) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  if (lines.length > 0) blocks.push(section(lines.join('\n')));
+  if (j < cards.length) {
+    blocks.push(context(`…and ${formatCount(cards.length - j)} more: \`/revgap report\` has them all.`));
+  }
+  return blocks;
+}
+
+/** `/revgap top [N]`: the first N priorities as cards (then compact lines when they stop fitting). */
+export function renderTopList(
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  options: CardListOptions & { n?: number } = {},
+): SlackMessage {
+  const money = (c: number) => formatMoney(c, settings.currency);
+  const asOf = formatPeriod(result.asOf.period, result.period);
+  const cards = cardPriorities(result.priorities).slice(0, options.n ?? 10);
+  if (cards.length === 0) {
+    return {
+      text: `No revenue gaps for the ${asOf}.`,
+      blocks: [section(`No revenue gaps for the ${asOf}. :tada:`)],
+    };
+  }
+  const intro: Block[] = [
+    section(
+      `*Top ${formatCount(cards.length)} revenue gaps* · ${asOf} · ${money(result.summary.totalGapCents)} across ` +
+        `${plural(result.summary.customersWithGaps, 'customer')}`,
+    ),
+    divider(),
+  ];
+  return {
+    text: fallbackText(`Top ${cards.length} revenue gaps for the ${asOf}.`),
+    blocks: cardsThenLines(intro, cards, result, settings, options),
+  };
+}
+
+/** `/revgap churn`: churn-risk customers, most at risk first, compact lines. */
+export function renderChurnList(
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  options: { limit?: number } = {},
+): SlackMessage {
+  const money = (c: number) => formatMoney(c, settings.currency);
+  const spec = result.period;
+  const asOf = formatPeriod(result.asOf.period, spec);
+  const list = result.churnRisk;
+  if (list.length === 0) {
+    return {
+      text: `No churn-risk customers for the ${asOf}.`,
+      blocks: [
+        section(
+          `No churn-risk customers for the ${asOf}: nobody has ${settings.churnZeroStreak}+ ${periodNoun(spec, 2)} in a row without sales.`,
+        ),
+      ],
+    };
+  }
+  const limit = Math.min(options.limit ?? 25, list.length);
+  const lines = list
+    .slice(0, limit)
+    .map(
+      (c) =>
+        `• *${userText(c.customerName, 80)}*: ${plural(c.zeroStreak, periodNoun(spec))} without sales · usual ` +
+        `${money(c.baselineCents)}${perPeriod(spec)} · *${money(c.atRiskCents)}* at risk · owner ${ownerMrkdwn(c.accountManager, 60)}`,
+    );
+  const packed = packLines(lines, { lineMax: LINE_MAX, maxSections: 3 });
+  const blocks: Block[] = [
+    section(`*${plural(list.length, 'churn-risk customer')}* · ${asOf}`),
+    ...packed.blocks,
+  ];
+  const shownLines = packed.count;
+  if (list.length > shownLines) {
+    blocks.push(
+      context(`…and ${formatCount(list.length - shownLines)} more: \`/revgap report\` has them all.`),
+    );
+  }
+  return { text: fallbackText(`${list.length} churn-risk customers for the ${asOf}.`), blocks };
+}
+
+/** `/revgap mine`: gaps the user claimed or owns as account manager. */
+export function renderMine(input: {
+  userId: string;
+  result: AnalysisResult;
+  settings: AnalysisSettings;
+  states?: ReadonlyMap<string, GapState>;
+  digestRunId?: string;
+}): SlackMessage {
+  const { userId, result, settings, states } = input;
+  const mine = cardPriorities(result.priorities).filter(
+    (c) => states?.get(c.customerId)?.ownerUserId === userId || c.accountManager === userId,
+  );
+  if (mine.length === 0) {
+    return {
+      text: 'No gaps are yours right now.',
+      blocks: [
+        section(
+          'No gaps are yours right now: none claimed by you, and none of your accounts are in the priorities. ' +
+            'Claim one from the digest, or see `/revgap top`.',
+        ),
+      ],
+    };
+  }
+  const intro: Block[] = [
+    section(`*Your ${plural(mine.length, 'gap')}* (claimed by you or your accounts)`),
+    divider(),
+  ];
+  return {
+    text: `You have ${mine.length} gap${mine.length === 1 ? '' : 's'} to follow up.`,
+    blocks: cardsThenLines(intro, mine, result, settings, {
+      ...(states ? { states } : {}),
+      ...(input.digestRunId === undefined ? {} : { digestRunId: input.digestRunId }),
+    }),
+  };
+}
+
+/** `/revgap help`. */
+export function renderHelp(): SlackMessage {
+  const lines = [
+    '*revgap* finds customers whose revenue is slipping and ranks them.',
+    '• `/revgap top` or `/revgap top 5`: the top gaps (up to 25)',
+    '• `/revgap <customer id or name>`: a deep dive on one customer',
+    '• `/revgap churn`: customers with no sales for weeks in a row',
+    '• `/revgap mine`: gaps you claimed or own',
+    '• `/revgap report`: the full markdown report',
+    '• `/revgap help`: this message',
+    'In the digest: *Claim* a gap, *Log follow-up* after a call, *Snooze* it for 1 to 4 weeks, or open a *Deep dive*.',
+  ];
+  return {
+    text: 'revgap commands: top, <customer>, churn, mine, report, help.',
+    blocks: [section(lines.join('\n'))],
+  };
+}
+
+/** The access refusal; `message` is the policy's polite text (never any data). */
+export function renderRefusal(message?: string): SlackMessage {
+  const text =
+    message ??
+    "Sorry, revenue data isn't available to you here. Ask in the revenue digest channel, or ask an admin for access.";
+  return { text: fallbackText(text), blocks: [section(`:lock: ${userText(text, 1000)}`)] };
+}

@@ -1,0 +1,143 @@
+/**
+ * Action, block and callback ids of revgap's Block Kit, and the compact values its buttons carry.
+ * The Slack listeners register on these constants; the renderers put them in the blocks.
+ *
+ * Card block ids are derived from the customer id (see `cardBlockIds`), so the Slack layer can
+ * find a customer's card in a posted digest and replace it in place with `chat.update`.
+ */
+
+/** Digest card buttons. */
+export const ACTION_CLAIM = 'gap_claim';
+export const ACTION_LOG = 'gap_log_followup';
+/** Overflow menu on a card: snooze 1, 2 or 4 weeks. */
+export const ACTION_SNOOZE = 'gap_snooze';
+export const ACTION_DEEP_DIVE = 'gap_deep_dive';
+/** "Share in channel" on an ephemeral deep dive. */
+export const ACTION_SHARE = 'share_in_channel';
+/** A customer chosen from a pick list (several fuzzy matches). */
+export const ACTION_PICK_CUSTOMER = 'pick_customer';
+
+/** Follow-up modal. */
+export const CALLBACK_FOLLOW_UP = 'follow_up_modal';
+export const BLOCK_FOLLOW_UP_OUTCOME = 'follow_up_outcome';
+export const ACTION_FOLLOW_UP_OUTCOME = 'follow_up_outcome_select';
+export const BLOCK_FOLLOW_UP_NEXT_STEP = 'follow_up_next_step';
+export const ACTION_FOLLOW_UP_NEXT_STEP = 'follow_up_next_step_input';
+export const BLOCK_FOLLOW_UP_NOTE = 'follow_up_note';
+export const ACTION_FOLLOW_UP_NOTE = 'follow_up_note_input';
+
+/** Weeks offered by the snooze menu. */
+export const SNOOZE_WEEKS = [1, 2, 4] as const;
+export type SnoozeWeeks = (typeof SNOOZE_WEEKS)[number];
+
+/** Longest customer id used as-is in block ids and values; longer ids are hashed (`#…`). */
+const MAX_PLAIN_KEY = 64;
+
+/** 53-bit FNV-1a style hash (pure, deterministic), as 14 hex digits. */
+function hash53(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/**
+ * A short, stable key for a customer: the id itself when it is at most 64 chars and does not
+ * start with `#`, otherwise `#` + a 53-bit hash of it. Resolve a hashed key with `resolveCardKey`.
+ */
+export function cardKey(customerId: string): string {
+  return customerId.length <= MAX_PLAIN_KEY && !customerId.startsWith('#')
+    ? customerId
+    : hashedKey(customerId);
+}
+
+/** The always-hashed key of a customer (`#` + 14 hex digits), for values with tight limits. */
+export function hashedKey(customerId: string): string {
+  return `#${hash53(customerId)}`;
+}
+
+/** The customer id among `customerIds` whose key is `key` (for a hashed key), or null. */
+export function resolveCardKey(key: string, customerIds: Iterable<string>): string | null {
+  if (!key.startsWith('#')) return key;
+  for (const id of customerIds) if (hashedKey(id) === key) return id;
+  return null;
+}
+
+/** Prefix of every digest card block id; the rest is `<part>:<cardKey>`. */
+export const CARD_BLOCK_PREFIX = 'gap';
+
+/** Block ids of a customer's card: `gap:s:<key>` (section) and `gap:a:<key>` (actions). */
+export function cardBlockIds(customerId: string): { section: string; actions: string } {
+  const key = cardKey(customerId);
+  return { section: `${CARD_BLOCK_PREFIX}:s:${key}`, actions: `${CARD_BLOCK_PREFIX}:a:${key}` };
+}
+
+/** The card key in a card block id (`gap:s:C001` -> `C001`), or null for other blocks. */
+export function cardKeyFromBlockId(blockId: string): string | null {
+  const m = /^gap:[sa]:(.+)$/s.exec(blockId);
+  return m ? m[1]! : null;
+}
+
+/** What a card button carries: the customer (id, or key when the id is very long) and the digest run. */
+export interface CardActionValue {
+  customerId?: string;
+  /** Set instead of `customerId` when the id would not fit; resolve with `resolveCardKey`. */
+  cardKey?: string;
+  digestRunId?: string;
+}
+
+const MAX_BUTTON_VALUE = 2000;
+
+/** Compact JSON for a button value (`{"c":"C001","r":"run-7"}`), always within 2000 chars. */
+export function encodeCardAction(customerId: string, digestRunId?: string): string {
+  const run = digestRunId === undefined ? {} : { r: digestRunId };
+  const full = JSON.stringify({ c: customerId, ...run });
+  if (full.length <= MAX_BUTTON_VALUE) return full;
+  const keyed = JSON.stringify({ k: cardKey(customerId), ...run });
+  return keyed.length <= MAX_BUTTON_VALUE ? keyed : JSON.stringify({ k: cardKey(customerId) });
+}
+
+/** Reads a button value written by `encodeCardAction` (or a bare customer id); null if unreadable. */
+export function decodeCardAction(value: string | undefined): CardActionValue | null {
+  if (!value) return null;
+  if (!value.startsWith('{')) return { customerId: value };
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const o = parsed as Record<string, unknown>;
+    const out: CardActionValue = {};
+    if (typeof o.c === 'string') out.customerId = o.c;
+    if (typeof o.k === 'string') out.cardKey = o.k;
+    if (typeof o.r === 'string') out.digestRunId = o.r;
+    return out.customerId !== undefined || out.cardKey !== undefined ? out : null;
+  } catch {
+    return null;
+  }
+}
+
+const MAX_OPTION_VALUE = 75;
+
+/** An overflow option value for a snooze (at most 75 chars): `{"w":2,"k":"C001"}`, hashed key if long. */
+export function encodeSnooze(customerId: string, weeks: SnoozeWeeks): string {
+  const plain = JSON.stringify({ w: weeks, k: cardKey(customerId) });
+  return plain.length <= MAX_OPTION_VALUE ? plain : JSON.stringify({ w: weeks, k: hashedKey(customerId) });
+}
+
+/** Reads a snooze option value; the card key also appears in the action's block id. */
+export function decodeSnooze(value: string | undefined): { weeks: SnoozeWeeks; cardKey: string } | null {
+  if (!value) return null;
+  try {
+    const o = JSON.parse(value) as Record<string, unknown>;
+    const weeks = SNOOZE_WEEKS.find((w) => w === o.w);
+    if (weeks === undefined || typeof o.k !== 'string') return null;
+    return { weeks, cardKey: o.k };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { checkMessage } from '../../../src/render/slack/block-kit-limits.ts';
+import { renderGapCard, renderStatusLine, replaceCard } from '../../../src/render/slack/card.ts';
+import { ACME, BOLT, priorityOf } from '../../helpers/build-result.ts';
+
+describe('renderGapCard', () => {
+  it('shows customer, gap types, gap, score driver, owner, sparkline and status, with four actions', () => {
+    const card = renderGapCard(priorityOf(BOLT), undefined, {
+      currency: 'USD',
+      series: BOLT.series,
+      digestRunId: 'run-7',
+    });
+    expect(card).toMatchInlineSnapshot(`
+      [
+        {
+          "block_id": "gap:s:C002",
+          "text": {
+            "text": "*2. Bolt_​Works* · Declining revenue, Below baseline
+      *$600.00* gap · recover ~$540.00 · score *55.3* (mostly customer value, 20 pts) · owner jane@example.com
+      \`████████▇▆▆▅\`
+      :white_circle: Open: nobody has claimed it yet",
+            "type": "mrkdwn",
+          },
+          "type": "section",
+        },
+        {
+          "block_id": "gap:a:C002",
+          "elements": [
+            {
+              "action_id": "gap_claim",
+              "style": "primary",
+              "text": {
+                "emoji": true,
+                "text": "Claim",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "{"c":"C002","r":"run-7"}",
+            },
+            {
+              "action_id": "gap_log_followup",
+              "text": {
+                "emoji": true,
+                "text": "Log follow-up",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "{"c":"C002","r":"run-7"}",
+            },
+            {
+              "action_id": "gap_deep_dive",
+              "text": {
+                "emoji": true,
+                "text": "Deep dive",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "{"c":"C002","r":"run-7"}",
+            },
+            {
+              "action_id": "gap_snooze",
+              "options": [
+                {
+                  "text": {
+                    "text": "Snooze 1 week",
+                    "type": "plain_text",
+                  },
+                  "value": "{"w":1,"k":"C002"}",
+                },
+                {
+                  "text": {
+                    "text": "Snooze 2 weeks",
+                    "type": "plain_text",
+                  },
+                  "value": "{"w":2,"k":"C002"}",
+                },
+                {
+                  "text": {
+                    "text": "Snooze 4 weeks",
+                    "type": "plain_text",
+                  },
+                  "value": "{"w":4,"k":"C002"}",
+                },
+              ],
+              "type": "overflow",
+            },
+          ],
+          "type": "actions",
+        },
+      ]
+    `);
+  });
+
+  it('mentions an account manager who is a Slack user', () => {
+    const [section] = renderGapCard(priorityOf(ACME), undefined, { currency: 'USD' });
+    expect(JSON.stringify(section)).toContain('owner <@U0ACME01>');
+  });
+
+  it('keeps a hostile name from mentioning the channel or linking', () => {
+    const p = { ...priorityOf(ACME), customerName: '<!channel> <https://evil.example|click> & co' };
+    const text = JSON.stringify(renderGapCard(p, undefined, { currency: 'USD' })[0]);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; co');
+  });
+
+  it('fits the limits with a 300-char name and huge numbers', () => {
+    const p = {
+      ...priorityOf(ACME),
+      customerId: 'I'.repeat(300),
+      customerName: '&<>*_~`'.repeat(43),
+      accountManager: `${'m'.repeat(250)}@example.com`,
+      gapAmountCents: Number.MAX_SAFE_INTEGER,
+      recoveryPotentialCents: Number.MAX_SAFE_INTEGER,
+    };
+    const card = renderGapCard(
+      p,
+      { customerId: p.customerId, status: 'snoozed', snoozedUntil: '2026-12-08', ownerUserId: 'U1' },
+      {
+        currency: 'USD',
+        series: Array.from({ length: 52 }, (_, i) => i * 1e12),
+        digestRunId: 'r'.repeat(500),
+      },
+    );
+    expect(checkMessage({ text: 'card', blocks: card })).toEqual([]);
+  });
+});
+
+describe('renderStatusLine', () => {
+  it('words every follow-up state', () => {
+    const s = (status: Parameters<typeof renderStatusLine>[0]) => renderStatusLine(status);
+    expect(s(undefined)).toBe(':white_circle: Open: nobody has claimed it yet');
+    expect(s({ customerId: 'C', status: 'claimed', ownerUserId: 'U1' })).toBe(
+      ':raising_hand: Claimed by <@U1>',
+    );
+    expect(s({ customerId: 'C', status: 'contacted', ownerUserId: 'U1' })).toBe(
+      ':telephone_receiver: Contacted by <@U1>',
+    );
+    expect(s({ customerId: 'C', status: 'recovering' })).toBe(':chart_with_upwards_trend: Recovering');
+    expect(s({ customerId: 'C', status: 'lost', ownerUserId: 'U1' })).toBe(':x: Marked lost by <@U1>');
+    expect(s({ customerId: 'C', status: 'dismissed', ownerUserId: 'U1' })).toBe(
+      ':heavy_minus_sign: Not a real gap by <@U1>',
+    );
+    expect(s({ customerId: 'C', status: 'snoozed', snoozedUntil: '2026-12-08', ownerUserId: 'U1' })).toBe(
+      ':zzz: Snoozed until 2026-12-08 by <@U1>',
+    );
+  });
+});
+
+describe('replaceCard', () => {
+  it('swaps one customer’s card in place and leaves the rest alone', () => {
+    const acme = renderGapCard(priorityOf(ACME), undefined, { currency: 'USD' });
+    const bolt = renderGapCard(priorityOf(BOLT), undefined, { currency: 'USD' });
+    const blocks = [{ type: 'divider' as const }, ...acme, ...bolt];
+    const claimed = renderGapCard(
+      priorityOf(ACME),
+      { customerId: 'C001', status: 'claimed', ownerUserId: 'U7' },
+      {
+        currency: 'USD',
+      },
+    );
+    const out = replaceCard(blocks, 'C001', claimed);
+    expect(out.replaced).toBe(true);
+    expect(out.blocks).toEqual([blocks[0], ...claimed, ...bolt]);
+    expect(replaceCard(blocks, 'C404', claimed)).toEqual({ blocks, replaced: false });
+  });
+});

@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import type { FollowUpEvent } from '../../../src/core/types.ts';
+import { checkMessage } from '../../../src/render/slack/block-kit-limits.ts';
+import {
+  renderChurnList,
+  renderDeepDiveMessage,
+  renderHelp,
+  renderMine,
+  renderNotFound,
+  renderPickList,
+  renderRefusal,
+  renderTopList,
+} from '../../../src/render/slack/deep-dive-blocks.ts';
+import {
+  ACME,
+  BOLT,
+  buildCustomer,
+  buildLargeResult,
+  buildSampleResult,
+  CALM,
+  GHOST,
+  GONE,
+  NEWBIE,
+  sampleSettings,
+} from '../../helpers/build-result.ts';
+
+const result = buildSampleResult();
+const settings = sampleSettings();
+
+function text(message: { blocks: unknown[] }): string {
+  return JSON.stringify(message.blocks);
+}
+
+const HISTORY: FollowUpEvent[] = [
+  { id: 'e1', customerId: 'C001', kind: 'claim', userId: 'U0ACME01', at: '2026-11-24T09:15:00.000Z' },
+  {
+    id: 'e2',
+    customerId: 'C001',
+    kind: 'follow_up',
+    userId: 'U0ACME01',
+    outcome: 'recovering',
+    nextStep: 'call <@U1> & co',
+    at: '2026-11-25T10:00:00Z',
+  },
+];
+
+describe('renderDeepDiveMessage', () => {
+  const dive = renderDeepDiveMessage(ACME, result, settings, HISTORY, {
+    shareButton: true,
+    digestRunId: 'run-7',
+  });
+
+  it('has a fallback text and fits the limits', () => {
+    expect(dive.text).toBe('Acme | *Corp* (C001): gap $2,000.00, Churn risk, Zero spend, Below baseline');
+    expect(checkMessage(dive)).toEqual([]);
+  });
+
+  it('shows status, score components, gaps, metrics, series and follow-ups', () => {
+    const t = text(dive);
+    expect(t).toContain('Priority #1 of 2 among scored customers');
+    expect(t).toContain('• Customer value: 0.50 × 20% = 10.0 pts');
+    expect(t).toContain('• *Churn risk* ($2,000.00, high): no sales for 4 weeks after $500.00/wk');
+    expect(t).toContain('*Zero streak*\\n4 weeks');
+    expect(t).toContain('*Revenue by week* `████████▁▁▁▁` (12 weeks)');
+    expect(t).toContain(`week of 2026-11-16${' '.repeat(11)}$0.00`);
+    expect(t).toContain(
+      '• 2026-11-25 10:00 UTC: <@U0ACME01> logged a follow-up: recovering · next: call &lt;@U1&gt; &amp; co',
+    );
+  });
+
+  it('offers Claim, Log follow-up and Share in channel', () => {
+    const actions = dive.blocks.at(-1) as { type: string; elements: { action_id: string; value: string }[] };
+    expect(actions.type).toBe('actions');
+    expect(actions.elements.map((e) => e.action_id)).toEqual([
+      'gap_claim',
+      'gap_log_followup',
+      'share_in_channel',
+    ]);
+    expect(actions.elements[2]?.value).toBe('{"c":"C001","r":"run-7"}');
+  });
+
+  it('leaves out the share button when shared, and actions for unscored customers', () => {
+    expect(text(renderDeepDiveMessage(ACME, result, settings))).not.toContain('share_in_channel');
+    expect(text(renderDeepDiveMessage(NEWBIE, result, settings))).not.toContain('gap_claim');
+  });
+
+  it('explains too-new, lapsed, no-sales and no-gap customers', () => {
+    for (const [c, phrase] of [
+      [NEWBIE, 'Too new to judge: 3 weeks of history, 6 weeks needed.'],
+      [GONE, 'Lapsed: no sale in the last 12 weeks'],
+      [GHOST, 'No sales on record'],
+      [CALM, 'No gap: recent revenue is in line with its usual level.'],
+    ] as const) {
+      const m = renderDeepDiveMessage(c, result, settings, []);
+      expect(text(m)).toContain(phrase);
+      expect(checkMessage(m)).toEqual([]);
+    }
+  });
+
+  it('fits the limits with a 300-char hostile name, huge numbers and long notes', () => {
+    const nasty = buildCustomer({
+      ...ACME,
+      customerId: '&'.repeat(300),
+      name: '<>&*_'.repeat(60),
+      segment: '&'.repeat(300),
+      accountManager: '&'.repeat(300),
+      series: Array.from({ length: 52 }, () => Number.MAX_SAFE_INTEGER),
+      gapAmountCents: Number.MAX_SAFE_INTEGER,
+      gaps: ACME.gaps.map((g) => ({ ...g, rationale: '&'.repeat(2000) })),
+      recommendation: '<'.repeat(3000),
+    });
+    const events = Array.from({ length: 40 }, (_, i) => ({
+      ...HISTORY[1]!,
+      id: `e${i}`,
+      nextStep: '&'.repeat(300),
+      note: '<'.repeat(2000),
+    }));
+    const m = renderDeepDiveMessage(nasty, result, settings, events, {
+      shareButton: true,
+      digestRunId: 'r'.repeat(300),
+    });
+    expect(checkMessage(m)).toEqual([]);
+    expect(text(m)).toContain('…and 30 earlier.');
+  });
+});
+
+describe('renderPickList and renderNotFound', () => {
+  it('offers one button per match and says how many more matched', () => {
+    const m = renderPickList([ACME, BOLT], { query: 'co', total: 14, currency: 'USD' });
+    expect(m.text).toBe('14 customers match “co”.');
+    expect(text(m)).toContain('12 more match: type more of the name or the customer id.');
+    expect(text(m)).toContain('"action_id":"pick_customer","value":"{\\"c\\":\\"C001\\"}"');
+    expect(checkMessage(m)).toEqual([]);
+  });
+
+  it('caps the buttons at ten', () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      buildCustomer({ customerId: `C${i}`, name: 'x'.repeat(300) }),
+    );
+    const m = renderPickList(many, { query: 'x'.repeat(500), currency: 'USD' });
+    expect(text(m).match(/pick_customer/g)).toHaveLength(10);
+    expect(checkMessage(m)).toEqual([]);
+  });
+
+  it('suggests near names when nothing matches', () => {
+    expect(renderNotFound('Acme Crop', [ACME])).toMatchInlineSnapshot(`
+      {
+        "blocks": [
+          {
+            "text": {
+              "text": "No customer matches “Acme Crop”. Did you mean:",
+              "type": "mrkdwn",
+            },
+            "type": "section",
+          },
+          {
+            "accessory": {
+              "action_id": "pick_customer",
+              "text": {
+                "emoji": true,
+                "text": "Deep dive",
+                "type": "plain_text",
+              },
+              "type": "button",
+              "value": "{"c":"C001"}",
+            },
+            "text": {
+              "text": "*Acme | *​Corp*​ (C001)*
+      #1 · gap $2,000.00 · Churn risk, Zero spend, Below baseline",
+              "type": "mrkdwn",
+            },
+            "type": "section",
+          },
+        ],
+        "text": "No customer matches “Acme Crop”.",
+      }
+    `);
+  });
+
+  it('says plainly when there is nothing close either', () => {
+    const m = renderNotFound('<!here>', []);
+    expect(text(m)).toContain(
+      'No customer matches “&lt;!here&gt;”. Try the customer id, or part of the name.',
+    );
+  });
+});
+
+describe('renderTopList, renderChurnList, renderMine', () => {
+  it('lists the top gaps as cards', () => {
+    const m = renderTopList(result, settings, { n: 5 });
+    expect(m.text).toBe('Top 2 revenue gaps for the week of 2026-11-16.');
+    expect(text(m)).toContain('gap:s:C001');
+    expect(checkMessage(m)).toEqual([]);
+  });
+
+  it('falls back to compact lines when 25 cards would not fit', () => {
+    const big = buildLargeResult(40, 300);
+    const m = renderTopList(big, sampleSettings({ topN: 40 }), { n: 25 });
+    expect(checkMessage(m)).toEqual([]);
+    const cards = (text(m).match(/gap:s:/g) ?? []).length;
+    expect(cards).toBeGreaterThan(0);
+    expect(cards).toBeLessThan(25);
+    expect(text(m)).toContain(`${cards + 1}. *`);
+  });
+
+  it('lists churn-risk customers', () => {
+    const m = renderChurnList(result, settings);
+    expect(text(m)).toContain(
+      '• *Acme | *​Corp*​*: 4 weeks without sales · usual $500.00/wk · *$2,000.00* at risk · owner <@U0ACME01>',
+    );
+    const big = renderChurnList(buildLargeResult(1000, 300), settings, { limit: 1000 });
+    expect(checkMessage(big)).toEqual([]);
+    expect(text(big)).toMatch(/…and [\d,]+ more: `\/revgap report` has them all\./);
+  });
+
+  it('shows my gaps: claimed by me or where I am the account manager', () => {
+    const states = new Map([
+      ['C002', { customerId: 'C002', status: 'claimed' as const, ownerUserId: 'U0ME' }],
+    ]);
+    expect(text(renderMine({ userId: 'U0ME', result, settings, states }))).toContain('gap:s:C002');
+    expect(text(renderMine({ userId: 'U0ACME01', result, settings }))).toContain('gap:s:C001');
+    const none = renderMine({ userId: 'U0NOBODY', result, settings });
+    expect(none.text).toBe('No gaps are yours right now.');
+  });
+});
+
+describe('renderHelp and renderRefusal', () => {
+  it('lists the commands', () => {
+    const m = renderHelp();
+    expect(m.text).toBe('revgap commands: top, <customer>, churn, mine, report, help.');
+    expect(text(m)).toContain('`/revgap top` or `/revgap top 5`');
+    expect(checkMessage(m)).toEqual([]);
+  });
+
+  it('refuses politely, with the policy’s words when given', () => {
+    expect(renderRefusal('Ask in #revenue.')).toMatchInlineSnapshot(`
+      {
+        "blocks": [
+          {
+            "text": {
+              "text": ":lock: Ask in #revenue.",
+              "type": "mrkdwn",
+            },
+            "type": "section",
+          },
+        ],
+        "text": "Ask in #revenue.",
+      }
+    `);
+    expect(renderRefusal().text).toContain("revenue data isn't available to you here");
+  });
+});

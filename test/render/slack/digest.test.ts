@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { GapState } from '../../../src/core/types.ts';
+import { checkMessage } from '../../../src/render/slack/block-kit-limits.ts';
+import { cardPriorities, renderDigest } from '../../../src/render/slack/digest.ts';
+import { cardBlockIds } from '../../../src/render/slack/ids.ts';
+import {
+  ACME,
+  buildLargeResult,
+  buildSampleResult,
+  priorityOf,
+  sampleSettings,
+} from '../../helpers/build-result.ts';
+
+type AnyBlock = { type: string; block_id?: string; text?: { text: string }; elements?: { text?: string }[] };
+
+function allText(blocks: readonly unknown[]): string {
+  return JSON.stringify(blocks);
+}
+
+function cardIds(blocks: readonly unknown[]): string[] {
+  return (blocks as AnyBlock[])
+    .map((b) => b.block_id)
+    .filter((id): id is string => id?.startsWith('gap:s:') ?? false)
+    .map((id) => id.slice('gap:s:'.length));
+}
+
+describe('renderDigest', () => {
+  const settings = sampleSettings();
+  const digest = renderDigest({ result: buildSampleResult(), settings, digestRunId: 'run-7' });
+
+  it('opens with a header naming the as-of week and the summary figures', () => {
+    const [head, summary] = digest.parent.blocks as AnyBlock[];
+    expect(head?.text?.text).toBe('Revenue gaps · week of 2026-11-16');
+    expect(summary?.text?.text).toBe(
+      '*2* of 3 customers analysed have a revenue gap, *$2,600.00* in total. The top 2 could recover about *$1,140.00*.\n' +
+        '1 churn-risk customer · gaps: 1 declining revenue, 2 below baseline, 1 zero spend, 1 churn risk · 1 too new · 1 lapsed',
+    );
+  });
+
+  it('has a short fallback text', () => {
+    expect(digest.parent.text).toBe(
+      'Revenue gaps, week of 2026-11-16: 2 customers with gaps, $2,600.00 in total. Top: Acme | *Corp* ($2,000.00).',
+    );
+  });
+
+  it('shows one card per priority, in rank order, and no continuation when all fit', () => {
+    expect(cardIds(digest.parent.blocks)).toEqual(['C001', 'C002']);
+    expect(digest.continuations).toEqual([]);
+    expect(allText(digest.parent.blocks)).toContain('The full report is attached in the thread.');
+  });
+
+  it('notes rejected rows and the partial week', () => {
+    const text = allText(digest.parent.blocks);
+    expect(text).toContain('2 rows of 120 rejected; the report lists why.');
+    expect(text).toContain('The week of 2026-11-23 is not complete yet and was left out.');
+  });
+
+  it('says when it is late and when the data is stale', () => {
+    const d = renderDigest({
+      result: buildSampleResult(),
+      settings,
+      late: 'posted at 11:02, 3 hours after its 08:00 slot',
+      stale: 'the newest sale is 19 days old',
+    });
+    const text = allText(d.parent.blocks);
+    expect(text).toContain(':warning: *Data is stale:* the newest sale is 19 days old');
+    expect(text).toContain(':hourglass: *Late:* posted at 11:02, 3 hours after its 08:00 slot');
+  });
+
+  it('recaps last week’s follow-ups with counts and names', () => {
+    const d = renderDigest({
+      result: buildSampleResult(),
+      settings,
+      recap: {
+        claimed: [{ customerId: 'C001', customerName: 'Acme', userId: 'U1' }],
+        contacted: [
+          { customerId: 'C002', customerName: 'Bolt' },
+          { customerId: 'C003', customerName: 'Calm' },
+        ],
+        recovered: [],
+      },
+    });
+    expect(allText(d.parent.blocks)).toContain(
+      "*Last week's follow-ups:* 1 claimed · 2 contacted · 0 recovered\\nClaimed: Acme (<@U1>)\\nContacted: Bolt, Calm",
+    );
+  });
+
+  it('shows each card’s follow-up state', () => {
+    const states = new Map<string, GapState>([
+      ['C002', { customerId: 'C002', status: 'claimed', ownerUserId: 'U9' }],
+    ]);
+    const d = renderDigest({ result: buildSampleResult(), settings, states });
+    expect(allText(d.parent.blocks)).toContain('Claimed by <@U9>');
+  });
+
+  it('is deterministic, and a state change only changes that card', () => {
+    const input = { result: buildSampleResult(), settings, digestRunId: 'run-7' };
+    expect(renderDigest(input)).toEqual(renderDigest(input));
+    const states = new Map<string, GapState>([
+      ['C001', { customerId: 'C001', status: 'claimed', ownerUserId: 'U9' }],
+    ]);
+    const after = renderDigest({ ...input, states });
+    const ids = cardBlockIds('C001');
+    const changed = after.parent.blocks.filter(
+      (b, i) => JSON.stringify(b) !== JSON.stringify(digest.parent.blocks[i]),
+    );
+    expect(changed.map((b) => b.block_id)).toEqual([ids.section, ids.actions]);
+  });
+
+  it('says so when there is nothing to chase', () => {
+    const d = renderDigest({
+      result: buildSampleResult({
+        priorities: [],
+        summary: { ...buildSampleResult().summary, customersWithGaps: 0 },
+      }),
+      settings,
+    });
+    expect(allText(d.parent.blocks)).toContain('Nothing to chase this week. :tada:');
+    expect(d.parent.text).toBe('Revenue gaps, week of 2026-11-16: no gaps this week.');
+  });
+
+  it('merges seed-rule rows (one per gap) into one card per customer', () => {
+    const one = priorityOf(ACME);
+    const rows = [
+      { ...one, rank: 1, gapTypes: ['churn_risk' as const], gapAmountCents: 200_000 },
+      { ...one, customerId: 'C002', rank: 2, gapTypes: ['below_baseline' as const] },
+      { ...one, rank: 3, gapTypes: ['zero_spend' as const], gapAmountCents: 250_000 },
+    ];
+    const cards = cardPriorities(rows);
+    expect(cards.map((c) => [c.customerId, c.rank, c.gapTypes, c.gapAmountCents])).toEqual([
+      ['C001', 1, ['churn_risk', 'zero_spend'], 250_000],
+      ['C002', 2, ['below_baseline'], 200_000],
+    ]);
+  });
+});
+
+describe('renderDigest at scale', () => {
+  const result = buildLargeResult(1000, 300);
+  const digest = renderDigest({ result, settings: sampleSettings({ topN: 1000 }), digestRunId: 'run-1' });
+  const messages = [digest.parent, ...digest.continuations];
+
+  it('passes the Block Kit limits for 1,000 gaps with 300-char names', () => {
+    for (const [i, m] of messages.entries()) expect({ i, v: checkMessage(m) }).toEqual({ i, v: [] });
+  });
+
+  it('cuts nothing silently: every gap has a card, once, in rank order', () => {
+    const ids = messages.flatMap((m) => cardIds(m.blocks));
+    expect(ids).toHaveLength(1000);
+    expect(new Set(ids).size).toBe(1000);
+    expect(digest.continuations.length).toBeGreaterThan(0);
+  });
+
+  it('tells the channel how many gaps are in the thread', () => {
+    const inParent = cardIds(digest.parent.blocks).length;
+    expect(allText(digest.parent.blocks)).toContain(
+      `*${(1000 - inParent).toLocaleString('en-US')} more gaps in the thread*`,
+    );
+    expect(digest.parent.text).toContain(`${(1000 - inParent).toLocaleString('en-US')} more in the thread.`);
+  });
+
+  it('labels each continuation with its place and ranks', () => {
+    const first = digest.continuations[0]!;
+    const label = (first.blocks[0] as AnyBlock).elements?.[0]?.text ?? '';
+    expect(label).toMatch(/^\*Revenue gaps, continued \(2\/\d+\)\* · #\d+ to #\d+ · week of 2026-11-16$/);
+  });
+});
