@@ -3,11 +3,12 @@
  * what only the embedded backend does: its directory lock and its files on disk.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStateStore } from '../../src/store/create-state-store.ts';
+import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import { describeStateStoreContract } from './state-store.contract.ts';
 
 const tempDirs: string[] = [];
@@ -20,64 +21,88 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+// One directory for every on-disk check, used in order: initdb on disk is the slow part.
+const diskDir = tempDir();
+
+// initdb costs a second or more per database; in-memory stores start from one initialised copy.
+let template: Promise<Blob> | undefined;
+const initialisedDump = (): Promise<Blob> => {
+  template ??= PGlite.create().then(async (db) => {
+    const dump = await db.dumpDataDir('none');
+    await db.close();
+    return dump;
+  });
+  return template;
+};
+
 describe('PGlite state store', () => {
+  it('is the default backend, in <dataDir>/pglite', () => {
+    const store = createStateStore({ dataDir: '/var/lib/revgap' });
+    expect(store.backend).toBe('pglite');
+    expect(store.location).toBe('/var/lib/revgap/pglite');
+  });
+
   describeStateStoreContract({
-    fresh: async () => createStateStore({ dataDir: 'memory://' }),
-    persistent: async () => {
-      const dataDir = tempDir();
-      return { open: () => createStateStore({ dataDir }) };
-    },
+    fresh: async () => createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedDump() }),
+    persistent: async () => ({ open: () => createStateStore({ dataDir: diskDir }) }),
     sharedAccess: false,
   });
 
-  it('keeps its files in <dataDir>/pglite and records each migration once', async () => {
-    const dataDir = tempDir();
-    for (let i = 0; i < 2; i++) {
+  describe('on disk', () => {
+    const dataDir = diskDir;
+
+    it('keeps its files in <dataDir>/pglite and records each migration once', async () => {
+      for (let i = 0; i < 2; i++) {
+        const store = createStateStore({ dataDir });
+        expect(store.location).toBe(join(dataDir, 'pglite'));
+        await store.ready();
+        await store.close();
+      }
+      const db = await PGlite.create(join(dataDir, 'pglite'));
+      try {
+        const { rows } = await db.query<{ version: number; n: number }>(
+          'SELECT version, count(*)::int AS n FROM revgap_migrations GROUP BY version ORDER BY version',
+        );
+        expect(rows[0]).toEqual({ version: 1, n: 1 });
+        expect(rows.every((row) => row.n === 1)).toBe(true);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('refuses a second store on a directory that is in use, naming the process', async () => {
+      const first = createStateStore({ dataDir });
+      await first.ready();
+      const second = createStateStore({ dataDir });
+      try {
+        await expect(second.ready()).rejects.toMatchObject({
+          code: 'STORE',
+          message: expect.stringContaining(`in use by process ${process.pid}`),
+          hint: expect.stringContaining('DATABASE_URL'),
+        });
+      } finally {
+        await second.close();
+        await first.close();
+      }
+      // Closing the first frees the directory.
+      const third = createStateStore({ dataDir });
+      await expect(third.ready()).resolves.toBeUndefined();
+      await third.close();
+    });
+
+    it('takes over a lock file left by a process that died', async () => {
+      // pid 2^22 + 1 is above Linux's largest pid_max, so no live process has it.
+      writeFileSync(join(dataDir, 'pglite.lock'), '4194305\n');
       const store = createStateStore({ dataDir });
-      expect(store.backend).toBe('pglite');
-      expect(store.location).toBe(join(dataDir, 'pglite'));
-      await store.ready();
+      await expect(store.ready()).resolves.toBeUndefined();
       await store.close();
-    }
-    const db = await PGlite.create(join(dataDir, 'pglite'));
-    try {
-      const { rows } = await db.query<{ version: number; n: number }>(
-        'SELECT version, count(*)::int AS n FROM revgap_migrations GROUP BY version ORDER BY version',
-      );
-      expect(rows[0]).toEqual({ version: 1, n: 1 });
-      expect(rows.every((row) => row.n === 1)).toBe(true);
-    } finally {
-      await db.close();
-    }
-  });
+    });
 
-  it('refuses a second store on a directory that is in use, naming the process', async () => {
-    const dataDir = tempDir();
-    const first = createStateStore({ dataDir });
-    await first.ready();
-    const second = createStateStore({ dataDir });
-    try {
-      await expect(second.ready()).rejects.toMatchObject({
-        code: 'STORE',
-        message: expect.stringContaining(`in use by process ${process.pid}`),
-        hint: expect.stringContaining('DATABASE_URL'),
-      });
-    } finally {
-      await second.close();
-      await first.close();
-    }
-    // Closing the first frees the directory.
-    const third = createStateStore({ dataDir });
-    await expect(third.ready()).resolves.toBeUndefined();
-    await third.close();
-  });
-
-  it('takes over a lock file left by a process that died', async () => {
-    const dataDir = tempDir();
-    // pid 2^22 + 1 is above Linux's default pid_max, so no live process has it.
-    writeFileSync(join(dataDir, 'pglite.lock'), '4194305\n');
-    const store = createStateStore({ dataDir });
-    await expect(store.ready()).resolves.toBeUndefined();
-    await store.close();
+    it('takes over a lock file naming its own pid from a previous life (a restarted container)', async () => {
+      writeFileSync(join(dataDir, 'pglite.lock'), `${process.pid} ${hostname()}\n`);
+      const store = createStateStore({ dataDir });
+      await expect(store.ready()).resolves.toBeUndefined();
+      await store.close();
+    });
   });
 });
