@@ -230,6 +230,8 @@ export interface ChurnRiskEntry {
   lastSalePeriod: number | null;
   /** 0-1. */
   churnRisk: number;
+  /** Predicted probability of churning (0-1), when the rule set estimates one (seed rules: 0.9 x churnRisk). */
+  churnProbability?: number;
 }
 
 export type RuleSet = 'revgap' | 'seed';
