@@ -2,9 +2,11 @@
  * Facts about one customer in plain words, shared by the markdown deep dive and the Slack deep dive
  * (each escapes user data for its own format). Pure.
  */
+
+import { formatMoney } from '../core/money.ts';
+import { formatPeriod } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, FollowUpOutcome } from '../core/types.ts';
-import { formatMoney, formatPeriod } from './_core-shim.ts';
 import { formatCount, formatPct, periodNoun, perPeriod, plural } from './format.ts';
 
 /** Number of customers that have a rank (the "of N" in "#3 of 155"). */

@@ -2,9 +2,11 @@
  * The markdown deep dive for one customer: status, priority and score components, every gap,
  * every metric, the series (sparkline and table), and the follow-up history. Pure.
  */
+
+import { formatMoney } from '../core/money.ts';
+import { formatPeriod, isoFromDay } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../core/types.ts';
-import { formatMoney, formatPeriod, isoFromDay } from './_core-shim.ts';
 import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from './_customer-facts.ts';
 import {
   COMPONENT_LABELS,

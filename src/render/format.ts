@@ -4,6 +4,7 @@
  * the wording around them and escaping of user data (customer names and ids are user data).
  */
 
+import { periodUnit, periodWord } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
 
@@ -32,14 +33,12 @@ export const COMPONENT_LABELS: Readonly<Record<keyof ScoreComponents, string>> =
 
 export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** "week" or "month". */
-export function periodNoun(spec: PeriodSpec, count = 1): string {
-  return count === 1 ? spec.kind : `${spec.kind}s`;
-}
+/** "week"/"weeks" or "month"/"months" (core's `periodWord`). */
+export const periodNoun: (spec: PeriodSpec, count?: number) => string = periodWord;
 
 /** "/wk" or "/mo", for amounts per period. */
 export function perPeriod(spec: PeriodSpec): string {
-  return spec.kind === 'week' ? '/wk' : '/mo';
+  return `/${periodUnit(spec)}`;
 }
 
 /** Integer with thousands separators, locale independent ("1,234,567"). */

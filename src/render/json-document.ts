@@ -2,11 +2,13 @@
  * The machine-readable analysis (`--format json`), field names as in shared/spec/analysis.md
  * section 6, and its zod schema (the CLI tests validate output against it).
  *
- * Amounts are numbers in the currency's major unit, rounded to cents: integer cents are converted
- * with integer arithmetic and one decimal parse (`12345` -> `123.45`), never by float division.
+ * Amounts are numbers in the currency's major unit, rounded to cents (core's `centsToMajor`: integer
+ * cents / 100, which IEEE division rounds to the nearest double of the exact decimal, `12345` -> `123.45`).
  * Dates are ISO `YYYY-MM-DD`; periods also carry their label ("week of 2026-11-16").
  */
 import { z } from 'zod';
+import { centsToMajor } from '../core/money.ts';
+import { formatPeriod, isoFromDay, periodEndDay, periodStartDay } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import {
   type AnalysisResult,
@@ -14,7 +16,6 @@ import {
   GAP_TYPES,
   type ScoreComponents,
 } from '../core/types.ts';
-import { formatPeriod, isoFromDay, periodEndDay, periodStartDay } from './_core-shim.ts';
 
 /** Bumped on any incompatible change to the document's shape. */
 export const JSON_DOCUMENT_VERSION = 1;
@@ -178,19 +179,8 @@ export interface JsonDocumentOptions {
   generatedAt?: string;
 }
 
-/**
- * Integer cents to a major-unit number, exactly: 123456 -> 1234.56, -5 -> -0.05.
- * Non-integer cents (means) are first rounded half away from zero.
- */
-export function centsToMajor(cents: number): number {
-  if (!Number.isFinite(cents)) throw new RangeError(`not a finite amount: ${cents}`);
-  const negative = cents < 0;
-  const abs = Math.round(Math.abs(cents));
-  if (abs === 0) return 0;
-  const whole = Math.floor(abs / 100);
-  const frac = abs - whole * 100;
-  return Number(`${negative ? '-' : ''}${whole}.${String(frac).padStart(2, '0')}`);
-}
+/** Integer cents to a major-unit number rounded to cents (core's conversion), re-exported for callers. */
+export { centsToMajor };
 
 /** Rounds to `digits` decimals via the decimal string, so 0.1 + 0.2 style noise does not leak out. */
 function roundTo(value: number, digits: number): number {

@@ -7,6 +7,9 @@
  * Churn Risk Customers, Strategic Recommendations, Gap Analysis by Type, then the rest.
  * Customer names, ids, owners, file names and problem reasons are user data and are escaped.
  */
+
+import { formatMoney } from '../core/money.ts';
+import { formatPeriod, isoFromDay } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import {
   type AnalysisResult,
@@ -15,7 +18,6 @@ import {
   type Priority,
   type ScoreComponents,
 } from '../core/types.ts';
-import { formatMoney, formatPeriod, isoFromDay } from './_core-shim.ts';
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,

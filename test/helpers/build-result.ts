@@ -3,6 +3,7 @@
  * comments) so tests can state expected output without running the analysis.
  */
 
+import { dayFromIso, periodEndDay, periodOfDay, periodStartDay } from '../../src/core/periods.ts';
 import { type AnalysisSettings, defaultAnalysisSettings } from '../../src/core/settings.ts';
 import type {
   AnalysisResult,
@@ -14,7 +15,6 @@ import type {
   Priority,
   ScoreComponents,
 } from '../../src/core/types.ts';
-import { dayFromIso, periodEndDay, periodOfDay, periodStartDay } from '../../src/render/_core-shim.ts';
 
 export const WEEKLY: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
 

@@ -7,8 +7,9 @@
  * The card's size does not depend on its state beyond `STATUS_LINE_MAX`, so a state change never
  * moves cards between the digest's messages.
  */
+
+import { formatMoney } from '../../core/money.ts';
 import type { GapState, GapType, ScoreComponents } from '../../core/types.ts';
-import { formatMoney } from '../_core-shim.ts';
 import { biggestDriver, COMPONENT_LABELS, formatGapTypes, formatScore } from '../format.ts';
 import { renderSparkline } from '../sparkline.ts';
 import { type Block, button, ownerMrkdwn, section, userText } from './_blocks.ts';

@@ -3,9 +3,11 @@
  * several customers match, not-found with suggestions, the top list, churn risks, "mine", help and
  * the access refusal. Pure; every answer is a `{ text, blocks }` within Slack's limits.
  */
+
+import { formatMoney } from '../../core/money.ts';
+import { formatPeriod } from '../../core/periods.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
-import { formatMoney, formatPeriod } from '../_core-shim.ts';
 import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from '../_customer-facts.ts';
 import {
   COMPONENT_LABELS,

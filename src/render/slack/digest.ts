@@ -9,6 +9,9 @@
  * the digest after a claim and `chat.update` the message that holds the card; or swap just the card
  * with `replaceCard` (card.ts).
  */
+
+import { formatMoney } from '../../core/money.ts';
+import { formatPeriod } from '../../core/periods.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import {
   type AnalysisResult,
@@ -17,7 +20,6 @@ import {
   type GapType,
   type Priority,
 } from '../../core/types.ts';
-import { formatMoney, formatPeriod } from '../_core-shim.ts';
 import { formatCount, GAP_TYPE_LABELS, plural } from '../format.ts';
 import {
   type Block,

@@ -3,8 +3,9 @@
  * note. Its block and action ids are exported from ids.ts; `readFollowUpSubmission` reads a
  * submission's `view.state.values` back, and the metadata helpers round-trip `private_metadata`.
  */
+
+import { formatMoney } from '../../core/money.ts';
 import type { FollowUpOutcome } from '../../core/types.ts';
-import { formatMoney } from '../_core-shim.ts';
 import { type Block, type ModalView, plainText, plainUserText, section, userText } from './_blocks.ts';
 import {
   ACTION_FOLLOW_UP_NEXT_STEP,
