@@ -16,6 +16,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SAMPLE_VERSION } from '../src/sources/sample/generate-sample.ts';
 import { writeSample } from '../src/sources/sample/write-sample.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,7 +52,7 @@ const { values } = parseArgs({
 });
 
 async function ensureDataSet(customers: number, weeks: number, seed: number): Promise<DataSet> {
-  const dir = join(DATA_ROOT, `c${customers}-w${weeks}-s${seed}`);
+  const dir = join(DATA_ROOT, `c${customers}-w${weeks}-s${seed}-v${SAMPLE_VERSION}`);
   const metaPath = join(dir, 'meta.json');
   if (existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as DataSet;

@@ -72,11 +72,17 @@ export const dataConfigSchema = z
       .enum(DATE_FORMATS)
       .optional()
       .describe('Date format of the sales file (default: ISO YYYY-MM-DD, with or without a time)'),
+    decimal: z
+      .enum(['.', ','])
+      .optional()
+      .describe(
+        'Decimal separator of amounts: "." (default; "," groups thousands) or "," ("." groups thousands)',
+      ),
     delimiter: z
       .string()
       .length(1, 'use a single character, e.g. "," ";" or "tab"')
       .optional()
-      .describe('Field delimiter of the CSV files (default: ",")'),
+      .describe('Field delimiter of the CSV files (default: detected from the header line)'),
   })
   .describe('Where the sales data comes from');
 
@@ -182,6 +188,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['data', 'map'], kind: 'map', env: ['REVGAP_MAP'], flag: 'map' },
   { path: ['data', 'dateFormat'], kind: 'string', env: ['REVGAP_DATE_FORMAT'], flag: 'date-format' },
   { path: ['data', 'delimiter'], kind: 'string', env: ['REVGAP_DELIMITER'], flag: 'delimiter' },
+  { path: ['data', 'decimal'], kind: 'string', env: ['REVGAP_DECIMAL'], flag: 'decimal' },
   { path: ['analysis', 'rules'], kind: 'string', env: ['REVGAP_RULES'], flag: 'rules' },
   { path: ['analysis', 'period'], kind: 'string', env: ['REVGAP_PERIOD'], flag: 'period' },
   { path: ['analysis', 'weekStartsOn'], kind: 'string', env: ['REVGAP_WEEK_START'], flag: 'week-start' },
@@ -191,13 +198,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['analysis', 'minHistory'], kind: 'int', env: ['REVGAP_MIN_HISTORY'] },
   { path: ['analysis', 'topN'], kind: 'int', env: ['REVGAP_TOP'], flag: 'top' },
   { path: ['analysis', 'currency'], kind: 'string', env: ['REVGAP_CURRENCY'], flag: 'currency' },
-  {
-    path: ['analysis', 'badRows'],
-    kind: 'string',
-    env: ['REVGAP_BAD_ROWS'],
-    flag: 'strict',
-    flagValue: 'strict',
-  },
+  { path: ['analysis', 'badRows'], kind: 'string', env: ['REVGAP_BAD_ROWS'], flag: 'bad-rows' },
+  // `--strict` is short for `--bad-rows strict`.
+  { path: ['analysis', 'badRows'], kind: 'string', flag: 'strict', flagValue: 'strict' },
   {
     path: ['analysis', 'dropDuplicates'],
     kind: 'boolean',
@@ -597,8 +600,8 @@ export function describeSettings(): string[] {
         );
         continue;
       }
-      const spec = SETTINGS.find((s) => s.path.join('.') === path);
-      const names = [...(spec?.env ?? []), ...(spec?.flag ? [`--${spec.flag}`] : [])];
+      const specs = SETTINGS.filter((s) => s.path.join('.') === path);
+      const names = specs.flatMap((spec) => [...(spec.env ?? []), ...(spec.flag ? [`--${spec.flag}`] : [])]);
       const defaultValue = defaultOf(schema);
       lines.push(
         `${path}${names.length > 0 ? ` [${names.join(', ')}]` : ''}: ${schema.description ?? ''}${

@@ -18,7 +18,8 @@ function megabytes(bytes: number): string {
 }
 
 export function createProgressReporter(io: CliIo, label: string): ProgressReporter {
-  let lastShown = -1;
+  // Nothing at 0%: the first line comes with the first tenth (or percent) actually read.
+  let lastShown = 0;
   let shownAny = false;
   return {
     update(bytesRead, totalBytes) {

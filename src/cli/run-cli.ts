@@ -50,7 +50,8 @@ export function formatError(error: unknown, debug: boolean): string {
   const code = exitCodeFor(error);
   if (code === 2 && error instanceof AppError) {
     const body = error instanceof ConfigError ? error.message : `revgap: ${error.message}`;
-    const hint = error.hint ? `\n${error.hint}` : '';
+    // Some sources already end their message with the fix; do not say it twice.
+    const hint = error.hint && !error.message.includes(error.hint) ? `\n${error.hint}` : '';
     return `${body}${hint}\n${debug && error.stack ? `${error.stack}\n` : ''}`;
   }
   const message = error instanceof Error ? error.message : String(error);

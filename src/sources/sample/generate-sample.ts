@@ -64,6 +64,9 @@ export interface SampleCustomer {
 
 export const SAMPLE_DEFAULTS = { customers: 200, periods: 12, seed: 42 } as const;
 
+/** Bumped whenever the same options would give different rows (cached data sets key on it). */
+export const SAMPLE_VERSION = 2;
+
 /** Everything the sales stream needs per customer (kept in parallel with `SampleCustomer`). */
 interface Profile {
   /** Typical weekly spend in cents. */
@@ -291,7 +294,7 @@ function buildProfile(
     // Most customers were already buying when the sample starts; some joined a little later.
     startWeek: random() < 0.85 ? 0 : intBetween(random, 1, Math.max(1, Math.floor(periods / 4))),
     stopWeek: last,
-    buyChance: orders >= 2 ? 0.98 : 0.9,
+    buyChance: orders >= 2 ? 0.99 : 0.95,
     ordersPerWeek: orders,
     growthPerWeek: 0,
     seasonPhase: random() * 13,

@@ -1,0 +1,180 @@
+/**
+ * The data and settings flags shared by `analyze` and `customer`, and the run that goes with them:
+ * config layering, progress on stderr, the bad-row summary and the `--period month` hint.
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type AppConfig, loadConfig } from '../config.ts';
+import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
+import { ConfigError, InputError } from '../errors.ts';
+import { describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
+import type { CliIo, CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
+import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
+
+export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
+  sales: { type: 'string' },
+  customers: { type: 'string' },
+  period: { type: 'string' },
+  'week-start': { type: 'string' },
+  'as-of': { type: 'string' },
+  top: { type: 'string' },
+  map: { type: 'string', multiple: true },
+  'date-format': { type: 'string' },
+  delimiter: { type: 'string' },
+  decimal: { type: 'string' },
+  strict: { type: 'boolean' },
+  'bad-rows': { type: 'string' },
+  'drop-duplicates': { type: 'boolean' },
+  rules: { type: 'string' },
+  currency: { type: 'string' },
+  lookback: { type: 'string' },
+  'recent-window': { type: 'string' },
+  config: { type: 'string' },
+};
+
+export const ANALYSIS_FLAGS_HELP = `Data:
+  --sales FILE            sales CSV (customer_id,date,amount[,order_id]); default: bundled sample data
+  --customers FILE        customers CSV (customer_id,name,segment,account_manager)
+  --map FIELD=HEADER      use another header for a field, repeatable: --map customer_id="Customer ID"
+  --date-format F         YYYY-MM-DD (default), MM/DD/YYYY, DD/MM/YYYY or "YYYY-MM-DD HH:mm"
+  --delimiter C           field delimiter: , ; | or tab (default: detected)
+  --decimal . or ,        decimal separator of amounts (default .; with , the . groups thousands)
+  --strict                stop at the first bad row (exit 2, no output); default: skip and report
+  --bad-rows lenient|strict  the same as a setting (--strict = --bad-rows strict)
+  --drop-duplicates       drop exact duplicate rows (default: keep and report)
+Analysis:
+  --period week|month     period granularity (default week; try month for sparse buyers)
+  --week-start DAY        monday (default) ... sunday
+  --as-of YYYY-MM-DD      analyse as of the last complete period on or before this date
+  --top N                 priorities to list (default 20)
+  --lookback N            lookback window in periods (default 12)
+  --recent-window N       recent window in periods (default 4)
+  --currency CODE         currency for amounts (default USD)
+  --rules revgap|seed     rule set (default revgap; seed = the original system's rules)
+  --config FILE           config file (default: revgap.config.json|yaml|yml in this directory)
+Settings also come from the environment (REVGAP_SALES, REVGAP_PERIOD, ...): see \`revgap help config\`.`;
+
+const PROBLEMS_SHOWN = 20;
+
+function formatProblem(problem: RowProblem): string {
+  return `  ${basename(problem.file)}:${problem.line}${problem.column ? ` (${problem.column})` : ''}: ${problem.reason}`;
+}
+
+/** The bad-row summary for stderr (lenient mode): counts by reason, then the first problems. */
+export function renderProblemSummary(quality: DataQuality): string {
+  const lines: string[] = [];
+  if (quality.rowsRejected > 0) {
+    const byCode = Object.entries(quality.rejectedByCode)
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, n]) => `${code}: ${n.toLocaleString('en-US')}`)
+      .join(', ');
+    lines.push(
+      `warning: skipped ${quality.rowsRejected.toLocaleString('en-US')} of ${quality.rowsRead.toLocaleString('en-US')} rows in ${quality.source}${byCode ? ` (${byCode})` : ''}`,
+    );
+    const shown = quality.problems.slice(0, PROBLEMS_SHOWN);
+    if (shown.length > 0) {
+      lines.push(shown.length < quality.rowsRejected ? `first ${shown.length}:` : 'rows:');
+      lines.push(...shown.map(formatProblem));
+    }
+    lines.push('Fix these rows, or use --strict to stop at the first one.');
+  }
+  const customers = quality.customers;
+  if (customers && customers.rowsRejected > 0) {
+    lines.push(
+      `warning: skipped ${customers.rowsRejected.toLocaleString('en-US')} of ${customers.rowsRead.toLocaleString('en-US')} rows in ${customers.source}`,
+      ...customers.problems.slice(0, PROBLEMS_SHOWN).map(formatProblem),
+    );
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    // A missing file is reported by the reader, with the path and what to do.
+    return 0;
+  }
+}
+
+function isoDate(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export interface LoadedAnalysis {
+  config: AppConfig;
+  result: AnalysisResult;
+}
+
+/**
+ * Loads the config from flags, env and file. `extraIssues` (problems with command-only flags such
+ * as `--format`) are reported together with the settings' own, so the user sees every one at once.
+ */
+export function loadCommandConfig(context: CommandContext, extraIssues: readonly string[] = []): AppConfig {
+  let config: AppConfig;
+  try {
+    config = loadConfig({ env: context.env, flags: context.values, cwd: context.cwd });
+  } catch (error) {
+    if (error instanceof ConfigError && extraIssues.length > 0) {
+      throw new ConfigError([...extraIssues, ...error.issues], { hint: error.hint });
+    }
+    throw error;
+  }
+  if (extraIssues.length > 0) throw new ConfigError([...extraIssues]);
+  return config;
+}
+
+/** Runs the analysis the config describes, with progress and problem reports on stderr. */
+export async function runAnalysisCommand(
+  context: CommandContext,
+  config: AppConfig,
+): Promise<LoadedAnalysis> {
+  const { io } = context;
+  const { data, analysis: settings } = config;
+  if (data.sales === undefined && data.customers !== undefined) {
+    throw new InputError('--customers was given without --sales', {
+      hint: 'pass the sales file too (--sales FILE), or drop --customers to try the bundled sample data',
+    });
+  }
+  if (data.sales === undefined) {
+    io.stderr.write(
+      `note: no --sales file given; analysing ${describeBundledSample({ today: isoDate(context.now) })}.\n` +
+        '      `revgap sample --out DIR` writes it as CSV files.\n',
+    );
+  }
+  const progress =
+    data.sales !== undefined && fileSize(data.sales) > PROGRESS_MIN_BYTES
+      ? createProgressReporter(io, basename(data.sales))
+      : undefined;
+  let result: AnalysisResult;
+  try {
+    result = await runAnalysis(
+      {
+        salesPath: data.sales,
+        customersPath: data.customers,
+        settings,
+        csv: {
+          map: data.map,
+          customersMap: data.customersMap,
+          dateFormat: data.dateFormat,
+          delimiter: data.delimiter,
+        },
+        today: isoDate(context.now),
+      },
+      { onProgress: progress ? (read, total) => progress.update(read, total) : undefined },
+    );
+  } finally {
+    progress?.done();
+  }
+  reportAfterRun(io, result);
+  return { config, result };
+}
+
+function reportAfterRun(io: CliIo, result: AnalysisResult): void {
+  io.stderr.write(renderProblemSummary(result.dataQuality));
+  if (result.suggestMonthly && result.period.kind === 'week') {
+    io.stderr.write(
+      'hint: most customer-weeks have no sales, so weekly gaps are mostly noise; for customers who buy a few times a year, try --period month.\n',
+    );
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Run one analysis: load the sales (a CSV file streamed row by row, or the bundled sample generated
+ * in memory), fold them into a ledger, read the optional customers file, and apply the rule set the
+ * settings name. Shared by the CLI, the weekly digest and the Slack deep dive.
+ */
+import { analyze } from '../core/analyze.ts';
+import { createLedgerBuilder } from '../core/ledger.ts';
+import { toPeriodSpec } from '../core/periods.ts';
+import type { AnalysisSettings } from '../core/settings.ts';
+import type { AnalysisResult, CustomerInfo, DataQuality } from '../core/types.ts';
+import type { CustomerField, SalesField } from '../sources/csv/map-headers.ts';
+import type { DecimalSeparator } from '../sources/csv/parse-amount.ts';
+import type { DateFormat } from '../sources/csv/parse-date.ts';
+import { readSalesCsv } from '../sources/csv/read-sales-csv.ts';
+import { generateSample, SAMPLE_DEFAULTS, sampleEndDate } from '../sources/sample/generate-sample.ts';
+
+/** CSV reading options (header mapping, date format, delimiter). */
+export interface CsvOptions {
+  /** Sales header names by field (`customer_id` -> "Customer ID"). */
+  map?: Partial<Record<SalesField, string>>;
+  /** Customers-file header names by field. */
+  customersMap?: Partial<Record<CustomerField, string>>;
+  dateFormat?: DateFormat;
+  /** Decimal separator of amounts (default "."). */
+  decimal?: DecimalSeparator;
+  /** Field delimiter (default: detected from the header line). */
+  delimiter?: string;
+}
+
+export interface RunAnalysisRequest {
+  /** Sales CSV; without it the bundled sample data is analysed. */
+  salesPath?: string;
+  /** Customers CSV (optional; with no sales path the sample's own customers are used). */
+  customersPath?: string;
+  settings: AnalysisSettings;
+  csv?: CsvOptions;
+  /** Today's date (YYYY-MM-DD): the bundled sample ends with the last complete week before it. */
+  today: string;
+  /** Size and seed of the bundled sample (defaults: 200 customers, 12 weeks, seed 42). */
+  sample?: { customers?: number; periods?: number; seed?: number };
+}
+
+export interface RunAnalysisDeps {
+  /** Progress of reading the sales file. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** What the bundled sample is, for callers that tell the user they are looking at demo data. */
+export function describeBundledSample(request: Pick<RunAnalysisRequest, 'today' | 'sample'>): string {
+  const customers = request.sample?.customers ?? SAMPLE_DEFAULTS.customers;
+  const periods = request.sample?.periods ?? SAMPLE_DEFAULTS.periods;
+  return `the bundled sample data (${customers} customers, ${periods} weeks up to ${sampleEndDate(request.today)})`;
+}
+
+function emptyQuality(source: string): DataQuality {
+  return {
+    source,
+    rowsRead: 0,
+    rowsAccepted: 0,
+    rowsRejected: 0,
+    rejectedByCode: {},
+    problems: [],
+    duplicateRows: 0,
+    duplicatesDropped: false,
+  };
+}
+
+/**
+ * Loads the data and analyses it.
+ * @throws InputError for unreadable input (missing file or column, bad row in strict mode).
+ */
+export async function runAnalysis(
+  request: RunAnalysisRequest,
+  deps: RunAnalysisDeps = {},
+): Promise<AnalysisResult> {
+  const { settings } = request;
+  const builder = createLedgerBuilder(toPeriodSpec(settings));
+  let dataQuality: DataQuality;
+  let customers: CustomerInfo[] = [];
+
+  if (request.salesPath === undefined) {
+    const sample = generateSample({ ...request.sample, end: sampleEndDate(request.today) });
+    let rows = 0;
+    for (const row of sample.sales()) {
+      builder.add(row);
+      rows++;
+    }
+    dataQuality = { ...emptyQuality('bundled sample data'), rowsRead: rows, rowsAccepted: rows };
+    customers = sample.customers.map(({ customerId, name, segment, accountManager }) => ({
+      customerId,
+      name,
+      segment,
+      accountManager,
+    }));
+  } else {
+    dataQuality = await readSalesCsv(
+      {
+        path: request.salesPath,
+        map: request.csv?.map,
+        dateFormat: request.csv?.dateFormat,
+        delimiter: request.csv?.delimiter,
+        badRows: settings.badRows,
+        dropDuplicates: settings.dropDuplicates,
+        maxProblemsListed: settings.maxProblemsListed,
+        decimal: request.csv?.decimal,
+        onProgress: deps.onProgress,
+      },
+      (row) => builder.add(row),
+    );
+  }
+
+  if (request.customersPath !== undefined) {
+    // Loaded on demand, like the seed rules below: most runs need neither.
+    const { readCustomersCsv } = await import('../sources/csv/read-customers-csv.ts');
+    const read = await readCustomersCsv({
+      path: request.customersPath,
+      map: request.csv?.customersMap,
+      delimiter: request.csv?.delimiter,
+      maxProblemsListed: settings.maxProblemsListed,
+    });
+    customers = read.customers;
+    dataQuality = { ...dataQuality, customers: read.quality };
+  }
+
+  const input = { ledger: builder.build(), customers, dataQuality };
+  if (settings.rules === 'seed') {
+    const { analyzeSeed } = await import('../core/seed-rules.ts');
+    return analyzeSeed(input, settings);
+  }
+  return analyze(input, settings);
+}

@@ -1,0 +1,152 @@
+/**
+ * The real `revgap` command, run as a child process (`node bin/revgap.mjs ...`): exit codes, what
+ * goes to stdout and stderr, and files written. Kept to a dozen runs so the file stays fast.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analysisDocumentSchema } from '../../src/render/json-document.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'revgap.mjs');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'cli');
+const work = mkdtempSync(join(tmpdir(), 'revgap-cli-e2e-'));
+const demo = join(work, 'demo');
+
+// The parent's revgap/Slack settings must not leak into the runs.
+const BASE_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(REVGAP_|SLACK_|DATABASE_URL$|PORT$)/.test(k)),
+);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function revgap(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: work, env: { ...BASE_ENV, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const DATA = () => ['--sales', join(demo, 'sales.csv'), '--customers', join(demo, 'customers.csv')];
+
+beforeAll(async () => {
+  const r = await revgap(['sample', '--out', demo, '--end', '2026-11-22']);
+  expect(r.code).toBe(0);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('revgap analyze', () => {
+  it('prints a markdown report with every section for the sample data', async () => {
+    const r = await revgap(['analyze', ...DATA()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const headings = r.stdout.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings).toEqual([
+      '## Executive summary',
+      '## Top priority gaps',
+      '## Churn-risk customers',
+      '## Gap analysis by type',
+      '## Strategic recommendations',
+      '## Customers not scored',
+      '## Data quality',
+      '## Method',
+    ]);
+    expect(r.stdout).toMatch(/^# Revenue gap report: .*2026-11-16/);
+  });
+
+  it('writes a JSON document that validates against the published schema', async () => {
+    const out = join(work, 'report.json');
+    const r = await revgap(['analyze', ...DATA(), '--format', 'json', '--top', '5', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`wrote the report to ${out}`);
+    const doc = analysisDocumentSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(doc.priorities).toHaveLength(5);
+    expect(doc.summary.customersAnalyzed).toBeGreaterThan(100);
+  });
+
+  it('analyses the bundled sample when no --sales is given, and says so', async () => {
+    const r = await revgap(['analyze', '--top', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no --sales file given; analysing the bundled sample data (200 customers');
+    expect(r.stdout).toContain('## Top priority gaps');
+  });
+
+  it('stops at a bad row in strict mode: exit 2, nothing on stdout, the file and line on stderr', async () => {
+    const out = join(work, 'strict.md');
+    const r = await revgap(['analyze', '--sales', join(FIXTURES, 'bad-row.csv'), '--strict', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    expect(r.stderr).toMatch(/bad-row\.csv(:| line )3/);
+    expect(r.stderr).toContain('abc');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('skips a bad row in lenient mode and lists it on stderr', async () => {
+    const r = await revgap(['analyze', '--sales', join(FIXTURES, 'bad-row.csv')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('skipped 1 of 3 rows');
+    expect(r.stderr).toContain('bad-row.csv:3');
+    expect(r.stdout).toContain('## Data quality');
+  });
+
+  it('names the headers it found and the --map fix when a required column is missing', async () => {
+    const r = await revgap(['analyze', '--sales', join(FIXTURES, 'missing-amount.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('missing-amount.csv');
+    expect(r.stderr).toContain('total_value');
+    expect(r.stderr).toContain('--map');
+  });
+
+  it('lists every bad setting at once, from flags and the environment', async () => {
+    const r = await revgap(['analyze', '--period', 'year', '--top', '0', '--format', 'xml'], {
+      REVGAP_TIMEZONE: 'Mars/Olympus',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--format = "xml": allowed: markdown, json');
+    expect(r.stderr).toContain('--period = "year": allowed: week, month');
+    expect(r.stderr).toContain('--top = 0: must be at least 1');
+    expect(r.stderr).toContain('REVGAP_TIMEZONE (environment) = "Mars/Olympus"');
+  });
+});
+
+describe('revgap customer', () => {
+  it('prints the deep dive of a customer found by id', async () => {
+    const r = await revgap(['customer', 'C0004', ...DATA()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('C0004');
+    expect(r.stdout).toContain('Marigold Florists Inc.');
+  });
+
+  it('lists the customers when a name fragment matches several, with exit code 2', async () => {
+    const r = await revgap(['customer', 'florists', ...DATA()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/"florists" matches \d+ customers/);
+    expect(r.stderr).toContain('C0004  Marigold Florists Inc.');
+  });
+
+  it('says no customer matches an unknown id and suggests close ones', async () => {
+    const r = await revgap(['customer', 'C0O04', ...DATA()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no customer matches "C0O04"');
+    expect(r.stderr).toContain('did you mean');
+  });
+});

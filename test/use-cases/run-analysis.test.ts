@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { defaultAnalysisSettings } from '../../src/core/settings.ts';
+import { describeBundledSample, runAnalysis } from '../../src/use-cases/run-analysis.ts';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/use-cases/', import.meta.url));
+const SALES = `${FIXTURES}two-customers.csv`;
+const INFO = `${FIXTURES}two-customers-info.csv`;
+const TODAY = '2026-11-24';
+
+describe('runAnalysis', () => {
+  it('folds every accepted CSV row into the ledger and reports the read', async () => {
+    const result = await runAnalysis({ salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY });
+    // Six data rows, all valid; the latest sale (Sunday 2026-11-22) completes the week of 2026-11-16.
+    expect(result.dataQuality.rowsRead).toBe(6);
+    expect(result.dataQuality.rowsRejected).toBe(0);
+    const a = result.customers.find((c) => c.customerId === 'A')!;
+    const b = result.customers.find((c) => c.customerId === 'B')!;
+    // A: 100.00, 100.00, then 100.00 + 25.50 in the last week. B: 50.00, then a 20.00 refund.
+    expect(a.series.slice(-3)).toEqual([10_000, 10_000, 12_550]);
+    expect(b.series.slice(0, 2)).toEqual([5_000, -2_000]);
+    expect(a.name).toBe('A');
+  });
+
+  it('joins the customers file: names, segments, managers, and customers with no sales', async () => {
+    const result = await runAnalysis({
+      salesPath: SALES,
+      customersPath: INFO,
+      settings: defaultAnalysisSettings(),
+      today: TODAY,
+    });
+    const a = result.customers.find((c) => c.customerId === 'A')!;
+    expect(a.name).toBe('Acme Foods');
+    expect(a.segment).toBe('SMB');
+    expect(a.accountManager).toBe('alice@example.com');
+    expect(result.customers.find((c) => c.customerId === 'C')?.status).toBe('no_sales');
+    expect(result.dataQuality.customers?.rowsRead).toBe(3);
+  });
+
+  it('analyses the bundled sample when no sales file is given: same day, same report', async () => {
+    const settings = defaultAnalysisSettings();
+    const first = await runAnalysis({ settings, today: TODAY });
+    const second = await runAnalysis({ settings, today: TODAY });
+    expect(first).toEqual(second);
+    expect(first.dataQuality.source).toBe('bundled sample data');
+    expect(first.customers).toHaveLength(200);
+    // The sample ends on the last complete week before today: Monday 2026-11-16 to Sunday 2026-11-22.
+    expect(first.asOf.endDay).toBe(Date.UTC(2026, 10, 22) / 86_400_000);
+    expect(first.priorities.length).toBe(20);
+    expect(first.customers.some((c) => c.accountManager === 'alice@example.com')).toBe(true);
+  });
+
+  it('sizes the bundled sample on request', async () => {
+    const result = await runAnalysis({
+      settings: defaultAnalysisSettings(),
+      today: TODAY,
+      sample: { customers: 30, periods: 8, seed: 1 },
+    });
+    expect(result.customers).toHaveLength(30);
+    expect(describeBundledSample({ today: TODAY, sample: { customers: 30, periods: 8 } })).toBe(
+      'the bundled sample data (30 customers, 8 weeks up to 2026-11-22)',
+    );
+  });
+
+  it('reports progress while reading a file', async () => {
+    const calls: [number, number][] = [];
+    await runAnalysis(
+      { salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY },
+      { onProgress: (read, total) => calls.push([read, total]) },
+    );
+    expect(calls.length).toBeGreaterThan(0);
+    const [read, total] = calls[calls.length - 1]!;
+    expect(read).toBe(total);
+  });
+
+  it('stops with an InputError naming the file when it does not exist', async () => {
+    await expect(
+      runAnalysis({ salesPath: `${FIXTURES}missing.csv`, settings: defaultAnalysisSettings(), today: TODAY }),
+    ).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('missing.csv') });
+  });
+});
