@@ -90,6 +90,22 @@ function toRun(row: Row, parts: DigestPart[]): DigestRun {
 const RUN_COLUMNS = `id, run_key, channel, slot, late, status, created_at, snapshot_id, priorities, file_id,
   completed_at, failed_at, failure_reason, attempts, last_error`;
 
+/**
+ * PostgreSQL text cannot hold NUL characters (a binary CSV cell can end up in a reason or an id):
+ * they become U+FFFD instead of failing the write. JSON documents are unaffected (JSON escapes NUL).
+ */
+function withoutNul(executor: SqlExecutor): SqlExecutor {
+  const clean = (params: readonly unknown[]) =>
+    params.map((p) => (typeof p === 'string' && p.includes('\0') ? p.replaceAll('\0', '\uFFFD') : p));
+  return {
+    query: (sql, params = []) => executor.query(sql, clean(params)),
+    exec: (sql) => executor.exec(sql),
+    transaction: (fn) => executor.transaction((tx) => fn(withoutNul(tx))),
+  };
+}
+
+const limitOf = (limit: number): number => Math.max(0, Math.floor(limit));
+
 export function createSqlStateStore(backend: SqlBackend): StateStore {
   let opening: Promise<SqlExecutor> | undefined;
   let closing: Promise<void> | undefined;
@@ -110,7 +126,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
   const db = (): Promise<SqlExecutor> => {
     if (closing) return Promise.reject(new AppError('STORE', 'State store is closed'));
     if (!opening) {
-      opening = backend.open();
+      opening = backend.open().then(withoutNul);
       // Forget a failed attempt so that a later call retries (the server may come up later).
       opening.catch(() => {
         opening = undefined;
@@ -175,7 +191,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     sql.query(
       `DELETE FROM revgap_snapshots WHERE id NOT IN
          (SELECT id FROM revgap_snapshots ORDER BY created_at DESC, seq DESC LIMIT $1)`,
-      [Math.max(0, Math.floor(keep))],
+      [limitOf(keep)],
     );
 
   const loadSnapshotWhere = async (sql: SqlExecutor, where: string, params: unknown[]) => {
@@ -243,7 +259,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
         const { rows } = await sql.query<Row>(
           `SELECT id, created_at, as_of_period, source, result_chars FROM revgap_snapshots
            ORDER BY created_at DESC, seq DESC LIMIT $1`,
-          [limit],
+          [limitOf(limit)],
         );
         return rows.map(toSnapshotInfo);
       });
@@ -412,9 +428,9 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
       return run('listing digest runs', async (sql) => {
         const { rows } = await sql.query<Row>(
           `SELECT ${RUN_COLUMNS} FROM revgap_digest_runs ORDER BY created_at DESC, seq DESC LIMIT $1`,
-          [limit],
+          [limitOf(limit)],
         );
-        const parts = await loadParts(sql, 'all', limit);
+        const parts = await loadParts(sql, 'all', limitOf(limit));
         return rows.map((row) => toRun(row, parts.get(String(row.id)) ?? []));
       });
     },

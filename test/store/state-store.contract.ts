@@ -65,11 +65,16 @@ export function describeStateStoreContract(harness: StoreHarness): void {
       });
     });
 
+    it('stores a failure reason holding a NUL character, with the NUL replaced', async () => {
+      await store().recordSnapshotFailure('bad byte \0 in sales.csv', '2026-11-19T09:00:00.000Z');
+      expect((await store().getRefreshStatus()).lastFailure?.reason).toBe('bad byte \uFFFD in sales.csv');
+    });
+
     it('reports failed refreshes when no snapshot exists yet', async () => {
       await store().recordSnapshotFailure('sales.csv not found', '2026-11-20T09:00:00.000Z');
       const status = await store().getRefreshStatus();
       expect(status.lastFailure).toEqual({ reason: 'sales.csv not found', at: '2026-11-20T09:00:00.000Z' });
-      expect(status.failuresSinceLatest).toBe(1);
+      expect(status.failuresSinceLatest).toBe(2);
     });
 
     it('loads back exactly the analysis and settings it saved', async () => {
