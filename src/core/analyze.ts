@@ -104,10 +104,13 @@ function seriesOf(
   const end = ledger.startPeriod + ledger.net.length - 1;
   // The common case (no rows after the as-of period, history within 52 periods) shares the array.
   if (start === ledger.startPeriod && end === asOfPeriod) return { start, series: ledger.net };
-  const series = new Array<number>(asOfPeriod - start + 1);
-  for (let p = start; p <= asOfPeriod; p++) {
-    series[p - start] = p <= end ? (ledger.net[p - ledger.startPeriod] ?? 0) : 0;
-  }
+  if (end >= asOfPeriod)
+    return {
+      start,
+      series: ledger.net.slice(start - ledger.startPeriod, asOfPeriod - ledger.startPeriod + 1),
+    };
+  const series = ledger.net.slice(start - ledger.startPeriod);
+  for (let p = end + 1; p <= asOfPeriod; p++) series.push(0);
   return { start, series };
 }
 
@@ -200,31 +203,28 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   const working: CustomerAnalysis[] = [];
   let zeroCustomerPeriods = 0;
   let customerPeriods = 0;
-  const describe = (customerId: string): Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> => {
+  const blank = (customerId: string): CustomerAnalysis => {
     const c = info.get(customerId);
-    const out: Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> = {
+    const analysis: CustomerAnalysis = {
+      customerId,
       name: c?.name || customerId,
+      status: 'no_sales',
+      series: [],
+      seriesStartPeriod: A + 1,
+      metrics: null,
+      gaps: [],
+      gapAmountCents: 0,
+      score: null,
+      components: null,
+      contributions: null,
+      recoveryPotentialCents: 0,
+      rank: null,
+      recommendation: null,
     };
-    if (c?.segment) out.segment = c.segment;
-    if (c?.accountManager) out.accountManager = c.accountManager;
-    return out;
+    if (c?.segment) analysis.segment = c.segment;
+    if (c?.accountManager) analysis.accountManager = c.accountManager;
+    return analysis;
   };
-  const blank = (customerId: string): CustomerAnalysis => ({
-    customerId,
-    ...describe(customerId),
-    status: 'no_sales',
-    series: [],
-    seriesStartPeriod: A + 1,
-    metrics: null,
-    gaps: [],
-    gapAmountCents: 0,
-    score: null,
-    components: null,
-    contributions: null,
-    recoveryPotentialCents: 0,
-    rank: null,
-    recommendation: null,
-  });
 
   for (const [customerId, customerLedger] of ledger.customers) {
     const facts = computeCustomerFacts(customerLedger, A, settings);

@@ -44,6 +44,18 @@ function dropSeverity(baseline: number, recent: number): Gap['severity'] {
   return 'low';
 }
 
+const COMPACT = { compact: true } as const;
+
+/** A money rate in rationales: "$412/wk". */
+function rate(cents: number, currency: string, spec: PeriodSpec): string {
+  return `${formatMoney(cents, currency, COMPACT)}/${periodUnit(spec)}`;
+}
+
+/** "the last 4 weeks", "the last month". */
+export function lastPeriods(spec: PeriodSpec, count: number): string {
+  return count === 1 ? `the last ${periodWord(spec)}` : `the last ${count} ${periodWord(spec, count)}`;
+}
+
 /** The gaps of one judged customer, most urgent first (empty for customers that are not judged). */
 export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: PeriodSpec): Gap[] {
   const m = facts.metrics;
@@ -51,9 +63,8 @@ export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: Pe
   const baseline = m.baselineCents;
   const recent = m.recentCents;
   const r = facts.recentPeriods;
-  const money = (cents: number) => formatMoney(cents, settings.currency, { compact: true });
-  const rate = (cents: number) => `${money(cents)}/${periodUnit(spec)}`;
-  const lastR = r === 1 ? `the last ${periodWord(spec)}` : `the last ${r} ${periodWord(spec, r)}`;
+  const currency = settings.currency;
+  const lastR = lastPeriods(spec, r);
   const gaps: Gap[] = [];
 
   if (m.zeroStreak >= settings.churnZeroStreak) {
@@ -64,7 +75,7 @@ export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: Pe
     gaps.push({
       type: 'churn_risk',
       amountCents: baseline * r,
-      rationale: `no revenue for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)} in a row${last}; usually ${rate(baseline)}`,
+      rationale: `no revenue for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)} in a row${last}; usually ${rate(baseline, currency, spec)}`,
       severity: m.zeroStreak >= settings.recentWindow ? 'high' : 'medium',
     });
   }
@@ -74,7 +85,7 @@ export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: Pe
     gaps.push({
       type: 'zero_spend',
       amountCents: baseline * zeros,
-      rationale: `no revenue in ${zeros} of ${lastR}; usually ${rate(baseline)}`,
+      rationale: `no revenue in ${zeros} of ${lastR}; usually ${rate(baseline, currency, spec)}`,
       severity: zeros >= r ? 'high' : zeros * 2 >= r ? 'medium' : 'low',
     });
   }
@@ -86,8 +97,8 @@ export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: Pe
       type: 'declining_revenue',
       amountCents: shortfall,
       rationale:
-        `revenue fell from ${rate(baseline)} to ${rate(recent)} over ${lastR}, ` +
-        `trending down ${rate(-slope)} (${percent(-m.trendPct)} a ${periodWord(spec)})`,
+        `revenue fell from ${rate(baseline, currency, spec)} to ${rate(recent, currency, spec)} over ${lastR}, ` +
+        `trending down ${rate(-slope, currency, spec)} (${percent(-m.trendPct)} a ${periodWord(spec)})`,
       severity: dropSeverity(baseline, recent),
     });
   }
@@ -96,7 +107,7 @@ export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: Pe
     gaps.push({
       type: 'below_baseline',
       amountCents: shortfall,
-      rationale: `${lastR} averaged ${rate(recent)}, ${percent(recent / baseline)} of the usual ${rate(baseline)}`,
+      rationale: `${lastR} averaged ${rate(recent, currency, spec)}, ${percent(recent / baseline)} of the usual ${rate(baseline, currency, spec)}`,
       severity: dropSeverity(baseline, recent),
     });
   }

@@ -76,7 +76,6 @@ export function computeCustomerFacts(
     }
   }
 
-  const value = (i: number): number => (i <= lastIndex ? (net[i] ?? 0) : 0);
   const history = asOfIndex - first + 1;
   const lookbackPeriods = Math.min(settings.lookback, history);
   // Keep at least one baseline period: only matters when minHistory <= R (non-default settings).
@@ -92,7 +91,7 @@ export function computeCustomerFacts(
   // Least squares over x = 0 .. n-1: slope = (n*Sxy - Sx*Sy) / (n*Sxx - Sx^2).
   let sxy = 0;
   for (let i = windowStart; i <= asOfIndex; i++) {
-    const v = value(i);
+    const v = i <= lastIndex ? (net[i] ?? 0) : 0;
     if (i < recentStart) baselineSum += v;
     else {
       recentSum += v;
@@ -111,14 +110,15 @@ export function computeCustomerFacts(
   const forecast = sy / n + slope * (n - (n - 1) / 2);
 
   let lifetimeValue = 0;
-  let zeroPeriodsInHistory = 0;
-  for (let i = first; i <= asOfIndex; i++) {
-    const v = value(i);
+  // Periods after the ledger's last row (up to the as-of period) are zeros.
+  let zeroPeriodsInHistory = asOfIndex - lastIndex;
+  for (let i = first; i <= lastIndex; i++) {
+    const v = net[i] ?? 0;
     lifetimeValue += v;
     if (v <= 0) zeroPeriodsInHistory++;
   }
-  let zeroStreak = 0;
-  for (let i = asOfIndex; i >= first && value(i) <= 0; i--) zeroStreak++;
+  let zeroStreak = asOfIndex - lastIndex;
+  for (let i = lastIndex; i >= first && (net[i] ?? 0) <= 0; i--) zeroStreak++;
 
   const baselineCents = baselinePeriods > 0 ? Math.round(baselineSum / baselinePeriods) : 0;
   const recentCents = Math.round(recentSum / recentPeriods);
