@@ -101,7 +101,7 @@ export function renderDeepDiveMarkdown(
           GAP_TYPE_LABELS[g.type],
           money(g.amountCents),
           g.severity,
-          singleLine(g.rationale),
+          singleLine(g.rationale).replace(/\|/g, '\\|'),
         ]),
       ),
     );
