@@ -2,9 +2,11 @@
  * The contract on PGlite (in memory for speed, a temp directory where data must survive), plus
  * what only the embedded backend does: its directory lock and its files on disk.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStateStore } from '../../src/store/create-state-store.ts';
@@ -96,6 +98,29 @@ describe('PGlite state store', () => {
       const store = createStateStore({ dataDir });
       await expect(store.ready()).resolves.toBeUndefined();
       await store.close();
+    });
+
+    it('keeps every committed write of a process killed without closing, and opens after it', async () => {
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('../fixtures/store/crash-after-writes.ts', import.meta.url)),
+          dataDir,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(child.signal).toBe('SIGKILL');
+      const store = createStateStore({ dataDir });
+      try {
+        expect(await store.recordDelivery('crash:1', '2026-11-23T09:00:01.000Z')).toBe(false);
+        expect((await store.getDigestRun('crash-run'))?.parts).toEqual([
+          { partIndex: 0, ts: '1700000000.000100' },
+        ]);
+      } finally {
+        await store.close();
+      }
     });
 
     it('takes over a lock file naming its own pid from a previous life (a restarted container)', async () => {
