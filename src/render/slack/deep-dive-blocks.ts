@@ -451,5 +451,5 @@ export function renderRefusal(message?: string): SlackMessage {
   const text =
     message ??
     "Sorry, revenue data isn't available to you here. Ask in the revenue digest channel, or ask an admin for access.";
-  return { text: fallbackText(text), blocks: [section(`:lock: ${userText(text, 1000)}`)] };
+  return { text: fallbackText(text), blocks: [section(`:lock: ${userText(text, 500)}`)] };
 }

@@ -250,3 +250,38 @@ describe('renderHelp and renderRefusal', () => {
     expect(renderRefusal().text).toContain("revenue data isn't available to you here");
   });
 });
+
+describe('every answer with 300-char names and huge numbers', () => {
+  const big = buildLargeResult(300, 300);
+  const bigSettings = sampleSettings({ topN: 300 });
+  const first = big.customers[0]!;
+  const states = new Map(
+    big.customers.map((c) => [
+      c.customerId,
+      {
+        customerId: c.customerId,
+        status: 'snoozed' as const,
+        snoozedUntil: '2026-12-31',
+        ownerUserId: 'U0ME',
+      },
+    ]),
+  );
+  const answers = {
+    deepDive: renderDeepDiveMessage(first, big, bigSettings, [], {
+      shareButton: true,
+      digestRunId: 'r'.repeat(100),
+    }),
+    pickList: renderPickList(big.customers, { query: first.name, total: 300, currency: 'USD' }),
+    notFound: renderNotFound(first.name, big.customers, { currency: 'USD' }),
+    top: renderTopList(big, bigSettings, { n: 25, states, digestRunId: 'run-1' }),
+    churn: renderChurnList(big, bigSettings, { limit: 300 }),
+    mine: renderMine({ userId: 'U0ME', result: big, settings: bigSettings, states, digestRunId: 'run-1' }),
+    help: renderHelp(),
+    refusal: renderRefusal('&<>'.repeat(1000)),
+  };
+  for (const [name, message] of Object.entries(answers)) {
+    it(`${name} passes the Block Kit limits`, () => {
+      expect(checkMessage(message)).toEqual([]);
+    });
+  }
+});

@@ -158,6 +158,23 @@ describe('renderDigest at scale', () => {
     expect(digest.parent.text).toContain(`${(1000 - inParent).toLocaleString('en-US')} more in the thread.`);
   });
 
+  it('keeps a huge recap and long notes within the limits', () => {
+    const names = result.customers.map((c) => ({
+      customerId: c.customerId,
+      customerName: c.name,
+      userId: 'U0ME',
+    }));
+    const d = renderDigest({
+      result,
+      settings: sampleSettings({ topN: 1000 }),
+      recap: { claimed: names, contacted: names, recovered: names },
+      late: '&<>'.repeat(1000),
+      stale: '&<>'.repeat(1000),
+    });
+    for (const m of [d.parent, ...d.continuations]) expect(checkMessage(m)).toEqual([]);
+    expect(allText(d.parent.blocks)).toMatch(/Claimed: .* and [\d,]+ more/);
+  });
+
   it('labels each continuation with its place and ranks', () => {
     const first = digest.continuations[0]!;
     const label = (first.blocks[0] as AnyBlock).elements?.[0]?.text ?? '';
