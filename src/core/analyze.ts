@@ -3,7 +3,6 @@
  * summaries the report and Slack show (analysis spec sections 2-6). Pure: the as-of date comes in
  * through the settings, never from a clock.
  */
-
 import { InputError } from '../errors.ts';
 import { detectGaps, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
 import { computeCustomerFacts } from './metrics.ts';
@@ -15,6 +14,7 @@ import {
   periodOfDay,
   periodStartDay,
   periodWord,
+  toPeriodSpec,
 } from './periods.ts';
 import { rankCustomers } from './rank.ts';
 import { scoreComponents, weighScore } from './score.ts';
@@ -192,8 +192,13 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   }
   const { ledger } = input;
   const spec = ledger.period;
-  if (spec.kind !== settings.period) {
-    throw new Error(`ledger was built with ${spec.kind} periods but the settings ask for ${settings.period}`);
+  const wanted = toPeriodSpec(settings);
+  if (spec.kind !== wanted.kind || (spec.kind === 'week' && spec.weekStartsOn !== wanted.weekStartsOn)) {
+    // A caller bug (the ledger must be built with toPeriodSpec(settings)), not bad input.
+    throw new Error(
+      `ledger was built with ${spec.kind} periods (week start ${spec.weekStartsOn}) but the settings ask for ` +
+        `${wanted.kind} periods (week start ${wanted.weekStartsOn})`,
+    );
   }
   const { asOf, partialPeriod, rowsAfterAsOf } = chooseAsOf(ledger, settings.asOf);
   const A = asOf.period;

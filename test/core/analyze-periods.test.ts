@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.ts';
+import { createLedgerBuilder } from '../../src/core/ledger.ts';
 import { dayFromIso, formatPeriod } from '../../src/core/periods.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import type { AnalysisResult, PeriodSpec } from '../../src/core/types.ts';
@@ -101,6 +102,8 @@ describe('analyze with month periods', () => {
 
   it('refuses a ledger built with other periods than the settings', () => {
     expect(() => analyze(loadHandFixture('months.csv', months), defaultAnalysisSettings())).toThrow(/month/);
+    const sundayWeeks = loadHandFixture('months.csv', { kind: 'week', weekStartsOn: 0 });
+    expect(() => analyze(sundayWeeks, defaultAnalysisSettings())).toThrow(/week start 0/);
   });
 });
 
@@ -125,6 +128,27 @@ describe('analyze with different week starts', () => {
     expect(formatPeriod(r.asOf.period, sunday)).toBe('week of 2026-11-15');
     expect(r.customers[0]?.series).toEqual([30_00]);
     expect(r.partialPeriod).toMatchObject({ startDay: dayFromIso('2026-11-22'), rows: 1 });
+  });
+});
+
+describe('analyze with long histories', () => {
+  it('keeps the last 52 weeks of series but all of the lifetime value', () => {
+    // $1 on each of 60 Sundays up to 2026-11-22: 60 complete Monday weeks.
+    const spec: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
+    const builder = createLedgerBuilder(spec);
+    const lastMonday = dayFromIso('2026-11-16');
+    for (let w = 0; w < 60; w++)
+      builder.add({ customerId: 'OLD', day: lastMonday - 7 * w, amountCents: 100 });
+    const quality = loadHandFixture('week-start.csv', spec).dataQuality;
+    const r = analyze(
+      { ledger: builder.build(), customers: [], dataQuality: quality },
+      defaultAnalysisSettings(),
+    );
+    const old = r.customers[0];
+    expect(old?.metrics?.history).toBe(60);
+    expect(old?.metrics?.lifetimeValueCents).toBe(60_00);
+    expect(old?.series).toHaveLength(52);
+    expect(old?.seriesStartPeriod).toBe(r.asOf.period - 51);
   });
 });
 
