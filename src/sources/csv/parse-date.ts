@@ -74,11 +74,8 @@ function parseIso(s: string, start: number, end: number, timeRequired: boolean):
   if (rest === end) return timeRequired ? Number.NaN : validDay(year, month, day);
   const sep = s.charCodeAt(rest);
   if (sep !== 0x54 && sep !== 0x20 && sep !== 0x74) return Number.NaN; // T, space, t
-  if (timeRequired) {
-    if (!validTime(s, rest + 1, end)) return Number.NaN;
-  } else if (rest + 1 >= end || digit(s, rest + 1) < 0) {
-    return Number.NaN;
-  }
+  // A time must at least start as HH:mm; seconds, fractions and a zone may follow.
+  if (!validTime(s, rest + 1, timeRequired ? end : Math.min(end, rest + 6))) return Number.NaN;
   return validDay(year, month, day);
 }
 

@@ -13,6 +13,7 @@ import {
   type CsvRecord,
   createCsvRecord,
   createCsvTokenizer,
+  fieldText,
   lineTooLong,
   setRecordFields,
 } from './tokenize-csv.ts';
@@ -160,6 +161,11 @@ export async function readCsvFile(
   return summary;
 }
 
+/** Whitespace-only lines before the header are blank lines, not a header. */
+function isBlankHeader(headers: readonly string[]): boolean {
+  return headers.length === 1 && (headers[0] ?? '').trim() === '';
+}
+
 function lineNumberHint(finish: () => CsvFileSummary): number {
   return finish().lines + 1;
 }
@@ -186,11 +192,10 @@ function createFastEngine(
         handlers.onRecord(record);
         return;
       }
-      sawHeader = true;
       const headers: string[] = [];
-      for (let i = 0; i < record.count; i++) {
-        headers.push(record.values[i] ?? record.text.slice(record.starts[i], record.ends[i]));
-      }
+      for (let i = 0; i < record.count; i++) headers.push(fieldText(record, i));
+      if (isBlankHeader(headers)) return;
+      sawHeader = true;
       handlers.onHeader(headers, delimiter);
     },
     onMalformed: handlers.onMalformed,
@@ -246,6 +251,7 @@ function createCsvParseEngine(
       for (let k = body.indexOf('\n'); k >= 0; k = body.indexOf('\n', k + 1)) breaks++;
       lines = data.info.lines;
       if (!sawHeader) {
+        if (isBlankHeader(data.record)) return;
         sawHeader = true;
         handlers.onHeader(data.record, delimiter);
         return;

@@ -41,12 +41,19 @@ export async function readCustomersCsv(
   let rowsRead = 0;
   let rowsRejected = 0;
   let headers: string[] = [];
-  let columns: Record<CustomerField, number> = { customer_id: -1, name: -1, segment: -1, account_manager: -1 };
+  let columns: Record<CustomerField, number> = {
+    customer_id: -1,
+    name: -1,
+    segment: -1,
+    account_manager: -1,
+  };
 
   const reject = (line: number, column: string | undefined, code: string, reason: string): void => {
     rowsRejected++;
     if (problems.length < maxProblems) {
-      problems.push(column === undefined ? { file, line, reason, code } : { file, line, column, reason, code });
+      problems.push(
+        column === undefined ? { file, line, reason, code } : { file, line, column, reason, code },
+      );
     }
   };
 

@@ -169,16 +169,16 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
         record.values[count] = escaped ? text.slice(i + 1, q).replaceAll('""', '"') : undefined;
         count++;
         i = q + 1;
-        if (i >= len) return emit(text, count, extraLines, len);
+        if (i >= len) return emit(text, pos, count, extraLines, len);
         c = text.charCodeAt(i);
         if (c === delim) {
           i++;
           continue;
         }
-        if (c === LF) return emit(text, count, extraLines, i + 1);
+        if (c === LF) return emit(text, pos, count, extraLines, i + 1);
         if (c === CR) {
-          if (i + 1 >= len) return final ? emit(text, count, extraLines, len) : INCOMPLETE;
-          if (text.charCodeAt(i + 1) === LF) return emit(text, count, extraLines, i + 2);
+          if (i + 1 >= len) return final ? emit(text, pos, count, extraLines, len) : INCOMPLETE;
+          if (text.charCodeAt(i + 1) === LF) return emit(text, pos, count, extraLines, i + 2);
         }
         return skipMalformed(
           text,
@@ -197,7 +197,7 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
           record.starts[count] = start;
           record.ends[count] = i > start && text.charCodeAt(i - 1) === CR ? i - 1 : i;
           record.values[count] = undefined;
-          return emit(text, count + 1, extraLines, len);
+          return emit(text, pos, count + 1, extraLines, len);
         }
         c = text.charCodeAt(i);
         if (c === delim) break;
@@ -205,7 +205,7 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
           record.starts[count] = start;
           record.ends[count] = i > start && text.charCodeAt(i - 1) === CR ? i - 1 : i;
           record.values[count] = undefined;
-          return emit(text, count + 1, extraLines, i + 1);
+          return emit(text, pos, count + 1, extraLines, i + 1);
         }
         if (c === QUOTE) {
           return skipMalformed(
@@ -227,7 +227,11 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
     }
   }
 
-  function emit(text: string, count: number, extraLines: number, next: number): number {
+  function emit(text: string, pos: number, count: number, extraLines: number, next: number): number {
+    // The same limit whether or not the input has ended (a last line never scans as INCOMPLETE).
+    if (extraLines === 0 && next - pos > maxRecordChars + 2) {
+      throw lineTooLong(file, line, maxRecordChars, text.indexOf('\r', pos) >= 0);
+    }
     record.line = line;
     record.count = count;
     record.text = text;

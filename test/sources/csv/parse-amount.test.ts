@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { describeBadAmount, parseAmountCents } from '../../../src/sources/csv/parse-amount.ts';
+
+describe('parseAmountCents', () => {
+  it.each([
+    ['123.45', 12345],
+    ['0.29', 29],
+    ['0.1', 10],
+    ['7', 700],
+    ['.5', 50],
+    ['5.', 500],
+    ['+5', 500],
+    ['-123.45', -12345],
+    ['1,234.56', 123456],
+    ['1,234,567.89', 123456789],
+    [' 42.00 ', 4200],
+  ])('reads the plain decimal %j as %i cents', (text, cents) => {
+    expect(parseAmountCents(text)).toBe(cents);
+  });
+
+  it.each([
+    ['$1,234.56', 123456],
+    ['€ 12.00', 1200],
+    ['£3', 300],
+    ['¥100', 10000],
+    ['12.00 EUR', 1200],
+    ['USD 7.5', 750],
+    ['US$9.99', 999],
+    ['-$5.00', -500],
+    ['$-5.00', -500],
+    ['USD -5', -500],
+  ])('reads the currency amount %j as %i cents', (text, cents) => {
+    expect(parseAmountCents(text)).toBe(cents);
+  });
+
+  it.each([
+    ['(45.00)', -4500],
+    ['($1,000.10)', -100010],
+    ['(0.01)', -1],
+  ])('reads the parenthesised refund %j as %i cents', (text, cents) => {
+    expect(parseAmountCents(text)).toBe(cents);
+  });
+
+  it('rounds a third decimal half away from zero', () => {
+    expect(parseAmountCents('1.005')).toBe(101);
+    expect(parseAmountCents('1.0049')).toBe(100);
+    expect(parseAmountCents('-1.005')).toBe(-101);
+    expect(parseAmountCents('0.125')).toBe(13);
+    expect(parseAmountCents('2.675')).toBe(268); // 2.675 is 2.67499... as a float
+  });
+
+  it('keeps cents exact where float arithmetic would drift', () => {
+    expect(parseAmountCents('0.29')).toBe(29); // 0.29 * 100 = 28.999999999999996
+    expect(parseAmountCents('1234567890123.45')).toBe(123456789012345);
+  });
+
+  it('gives 0 (not -0) for a negative zero', () => {
+    expect(Object.is(parseAmountCents('-0.00'), 0)).toBe(true);
+  });
+
+  it.each([
+    '',
+    '   ',
+    'twelve',
+    '12,50',
+    '1234,567',
+    ',123',
+    '1.2.3',
+    '1e5',
+    '$',
+    '-',
+    '(-5)',
+    '(5',
+    '5-',
+    '12 34',
+    '$5$',
+    '99999999999999999999',
+  ])('rejects %j', (text) => {
+    expect(parseAmountCents(text)).toBeNaN();
+  });
+
+  it('reads a decimal comma when told to', () => {
+    expect(parseAmountCents('1.234,56', 0, 8, ',')).toBe(123456);
+    expect(parseAmountCents('-7,5', 0, 4, ',')).toBe(-750);
+    expect(parseAmountCents('12,50 €', 0, 7, ',')).toBe(1250);
+    expect(parseAmountCents('1,234.56', 0, 8, ',')).toBeNaN();
+  });
+
+  it('reads only the given range of a longer text', () => {
+    const line = 'C1,2026-01-05,12.34,x';
+    expect(parseAmountCents(line, 14, 19)).toBe(1234);
+  });
+});
+
+describe('describeBadAmount', () => {
+  it('names scientific notation', () => {
+    expect(describeBadAmount('1.2E+3')).toContain('scientific notation');
+  });
+
+  it('suggests a decimal comma for 12,50', () => {
+    expect(describeBadAmount('12,50')).toContain('decimal comma');
+  });
+
+  it('quotes the value and shows accepted forms otherwise', () => {
+    expect(describeBadAmount('twelve')).toBe(
+      'amount "twelve" is not a number (expected e.g. 1234.56, $1,234.56 or (12.00))',
+    );
+  });
+});

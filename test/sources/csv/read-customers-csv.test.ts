@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.ts';
+import { readCustomersCsv } from '../../../src/sources/csv/read-customers-csv.ts';
+import { fixture, rejectionOf } from './_helpers.ts';
+
+describe('readCustomersCsv', () => {
+  it('maps aliases (Customer, Company, Segment, Owner) and reports repeated or missing ids', async () => {
+    const path = fixture('customers.csv');
+    const { customers, quality } = await readCustomersCsv({ path });
+    expect(customers).toEqual([
+      { customerId: 'C001', name: 'Acme, Inc.', segment: 'Enterprise', accountManager: 'U012AB3CD' },
+      { customerId: 'C002', name: 'Globex', accountManager: 'ana@example.com' },
+    ]);
+    expect(quality).toEqual({
+      source: path,
+      rowsRead: 4,
+      rowsRejected: 2,
+      problems: [
+        {
+          file: path,
+          line: 4,
+          column: 'Customer',
+          code: 'duplicate_customer',
+          reason: 'customer "C001" is listed again (the first entry is kept)',
+        },
+        { file: path, line: 5, column: 'Customer', code: 'missing_value', reason: 'customer id is empty' },
+      ],
+    });
+  });
+
+  it('accepts a file with only the id column', async () => {
+    const { customers } = await readCustomersCsv({ path: fixture('customers-id-only.csv') });
+    expect(customers).toEqual([{ customerId: 'C001' }, { customerId: 'C002' }]);
+  });
+
+  it('takes an explicit map', async () => {
+    const { customers } = await readCustomersCsv({
+      path: 'c.csv',
+      input: ['Kunde;Firma;Betreuer\nK1;Muster GmbH;U1\n'],
+      map: { customer_id: 'Kunde', name: 'Firma', account_manager: 'Betreuer' },
+    });
+    expect(customers).toEqual([{ customerId: 'K1', name: 'Muster GmbH', accountManager: 'U1' }]);
+  });
+
+  it('refuses a file without a customer id column, and one without rows', async () => {
+    const missing = await rejectionOf(
+      readCustomersCsv({ path: 'c.csv', input: ['name,segment\nAcme,SMB\n'] }),
+    );
+    expect(missing).toBeInstanceOf(InputError);
+    expect(missing.message).toContain('c.csv is missing required column customer_id');
+    const empty = await rejectionOf(readCustomersCsv({ path: 'c.csv', input: ['customer_id,name\n'] }));
+    expect(empty.message).toContain('c.csv has a header line but no customer rows');
+  });
+});

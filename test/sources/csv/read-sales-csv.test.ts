@@ -1,0 +1,350 @@
+import { statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.ts';
+import { readSalesCsv } from '../../../src/sources/csv/read-sales-csv.ts';
+import { day, fixture, readSales, rejectionOf } from './_helpers.ts';
+
+const ENGINES = ['fast', 'csv-parse'] as const;
+
+describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
+  it('reads customer, day, cents and line of every row', async () => {
+    const { rows, quality } = await readSales({ path: fixture('sales-basic.csv'), engine });
+    expect(rows).toEqual([
+      { customerId: 'C001', day: day('2026-01-05'), amountCents: 10000, line: 2 },
+      { customerId: 'C002', day: day('2026-01-06'), amountCents: 25050, line: 3 },
+      { customerId: 'C001', day: day('2026-01-12'), amountCents: -2000, line: 4 },
+    ]);
+    expect(quality).toEqual({
+      source: fixture('sales-basic.csv'),
+      rowsRead: 3,
+      rowsAccepted: 3,
+      rowsRejected: 0,
+      rejectedByCode: {},
+      problems: [],
+      duplicateRows: 0,
+      duplicatesDropped: false,
+    });
+  });
+
+  it('skips a row with an impossible date on line 7 and reports file, line, column and reason', async () => {
+    const path = fixture('sales-bad-date-line-7.csv');
+    const { rows, quality } = await readSales({ path, engine });
+    expect(rows.map((r) => r.line)).toEqual([2, 3, 4, 5, 6, 8]);
+    expect(quality.problems).toEqual([
+      {
+        file: path,
+        line: 7,
+        column: 'date',
+        code: 'bad_date',
+        reason: 'date "2026-02-30" is not a real date (2026-02 has 28 days)',
+      },
+    ]);
+    expect(quality).toMatchObject({
+      rowsRead: 7,
+      rowsAccepted: 6,
+      rowsRejected: 1,
+      rejectedByCode: { bad_date: 1 },
+    });
+  });
+
+  it('reports a non-numeric amount, empty values and a wrong field count', async () => {
+    const { rows, quality } = await readSales({ path: fixture('sales-bad-amount.csv'), engine });
+    expect(rows.map((r) => r.line)).toEqual([2]);
+    expect(quality.problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [3, 'amount', 'bad_amount'],
+      [4, 'amount', 'missing_value'],
+      [5, 'customer_id', 'missing_value'],
+      [6, undefined, 'column_count'],
+    ]);
+    expect(quality.problems[0]?.reason).toBe(
+      'amount "twelve" is not a number (expected e.g. 1234.56, $1,234.56 or (12.00))',
+    );
+    expect(quality.rejectedByCode).toEqual({ bad_amount: 1, missing_value: 2, column_count: 1 });
+  });
+
+  it('explains an unquoted thousands separator as a field count problem', async () => {
+    const { rows, quality } = await readSales({ path: fixture('sales-column-count.csv'), engine });
+    expect(rows.map((r) => r.customerId)).toEqual(['C003']);
+    expect(quality.problems[0]?.reason).toContain('expected 3 fields as in the header, found 4');
+    expect(quality.problems[0]?.reason).toContain('"1,234.56"');
+    expect(quality.problems[1]?.reason).toBe('expected 3 fields as in the header, found 2');
+  });
+
+  it('reads quoted fields with delimiters, doubled quotes and line breaks, numbering lines physically', async () => {
+    const { rows, quality } = await readSales({ path: fixture('sales-quoted.csv'), engine });
+    expect(rows).toEqual([
+      { customerId: 'C001', day: day('2026-01-05'), amountCents: 123456, product: 'Widget, large', line: 2 },
+      { customerId: 'C002', day: day('2026-01-05'), amountCents: 500, product: 'The "best" gadget', line: 3 },
+      {
+        customerId: 'C003',
+        day: day('2026-01-06'),
+        amountCents: 700,
+        product: 'Line one\nline two',
+        line: 4,
+      },
+    ]);
+    // The row after the two-line record is on physical line 6.
+    expect(quality.problems.map((p) => [p.line, p.code])).toEqual([[6, 'bad_amount']]);
+  });
+
+  it('reads currency symbols and codes, thousands separators and parenthesised refunds', async () => {
+    const { rows } = await readSales({ path: fixture('sales-currency.csv'), engine });
+    expect(rows.map((r) => [r.customerId, r.amountCents])).toEqual([
+      ['C001', 123456],
+      ['C002', 1200],
+      ['C003', -4500],
+      ['C004', -500],
+      ['C005', 1200],
+      ['C006', 300],
+      ['C007', 750],
+      ['C008', -100010],
+      ['C009', 13],
+      ['C010', -13],
+    ]);
+  });
+
+  it('strips a UTF-8 BOM and detects ; with CRLF line endings', async () => {
+    const { rows } = await readSales({ path: fixture('sales-semicolon-bom-headers.csv'), engine });
+    expect(rows).toEqual([
+      { customerId: 'C001', day: day('2026-01-05'), amountCents: 1234, line: 2 },
+      { customerId: 'C002', day: day('2026-01-06'), amountCents: 500, line: 3 },
+    ]);
+  });
+
+  it('reads a European file with --map and a decimal comma', async () => {
+    const { rows } = await readSales({
+      path: fixture('sales-semicolon-bom.csv'),
+      engine,
+      map: { customer_id: 'Kunde', date: 'Datum', amount: 'Umsatz' },
+      decimal: ',',
+    });
+    expect(rows.map((r) => [r.customerId, r.amountCents])).toEqual([
+      ['C001', 123456],
+      ['C002', -750],
+    ]);
+  });
+
+  it('detects tab-separated files', async () => {
+    const { rows } = await readSales({ path: fixture('sales-tab.tsv'), engine });
+    expect(rows.map((r) => [r.customerId, r.amountCents])).toEqual([
+      ['C001', 100000],
+      ['C002', 250],
+    ]);
+  });
+
+  it('uses a given delimiter instead of detecting one', async () => {
+    const text = 'customer_id;date;amount\nC1;2026-01-05;7\n';
+    const { rows } = await readSales({ path: 'x.csv', text, engine, delimiter: 'semicolon' });
+    expect(rows.map((r) => r.amountCents)).toEqual([700]);
+    const error = await rejectionOf(readSales({ path: 'x.csv', text, engine, delimiter: ',' }));
+    expect(error.message).toContain('The header has a single column: is the delimiter right? (--delimiter)');
+  });
+
+  it('maps header aliases and reads the optional columns', async () => {
+    const { rows } = await readSales({ path: fixture('sales-aliases.csv'), engine });
+    expect(rows).toEqual([
+      {
+        customerId: 'ACME-1',
+        day: day('2026-01-05'),
+        amountCents: 1000,
+        orderId: 'INV-1',
+        product: 'W-1',
+        storeId: 'S1',
+        quantity: 2,
+        line: 2,
+      },
+      {
+        customerId: 'ACME-2',
+        day: day('2026-01-06'),
+        amountCents: 2000,
+        orderId: 'INV-2',
+        product: 'W-2',
+        storeId: 'S2',
+        line: 3,
+      },
+    ]);
+  });
+
+  it("reads the original system's weekly export (week_start_date, weekly_spend)", async () => {
+    const { rows } = await readSales({ path: fixture('sales-seed-weekly.csv'), engine });
+    expect(rows.map((r) => [r.customerId, r.day, r.amountCents, r.storeId])).toEqual([
+      ['1', day('2025-09-06'), 5012, '101'],
+      ['1', day('2025-09-13'), 4195, '101'],
+      ['2', day('2025-09-06'), 0, '102'],
+    ]);
+  });
+
+  it('reads MM/DD/YYYY and DD/MM/YYYY dates when told to', async () => {
+    const mdy = await readSales({ path: fixture('sales-mdy.csv'), engine, dateFormat: 'MM/DD/YYYY' });
+    expect(mdy.rows.map((r) => r.day)).toEqual([day('2026-01-05'), day('2026-01-06'), day('2025-12-31')]);
+    expect(mdy.quality.problems.map((p) => [p.line, p.code])).toEqual([[4, 'bad_date']]);
+    const dmy = await readSales({ path: fixture('sales-dmy.csv'), engine, dateFormat: 'DD/MM/YYYY' });
+    expect(dmy.rows.map((r) => r.day)).toEqual([day('2026-01-05'), day('2026-01-06'), day('2024-02-29')]);
+    expect(dmy.quality.problems.map((p) => [p.line, p.code])).toEqual([[5, 'bad_date']]);
+  });
+
+  it('ignores the time after an ISO date, and requires one with YYYY-MM-DD HH:mm', async () => {
+    const iso = await readSales({ path: fixture('sales-iso-time.csv'), engine });
+    expect(iso.rows.map((r) => r.customerId)).toEqual(['C001', 'C002', 'C004']);
+    const timed = await readSales({
+      path: fixture('sales-iso-time.csv'),
+      engine,
+      dateFormat: 'YYYY-MM-DD HH:mm',
+    });
+    expect(timed.rows.map((r) => r.customerId)).toEqual(['C001', 'C002']);
+  });
+
+  it('counts rows with a repeated order id as duplicates and keeps them by default', async () => {
+    const { rows, quality } = await readSales({ path: fixture('sales-duplicates-order-id.csv'), engine });
+    // O-1 three times (lines 2, 4, 5) -> 2 duplicates; no order id: all fields equal (lines 6, 7) -> 1.
+    expect(quality.duplicateRows).toBe(3);
+    expect(quality.duplicatesDropped).toBe(false);
+    expect(rows).toHaveLength(6);
+  });
+
+  it('drops duplicates when asked, keeping the first of each', async () => {
+    const { rows, quality } = await readSales({
+      path: fixture('sales-duplicates-order-id.csv'),
+      engine,
+      dropDuplicates: true,
+    });
+    expect(rows.map((r) => r.line)).toEqual([2, 3, 6]);
+    expect(quality).toMatchObject({
+      rowsRead: 6,
+      rowsAccepted: 3,
+      rowsRejected: 0,
+      duplicateRows: 3,
+      duplicatesDropped: true,
+    });
+  });
+
+  it('compares all fields, as written, when there is no order id', async () => {
+    const { quality } = await readSales({ path: fixture('sales-duplicates.csv'), engine });
+    // Lines 3 and 6 repeat line 2; "10.0" on line 4 is written differently, line 5 is another customer.
+    expect(quality.duplicateRows).toBe(2);
+  });
+
+  it('treats order id plus product as the key of a line-item file', async () => {
+    const { quality } = await readSales({ path: fixture('sales-line-items.csv'), engine });
+    expect(quality.duplicateRows).toBe(1);
+  });
+
+  it('lists at most maxProblemsListed problems but counts them all', async () => {
+    const text = `customer_id,date,amount\n${'C1,bad,1\n'.repeat(30)}C1,2026-01-05,1\n`;
+    const { quality } = await readSales({ path: 'many.csv', text, engine, maxProblemsListed: 5 });
+    expect(quality.problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6]);
+    expect(quality.rowsRejected).toBe(30);
+    expect(quality.rejectedByCode).toEqual({ bad_date: 30 });
+  });
+
+  it('stops at the first bad row in strict mode, naming file, line, column, value and fix', async () => {
+    const path = fixture('sales-bad-date-line-7.csv');
+    const error = await rejectionOf(readSales({ path, engine, badRows: 'strict' }));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(`${path} line 7, column "date": date "2026-02-30" is not a real date`);
+    expect(error.message).toContain('Fix: fix the date, or set the format with --date-format');
+  });
+
+  it('reads a valid file the same in strict mode', async () => {
+    const { rows } = await readSales({ path: fixture('sales-basic.csv'), engine, badRows: 'strict' });
+    expect(rows).toHaveLength(3);
+  });
+
+  it('reports progress in bytes, ending with the file size', async () => {
+    const calls: [number, number][] = [];
+    await readSalesCsv(
+      { path: fixture('sales-basic.csv'), engine, onProgress: (a, b) => calls.push([a, b]) },
+      () => {},
+    );
+    const { size } = statSync(fixture('sales-basic.csv'));
+    expect(calls).toEqual([[size, size]]);
+  });
+});
+
+describe('readSalesCsv fatal problems', () => {
+  it('names a missing file', async () => {
+    const error = await rejectionOf(readSales({ path: fixture('no-such-file.csv') }));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(`File not found: ${fixture('no-such-file.csv')}`);
+  });
+
+  it('refuses an empty file and a file of blank lines', async () => {
+    for (const name of ['empty.csv', 'blank-lines.csv']) {
+      const error = await rejectionOf(readSales({ path: fixture(name) }));
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toContain(`${fixture(name)} is empty`);
+    }
+  });
+
+  it('refuses a header without data rows', async () => {
+    const error = await rejectionOf(readSales({ path: fixture('header-only.csv') }));
+    expect(error.message).toContain('has a header line but no data rows');
+  });
+
+  it('refuses a file missing a required column, listing headers, aliases and --map', async () => {
+    const error = await rejectionOf(readSales({ path: fixture('sales-semicolon-bom.csv') }));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('Headers found: "Kunde", "Datum", "Umsatz"');
+    expect(error.message).toContain('--map customer_id="Your Header"');
+  });
+
+  it('refuses binary files, workbooks and other encodings', async () => {
+    await expect(readSales({ path: fixture('binary.bin') })).rejects.toThrow(
+      /is not a CSV file: it holds binary data/,
+    );
+    await expect(readSales({ path: fixture('workbook.xlsx') })).rejects.toThrow(/Excel \.xlsx/);
+    await expect(readSales({ path: fixture('utf16.csv') })).rejects.toThrow(/UTF-16/);
+    await expect(readSales({ path: fixture('latin1.csv') })).rejects.toThrow(/not valid UTF-8/);
+  });
+
+  it('refuses a directory', async () => {
+    await expect(readSales({ path: fixture('') })).rejects.toThrow(/is a directory/);
+  });
+
+  it('refuses a file where no row can be used, showing the first problems', async () => {
+    const text = 'customer_id,date,amount\nC1,01/05/2026,1\nC2,01/06/2026,2\n';
+    const error = await rejectionOf(readSales({ path: 'us.csv', text }));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('None of the 2 data rows in us.csv could be used');
+    expect(error.message).toContain('line 2 (date): date "01/05/2026" is not YYYY-MM-DD');
+  });
+
+  it.each(ENGINES)(
+    'stops a line-less stream with a clear message after reading only about maxRecordBytes (%s)',
+    async (engine) => {
+      let pulled = 0;
+      const chunk = Buffer.alloc(1 << 20, 'a'.charCodeAt(0));
+      // An endless stream with no line break: the read must stop by itself, whatever the size.
+      async function* endless(): AsyncGenerator<Buffer> {
+        yield Buffer.from('customer_id,date,amount\n');
+        for (;;) {
+          pulled++;
+          yield chunk;
+        }
+      }
+      const error = await rejectionOf(readSales({ path: 'huge.csv', input: endless(), engine }));
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toContain('huge.csv: line 2 runs past 1048576 bytes without a line break');
+      expect(pulled).toBeLessThanOrEqual(2);
+    },
+  );
+
+  it('applies the same guard to a real file of tens of megabytes without a line break', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'revgap-csv-'));
+    const path = join(dir, 'lineless.csv');
+    await writeFile(path, Buffer.alloc(24 << 20, 'x'.charCodeAt(0)));
+    let bytesSeen = 0;
+    try {
+      const error = await rejectionOf(
+        readSalesCsv({ path, onProgress: (bytes) => (bytesSeen = bytes) }, () => {}),
+      );
+      expect(error.message).toContain('line 1 runs past 1048576 bytes without a line break');
+      expect(bytesSeen).toBe(0); // stopped before the first 8 MiB progress report
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.ts';
+import { createCsvTokenizer, fieldText } from '../../../src/sources/csv/tokenize-csv.ts';
+
+interface Out {
+  records: { line: number; fields: string[] }[];
+  malformed: { line: number; code: string }[];
+}
+
+/** Tokenizes `chunks` (fed one by one) into plain records. */
+function tokenize(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): Out {
+  const out: Out = { records: [], malformed: [] };
+  const tokenizer = createCsvTokenizer({
+    file: 't.csv',
+    delimiter,
+    maxRecordChars,
+    onRecord(record) {
+      const fields: string[] = [];
+      for (let i = 0; i < record.count; i++) fields.push(fieldText(record, i));
+      out.records.push({ line: record.line, fields });
+    },
+    onMalformed(line, code) {
+      out.malformed.push({ line, code });
+    },
+  });
+  chunks.forEach((chunk, i) => {
+    tokenizer.push(chunk, i === chunks.length - 1);
+  });
+  return out;
+}
+
+describe('createCsvTokenizer', () => {
+  it('splits plain lines on the delimiter, with or without a final line break', () => {
+    expect(tokenize(['a,b,c\n1,2,3']).records).toEqual([
+      { line: 1, fields: ['a', 'b', 'c'] },
+      { line: 2, fields: ['1', '2', '3'] },
+    ]);
+    expect(tokenize(['a;b\n', ''], ';').records).toEqual([{ line: 1, fields: ['a', 'b'] }]);
+  });
+
+  it('keeps empty fields and strips the CR of CRLF line endings', () => {
+    expect(tokenize(['a,,c,\r\n,x,,\r\n']).records).toEqual([
+      { line: 1, fields: ['a', '', 'c', ''] },
+      { line: 2, fields: ['', 'x', '', ''] },
+    ]);
+  });
+
+  it('reads quoted fields holding delimiters, doubled quotes and line breaks', () => {
+    const text = 'id,note\n1,"a, b"\n2,"say ""hi"""\n3,"line one\nline two"\n4,""\n';
+    expect(tokenize([text]).records).toEqual([
+      { line: 1, fields: ['id', 'note'] },
+      { line: 2, fields: ['1', 'a, b'] },
+      { line: 3, fields: ['2', 'say "hi"'] },
+      { line: 4, fields: ['3', 'line one\nline two'] },
+      { line: 6, fields: ['4', ''] },
+    ]);
+  });
+
+  it('numbers records by their first physical line, counting skipped blank lines', () => {
+    const out = tokenize(['h\n\n"a\n\nb"\n\r\nc\n']);
+    expect(out.records.map((r) => r.line)).toEqual([1, 3, 7]);
+  });
+
+  it('gives the same records however the text is cut into chunks', () => {
+    const text = 'id,note\r\n1,"a, b"\r\n2,"say ""hi"""\r\n\r\n3,"x\r\ny",z\r\n4,plain';
+    const whole = tokenize([text]);
+    for (let cut = 0; cut <= text.length; cut++) {
+      expect(tokenize([text.slice(0, cut), text.slice(cut)])).toEqual(whole);
+    }
+    expect(tokenize([...text])).toEqual(whole);
+  });
+
+  it('reports a quote inside an unquoted value and resumes on the next line', () => {
+    const out = tokenize(['a,b\nx,ab"c\ny,z\n']);
+    expect(out.records.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['y', 'z'],
+    ]);
+    expect(out.malformed).toEqual([{ line: 2, code: 'bad_quotes' }]);
+  });
+
+  it('reports text after a closing quote', () => {
+    const out = tokenize(['a,b\n"x"y,1\n2,3\n']);
+    expect(out.malformed).toEqual([{ line: 2, code: 'bad_quotes' }]);
+    expect(out.records.at(-1)).toEqual({ line: 3, fields: ['2', '3'] });
+  });
+
+  it('reports a quote never closed and still reads the lines after it', () => {
+    const out = tokenize(['a,b\n1,"oops\n2,ok\n3,ok\n']);
+    expect(out.malformed).toEqual([{ line: 2, code: 'unclosed_quote' }]);
+    expect(out.records.map((r) => [r.line, r.fields])).toEqual([
+      [1, ['a', 'b']],
+      [3, ['2', 'ok']],
+      [4, ['3', 'ok']],
+    ]);
+  });
+
+  it('gives up on a quote still open after maxRecordChars and resumes on the next line', () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `${i},ok`).join('\n');
+    const out = tokenize(['a,b\n1,"oops\n', `${lines}\n`, 'z,"closed"\n'], ',', 64);
+    expect(out.malformed[0]).toEqual({ line: 2, code: 'unclosed_quote' });
+    expect(out.records.some((r) => r.fields[0] === '49')).toBe(true);
+  });
+
+  it('stops with InputError on a physical line longer than maxRecordChars', () => {
+    expect(() => tokenize(['a,b\n', 'x'.repeat(100), 'y'.repeat(100)], ',', 128)).toThrow(InputError);
+    expect(() => tokenize(['a,b\n', 'x'.repeat(100), 'y'.repeat(100)], ',', 128)).toThrow(
+      /line 2 runs past 128/,
+    );
+  });
+
+  it('refuses a quote as delimiter', () => {
+    expect(() => tokenize(['a'], '"')).toThrow(InputError);
+  });
+});
