@@ -136,9 +136,9 @@ describe('analyze with long histories', () => {
     // $1 on each of 60 Sundays up to 2026-11-22: 60 complete Monday weeks.
     const spec: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
     const builder = createLedgerBuilder(spec);
-    const lastMonday = dayFromIso('2026-11-16');
+    const lastSunday = dayFromIso('2026-11-22');
     for (let w = 0; w < 60; w++)
-      builder.add({ customerId: 'OLD', day: lastMonday - 7 * w, amountCents: 100 });
+      builder.add({ customerId: 'OLD', day: lastSunday - 7 * w, amountCents: 100 });
     const quality = loadHandFixture('week-start.csv', spec).dataQuality;
     const r = analyze(
       { ledger: builder.build(), customers: [], dataQuality: quality },
