@@ -18,6 +18,9 @@ import {
   setRecordFields,
 } from './tokenize-csv.ts';
 
+/** Bytes (or text) to read instead of a file: a stream, an async generator, an array of chunks. */
+export type CsvInput = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
 /** Which tokenizer reads the records: the built-in fast one (default) or csv-parse. */
 export type CsvEngine = 'fast' | 'csv-parse';
 
@@ -25,7 +28,7 @@ export interface CsvFileOptions {
   /** File to read; also the name used in messages when `input` is given. */
   path: string;
   /** Read these bytes instead of opening `path` (stdin, tests). */
-  input?: AsyncIterable<Uint8Array | string> | undefined;
+  input?: CsvInput | undefined;
   /** Size of `input` for progress reports (0 when unknown). */
   totalBytes?: number | undefined;
   /** `,` `;` tab `|` (also "tab", "\t", "semicolon"...); default: detected from the header line. */
@@ -57,9 +60,7 @@ export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 const CHUNK_BYTES = 1 << 20;
 const PROGRESS_EVERY_BYTES = 8 << 20;
 
-async function openInput(
-  options: CsvFileOptions,
-): Promise<{ chunks: AsyncIterable<Uint8Array | string>; total: number }> {
+async function openInput(options: CsvFileOptions): Promise<{ chunks: CsvInput; total: number }> {
   if (options.input !== undefined) return { chunks: options.input, total: options.totalBytes ?? 0 };
   const file = options.path;
   let size: number;

@@ -6,7 +6,7 @@
 import type { CustomerInfo, RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
 import { CUSTOMER_ALIASES, CUSTOMER_FIELDS, type CustomerField, mapHeaders } from './map-headers.ts';
-import { type CsvEngine, readCsvFile } from './read-csv-file.ts';
+import { type CsvEngine, type CsvInput, readCsvFile } from './read-csv-file.ts';
 import { fieldText } from './tokenize-csv.ts';
 
 export interface CustomersCsvOptions {
@@ -19,7 +19,7 @@ export interface CustomersCsvOptions {
   maxProblemsListed?: number | undefined;
   engine?: CsvEngine | undefined;
   /** Read these bytes instead of opening `path` (tests); `path` still names the source. */
-  input?: AsyncIterable<Uint8Array | string> | undefined;
+  input?: CsvInput | undefined;
 }
 
 /** Matches `DataQuality.customers`. */

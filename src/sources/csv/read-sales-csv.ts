@@ -12,7 +12,7 @@ import { createDuplicateCounter, createDuplicateSet, FIELD_SEPARATOR, Fingerprin
 import { mapHeaders, SALES_ALIASES, SALES_FIELDS, SALES_REQUIRED, type SalesField } from './map-headers.ts';
 import { type DecimalSeparator, describeBadAmount, parseAmountCents } from './parse-amount.ts';
 import { type DateFormat, describeBadDate, parseDateDay } from './parse-date.ts';
-import { type CsvEngine, readCsvFile } from './read-csv-file.ts';
+import { type CsvEngine, type CsvInput, readCsvFile } from './read-csv-file.ts';
 import type { CsvRecord } from './tokenize-csv.ts';
 
 /** What to do with a row that cannot be used. */
@@ -42,7 +42,7 @@ export interface SalesCsvOptions {
   /** Longest record / line in bytes (default 1 MiB); a longer line stops the read. */
   maxRecordBytes?: number | undefined;
   /** Read these bytes instead of opening `path` (stdin, tests); `path` still names the source. */
-  input?: AsyncIterable<Uint8Array | string> | undefined;
+  input?: CsvInput | undefined;
   totalBytes?: number | undefined;
 }
 
