@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dayFromIso } from '../../src/core/periods.ts';
 import type { AnalysisResult } from '../../src/core/types.ts';
 import { renderMarkdownReport } from '../../src/render/markdown-report.ts';
 import {
@@ -194,6 +195,24 @@ describe('renderMarkdownReport', () => {
     expect(churn).toContain(
       '…and 70 more churn-risk customers; the JSON output (`--format json`) lists them all.',
     );
+  });
+
+  it('speaks in months with monthly periods', () => {
+    const nov = 2026 * 12 + 10;
+    const monthly = buildSampleResult({
+      period: { kind: 'month', weekStartsOn: 1 },
+      asOf: { period: nov, startDay: dayFromIso('2026-11-01'), endDay: dayFromIso('2026-11-30') },
+      partialPeriod: null,
+      churnRisk: buildSampleResult().churnRisk.map((c) => ({ ...c, lastSalePeriod: nov - 4 })),
+    });
+    const md = renderMarkdownReport(monthly, sampleSettings({ period: 'month' }));
+    expect(md.split('\n')[0]).toBe('# Revenue gap report: 2026-11 (2026-11-01 to 2026-11-30)');
+    expect(md).toContain('| Too new to judge (< 6 months) | 1 |');
+    expect(md).toContain(
+      '| Acme \\| \\*Corp\\* (C001) | 4 | $500.00/mo | $2,000.00 | 2026-07 | 100% | U0ACME01 |',
+    );
+    expect(md).toContain('- Period: monthly (calendar months);');
+    expect(md).not.toContain('Partial period');
   });
 
   it('says so plainly when nothing is found', () => {

@@ -433,7 +433,7 @@ export function renderHelp(): SlackMessage {
   const lines = [
     '*revgap* finds customers whose revenue is slipping and ranks them.',
     '• `/revgap top` or `/revgap top 5`: the top gaps (up to 25)',
-    '• `/revgap <customer id or name>`: a deep dive on one customer',
+    '• `/revgap &lt;customer id or name&gt;`: a deep dive on one customer',
     '• `/revgap churn`: customers with no sales for weeks in a row',
     '• `/revgap mine`: gaps you claimed or own',
     '• `/revgap report`: the full markdown report',
@@ -441,7 +441,7 @@ export function renderHelp(): SlackMessage {
     'In the digest: *Claim* a gap, *Log follow-up* after a call, *Snooze* it for 1 to 4 weeks, or open a *Deep dive*.',
   ];
   return {
-    text: 'revgap commands: top, <customer>, churn, mine, report, help.',
+    text: 'revgap commands: top, &lt;customer&gt;, churn, mine, report, help.',
     blocks: [section(lines.join('\n'))],
   };
 }

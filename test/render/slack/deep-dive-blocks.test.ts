@@ -227,8 +227,25 @@ describe('renderTopList, renderChurnList, renderMine', () => {
 describe('renderHelp and renderRefusal', () => {
   it('lists the commands', () => {
     const m = renderHelp();
-    expect(m.text).toBe('revgap commands: top, <customer>, churn, mine, report, help.');
-    expect(text(m)).toContain('`/revgap top` or `/revgap top 5`');
+    expect(m.text).toBe('revgap commands: top, &lt;customer&gt;, churn, mine, report, help.');
+    expect(m.blocks).toMatchInlineSnapshot(`
+      [
+        {
+          "text": {
+            "text": "*revgap* finds customers whose revenue is slipping and ranks them.
+      • \`/revgap top\` or \`/revgap top 5\`: the top gaps (up to 25)
+      • \`/revgap &lt;customer id or name&gt;\`: a deep dive on one customer
+      • \`/revgap churn\`: customers with no sales for weeks in a row
+      • \`/revgap mine\`: gaps you claimed or own
+      • \`/revgap report\`: the full markdown report
+      • \`/revgap help\`: this message
+      In the digest: *Claim* a gap, *Log follow-up* after a call, *Snooze* it for 1 to 4 weeks, or open a *Deep dive*.",
+            "type": "mrkdwn",
+          },
+          "type": "section",
+        },
+      ]
+    `);
     expect(checkMessage(m)).toEqual([]);
   });
 
