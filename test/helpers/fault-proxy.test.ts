@@ -35,7 +35,13 @@ describe('startFaultProxy', () => {
     const response = await post('chat.postMessage');
     expect(await response.json()).toMatchObject({ ok: true, ts: '1700000000.000001' });
     expect(proxy.calls).toEqual([
-      { method: 'chat.postMessage', status: 200, fault: null, body: '{"channel":"C1","text":"hi"}' },
+      {
+        method: 'chat.postMessage',
+        status: 200,
+        fault: null,
+        body: '{"channel":"C1","text":"hi"}',
+        headers: expect.objectContaining({ 'content-type': 'application/json' }),
+      },
     ]);
     expect(upstream.received).toEqual(['chat.postMessage']);
   });
@@ -76,7 +82,13 @@ describe('startFaultProxy', () => {
     proxy.inject('chat.postMessage', hang);
     await expect(post('chat.postMessage', AbortSignal.timeout(200))).rejects.toThrow();
     expect(proxy.callsTo('chat.postMessage')).toEqual([
-      { method: 'chat.postMessage', status: null, fault: 'hang', body: expect.any(String) },
+      {
+        method: 'chat.postMessage',
+        status: null,
+        fault: 'hang',
+        body: expect.any(String),
+        headers: expect.any(Object),
+      },
     ]);
   });
 

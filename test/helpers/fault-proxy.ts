@@ -38,6 +38,8 @@ export interface ProxyCall {
   fault: Fault['kind'] | null;
   /** Request body as text (form or JSON; the upload's bytes as UTF-8). */
   body: string;
+  /** Request headers (lower-case names), e.g. to replay a signed Slack request. */
+  headers: Record<string, string>;
 }
 
 export interface FaultProxy {
@@ -123,7 +125,11 @@ export async function startFaultProxy(options: { upstream: string }): Promise<Fa
     const path = req.url ?? '/';
     const method = methodOf(path.split('?')[0] ?? '/');
     const body = await readBody(req);
-    const call: ProxyCall = { method, status: null, fault: null, body: body.toString('utf8') };
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const call: ProxyCall = { method, status: null, fault: null, body: body.toString('utf8'), headers };
     calls.push(call);
     const fault = takeFault(method);
     call.fault = fault?.kind ?? null;

@@ -36,12 +36,17 @@ export function eventDeliveryKey(envelope: unknown): string | null {
   return id ? `event:${id}` : null;
 }
 
-/** For a message event without an envelope id: team + channel + message ts identifies it. */
+/**
+ * A message-shaped event by type + team + channel + message ts: Slack has re-sent one message under
+ * new event ids. The type is part of the key because one message legitimately arrives twice, as a
+ * `message` and as an `app_mention` event, and both must be handled.
+ */
 export function messageDeliveryKey(event: unknown, teamId?: string): string | null {
   const e = bag(event);
   const ts = str(e.event_ts || e.ts);
   const channel = str(e.channel);
-  return ts && channel ? `message:${teamId ?? str(e.team)}:${channel}:${ts}` : null;
+  const type = str(e.type) || 'message';
+  return ts && channel ? `${type}:${teamId ?? str(e.team)}:${channel}:${ts}` : null;
 }
 
 /** A slash command payload (form fields as Bolt parses them). */

@@ -33,8 +33,14 @@ describe('delivery keys', () => {
     expect(eventDeliveryKey({ event: {} })).toBeNull();
   });
 
-  it('keys a message by channel and ts, for re-sends with a new event id', () => {
-    expect(messageDeliveryKey({ channel: 'C1', ts: '1.2', team: 'T1' })).toBe('message:T1:C1:1.2');
+  it('keys a message by type, channel and ts, for re-sends with a new event id', () => {
+    expect(messageDeliveryKey({ type: 'message', channel: 'C1', ts: '1.2', team: 'T1' })).toBe(
+      'message:T1:C1:1.2',
+    );
+    // The same message also arrives as an app_mention: a different delivery, not a repeat.
+    expect(messageDeliveryKey({ type: 'app_mention', channel: 'C1', ts: '1.2', team: 'T1' })).toBe(
+      'app_mention:T1:C1:1.2',
+    );
   });
 
   it('gives a re-sent command the same key, whatever the field order', () => {
