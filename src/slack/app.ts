@@ -59,10 +59,12 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   });
   const port = transport === 'http' ? (options.port ?? 3000) : null;
 
-  const boltLogger = toBoltLogger(log);
+  // Bolt sets its logger's level; give it its own child so our logger keeps the configured level.
+  const boltLogger = toBoltLogger(log.child({ component: 'bolt' }));
+  const logLevel = boltLogger.getLevel();
   const httpReceiver =
     transport === 'http'
-      ? new HTTPReceiver({ signingSecret: options.signingSecret as string, logger: boltLogger })
+      ? new HTTPReceiver({ signingSecret: options.signingSecret as string, logger: boltLogger, logLevel })
       : null;
   const app =
     httpReceiver === null
@@ -71,9 +73,16 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
           appToken: options.appToken,
           socketMode: true,
           logger: boltLogger,
+          logLevel,
           clientOptions,
         })
-      : new App({ token: options.botToken, receiver: httpReceiver, logger: boltLogger, clientOptions });
+      : new App({
+          token: options.botToken,
+          receiver: httpReceiver,
+          logger: boltLogger,
+          logLevel,
+          clientOptions,
+        });
 
   app.error(async (error) => {
     // Listeners answer users themselves; this catches what slipped through, so it is never silent.

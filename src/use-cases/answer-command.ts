@@ -65,7 +65,9 @@ function withShareButton(message: SlackMessage, request: RevgapRequest): Outgoin
   const already = message.blocks.some(
     (b) => b.type === 'actions' && b.elements.some((e) => 'action_id' in e && e.action_id === ACTION_SHARE),
   );
-  if (already || request.kind === 'help') return message;
+  // A customer query that found one customer carries its own Share button (deep dive); pick lists
+  // and "not found" answers are not worth sharing.
+  if (already || request.kind === 'help' || request.kind === 'customer') return message;
   const value = JSON.stringify({ q: requestText(request) });
   if (value.length > 2000 || message.blocks.length >= 50) return message;
   return {

@@ -1,0 +1,288 @@
+/**
+ * Wiring only: config -> logger -> store -> source (analysis snapshot) -> Slack app -> scheduler.
+ * `startRevgap` is what `revgap serve` (and the end-to-end tests) run; `postDigestOnce` is
+ * `revgap digest`. No logic lives here: it is in use-cases/, slack/, scheduler/.
+ */
+import { webApi } from '@slack/bolt';
+import type { AppConfig } from './config.ts';
+import type { AnalysisResult } from './core/types.ts';
+import { ConfigError } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { runKeyForPeriod } from './scheduler/run-key.ts';
+import { createWeeklyJob, type WeeklyJob } from './scheduler/weekly-job.ts';
+import { createSlackApp, type SlackApp } from './slack/app.ts';
+import { registerListeners } from './slack/listeners/index.ts';
+import { createSlackDelivery } from './slack/reliability/create-slack-delivery.ts';
+import { createChannelDirectory, installReliability } from './slack/reliability/install-reliability.ts';
+import { createAdminNotifier } from './slack/reliability/notify-admin.ts';
+import { webClientOptions } from './slack/reliability/web-client-options.ts';
+import { createSlackClient, type SlackBlock, type SlackClient } from './slack/slack-client.ts';
+import type { SlackDeps } from './slack/slack-deps.ts';
+import { createStateStore } from './store/create-state-store.ts';
+import type { StateStore } from './store/state-store.ts';
+import { type PostDigestNowOutcome, postDigestNow, postDigestRun } from './use-cases/post-digest.ts';
+import { createSnapshotHolder, refreshSnapshot, type SnapshotHolder } from './use-cases/refresh-snapshot.ts';
+import { describeBundledSample, runAnalysis } from './use-cases/run-analysis.ts';
+
+export interface StartOptions {
+  config: AppConfig;
+  logger?: Logger;
+  now?: () => Date;
+  /** Replaces reading the configured data (tests pass a hand-built result). */
+  analyze?: () => Promise<{ result: AnalysisResult; source: string }>;
+  /** Start the weekly digest job (default true). */
+  scheduler?: boolean;
+}
+
+export interface RunningRevgap {
+  config: AppConfig;
+  logger: Logger;
+  store: StateStore;
+  slackApp: SlackApp;
+  slack: SlackClient;
+  snapshots: SnapshotHolder;
+  deps: SlackDeps;
+  digestChannel: string;
+  job: WeeklyJob | null;
+  /** Posts one digest now, like `revgap digest`. */
+  postDigest(options?: { force?: boolean }): Promise<PostDigestNowOutcome>;
+  /** Re-runs the analysis (e.g. before a digest). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function secretsOf(config: AppConfig): string[] {
+  return [config.slackBotToken, config.slackAppToken, config.slackSigningSecret, config.databaseUrl].filter(
+    (s): s is string => typeof s === 'string',
+  );
+}
+
+/** Runs the analysis the config describes (sales CSV, or the bundled sample). */
+export function analyzeConfiguredData(
+  config: AppConfig,
+  now: () => Date,
+): () => Promise<{ result: AnalysisResult; source: string }> {
+  return async () => {
+    const today = now().toISOString().slice(0, 10);
+    const result = await runAnalysis({
+      ...(config.data.sales !== undefined ? { salesPath: config.data.sales } : {}),
+      ...(config.data.customers !== undefined ? { customersPath: config.data.customers } : {}),
+      settings: config.analysis,
+      csv: {
+        ...(config.data.map ? { map: config.data.map } : {}),
+        ...(config.data.customersMap ? { customersMap: config.data.customersMap } : {}),
+        ...(config.data.dateFormat ? { dateFormat: config.data.dateFormat } : {}),
+        ...(config.data.delimiter ? { delimiter: config.data.delimiter } : {}),
+      },
+      today,
+    });
+    return { result, source: config.data.sales ?? describeBundledSample({ today }) };
+  };
+}
+
+function requireBotToken(config: AppConfig): string {
+  if (!config.slackBotToken) {
+    throw new ConfigError(['SLACK_BOT_TOKEN is not set (the bot token, xoxb-...)'], {
+      hint: 'Set it (see .env.example and docs/slack-app.md), or run `npm start` without tokens for the local demo.',
+    });
+  }
+  return config.slackBotToken;
+}
+
+/** The Slack client for posting (digest, replies): retries and pacing in one place. */
+function createPostingClient(config: AppConfig, logger: Logger): SlackClient {
+  const managed = new webApi.WebClient(
+    requireBotToken(config),
+    webClientOptions({
+      mode: 'managed',
+      logger,
+      ...(config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {}),
+    }),
+  );
+  const delivery = createSlackDelivery({ logger });
+  return createSlackClient({ web: managed, logger, run: (call, fn) => delivery.run(call, fn) });
+}
+
+async function resolveChannel(web: webApi.WebClient, ref: string): Promise<string> {
+  const id = await createChannelDirectory(web).resolve(ref);
+  if (id === null) {
+    throw new ConfigError([`REVGAP_CHANNEL = "${ref}": no such channel the bot can see`], {
+      hint: 'Use the channel id (C0123...) or its name, and invite the bot: /invite @revgap',
+    });
+  }
+  return id;
+}
+
+export async function startRevgap(options: StartOptions): Promise<RunningRevgap> {
+  const { config } = options;
+  const now = options.now ?? (() => new Date());
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config), name: 'revgap' });
+
+  const store = createStateStore({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+  });
+  await store.ready();
+  logger.info({ store: store.backend, location: store.location }, 'state store ready');
+
+  const snapshots = createSnapshotHolder({ store, settings: config.analysis });
+  const analyze = options.analyze ?? analyzeConfiguredData(config, now);
+  const refresh = async (): Promise<void> => {
+    await refreshSnapshot({ analyze, settings: config.analysis, store, holder: snapshots, now, logger });
+  };
+
+  const slackApp = createSlackApp({
+    botToken: requireBotToken(config),
+    ...(config.slackAppToken !== undefined ? { appToken: config.slackAppToken } : {}),
+    ...(config.slackSigningSecret !== undefined ? { signingSecret: config.slackSigningSecret } : {}),
+    port: config.port,
+    ...(config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {}),
+    logger,
+  });
+  const slack = createPostingClient(config, logger);
+  const digestChannel = await resolveChannel(slackApp.web, config.channel);
+  const resolveAll = (refs: readonly string[]) =>
+    Promise.all(refs.map((r) => resolveChannel(slackApp.web, r)));
+  installReliability({
+    app: slackApp.app,
+    httpReceiver: slackApp.httpReceiver,
+    ...(config.slackSigningSecret !== undefined ? { signingSecret: config.slackSigningSecret } : {}),
+    logger,
+    store,
+    digestChannel,
+    allowedChannels: await resolveAll(config.allowedChannels),
+    allowedUsers: config.allowedUsers,
+  });
+  const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now };
+  registerListeners(slackApp.app, deps);
+
+  try {
+    await refresh();
+  } catch (error) {
+    // The bot still starts: it answers from the last saved snapshot and the digest says data is stale.
+    logger.error({ err: error }, 'the analysis failed at start-up; answering from the last saved snapshot');
+    await snapshots.load();
+  }
+  await slackApp.start();
+
+  const notifier = createAdminNotifier({
+    ...(config.adminChannel !== undefined
+      ? { adminChannel: await resolveChannel(slackApp.web, config.adminChannel) }
+      : {}),
+    // Notices are plain Block Kit objects; the client still checks them against Slack's limits.
+    postMessage: (message) =>
+      slack.postMessage({
+        channel: message.channel,
+        text: message.text,
+        blocks: message.blocks as unknown as SlackBlock[],
+      }),
+    logger,
+    secrets: secretsOf(config),
+  });
+  const job =
+    options.scheduler === false
+      ? null
+      : createWeeklyJob({
+          schedule: config.schedule,
+          timezone: config.timezone,
+          channel: digestChannel,
+          catchUpHours: config.catchUpHours,
+          store,
+          logger,
+          now,
+          runDigest: async (context) => {
+            // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
+            if (!context.resumed)
+              await refresh().catch((error: unknown) => logger.error({ err: error }, 'refresh failed'));
+            await postDigestRun(context, { slack, store, snapshots, logger, now });
+          },
+          reportFailure: (report) =>
+            notifier.notify({
+              what: `post the weekly digest to <#${report.channel}>`,
+              error: report.error,
+              channel: `<#${report.channel}>`,
+              reference: report.runKey,
+            }),
+        });
+  if (job) await job.start();
+
+  return {
+    config,
+    logger,
+    store,
+    slackApp,
+    slack,
+    snapshots,
+    deps,
+    digestChannel,
+    job,
+    refresh,
+    postDigest: (postOptions = {}) =>
+      postManualDigest(digestChannel, { slack, store, snapshots, logger, now }, postOptions.force ?? false),
+    async stop() {
+      if (job) await job.stop();
+      await slackApp.stop();
+      await store.close();
+    },
+  };
+}
+
+async function postManualDigest(
+  channel: string,
+  deps: Parameters<typeof postDigestNow>[1],
+  force: boolean,
+): Promise<PostDigestNowOutcome> {
+  const loaded = await deps.snapshots.load();
+  const at = deps.now().toISOString();
+  const period = loaded?.snapshot.result.asOf.period ?? 'none';
+  // One manual digest per as-of period; --force posts another (its own run key).
+  const runKey = force
+    ? `${runKeyForPeriod(channel, period)}:forced:${at}`
+    : runKeyForPeriod(channel, period);
+  return postDigestNow({ channel, runKey, slot: `manual:${at}` }, deps);
+}
+
+export interface DigestOnceOptions {
+  config: AppConfig;
+  logger?: Logger;
+  now?: () => Date;
+  force?: boolean;
+  analyze?: () => Promise<{ result: AnalysisResult; source: string }>;
+}
+
+/** `revgap digest`: read the data, post one digest with the same poster as the weekly job, exit. */
+export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDigestNowOutcome> {
+  const { config } = options;
+  const now = options.now ?? (() => new Date());
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config), name: 'revgap' });
+  const slack = createPostingClient(config, logger);
+  const store = createStateStore({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+  });
+  try {
+    await store.ready();
+    const snapshots = createSnapshotHolder({ store, settings: config.analysis });
+    await refreshSnapshot({
+      analyze: options.analyze ?? analyzeConfiguredData(config, now),
+      settings: config.analysis,
+      store,
+      holder: snapshots,
+      now,
+      logger,
+    });
+    const web = new webApi.WebClient(
+      requireBotToken(config),
+      webClientOptions({
+        mode: 'interactive',
+        ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+      }),
+    );
+    const channel = await resolveChannel(web, config.channel);
+    return await postManualDigest(channel, { slack, store, snapshots, logger, now }, options.force ?? false);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The real bot against local-slack, driven like a user would through local-slack's control API:
+ * once in Socket Mode and once in HTTP mode (signed requests to the bot's /slack/events).
+ * Figures come from test/helpers/build-result.ts: Acme | *Corp* (C001) has a $2,000.00 gap and
+ * rank 1, Bolt_Works (C002) a $600.00 gap and rank 2 (account manager jane@example.com).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkMessage } from '../../src/render/slack/block-kit-limits.ts';
+import {
+  ACTION_CLAIM,
+  ACTION_FOLLOW_UP_NEXT_STEP,
+  ACTION_FOLLOW_UP_NOTE,
+  ACTION_FOLLOW_UP_OUTCOME,
+  ACTION_LOG,
+  BLOCK_FOLLOW_UP_NEXT_STEP,
+  BLOCK_FOLLOW_UP_NOTE,
+  BLOCK_FOLLOW_UP_OUTCOME,
+  cardBlockIds,
+} from '../../src/render/slack/ids.ts';
+import { radioValue, type StoredMessage, textValue } from '../helpers/local-slack.ts';
+import {
+  ALICE,
+  type BotUnderTest,
+  ephemeralsFor,
+  JANE,
+  repliesTo,
+  shownText,
+  startBotUnderTest,
+  topLevel,
+} from './_harness.ts';
+
+const BOT = 'U0REVGAP';
+
+/** The value and block id of a card's button, as the bot rendered it. */
+function cardButton(message: StoredMessage, customerId: string, actionId: string) {
+  const ids = cardBlockIds(customerId);
+  const actions = message.blocks?.find((b) => b.block_id === ids.actions) as
+    | { block_id: string; elements: Array<{ action_id: string; value?: string }> }
+    | undefined;
+  const element = actions?.elements.find((e) => e.action_id === actionId);
+  if (!actions || !element) throw new Error(`no ${actionId} button on ${customerId}'s card`);
+  return { action_id: actionId, block_id: actions.block_id, value: element.value };
+}
+
+function cardText(message: StoredMessage, customerId: string): string {
+  const block = message.blocks?.find((b) => b.block_id === cardBlockIds(customerId).section) as
+    | { text: { text: string } }
+    | undefined;
+  return block?.text.text ?? '';
+}
+
+describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
+  let t: BotUnderTest;
+  let digest: StoredMessage;
+
+  beforeAll(async () => {
+    t = await startBotUnderTest(mode);
+    const posted = await t.bot.postDigest();
+    expect(posted.status).toBe('posted');
+    const messages = await t.slack.waitForMessages((m) => m.some((x) => x.files && x.files.length > 0));
+    digest = topLevel(messages)[0]!;
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('posts the digest with blocks, a text fallback, and the report file in its thread', async () => {
+    const messages = await t.slack.messages();
+    expect(topLevel(messages)).toHaveLength(1);
+    expect(digest.user).toBe(BOT);
+    expect(digest.text).toContain('$2,600.00');
+    expect(digest.text).toContain('Acme');
+    expect(cardText(digest, 'C001')).toContain('$2,000.00');
+    expect(cardText(digest, 'C002')).toContain('$600.00');
+    const file = repliesTo(messages, digest.ts).find((m) => m.files?.length);
+    expect(file?.files?.[0]?.name).toMatch(/^revgap-report-2026-11-22\.md$/);
+    expect(file?.files?.[0]?.size).toBeGreaterThan(500);
+  });
+
+  it('answers /revgap <id> privately with that customer figures and a Share button', async () => {
+    await t.slack.command(ALICE, 'C002');
+    const messages = await t.slack.waitForMessages((m) =>
+      ephemeralsFor(m, ALICE).some((x) => x.text.includes('Bolt_Works')),
+    );
+    const answer = ephemeralsFor(messages, ALICE).find((x) => x.text.includes('Bolt_Works'))!;
+    const text = shownText(answer);
+    expect(text).toContain('$600.00');
+    expect(text).toContain('Share in channel');
+  });
+
+  it('records a claim, says so in the digest thread and updates the card in place', async () => {
+    await t.slack.interact(ALICE, digest.ts, cardButton(digest, 'C001', ACTION_CLAIM));
+    const messages = await t.slack.waitForMessages(
+      (m) =>
+        repliesTo(m, digest.ts).some((x) => x.text.includes('claimed')) &&
+        cardText(topLevel(m)[0]!, 'C001').includes('Claimed by'),
+    );
+    const reply = repliesTo(messages, digest.ts).find((x) => x.text.includes('claimed'))!;
+    expect(reply.text).toMatch(new RegExp(`^<@${ALICE}> claimed \\*Acme`));
+    const updated = topLevel(messages)[0]!;
+    expect(cardText(updated, 'C001')).toContain(`Claimed by <@${ALICE}>`);
+    expect(cardText(updated, 'C002')).not.toContain('Claimed');
+    const events = await t.bot.store.listFollowUps('C001');
+    expect(events.map((e) => [e.kind, e.userId])).toEqual([['claim', ALICE]]);
+  });
+
+  it('logs a follow-up through the modal: stored, announced in the thread, shown on the card', async () => {
+    await t.slack.interact(JANE, digest.ts, cardButton(digest, 'C002', ACTION_LOG));
+    await waitFor(async () => (await t.slack.log()).some((e) => e.summary === 'views.open'));
+    await t.slack.submitView(JANE, {
+      [BLOCK_FOLLOW_UP_OUTCOME]: { [ACTION_FOLLOW_UP_OUTCOME]: radioValue('contacted') },
+      [BLOCK_FOLLOW_UP_NEXT_STEP]: { [ACTION_FOLLOW_UP_NEXT_STEP]: textValue('Send the spring price list') },
+      [BLOCK_FOLLOW_UP_NOTE]: { [ACTION_FOLLOW_UP_NOTE]: textValue('Buyer changed jobs') },
+    });
+    const messages = await t.slack.waitForMessages(
+      (m) =>
+        repliesTo(m, digest.ts).some((x) => x.text.includes('logged a follow-up')) &&
+        cardText(topLevel(m)[0]!, 'C002').includes('Contacted by'),
+    );
+    const reply = repliesTo(messages, digest.ts).find((x) => x.text.includes('logged a follow-up'))!;
+    // Names are escaped for mrkdwn: a zero-width space after `_` keeps it from starting italics.
+    expect(reply.text).toBe(
+      `<@${JANE}> logged a follow-up on *Bolt_\u200bWorks*: contacted\nNext step: Send the spring price list\nNote: Buyer changed jobs`,
+    );
+    expect(cardText(topLevel(messages)[0]!, 'C002')).toContain(`Contacted by <@${JANE}>`);
+    const events = await t.bot.store.listFollowUps('C002');
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'follow_up',
+        userId: JANE,
+        outcome: 'contacted',
+        nextStep: 'Send the spring price list',
+        note: 'Buyer changed jobs',
+      }),
+    ]);
+  });
+
+  it('answers a mention in the digest thread, in that thread', async () => {
+    await t.slack.message(ALICE, `<@${BOT}> bolt`, digest.ts);
+    const messages = await t.slack.waitForMessages((m) =>
+      repliesTo(m, digest.ts).some((x) => x.user === BOT && x.text.includes('Bolt_Works (C002)')),
+    );
+    const answer = repliesTo(messages, digest.ts).find((x) => x.text.includes('Bolt_Works (C002)'))!;
+    expect(shownText(answer)).toContain('$600.00');
+    expect(answer.subtype).toBeUndefined();
+  });
+
+  it('answers an unknown customer helpfully, privately, suggesting near names', async () => {
+    await t.slack.command(ALICE, 'Zyxwv Holdings');
+    await t.slack.command(ALICE, 'Bolt Wroks');
+    const messages = await t.slack.waitForMessages(
+      (m) => ephemeralsFor(m, ALICE).filter((x) => x.text.includes('No customer matches')).length === 2,
+    );
+    const [nothing, typo] = ephemeralsFor(messages, ALICE).filter((x) =>
+      x.text.includes('No customer matches'),
+    );
+    expect(shownText(nothing!)).toContain('Try the customer id, or part of the name');
+    expect(shownText(nothing!)).not.toContain('Share in channel');
+    expect(typo!.text).toContain('Bolt Wroks');
+    expect(shownText(typo!)).toMatch(/Bolt_\u200b?Works/);
+  });
+
+  it('sends only messages within Block Kit limits, each with a text fallback', async () => {
+    const fromBot = (await t.slack.messages()).filter((m) => m.user === BOT);
+    expect(fromBot.length).toBeGreaterThan(5);
+    for (const message of fromBot) {
+      expect(message.text.length).toBeGreaterThan(0);
+      expect(checkMessage({ text: message.text, blocks: message.blocks ?? [] })).toEqual([]);
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
