@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,8 @@ interface DataSet {
 
 interface RunResult {
   seconds: number;
+  /** User + system CPU seconds (from /usr/bin/time): steadier than wall time on a busy machine. */
+  cpuSeconds: number | null;
   peakRssMb: number | null;
   exitCode: number | null;
   stderr: string;
@@ -74,6 +76,12 @@ async function ensureDataSet(customers: number, weeks: number, seed: number): Pr
     `generated ${meta.rows.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
   return meta;
+}
+
+function parseCpuSeconds(stderr: string): number | null {
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  return user && system ? Number(user[1]) + Number(system[1]) : null;
 }
 
 /** Peak RSS in MB from `/usr/bin/time -v` output ("Maximum resident set size (kbytes): N"). */
@@ -127,7 +135,13 @@ async function runOnce(data: DataSet, extraArgs: string[], cpuProf: boolean): Pr
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const seconds = (performance.now() - started) / 1000;
   if (poll) clearInterval(poll);
-  return { seconds, peakRssMb: useTime ? parseTimeOutput(stderr) : polledPeak, exitCode, stderr };
+  return {
+    seconds,
+    cpuSeconds: useTime ? parseCpuSeconds(stderr) : null,
+    peakRssMb: useTime ? parseTimeOutput(stderr) : polledPeak,
+    exitCode,
+    stderr,
+  };
 }
 
 function row(cells: string[]): string {
@@ -152,20 +166,25 @@ async function main(): Promise<void> {
       return;
     }
     process.stderr.write(
-      `run ${i + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB\n`,
+      `run ${i + 1}: ${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds?.toFixed(2) ?? '?'} s CPU, peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB\n`,
     );
     results.push(result);
   }
 
   const best = Math.min(...results.map((r) => r.seconds));
   const median = results.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
+  const cpuTimes = results
+    .map((r) => r.cpuSeconds)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
+  const cpuMedian = cpuTimes.length > 0 ? cpuTimes[Math.floor(cpuTimes.length / 2)]! : null;
   const peaks = results.map((r) => r.peakRssMb).filter((v): v is number => v !== null);
   const peak = peaks.length > 0 ? Math.max(...peaks) : null;
   const mb = data.bytes / 1_048_576;
   const lines = [
     '',
     `revgap analyze, ${customers.toLocaleString('en-US')} customers x ${weeks} weeks: ${data.rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,
-    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; ${runs} run(s)`,
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; ${runs} run(s); load average ${loadavg()[0]!.toFixed(1)} at the end`,
     '',
     row(['metric', 'value', 'target', 'ok']),
     row(['---', '---:', '---:', '---']),
@@ -176,6 +195,7 @@ async function main(): Promise<void> {
       median < TARGET_SECONDS ? 'yes' : 'NO',
     ]),
     row(['wall time (best)', `${best.toFixed(2)} s`, '', '']),
+    row(['CPU time (median, user + sys)', cpuMedian === null ? 'n/a' : `${cpuMedian.toFixed(2)} s`, '', '']),
     row(['rows/s (median)', Math.round(data.rows / median).toLocaleString('en-US'), '', '']),
     row(['MB/s (median)', (mb / median).toFixed(0), '', '']),
     row([
