@@ -109,8 +109,9 @@ function seriesOf(
       start,
       series: ledger.net.slice(start - ledger.startPeriod, asOfPeriod - ledger.startPeriod + 1),
     };
-  const series = ledger.net.slice(start - ledger.startPeriod);
-  for (let p = end + 1; p <= asOfPeriod; p++) series.push(0);
+  // Rows stop before the as-of period: pad with zeros (all zeros for a long-lapsed customer).
+  const series = start <= end ? ledger.net.slice(start - ledger.startPeriod) : [];
+  for (let p = Math.max(end + 1, start); p <= asOfPeriod; p++) series.push(0);
   return { start, series };
 }
 

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.ts';
 import { createLedgerBuilder } from '../../src/core/ledger.ts';
-import { dayFromIso, formatPeriod } from '../../src/core/periods.ts';
+import { dayFromIso, formatPeriod, periodOfDay } from '../../src/core/periods.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import type { AnalysisResult, PeriodSpec } from '../../src/core/types.ts';
 import { loadHandFixture } from '../helpers/load-hand-fixture.ts';
@@ -149,6 +149,22 @@ describe('analyze with long histories', () => {
     expect(old?.metrics?.lifetimeValueCents).toBe(60_00);
     expect(old?.series).toHaveLength(52);
     expect(old?.seriesStartPeriod).toBe(r.asOf.period - 51);
+  });
+
+  it('shows 52 empty weeks for a customer whose only sale was two years ago', () => {
+    const spec: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
+    const builder = createLedgerBuilder(spec);
+    builder.add({ customerId: 'ANCIENT', day: dayFromIso('2024-11-20'), amountCents: 500_00 });
+    builder.add({ customerId: 'NOW', day: dayFromIso('2026-11-22'), amountCents: 1_00 });
+    const quality = loadHandFixture('week-start.csv', spec).dataQuality;
+    const r = analyze(
+      { ledger: builder.build(), customers: [], dataQuality: quality },
+      defaultAnalysisSettings(),
+    );
+    const ancient = r.customers.find((c) => c.customerId === 'ANCIENT');
+    expect(ancient?.status).toBe('lapsed');
+    expect(ancient?.series).toEqual(Array(52).fill(0));
+    expect(ancient?.metrics?.lastSalePeriod).toBe(periodOfDay(dayFromIso('2024-11-18'), spec));
   });
 });
 
