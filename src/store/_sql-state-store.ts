@@ -113,6 +113,15 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
   const storeError = (action: string, error: unknown): AppError => {
     if (error instanceof AppError) return error;
     const message = error instanceof Error ? error.message : String(error);
+    // The cause travels on to loggers: mask it too, in case a driver ever quotes its settings.
+    if (error instanceof Error) {
+      try {
+        error.message = scrubSecrets(error.message, backend.secrets);
+        if (error.stack) error.stack = scrubSecrets(error.stack, backend.secrets);
+      } catch {
+        // A frozen error: its text is the driver's, which does not quote the URL.
+      }
+    }
     return new AppError(
       'STORE',
       scrubSecrets(`State store (${backend.kind}): ${action} failed: ${message}`, backend.secrets),
