@@ -26,6 +26,9 @@ const SYMBOLS: Readonly<Record<string, string>> = {
   ILS: '₪',
 };
 
+/** Currencies without a minor unit in everyday use: shown in whole units ("¥1,235"). */
+const WHOLE_UNIT_CURRENCIES = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK']);
+
 export interface FormatMoneyOptions {
   /**
    * Whole units when the amount is at least 100 units ("$412" rather than "$412.37") or has no
@@ -59,9 +62,10 @@ export function currencyPrefix(currency: string): string {
 export function formatMoney(cents: number, currency: string, options: FormatMoneyOptions = {}): string {
   const negative = cents < 0;
   let abs = Math.round(Math.abs(cents));
-  const prefix = currencyPrefix(currency);
+  const code = currency.toUpperCase();
+  const prefix = SYMBOLS[code] ?? `${code} `;
   let text: string;
-  if (options.compact && (abs >= 10_000 || abs % 100 === 0)) {
+  if ((options.compact && (abs >= 10_000 || abs % 100 === 0)) || WHOLE_UNIT_CURRENCIES.has(code)) {
     abs = Math.round(abs / 100);
     text = groupThousands(String(abs));
   } else {

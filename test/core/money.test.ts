@@ -25,6 +25,12 @@ describe('formatMoney', () => {
     expect(formatMoney(123456, 'CHF')).toBe('CHF 1,234.56');
   });
 
+  it('shows currencies without minor units in whole units', () => {
+    // Amounts are hundredths of the unit whatever the currency: 123456 is 1,234.56 yen.
+    expect(formatMoney(123456, 'JPY')).toBe('¥1,235');
+    expect(formatMoney(-5000, 'KRW')).toBe('-₩50');
+  });
+
   it('drops the cents in compact form from 100 units up, and for whole amounts', () => {
     expect(formatMoney(41237, 'USD', { compact: true })).toBe('$412');
     expect(formatMoney(41250, 'USD', { compact: true })).toBe('$413');
