@@ -62,6 +62,15 @@ describe('runAnalysis', () => {
     );
   });
 
+  it('applies the seed rules when the settings name them', async () => {
+    const result = await runAnalysis({
+      salesPath: SALES,
+      settings: defaultAnalysisSettings({ rules: 'seed' }),
+      today: TODAY,
+    });
+    expect(result.rules).toBe('seed');
+  });
+
   it('reports progress while reading a file', async () => {
     const calls: [number, number][] = [];
     await runAnalysis(
