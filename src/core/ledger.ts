@@ -40,8 +40,9 @@ export interface LedgerBuilder {
   /** Fold one accepted row in. */
   add(row: SaleRow): void;
   /**
-   * The ledger so far (arrays trimmed to each customer's first and last period with rows). Its
-   * arrays are read-only: `positive` arrays that are all 1 are shared between customers.
+   * The ledger (arrays trimmed to each customer's first and last period with rows). Call it once,
+   * after the last `add`: it releases the builder's buffers. The ledger's arrays are read-only:
+   * `positive` arrays that are all 1 are shared between customers.
    */
   build(): SalesLedger;
 }
@@ -81,7 +82,15 @@ function createBlockAllocator() {
     else free.set(block.capacity, [copy]);
   }
 
-  return { allocate, release };
+  /** Drops every slab and free block, so the memory can be reclaimed once accumulators are gone. */
+  function clear(): void {
+    net = new Float64Array(0);
+    positive = new Uint8Array(0);
+    used = 0;
+    free.clear();
+  }
+
+  return { allocate, release, clear };
 }
 
 /** Moves an accumulator to a bigger block so that relative `index` fits, with room to grow. */
@@ -153,6 +162,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   // Rows usually come in runs of the same day (sorted exports): skip the calendar maths for those.
   let lastDay = Number.NaN;
   let lastPeriod = 0;
+  let built = false;
 
   function slot(acc: Accumulator, period: number): number {
     let index = period - acc.base;
@@ -166,6 +176,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   }
 
   function add(row: SaleRow): void {
+    if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
     const day = row.day;
     let period: number;
     if (day === lastDay) {
@@ -235,6 +246,12 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
         ),
       };
     }
+    // Release the slabs (~60 MB on 100,000 customers) while the caller still holds the builder.
+    built = true;
+    customers.clear();
+    blocks.clear();
+    periodRows.net = new Float64Array(0);
+    periodRows.positive = new Uint8Array(0);
     return ledger;
   }
 

@@ -107,6 +107,13 @@ describe('createLedgerBuilder', () => {
     expect(ledger.customers.get('C')?.positive).toEqual([0]);
   });
 
+  it('refuses rows after build, which has released its buffers', () => {
+    const b = createLedgerBuilder(weeks);
+    b.add(row('A', '2026-11-02', 1));
+    b.build();
+    expect(() => b.add(row('A', '2026-11-03', 1))).toThrow(/after build/);
+  });
+
   it('builds an empty ledger from no rows', () => {
     const ledger = createLedgerBuilder(weeks).build();
     expect(ledger.customers.size).toBe(0);
