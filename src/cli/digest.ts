@@ -1,0 +1,55 @@
+/**
+ * `revgap digest`: reads the data and posts one weekly digest now, through the same poster as the
+ * scheduled job (parent message, continuations in its thread, the report file in the thread).
+ */
+import { ConfigError } from '../errors.ts';
+import { postDigestOnce } from '../main.ts';
+import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
+import type { CliCommand } from './_context.ts';
+
+export const command: CliCommand = {
+  name: 'digest',
+  summary: 'Post the weekly digest to Slack now',
+  usage: `Usage: revgap digest [--sales FILE] [--customers FILE] [--channel NAME] [--force] [flags]
+
+Analyses the data and posts the digest to the digest channel now. Needs SLACK_BOT_TOKEN (and
+SLACK_API_URL for a local Slack). One digest per channel and as-of period: running it again for the
+same week does nothing unless --force is given.
+
+  --channel NAME   digest channel (overrides REVGAP_CHANNEL, default #revenue)
+  --force          post even if a digest for this period was posted already
+${ANALYSIS_FLAGS_HELP}
+
+Example:
+  SLACK_BOT_TOKEN=xoxb-... revgap digest --sales sales.csv --customers customers.csv --channel '#revenue'`,
+  options: {
+    ...ANALYSIS_OPTIONS,
+    channel: { type: 'string' },
+    force: { type: 'boolean' },
+  },
+  async run(context) {
+    const config = loadCommandConfig(context);
+    if (config.slackBotToken === undefined) {
+      throw new ConfigError(['SLACK_BOT_TOKEN is not set (the bot token, xoxb-...)'], {
+        hint: 'Set it (docs/slack-app.md), or run `npm start` to try revgap against a local Slack.',
+      });
+    }
+    const outcome = await postDigestOnce({
+      config,
+      now: () => context.now,
+      force: context.values.force === true,
+    });
+    if (outcome.status === 'already_posted') {
+      context.io.stderr.write(
+        `A digest for this period was already posted to <#${outcome.run.channel}> (run ${outcome.run.id}); --force posts another.\n`,
+      );
+      return 0;
+    }
+    const { parts, cards, fileId } = outcome.outcome;
+    context.io.stderr.write(
+      `Posted the digest to <#${outcome.run.channel}>: ${cards} gap card${cards === 1 ? '' : 's'} in ${parts} message${parts === 1 ? '' : 's'}` +
+        `${fileId ? ', report attached in the thread' : ''}.\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * `revgap serve` (`npm start`): runs the Slack app with the weekly digest job.
+ *
+ * With Slack tokens it joins the real workspace (Socket Mode with SLACK_APP_TOKEN, else HTTP mode
+ * on PORT). Without any, it is the demo: it starts local-slack (a throwaway Slack with a web UI) with
+ * a generated workspace (#revenue and the sample data's account managers as users), runs the bot
+ * against it on the bundled sample data, posts a first digest and prints where to look.
+ */
+import type { AppConfig } from '../config.ts';
+import {
+  buildLocalWorkspace,
+  LOCAL_SLACK_CREDENTIALS,
+  type LocalSlackServer,
+  startLocalSlack,
+} from '../dev/local-slack.ts';
+import { createLogger } from '../logger.ts';
+import { type RunningRevgap, startRevgap } from '../main.ts';
+import { installGracefulShutdown } from '../scheduler/graceful-shutdown.ts';
+import { SAMPLE_ACCOUNT_MANAGERS } from '../sources/sample/generate-sample.ts';
+import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
+import type { CliCommand, CommandContext } from './_context.ts';
+
+function secretsOf(config: AppConfig): string[] {
+  return [config.slackBotToken, config.slackAppToken, config.slackSigningSecret, config.databaseUrl].filter(
+    (s): s is string => typeof s === 'string',
+  );
+}
+
+function logLevelGiven(context: CommandContext): boolean {
+  return (
+    context.values['log-level'] !== undefined ||
+    context.env.REVGAP_LOG_LEVEL !== undefined ||
+    context.env.LOG_LEVEL !== undefined
+  );
+}
+
+export const command: CliCommand = {
+  name: 'serve',
+  summary: 'Run the Slack app: weekly digest, /revgap deep dives, follow-ups',
+  usage: `Usage: revgap serve [--sales FILE] [--customers FILE] [--channel NAME] [--port N] [flags]
+
+Runs the Slack app: posts the weekly digest to the channel (REVGAP_SCHEDULE, default Monday 09:00),
+answers /revgap and @revgap, and tracks follow-ups from the digest's buttons.
+
+Slack connection (environment; see .env.example and docs/slack-app.md):
+  SLACK_BOT_TOKEN        the bot token (xoxb-...)
+  SLACK_APP_TOKEN        app-level token (xapp-...): Socket Mode, no public URL needed
+  SLACK_SIGNING_SECRET   without an app token: HTTP mode on PORT (default 3000), path /slack/events
+  REVGAP_CHANNEL         digest channel (default #revenue); invite the bot there
+
+Without any Slack token, runs the local demo: a local Slack (web UI in your browser) with a
+#revenue channel, the bot on the bundled sample data, and a first digest posted at once.
+
+  --channel NAME         digest channel (overrides REVGAP_CHANNEL)
+  --port N               HTTP port in HTTP mode (overrides PORT)
+${ANALYSIS_FLAGS_HELP}
+
+Examples:
+  npm start                                          # local demo, no Slack account needed
+  SLACK_BOT_TOKEN=xoxb-... SLACK_APP_TOKEN=xapp-... revgap serve --sales sales.csv --customers customers.csv`,
+  options: {
+    ...ANALYSIS_OPTIONS,
+    channel: { type: 'string' },
+    port: { type: 'string' },
+  },
+  async run(context) {
+    const config = loadCommandConfig(context);
+    const demo = config.slackBotToken === undefined;
+    const logger = createLogger({
+      level: demo && !logLevelGiven(context) ? 'warn' : config.logLevel,
+      secrets: secretsOf(config),
+      name: 'revgap',
+    });
+
+    let localSlack: LocalSlackServer | null = null;
+    let running: RunningRevgap;
+    try {
+      if (demo) {
+        localSlack = await startLocalSlack({
+          workspace: buildLocalWorkspace({ mode: 'socket', people: SAMPLE_ACCOUNT_MANAGERS }),
+        });
+        running = await startRevgap({
+          config: {
+            ...config,
+            slackBotToken: LOCAL_SLACK_CREDENTIALS.botToken,
+            slackAppToken: LOCAL_SLACK_CREDENTIALS.appToken,
+            slackApiUrl: localSlack.apiUrl,
+            channel: '#revenue',
+            // The local workspace is new on every start, so is the demo's state (unless DATABASE_URL is set).
+            dataDir: 'memory://',
+          },
+          logger,
+        });
+        const posted = await running.postDigest({ force: true });
+        context.io.stderr.write(renderDemoBanner(localSlack, posted.status === 'posted'));
+      } else {
+        running = await startRevgap({ config, logger });
+        context.io.stderr.write(
+          `revgap is running (${running.slackApp.transport === 'socket' ? 'Socket Mode' : `HTTP mode on port ${running.slackApp.port}`}); ` +
+            `digest channel <#${running.digestChannel}>, next digest ${running.job?.nextSlot()?.toISOString() ?? 'not scheduled'}.\n` +
+            'Stop with Ctrl-C.\n',
+        );
+      }
+    } catch (error) {
+      await localSlack?.stop();
+      throw error;
+    }
+
+    const bot = running;
+    const local = localSlack;
+    installGracefulShutdown({
+      logger,
+      steps: [
+        { name: 'revgap', run: () => bot.stop() },
+        ...(local ? [{ name: 'local-slack', run: () => local.stop() }] : []),
+      ],
+    });
+    // Runs until a signal; the shutdown handler exits the process.
+    return new Promise<number>(() => undefined);
+  },
+};
+
+function renderDemoBanner(localSlack: LocalSlackServer, posted: boolean): string {
+  const users = localSlack.workspace.users.map((u) => u.name).join(', ');
+  return [
+    '',
+    'revgap demo is running against a local Slack (no Slack account needed).',
+    '',
+    `  Open ${localSlack.url} in your browser: the #revenue channel has ${posted ? 'the first digest' : 'the digest'}.`,
+    `  Act as one of the account managers (${users}): claim a gap, log a follow-up, snooze one,`,
+    '  or type /revgap top, /revgap mine, /revgap <customer name> in the message box.',
+    '',
+    '  Real Slack: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (see docs/slack-app.md).',
+    '  Stop with Ctrl-C.',
+    '',
+  ].join('\n');
+}
