@@ -8,7 +8,7 @@ import { type AppConfig, loadConfig } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
 import { describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
-import type { CliIo, CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
+import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
 import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
 
 export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
@@ -166,15 +166,16 @@ export async function runAnalysisCommand(
   } finally {
     progress?.done();
   }
-  reportAfterRun(io, result);
+  io.stderr.write(renderRunNotes(result));
   return { config, result };
 }
 
-function reportAfterRun(io: CliIo, result: AnalysisResult): void {
-  io.stderr.write(renderProblemSummary(result.dataQuality));
+/** What stderr gets after a run: skipped rows, and the `--period month` hint for sparse data. */
+export function renderRunNotes(result: AnalysisResult): string {
+  let text = renderProblemSummary(result.dataQuality);
   if (result.suggestMonthly && result.period.kind === 'week') {
-    io.stderr.write(
-      'hint: most customer-weeks have no sales, so weekly gaps are mostly noise; for customers who buy a few times a year, try --period month.\n',
-    );
+    text +=
+      'hint: most customer-weeks have no sales, so weekly gaps are mostly noise; for customers who buy a few times a year, try --period month.\n';
   }
+  return text;
 }

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { renderProblemSummary, renderRunNotes } from '../../src/cli/_analysis-flags.ts';
+import { createProgressReporter } from '../../src/cli/_progress.ts';
+import type { RowProblem } from '../../src/core/types.ts';
+import { buildDataQuality, buildSampleResult } from '../helpers/build-result.ts';
+
+function problem(line: number): RowProblem {
+  return {
+    file: '/data/sales.csv',
+    line,
+    column: 'amount',
+    reason: `amount "x${line}" is not a number`,
+    code: 'bad_amount',
+  };
+}
+
+describe('renderProblemSummary', () => {
+  it('says nothing when no row was rejected', () => {
+    expect(
+      renderProblemSummary(buildDataQuality({ rowsRejected: 0, rejectedByCode: {}, problems: [] })),
+    ).toBe('');
+  });
+
+  it('counts skipped rows by reason and lists each with file:line and column', () => {
+    const text = renderProblemSummary(
+      buildDataQuality({
+        source: '/data/sales.csv',
+        rowsRead: 1200,
+        rowsRejected: 2,
+        rejectedByCode: { bad_amount: 2 },
+        problems: [problem(7), problem(9)],
+      }),
+    );
+    expect(text).toBe(
+      [
+        'warning: skipped 2 of 1,200 rows in /data/sales.csv (bad_amount: 2)',
+        'rows:',
+        '  sales.csv:7 (amount): amount "x7" is not a number',
+        '  sales.csv:9 (amount): amount "x9" is not a number',
+        'Fix these rows, or use --strict to stop at the first one.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('lists only the first 20 of many problems', () => {
+    const problems = Array.from({ length: 25 }, (_, i) => problem(i + 2));
+    const text = renderProblemSummary(
+      buildDataQuality({ rowsRead: 400, rowsRejected: 300, rejectedByCode: { bad_amount: 300 }, problems }),
+    );
+    expect(text).toContain('skipped 300 of 400 rows');
+    expect(text).toContain('first 20:');
+    expect(text).toContain('sales.csv:21 ');
+    expect(text).not.toContain('sales.csv:22 ');
+  });
+});
+
+describe('renderRunNotes', () => {
+  it('suggests --period month when most customer-weeks are zero', () => {
+    const quiet = buildDataQuality({ rowsRejected: 0, rejectedByCode: {}, problems: [] });
+    expect(renderRunNotes(buildSampleResult({ suggestMonthly: true, dataQuality: quiet }))).toContain(
+      'try --period month',
+    );
+    expect(renderRunNotes(buildSampleResult({ suggestMonthly: false, dataQuality: quiet }))).toBe('');
+  });
+});
+
+describe('createProgressReporter', () => {
+  function capture(isTTY: boolean) {
+    let text = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (text += t) },
+      stderrIsTTY: isTTY,
+    };
+    return { io, text: () => text };
+  }
+
+  it('writes one line per 10% when stderr is not a terminal', () => {
+    const out = capture(false);
+    const progress = createProgressReporter(out.io, 'sales.csv');
+    const total = 100 * 1_048_576;
+    for (let read = 0; read <= total; read += 5 * 1_048_576) progress.update(read, total);
+    progress.done();
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toBe('reading sales.csv: 10% (10 MB of 100 MB)');
+    expect(lines[9]).toBe('reading sales.csv: 100% (100 MB of 100 MB)');
+  });
+
+  it('rewrites one line in place on a terminal and clears it at the end', () => {
+    const out = capture(true);
+    const progress = createProgressReporter(out.io, 'sales.csv');
+    progress.update(50, 100);
+    progress.update(100, 100);
+    progress.done();
+    expect(out.text()).not.toContain('\n');
+    expect(out.text()).toContain('\rreading sales.csv: 50%');
+    expect(out.text().endsWith('\r\u001b[K')).toBe(true);
+  });
+});
