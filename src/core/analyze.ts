@@ -3,13 +3,13 @@
  * summaries the report and Slack show (analysis spec sections 2-6). Pure: the as-of date comes in
  * through the settings, never from a clock.
  */
-import { InputError } from '../errors.ts';
+import { ConfigError, InputError } from '../errors.ts';
 import { detectGaps, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
 import { computeCustomerFacts } from './metrics.ts';
 import { formatMoney } from './money.ts';
 import {
-  dayFromIso,
   formatPeriod,
+  parseIsoDay,
   periodEndDay,
   periodOfDay,
   periodStartDay,
@@ -68,7 +68,10 @@ function rowsIn(ledger: SalesLedger, from: number, to: number): number {
  */
 export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): AsOfChoice {
   const spec = ledger.period;
-  const asOfDay = asOfIso === undefined ? ledger.maxDay : dayFromIso(asOfIso);
+  const asOfDay = asOfIso === undefined ? ledger.maxDay : parseIsoDay(asOfIso);
+  if (asOfIso !== undefined && asOfDay === null) {
+    throw new ConfigError([`asOf: "${asOfIso}" is not a calendar date (use YYYY-MM-DD)`]);
+  }
   if (asOfDay === null) {
     throw new InputError('There are no sales rows to analyse.', {
       hint: 'Check that the sales source has data rows, or pass an as-of date.',

@@ -12,6 +12,7 @@ import { createLedgerBuilder } from '../../src/core/ledger.ts';
 import { dayFromIso, formatPeriod, periodOfDay } from '../../src/core/periods.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import type { AnalysisResult, PeriodSpec } from '../../src/core/types.ts';
+import { ConfigError } from '../../src/errors.ts';
 import { loadHandFixture } from '../helpers/load-hand-fixture.ts';
 
 const months: PeriodSpec = { kind: 'month', weekStartsOn: 1 };
@@ -169,6 +170,11 @@ describe('analyze with long histories', () => {
 });
 
 describe('analyze with nothing to analyse', () => {
+  it('reports an as-of date that is not on the calendar as a settings error', () => {
+    const input = loadHandFixture('week-start.csv', { kind: 'week', weekStartsOn: 1 });
+    expect(() => analyze(input, defaultAnalysisSettings({ asOf: '2026-02-30' }))).toThrow(ConfigError);
+  });
+
   it('stops with an input error when there are no rows and no as-of date', () => {
     const empty = loadHandFixture('week-start.csv', { kind: 'week', weekStartsOn: 1 });
     empty.ledger.customers.clear();
