@@ -59,6 +59,7 @@ export interface CsvFileSummary {
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
 const CHUNK_BYTES = 1 << 20;
 const PROGRESS_EVERY_BYTES = 8 << 20;
+const HEAD_BYTES = 64 * 1024;
 
 async function openInput(options: CsvFileOptions): Promise<{ chunks: CsvInput; total: number }> {
   if (options.input !== undefined) return { chunks: options.input, total: options.totalBytes ?? 0 };
@@ -112,13 +113,12 @@ export async function readCsvFile(
   let nextProgress = PROGRESS_EVERY_BYTES;
   let bytesRead = 0;
   let sinceNewline = 0;
-  let first = true;
   let engine: ((chunk: Buffer, final: boolean) => void | Promise<void>) | undefined;
   let finish: () => CsvFileSummary = () => ({ bytesRead, lines: 0, sawHeader: false });
 
   const start = (firstText: string): void => {
-    const lineEnd = firstText.search(/\r?\n/);
-    const headerLine = lineEnd < 0 ? firstText : firstText.slice(0, lineEnd);
+    // The header is the first line that is not blank.
+    const headerLine = /^(?:[ \t]*\r?\n)*([^\r\n]*)/.exec(firstText)?.[1] ?? '';
     const delimiter =
       options.delimiter === undefined ? detectDelimiter(headerLine) : normalizeDelimiter(options.delimiter);
     const made =
@@ -129,6 +129,16 @@ export async function readCsvFile(
     finish = () => ({ bytesRead, ...made.done() });
   };
 
+  // The first bytes are held back until they include the header line (or 64 KiB): the binary
+  // check and the delimiter detection need them whatever the chunking of the input.
+  let head: Buffer | undefined = Buffer.alloc(0);
+  const begin = (bytes: Buffer): Buffer => {
+    checkTextStart(file, bytes.subarray(0, TEXT_CHECK_BYTES));
+    const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    start(body.toString('utf8', 0, Math.min(body.length, HEAD_BYTES)));
+    return body;
+  };
+
   for await (const piece of chunks) {
     let chunk =
       typeof piece === 'string'
@@ -136,17 +146,17 @@ export async function readCsvFile(
         : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
     if (chunk.length === 0) continue;
     bytesRead += chunk.length;
-    if (first) {
-      first = false;
-      checkTextStart(file, chunk.subarray(0, TEXT_CHECK_BYTES));
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-      start(chunk.toString('utf8', 0, Math.min(chunk.length, 64 * 1024)));
-    }
     // Bounded memory: a line with no end is refused before it can fill the memory.
     const newline = chunk.lastIndexOf(0x0a);
     sinceNewline = newline < 0 ? sinceNewline + chunk.length : chunk.length - newline - 1;
     if (sinceNewline > maxRecordBytes) {
       throw lineTooLong(file, lineNumberHint(finish), maxRecordBytes, chunk.includes(0x0d));
+    }
+    if (head !== undefined) {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      if (!headReady(head)) continue;
+      chunk = begin(head);
+      head = undefined;
     }
     await engine?.(chunk, false);
     if (progress !== undefined && bytesRead >= nextProgress) {
@@ -154,12 +164,26 @@ export async function readCsvFile(
       while (nextProgress <= bytesRead) nextProgress += PROGRESS_EVERY_BYTES;
     }
   }
+  if (head !== undefined && head.length > 0) {
+    const body = begin(head);
+    await engine?.(body, false);
+  }
   if (engine === undefined) throw emptyFile(file);
   await engine(Buffer.alloc(0), true);
   progress?.(bytesRead, total);
   const summary = finish();
   if (!summary.sawHeader) throw emptyFile(file);
   return summary;
+}
+
+/** True once `head` holds 1 KiB and a complete non-blank line, or 64 KiB. */
+function headReady(head: Buffer): boolean {
+  if (head.length >= HEAD_BYTES) return true;
+  if (head.length < TEXT_CHECK_BYTES) return false;
+  for (let i = head.indexOf(0x0a); i >= 0; i = head.indexOf(0x0a, i + 1)) {
+    if (/\S/.test(head.toString('latin1', 0, i))) return true;
+  }
+  return false;
 }
 
 /** Whitespace-only lines before the header are blank lines, not a header. */

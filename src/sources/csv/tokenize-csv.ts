@@ -14,7 +14,8 @@
  *
  * Malformed records are reported, not fatal, and reading resumes on the next physical line, so one
  * stray quote costs one row: a quote that is never closed (by the end of the file, or within
- * `maxRecordChars`) is reported on the line where it opened, and scanning restarts on the line after.
+ * `maxRecordChars`) or a quoted value followed by text is reported on the line where its record starts,
+ * and scanning restarts on the line after (a stray quote may have joined lines that are fine alone).
  * A single physical line longer than `maxRecordChars` is fatal (the file is not line-oriented text),
  * which also bounds the memory held for one record.
  */
@@ -113,15 +114,18 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
   let line = 1;
   let pending = '';
 
-  /** Skips the malformed record at `pos` to the end of the physical line holding `at`. */
-  function skipMalformed(text: string, pos: number, at: number, final: boolean, reason: string): number {
-    let end = text.indexOf('\n', at);
+  /**
+   * Reports the malformed record at `pos` and resumes on its second physical line: a stray quote
+   * may have joined lines that are fine on their own, and those are read again.
+   */
+  function skipMalformed(text: string, pos: number, final: boolean, reason: string): number {
+    let end = text.indexOf('\n', pos);
     if (end < 0) {
       if (!final) return INCOMPLETE;
       end = text.length - 1;
     }
     onMalformed(line, 'bad_quotes', reason);
-    line += countLines(text, pos, end) + 1;
+    line++;
     return end + 1;
   }
 
@@ -183,7 +187,6 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
         return skipMalformed(
           text,
           pos,
-          i,
           final,
           `unexpected ${JSON.stringify(text[i])} after the closing quote of field ${count}; ` +
             'a quoted value must end at the delimiter (write "" for a quote inside a quoted value)',
@@ -211,7 +214,6 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
           return skipMalformed(
             text,
             pos,
-            i,
             final,
             `a quote inside the unquoted value of field ${count + 1}; quote the whole value and double ` +
               'the inner quote ("ab""c")',
@@ -285,12 +287,6 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
       pending = pos >= text.length ? '' : text.slice(pos);
     },
   };
-}
-
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) n++;
-  return n;
 }
 
 /** The fatal error for a line with no line break within `limit` (a binary or line-less file). */
