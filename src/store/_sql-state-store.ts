@@ -106,6 +106,34 @@ function withoutNul(executor: SqlExecutor): SqlExecutor {
 
 const limitOf = (limit: number): number => Math.max(0, Math.floor(limit));
 
+const RETRY_DELAYS_MS = [200, 1000];
+/** Connection-level failures: node socket errors and PostgreSQL's shutdown/connection classes. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01', // admin_shutdown (pg_terminate_backend, server restart)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up)
+  '08000',
+  '08003',
+  '08006',
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  return error instanceof Error && /Connection terminated|connection error/i.test(error.message);
+}
+
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
 export function createSqlStateStore(backend: SqlBackend): StateStore {
   let opening: Promise<SqlExecutor> | undefined;
   let closing: Promise<void> | undefined;
@@ -144,14 +172,25 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     return opening;
   };
 
-  /** Runs one store operation: lazy setup, then `fn`, with errors wrapped and secrets masked. */
-  const run = async <T>(action: string, fn: (sql: SqlExecutor) => Promise<T>): Promise<T> => {
-    try {
-      return await fn(await db());
-    } catch (error) {
-      throw storeError(action, error);
+  /**
+   * Runs one store operation: lazy setup, then `fn`, with errors wrapped and secrets masked.
+   * `retry` (only for operations whose repeat gives the same answer as the first try): a
+   * connection lost mid-call (server restart, failover) is retried twice, after 0.2 s and 1 s.
+   */
+  const run = async <T>(action: string, fn: (sql: SqlExecutor) => Promise<T>, retry = false): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(await db());
+      } catch (error) {
+        const pause = RETRY_DELAYS_MS[attempt];
+        if (!retry || pause === undefined || closing || !isTransient(error)) throw storeError(action, error);
+        await delay(pause);
+      }
     }
   };
+
+  const retrying = <T>(action: string, fn: (sql: SqlExecutor) => Promise<T>): Promise<T> =>
+    run(action, fn, true);
 
   const notFound = (what: string): AppError => new AppError('NOT_FOUND', `State store: no ${what}`);
 
@@ -226,13 +265,13 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     location: backend.location,
 
     async ready() {
-      await run('setting up the schema', async () => undefined);
+      await retrying('setting up the schema', async () => undefined);
     },
 
     // --- snapshots ---
 
     saveSnapshot(snapshot, options = {}) {
-      return run('saving a snapshot', async (sql) => {
+      return retrying('saving a snapshot', async (sql) => {
         const result = JSON.stringify(snapshot.result);
         await sql.transaction(async (tx) => {
           await tx.query(
@@ -254,17 +293,17 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     loadLatestSnapshot() {
-      return run('loading the latest snapshot', (sql) =>
+      return retrying('loading the latest snapshot', (sql) =>
         loadSnapshotWhere(sql, 'ORDER BY created_at DESC, seq DESC LIMIT 1', []),
       );
     },
 
     loadSnapshot(id) {
-      return run('loading a snapshot', (sql) => loadSnapshotWhere(sql, 'WHERE id = $1', [id]));
+      return retrying('loading a snapshot', (sql) => loadSnapshotWhere(sql, 'WHERE id = $1', [id]));
     },
 
     listSnapshots(limit = DEFAULT_LIST_LIMIT) {
-      return run('listing snapshots', async (sql) => {
+      return retrying('listing snapshots', async (sql) => {
         const { rows } = await sql.query<Row>(
           `SELECT id, created_at, as_of_period, source, result_chars FROM revgap_snapshots
            ORDER BY created_at DESC, seq DESC LIMIT $1`,
@@ -275,7 +314,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     pruneSnapshots(keep) {
-      return run('pruning snapshots', async (sql) => (await pruneSnapshots(sql, keep)).rowCount);
+      return retrying('pruning snapshots', async (sql) => (await pruneSnapshots(sql, keep)).rowCount);
     },
 
     recordSnapshotFailure(reason, at) {
@@ -295,7 +334,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     getRefreshStatus() {
-      return run('reading the refresh status', async (sql): Promise<RefreshStatus> => {
+      return retrying('reading the refresh status', async (sql): Promise<RefreshStatus> => {
         const latestRows = await sql.query<Row>(
           `SELECT id, created_at, as_of_period, source, result_chars FROM revgap_snapshots
            ORDER BY created_at DESC, seq DESC LIMIT 1`,
@@ -320,12 +359,16 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     // --- digest runs ---
 
     claimDigestRun(claim: DigestRunClaim) {
-      return run('claiming a digest run', async (sql): Promise<DigestClaimResult> => {
+      // One id for every try: when a try commits but its answer is lost, the retry finds its own row.
+      const id = claim.id ?? randomUUID();
+      let tries = 0;
+      return retrying('claiming a digest run', async (sql): Promise<DigestClaimResult> => {
+        tries++;
         const inserted = await sql.query<Row>(
           `INSERT INTO revgap_digest_runs (id, run_key, channel, slot, late, created_at, snapshot_id)
            VALUES ($1, $2, $3, $4, $5, $6::timestamptz, $7) ON CONFLICT (run_key) DO NOTHING RETURNING id`,
           [
-            claim.id ?? randomUUID(),
+            id,
             claim.runKey,
             claim.channel,
             claim.slot,
@@ -337,20 +380,20 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
         const run = await loadRunWhere(sql, 'run_key', claim.runKey);
         if (!run)
           throw new AppError('STORE', `State store: digest run ${claim.runKey} vanished after its claim`);
-        return { claimed: inserted.rows.length === 1, run };
+        return { claimed: inserted.rows.length === 1 || (tries > 1 && run.id === id), run };
       });
     },
 
     getDigestRun(runKey) {
-      return run('loading a digest run', (sql) => loadRunWhere(sql, 'run_key', runKey));
+      return retrying('loading a digest run', (sql) => loadRunWhere(sql, 'run_key', runKey));
     },
 
     getDigestRunById(runId) {
-      return run('loading a digest run', (sql) => loadRunWhere(sql, 'id', runId));
+      return retrying('loading a digest run', (sql) => loadRunWhere(sql, 'id', runId));
     },
 
     recordDigestMessage(runId, partIndex, ts) {
-      return run('recording a digest message', async (sql) => {
+      return retrying('recording a digest message', async (sql) => {
         const { rows } = await sql.query<Row>(
           `INSERT INTO revgap_digest_parts (run_id, part_index, channel, ts)
            SELECT id, $2, channel, $3 FROM revgap_digest_runs WHERE id = $1
@@ -358,14 +401,18 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
           [runId, partIndex, ts],
         );
         if (rows.length === 1) return true;
-        const exists = await sql.query('SELECT 1 FROM revgap_digest_runs WHERE id = $1', [runId]);
-        if (exists.rows.length === 0) throw notFound(`digest run with id ${runId}`);
-        return false;
+        const existing = await sql.query<Row>(
+          'SELECT ts FROM revgap_digest_parts WHERE run_id = $1 AND part_index = $2',
+          [runId, partIndex],
+        );
+        const first = existing.rows[0];
+        if (!first) throw notFound(`digest run with id ${runId}`);
+        return String(first.ts) === ts;
       });
     },
 
     recordDigestPriorities(runId, priorities, snapshotId) {
-      return run('recording digest priorities', async (sql) => {
+      return retrying('recording digest priorities', async (sql) => {
         await updateRun(
           sql,
           runId,
@@ -381,13 +428,13 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     markDigestFileUploaded(runId, fileId) {
-      return run('recording the digest file', (sql) =>
+      return retrying('recording the digest file', (sql) =>
         updateRun(sql, runId, 'UPDATE revgap_digest_runs SET file_id = $2 WHERE id = $1', [fileId]),
       );
     },
 
     markDigestCompleted(runId, at) {
-      return run('completing a digest run', (sql) =>
+      return retrying('completing a digest run', (sql) =>
         updateRun(
           sql,
           runId,
@@ -400,7 +447,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     markDigestFailed(runId, reason, at) {
       // A run that completed stays completed: a late failure report from a stale attempt must not
       // make the scheduler post it again.
-      return run('failing a digest run', (sql) =>
+      return retrying('failing a digest run', (sql) =>
         updateRun(
           sql,
           runId,
@@ -423,7 +470,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     findDigestByMessage(channel, ts) {
-      return run('finding a digest by message', async (sql) => {
+      return retrying('finding a digest by message', async (sql) => {
         const { rows } = await sql.query<Row>(
           'SELECT run_id FROM revgap_digest_parts WHERE channel = $1 AND ts = $2 LIMIT 1',
           [channel, ts],
@@ -434,7 +481,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     listDigestRuns(limit = DEFAULT_LIST_LIMIT) {
-      return run('listing digest runs', async (sql) => {
+      return retrying('listing digest runs', async (sql) => {
         const { rows } = await sql.query<Row>(
           `SELECT ${RUN_COLUMNS} FROM revgap_digest_runs ORDER BY created_at DESC, seq DESC LIMIT $1`,
           [limitOf(limit)],
@@ -458,7 +505,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     listFollowUps(customerId) {
-      return run('listing follow-ups', async (sql) => {
+      return retrying('listing follow-ups', async (sql) => {
         const { rows } = await sql.query<Row>(
           'SELECT event FROM revgap_follow_ups WHERE customer_id = $1 ORDER BY at, seq',
           [customerId],
@@ -468,7 +515,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     listFollowUpsSince(since) {
-      return run('listing recent follow-ups', async (sql) => {
+      return retrying('listing recent follow-ups', async (sql) => {
         const { rows } = await sql.query<Row>(
           'SELECT event FROM revgap_follow_ups WHERE at >= $1::timestamptz ORDER BY at, seq',
           [since],
@@ -478,7 +525,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     getGapStates(customerIds, options = {}) {
-      return run('reading gap states', async (sql): Promise<Map<string, GapState>> => {
+      return retrying('reading gap states', async (sql): Promise<Map<string, GapState>> => {
         // The ids travel as one JSON text parameter: no array-parameter differences between drivers.
         const { rows } =
           customerIds === undefined
@@ -511,7 +558,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     },
 
     pruneDeliveries(before) {
-      return run('pruning deliveries', async (sql) => {
+      return retrying('pruning deliveries', async (sql) => {
         const { rowCount } = await sql.query('DELETE FROM revgap_deliveries WHERE at < $1::timestamptz', [
           before,
         ]);

@@ -31,6 +31,11 @@ export interface PgliteStoreOptions {
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
+/** A `SqlExecutor` over a PGlite database (exported for the store's own fault-injection tests). */
+export function createPgliteExecutor(db: PGlite): SqlExecutor {
+  return executorFor(db, db);
+}
+
 function executorFor(target: Queryable, db: PGlite): SqlExecutor {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []) {

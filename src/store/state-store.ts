@@ -11,6 +11,9 @@
  * - Schema setup is lazy and idempotent: the first call migrates (or `ready()` does it up front).
  * - Failures throw `AppError` with code `STORE`; messages never contain a database password.
  * - After `close()`, every method rejects with a `STORE` error.
+ * - Postgres: a connection lost mid-call (server restart, failover) is retried twice by the reads and
+ *   the writes whose repeat answers like the first try; `recordDelivery`, `recordFollowUp`,
+ *   `recordSnapshotFailure` and `recordDigestAttempt` are not retried (their error reaches the caller).
  */
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, FollowUpEvent, GapState } from '../core/types.ts';
@@ -180,7 +183,8 @@ export interface StateStore {
 
   /**
    * Claims the digest run for `claim.runKey`, exactly once across processes and restarts.
-   * `{ claimed: true }` goes to the first caller only; every later caller gets `{ claimed: false }`
+   * `{ claimed: true }` goes to the first caller only (a connection lost mid-claim is retried and
+   * still reports the claim it made); every later caller gets `{ claimed: false }`
    * with the existing run (its status, posted parts, priorities) so that it can skip it, or resume
    * it while holding the job lock (see `withJobLock`).
    */
@@ -191,7 +195,8 @@ export interface StateStore {
   getDigestRunById(runId: string): Promise<DigestRun | null>;
   /**
    * Records that message part `partIndex` (0 = parent) was posted with Slack ts `ts`. Call right
-   * after each successful post. Recording the same part again keeps the first ts and returns false.
+   * after each successful post. A part is recorded once: true when it is now recorded with this
+   * `ts` (including a repeat of the same call), false when a different ts was recorded first (kept).
    */
   recordDigestMessage(runId: string, partIndex: number, ts: string): Promise<boolean>;
   /**

@@ -239,7 +239,8 @@ export function describeStateStoreContract(harness: StoreHarness): void {
     it('keeps the first ts when a part is recorded twice, and lists parts in order', async () => {
       const { run } = await store().claimDigestRun(claimFor('parts'));
       await store().recordDigestMessage(run.id, 2, '300.0');
-      await store().recordDigestMessage(run.id, 0, '100.0');
+      expect(await store().recordDigestMessage(run.id, 0, '100.0')).toBe(true);
+      expect(await store().recordDigestMessage(run.id, 0, '100.0')).toBe(true);
       expect(await store().recordDigestMessage(run.id, 0, '999.0')).toBe(false);
       expect((await store().getDigestRun('parts'))?.parts).toEqual([
         { partIndex: 0, ts: '100.0' },
