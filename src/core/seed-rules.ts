@@ -19,7 +19,9 @@
  * the rules only use the order of the periods.
  */
 
+import { InputError } from '../errors.ts';
 import type { AnalysisInput } from './analyze.ts';
+import { SERIES_PERIODS } from './analyze.ts';
 import { formatMoney } from './money.ts';
 import { dayFromIso, periodEndDay, periodOfDay, periodStartDay } from './periods.ts';
 import { roundLikePython } from './seed-round.ts';
@@ -346,46 +348,34 @@ function rationaleOf(gap: SeedGap, m: SeedMetrics, money: (cents: number) => str
   }
 }
 
+/** A scored gap, with the customer it belongs to. */
 interface RankedGap {
   gap: SeedGap;
   customer: SeedCustomer;
   scores: SeedScores;
 }
 
-/** Runs the original system's rules over a ledger (see the module comment and docs/seed-rules.md). */
-export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): AnalysisResult {
-  const { ledger } = input;
-  const spec = ledger.period;
-  const unit: string = spec.kind;
-  const money = (cents: number) => formatMoney(cents, settings.currency);
+/** How one run presents amounts and names (currency, period word, customer master data). */
+interface Presentation {
+  money: (cents: number) => string;
+  unit: string;
+  describe: (customerId: string) => Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'>;
+  settings: AnalysisSettings;
+}
 
-  // As-of: the period of the as-of date (default: of the latest row), counted in full.
-  const asOfDay = settings.asOf !== undefined ? dayFromIso(settings.asOf) : ledger.maxDay;
-  const asOfPeriod = asOfDay === null ? 0 : periodOfDay(asOfDay, spec);
-  const asOf = {
-    period: asOfPeriod,
-    startDay: periodStartDay(asOfPeriod, spec),
-    endDay: periodEndDay(asOfPeriod, spec),
-  };
-
-  const info = new Map<string, CustomerInfo>();
-  for (const c of input.customers) info.set(c.customerId, c);
-
-  // Each customer's records: first period with rows .. as-of period; later rows are ignored (counted).
-  const seedCustomers: SeedCustomer[] = [];
-  const rowsAfterAsOf = rowsAfter(ledger, asOfPeriod);
-  const ids = [...ledger.customers.keys()].sort(compareIds);
-  for (const customerId of ids) {
+/** Each customer's records: its first period with rows .. the as-of period (0 where no rows). */
+function loadSeedCustomers(ledger: SalesLedger, asOfPeriod: number): SeedCustomer[] {
+  const customers: SeedCustomer[] = [];
+  for (const customerId of [...ledger.customers.keys()].sort(compareIds)) {
     const cl = ledger.customers.get(customerId);
-    if (!cl) continue;
+    if (!cl || cl.startPeriod > asOfPeriod) continue;
     const last = cl.startPeriod + cl.net.length - 1;
-    if (cl.startPeriod > asOfPeriod) continue;
     const spend = new Array<number>(asOfPeriod - cl.startPeriod + 1);
     for (let p = cl.startPeriod; p <= asOfPeriod; p++) {
       // cents / 100 is the double nearest the decimal amount: what parsing "50.12" gives in Python.
       spend[p - cl.startPeriod] = p <= last ? (cl.net[p - cl.startPeriod] ?? 0) / 100 : 0;
     }
-    seedCustomers.push({
+    customers.push({
       customerId,
       ledger: cl,
       startPeriod: cl.startPeriod,
@@ -393,20 +383,26 @@ export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): A
       metrics: measureSeedCustomer(spend),
     });
   }
+  return customers;
+}
 
-  // Detection, churn list, then scoring relative to the whole run.
-  const gaps: { gap: SeedGap; customer: SeedCustomer }[] = [];
+/** Detects every gap and churn risk, scores the gaps relative to the run, and sorts them. */
+function detectAndRank(
+  customers: SeedCustomer[],
+  weights: ScoreComponents,
+): { inDetectionOrder: RankedGap[]; ranked: RankedGap[]; churnById: Map<string, SeedChurnRisk> } {
+  const found: { gap: SeedGap; customer: SeedCustomer }[] = [];
   const churnById = new Map<string, SeedChurnRisk>();
-  for (const customer of seedCustomers) {
-    for (const gap of detectSeedGaps(customer.customerId, customer.metrics)) gaps.push({ gap, customer });
+  for (const customer of customers) {
+    for (const gap of detectSeedGaps(customer.customerId, customer.metrics)) found.push({ gap, customer });
     const churn = detectSeedChurnRisk(customer.customerId, customer.metrics);
     if (churn) churnById.set(customer.customerId, churn);
   }
   let maxGapAmount = 0;
-  for (const { gap } of gaps) maxGapAmount = Math.max(maxGapAmount, Math.abs(gap.amount));
+  for (const { gap } of found) maxGapAmount = Math.max(maxGapAmount, Math.abs(gap.amount));
   if (maxGapAmount === 0) maxGapAmount = SEED_RULES.defaultMaxGap;
-  const sortedTotals = seedCustomers.map((c) => c.metrics.totalRevenue).sort((a, b) => a - b);
-  const ranked: RankedGap[] = gaps.map(({ gap, customer }) => ({
+  const sortedTotals = customers.map((c) => c.metrics.totalRevenue).sort((a, b) => a - b);
+  const inDetectionOrder = found.map(({ gap, customer }) => ({
     gap,
     customer,
     scores: scoreSeedGap(
@@ -415,163 +411,198 @@ export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): A
       churnById.get(customer.customerId),
       maxGapAmount,
       sortedTotals,
-      settings.weights,
+      weights,
     ),
   }));
   // Stable: equal scores keep customer order, then detection order (Python's sorted(reverse=True)).
-  ranked.sort((a, b) => b.scores.final - a.scores.final);
+  const ranked = [...inDetectionOrder].sort((a, b) => b.scores.final - a.scores.final);
+  return { inDetectionOrder, ranked, churnById };
+}
 
-  const describe = (customerId: string): Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> => {
-    const c = info.get(customerId);
-    const out: Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> = {
-      name: c?.name || customerId,
-    };
-    if (c?.segment) out.segment = c.segment;
-    if (c?.accountManager) out.accountManager = c.accountManager;
-    return out;
-  };
-  // A 0-10 score to 0.01 is a [0, 1] component to 0.001 (integer arithmetic keeps 0.912, not 0.9119...).
-  const unit1 = (score: number) => Math.round(score * 100) / 1000;
-  const componentsOf = (s: SeedScores): ScoreComponents => ({
-    revenueImpact: unit1(s.revenueImpact),
-    churnRisk: unit1(s.churnRisk),
-    customerValue: unit1(s.customerValue),
-    recoveryProbability: unit1(s.recoveryProbability),
-  });
-  const contributionsOf = (s: SeedScores): ScoreComponents => {
-    const w = settings.weights;
-    const points = (score: number, weight: number) => Math.round(score * weight * 1000) / 100;
-    return {
-      revenueImpact: points(s.revenueImpact, w.revenueImpact),
-      churnRisk: points(s.churnRisk, w.churnRisk),
-      customerValue: points(s.customerValue, w.customerValue),
-      recoveryProbability: points(s.recoveryProbability, w.recoveryProbability),
-    };
-  };
-  // Scores are 0-10 to 0.01; the shared shape is 0-100 (to 0.1).
-  const score100 = (s: SeedScores) => Math.round(s.final * 100) / 10;
+/** A 0-10 score to 0.01 as a [0, 1] component to 0.001 (integer steps keep 0.912, not 0.9119...). */
+function toUnit(score: number): number {
+  return Math.round(score * 100) / 1000;
+}
 
-  // Customers: analyses with their gaps; rank = order of a customer's first (best) gap in the ranking.
-  const analyses = new Map<string, CustomerAnalysis>();
-  for (const customer of seedCustomers) {
-    const m = customer.metrics;
-    const spend = customer.spend;
-    let active = 0;
-    let lastSalePeriod: number | null = null;
-    for (let p = customer.startPeriod; p <= asOfPeriod; p++) {
-      const i = p - customer.startPeriod;
-      if ((spend[i] ?? 0) !== 0) active++;
-      if (i < customer.ledger.positive.length && customer.ledger.positive[i] === 1) lastSalePeriod = p;
-    }
-    const metrics: CustomerMetrics = {
-      history: m.records,
-      baselineCents: toCents(roundLikePython(m.baselineAvg, 2)),
-      recentCents: toCents(roundLikePython(m.recentAvg, 2)),
-      // The original's "trend per week": (recent - baseline) / records; it fits no regression line.
-      trendCentsPerPeriod: m.records > 0 ? ((m.recentAvg - m.baselineAvg) / m.records) * 100 : 0,
-      trendPct: roundLikePython(m.trendPct, 2) / 100,
-      // The original predicts next period with the recent (moving) average.
-      forecastCents: toCents(roundLikePython(m.recentAvg, 2)),
-      zeroStreak: m.zeroStreak,
-      lifetimeValueCents: toCents(m.totalRevenue),
-      activeShare: m.records > 0 ? active / m.records : 0,
-      lastSalePeriod,
-    };
-    const seriesStart = Math.max(customer.startPeriod, asOfPeriod - 51);
-    const series: number[] = [];
-    for (let p = seriesStart; p <= asOfPeriod; p++)
-      series.push(toCents(spend[p - customer.startPeriod] ?? 0));
-    analyses.set(customer.customerId, {
-      customerId: customer.customerId,
-      ...describe(customer.customerId),
-      status: 'no_gap',
-      series,
-      seriesStartPeriod: seriesStart,
-      metrics,
-      gaps: [],
-      gapAmountCents: 0,
-      score: null,
-      components: null,
-      contributions: null,
-      recoveryPotentialCents: 0,
-      rank: null,
-      recommendation: null,
-    });
+function componentsOf(s: SeedScores): ScoreComponents {
+  return {
+    revenueImpact: toUnit(s.revenueImpact),
+    churnRisk: toUnit(s.churnRisk),
+    customerValue: toUnit(s.customerValue),
+    recoveryProbability: toUnit(s.recoveryProbability),
+  };
+}
+
+/** Points out of 100 each component contributes (weight x 0-10 score x 10, to 0.01). */
+function contributionsOf(s: SeedScores, w: ScoreComponents): ScoreComponents {
+  const points = (score: number, weight: number) => Math.round(score * weight * 1000) / 100;
+  return {
+    revenueImpact: points(s.revenueImpact, w.revenueImpact),
+    churnRisk: points(s.churnRisk, w.churnRisk),
+    customerValue: points(s.customerValue, w.customerValue),
+    recoveryProbability: points(s.recoveryProbability, w.recoveryProbability),
+  };
+}
+
+/** The 0-10 score (to 0.01) on the shared 0-100 scale (to 0.1). */
+function score100(s: SeedScores): number {
+  return Math.round(s.final * 100) / 10;
+}
+
+/** The original's quantities in the shared metrics shape. */
+function metricsOf(customer: SeedCustomer, asOfPeriod: number): CustomerMetrics {
+  const m = customer.metrics;
+  let active = 0;
+  let lastSalePeriod: number | null = null;
+  for (let p = customer.startPeriod; p <= asOfPeriod; p++) {
+    const i = p - customer.startPeriod;
+    if ((customer.spend[i] ?? 0) !== 0) active++;
+    if (customer.ledger.positive[i] === 1) lastSalePeriod = p;
   }
-  // Each customer's gaps in detection order (the ranking only reorders them across customers).
-  for (const { gap, customer } of gaps) {
-    const a = analyses.get(customer.customerId);
+  return {
+    history: m.records,
+    baselineCents: toCents(roundLikePython(m.baselineAvg, 2)),
+    recentCents: toCents(roundLikePython(m.recentAvg, 2)),
+    // The original's "trend per week": (recent - baseline) / records; it fits no regression line.
+    trendCentsPerPeriod: m.records > 0 ? ((m.recentAvg - m.baselineAvg) / m.records) * 100 : 0,
+    trendPct: roundLikePython(m.trendPct, 2) / 100,
+    // The original predicts the next period with the recent (moving) average.
+    forecastCents: toCents(roundLikePython(m.recentAvg, 2)),
+    zeroStreak: m.zeroStreak,
+    lifetimeValueCents: toCents(m.totalRevenue),
+    activeShare: m.records > 0 ? active / m.records : 0,
+    lastSalePeriod,
+  };
+}
+
+function emptyAnalysis(customerId: string, show: Presentation, seriesStartPeriod: number): CustomerAnalysis {
+  return {
+    customerId,
+    ...show.describe(customerId),
+    status: 'no_sales',
+    series: [],
+    seriesStartPeriod,
+    metrics: null,
+    gaps: [],
+    gapAmountCents: 0,
+    score: null,
+    components: null,
+    contributions: null,
+    recoveryPotentialCents: 0,
+    rank: null,
+    recommendation: null,
+  };
+}
+
+/**
+ * Every customer with records, its gaps in detection order, and (for customers with gaps) the score
+ * of its best gap; `rank` numbers customers by their best gap. Returns customers with gaps in rank
+ * order and the others.
+ */
+function buildCustomerAnalyses(
+  customers: SeedCustomer[],
+  inDetectionOrder: RankedGap[],
+  ranked: RankedGap[],
+  asOfPeriod: number,
+  show: Presentation,
+): { scored: CustomerAnalysis[]; others: CustomerAnalysis[] } {
+  const byId = new Map<string, CustomerAnalysis>();
+  for (const customer of customers) {
+    const a = emptyAnalysis(customer.customerId, show, 0);
+    a.status = 'no_gap';
+    a.metrics = metricsOf(customer, asOfPeriod);
+    a.seriesStartPeriod = Math.max(customer.startPeriod, asOfPeriod - SERIES_PERIODS + 1);
+    for (let p = a.seriesStartPeriod; p <= asOfPeriod; p++) {
+      a.series.push(toCents(customer.spend[p - customer.startPeriod] ?? 0));
+    }
+    byId.set(customer.customerId, a);
+  }
+  for (const { gap, customer } of inDetectionOrder) {
+    const a = byId.get(customer.customerId);
     if (!a) continue;
     const amountCents = toCents(Math.abs(gap.amount));
     a.gaps.push({
       type: gap.type,
       amountCents,
-      rationale: rationaleOf(gap, customer.metrics, money, unit),
+      rationale: rationaleOf(gap, customer.metrics, show.money, show.unit),
       severity: gap.severity,
     });
     a.gapAmountCents = Math.max(a.gapAmountCents, amountCents);
     a.status = 'scored';
   }
-  const rankedCustomers: CustomerAnalysis[] = [];
+  const scored: CustomerAnalysis[] = [];
   for (const r of ranked) {
-    const a = analyses.get(r.customer.customerId);
+    const a = byId.get(r.customer.customerId);
     if (!a || a.rank !== null) continue;
-    a.rank = rankedCustomers.length + 1;
+    a.rank = scored.length + 1;
     a.score = score100(r.scores);
     a.components = componentsOf(r.scores);
-    a.contributions = contributionsOf(r.scores);
+    a.contributions = contributionsOf(r.scores, show.settings.weights);
     // The original's "recovery potential" of a gap is its amount (see docs/seed-rules.md).
     a.recoveryPotentialCents = toCents(Math.abs(r.gap.amount));
-    a.recommendation = settings.recommendations[r.gap.type];
-    rankedCustomers.push(a);
+    a.recommendation = show.settings.recommendations[r.gap.type];
+    scored.push(a);
   }
+  const others = [...byId.values()].filter((a) => a.status !== 'scored');
+  return { scored, others };
+}
 
-  // Priorities: the top N gaps.
-  const priorities: Priority[] = [];
-  let recoveryPotentialTopNCents = 0;
-  for (const [i, r] of ranked.slice(0, settings.topN).entries()) {
-    const a = analyses.get(r.customer.customerId);
+/** The top N gaps as priorities (one gap type each). */
+function buildPriorities(ranked: RankedGap[], show: Presentation): Priority[] {
+  return ranked.slice(0, show.settings.topN).map((r, i) => {
+    const described = show.describe(r.customer.customerId);
     const amountCents = toCents(Math.abs(r.gap.amount));
-    recoveryPotentialTopNCents += amountCents;
     const priority: Priority = {
       rank: i + 1,
       customerId: r.customer.customerId,
-      customerName: a?.name ?? r.customer.customerId,
+      customerName: described.name,
       gapTypes: [r.gap.type],
       gapAmountCents: amountCents,
       recoveryPotentialCents: amountCents,
       score: score100(r.scores),
       components: componentsOf(r.scores),
-      contributions: contributionsOf(r.scores),
-      rationale: [rationaleOf(r.gap, r.customer.metrics, money, unit)],
-      recommendation: settings.recommendations[r.gap.type],
+      contributions: contributionsOf(r.scores, show.settings.weights),
+      rationale: [rationaleOf(r.gap, r.customer.metrics, show.money, show.unit)],
+      recommendation: show.settings.recommendations[r.gap.type],
     };
-    if (a?.segment) priority.segment = a.segment;
-    if (a?.accountManager) priority.accountManager = a.accountManager;
-    priorities.push(priority);
-  }
+    if (described.segment) priority.segment = described.segment;
+    if (described.accountManager) priority.accountManager = described.accountManager;
+    return priority;
+  });
+}
 
-  // Gap totals by type (churn risk is a separate list in the original, never a gap).
-  const gapsByType = {} as Record<GapType, GapTypeSummary>;
-  const gapCounts = {} as Record<GapType, number>;
+/** Count, amount and share of the total per gap type (churn risk is a list in the original, never a gap). */
+function summariseGapTypes(gaps: RankedGap[]): {
+  byType: Record<GapType, GapTypeSummary>;
+  counts: Record<GapType, number>;
+  totalCents: number;
+} {
+  const byType = {} as Record<GapType, GapTypeSummary>;
+  const counts = {} as Record<GapType, number>;
   for (const t of GAP_TYPES) {
-    gapsByType[t] = { count: 0, amountCents: 0, share: 0 };
-    gapCounts[t] = 0;
+    byType[t] = { count: 0, amountCents: 0, share: 0 };
+    counts[t] = 0;
   }
-  let totalGapCents = 0;
+  let totalCents = 0;
   for (const { gap } of gaps) {
     const cents = toCents(Math.abs(gap.amount));
-    gapsByType[gap.type].count++;
-    gapsByType[gap.type].amountCents += cents;
-    gapCounts[gap.type]++;
-    totalGapCents += cents;
+    byType[gap.type].count++;
+    byType[gap.type].amountCents += cents;
+    counts[gap.type]++;
+    totalCents += cents;
   }
-  for (const t of GAP_TYPES)
-    gapsByType[t].share = totalGapCents > 0 ? gapsByType[t].amountCents / totalGapCents : 0;
+  for (const t of GAP_TYPES) byType[t].share = totalCents > 0 ? byType[t].amountCents / totalCents : 0;
+  return { byType, counts, totalCents };
+}
 
-  // Churn-risk list: highest score first, then customer order.
-  const churnRisk: ChurnRiskEntry[] = [];
-  for (const customer of seedCustomers) {
+/** The churn-risk list, highest score first (then customer order). */
+function buildChurnList(
+  customers: SeedCustomer[],
+  churnById: Map<string, SeedChurnRisk>,
+  analyses: Map<string, CustomerAnalysis>,
+): ChurnRiskEntry[] {
+  const list: ChurnRiskEntry[] = [];
+  for (const customer of customers) {
     const churn = churnById.get(customer.customerId);
     const a = analyses.get(customer.customerId);
     if (!churn || !a?.metrics) continue;
@@ -580,51 +611,85 @@ export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): A
       customerName: a.name,
       zeroStreak: churn.zeroStreak,
       baselineCents: a.metrics.baselineCents,
+      // The original gives no amount; this is the report's "usual revenue x recent window".
       atRiskCents: a.metrics.baselineCents * SEED_RULES.recentPeriods,
       lastSalePeriod: a.metrics.lastSalePeriod,
       churnRisk: churn.score,
       churnProbability: churn.probability,
     };
     if (a.accountManager) entry.accountManager = a.accountManager;
-    churnRisk.push(entry);
+    list.push(entry);
   }
-  churnRisk.sort((x, y) => y.churnRisk - x.churnRisk);
+  return list.sort((x, y) => y.churnRisk - x.churnRisk);
+}
 
-  // Customers on file with no sales rows.
-  const noSales: CustomerAnalysis[] = [];
-  for (const customerId of info.keys()) {
-    if (ledger.customers.has(customerId)) continue;
-    noSales.push({
-      customerId,
-      ...describe(customerId),
-      status: 'no_sales',
-      series: [],
-      seriesStartPeriod: asOfPeriod + 1,
-      metrics: null,
-      gaps: [],
-      gapAmountCents: 0,
-      score: null,
-      components: null,
-      contributions: null,
-      recoveryPotentialCents: 0,
-      rank: null,
-      recommendation: null,
+/**
+ * Runs the original system's rules over a ledger (see the module comment and docs/seed-rules.md).
+ * @throws InputError when there are no sales rows and no as-of date.
+ */
+export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): AnalysisResult {
+  const { ledger } = input;
+  const spec = ledger.period;
+  const info = new Map<string, CustomerInfo>();
+  for (const c of input.customers) info.set(c.customerId, c);
+  const show: Presentation = {
+    money: (cents) => formatMoney(cents, settings.currency),
+    unit: spec.kind,
+    describe: (customerId) => {
+      const c = info.get(customerId);
+      const out: Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> = {
+        name: c?.name || customerId,
+      };
+      if (c?.segment) out.segment = c.segment;
+      if (c?.accountManager) out.accountManager = c.accountManager;
+      return out;
+    },
+    settings,
+  };
+
+  // As-of: the period of the as-of date (default: of the latest row), counted in full.
+  const asOfDay = settings.asOf !== undefined ? dayFromIso(settings.asOf) : ledger.maxDay;
+  if (asOfDay === null) {
+    throw new InputError('There are no sales rows to analyse.', {
+      hint: 'Check that the sales source has data rows, or pass an as-of date.',
     });
   }
-  const rest = [...analyses.values()].filter((a) => a.status !== 'scored').concat(noSales);
-  rest.sort((x, y) => compareIds(x.customerId, y.customerId));
+  const asOfPeriod = periodOfDay(asOfDay, spec);
+  const asOf = {
+    period: asOfPeriod,
+    startDay: periodStartDay(asOfPeriod, spec),
+    endDay: periodEndDay(asOfPeriod, spec),
+  };
 
-  const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf };
+  const customers = loadSeedCustomers(ledger, asOfPeriod);
+  const { inDetectionOrder, ranked, churnById } = detectAndRank(customers, settings.weights);
+  const { scored, others } = buildCustomerAnalyses(customers, inDetectionOrder, ranked, asOfPeriod, show);
+  const priorities = buildPriorities(ranked, show);
+  const gapTypes = summariseGapTypes(inDetectionOrder);
+  const analyses = new Map<string, CustomerAnalysis>();
+  for (const a of scored.concat(others)) analyses.set(a.customerId, a);
+  const churnRisk = buildChurnList(customers, churnById, analyses);
+
+  // Customers on file with no sales rows are listed as such.
+  const noSales: CustomerAnalysis[] = [];
+  for (const customerId of info.keys()) {
+    if (!ledger.customers.has(customerId)) noSales.push(emptyAnalysis(customerId, show, asOfPeriod + 1));
+  }
+  const rest = others.concat(noSales).sort((x, y) => compareIds(x.customerId, y.customerId));
+
+  let recoveryPotentialTopNCents = 0;
+  for (const p of priorities) recoveryPotentialTopNCents += p.recoveryPotentialCents;
+  const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf: rowsAfter(ledger, asOfPeriod) };
   const summary: AnalysisResult['summary'] = {
-    customersAnalyzed: rankedCustomers.length,
-    customersWithGaps: rankedCustomers.length,
+    customersAnalyzed: scored.length,
+    customersWithGaps: scored.length,
     customersTooNew: 0,
     customersLapsed: 0,
     customersNoSales: noSales.length,
-    gapsDetected: gaps.length,
-    gapsByType: gapCounts,
+    gapsDetected: inDetectionOrder.length,
+    gapsByType: gapTypes.counts,
     churnRiskCustomers: churnRisk.length,
-    totalGapCents,
+    totalGapCents: gapTypes.totalCents,
     recoveryPotentialTopNCents,
     topN: settings.topN,
     rowsRead: dataQuality.rowsRead,
@@ -639,9 +704,9 @@ export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): A
     summary,
     priorities,
     churnRisk,
-    gapsByType,
-    customers: rankedCustomers.concat(rest),
-    recommendations: buildSeedRecommendations(summary, gapsByType, settings, money, unit),
+    gapsByType: gapTypes.byType,
+    customers: scored.concat(rest),
+    recommendations: buildSeedRecommendations(summary, gapTypes.byType, show),
     dataQuality,
     suggestMonthly: false,
   };
@@ -662,10 +727,9 @@ function rowsAfter(ledger: SalesLedger, asOfPeriod: number): number {
 function buildSeedRecommendations(
   summary: AnalysisResult['summary'],
   gapsByType: Record<GapType, GapTypeSummary>,
-  settings: AnalysisSettings,
-  money: (cents: number) => string,
-  unit: string,
+  show: Presentation,
 ): string[] {
+  const { settings, money, unit } = show;
   const lines: string[] = [];
   if (summary.churnRiskCustomers > 0) {
     lines.push(

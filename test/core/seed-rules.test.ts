@@ -10,6 +10,7 @@ import {
 } from '../../src/core/seed-rules.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import type { DataQuality, PeriodSpec, SaleRow, WeekStart } from '../../src/core/types.ts';
+import { InputError } from '../../src/errors.ts';
 
 const SATURDAY: WeekStart = 6;
 const MONDAY: WeekStart = 1;
@@ -146,6 +147,12 @@ describe('measureSeedCustomer and detectSeedGaps: one rule at a time', () => {
     expect(typesOf([...baseline, 0, 100, 100, 100, 100])).toEqual([]);
   });
 
+  it('judges a customer with fewer than 4 weeks on zero spend only, against the mean of its weeks', () => {
+    const m = measureSeedCustomer([100, 0, 50]);
+    expect(m.trend).toBe('insufficient_data');
+    expect(detectSeedGaps('c', m).map((g) => [g.type, g.amount])).toEqual([['zero_spend', -50]]);
+  });
+
   it('puts a customer on the churn list from 2 zero weeks in a row at the end', () => {
     const churn = (spend: number[]) => detectSeedChurnRisk('c', measureSeedCustomer(spend));
     expect(churn([...baseline, 100, 100, 100, 0])).toBeNull();
@@ -220,6 +227,10 @@ describe('analyzeSeed scoring, by hand', () => {
       ['B', 1, 20_000, 3],
       ['A', 2, 4_000, 2],
     ]);
+  });
+
+  it('refuses to run on no rows at all', () => {
+    expect(() => run([])).toThrow(InputError);
   });
 
   it('ignores rows after the as-of date and counts them', () => {
