@@ -5,6 +5,7 @@
  * be re-sent (as Slack's retries), forged, aged or replayed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.ts';
 import { ACTION_CLAIM, ACTION_DEEP_DIVE } from '../../src/render/slack/ids.ts';
 import { signSlackRequest } from '../../src/slack/reliability/verify-slack-signature.ts';
 import { hang, platformError, rateLimited, reset, serverError } from '../helpers/fault-proxy.ts';
@@ -122,6 +123,24 @@ describe.skipIf(!hasPostgres)('digest delivery under Web API faults (Socket Mode
     expect(stack.proxy.callsTo('chat.postMessage').filter((c) => c.fault === 'platform')).toHaveLength(1);
   });
 
+  it('keeps answering from the last good snapshot when the data goes bad, and says so in the digest', async () => {
+    stack = await startFaultStack();
+    const first = await stack.startBot({ now: clockAfterSlot(30_000) });
+    await first.stop();
+    stack.bot = null;
+    // A week later the sales file is broken: the refresh fails, the bot must not.
+    const broken = async (): Promise<never> => {
+      throw new InputError('sales.csv line 7: date "2026-13-45" is not a date');
+    };
+    const bot = await stack.startBot({ now: clockAfterSlot(7 * 86_400_000 + 30_000), analyze: broken });
+    const parents = digestParents(await stack.slack.messages());
+    expect(parents).toHaveLength(2);
+    const latest = JSON.stringify(parents[1]);
+    expect(latest).toContain('Data is stale');
+    expect(latest).toContain('line 7');
+    expect((await bot.store.listDigestRuns()).map((r) => r.status)).toEqual(['completed', 'completed']);
+  });
+
   it('posts a slot missed while down once, late, and not again after a restart', async () => {
     stack = await startFaultStack();
     const first = await stack.startBot({ now: clockAfterSlot(5 * 3_600_000) });
@@ -131,6 +150,15 @@ describe.skipIf(!hasPostgres)('digest delivery under Web API faults (Socket Mode
     const messages = await stack.slack.messages();
     expect(digestParents(messages)).toHaveLength(1);
     expect(digestParents(messages)[0]?.blocks?.some((b) => JSON.stringify(b).includes('Late'))).toBe(true);
+    // Posts to the channel are paced about a second apart (Slack's 1/s per channel guidance): the
+    // report upload (shared into the thread) waited for its turn after the parent message.
+    const channelPosts = stack.proxy.calls.filter(
+      (c) =>
+        (c.method === 'chat.postMessage' && c.body.includes(stack?.slack.channel ?? '?')) ||
+        c.method === 'files.getUploadURLExternal',
+    );
+    expect(channelPosts.map((c) => c.method)).toEqual(['chat.postMessage', 'files.getUploadURLExternal']);
+    expect((channelPosts[1]?.at ?? 0) - (channelPosts[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
   });
 });
 

@@ -41,6 +41,7 @@ describe('startFaultProxy', () => {
         fault: null,
         body: '{"channel":"C1","text":"hi"}',
         headers: expect.objectContaining({ 'content-type': 'application/json' }),
+        at: expect.any(Number),
       },
     ]);
     expect(upstream.received).toEqual(['chat.postMessage']);

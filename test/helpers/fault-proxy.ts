@@ -40,6 +40,8 @@ export interface ProxyCall {
   body: string;
   /** Request headers (lower-case names), e.g. to replay a signed Slack request. */
   headers: Record<string, string>;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FaultProxy {
@@ -129,7 +131,14 @@ export async function startFaultProxy(options: { upstream: string }): Promise<Fa
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === 'string') headers[name] = value;
     }
-    const call: ProxyCall = { method, status: null, fault: null, body: body.toString('utf8'), headers };
+    const call: ProxyCall = {
+      method,
+      status: null,
+      fault: null,
+      body: body.toString('utf8'),
+      headers,
+      at: Date.now(),
+    };
     calls.push(call);
     const fault = takeFault(method);
     call.fault = fault?.kind ?? null;
