@@ -19,6 +19,24 @@ const EXACT_DIGITS = 100;
 export function roundLikePython(x: number, digits: number): number {
   // Doubles this large have no fraction digits (and toFixed would switch to exponent notation).
   if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 1e21) return x;
+  // Fast path: unless x sits within a hair of a half, scaling and rounding cannot pick the wrong
+  // side (the scaling error is ~1e-16 relative, far below the 1e-6 margin for |x| x 10^digits < 1e9),
+  // and integer / 10^digits is the double nearest the decimal result, as Python returns.
+  const scale = 10 ** digits;
+  const scaled = Math.abs(x) * scale;
+  if (scaled < 1e9) {
+    const fraction = scaled - Math.floor(scaled);
+    if (Math.abs(fraction - 0.5) > 1e-6) {
+      const value = Math.round(scaled) / scale;
+      return x < 0 ? -value : value;
+    }
+  }
+  return roundExactly(x, digits);
+}
+
+/** The slow, exact path of `roundLikePython` (exported for its tests). */
+export function roundExactly(x: number, digits: number): number {
+  if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 1e21) return x;
   const negative = x < 0;
   // toFixed prints the exact decimal value of the double (to 100 places), so ties are real ties.
   const text = Math.abs(x).toFixed(EXACT_DIGITS);

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roundLikePython } from '../../src/core/seed-round.ts';
+import { roundExactly, roundLikePython } from '../../src/core/seed-round.ts';
 
 describe('roundLikePython', () => {
   it('rounds exact halves to even, as Python does (0.125 -> 0.12, 0.375 -> 0.38)', () => {
@@ -21,5 +22,19 @@ describe('roundLikePython', () => {
     expect(roundLikePython(0, 2)).toBe(0);
     expect(roundLikePython(Number.POSITIVE_INFINITY, 2)).toBe(Number.POSITIVE_INFINITY);
     expect(roundLikePython(1e22, 2)).toBe(1e22);
+  });
+
+  it('takes its fast path only where it agrees with the exact rounding', () => {
+    const quarterCents = fc.integer({ min: -100_000_000, max: 100_000_000 }).map((n) => n / 400);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.double({ noNaN: true, min: -1e7, max: 1e7 }), quarterCents),
+        fc.integer({ min: 0, max: 4 }),
+        (x, d) => {
+          expect(roundLikePython(x, d)).toBe(roundExactly(x, d));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });
