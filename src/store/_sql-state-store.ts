@@ -155,7 +155,11 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
       scrubSecrets(`State store (${backend.kind}): ${action} failed: ${message}`, backend.secrets),
       {
         cause: error,
-        hint: `check the state store at ${backend.location}`,
+        hint:
+          (error as { code?: unknown } | null)?.code === '42501'
+            ? 'the database user needs CREATE on the schema revgap uses: grant it, or give revgap a schema ' +
+              'of its own (DATABASE_URL ending ?options=-c%20search_path%3Drevgap, after CREATE SCHEMA revgap)'
+            : `check the state store at ${backend.location}`,
       },
     );
   };

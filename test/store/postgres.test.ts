@@ -100,6 +100,29 @@ describe.skipIf(unreachable !== null)(
       }
     });
 
+    it('explains a missing CREATE permission on the schema', async () => {
+      const schema = newSchema();
+      const role = `${schema}_user`;
+      const admin = new pg.Client({ connectionString: DATABASE_URL });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA "${schema}"`);
+        await admin.query(`CREATE ROLE "${role}" LOGIN`);
+        const url = new URL(DATABASE_URL);
+        url.username = role;
+        const store = createStateStore({ databaseUrl: url.toString(), dataDir: 'x', schema });
+        await expect(store.ready()).rejects.toMatchObject({
+          code: 'STORE',
+          hint: expect.stringContaining('needs CREATE on the schema'),
+        });
+        await store.close();
+      } finally {
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+        await admin.end();
+      }
+    });
+
     it('reports a lock as lost when its connection dies', async () => {
       const schema = newSchema();
       const store = createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'x', schema });
