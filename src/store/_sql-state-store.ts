@@ -381,10 +381,11 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
             claim.snapshotId ?? null,
           ],
         );
-        const run = await loadRunWhere(sql, 'run_key', claim.runKey);
-        if (!run)
+        const existing = await loadRunWhere(sql, 'run_key', claim.runKey);
+        if (!existing) {
           throw new AppError('STORE', `State store: digest run ${claim.runKey} vanished after its claim`);
-        return { claimed: inserted.rows.length === 1 || (tries > 1 && run.id === id), run };
+        }
+        return { claimed: inserted.rows.length === 1 || (tries > 1 && existing.id === id), run: existing };
       });
     },
 
