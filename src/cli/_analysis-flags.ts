@@ -138,7 +138,7 @@ export async function runAnalysisCommand(
   }
   if (data.sales === undefined) {
     io.stderr.write(
-      `note: no --sales file given; analysing ${describeBundledSample({ today: isoDate(context.now) })}.\n` +
+      `note: no --sales file given; analysing ${describeBundledSample({ today: isoDate(context.now), settings })}.\n` +
         '      `revgap sample --out DIR` writes it as CSV files.\n',
     );
   }

@@ -46,10 +46,23 @@ export interface RunAnalysisDeps {
 }
 
 /** What the bundled sample is, for callers that tell the user they are looking at demo data. */
-export function describeBundledSample(request: Pick<RunAnalysisRequest, 'today' | 'sample'>): string {
+/**
+ * Weeks of bundled sample data: 12 by default, more when the settings need a longer history
+ * (monthly periods, a longer lookback), so the sample always has customers old enough to judge.
+ */
+export function bundledSampleWeeks(request: Pick<RunAnalysisRequest, 'settings' | 'sample'>): number {
+  if (request.sample?.periods !== undefined) return request.sample.periods;
+  const { period, lookback } = request.settings;
+  const weeksNeeded = period === 'month' ? Math.ceil(((lookback + 1) * 31) / 7) : lookback;
+  return Math.max(SAMPLE_DEFAULTS.periods, weeksNeeded);
+}
+
+/** What the bundled sample is, for callers that tell the user they are looking at demo data. */
+export function describeBundledSample(
+  request: Pick<RunAnalysisRequest, 'today' | 'sample' | 'settings'>,
+): string {
   const customers = request.sample?.customers ?? SAMPLE_DEFAULTS.customers;
-  const periods = request.sample?.periods ?? SAMPLE_DEFAULTS.periods;
-  return `the bundled sample data (${customers} customers, ${periods} weeks up to ${sampleEndDate(request.today)})`;
+  return `the bundled sample data (${customers} customers, ${bundledSampleWeeks(request)} weeks up to ${sampleEndDate(request.today)})`;
 }
 
 function emptyQuality(source: string): DataQuality {
@@ -81,7 +94,11 @@ async function loadSales(request: RunAnalysisRequest, deps: RunAnalysisDeps): Pr
   const { settings } = request;
   const builder = createLedgerBuilder(toPeriodSpec(settings));
   if (request.salesPath === undefined) {
-    const sample = generateSample({ ...request.sample, end: sampleEndDate(request.today) });
+    const sample = generateSample({
+      ...request.sample,
+      periods: bundledSampleWeeks(request),
+      end: sampleEndDate(request.today),
+    });
     let rows = 0;
     for (const row of sample.sales()) {
       builder.add(row);

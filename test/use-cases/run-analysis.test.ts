@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
-import { describeBundledSample, runAnalysis } from '../../src/use-cases/run-analysis.ts';
+import { bundledSampleWeeks, describeBundledSample, runAnalysis } from '../../src/use-cases/run-analysis.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/use-cases/', import.meta.url));
 const SALES = `${FIXTURES}two-customers.csv`;
@@ -57,9 +57,23 @@ describe('runAnalysis', () => {
       sample: { customers: 30, periods: 8, seed: 1 },
     });
     expect(result.customers).toHaveLength(30);
-    expect(describeBundledSample({ today: TODAY, sample: { customers: 30, periods: 8 } })).toBe(
-      'the bundled sample data (30 customers, 8 weeks up to 2026-11-22)',
-    );
+    expect(
+      describeBundledSample({
+        today: TODAY,
+        settings: defaultAnalysisSettings(),
+        sample: { customers: 30, periods: 8 },
+      }),
+    ).toBe('the bundled sample data (30 customers, 8 weeks up to 2026-11-22)');
+  });
+
+  it('makes the bundled sample long enough for monthly periods', async () => {
+    const settings = defaultAnalysisSettings({ period: 'month' });
+    // 13 months of 31 days, in whole weeks: ceil(403 / 7) = 58.
+    expect(bundledSampleWeeks({ settings })).toBe(58);
+    expect(bundledSampleWeeks({ settings: defaultAnalysisSettings() })).toBe(12);
+    expect(bundledSampleWeeks({ settings: defaultAnalysisSettings({ lookback: 26 }) })).toBe(26);
+    const result = await runAnalysis({ settings, today: TODAY });
+    expect(result.summary.customersAnalyzed).toBeGreaterThan(100);
   });
 
   it('applies the seed rules when the settings name them', async () => {
