@@ -75,10 +75,13 @@ const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const rss = process.resourceUsage().maxRSS / 1024;
+const memory = process.memoryUsage();
+const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
 console.log(
   `${engine}${wide ? ' wide' : ''}${quoted ? ' quoted' : ''}: ${rows.toLocaleString('en-US')} rows, ` +
     `${(size / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(2)} s = ` +
     `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s (CPU ${cpuSeconds.toFixed(2)} s = ` +
     `${Math.round(rows / cpuSeconds).toLocaleString('en-US')} rows/CPU-s), peak RSS ${rss.toFixed(0)} MiB ` +
-    `(rejected ${quality.rowsRejected}, duplicates ${quality.duplicateRows}, total ${total})`,
+    `(rejected ${quality.rowsRejected}, duplicates ${quality.duplicateRows}, total ${total}); at the end: ` +
+    `heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)}, array buffers ${mib(memory.arrayBuffers)}`,
 );

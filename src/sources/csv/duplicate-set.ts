@@ -16,10 +16,11 @@
  */
 import type { CsvRecord } from './tokenize-csv.ts';
 
-/** Character code that separates fields in a fingerprint: above any UTF-16 code unit, so unambiguous. */
-export const FIELD_SEPARATOR = 0x10000;
-
-/** Incremental 64-bit fingerprint: FNV-1a and a multiply-xorshift hash over the same codes. */
+/**
+ * Incremental 64-bit fingerprint: two multiply-xorshift hashes with different constants over the
+ * same 32-bit words. A field is fed as its length and then its UTF-16 code units two at a time, so
+ * field boundaries are unambiguous ("ab" + "c" differs from "a" + "bc") without a separator.
+ */
 export class Fingerprint {
   h1 = 0x811c9dc5;
   h2 = 0x9747b28c;
@@ -29,50 +30,43 @@ export class Fingerprint {
     this.h2 = 0x9747b28c;
   }
 
-  /** Adds `s.slice(start, end)`. */
-  addRange(s: string, start: number, end: number): void {
-    let h1 = this.h1;
-    let h2 = this.h2;
-    for (let i = start; i < end; i++) {
-      const c = s.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  /** Adds one 32-bit word (e.g. a marker). */
+  addWord(word: number): void {
+    this.h1 = Math.imul(this.h1 ^ word, 0x01000193);
+    const h2 = Math.imul(this.h2 ^ word, 0x5bd1e995);
+    this.h2 = h2 ^ (h2 >>> 13);
+  }
+
+  /** Adds the field `s.slice(start, end)`. */
+  addField(s: string, start: number, end: number): void {
+    let h1 = Math.imul(this.h1 ^ (end - start), 0x01000193);
+    let h2 = Math.imul(this.h2 ^ (end - start), 0x5bd1e995);
+    h2 ^= h2 >>> 13;
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const w = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 ^ w, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+    if (i < end) {
+      const w = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 ^ w, 0x5bd1e995);
       h2 ^= h2 >>> 13;
     }
     this.h1 = h1;
     this.h2 = h2;
   }
 
-  /** Adds every field of a record, separated by `FIELD_SEPARATOR` (one loop: this runs per row). */
+  /** Adds every field of a record. */
   addRecord(record: CsvRecord): void {
-    let h1 = this.h1;
-    let h2 = this.h2;
     const { text, starts, ends, values, count } = record;
     for (let f = 0; f < count; f++) {
-      if (f > 0) {
-        h1 = Math.imul(h1 ^ FIELD_SEPARATOR, 0x01000193);
-        h2 = Math.imul(h2 ^ FIELD_SEPARATOR, 0x5bd1e995);
-        h2 ^= h2 >>> 13;
-      }
       const value = values[f];
-      const s = value ?? text;
-      const end = value === undefined ? ends[f]! : value.length;
-      for (let i = value === undefined ? starts[f]! : 0; i < end; i++) {
-        const c = s.charCodeAt(i);
-        h1 = Math.imul(h1 ^ c, 0x01000193);
-        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-        h2 ^= h2 >>> 13;
-      }
+      if (value === undefined) this.addField(text, starts[f]!, ends[f]!);
+      else this.addField(value, 0, value.length);
     }
-    this.h1 = h1;
-    this.h2 = h2;
-  }
-
-  /** Adds one code (e.g. `FIELD_SEPARATOR`). */
-  addCode(c: number): void {
-    this.h1 = Math.imul(this.h1 ^ c, 0x01000193);
-    const h2 = Math.imul(this.h2 ^ c, 0x5bd1e995);
-    this.h2 = h2 ^ (h2 >>> 13);
   }
 }
 

@@ -62,8 +62,9 @@ export function parseAmountCents(
   let i = start;
   let signSeen = false;
   let currencySeen = false;
-  // Prefix: sign and currency in either order ("-$5", "$-5", "USD -5").
-  for (let round = 0; round < 2 && i < end; round++) {
+  // Prefix: sign and currency in either order ("-$5", "$-5", "USD -5"); most amounts start with a digit.
+  const first = s.charCodeAt(i);
+  for (let round = first >= 0x30 && first <= 0x39 ? 2 : 0; round < 2 && i < end; round++) {
     const c = s.charCodeAt(i);
     if (!signSeen && (c === 0x2d || c === 0x2b || c === 0x2212)) {
       if (negative && c !== 0x2b) return Number.NaN; // "(-5)" is ambiguous

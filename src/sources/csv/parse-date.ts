@@ -45,10 +45,30 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0xa0;
 }
 
+/** Day number of the first of each month from MIN_YEAR to MAX_YEAR, built on first use. */
+let monthStarts: Int32Array | undefined;
+/** Days in each of those months. */
+let monthLengths: Uint8Array | undefined;
+
+function buildMonthTables(): void {
+  const months = (MAX_YEAR - MIN_YEAR + 1) * 12;
+  monthStarts = new Int32Array(months);
+  monthLengths = new Uint8Array(months);
+  for (let i = 0; i < months; i++) {
+    const year = MIN_YEAR + Math.floor(i / 12);
+    const month = (i % 12) + 1;
+    monthStarts[i] = daysFromCivil(year, month, 1);
+    monthLengths[i] = daysInMonth(year, month);
+  }
+}
+
 function validDay(year: number, month: number, day: number): number {
   if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1) return Number.NaN;
-  if (day > daysInMonth(year, month)) return Number.NaN;
-  return daysFromCivil(year, month, day);
+  // A table lookup instead of calendar arithmetic: this runs once per CSV row.
+  if (monthStarts === undefined) buildMonthTables();
+  const index = (year - MIN_YEAR) * 12 + month - 1;
+  if (day > monthLengths![index]!) return Number.NaN;
+  return monthStarts![index]! + day - 1;
 }
 
 /** `HH:mm` or `HH:mm:ss` (optionally with fraction and zone) from `i` to `end`. */

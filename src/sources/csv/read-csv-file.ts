@@ -117,10 +117,14 @@ export async function readCsvFile(
   let finish: () => CsvFileSummary = () => ({ bytesRead, lines: 0, sawHeader: false });
 
   const start = (firstText: string): void => {
-    // The header is the first line that is not blank.
-    const headerLine = /^(?:[ \t]*\r?\n)*([^\r\n]*)/.exec(firstText)?.[1] ?? '';
+    // The header is the first line that is not blank, unless that is Excel's "sep=;" hint line.
+    const lines = /^(?:[ \t]*\r?\n)*([^\r\n]*)(?:\r?\n([^\r\n]*))?/.exec(firstText);
+    const excelHint = /^sep=(.)$/i.exec(lines?.[1] ?? '')?.[1];
+    const headerLine = (excelHint === undefined ? lines?.[1] : lines?.[2]) ?? '';
     const delimiter =
-      options.delimiter === undefined ? detectDelimiter(headerLine) : normalizeDelimiter(options.delimiter);
+      options.delimiter !== undefined
+        ? normalizeDelimiter(options.delimiter)
+        : (excelHint ?? detectDelimiter(headerLine));
     const made =
       options.engine === 'csv-parse'
         ? createCsvParseEngine(file, delimiter, maxRecordBytes, handlers)
@@ -186,9 +190,14 @@ function headReady(head: Buffer): boolean {
   return false;
 }
 
-/** Whitespace-only lines before the header are blank lines, not a header. */
+/**
+ * Lines before the header that are not the header: whitespace-only lines, and the "sep=;" line
+ * Excel writes to name the delimiter (split by that delimiter it reads as ["sep=", ""]).
+ */
 function isBlankHeader(headers: readonly string[]): boolean {
-  return headers.length === 1 && (headers[0] ?? '').trim() === '';
+  const first = headers[0] ?? '';
+  if (headers.length === 1) return first.trim() === '' || /^sep=.$/i.test(first);
+  return headers.length === 2 && /^sep=$/i.test(first) && headers[1] === '';
 }
 
 function lineNumberHint(finish: () => CsvFileSummary): number {

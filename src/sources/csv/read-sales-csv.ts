@@ -8,7 +8,7 @@
 
 import type { DataQuality, RowProblem, SaleRow } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
-import { createDuplicateCounter, createDuplicateSet, FIELD_SEPARATOR, Fingerprint } from './duplicate-set.ts';
+import { createDuplicateCounter, createDuplicateSet, Fingerprint } from './duplicate-set.ts';
 import { mapHeaders, SALES_ALIASES, SALES_FIELDS, SALES_REQUIRED, type SalesField } from './map-headers.ts';
 import { type DecimalSeparator, describeBadAmount, parseAmountCents } from './parse-amount.ts';
 import { type DateFormat, describeBadDate, parseDateDay } from './parse-date.ts';
@@ -56,6 +56,9 @@ const FIX_BY_CODE: Record<string, string> = {
   bad_quotes: 'quote the whole value and double any quote inside it ("ab""c")',
   unclosed_quote: 'close the quoted value or remove the stray quote',
 };
+
+/** Marks an order-id key, so it never equals an all-fields key. */
+const ORDER_KEY = 0x4f524452;
 
 /** Ids at least this long would be V8 slices pinning a whole 1 MiB chunk; they are copied once. */
 const SLICED_STRING_MIN = 13;
@@ -229,12 +232,9 @@ export async function readSalesCsv(
     // Exact duplicates: the same order (and product, for line-item files), or all fields equal.
     fingerprint.reset();
     if (row.orderId !== undefined) {
-      fingerprint.addCode(1);
-      fingerprint.addRange(row.orderId, 0, row.orderId.length);
-      if (productCol >= 0) {
-        fingerprint.addCode(FIELD_SEPARATOR);
-        if (row.product !== undefined) fingerprint.addRange(row.product, 0, row.product.length);
-      }
+      fingerprint.addWord(ORDER_KEY);
+      fingerprint.addField(row.orderId, 0, row.orderId.length);
+      if (productCol >= 0) fingerprint.addField(row.product ?? '', 0, row.product?.length ?? 0);
     } else {
       fingerprint.addRecord(record);
     }

@@ -348,3 +348,11 @@ describe('readSalesCsv fatal problems', () => {
     }
   });
 });
+
+describe('readSalesCsv and Excel', () => {
+  it.each(['fast', 'csv-parse'] as const)("follows Excel's sep=; line and skips it (%s)", async (engine) => {
+    const text = 'sep=;\r\ncustomer_id;date;amount\r\nC1;2026-01-05;"1,50"\r\n';
+    const { rows } = await readSales({ path: 'excel.csv', text, engine, decimal: ',' });
+    expect(rows).toEqual([{ customerId: 'C1', day: day('2026-01-05'), amountCents: 150, line: 3 }]);
+  });
+});
