@@ -9,6 +9,7 @@ import type { types, webApi } from '@slack/bolt';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { checkMessage, checkView } from '../render/slack/block-kit-limits.ts';
+import { findPostedMessage } from './reliability/find-posted-message.ts';
 
 export type SlackBlock = types.KnownBlock | types.Block;
 
@@ -25,6 +26,11 @@ export interface SlackCall {
   channel?: string;
   /** Posting calls are paced per channel; reads and updates need not be. */
   paced?: boolean;
+  /**
+   * After a timeout or dropped connection, looks for what the call did anyway (the posted message)
+   * so that a retry does not do it twice; resolves to the call's result, or undefined.
+   */
+  recover?: () => Promise<unknown>;
 }
 
 /** Runs one Slack call; the default just calls it. Reliability wraps retries and pacing here. */
@@ -126,15 +132,28 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
   return {
     async postMessage(message) {
       assertMessageFits(message, 'A message');
-      const result = await run({ label: 'chat.postMessage', channel: message.channel, paced: true }, () =>
-        web.chat.postMessage({
+      const sentAtMs = Date.now();
+      // A post whose answer was lost may have gone through: find it rather than post it twice.
+      const recover = async () => {
+        const found = await findPostedMessage(web, {
           channel: message.channel,
           text: message.text,
-          ...(message.blocks ? { blocks: message.blocks } : {}),
-          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
+          sentAtMs,
+          ...(message.threadTs ? { threadTs: message.threadTs } : {}),
+        });
+        return found && { ok: true, ts: found.ts, channel: found.channel };
+      };
+      const result = await run(
+        { label: 'chat.postMessage', channel: message.channel, paced: true, recover },
+        () =>
+          web.chat.postMessage({
+            channel: message.channel,
+            text: message.text,
+            ...(message.blocks ? { blocks: message.blocks } : {}),
+            ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
       );
       if (!result.ts) throw new AppError('SLACK_API', 'chat.postMessage answered without a message ts');
       return { ts: result.ts, channel: result.channel ?? message.channel };

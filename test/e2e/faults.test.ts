@@ -99,6 +99,17 @@ describe.skipIf(!hasPostgres)('digest delivery under Web API faults (Socket Mode
     expect(await stack.slack.messages(ADMIN_CHANNEL)).toEqual([]);
   });
 
+  it('does not post the digest twice when Slack posted it but the answer was lost', async () => {
+    stack = await startFaultStack();
+    stack.proxy.inject('chat.postMessage', { kind: 'lose_response' });
+    await stack.startBot({ now: clockAfterSlot(30_000) });
+    expect(digestParents(await stack.slack.messages())).toHaveLength(1);
+    expect(
+      stack.proxy.callsTo('chat.postMessage').filter((c) => c.body.includes(stack?.slack.channel ?? '?')),
+    ).toHaveLength(1);
+    expect(stack.logs.find('Slack had done the call before it failed')).toHaveLength(1);
+  });
+
   it('records a channel error as failed, tells the admin channel how to fix it, and posts nothing', async () => {
     stack = await startFaultStack();
     stack.proxy.inject('chat.postMessage', platformError('not_in_channel'));

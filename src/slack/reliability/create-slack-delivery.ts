@@ -24,17 +24,18 @@ export interface DeliveryCall {
 }
 
 /** A call whose result can be looked up after an ambiguous failure. */
-export interface RecoverableCall<T> extends DeliveryCall {
+export interface RecoverableCall extends DeliveryCall {
   /**
    * After a timeout or dropped connection Slack may have done the work anyway (a posted message
    * whose answer was lost). Before retrying, this looks for that result (e.g. the message in
-   * conversations.history); a found result is returned instead of calling again.
+   * conversations.history); a found result (undefined: not found) is returned instead of calling
+   * again, so it must have the shape the call itself resolves to.
    */
-  recover?: () => Promise<T | undefined>;
+  recover?: () => Promise<unknown>;
 }
 
 export interface SlackDelivery {
-  run<T>(call: RecoverableCall<T>, fn: (attempt: number) => Promise<T>): Promise<T>;
+  run<T>(call: RecoverableCall, fn: (attempt: number) => Promise<T>): Promise<T>;
   readonly pacer: ChannelPacer;
 }
 
@@ -54,7 +55,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
 
   return {
     pacer,
-    async run(call, fn) {
+    async run<T>(call: RecoverableCall, fn: (attempt: number) => Promise<T>): Promise<T> {
       const paced = call.paced ?? call.channel !== undefined;
       const context = {
         ...(call.channel !== undefined ? { channel: call.channelName ?? `<#${call.channel}>` } : {}),
@@ -70,7 +71,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
                 { call: call.label, channel: call.channel },
                 'Slack had done the call before it failed; not repeating it',
               );
-              return found;
+              return found as T;
             }
           }
           if (paced && call.channel !== undefined) await pacer.wait(call.channel, call.signal);
