@@ -79,5 +79,7 @@ export function formatMoney(cents: number, currency: string, options: FormatMone
 
 /** Cents to a number in the major unit, rounded to cents (for JSON output): 123456 -> 1234.56. */
 export function centsToMajor(cents: number): number {
-  return Math.round(cents) / 100;
+  // Half a cent rounds away from zero, as formatMoney does, so JSON and the report never disagree.
+  const whole = Math.sign(cents) * Math.round(Math.abs(cents));
+  return whole / 100;
 }

@@ -47,5 +47,9 @@ describe('centsToMajor', () => {
     expect(centsToMajor(123456)).toBe(1234.56);
     expect(centsToMajor(-5)).toBe(-0.05);
     expect(centsToMajor(1234.6)).toBe(12.35);
+    // A half cent rounds away from zero in both directions, matching formatMoney.
+    expect(centsToMajor(-12.5)).toBe(-0.13);
+    expect(centsToMajor(12.5)).toBe(0.13);
+    expect(formatMoney(-12.5, 'USD')).toBe('-$0.13');
   });
 });
