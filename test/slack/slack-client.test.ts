@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { createSlackClient, type SlackCall } from '../../src/slack/slack-client.ts';
+import { createSlackClient, type SlackCall, type SlackCallRunner } from '../../src/slack/slack-client.ts';
 
 const section = (text: string) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text } });
 
@@ -76,10 +76,10 @@ describe('the Slack client', () => {
   it('posts a message that fits, in its thread, through the run hook (paced per channel)', async () => {
     const { web, calls } = fakeWeb();
     const seen: SlackCall[] = [];
-    const run = vi.fn(async <T>(call: SlackCall, fn: (attempt: number) => Promise<T>) => {
+    const run: SlackCallRunner = async (call, fn) => {
       seen.push(call);
       return fn(1);
-    });
+    };
     const slack = createSlackClient({ web, logger, run });
     const posted = await slack.postMessage({ channel: 'C1', threadTs: '100.1', text: 'hi', blocks: [section('hi')] });
     expect(posted).toEqual({ ts: '111.222', channel: 'C1' });
