@@ -85,6 +85,17 @@ export interface SalesLedger {
    * built without it report those counts as 0.
    */
   rowsByPeriod?: { startPeriod: number; counts: number[] };
+  /**
+   * Rows by the weekday of their date, 7 counters, index 0 = Sunday ... 6 = Saturday. Optional
+   * (ledgers built without it give no week-start hint).
+   */
+  weekdayRows?: number[];
+  /**
+   * Rows dated on the first day of their period under `period` (the week-start day, or the 1st of
+   * the month). Equal to `rows` for "period-stamped" data (weekly or monthly totals dated on the
+   * period's first day). Optional: ledgers built without it are never treated as period-stamped.
+   */
+  rowsOnPeriodStart?: number;
 }
 
 /** How a source's read went: counts and the first problems, for the Data quality section. */
@@ -253,6 +264,17 @@ export interface AnalysisResult {
   dataQuality: DataQuality;
   /** True when most customer-periods are 0 with `week`: the report suggests `--period month`. */
   suggestMonthly: boolean;
+  /**
+   * True when every row is dated on the first day of its period and no as-of date was given: each
+   * row is read as that period's total, so the period of the latest row counts as complete.
+   */
+  periodStamped?: boolean;
+  /**
+   * Plain-words hints about how the data was read that the user may want to act on, e.g. a week
+   * start that does not match the dates ("Every row is dated on a Saturday: ..."). Absent or empty
+   * when there are none.
+   */
+  hints?: string[];
 }
 
 /** What an account manager recorded after contacting a customer (Log follow-up modal). */
