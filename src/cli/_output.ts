@@ -2,10 +2,27 @@
  * Where a command's result goes: stdout, or a file given with `--out` (written whole, via a
  * temporary file and a rename, so a reader never sees half a report and a failed run leaves none).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { resolvePath } from '../config.ts';
 import { InputError } from '../errors.ts';
 import type { CommandContext } from './_context.ts';
+
+const OUT_HINT = 'check the path, or leave out --out to print to stdout';
+
+function describeWriteError(error: unknown, path: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return `the directory ${dirname(path)} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in ${dirname(path)}`;
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return (error as Error).message;
+  }
+}
 
 export function writeFileAtomically(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
@@ -14,9 +31,30 @@ export function writeFileAtomically(path: string, text: string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new InputError(`cannot write ${path}: ${(error as Error).message}`, {
+    throw new InputError(`cannot write ${path}: ${describeWriteError(error, path)}`, {
       cause: error,
-      hint: 'check that the directory exists and is writable, or leave out --out to print to stdout',
+      hint: OUT_HINT,
+    });
+  }
+}
+
+/**
+ * Checks that `--out` can be written before a long analysis starts, rather than failing after it.
+ * @throws InputError naming the problem.
+ */
+export function checkOutputPath(context: CommandContext): void {
+  const out = context.values.out;
+  if (typeof out !== 'string') return;
+  const path = resolvePath(context.cwd, out);
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
+    accessSync(dirname(path), constants.W_OK);
+  } catch (error) {
+    throw new InputError(`cannot write ${path}: ${describeWriteError(error, path)}`, {
+      cause: error,
+      hint: OUT_HINT,
     });
   }
 }

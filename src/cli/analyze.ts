@@ -12,7 +12,7 @@ import {
   runAnalysisCommand,
 } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
-import { writeOutput } from './_output.ts';
+import { checkOutputPath, writeOutput } from './_output.ts';
 
 const FORMATS = ['markdown', 'json'] as const;
 
@@ -47,6 +47,7 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
         ? []
         : [`--format = "${format}": allowed: ${FORMATS.join(', ')}`];
     const config = loadCommandConfig(context, issues);
+    checkOutputPath(context);
     const { result } = await runAnalysisCommand(context, config);
     const text =
       format === 'json'

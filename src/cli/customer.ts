@@ -13,7 +13,7 @@ import {
   runAnalysisCommand,
 } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
-import { writeOutput } from './_output.ts';
+import { checkOutputPath, writeOutput } from './_output.ts';
 
 const LISTED_MATCHES = 20;
 
@@ -78,6 +78,7 @@ Examples:
   async run(context) {
     const query = context.positionals[0]!;
     const config = loadCommandConfig(context);
+    checkOutputPath(context);
     const { result } = await runAnalysisCommand(context, config);
     const matches = findCustomers(result.customers, query);
     if (matches.length === 0) {

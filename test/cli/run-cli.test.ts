@@ -112,6 +112,23 @@ describe('revgap sample', () => {
   });
 });
 
+describe('revgap analyze (checks before any work)', () => {
+  it('refuses an --out path in a missing directory before analysing', async () => {
+    const r = await run('analyze', '--out', 'no/such/dir/report.md');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `cannot write ${join(dir, 'no/such/dir/report.md')}: the directory ${join(dir, 'no/such/dir')} does not exist`,
+    );
+    expect(r.stderr).not.toContain('bundled sample');
+  });
+
+  it('refuses a customers file without a sales file', async () => {
+    const r = await run('analyze', '--customers', 'customers.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--customers was given without --sales');
+  });
+});
+
 describe('formatError', () => {
   it('shows bad input as one message with its hint, and no stack', () => {
     const text = formatError(
