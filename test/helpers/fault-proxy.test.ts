@@ -89,6 +89,7 @@ describe('startFaultProxy', () => {
         fault: 'hang',
         body: expect.any(String),
         headers: expect.any(Object),
+        at: expect.any(Number),
       },
     ]);
   });
