@@ -50,17 +50,26 @@ export interface RunAnalysisDeps {
  * Weeks of bundled sample data: 12 by default, more when the settings need a longer history
  * (monthly periods, a longer lookback), so the sample always has customers old enough to judge.
  */
-export function bundledSampleWeeks(request: Pick<RunAnalysisRequest, 'settings' | 'sample'>): number {
+export function bundledSampleWeeks(request: {
+  settings?: Pick<AnalysisSettings, 'period' | 'lookback'>;
+  sample?: RunAnalysisRequest['sample'];
+}): number {
   if (request.sample?.periods !== undefined) return request.sample.periods;
+  if (request.settings === undefined) return SAMPLE_DEFAULTS.periods;
   const { period, lookback } = request.settings;
   const weeksNeeded = period === 'month' ? Math.ceil(((lookback + 1) * 31) / 7) : lookback;
   return Math.max(SAMPLE_DEFAULTS.periods, weeksNeeded);
 }
 
-/** What the bundled sample is, for callers that tell the user they are looking at demo data. */
-export function describeBundledSample(
-  request: Pick<RunAnalysisRequest, 'today' | 'sample' | 'settings'>,
-): string {
+/**
+ * What the bundled sample is, for callers that tell the user they are looking at demo data. Pass
+ * the settings: monthly periods and long lookbacks get a longer sample.
+ */
+export function describeBundledSample(request: {
+  today: string;
+  settings?: Pick<AnalysisSettings, 'period' | 'lookback'>;
+  sample?: RunAnalysisRequest['sample'];
+}): string {
   const customers = request.sample?.customers ?? SAMPLE_DEFAULTS.customers;
   return `the bundled sample data (${customers} customers, ${bundledSampleWeeks(request)} weeks up to ${sampleEndDate(request.today)})`;
 }
