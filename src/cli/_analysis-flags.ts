@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { type AppConfig, loadConfig } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
-import { describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
+import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
 import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
 
@@ -148,21 +148,9 @@ export async function runAnalysisCommand(
       : undefined;
   let result: AnalysisResult;
   try {
-    result = await runAnalysis(
-      {
-        salesPath: data.sales,
-        customersPath: data.customers,
-        settings,
-        csv: {
-          map: data.map,
-          customersMap: data.customersMap,
-          dateFormat: data.dateFormat,
-          delimiter: data.delimiter,
-        },
-        today: isoDate(context.now),
-      },
-      { onProgress: progress ? (read, total) => progress.update(read, total) : undefined },
-    );
+    result = await runAnalysis(analysisRequestFromConfig(config, isoDate(context.now)), {
+      onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
+    });
   } finally {
     progress?.done();
   }

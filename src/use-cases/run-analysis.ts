@@ -3,6 +3,8 @@
  * in memory), fold them into a ledger, read the optional customers file, and apply the rule set the
  * settings name. Shared by the CLI, the weekly digest and the Slack deep dive.
  */
+
+import type { AppConfig } from '../config.ts';
 import { analyze } from '../core/analyze.ts';
 import { createLedgerBuilder } from '../core/ledger.ts';
 import { toPeriodSpec } from '../core/periods.ts';
@@ -72,6 +74,30 @@ export function describeBundledSample(request: {
 }): string {
   const customers = request.sample?.customers ?? SAMPLE_DEFAULTS.customers;
   return `the bundled sample data (${customers} customers, ${bundledSampleWeeks(request)} weeks up to ${sampleEndDate(request.today)})`;
+}
+
+/**
+ * The request for the data and settings of an app config, so the CLI, the digest job and the Slack
+ * commands read the same files the same way.
+ */
+export function analysisRequestFromConfig(
+  config: Pick<AppConfig, 'analysis' | 'data'>,
+  today: string,
+): RunAnalysisRequest {
+  const { data } = config;
+  return {
+    ...(data.sales !== undefined ? { salesPath: data.sales } : {}),
+    ...(data.customers !== undefined ? { customersPath: data.customers } : {}),
+    settings: config.analysis,
+    csv: {
+      map: data.map,
+      customersMap: data.customersMap,
+      ...(data.dateFormat !== undefined ? { dateFormat: data.dateFormat } : {}),
+      ...(data.decimal !== undefined ? { decimal: data.decimal } : {}),
+      ...(data.delimiter !== undefined ? { delimiter: data.delimiter } : {}),
+    },
+    today,
+  };
 }
 
 function emptyQuality(source: string): DataQuality {

@@ -1,7 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
-import { bundledSampleWeeks, describeBundledSample, runAnalysis } from '../../src/use-cases/run-analysis.ts';
+import {
+  analysisRequestFromConfig,
+  bundledSampleWeeks,
+  describeBundledSample,
+  runAnalysis,
+} from '../../src/use-cases/run-analysis.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/use-cases/', import.meta.url));
 const SALES = `${FIXTURES}two-customers.csv`;
@@ -100,5 +106,26 @@ describe('runAnalysis', () => {
     await expect(
       runAnalysis({ salesPath: `${FIXTURES}missing.csv`, settings: defaultAnalysisSettings(), today: TODAY }),
     ).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('missing.csv') });
+  });
+});
+
+describe('analysisRequestFromConfig', () => {
+  it('carries the data files, CSV options and settings of an app config', () => {
+    const config = loadConfig({
+      cwd: FIXTURES,
+      env: { REVGAP_DECIMAL: ',' },
+      flags: { sales: 'two-customers.csv', map: ['amount=Net'], 'date-format': 'DD/MM/YYYY', top: '5' },
+    });
+    const request = analysisRequestFromConfig(config, TODAY);
+    expect(request.salesPath).toBe(SALES);
+    expect(request.customersPath).toBeUndefined();
+    expect(request.csv).toEqual({
+      map: { amount: 'Net' },
+      customersMap: {},
+      dateFormat: 'DD/MM/YYYY',
+      decimal: ',',
+    });
+    expect(request.settings.topN).toBe(5);
+    expect(request.today).toBe(TODAY);
   });
 });
