@@ -9,12 +9,14 @@ import { computeCustomerFacts } from './metrics.ts';
 import { formatMoney } from './money.ts';
 import {
   formatPeriod,
+  isoFromDay,
   parseIsoDay,
   periodEndDay,
   periodOfDay,
   periodStartDay,
   periodWord,
   toPeriodSpec,
+  WEEK_DAY_NAMES,
 } from './periods.ts';
 import { rankCustomers } from './rank.ts';
 import { scoreComponents, weighScore } from './score.ts';
@@ -48,6 +50,25 @@ export interface AsOfChoice {
   asOf: AnalysisResult['asOf'];
   partialPeriod: AnalysisResult['partialPeriod'];
   rowsAfterAsOf: number;
+  /** The default as-of date fell on period-stamped data, so the latest row's period was kept. */
+  periodStamped: boolean;
+}
+
+/**
+ * Period-stamped data: every row is dated on the first day of its period, as exports of weekly
+ * totals (dated on the week's start) or monthly totals (dated on the 1st) are. Such a row stands for
+ * the whole period, not for sales on that one day. Rows must span at least two periods: one day of
+ * rows that happens to be a Monday (or a 1st) says nothing about how the source dates its rows.
+ */
+export function isPeriodStamped(ledger: SalesLedger): boolean {
+  const { rows, rowsOnPeriodStart, minDay, maxDay, period: spec } = ledger;
+  return (
+    rows > 0 &&
+    rowsOnPeriodStart === rows &&
+    minDay !== null &&
+    maxDay !== null &&
+    periodOfDay(minDay, spec) < periodOfDay(maxDay, spec)
+  );
 }
 
 function rowsIn(ledger: SalesLedger, from: number, to: number): number {
@@ -65,6 +86,8 @@ function rowsIn(ledger: SalesLedger, from: number, to: number): number {
  * with a row). The period containing the date is complete only when the date is its last day;
  * otherwise it is left out and, when it holds rows, reported as `partialPeriod`. Rows in periods
  * after that one are counted as `rowsAfterAsOf` (so the two counts never overlap).
+ * Exception: with no as-of date given and period-stamped data (`isPeriodStamped`), the latest row
+ * is a whole period's total, so the period containing it is complete.
  */
 export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): AsOfChoice {
   const spec = ledger.period;
@@ -78,7 +101,8 @@ export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): As
     });
   }
   const containing = periodOfDay(asOfDay, spec);
-  const complete = asOfDay === periodEndDay(containing, spec);
+  const periodStamped = asOfIso === undefined && isPeriodStamped(ledger);
+  const complete = periodStamped || asOfDay === periodEndDay(containing, spec);
   const period = complete ? containing : containing - 1;
   const asOf = { period, startDay: periodStartDay(period, spec), endDay: periodEndDay(period, spec) };
   let partialPeriod: AnalysisResult['partialPeriod'] = null;
@@ -90,7 +114,55 @@ export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): As
       rows: rowsIn(ledger, containing, containing),
     };
   }
-  return { asOf, partialPeriod, rowsAfterAsOf: rowsIn(ledger, containing + 1, Number.POSITIVE_INFINITY) };
+  return {
+    asOf,
+    partialPeriod,
+    rowsAfterAsOf: rowsIn(ledger, containing + 1, Number.POSITIVE_INFINITY),
+    periodStamped,
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Hints about how the rows are dated, for the report and the CLI:
+ * - weekly analysis where every row falls on one weekday that is not the week start (weekly totals
+ *   dated on, say, Saturdays, cut into Monday weeks): each row lands mid-week, so the latest week
+ *   looks partial and is dropped. Needs rows on at least two dates.
+ * - period-stamped data with an explicit as-of date that leaves the latest row's period out.
+ */
+function buildHints(ledger: SalesLedger, choice: AsOfChoice, settings: AnalysisSettings): string[] {
+  const spec = ledger.period;
+  const hints: string[] = [];
+  const weekdays = ledger.weekdayRows;
+  if (
+    spec.kind === 'week' &&
+    weekdays !== undefined &&
+    ledger.rows > 0 &&
+    ledger.minDay !== null &&
+    ledger.maxDay !== null &&
+    ledger.minDay < ledger.maxDay
+  ) {
+    const only = weekdays.indexOf(ledger.rows);
+    if (only >= 0 && only !== spec.weekStartsOn) {
+      const name = WEEK_DAY_NAMES[only] ?? 'sunday';
+      hints.push(
+        `Every row is dated on a ${capitalise(name)}: this looks like weekly totals stamped at the week's start. ` +
+          `Run with --week-start ${name} (or set weekStartsOn: ${name}) so each row is its own week.`,
+      );
+    }
+  }
+  if (settings.asOf !== undefined && choice.partialPeriod !== null && isPeriodStamped(ledger)) {
+    const word = periodWord(spec);
+    hints.push(
+      `Every row is dated on the first day of its ${word}, but the as-of date ${settings.asOf} is not the last day ` +
+        `of the ${formatPeriod(choice.partialPeriod.period, spec)}, so that ${word} was left out; ` +
+        `pass --as-of ${isoFromDay(choice.partialPeriod.endDay)} (or no as-of date) to include it.`,
+    );
+  }
+  return hints;
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -204,7 +276,8 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
         `${wanted.kind} periods (week start ${wanted.weekStartsOn})`,
     );
   }
-  const { asOf, partialPeriod, rowsAfterAsOf } = chooseAsOf(ledger, settings.asOf);
+  const choice = chooseAsOf(ledger, settings.asOf);
+  const { asOf, partialPeriod, rowsAfterAsOf } = choice;
   const A = asOf.period;
   const info = new Map<string, CustomerInfo>();
   for (const c of input.customers) info.set(c.customerId, c);
@@ -390,7 +463,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
     spec,
   );
 
-  return {
+  const result: AnalysisResult = {
     rules: 'revgap',
     period: spec,
     asOf,
@@ -404,4 +477,9 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
     dataQuality,
     suggestMonthly,
   };
+  // Optional fields stay absent unless they say something, so existing snapshots are unchanged.
+  if (choice.periodStamped) result.periodStamped = true;
+  const hints = buildHints(ledger, choice, settings);
+  if (hints.length > 0) result.hints = hints;
+  return result;
 }

@@ -7,7 +7,7 @@
  * geometrically at either end, so rows may arrive in any order (by date, by customer, shuffled)
  * at amortised O(1) cost per row.
  */
-import { periodOfDay } from './periods.ts';
+import { periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import type { CustomerLedger, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
 
 /**
@@ -159,9 +159,16 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   let minDay: number | null = null;
   let maxDay: number | null = null;
   let rows = 0;
+  // How the rows are dated, for recognising period-stamped data (weekly totals dated on the week's
+  // first day, monthly ones on the 1st) and a week start that does not match it: 7 weekday counters
+  // and a count of rows on their period's first day. Two increments per row, no allocation.
+  const weekdayRows = [0, 0, 0, 0, 0, 0, 0];
+  let rowsOnPeriodStart = 0;
   // Rows usually come in runs of the same day (sorted exports): skip the calendar maths for those.
   let lastDay = Number.NaN;
   let lastPeriod = 0;
+  let lastWeekday = 0;
+  let lastOnPeriodStart = 0;
   let built = false;
 
   function slot(acc: Accumulator, period: number): number {
@@ -185,7 +192,11 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       period = periodOfDay(day, spec);
       lastDay = day;
       lastPeriod = period;
+      lastWeekday = weekdayOfDay(day);
+      lastOnPeriodStart = day === periodStartDay(period, spec) ? 1 : 0;
     }
+    weekdayRows[lastWeekday] = (weekdayRows[lastWeekday] ?? 0) + 1;
+    rowsOnPeriodStart += lastOnPeriodStart;
     let acc = customers.get(row.customerId);
     if (acc === undefined) {
       // The first row's period goes in the middle of the block, so growth either way is free at first.
@@ -235,7 +246,15 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
         rows: acc.rows,
       });
     }
-    const ledger: SalesLedger = { period: spec, customers: out, minDay, maxDay, rows };
+    const ledger: SalesLedger = {
+      period: spec,
+      customers: out,
+      minDay,
+      maxDay,
+      rows,
+      weekdayRows: weekdayRows.slice(),
+      rowsOnPeriodStart,
+    };
     if (periodRows.hi >= 0) {
       ledger.rowsByPeriod = {
         startPeriod: periodRows.base + periodRows.lo,
