@@ -130,7 +130,9 @@ function capitalise(text: string): string {
  * Hints about how the rows are dated, for the report and the CLI:
  * - weekly analysis where every row falls on one weekday that is not the week start (weekly totals
  *   dated on, say, Saturdays, cut into Monday weeks): each row lands mid-week, so the latest week
- *   looks partial and is dropped. Needs rows on at least two dates.
+ *   looks partial and is dropped. Needs rows on at least two dates. Not when that weekday is the
+ *   week's last day: totals dated on the week's end already fall one per week, and the latest week
+ *   is complete.
  * - period-stamped data with an explicit as-of date that leaves the latest row's period out.
  */
 function buildHints(ledger: SalesLedger, choice: AsOfChoice, settings: AnalysisSettings): string[] {
@@ -146,7 +148,8 @@ function buildHints(ledger: SalesLedger, choice: AsOfChoice, settings: AnalysisS
     ledger.minDay < ledger.maxDay
   ) {
     const only = weekdays.indexOf(ledger.rows);
-    if (only >= 0 && only !== spec.weekStartsOn) {
+    const lastWeekday = (spec.weekStartsOn + 6) % 7;
+    if (only >= 0 && only !== spec.weekStartsOn && only !== lastWeekday) {
       const name = WEEK_DAY_NAMES[only] ?? 'sunday';
       hints.push(
         `Every row is dated on a ${capitalise(name)}: this looks like weekly totals stamped at the week's start. ` +

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLedgerBuilder } from '../../src/core/ledger.ts';
-import { dayFromIso, periodOfDay } from '../../src/core/periods.ts';
+import { dayFromIso, periodOfDay, periodStartDay } from '../../src/core/periods.ts';
 import type { PeriodSpec, SaleRow } from '../../src/core/types.ts';
 
 const weeks: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
@@ -108,6 +108,25 @@ describe('createLedgerBuilder', () => {
     expect(ledger.customers.get('C')?.positive).toEqual([0]);
   });
 
+  it('counts rows by weekday and rows on their period’s first day', () => {
+    const b = createLedgerBuilder(weeks);
+    b.add(row('A', '2026-11-16', 1)); // Monday: a week start
+    b.add(row('B', '2026-11-16', 1)); // same day again (the cached path)
+    b.add(row('A', '2026-11-21', 1)); // Saturday
+    b.add(row('C', '2026-11-22', -1)); // Sunday, a refund: still a row
+    const ledger = b.build();
+    expect(ledger.weekdayRows).toEqual([1, 2, 0, 0, 0, 0, 1]);
+    expect(ledger.rowsOnPeriodStart).toBe(2);
+  });
+
+  it('counts the 1st of the month as a period start with month periods', () => {
+    const b = createLedgerBuilder(months);
+    b.add(row('A', '2026-11-01', 1)); // a Sunday, and the 1st
+    b.add(row('A', '2026-11-02', 1)); // a Monday, but not a month start
+    b.add(row('A', '2026-12-01', 1));
+    expect(b.build().rowsOnPeriodStart).toBe(2);
+  });
+
   it('refuses rows after build, which has released its buffers', () => {
     const b = createLedgerBuilder(weeks);
     b.add(row('A', '2026-11-02', 1));
@@ -122,6 +141,8 @@ describe('createLedgerBuilder', () => {
     expect(ledger.maxDay).toBeNull();
     expect(ledger.rows).toBe(0);
     expect(ledger.rowsByPeriod).toBeUndefined();
+    expect(ledger.weekdayRows).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(ledger.rowsOnPeriodStart).toBe(0);
   });
 });
 
@@ -167,6 +188,10 @@ describe('createLedgerBuilder on random rows', () => {
           expect(ledger.rowsByPeriod?.counts.reduce((s, n) => s + n, 0)).toBe(rows.length);
           expect(ledger.minDay).toBe(Math.min(...rows.map((r) => r.day)));
           expect(ledger.maxDay).toBe(Math.max(...rows.map((r) => r.day)));
+          expect(ledger.weekdayRows?.reduce((s, n) => s + n, 0)).toBe(rows.length);
+          expect(ledger.rowsOnPeriodStart).toBe(
+            rows.filter((r) => periodStartDay(periodOfDay(r.day, spec), spec) === r.day).length,
+          );
         },
       ),
     );
