@@ -4,6 +4,9 @@
  * with exactly one complete digest: one parent message, each thread part once, one report file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStateStore } from '../../src/store/create-state-store.ts';
@@ -58,7 +61,7 @@ function startBotProcess(env: Record<string, string>, clockStart: number): Promi
 const digestParents = (messages: StoredMessage[]) =>
   messages.filter((m) => !m.thread_ts && !m.ephemeral_to && m.text.startsWith('Revenue gaps'));
 
-async function expectOneCompleteDigest(stack: FaultStack): Promise<void> {
+async function expectOneCompleteDigest(stack: FaultStack, pglite?: { dataDir: string }): Promise<void> {
   const messages = await stack.slack.messages();
   const parents = digestParents(messages);
   expect(parents).toHaveLength(1);
@@ -67,7 +70,7 @@ async function expectOneCompleteDigest(stack: FaultStack): Promise<void> {
   const texts = thread.map((m) => m.text);
   expect(new Set(texts).size).toBe(texts.length);
   expect(thread.flatMap((m) => m.files ?? [])).toHaveLength(1);
-  const store = createStateStore({ databaseUrl: stack.databaseUrl, dataDir: 'unused' });
+  const store = createStateStore(pglite ?? { databaseUrl: stack.databaseUrl, dataDir: 'unused' });
   try {
     const runs = await store.listDigestRuns();
     expect(runs.map((r) => [r.status, r.fileId !== null])).toEqual([['completed', true]]);
@@ -96,13 +99,16 @@ describe.skipIf(!hasPostgres)('the bot process stopped mid-digest', () => {
 
   /** Starts a bot whose clock is just before the slot, then runs the slot with the upload hung. */
   async function startDigestThatHangs(s: FaultStack): Promise<BotProcess> {
-    const bot = await startBotProcess(s.env, SLOT - 1000);
+    // An hour before the slot: start-up finds nothing to post, however long it takes.
+    const bot = await startBotProcess(s.env, SLOT - 3_600_000);
     bots.push(bot);
-    await new Promise((r) => setTimeout(r, 1200));
+    expect(s.proxy.callsTo('files.getUploadURLExternal')).toEqual([]);
     // All messages go out; the report upload then hangs: the bot is mid-digest.
     s.proxy.inject('files.getUploadURLExternal', hang);
+    bot.child.send({ clock: new Date(SLOT + 1000).toISOString() });
     bot.child.send('check');
     await s.proxy.waitForCalls('files.getUploadURLExternal', 1, 15_000);
+    expect(digestParents(await s.slack.messages())).toHaveLength(1);
     return bot;
   }
 
@@ -120,6 +126,28 @@ describe.skipIf(!hasPostgres)('the bot process stopped mid-digest', () => {
     expect(stack.proxy.callsTo('chat.postMessage').length).toBe(postedBeforeKill);
     expect(restarted.lines.some((l) => l.includes('resuming an interrupted digest run'))).toBe(true);
     expectNoSecretIn([...bot.lines, ...restarted.lines], stack);
+  });
+
+  it('killed with SIGKILL on the default PGlite store: the restart takes over the lock and finishes once', async () => {
+    stack = await startFaultStack();
+    const dataDir = mkdtempSync(join(tmpdir(), 'revgap-e2e-pglite-'));
+    const { DATABASE_URL: _unused, ...withoutServer } = stack.env;
+    stack.env = { ...withoutServer, REVGAP_DATA_DIR: dataDir };
+    try {
+      const bot = await startDigestThatHangs(stack);
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+
+      const restarted = await startBotProcess(stack.env, SLOT + 60_000);
+      bots.push(restarted);
+      // PGlite is single-process: stop the bot before the test opens its data directory.
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+      await expectOneCompleteDigest(stack, { dataDir });
+      expectNoSecretIn([...bot.lines, ...restarted.lines], stack);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('asked to stop with SIGTERM: exits within 10 s, and the restarted bot finishes the digest', async () => {
