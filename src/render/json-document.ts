@@ -145,6 +145,12 @@ export const analysisDocumentSchema = z.strictObject({
       })
       .nullable(),
     suggestMonthly: z.boolean(),
+    periodStamped: z
+      .boolean()
+      .optional()
+      .describe(
+        'Present (true) when every row is dated on its period’s first day: each row is that period’s total',
+      ),
   }),
   method: z.strictObject({
     rules: z.enum(['revgap', 'seed']),
@@ -170,6 +176,10 @@ export const analysisDocumentSchema = z.strictObject({
       churn_risk: z.string(),
     }),
   }),
+  hints: z
+    .array(z.string())
+    .optional()
+    .describe('Present when the analysis has hints on how the data was read (e.g. a mismatched week start)'),
 });
 
 export type AnalysisDocument = z.infer<typeof analysisDocumentSchema>;
@@ -322,6 +332,7 @@ export function buildJsonDocument(
           }
         : null,
       suggestMonthly: result.suggestMonthly,
+      ...(result.periodStamped ? { periodStamped: true } : {}),
     },
     method: {
       rules: settings.rules,
@@ -342,5 +353,6 @@ export function buildJsonDocument(
       dropDuplicates: settings.dropDuplicates,
       recommendations: { ...settings.recommendations },
     },
+    ...(result.hints && result.hints.length > 0 ? { hints: [...result.hints] } : {}),
   };
 }

@@ -365,6 +365,15 @@ function dataQuality(ctx: Ctx): string {
         `${isoFromDay(partial.endDay)}, ${plural(partial.rows, 'row')}) is not complete and was left out.`,
     );
   }
+  if (ctx.result.periodStamped) {
+    // Core read each row as a whole period's total (every row dated on its period's first day).
+    const unit = periodNoun(spec);
+    lines.push(
+      `- Rows are dated on the first day of each ${unit}: each row is treated as that ${unit}’s total, ` +
+        `so the latest ${unit} (${ctx.period(ctx.result.asOf.period)}) is complete and included.`,
+    );
+  }
+  for (const hint of ctx.result.hints ?? []) lines.push(`- Hint: ${cell(hint)}`);
   if (dq.customers) {
     const c = dq.customers;
     lines.push(
