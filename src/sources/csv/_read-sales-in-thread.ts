@@ -1,0 +1,283 @@
+/**
+ * The sales CSV reader proper, on the calling thread: maps the header, validates every row, and
+ * reports every row it cannot use. `readSalesCsv` (read-sales-csv.ts) calls it directly, or from a
+ * worker thread for large files (`_sales-csv-worker.ts`).
+ */
+import type { DataQuality, RowProblem, SaleRow } from '../../core/types.ts';
+import { InputError } from '../../errors.ts';
+import { createDuplicateCounter, createDuplicateSet, Fingerprint } from './duplicate-set.ts';
+import { mapHeaders, SALES_ALIASES, SALES_FIELDS, SALES_REQUIRED } from './map-headers.ts';
+import { describeBadAmount, parseAmountCents } from './parse-amount.ts';
+import { describeBadDate, parseDateDay } from './parse-date.ts';
+import { readCsvFile } from './read-csv-file.ts';
+import type { SalesCsvOptions } from './read-sales-csv.ts';
+import type { CsvRecord } from './tokenize-csv.ts';
+
+const FIX_BY_CODE: Record<string, string> = {
+  missing_value: 'fill in the value or delete the row',
+  bad_date:
+    'fix the date, or set the format with --date-format (YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, "YYYY-MM-DD HH:mm")',
+  bad_amount: 'write the amount as a number such as 1234.56, $1,234.56 or (12.00)',
+  bad_quantity: 'write the quantity as a number or leave it empty',
+  column_count: 'make the row have as many fields as the header; quote values that contain the delimiter',
+  bad_quotes: 'quote the whole value and double any quote inside it ("ab""c")',
+  unclosed_quote: 'close the quoted value or remove the stray quote',
+};
+
+/** Marks an order-id key, so it never equals an all-fields key. */
+const ORDER_KEY = 0x4f524452;
+
+/** Ids at least this long would be V8 slices pinning a whole 1 MiB chunk; they are copied once. */
+const SLICED_STRING_MIN = 13;
+
+/** `readSalesCsv` on the calling thread (same contract). */
+export async function readSalesInThread(
+  options: SalesCsvOptions,
+  onRow: (row: SaleRow) => void,
+): Promise<DataQuality> {
+  const file = options.path;
+  const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
+  const decimal = options.decimal ?? '.';
+  const strict = options.badRows === 'strict';
+  const dropDuplicates = options.dropDuplicates ?? false;
+  const maxProblems = options.maxProblemsListed ?? 20;
+
+  let headers: string[] = [];
+  let headerCount = 0;
+  let customerCol = -1;
+  let dateCol = -1;
+  let amountCol = -1;
+  let orderCol = -1;
+  let productCol = -1;
+  let storeCol = -1;
+  let quantityCol = -1;
+
+  let rowsRead = 0;
+  let rowsAccepted = 0;
+  let rowsRejected = 0;
+  let duplicateRows = 0;
+  const rejectedByCode: Record<string, number> = {};
+  const problems: RowProblem[] = [];
+  // Dropping needs an answer per row; counting alone can be deferred (several times faster).
+  const seen = dropDuplicates ? createDuplicateSet() : undefined;
+  const counter = dropDuplicates ? undefined : createDuplicateCounter();
+  const fingerprint = new Fingerprint();
+  const interned = new Map<string, string>();
+
+  function reject(line: number, column: string | undefined, code: string, reason: string): void {
+    rowsRejected++;
+    rejectedByCode[code] = (rejectedByCode[code] ?? 0) + 1;
+    const problem: RowProblem =
+      column === undefined ? { file, line, reason, code } : { file, line, column, reason, code };
+    if (strict) {
+      const where = column === undefined ? `line ${line}` : `line ${line}, column "${column}"`;
+      throw new InputError(
+        `${file} ${where}: ${reason}. Fix: ${FIX_BY_CODE[code] ?? 'correct the row'}. ` +
+          '(Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)',
+        { hint: `Edit line ${line} of ${file}` },
+      );
+    }
+    if (problems.length < maxProblems) problems.push(problem);
+  }
+
+  // The current field, as a range [fa, fb) of fs (set by `field`, trimmed).
+  let fs = '';
+  let fa = 0;
+  let fb = 0;
+  function field(record: CsvRecord, i: number): void {
+    const value = record.values[i];
+    if (value === undefined) {
+      fs = record.text;
+      fa = record.starts[i]!;
+      fb = record.ends[i]!;
+    } else {
+      fs = value;
+      fa = 0;
+      fb = value.length;
+    }
+    while (fa < fb && isBlank(fs.charCodeAt(fa))) fa++;
+    while (fb > fa && isBlank(fs.charCodeAt(fb - 1))) fb--;
+  }
+  function header(col: number): string {
+    return headers[col] ?? '';
+  }
+  function optionalText(record: CsvRecord, col: number): string | undefined {
+    if (col < 0) return undefined;
+    field(record, col);
+    return fa === fb ? undefined : fs.slice(fa, fb);
+  }
+
+  function onRecord(record: CsvRecord): void {
+    rowsRead++;
+    const line = record.line;
+    if (record.count !== headerCount) {
+      const hint =
+        record.count > headerCount
+          ? ' (a value containing the delimiter that is not quoted? e.g. 1,234.56 must be written "1,234.56")'
+          : '';
+      reject(
+        line,
+        undefined,
+        'column_count',
+        `expected ${headerCount} fields as in the header, found ${record.count}${hint}`,
+      );
+      return;
+    }
+
+    field(record, customerCol);
+    if (fa === fb) {
+      reject(line, header(customerCol), 'missing_value', 'customer id is empty');
+      return;
+    }
+    let customerId = fs.slice(fa, fb);
+    if (customerId.length >= SLICED_STRING_MIN) {
+      const known = interned.get(customerId);
+      if (known === undefined) {
+        customerId = Buffer.from(customerId, 'utf8').toString('utf8');
+        interned.set(customerId, customerId);
+      } else {
+        customerId = known;
+      }
+    }
+
+    field(record, dateCol);
+    if (fa === fb) {
+      reject(line, header(dateCol), 'missing_value', 'date is empty');
+      return;
+    }
+    const day = parseDateDay(fs, fa, fb, dateFormat);
+    if (Number.isNaN(day)) {
+      reject(line, header(dateCol), 'bad_date', describeBadDate(fs.slice(fa, fb), dateFormat));
+      return;
+    }
+
+    field(record, amountCol);
+    if (fa === fb) {
+      reject(line, header(amountCol), 'missing_value', 'amount is empty');
+      return;
+    }
+    const amountCents = parseAmountCents(fs, fa, fb, decimal);
+    if (Number.isNaN(amountCents)) {
+      reject(line, header(amountCol), 'bad_amount', describeBadAmount(fs.slice(fa, fb), decimal));
+      return;
+    }
+
+    const row: SaleRow = { customerId, day, amountCents, line };
+    if (orderCol >= 0) {
+      const orderId = optionalText(record, orderCol);
+      if (orderId !== undefined) row.orderId = orderId;
+    }
+    if (productCol >= 0) {
+      const product = optionalText(record, productCol);
+      if (product !== undefined) row.product = product;
+    }
+    if (storeCol >= 0) {
+      const storeId = optionalText(record, storeCol);
+      if (storeId !== undefined) row.storeId = storeId;
+    }
+    if (quantityCol >= 0) {
+      const text = optionalText(record, quantityCol);
+      if (text !== undefined) {
+        const quantity = parseQuantity(text, decimal);
+        if (Number.isNaN(quantity)) {
+          reject(
+            line,
+            header(quantityCol),
+            'bad_quantity',
+            `quantity ${JSON.stringify(text)} is not a number`,
+          );
+          return;
+        }
+        row.quantity = quantity;
+      }
+    }
+
+    // Exact duplicates: the same order (and product, for line-item files), or all fields equal.
+    fingerprint.reset();
+    if (row.orderId !== undefined) {
+      fingerprint.addWord(ORDER_KEY);
+      fingerprint.addField(row.orderId, 0, row.orderId.length);
+      if (productCol >= 0) fingerprint.addField(row.product ?? '', 0, row.product?.length ?? 0);
+    } else {
+      fingerprint.addRecord(record);
+    }
+    if (seen === undefined) counter?.add(fingerprint);
+    else if (seen.addIfAbsent(fingerprint)) {
+      duplicateRows++;
+      return;
+    }
+    rowsAccepted++;
+    onRow(row);
+  }
+
+  const summary = await readCsvFile(options, {
+    onHeader(names) {
+      headers = names;
+      headerCount = names.length;
+      const { columns } = mapHeaders({
+        file,
+        headers: names,
+        fields: SALES_FIELDS,
+        required: SALES_REQUIRED,
+        aliases: SALES_ALIASES,
+        map: options.map,
+      });
+      customerCol = columns.customer_id;
+      dateCol = columns.date;
+      amountCol = columns.amount;
+      orderCol = columns.order_id;
+      productCol = columns.product;
+      storeCol = columns.store_id;
+      quantityCol = columns.quantity;
+    },
+    onRecord,
+    onMalformed(line, code, reason) {
+      rowsRead++;
+      reject(line, undefined, code, reason);
+    },
+  });
+
+  if (counter !== undefined) duplicateRows = counter.count();
+  if (rowsRead === 0) {
+    throw new InputError(
+      `${file} has a header line but no data rows (${summary.lines} line${summary.lines === 1 ? '' : 's'}). ` +
+        'Expected one sale per line after the header.',
+      { hint: 'Check the export: it wrote only the column names.' },
+    );
+  }
+  if (rowsAccepted === 0) {
+    const examples = problems
+      .slice(0, 3)
+      .map((p) => `  line ${p.line}${p.column === undefined ? '' : ` (${p.column})`}: ${p.reason}`)
+      .join('\n');
+    throw new InputError(
+      `None of the ${rowsRead} data rows in ${file} could be used. First problems:\n${examples}`,
+      {
+        hint: 'Fix the column mapping (--map), the date format (--date-format) or the delimiter (--delimiter).',
+      },
+    );
+  }
+
+  return {
+    source: file,
+    rowsRead,
+    rowsAccepted,
+    rowsRejected,
+    rejectedByCode,
+    problems,
+    duplicateRows,
+    duplicatesDropped: dropDuplicates,
+  };
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0;
+}
+
+function parseQuantity(text: string, decimal: '.' | ','): number {
+  const thousands = decimal === '.' ? /,(?=\d{3}(?:\D|$))/g : /\.(?=\d{3}(?:\D|$))/g;
+  let plain = text.replace(thousands, '');
+  if (decimal === ',') plain = plain.replace(',', '.');
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(plain)) return Number.NaN;
+  return Number(plain);
+}

@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createDuplicateCounter,
+  createDuplicateSet,
+  Fingerprint,
+} from '../../../src/sources/csv/duplicate-set.ts';
+
+function fingerprintOf(fields: string[]): Fingerprint {
+  const fingerprint = new Fingerprint();
+  for (const field of fields) fingerprint.addField(field, 0, field.length);
+  return fingerprint;
+}
+
+describe('duplicate detection', () => {
+  it('counts the same duplicates with the counter, the set and an exact Set of keys', () => {
+    const field = fc.string({ unit: fc.constantFrom('a', 'b', ',', 'é', '1'), maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { minLength: 1, maxLength: 3 }), { maxLength: 300 }), (rows) => {
+        const exact = new Set<string>();
+        let expected = 0;
+        const set = createDuplicateSet(4);
+        const counter = createDuplicateCounter();
+        let fromSet = 0;
+        for (const row of rows) {
+          const key = JSON.stringify(row);
+          if (exact.has(key)) expected++;
+          exact.add(key);
+          if (set.addIfAbsent(fingerprintOf(row))) fromSet++;
+          counter.add(fingerprintOf(row));
+        }
+        expect(fromSet).toBe(expected);
+        expect(counter.count()).toBe(expected);
+      }),
+    );
+  });
+
+  it('keeps field boundaries apart ("ab" + "c" is not "a" + "bc")', () => {
+    const set = createDuplicateSet();
+    expect(set.addIfAbsent(fingerprintOf(['ab', 'c']))).toBe(false);
+    expect(set.addIfAbsent(fingerprintOf(['a', 'bc']))).toBe(false);
+    expect(set.addIfAbsent(fingerprintOf(['abc']))).toBe(false);
+    expect(set.addIfAbsent(fingerprintOf(['ab', 'c']))).toBe(true);
+  });
+
+  it('grows past its first size without losing entries', () => {
+    const set = createDuplicateSet(16);
+    const counter = createDuplicateCounter();
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 20_000; i++) {
+        const fingerprint = fingerprintOf([`C${i}`]);
+        expect(set.addIfAbsent(fingerprint)).toBe(round === 1);
+        counter.add(fingerprint);
+      }
+    }
+    expect(set.size).toBe(20_000);
+    expect(counter.count()).toBe(20_000);
+  });
+});
