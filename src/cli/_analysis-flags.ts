@@ -158,12 +158,14 @@ export async function runAnalysisCommand(
   return { config, result };
 }
 
-/** What stderr gets after a run: skipped rows, and the `--period month` hint for sparse data. */
+/** What stderr gets after a run: skipped rows, the `--period month` hint for sparse data, and the analysis hints. */
 export function renderRunNotes(result: AnalysisResult): string {
   let text = renderProblemSummary(result.dataQuality);
   if (result.suggestMonthly && result.period.kind === 'week') {
     text +=
       'hint: most customer-weeks have no sales, so weekly gaps are mostly noise; for customers who buy a few times a year, try --period month.\n';
   }
+  // Core's hints on how the rows are dated (e.g. every row on a Saturday with Monday weeks).
+  for (const hint of result.hints ?? []) text += `hint: ${hint}\n`;
   return text;
 }
