@@ -7,9 +7,13 @@
  * store's single-runner lock (`digest:<channel>`: a Postgres advisory lock across instances), and
  * the run is claimed in the store under its run key before anything is posted:
  * - completed or failed run for the slot: nothing to do (a failure was reported once already);
- * - a `running` run found while holding the lock: its process died mid-digest; it is resumed
- *   (the runner skips parts already posted) up to `maxResumes` times, then marked failed;
+ * - a `running` run found while holding the lock: its process died mid-digest (or a Slack outage
+ *   outlasted the call retries, see below); it is resumed, the runner skipping parts already posted;
  * - otherwise the run is claimed and the runner posts it.
+ * A run that fails because Slack stayed unavailable through every retry of a call (5xx, timeouts,
+ * 429s) stays `running` and is resumed at the next tick; any other failure (not_in_channel, bad
+ * token, a bug) marks it `failed` and is reported once. After `maxAttempts` failed or interrupted
+ * attempts a run is failed for good.
  * The same check at start-up is the catch-up: a slot missed while the bot was down is posted once,
  * `late`, if it is at most `catchUpHours` old. Ticking every minute rather than at the slot also
  * survives clock jumps, suspended laptops and DST gaps.
@@ -63,8 +67,10 @@ export interface WeeklyJobOptions {
   catchUpHours?: number;
   /** A run this long after its slot counts as late; default 5 minutes. */
   lateAfterMinutes?: number;
-  /** Interrupted attempts resumed before giving up on a run; default 2. */
-  maxResumes?: number;
+  /** Failed (transient) or interrupted attempts of one run before it is failed for good; default 4. */
+  maxAttempts?: number;
+  /** Whether a failure may pass with time (default: a Slack call that failed on a retryable error). */
+  isTransient?: (error: unknown) => boolean;
   /** Posts the digest (messages + file), recording each posted part in the store. Throws on failure. */
   runDigest: (context: DigestJobContext) => Promise<void>;
   /** Tells the admins a run failed for good (admin channel notice); errors here are only logged. */
@@ -82,6 +88,8 @@ export type RunOutcome =
   | 'completed'
   | 'failed'
   | 'abandoned'
+  /** Slack stayed unavailable: the run is kept and resumed at the next tick. */
+  | 'retry_later'
   | 'already_done'
   | 'locked_elsewhere'
   | 'outside_window'
@@ -103,6 +111,12 @@ export interface WeeklyJob {
   nextSlot(): Date | null;
 }
 
+/** A Slack call that failed on a retryable error after all its retries (SlackDeliveryError). */
+export function isTransientSlackFailure(error: unknown): boolean {
+  const classification = (error as { classification?: { retryable?: unknown } } | null)?.classification;
+  return classification?.retryable === true;
+}
+
 const defaultTicker = (onTick: () => void): { stop(): void } => {
   const task = createTask('* * * * *', onTick, { name: 'revgap-digest-tick', noOverlap: true });
   void task.start();
@@ -114,7 +128,10 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
   const now = options.now ?? (() => new Date());
   const catchUpMs = (options.catchUpHours ?? 24) * 3_600_000;
   const lateMs = (options.lateAfterMinutes ?? 5) * 60_000;
-  const maxResumes = options.maxResumes ?? 2;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const isTransient = options.isTransient ?? isTransientSlackFailure;
+  // Runs this process left `running` on purpose (transient failure), so not "interrupted".
+  const retryPending = new Set<string>();
   const describe = options.describeError ?? ((e: unknown) => (e instanceof Error ? e.message : String(e)));
   const log = options.logger.child({ component: 'scheduler', channel: options.channel });
   const lockName = `digest:${options.channel}`;
@@ -134,17 +151,23 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
     let resumed = false;
     if (run?.status === 'completed' || run?.status === 'failed') return 'already_done';
     if (run?.status === 'running') {
-      // We hold the lock, so nobody else is posting it: its process died mid-digest.
-      if (run.attempts >= maxResumes) {
-        const reason = `gave up after ${run.attempts + 1} interrupted attempts`;
+      // We hold the lock, so nobody else is posting it: its process died mid-digest, or this
+      // process kept it for another try after a Slack outage.
+      if (run.attempts >= maxAttempts) {
+        const reason = `gave up after ${run.attempts} failed or interrupted attempts${run.lastError ? ` (last: ${run.lastError})` : ''}`;
         await options.store.markDigestFailed(run.id, reason, at.toISOString());
+        retryPending.delete(runKey);
         log.error({ runKey, reason }, 'digest run failed');
-        await report(runKey, slot, new Error(`The weekly digest was interrupted repeatedly and ${reason}.`));
+        await report(runKey, slot, new Error(`The weekly digest ${reason}.`));
         return 'failed';
       }
-      await options.store.recordDigestAttempt(run.id, 'interrupted: the process stopped mid-digest');
+      if (retryPending.has(runKey)) {
+        log.info({ runKey, attempt: run.attempts + 1 }, 'trying the digest run again');
+      } else {
+        await options.store.recordDigestAttempt(run.id, 'interrupted: the process stopped mid-digest');
+        log.warn({ runKey, partsPosted: run.parts.length }, 'resuming an interrupted digest run');
+      }
       resumed = true;
-      log.warn({ runKey, partsPosted: run.parts.length }, 'resuming an interrupted digest run');
     } else {
       const claim = await options.store.claimDigestRun({
         runKey,
@@ -169,11 +192,19 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
         return 'abandoned';
       }
       const reason = describe(error);
+      if (isTransient(error) && run.attempts + 1 < maxAttempts) {
+        await options.store.recordDigestAttempt(run.id, reason);
+        retryPending.add(runKey);
+        log.warn({ runKey, err: error, reason }, 'digest run failed for now; trying again at the next tick');
+        return 'retry_later';
+      }
+      retryPending.delete(runKey);
       await options.store.markDigestFailed(run.id, reason, now().toISOString());
       log.error({ runKey, err: error, reason }, 'digest run failed');
       await report(runKey, slot, error);
       return 'failed';
     }
+    retryPending.delete(runKey);
     await options.store.markDigestCompleted(run.id, now().toISOString());
     log.info({ runKey }, 'digest posted');
     return 'completed';
@@ -207,8 +238,9 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
       log.debug({ slot: slot.toISOString() }, 'another instance is running the digest');
       return 'locked_elsewhere';
     }
-    // An abandoned run is picked up at the next start, not the next tick of this stopping process.
-    if (result.value !== 'abandoned') handledSlot = slot.getTime();
+    // An abandoned run is picked up at the next start, not the next tick of this stopping process;
+    // a run kept after a Slack outage is tried again at the next tick.
+    if (result.value !== 'abandoned' && result.value !== 'retry_later') handledSlot = slot.getTime();
     return result.value;
   };
 

@@ -144,14 +144,48 @@ describe('createWeeklyJob: interrupted and failed runs', () => {
 
   it('gives up on a run interrupted too often, and reports it', async () => {
     const h = harness('2026-11-23T08:03:00Z');
-    h.store.seed({ runKey: KEY, slot: SLOT.toISOString(), attempts: 2 });
+    h.store.seed({ runKey: KEY, slot: SLOT.toISOString(), attempts: 4, lastError: 'interrupted' });
     expect(await h.job.start()).toBe('failed');
     expect(h.runs).toEqual([]);
     expect(h.store.runs.get(KEY)).toMatchObject({
       status: 'failed',
-      failureReason: 'gave up after 3 interrupted attempts',
+      failureReason: 'gave up after 4 failed or interrupted attempts (last: interrupted)',
     });
     expect(h.reports).toHaveLength(1);
+  });
+
+  it('keeps a run that failed on a Slack outage and tries it again at the next tick', async () => {
+    let outage = true;
+    const h = harness('2026-11-23T08:00:10Z', {
+      runDigest: async () => {
+        if (outage)
+          throw Object.assign(new Error('chat.postMessage failed after 5 attempts: HTTP 503'), {
+            classification: { retryable: true },
+          });
+      },
+    });
+    expect(await h.job.start()).toBe('retry_later');
+    expect(h.store.runs.get(KEY)).toMatchObject({ status: 'running', attempts: 1 });
+    expect(h.reports).toEqual([]);
+    outage = false;
+    h.clock.t = new Date('2026-11-23T08:01:00Z');
+    expect(await h.job.checkNow()).toBe('completed');
+    // The retry was not counted as an interruption.
+    expect(h.store.runs.get(KEY)).toMatchObject({ status: 'completed', attempts: 1 });
+  });
+
+  it('fails and reports a run after the last attempt of a long Slack outage', async () => {
+    const h = harness('2026-11-23T08:00:10Z', {
+      maxAttempts: 2,
+      runDigest: async () => {
+        throw Object.assign(new Error('HTTP 503'), { classification: { retryable: true } });
+      },
+    });
+    expect(await h.job.start()).toBe('retry_later');
+    expect(await h.job.checkNow()).toBe('failed');
+    expect(h.store.runs.get(KEY)).toMatchObject({ status: 'failed', failureReason: 'HTTP 503', attempts: 1 });
+    expect(h.reports).toHaveLength(1);
+    expect(await h.job.checkNow()).toBe('already_done');
   });
 
   it('records a failed run with its reason, reports it once and does not retry it every tick', async () => {
