@@ -32,6 +32,8 @@ export interface StartOptions {
   analyze?: () => Promise<{ result: AnalysisResult; source: string }>;
   /** Start the weekly digest job (default true). */
   scheduler?: boolean;
+  /** A store to use instead of the configured one (tests); it is closed on `stop()`. */
+  store?: StateStore;
 }
 
 export interface RunningRevgap {
@@ -119,10 +121,12 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config), name: 'revgap' });
 
-  const store = createStateStore({
-    dataDir: config.dataDir,
-    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
-  });
+  const store =
+    options.store ??
+    createStateStore({
+      dataDir: config.dataDir,
+      ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+    });
   await store.ready();
   logger.info({ store: store.backend, location: store.location }, 'state store ready');
 

@@ -11,8 +11,10 @@ import type { AnalysisResult } from '../../src/core/types.ts';
 import { findFreePort, LOCAL_SLACK_CREDENTIALS } from '../../src/dev/local-slack.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { type RunningRevgap, startRevgap } from '../../src/main.ts';
+import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import { buildSampleResult } from '../helpers/build-result.ts';
 import { type LocalSlackHandle, type StoredMessage, startTestSlack } from '../helpers/local-slack.ts';
+import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
 
 /** People in the test workspace; Jane is Bolt_Works' account manager (by email) in the fixture. */
 export const PEOPLE = [
@@ -59,6 +61,7 @@ export async function startBotUnderTest(
       logger: options.logger ?? createLogger({ level: 'warn' }),
       analyze: async () => ({ result, source: 'test fixture' }),
       scheduler: false,
+      store: createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() }),
     });
   } catch (error) {
     await slack.stop();

@@ -47,7 +47,12 @@ describe('the Slack client', () => {
   it('refuses a section text over 3,000 characters in an update', async () => {
     const { web, calls } = fakeWeb();
     const slack = createSlackClient({ web, logger });
-    const update = slack.updateMessage({ channel: 'C1', ts: '1.2', text: 'x', blocks: [section('a'.repeat(3001))] });
+    const update = slack.updateMessage({
+      channel: 'C1',
+      ts: '1.2',
+      text: 'x',
+      blocks: [section('a'.repeat(3001))],
+    });
     await expect(update).rejects.toThrow(/3000/);
     expect(calls).toEqual([]);
   });
@@ -81,7 +86,12 @@ describe('the Slack client', () => {
       return fn(1);
     };
     const slack = createSlackClient({ web, logger, run });
-    const posted = await slack.postMessage({ channel: 'C1', threadTs: '100.1', text: 'hi', blocks: [section('hi')] });
+    const posted = await slack.postMessage({
+      channel: 'C1',
+      threadTs: '100.1',
+      text: 'hi',
+      blocks: [section('hi')],
+    });
     expect(posted).toEqual({ ts: '111.222', channel: 'C1' });
     expect(calls[0]?.args).toMatchObject({ channel: 'C1', thread_ts: '100.1', text: 'hi' });
     expect(seen).toEqual([

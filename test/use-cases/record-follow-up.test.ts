@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.ts';
+import { renderDigest } from '../../src/render/slack/digest.ts';
+import { cardBlockIds } from '../../src/render/slack/ids.ts';
+import type { OutgoingMessage, SlackBlock, SlackClient } from '../../src/slack/slack-client.ts';
+import { createPgliteStore } from '../../src/store/pglite-store.ts';
+import type { StateStore } from '../../src/store/state-store.ts';
+import { describeFollowUp, recordFollowUp } from '../../src/use-cases/record-follow-up.ts';
+import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
+import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
+import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
+
+/** A Slack client that remembers what it was asked to do. */
+function recordingSlack(digestBlocks: SlackBlock[]) {
+  const posted: Array<OutgoingMessage & { channel: string; threadTs?: string }> = [];
+  const updated: Array<OutgoingMessage & { channel: string; ts: string }> = [];
+  const ephemeral: Array<OutgoingMessage & { user: string }> = [];
+  const slack = {
+    postMessage: async (m: OutgoingMessage & { channel: string; threadTs?: string }) => {
+      posted.push(m);
+      return { ts: `9.${posted.length}`, channel: m.channel };
+    },
+    updateMessage: async (m: OutgoingMessage & { channel: string; ts: string }) => {
+      updated.push(m);
+    },
+    postEphemeral: async (m: OutgoingMessage & { user: string }) => {
+      ephemeral.push(m);
+    },
+    fetchMessage: async () => ({ text: 'digest', blocks: digestBlocks }),
+  } as unknown as SlackClient;
+  return { slack, posted, updated, ephemeral };
+}
+
+const NOW = new Date('2026-11-24T10:00:00.000Z');
+const settings = sampleSettings();
+const result = buildSampleResult();
+const digest = renderDigest({ result, settings });
+
+let store: StateStore;
+let snapshots: SnapshotHolder;
+let runId: string;
+
+beforeAll(async () => {
+  store = createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() });
+  await store.ready();
+  snapshots = createSnapshotHolder({ store, settings });
+  snapshots.set({
+    id: 'snap-1',
+    createdAt: NOW.toISOString(),
+    asOfPeriod: result.asOf.period,
+    source: 't',
+    result,
+  });
+  const claim = await store.claimDigestRun({
+    runKey: 'digest:C1:test',
+    channel: 'C1',
+    slot: 'manual:test',
+    createdAt: NOW.toISOString(),
+    late: false,
+  });
+  runId = claim.run.id;
+  await store.recordDigestPriorities(runId, [
+    { customerId: 'C001', rank: 1, gapAmountCents: 200_000, partIndex: 0 },
+    { customerId: 'C002', rank: 2, gapAmountCents: 60_000, partIndex: 0 },
+  ]);
+  await store.recordDigestMessage(runId, 0, '100.1');
+}, 60_000);
+
+afterAll(async () => {
+  await store?.close();
+});
+
+const deps = (slack: SlackClient) => ({
+  slack,
+  store,
+  snapshots,
+  logger: createLogger({ level: 'silent' }),
+  now: () => NOW,
+});
+
+describe('recordFollowUp', () => {
+  it('stores a claim, replies in the digest thread and swaps in the updated card', async () => {
+    const fake = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    const outcome = await recordFollowUp(
+      {
+        kind: 'claim',
+        customerId: 'C001',
+        userId: 'U1',
+        eventId: 'click-1',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(fake.slack),
+    );
+    expect(outcome).toMatchObject({
+      recorded: true,
+      cardUpdated: true,
+      state: { status: 'claimed', ownerUserId: 'U1' },
+    });
+    expect(fake.posted).toEqual([
+      { channel: 'C1', threadTs: '100.1', text: '<@U1> claimed *Acme | *\u200bCorp*\u200b*' },
+    ]);
+    const card = fake.updated[0]?.blocks?.find((b) => b.block_id === cardBlockIds('C001').section) as {
+      text: { text: string };
+    };
+    expect(card.text.text).toContain('Claimed by <@U1>');
+    // The other card is untouched.
+    const other = fake.updated[0]?.blocks?.find((b) => b.block_id === cardBlockIds('C002').section);
+    expect(other).toEqual(digest.parent.blocks.find((b) => b.block_id === cardBlockIds('C002').section));
+  });
+
+  it('does nothing the second time Slack delivers the same click', async () => {
+    const fake = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    const outcome = await recordFollowUp(
+      {
+        kind: 'claim',
+        customerId: 'C001',
+        userId: 'U1',
+        eventId: 'click-1',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(fake.slack),
+    );
+    expect(outcome.recorded).toBe(false);
+    expect(fake.posted).toEqual([]);
+    expect(fake.updated).toEqual([]);
+    expect(await store.listFollowUps('C001')).toHaveLength(1);
+  });
+
+  it('snoozes until today plus the weeks chosen, remembering the gap at the decision', async () => {
+    const fake = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    await recordFollowUp(
+      {
+        kind: 'snooze',
+        customerId: 'C002',
+        userId: 'U2',
+        eventId: 'snooze-1',
+        channel: 'C1',
+        messageTs: '100.1',
+        snoozeWeeks: 2,
+      },
+      deps(fake.slack),
+    );
+    const [event] = await store.listFollowUps('C002');
+    // 2026-11-24 + 14 days.
+    expect(event).toMatchObject({
+      kind: 'snooze',
+      snoozeUntil: '2026-12-08',
+      gapAmountCents: 60_000,
+      digestRunId: runId,
+    });
+    expect(fake.posted[0]?.text).toBe('<@U2> snoozed *Bolt_\u200bWorks* until 2026-12-08');
+  });
+});
+
+describe('describeFollowUp', () => {
+  it('writes the outcome, next step and note of a logged follow-up on separate lines', () => {
+    const text = describeFollowUp(
+      {
+        id: 'e',
+        customerId: 'C9',
+        kind: 'follow_up',
+        userId: 'U3',
+        at: NOW.toISOString(),
+        outcome: 'not_a_gap',
+        nextStep: 'none',
+        note: 'merged  into\nC10',
+      },
+      'Calm Co',
+    );
+    expect(text).toBe(
+      '<@U3> logged a follow-up on *Calm Co*: not a real gap\nNext step: none\nNote: merged into C10',
+    );
+  });
+});
