@@ -4,8 +4,9 @@
  *   123.45   -123.45   +5   .5   1,234.56   $1,234.56   -$5.00   $-5.00   ($5.00)   € 12.00
  *   12.00 EUR   USD 12.00   £3   (1,200)
  * More than two decimals round half away from zero on the third decimal (1.005 -> 101 cents,
- * -1.005 -> -101 cents): what a spreadsheet's ROUND() does. Thousands separators must group by three
- * ("12,50" is rejected rather than guessed), so a decimal comma is never misread as a thousands one.
+ * -1.005 -> -101 cents): what a spreadsheet's ROUND() does. Thousands separators (the one opposite
+ * the decimal separator, or a space, no-break space or apostrophe: "1 234.56", "1'234.56") must
+ * group by three ("12,50" is rejected rather than guessed), so a decimal comma is never misread.
  */
 
 /** Which character separates the decimals: "." (default, thousands ",") or "," (thousands "."). */
@@ -18,6 +19,11 @@ const CURRENCY_SYMBOLS = new Set([0x24, 0x20ac, 0xa3, 0xa5, 0x20b9, 0x20a9, 0x20
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x202f;
+}
+
+/** The configured thousands separator, or a space, no-break space, narrow no-break space or apostrophe. */
+function isGroupSeparator(c: number, thousandsCode: number): boolean {
+  return c === thousandsCode || c === 0x20 || c === 0xa0 || c === 0x202f || c === 0x27 || c === 0x2019;
 }
 
 function isUpperAscii(c: number): boolean {
@@ -84,15 +90,21 @@ export function parseAmountCents(
   let intDigits = 0;
   let groupDigits = 0;
   let groups = 0;
+  let separator = -1;
   for (; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) {
       units = units * 10 + (c - 0x30);
       intDigits++;
       groupDigits++;
-    } else if (c === thousandsCode) {
-      // The first group has 1-3 digits, every later one exactly 3.
+    } else if (isGroupSeparator(c, thousandsCode)) {
+      // A separator only between digits ("1 234 EUR": the last space ends the number).
+      const next = s.charCodeAt(i + 1);
+      if (i + 1 >= end || next < 0x30 || next > 0x39) break;
+      // One kind of separator; the first group has 1-3 digits, every later one exactly 3.
+      if (separator >= 0 && c !== separator) return Number.NaN;
       if (groupDigits === 0 || groupDigits > 3 || (groups > 0 && groupDigits !== 3)) return Number.NaN;
+      separator = c;
       groups++;
       groupDigits = 0;
     } else {

@@ -43,7 +43,7 @@ export interface CsvFileOptions {
 export interface CsvFileHandlers {
   /** The first non-empty record. */
   onHeader: (headers: string[], delimiter: string) => void;
-  /** Each later record; the object is reused, read it before returning. */
+  /** Each later record (lines of only spaces are skipped like empty ones); reused: read it before returning. */
   onRecord: (record: CsvRecord) => void;
   onMalformed: (line: number, code: 'bad_quotes' | 'unclosed_quote', reason: string) => void;
 }
@@ -222,6 +222,7 @@ function createFastEngine(
     delimiter,
     maxRecordChars: maxRecordBytes,
     onRecord(record) {
+      if (record.count === 1 && fieldText(record, 0).trim() === '') return; // a line of spaces: blank
       if (sawHeader) {
         handlers.onRecord(record);
         return;
@@ -284,6 +285,7 @@ function createCsvParseEngine(
       let breaks = 0;
       for (let k = body.indexOf('\n'); k >= 0; k = body.indexOf('\n', k + 1)) breaks++;
       lines = data.info.lines;
+      if (data.record.length === 1 && (data.record[0] ?? '').trim() === '') return; // a line of spaces
       if (!sawHeader) {
         if (isBlankHeader(data.record)) return;
         sawHeader = true;

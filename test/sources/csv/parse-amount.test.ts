@@ -14,6 +14,9 @@ describe('parseAmountCents', () => {
     ['1,234.56', 123456],
     ['1,234,567.89', 123456789],
     [' 42.00 ', 4200],
+    ['1 234.56', 123456],
+    ['1\u00a0234\u00a0567', 123456700],
+    ["1'234.50", 123450],
   ])('reads the plain decimal %j as %i cents', (text, cents) => {
     expect(parseAmountCents(text)).toBe(cents);
   });
@@ -75,6 +78,8 @@ describe('parseAmountCents', () => {
     '12 34',
     '$5$',
     '99999999999999999999',
+    '1 234,567.00',
+    '1,234,',
   ])('rejects %j', (text) => {
     expect(parseAmountCents(text)).toBeNaN();
   });
@@ -83,6 +88,7 @@ describe('parseAmountCents', () => {
     expect(parseAmountCents('1.234,56', 0, 8, ',')).toBe(123456);
     expect(parseAmountCents('-7,5', 0, 4, ',')).toBe(-750);
     expect(parseAmountCents('12,50 €', 0, 7, ',')).toBe(1250);
+    expect(parseAmountCents('1 234,56 EUR', 0, 12, ',')).toBe(123456);
     expect(parseAmountCents('1,234.56', 0, 8, ',')).toBeNaN();
   });
 

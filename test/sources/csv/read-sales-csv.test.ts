@@ -356,3 +356,16 @@ describe('readSalesCsv and Excel', () => {
     expect(rows).toEqual([{ customerId: 'C1', day: day('2026-01-05'), amountCents: 150, line: 3 }]);
   });
 });
+
+describe('readSalesCsv and blank lines', () => {
+  it.each(['fast', 'csv-parse'] as const)(
+    'skips lines holding only spaces, keeping line numbers (%s)',
+    async (engine) => {
+      const text = 'customer_id,date,amount\n   \nC1,2026-01-05,1\n\t\nC2,2026-01-05,x\n  ';
+      const { rows, quality } = await readSales({ path: 'b.csv', text, engine });
+      expect(rows.map((r) => r.line)).toEqual([3]);
+      expect(quality.problems.map((p) => [p.line, p.code])).toEqual([[5, 'bad_amount']]);
+      expect(quality.rowsRead).toBe(2);
+    },
+  );
+});
