@@ -6,7 +6,12 @@ describe('analysis settings', () => {
     const s = defaultAnalysisSettings();
     expect(s.lookback).toBe(12);
     expect(s.recentWindow).toBe(4);
-    expect(s.weights).toEqual({ revenueImpact: 0.35, churnRisk: 0.3, customerValue: 0.2, recoveryProbability: 0.15 });
+    expect(s.weights).toEqual({
+      revenueImpact: 0.35,
+      churnRisk: 0.3,
+      customerValue: 0.2,
+      recoveryProbability: 0.15,
+    });
     expect(s.topN).toBe(20);
     expect(s.period).toBe('week');
     expect(s.weekStartsOn).toBe('monday');
