@@ -58,6 +58,8 @@ export async function readSalesInThread(
   let duplicateRows = 0;
   const rejectedByCode: Record<string, number> = {};
   const problems: RowProblem[] = [];
+  // The first few, whatever maxProblemsListed, for the message when no row at all is usable.
+  const firstProblems: RowProblem[] = [];
   // Dropping needs an answer per row; counting alone can be deferred (several times faster).
   const seen = dropDuplicates ? createDuplicateSet() : undefined;
   const counter = dropDuplicates ? undefined : createDuplicateCounter();
@@ -78,6 +80,7 @@ export async function readSalesInThread(
       );
     }
     if (problems.length < maxProblems) problems.push(problem);
+    if (firstProblems.length < 3) firstProblems.push(problem);
   }
 
   // The current field, as a range [fa, fb) of fs (set by `field`, trimmed).
@@ -246,8 +249,7 @@ export async function readSalesInThread(
     );
   }
   if (rowsAccepted === 0) {
-    const examples = problems
-      .slice(0, 3)
+    const examples = firstProblems
       .map((p) => `  line ${p.line}${p.column === undefined ? '' : ` (${p.column})`}: ${p.reason}`)
       .join('\n');
     throw new InputError(

@@ -150,17 +150,17 @@ export async function readCsvFile(
         : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
     if (chunk.length === 0) continue;
     bytesRead += chunk.length;
-    // Bounded memory: a line with no end is refused before it can fill the memory.
     const newline = chunk.lastIndexOf(0x0a);
     sinceNewline = newline < 0 ? sinceNewline + chunk.length : chunk.length - newline - 1;
-    if (sinceNewline > maxRecordBytes) {
-      throw lineTooLong(file, lineNumberHint(finish), maxRecordBytes, chunk.includes(0x0d));
-    }
     if (head !== undefined) {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       if (!headReady(head)) continue;
-      chunk = begin(head);
+      chunk = begin(head); // binary and encoding checks first: their message is the more useful
       head = undefined;
+    }
+    // Bounded memory: a line with no end is refused before it can fill the memory.
+    if (sinceNewline > maxRecordBytes) {
+      throw lineTooLong(file, lineNumberHint(finish), maxRecordBytes, chunk.includes(0x0d));
     }
     await engine?.(chunk, false);
     if (progress !== undefined && bytesRead >= nextProgress) {

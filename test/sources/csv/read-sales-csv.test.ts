@@ -369,3 +369,11 @@ describe('readSalesCsv and blank lines', () => {
     },
   );
 });
+
+describe('readSalesCsv on a large binary file', () => {
+  it('says binary rather than "line too long" when there is no line break in the first megabytes', async () => {
+    const blob = Buffer.alloc(3 << 20, 0);
+    const error = await rejectionOf(readSales({ path: 'image.bin', input: [blob] }));
+    expect(error.message).toContain('image.bin is not a CSV file: it holds binary data');
+  });
+});
