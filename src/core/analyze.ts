@@ -161,7 +161,7 @@ function buildHints(ledger: SalesLedger, choice: AsOfChoice, settings: AnalysisS
     const word = periodWord(spec);
     hints.push(
       `Every row is dated on the first day of its ${word}, but the as-of date ${settings.asOf} is not the last day ` +
-        `of the ${formatPeriod(choice.partialPeriod.period, spec)}, so that ${word} was left out; ` +
+        `of its ${word} (${formatPeriod(choice.partialPeriod.period, spec)}), so that ${word} was left out; ` +
         `pass --as-of ${isoFromDay(choice.partialPeriod.endDay)} (or no as-of date) to include it.`,
     );
   }

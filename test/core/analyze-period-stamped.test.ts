@@ -96,7 +96,7 @@ describe('analyze on weekly totals dated on the week start', () => {
     expect(explicit.periodStamped).toBeUndefined();
     expect(explicit.hints).toEqual([
       'Every row is dated on the first day of its week, but the as-of date 2026-11-21 is not the last day ' +
-        'of the week of 2026-11-21, so that week was left out; pass --as-of 2026-11-27 (or no as-of date) to include it.',
+        'of its week (week of 2026-11-21), so that week was left out; pass --as-of 2026-11-27 (or no as-of date) to include it.',
     ]);
     const weekEnd = run('weekly-stamped.csv', saturdayWeeks, {
       weekStartsOn: 'saturday',
@@ -125,6 +125,16 @@ describe('analyze on monthly totals dated on the 1st', () => {
     expect(p2?.series).toEqual([200, 200, 200, 200, 200, 200, 200, 0].map((d) => d * 100));
     expect(p2?.metrics?.recentCents).toBe(150_00);
     expect(p2?.status).toBe('scored');
+  });
+
+  it('with a mid-month as-of date, leaves the month out and names the date that keeps it', () => {
+    const r = run('monthly-stamped.csv', months, { period: 'month', asOf: '2026-11-15' });
+    expect(r.asOf.period).toBe(2026 * 12 + 9);
+    expect(r.partialPeriod?.rows).toBe(2);
+    expect(r.hints).toEqual([
+      'Every row is dated on the first day of its month, but the as-of date 2026-11-15 is not the last day ' +
+        'of its month (2026-11), so that month was left out; pass --as-of 2026-11-30 (or no as-of date) to include it.',
+    ]);
   });
 });
 
