@@ -139,6 +139,14 @@ export async function readCsvFile(
   const begin = (bytes: Buffer): Buffer => {
     checkTextStart(file, bytes.subarray(0, TEXT_CHECK_BYTES));
     const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    const crOnly = body.indexOf(0x0d);
+    if (crOnly >= 0 && crOnly < body.length - 1 && !body.includes(0x0a)) {
+      throw new InputError(
+        `${file} ends its lines with a lone CR (old Mac style), so it reads as one line. ` +
+          'Expected LF or CRLF line endings.',
+        { hint: 'Convert the line endings, e.g. with: tr "\\r" "\\n" < in.csv > out.csv' },
+      );
+    }
     start(body.toString('utf8', 0, Math.min(body.length, HEAD_BYTES)));
     return body;
   };

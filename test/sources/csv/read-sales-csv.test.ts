@@ -377,3 +377,12 @@ describe('readSalesCsv on a large binary file', () => {
     expect(error.message).toContain('image.bin is not a CSV file: it holds binary data');
   });
 });
+
+describe('readSalesCsv and old Mac line endings', () => {
+  it('names CR-only line endings instead of reading one long line', async () => {
+    const text = 'customer_id,date,amount\rC1,2026-01-05,1\rC2,2026-01-05,2\r';
+    const error = await rejectionOf(readSales({ path: 'mac.csv', text }));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('mac.csv ends its lines with a lone CR');
+  });
+});
