@@ -16,7 +16,7 @@ import type { CsvRecord } from './tokenize-csv.ts';
 const FIX_BY_CODE: Record<string, string> = {
   missing_value: 'fill in the value or delete the row',
   bad_date:
-    'fix the date, or set the format with --date-format (YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, "YYYY-MM-DD HH:mm")',
+    'correct the date, or set the format with --date-format (YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, "YYYY-MM-DD HH:mm")',
   bad_amount: 'write the amount as a number such as 1234.56, $1,234.56 or (12.00)',
   bad_quantity: 'write the quantity as a number or leave it empty',
   column_count: 'make the row have as many fields as the header; quote values that contain the delimiter',

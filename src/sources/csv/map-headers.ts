@@ -181,7 +181,7 @@ export function mapHeaders<F extends string>(input: MapHeadersInput<F>): HeaderM
       `${file} is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.\n` +
         `Headers found: ${quoteList(headers)}.\n${lines.join('\n')}\n` +
         `(case, spaces, underscores and hyphens are ignored).${singleColumn}\n` +
-        `Name the column yourself with --map ${missing[0]}="Your Header".`,
+        `Name the column${missing.length > 1 ? 's' : ''} yourself: ${missing.map((f) => `--map ${f}="Your Header"`).join(' ')}`,
       { hint: `--map ${missing[0]}="Your Header"` },
     );
   }

@@ -87,7 +87,9 @@ describe('mapHeaders', () => {
     expect(message).toContain('sales.csv is missing required columns customer_id, date, amount');
     expect(message).toContain('Headers found: "Kunde", "Datum", "Umsatz"');
     expect(message).toContain('customer_id, customer, customer_no');
-    expect(message).toContain('--map customer_id="Your Header"');
+    expect(message).toContain(
+      'Name the columns yourself: --map customer_id="Your Header" --map date="Your Header" --map amount="Your Header"',
+    );
   });
 
   it('suggests the delimiter when the header is one column holding separators', () => {

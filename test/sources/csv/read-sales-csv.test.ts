@@ -242,7 +242,7 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     const error = await rejectionOf(readSales({ path, engine, badRows: 'strict' }));
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toContain(`${path} line 7, column "date": date "2026-02-30" is not a real date`);
-    expect(error.message).toContain('Fix: fix the date, or set the format with --date-format');
+    expect(error.message).toContain('Fix: correct the date, or set the format with --date-format');
   });
 
   it('reads a valid file the same in strict mode', async () => {
