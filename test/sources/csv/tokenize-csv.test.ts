@@ -113,3 +113,47 @@ describe('createCsvTokenizer', () => {
     expect(() => tokenize(['a'], '"')).toThrow(InputError);
   });
 });
+
+describe('createCsvTokenizer against csv-parse', () => {
+  it('gives the records csv-parse gives for any well-formed CSV, however it is chunked', async () => {
+    const fc = (await import('fast-check')).default;
+    const { parse } = await import('csv-parse/sync');
+    const unit = fc.constantFrom('a', 'Z', '1', ' ', ',', ';', '\t', '"', '\n', '\r', 'é', '€');
+    const field = fc.string({ unit, maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(',', ';', '\t'),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (rows, delimiter, eol, quoteAll, cuts) => {
+          const encode = (value: string): string =>
+            quoteAll || value.includes(delimiter) || /["\r\n]/.test(value)
+              ? `"${value.replaceAll('"', '""')}"`
+              : value;
+          // A record of one empty field would be an empty line: write it as "".
+          const text = rows
+            .map((r) => (r.length === 1 && r[0] === '' ? '""' : r.map(encode).join(delimiter)))
+            .join(eol);
+          const expected = parse(text, {
+            delimiter,
+            relax_column_count: true,
+            skip_empty_lines: true,
+          }) as string[][];
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const chunks: string[] = [];
+          let from = 0;
+          for (const p of [...points, text.length]) {
+            chunks.push(text.slice(from, p));
+            from = p;
+          }
+          const out = tokenize(chunks, delimiter);
+          expect(out.malformed).toEqual([]);
+          expect(out.records.map((r) => r.fields)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
