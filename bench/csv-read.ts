@@ -5,6 +5,7 @@
  *   --wide    two more columns (order_id, product), as many exports have
  *   --quoted  every field quoted ("C000123","2026-01-05","123.45"), as some exporters write
  *   --rows N  customers (default 100000)
+ *   --threads on|off|auto  parse in a worker thread (default off here: this measures the parser)
  */
 import { once } from 'node:events';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
@@ -23,6 +24,8 @@ const weeks = 52;
 const wide = flag('--wide');
 const quoted = flag('--quoted');
 const engine = value('--engine') === 'csv-parse' ? 'csv-parse' : 'fast';
+const threadsFlag = value('--threads') ?? 'off';
+const threads = threadsFlag === 'auto' ? 'auto' : threadsFlag === 'on';
 
 const dir = join(import.meta.dirname, '.data');
 const file = join(dir, `sales-${customers}x${weeks}${wide ? '-wide' : ''}${quoted ? '-quoted' : ''}.csv`);
@@ -67,7 +70,7 @@ let rows = 0;
 let total = 0;
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const quality = await readSalesCsv({ path: file, engine }, (row) => {
+const quality = await readSalesCsv({ path: file, engine, threads }, (row) => {
   rows++;
   total += row.amountCents;
 });
@@ -78,7 +81,8 @@ const rss = process.resourceUsage().maxRSS / 1024;
 const memory = process.memoryUsage();
 const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
 console.log(
-  `${engine}${wide ? ' wide' : ''}${quoted ? ' quoted' : ''}: ${rows.toLocaleString('en-US')} rows, ` +
+  `${engine}${wide ? ' wide' : ''}${quoted ? ' quoted' : ''} threads=${threadsFlag}: ` +
+    `${rows.toLocaleString('en-US')} rows, ` +
     `${(size / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(2)} s = ` +
     `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s (CPU ${cpuSeconds.toFixed(2)} s = ` +
     `${Math.round(rows / cpuSeconds).toLocaleString('en-US')} rows/CPU-s), peak RSS ${rss.toFixed(0)} MiB ` +
