@@ -110,7 +110,7 @@ export async function postDigestRun(
     settings,
     states,
     digestRunId: run.id,
-    recap: buildRecap(followUps, loaded),
+    ...(recapOrNull(buildRecap(followUps, loaded)) ?? {}),
     ...(context.late ? { late: describeLateness(run, now) } : {}),
     ...(refresh.lastFailure ? { stale: describeStaleness(refresh) } : {}),
   });
@@ -191,6 +191,11 @@ export function buildRecap(events: readonly FollowUpEvent[], loaded: LoadedSnaps
     });
   }
   return recap;
+}
+
+/** `{ recap }` when last week had any follow-up to show, else null (no empty recap section). */
+function recapOrNull(recap: FollowUpRecap): { recap: FollowUpRecap } | null {
+  return recap.claimed.length + recap.contacted.length + recap.recovered.length > 0 ? { recap } : null;
 }
 
 function describeLateness(run: DigestRun, now: Date): string {
