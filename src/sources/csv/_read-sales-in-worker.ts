@@ -58,6 +58,9 @@ export interface WorkerInput {
   consumed: SharedArrayBuffer;
 }
 
+/** Reads finished in a worker, and reads that fell back to this thread (for tests and diagnostics). */
+export const workerStats = { completed: 0, fellBack: 0 };
+
 function textAt(column: TextColumn | undefined, i: number): string | undefined {
   if (column === undefined) return undefined;
   const end = column.ends[i]!;
@@ -91,6 +94,7 @@ export function readSalesInWorker(
   try {
     worker = new Worker(bootstrapSource(), { eval: true, workerData });
   } catch {
+    workerStats.fellBack++;
     return readSalesInThread(options, onRow);
   }
 
@@ -148,6 +152,7 @@ export function readSalesInWorker(
             onProgress?.(message.bytesRead, message.totalBytes);
             break;
           case 'done':
+            workerStats.completed++;
             settle(() => resolve(message.quality));
             break;
           case 'error': {
@@ -162,6 +167,7 @@ export function readSalesInWorker(
             // No row was read yet: read on this thread instead.
             if (rowsSeen) fail(new Error(`CSV reader worker failed: ${message.message}`));
             else {
+              workerStats.fellBack++;
               settle(() => resolve(readSalesInThread(options, onRow)));
               void worker.terminate();
             }
