@@ -61,7 +61,10 @@ function startBotProcess(env: Record<string, string>, clockStart: number): Promi
 const digestParents = (messages: StoredMessage[]) =>
   messages.filter((m) => !m.thread_ts && !m.ephemeral_to && m.text.startsWith('Revenue gaps'));
 
-async function expectOneCompleteDigest(stack: FaultStack, pglite?: { dataDir: string }): Promise<void> {
+async function expectOneCompleteDigest(
+  stack: FaultStack,
+  options: { pglite?: { dataDir: string }; interrupted?: number } = {},
+): Promise<void> {
   const messages = await stack.slack.messages();
   const parents = digestParents(messages);
   expect(parents).toHaveLength(1);
@@ -70,11 +73,11 @@ async function expectOneCompleteDigest(stack: FaultStack, pglite?: { dataDir: st
   const texts = thread.map((m) => m.text);
   expect(new Set(texts).size).toBe(texts.length);
   expect(thread.flatMap((m) => m.files ?? [])).toHaveLength(1);
-  const store = createStateStore(pglite ?? { databaseUrl: stack.databaseUrl, dataDir: 'unused' });
+  const store = createStateStore(options.pglite ?? { databaseUrl: stack.databaseUrl, dataDir: 'unused' });
   try {
     const runs = await store.listDigestRuns();
     expect(runs.map((r) => [r.status, r.fileId !== null])).toEqual([['completed', true]]);
-    expect(runs[0]?.attempts).toBe(1);
+    expect(runs[0]?.attempts).toBe(options.interrupted ?? 1);
   } finally {
     await store.close();
   }
@@ -112,6 +115,28 @@ describe.skipIf(!hasPostgres)('the bot process stopped mid-digest', () => {
     return bot;
   }
 
+  it('two bot processes on one Postgres post the slot once', async () => {
+    stack = await startFaultStack();
+    const [a, b] = await Promise.all([
+      startBotProcess(stack.env, SLOT - 3_600_000),
+      startBotProcess(stack.env, SLOT - 3_600_000),
+    ]);
+    if (!a || !b) throw new Error('bots did not start');
+    bots.push(a, b);
+    for (const bot of [a, b]) bot.child.send({ clock: new Date(SLOT + 1000).toISOString() });
+    a.child.send('check');
+    b.child.send('check');
+    // Whoever lost the race looks again (as at its next tick) and finds the run completed.
+    await stack.proxy.waitForCalls('files.completeUploadExternal', 1, 15_000);
+    await new Promise((r) => setTimeout(r, 500));
+    a.child.send('check');
+    b.child.send('check');
+    await new Promise((r) => setTimeout(r, 1000));
+    await expectOneCompleteDigest(stack, { interrupted: 0 });
+    const runners = [a, b].filter((bot) => bot.lines.some((l) => l.includes('"posting the digest"')));
+    expect(runners).toHaveLength(1);
+  });
+
   it('killed with SIGKILL: the restarted bot finishes the same digest, posting nothing twice', async () => {
     stack = await startFaultStack();
     const bot = await startDigestThatHangs(stack);
@@ -143,7 +168,7 @@ describe.skipIf(!hasPostgres)('the bot process stopped mid-digest', () => {
       // PGlite is single-process: stop the bot before the test opens its data directory.
       restarted.child.kill('SIGTERM');
       await restarted.exited;
-      await expectOneCompleteDigest(stack, { dataDir });
+      await expectOneCompleteDigest(stack, { pglite: { dataDir } });
       expectNoSecretIn([...bot.lines, ...restarted.lines], stack);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
