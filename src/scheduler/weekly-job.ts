@@ -109,6 +109,8 @@ export interface WeeklyJob {
   stop(options?: { deadlineMs?: number; graceMs?: number }): Promise<'idle' | 'finished' | 'abandoned'>;
   /** The next slot after now, for logs and `/revgap status`. */
   nextSlot(): Date | null;
+  /** Resolves once no check or digest run is in progress (for callers that start without waiting). */
+  idle(): Promise<void>;
 }
 
 /** A Slack call that failed on a retryable error after all its retries (SlackDeliveryError). */
@@ -291,5 +293,8 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
       return 'abandoned';
     },
     nextSlot: () => nextSlotAfter(spec, options.timezone, now()),
+    async idle() {
+      while (current) await current;
+    },
   };
 }

@@ -256,6 +256,27 @@ describe('createWeeklyJob: stop', () => {
     expect(restarted.runs[0]?.resumed).toBe(true);
   });
 
+  it('tells a caller that did not wait for start() when the run is over', async () => {
+    let finish: () => void = () => undefined;
+    const h = harness('2026-11-23T08:00:10Z', {
+      runDigest: () =>
+        new Promise<void>((resolve) => {
+          finish = resolve;
+        }),
+    });
+    void h.job.start();
+    await new Promise((r) => setImmediate(r));
+    let idle = false;
+    const waiting = h.job.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(idle).toBe(false);
+    finish();
+    await waiting;
+    expect(h.store.runs.get(KEY)?.status).toBe('completed');
+  });
+
   it('is idle when nothing runs', async () => {
     const h = harness('2026-11-20T12:00:00Z');
     await h.job.start();
