@@ -20,6 +20,7 @@ import { createSlackClient, type SlackBlock, type SlackClient } from './slack/sl
 import type { SlackDeps } from './slack/slack-deps.ts';
 import { createStateStore } from './store/create-state-store.ts';
 import type { StateStore } from './store/state-store.ts';
+import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
 import { type PostDigestNowOutcome, postDigestNow, postDigestRun } from './use-cases/post-digest.ts';
 import { createSnapshotHolder, refreshSnapshot, type SnapshotHolder } from './use-cases/refresh-snapshot.ts';
 import { describeBundledSample, runAnalysis } from './use-cases/run-analysis.ts';
@@ -158,7 +159,11 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     allowedChannels: await resolveAll(config.allowedChannels),
     allowedUsers: config.allowedUsers,
   });
-  const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now };
+  const people = createAccountManagerDirectory({
+    lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
+    logger,
+  });
+  const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people };
   registerListeners(slackApp.app, deps);
 
   try {
@@ -199,7 +204,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
             // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
             if (!context.resumed)
               await refresh().catch((error: unknown) => logger.error({ err: error }, 'refresh failed'));
-            await postDigestRun(context, { slack, store, snapshots, logger, now });
+            await postDigestRun(context, { slack, store, snapshots, logger, now, people });
           },
           reportFailure: (report) =>
             notifier.notify({
@@ -223,7 +228,11 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     job,
     refresh,
     postDigest: (postOptions = {}) =>
-      postManualDigest(digestChannel, { slack, store, snapshots, logger, now }, postOptions.force ?? false),
+      postManualDigest(
+        digestChannel,
+        { slack, store, snapshots, logger, now, people },
+        postOptions.force ?? false,
+      ),
     async stop() {
       if (job) await job.stop();
       await slackApp.stop();
@@ -285,7 +294,15 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
       }),
     );
     const channel = await resolveChannel(web, config.channel);
-    return await postManualDigest(channel, { slack, store, snapshots, logger, now }, options.force ?? false);
+    const people = createAccountManagerDirectory({
+      lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
+      logger,
+    });
+    return await postManualDigest(
+      channel,
+      { slack, store, snapshots, logger, now, people },
+      options.force ?? false,
+    );
   } finally {
     await store.close();
   }

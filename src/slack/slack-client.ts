@@ -288,8 +288,15 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
   };
 }
 
-/** The Slack error code (`users_not_found`, `channel_not_found`...) of a Web API error, if any. */
+/**
+ * The Slack error code (`users_not_found`, `channel_not_found`...) of a Web API error, if any,
+ * looking through wrappers (a retry layer's error keeps the original as its `cause`).
+ */
 export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | null)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const data = (current as { data?: { error?: unknown } }).data;
+    if (typeof data?.error === 'string') return data.error;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

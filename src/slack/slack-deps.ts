@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../logger.ts';
 import type { StateStore } from '../store/state-store.ts';
+import type { AccountManagerDirectory } from '../use-cases/account-managers.ts';
 import type { SnapshotHolder } from '../use-cases/refresh-snapshot.ts';
 import type { SlackClient } from './slack-client.ts';
 
@@ -18,4 +19,6 @@ export interface SlackDeps {
   digestChannel: string;
   logger: Logger;
   now: () => Date;
+  /** Account managers given by email, shown as Slack users (optional). */
+  people?: AccountManagerDirectory;
 }

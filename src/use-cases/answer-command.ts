@@ -5,7 +5,7 @@
  *
  * Every failure is told to the user in plain words; nothing is swallowed.
  */
-import type { FollowUpEvent, GapState } from '../core/types.ts';
+import type { FollowUpEvent, GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
 import type { SlackMessage } from '../render/slack/_blocks.ts';
@@ -22,6 +22,7 @@ import { ACTION_SHARE, decodeCardAction, resolveCardKey } from '../render/slack/
 import type { OutgoingMessage } from '../slack/slack-client.ts';
 import { slackErrorCode } from '../slack/slack-client.ts';
 import type { SlackDeps } from '../slack/slack-deps.ts';
+import { rankedPriorities } from './account-managers.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
 import type { LoadedSnapshot } from './refresh-snapshot.ts';
 
@@ -124,32 +125,38 @@ export async function buildAnswer(
   const settings = loaded.settings;
   const currency = settings.currency;
   const today = deps.now().toISOString().slice(0, 10);
-  const states = (): Promise<Map<string, GapState>> =>
-    deps.store.getGapStates(
-      result.priorities.map((p) => p.customerId),
-      { today },
-    );
+  const states = (): Promise<Map<string, GapState>> => deps.store.getGapStates(undefined, { today });
+  const withSlackUsers = <T extends { accountManager?: string }>(items: T[]): Promise<T[]> =>
+    deps.people ? deps.people.withSlackUsers(items) : Promise.resolve(items);
   switch (request.kind) {
     case 'help':
       return renderHelp();
-    case 'top':
-      return renderTopList(result, settings, {
-        states: await states(),
-        ...(request.n ? { n: request.n } : {}),
-      });
+    case 'top': {
+      const n = request.n ?? 10;
+      const priorities = await withSlackUsers(result.priorities.slice(0, n));
+      return renderTopList({ ...result, priorities }, settings, { states: await states(), n });
+    }
     case 'churn':
-      return renderChurnList(result, settings);
+      return renderChurnList(
+        { ...result, churnRisk: await withSlackUsers(result.churnRisk.slice(0, 25)) },
+        settings,
+      );
     case 'mine': {
       const me = new Set(await callerIdentities(who.userId, deps));
-      // Account managers may be given as Slack ids or emails: ones matching the caller become the caller's id.
-      const priorities = result.priorities.map((p) =>
-        p.accountManager && me.has(p.accountManager.toLowerCase()) ? { ...p, accountManager: who.userId } : p,
-      );
+      const gapStates = await states();
+      // The caller's whole book, not only the top N: their accounts (by Slack id or email) and
+      // the gaps they claimed; account managers matching the caller become the caller's id.
+      const priorities: Priority[] = [];
+      for (const p of rankedPriorities(result)) {
+        const mineByAccount = p.accountManager !== undefined && me.has(p.accountManager.toLowerCase());
+        if (mineByAccount) priorities.push({ ...p, accountManager: who.userId });
+        else if (gapStates.get(p.customerId)?.ownerUserId === who.userId) priorities.push(p);
+      }
       return renderMine({
         userId: who.userId,
         result: { ...result, priorities },
         settings,
-        states: await states(),
+        states: gapStates,
       });
     }
     case 'report':
@@ -161,7 +168,8 @@ export async function buildAnswer(
       }
       if (match.kind === 'none') return renderNotFound(request.query, match.suggestions, { currency });
       const history: FollowUpEvent[] = await deps.store.listFollowUps(match.customer.customerId);
-      return renderDeepDiveMessage(match.customer, result, settings, history, {
+      const [customer = match.customer] = await withSlackUsers([match.customer]);
+      return renderDeepDiveMessage(customer, result, settings, history, {
         shareButton: who.audience === 'private',
       });
     }

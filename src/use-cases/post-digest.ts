@@ -16,6 +16,7 @@ import { cardBlockIds } from '../render/slack/ids.ts';
 import type { OutgoingMessage, SlackClient } from '../slack/slack-client.ts';
 import { isGapHidden } from '../store/derive-gap-state.ts';
 import type { DigestPriority, DigestRun, RefreshStatus, StateStore } from '../store/state-store.ts';
+import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 import { loadSnapshot } from './refresh-snapshot.ts';
 
@@ -32,6 +33,8 @@ export type DigestStore = Pick<
 
 export interface PostDigestDeps {
   slack: SlackClient;
+  /** Shows account managers given by email as Slack users (optional). */
+  people?: AccountManagerDirectory;
   store: DigestStore;
   snapshots: SnapshotHolder;
   logger: Logger;
@@ -60,15 +63,17 @@ const DAY_MS = 86_400_000;
 
 /** Which priorities a digest shows, and how many were left out because they were snoozed or dismissed. */
 export function selectDigestPriorities(
-  priorities: readonly Priority[],
+  priorities: Iterable<Priority>,
   states: ReadonlyMap<string, GapState>,
   topN: number,
 ): { shown: Priority[]; hidden: Priority[] } {
   const shown: Priority[] = [];
   const hidden: Priority[] = [];
+  // Ranked customers beyond the top N move up when a gap above them is snoozed or dismissed.
   for (const priority of priorities) {
+    if (shown.length >= topN) break;
     if (isGapHidden(states.get(priority.customerId), priority.gapAmountCents)) hidden.push(priority);
-    else if (shown.length < topN) shown.push(priority);
+    else shown.push(priority);
   }
   return { shown, hidden };
 }
@@ -86,20 +91,26 @@ export async function postDigestRun(
   const now = deps.now();
   const today = now.toISOString().slice(0, 10);
 
-  // Cards: a resumed run shows exactly the cards its first attempt chose.
-  const allIds = result.priorities.map((p) => p.customerId);
-  const states = await deps.store.getGapStates(allIds, { today });
+  // Only customers with follow-up events have a state; the rest are open.
+  const states = await deps.store.getGapStates(undefined, { today });
   let shown: Priority[];
   let hiddenCount: number;
   if (run.priorities.length > 0) {
-    const byId = new Map(result.priorities.map((p) => [p.customerId, p]));
+    // A resumed run shows exactly the cards its first attempt chose.
+    const wanted = new Set(run.priorities.map((p) => p.customerId));
+    const byId = new Map<string, Priority>();
+    for (const p of rankedPriorities(result)) {
+      if (wanted.has(p.customerId)) byId.set(p.customerId, p);
+      if (byId.size === wanted.size) break;
+    }
     shown = run.priorities.map((p) => byId.get(p.customerId)).filter((p): p is Priority => p !== undefined);
     hiddenCount = 0;
   } else {
-    const selection = selectDigestPriorities(result.priorities, states, settings.topN);
+    const selection = selectDigestPriorities(rankedPriorities(result), states, settings.topN);
     shown = selection.shown;
     hiddenCount = selection.hidden.length;
   }
+  if (deps.people) shown = await deps.people.withSlackUsers(shown);
 
   const since = new Date(now.getTime() - 7 * DAY_MS).toISOString();
   const followUps: FollowUpEvent[] = await deps.store.listFollowUpsSince(since);

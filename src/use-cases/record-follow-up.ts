@@ -12,6 +12,7 @@ import { escapeMrkdwn } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
 import type { SlackBlock, SlackClient } from '../slack/slack-client.ts';
 import type { DigestRun, StateStore } from '../store/state-store.ts';
+import { type AccountManagerDirectory, priorityOfCustomer } from './account-managers.ts';
 import type { SnapshotHolder } from './refresh-snapshot.ts';
 
 export type FollowUpStore = Pick<
@@ -21,6 +22,8 @@ export type FollowUpStore = Pick<
 
 export interface RecordFollowUpDeps {
   slack: SlackClient;
+  /** Shows account managers given by email as Slack users on the re-rendered card (optional). */
+  people?: AccountManagerDirectory;
   store: FollowUpStore;
   snapshots: SnapshotHolder;
   logger: Logger;
@@ -140,7 +143,9 @@ export async function recordFollowUp(
   await deps.slack.postMessage({ channel: run.channel, threadTs: parentTs, text: reply });
 
   let cardUpdated = false;
-  const priority = snapshot?.snapshot.result.priorities.find((p) => p.customerId === input.customerId);
+  const listed = snapshot?.snapshot.result.priorities.find((p) => p.customerId === input.customerId);
+  const found = listed ?? (customer ? priorityOfCustomer(customer) : null);
+  const priority = found && deps.people ? ((await deps.people.withSlackUsers([found]))[0] ?? found) : found;
   const shown = run.priorities.find((p) => p.customerId === input.customerId);
   const cardTs = run.parts.find((p) => p.partIndex === (shown?.partIndex ?? 0))?.ts;
   if (priority && snapshot && shown && cardTs) {

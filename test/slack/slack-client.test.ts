@@ -1,7 +1,12 @@
 import type { webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { createSlackClient, type SlackCall, type SlackCallRunner } from '../../src/slack/slack-client.ts';
+import {
+  createSlackClient,
+  type SlackCall,
+  type SlackCallRunner,
+  slackErrorCode,
+} from '../../src/slack/slack-client.ts';
 
 const section = (text: string) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text } });
 
@@ -117,5 +122,16 @@ describe('the Slack client', () => {
     const { web } = fakeWeb();
     const slack = createSlackClient({ web, logger });
     expect(await slack.lookupUserByEmail('nobody@example.com')).toBeNull();
+  });
+});
+
+describe('slackErrorCode', () => {
+  it('finds the Slack error code inside a wrapping error', () => {
+    const platform = Object.assign(new Error('An API error occurred: not_in_channel'), {
+      data: { ok: false, error: 'not_in_channel' },
+    });
+    const wrapped = new Error('chat.postMessage failed after 1 attempt', { cause: platform });
+    expect(slackErrorCode(wrapped)).toBe('not_in_channel');
+    expect(slackErrorCode(new Error('network'))).toBeUndefined();
   });
 });
