@@ -9,7 +9,9 @@
  * Errors keep their meaning: an InputError in the worker is an InputError here, after the rows that
  * preceded it. If the worker cannot start, the read runs on this thread instead.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DataQuality, SaleRow } from '../../core/types.ts';
@@ -69,10 +71,25 @@ function textAt(column: TextColumn | undefined, i: number): string | undefined {
   return column.text.slice(previous < 0 ? ~previous : previous, end);
 }
 
+/**
+ * URL of tsx's ESM loader API. `import.meta.resolve` where the runtime has it (Node); otherwise (a
+ * test runner's module system) from tsx's package.json, never the CommonJS build, whose
+ * `register()` fails inside a worker.
+ */
+function resolveTsxEsmApi(): string {
+  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+  const require = createRequire(import.meta.url);
+  const manifestPath = require.resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const entry = manifest.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
+  return pathToFileURL(join(dirname(manifestPath), entry)).href;
+}
+
 /** The worker bootstrap: tsx's loader must be registered in the worker before it imports TypeScript. */
 function bootstrapSource(): string {
-  const require = createRequire(import.meta.url);
-  const tsx = pathToFileURL(require.resolve('tsx/esm/api')).href;
+  const tsx = resolveTsxEsmApi();
   const entry = new URL('./_sales-csv-worker.ts', import.meta.url).href;
   return `
     const { parentPort } = require('node:worker_threads');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
+import { workerStats } from '../../../src/sources/csv/_read-sales-in-worker.ts';
 import { fixture, readSales, rejectionOf } from './_helpers.ts';
 
 describe('readSalesCsv in a worker thread', () => {
@@ -43,7 +44,6 @@ describe('readSalesCsv in a worker thread', () => {
   });
 
   it('really runs in a worker (no silent fallback to this thread)', async () => {
-    const { workerStats } = await import('../../../src/sources/csv/_read-sales-in-worker.ts');
     const before = { ...workerStats };
     await readSales({ path: big, threads: true });
     expect(workerStats.completed).toBe(before.completed + 1);
