@@ -2,39 +2,38 @@
  * Folds sales rows into a `SalesLedger`: per customer, dense arrays of net cents and "had a sale"
  * flags per period. Memory is O(customers x periods), never O(rows).
  *
- * This sits on the hot path of every analysis (one `add` per CSV row, millions of rows), so `add`
- * allocates nothing for a row that lands inside a customer's current block, and blocks grow
- * geometrically at either end, so rows may arrive in any order (by date, by customer, shuffled)
- * at amortised O(1) cost per row.
+ * This sits on the hot path of every analysis (one `add` per CSV row, millions of rows). Rows may
+ * arrive in any order (by date, by customer, shuffled); date order, the usual order of exports, is
+ * the fast path:
+ *
+ * - Customers are numbered as they first appear (one `Map` lookup per row) and their state lives in
+ *   typed arrays indexed by that number, not in one object per customer.
+ * - Rows of the most recent `WINDOW` periods are accumulated **period-major**: one dense column of
+ *   all customers per period. Date-ordered rows then write into a column that stays in the CPU
+ *   cache, where customer-major storage would touch a different customer's memory at every row.
+ * - When a row of a later period arrives, the window slides and the columns that fall out are
+ *   flushed, in customer order, into per-customer blocks (customer-major, carved from large slabs
+ *   and grown geometrically at either end). Rows of periods before the window go straight to the
+ *   blocks (the slow path, for unsorted input).
+ *
+ * `build()` copies each customer's used range into exact-size plain arrays (the `SalesLedger`
+ * contract) and drops the slabs.
  */
 import { periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import type { CustomerLedger, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
 
-/**
- * Accumulation happens in typed-array blocks carved from a few large slabs rather than in one array
- * per customer: no per-customer buffer objects, no garbage from growth (outgrown blocks are reused
- * by other customers), and `build()` copies each customer's used range into exact-size plain arrays
- * (the `SalesLedger` contract), after which the slabs are dropped. Peak memory on 100,000 customers
- * x 52 weeks is then ~60 MB of slabs plus the ledger itself.
- */
-const SLAB_SIZE = 1 << 18; // periods per slab: 2 MB of net cents + 256 KB of sale flags
+/** Periods accumulated period-major (a power of two). */
+const WINDOW = 4;
+const WINDOW_MASK = WINDOW - 1;
+/** Periods per slab: 2 MB of net cents + 256 KB of sale flags. */
+const SLAB_SIZE = 1 << 18;
 const MIN_BLOCK = 16;
-
-/** A block of `capacity` consecutive periods at `offset` in a slab. */
-interface Block {
-  net: Float64Array;
-  positive: Uint8Array;
-  offset: number;
-  capacity: number;
-}
-
-/** Per-customer accumulator: period `base + i` lives at `offset + i`; used from `lo` to `hi`. */
-interface Accumulator extends Block {
-  base: number;
-  lo: number;
-  hi: number;
-  rows: number;
-}
+/** A customer's first block starts this many periods before its first period (date order: few). */
+const FIRST_BLOCK_LEAD = 2;
+/** Window slot flags: the customer has a row in the period; one of them was positive. */
+const HAS_ROW = 1;
+const HAS_SALE = 2;
+const NO_PERIOD = Number.NEGATIVE_INFINITY;
 
 export interface LedgerBuilder {
   /** Fold one accepted row in. */
@@ -47,115 +46,54 @@ export interface LedgerBuilder {
   build(): SalesLedger;
 }
 
-/** Hands out power-of-two blocks from slabs and takes outgrown ones back for reuse. */
-function createBlockAllocator() {
-  let net = new Float64Array(0);
-  let positive = new Uint8Array(0);
-  let used = 0;
-  const free = new Map<number, Block[]>();
-
-  function allocate(capacity: number): Block {
-    const reusable = free.get(capacity)?.pop();
-    if (reusable) {
-      reusable.net.fill(0, reusable.offset, reusable.offset + capacity);
-      reusable.positive.fill(0, reusable.offset, reusable.offset + capacity);
-      return reusable;
-    }
-    if (capacity > SLAB_SIZE) {
-      // A single customer spanning more than 262,144 periods: give it its own buffers.
-      return { net: new Float64Array(capacity), positive: new Uint8Array(capacity), offset: 0, capacity };
-    }
-    if (used + capacity > net.length) {
-      net = new Float64Array(SLAB_SIZE);
-      positive = new Uint8Array(SLAB_SIZE);
-      used = 0;
-    }
-    const block = { net, positive, offset: used, capacity };
-    used += capacity;
-    return block;
-  }
-
-  function release(block: Block): void {
-    const list = free.get(block.capacity);
-    const copy = { net: block.net, positive: block.positive, offset: block.offset, capacity: block.capacity };
-    if (list) list.push(copy);
-    else free.set(block.capacity, [copy]);
-  }
-
-  /** Drops every slab and free block, so the memory can be reclaimed once accumulators are gone. */
-  function clear(): void {
-    net = new Float64Array(0);
-    positive = new Uint8Array(0);
-    used = 0;
-    free.clear();
-  }
-
-  return { allocate, release, clear };
-}
-
-/** Moves an accumulator to a bigger block so that relative `index` fits, with room to grow. */
-function grow(acc: Accumulator, index: number, blocks: ReturnType<typeof createBlockAllocator>): void {
-  const newLo = Math.min(acc.lo, index);
-  const newHi = Math.max(acc.hi, index);
-  const span = newHi - newLo + 1;
-  // Quadruple: a customer that outgrows its first block usually keeps buying, and skipping the
-  // middle size leaves fewer outgrown blocks behind (customers in date-sorted input grow in step,
-  // so outgrown blocks are rarely reused).
-  let capacity = acc.capacity * 4;
-  while (capacity < span * 1.5) capacity *= 2;
-  // Seven eighths of the spare room go to the side that just grew (where the next rows are likely
-  // to land, as in date-sorted input), an eighth to the other side, so that rows alternating between
-  // both ends still grow the block geometrically rather than at every row.
-  const spare = capacity - span;
-  const front = index < acc.lo ? spare - (spare >> 3) : spare >> 3;
-  const shift = front - newLo;
-  const block = blocks.allocate(capacity);
-  const from = acc.offset + acc.lo;
-  const to = acc.offset + acc.hi + 1;
-  block.net.set(acc.net.subarray(from, to), block.offset + acc.lo + shift);
-  block.positive.set(acc.positive.subarray(from, to), block.offset + acc.lo + shift);
-  blocks.release(acc);
-  acc.net = block.net;
-  acc.positive = block.positive;
-  acc.offset = block.offset;
-  acc.capacity = capacity;
-  acc.base -= shift;
-  acc.lo += shift;
-  acc.hi += shift;
-}
-
-function newAccumulator(block: Block, base: number, lo: number): Accumulator {
-  // One literal shape for every accumulator keeps property access monomorphic on the hot path.
-  return {
-    net: block.net,
-    positive: block.positive,
-    offset: block.offset,
-    capacity: block.capacity,
-    base,
-    lo,
-    hi: lo,
-    rows: 0,
-  };
-}
-
-function toArray<T extends Float64Array | Uint8Array>(values: T, from: number, to: number): number[] {
-  const out = new Array<number>(to - from);
-  for (let i = from; i < to; i++) out[i - from] = values[i] ?? 0;
+function grownInt32(values: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(capacity);
+  out.set(values);
   return out;
-}
-
-function allOnes(flags: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (flags[i] !== 1) return false;
-  return true;
 }
 
 /** A builder that folds `SaleRow`s into a `SalesLedger` for the given period spec. */
 export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
-  const blocks = createBlockAllocator();
-  const customers = new Map<string, Accumulator>();
-  // Rows per period across customers: one more accumulator, in its own allocator's blocks.
-  const periodRows = newAccumulator(blocks.allocate(MIN_BLOCK), 0, 0);
-  periodRows.hi = -1;
+  // --- customers: number by first appearance; state in typed arrays indexed by that number.
+  const index = new Map<string, number>();
+  const ids: string[] = [];
+  let capacity = 0;
+  /** Period at block index 0. */
+  let base = new Int32Array(0);
+  /** Used block range (block indexes, inclusive); `blockSize` 0 = no block yet. */
+  let lo = new Int32Array(0);
+  let hi = new Int32Array(0);
+  let slabOf = new Int32Array(0);
+  let offsetOf = new Int32Array(0);
+  let blockSize = new Int32Array(0);
+  let rowsOf = new Int32Array(0);
+
+  // --- customer-major blocks in slabs; outgrown blocks are kept for reuse, by size.
+  let slabNet: Float64Array[] = [];
+  let slabSale: Uint8Array[] = [];
+  /** The regular slab blocks are carved from, and how much of it is used. */
+  let currentSlab = -1;
+  let slabUsed = SLAB_SIZE;
+  /** Free blocks by size: flat pairs of (slab, offset). */
+  const free = new Map<number, number[]>();
+
+  // --- the period-major window: periods [windowLo, windowLo + WINDOW), slot = period & WINDOW_MASK.
+  let windowLo = NO_PERIOD;
+  const slotPeriod: number[] = new Array<number>(WINDOW).fill(NO_PERIOD);
+  let slotNet: Float64Array[] = [];
+  let slotFlags: Uint8Array[] = [];
+  /** Customers touched in each slot, in order of first touch, for flushing sparse slots. */
+  const slotTouched: Int32Array[] = [];
+  const slotCount: number[] = new Array<number>(WINDOW).fill(0);
+  const slotRows: number[] = new Array<number>(WINDOW).fill(0);
+  for (let k = 0; k < WINDOW; k++) {
+    slotNet.push(new Float64Array(0));
+    slotFlags.push(new Uint8Array(0));
+    slotTouched.push(new Int32Array(64));
+  }
+
+  /** Rows per period across customers. */
+  const periodRows = new Map<number, number>();
   let minDay: number | null = null;
   let maxDay: number | null = null;
   let rows = 0;
@@ -171,15 +109,171 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   let lastOnPeriodStart = 0;
   let built = false;
 
-  function slot(acc: Accumulator, period: number): number {
-    let index = period - acc.base;
-    if (index < 0 || index >= acc.capacity) {
-      grow(acc, index, blocks);
-      index = period - acc.base;
+  function growCustomers(): void {
+    const next = Math.max(1024, capacity * 2);
+    base = grownInt32(base, next);
+    lo = grownInt32(lo, next);
+    hi = grownInt32(hi, next);
+    slabOf = grownInt32(slabOf, next);
+    offsetOf = grownInt32(offsetOf, next);
+    blockSize = grownInt32(blockSize, next);
+    rowsOf = grownInt32(rowsOf, next);
+    for (let k = 0; k < WINDOW; k++) {
+      const net = new Float64Array(next);
+      net.set(slotNet[k] as Float64Array);
+      slotNet[k] = net;
+      const flags = new Uint8Array(next);
+      flags.set(slotFlags[k] as Uint8Array);
+      slotFlags[k] = flags;
     }
-    if (index < acc.lo) acc.lo = index;
-    if (index > acc.hi) acc.hi = index;
-    return acc.offset + index;
+    capacity = next;
+  }
+
+  function customerNumber(customerId: string): number {
+    const known = index.get(customerId);
+    if (known !== undefined) return known;
+    const c = ids.length;
+    if (c === capacity) growCustomers();
+    index.set(customerId, c);
+    ids.push(customerId);
+    return c;
+  }
+
+  /** Gives customer `c` a fresh block of `size` periods (zeroed); returns nothing, sets slab/offset. */
+  function allocate(c: number, size: number): void {
+    const reusable = free.get(size);
+    if (reusable !== undefined && reusable.length > 0) {
+      const offset = reusable.pop() as number;
+      const slab = reusable.pop() as number;
+      (slabNet[slab] as Float64Array).fill(0, offset, offset + size);
+      (slabSale[slab] as Uint8Array).fill(0, offset, offset + size);
+      slabOf[c] = slab;
+      offsetOf[c] = offset;
+    } else if (size > SLAB_SIZE) {
+      // A single customer spanning more than 262,144 periods: its own slab.
+      slabNet.push(new Float64Array(size));
+      slabSale.push(new Uint8Array(size));
+      slabOf[c] = slabNet.length - 1;
+      offsetOf[c] = 0;
+    } else {
+      if (slabUsed + size > SLAB_SIZE) {
+        slabNet.push(new Float64Array(SLAB_SIZE));
+        slabSale.push(new Uint8Array(SLAB_SIZE));
+        currentSlab = slabNet.length - 1;
+        slabUsed = 0;
+      }
+      slabOf[c] = currentSlab;
+      offsetOf[c] = slabUsed;
+      slabUsed += size;
+    }
+    blockSize[c] = size;
+  }
+
+  function release(c: number): void {
+    const size = blockSize[c] as number;
+    let list = free.get(size);
+    if (list === undefined) {
+      list = [];
+      free.set(size, list);
+    }
+    list.push(slabOf[c] as number, offsetOf[c] as number);
+  }
+
+  /** Moves customer `c` to a bigger block so that block index `at` fits, with room to grow. */
+  function grow(c: number, at: number): void {
+    const oldLo = lo[c] as number;
+    const oldHi = hi[c] as number;
+    const newLo = Math.min(oldLo, at);
+    const newHi = Math.max(oldHi, at);
+    const span = newHi - newLo + 1;
+    // Quadruple: a customer that outgrows its first block usually keeps buying, and skipping the
+    // middle size leaves fewer outgrown blocks behind.
+    let size = (blockSize[c] as number) * 4;
+    while (size < span * 1.5) size *= 2;
+    // Seven eighths of the spare room go to the side that just grew (where the next rows are likely
+    // to land, as in date-sorted input), an eighth to the other side, so that rows alternating between
+    // both ends still grow the block geometrically rather than at every row.
+    const spare = size - span;
+    const front = at < oldLo ? spare - (spare >> 3) : spare >> 3;
+    const shift = front - newLo;
+    const fromSlab = slabOf[c] as number;
+    const from = (offsetOf[c] as number) + oldLo;
+    const to = (offsetOf[c] as number) + oldHi + 1;
+    const oldNet = slabNet[fromSlab] as Float64Array;
+    const oldSale = slabSale[fromSlab] as Uint8Array;
+    release(c);
+    allocate(c, size);
+    const target = (offsetOf[c] as number) + oldLo + shift;
+    (slabNet[slabOf[c] as number] as Float64Array).set(oldNet.subarray(from, to), target);
+    (slabSale[slabOf[c] as number] as Uint8Array).set(oldSale.subarray(from, to), target);
+    base[c] = (base[c] as number) - shift;
+    lo[c] = oldLo + shift;
+    hi[c] = oldHi + shift;
+  }
+
+  /** Adds `cents` (and a sale flag) to customer `c`'s block at `period`. */
+  function put(c: number, period: number, cents: number, sale: boolean): void {
+    if (blockSize[c] === 0) {
+      allocate(c, MIN_BLOCK);
+      base[c] = period - FIRST_BLOCK_LEAD;
+      lo[c] = FIRST_BLOCK_LEAD;
+      hi[c] = FIRST_BLOCK_LEAD;
+    }
+    let at = period - (base[c] as number);
+    if (at < 0 || at >= (blockSize[c] as number)) {
+      grow(c, at);
+      at = period - (base[c] as number);
+    }
+    if (at < (lo[c] as number)) lo[c] = at;
+    if (at > (hi[c] as number)) hi[c] = at;
+    const slab = slabOf[c] as number;
+    const i = (offsetOf[c] as number) + at;
+    const net = slabNet[slab] as Float64Array;
+    net[i] = (net[i] as number) + cents;
+    if (sale) (slabSale[slab] as Uint8Array)[i] = 1;
+  }
+
+  function countPeriodRows(period: number, n: number): void {
+    periodRows.set(period, (periodRows.get(period) ?? 0) + n);
+  }
+
+  /** Moves slot `k`'s column into the customers' blocks and clears it. */
+  function flush(k: number): void {
+    const period = slotPeriod[k] as number;
+    if (period === NO_PERIOD) return;
+    const net = slotNet[k] as Float64Array;
+    const flags = slotFlags[k] as Uint8Array;
+    const count = slotCount[k] as number;
+    if (count * 8 >= ids.length) {
+      // Dense column: a sequential pass in customer order (blocks were mostly allocated in that order).
+      const n = ids.length;
+      for (let c = 0; c < n; c++) {
+        const f = flags[c] as number;
+        if (f === 0) continue;
+        put(c, period, net[c] as number, (f & HAS_SALE) !== 0);
+        net[c] = 0;
+        flags[c] = 0;
+      }
+    } else {
+      const touched = slotTouched[k] as Int32Array;
+      for (let j = 0; j < count; j++) {
+        const c = touched[j] as number;
+        put(c, period, net[c] as number, ((flags[c] as number) & HAS_SALE) !== 0);
+        net[c] = 0;
+        flags[c] = 0;
+      }
+    }
+    countPeriodRows(period, slotRows[k] as number);
+    slotPeriod[k] = NO_PERIOD;
+    slotCount[k] = 0;
+    slotRows[k] = 0;
+  }
+
+  /** Slides the window up so that it starts at `newLo`, flushing the periods that leave it. */
+  function slide(newLo: number): void {
+    const last = Math.min(newLo - 1, windowLo + WINDOW - 1);
+    for (let p = windowLo; p <= last; p++) flush(p & WINDOW_MASK);
+    windowLo = newLo;
   }
 
   function add(row: SaleRow): void {
@@ -194,31 +288,41 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       lastPeriod = period;
       lastWeekday = weekdayOfDay(day);
       lastOnPeriodStart = day === periodStartDay(period, spec) ? 1 : 0;
+      if (minDay === null || day < minDay) minDay = day;
+      if (maxDay === null || day > maxDay) maxDay = day;
     }
-    weekdayRows[lastWeekday] = (weekdayRows[lastWeekday] ?? 0) + 1;
+    weekdayRows[lastWeekday] = (weekdayRows[lastWeekday] as number) + 1;
     rowsOnPeriodStart += lastOnPeriodStart;
-    let acc = customers.get(row.customerId);
-    if (acc === undefined) {
-      // The first row's period goes in the middle of the block, so growth either way is free at first.
-      const half = MIN_BLOCK >> 1;
-      acc = newAccumulator(blocks.allocate(MIN_BLOCK), period - half, half);
-      customers.set(row.customerId, acc);
-    }
-    const at = slot(acc, period);
-    const amount = row.amountCents;
-    acc.net[at] = (acc.net[at] ?? 0) + amount;
-    if (amount > 0) acc.positive[at] = 1;
-    acc.rows++;
     rows++;
-    if (minDay === null || day < minDay) minDay = day;
-    if (maxDay === null || day > maxDay) maxDay = day;
-    if (periodRows.hi < 0) {
-      periodRows.base = period - (MIN_BLOCK >> 1);
-      periodRows.lo = MIN_BLOCK >> 1;
-      periodRows.hi = periodRows.lo;
+    const c = customerNumber(row.customerId);
+    rowsOf[c] = (rowsOf[c] as number) + 1;
+    const amount = row.amountCents;
+    if (windowLo === NO_PERIOD) windowLo = period;
+    else if (period >= windowLo + WINDOW) slide(period - WINDOW + 1);
+    else if (period < windowLo) {
+      // Before the window (unsorted input): straight into the customer's block.
+      put(c, period, amount, amount > 0);
+      countPeriodRows(period, 1);
+      return;
     }
-    const p = slot(periodRows, period);
-    periodRows.net[p] = (periodRows.net[p] ?? 0) + 1;
+    const k = period & WINDOW_MASK;
+    slotPeriod[k] = period;
+    slotRows[k] = (slotRows[k] as number) + 1;
+    const flags = slotFlags[k] as Uint8Array;
+    const f = flags[c] as number;
+    if (f === 0) {
+      let touched = slotTouched[k] as Int32Array;
+      const count = slotCount[k] as number;
+      if (count === touched.length) {
+        touched = grownInt32(touched, count * 2);
+        slotTouched[k] = touched;
+      }
+      touched[count] = c;
+      slotCount[k] = count + 1;
+    }
+    flags[c] = f | (amount > 0 ? HAS_ROW | HAS_SALE : HAS_ROW);
+    const net = slotNet[k] as Float64Array;
+    net[c] = (net[c] as number) + amount;
   }
 
   // Customers who bought in every period of their span (most of them, in dense data) share one
@@ -234,16 +338,33 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   }
 
   function build(): SalesLedger {
+    if (windowLo !== NO_PERIOD) slide(windowLo + WINDOW);
     const out = new Map<string, CustomerLedger>();
-    for (const [customerId, acc] of customers) {
-      const from = acc.offset + acc.lo;
-      const to = acc.offset + acc.hi + 1;
+    const n = ids.length;
+    for (let c = 0; c < n; c++) {
+      const from = (offsetOf[c] as number) + (lo[c] as number);
+      const length = (hi[c] as number) - (lo[c] as number) + 1;
+      const slabNetC = slabNet[slabOf[c] as number] as Float64Array;
+      const slabSaleC = slabSale[slabOf[c] as number] as Uint8Array;
+      const net = new Array<number>(length);
+      let allSales = true;
+      for (let i = 0; i < length; i++) {
+        net[i] = slabNetC[from + i] as number;
+        if (slabSaleC[from + i] !== 1) allSales = false;
+      }
+      let positive: number[];
+      if (allSales) positive = onesOfLength(length);
+      else {
+        positive = new Array<number>(length);
+        for (let i = 0; i < length; i++) positive[i] = slabSaleC[from + i] as number;
+      }
+      const customerId = ids[c] as string;
       out.set(customerId, {
         customerId,
-        startPeriod: acc.base + acc.lo,
-        net: toArray(acc.net, from, to),
-        positive: allOnes(acc.positive, from, to) ? onesOfLength(to - from) : toArray(acc.positive, from, to),
-        rows: acc.rows,
+        startPeriod: (base[c] as number) + (lo[c] as number),
+        net,
+        positive,
+        rows: rowsOf[c] as number,
       });
     }
     const ledger: SalesLedger = {
@@ -255,22 +376,28 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       weekdayRows: weekdayRows.slice(),
       rowsOnPeriodStart,
     };
-    if (periodRows.hi >= 0) {
-      ledger.rowsByPeriod = {
-        startPeriod: periodRows.base + periodRows.lo,
-        counts: toArray(
-          periodRows.net,
-          periodRows.offset + periodRows.lo,
-          periodRows.offset + periodRows.hi + 1,
-        ),
-      };
+    if (periodRows.size > 0) {
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const p of periodRows.keys()) {
+        if (p < first) first = p;
+        if (p > last) last = p;
+      }
+      const counts = new Array<number>(last - first + 1).fill(0);
+      for (const [p, count] of periodRows) counts[p - first] = count;
+      ledger.rowsByPeriod = { startPeriod: first, counts };
     }
-    // Release the slabs (~60 MB on 100,000 customers) while the caller still holds the builder.
+    // Release the slabs and columns (~60 MB on 100,000 customers) while the caller still holds
+    // the builder.
     built = true;
-    customers.clear();
-    blocks.clear();
-    periodRows.net = new Float64Array(0);
-    periodRows.positive = new Uint8Array(0);
+    index.clear();
+    ids.length = 0;
+    slabNet = [];
+    slabSale = [];
+    free.clear();
+    slotNet = [];
+    slotFlags = [];
+    base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = new Int32Array(0);
     return ledger;
   }
 

@@ -197,3 +197,97 @@ describe('createLedgerBuilder on random rows', () => {
     );
   });
 });
+
+describe('createLedgerBuilder on date-ordered rows (the period-major window)', () => {
+  /** The naive fold: per customer, period -> [net, had a sale]. */
+  function naiveFold(rows: SaleRow[], spec: PeriodSpec) {
+    const naive = new Map<string, Map<number, [number, number]>>();
+    for (const r of rows) {
+      const p = periodOfDay(r.day, spec);
+      const c = naive.get(r.customerId) ?? new Map<number, [number, number]>();
+      const [net, sale] = c.get(p) ?? [0, 0];
+      c.set(p, [net + r.amountCents, r.amountCents > 0 ? 1 : sale]);
+      naive.set(r.customerId, c);
+    }
+    return naive;
+  }
+
+  it('matches a naive fold for many customers in date order with some late rows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            customer: fc.integer({ min: 0, max: 2_999 }),
+            day: fc.integer({ min: 20_000, max: 20_400 }),
+            amountCents: fc.integer({ min: -50_00, max: 500_00 }),
+          }),
+          { minLength: 1, maxLength: 4_000 },
+        ),
+        fc.integer({ min: 0, max: 40 }),
+        (drawn, late) => {
+          // Date order (as most exports are), then `late` rows moved to the end: they land before
+          // the window and take the slow path.
+          const rows: SaleRow[] = drawn
+            .map((d) => ({ customerId: `C${d.customer}`, day: d.day, amountCents: d.amountCents }))
+            .sort((a, b) => a.day - b.day);
+          const moved = rows.splice(0, Math.min(late, rows.length - 1));
+          rows.push(...moved);
+          const b = createLedgerBuilder(weeks);
+          for (const r of rows) b.add(r);
+          const ledger = b.build();
+          const naive = naiveFold(rows, weeks);
+          expect(ledger.customers.size).toBe(naive.size);
+          for (const [id, periods] of naive) {
+            const got = ledger.customers.get(id);
+            const first = Math.min(...periods.keys());
+            const last = Math.max(...periods.keys());
+            expect(got?.startPeriod).toBe(first);
+            const net: number[] = [];
+            const positive: number[] = [];
+            for (let p = first; p <= last; p++) {
+              net.push(periods.get(p)?.[0] ?? 0);
+              positive.push(periods.get(p)?.[1] ?? 0);
+            }
+            expect(got?.net).toEqual(net);
+            expect(got?.positive).toEqual(positive);
+            expect(got?.rows).toBe(rows.filter((r) => r.customerId === id).length);
+          }
+          const counts = new Map<number, number>();
+          for (const r of rows)
+            counts.set(periodOfDay(r.day, weeks), (counts.get(periodOfDay(r.day, weeks)) ?? 0) + 1);
+          const start = Math.min(...counts.keys());
+          expect(ledger.rowsByPeriod?.startPeriod).toBe(start);
+          for (const [p, n] of counts) expect(ledger.rowsByPeriod?.counts[p - start]).toBe(n);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('keeps a period that the window has already passed when its rows come late', () => {
+    const b = createLedgerBuilder(weeks);
+    // Weeks 0..9 in order for A, then a row back in week 1 for A and one for a new customer B.
+    for (let w = 0; w < 10; w++) b.add(row('A', isoWeek(w), 1_00));
+    b.add(row('A', isoWeek(1), 50));
+    b.add(row('B', isoWeek(0), -2_00));
+    const ledger = b.build();
+    expect(ledger.customers.get('A')?.net).toEqual([100, 150, 100, 100, 100, 100, 100, 100, 100, 100]);
+    expect(ledger.customers.get('B')?.net).toEqual([-200]);
+    expect(ledger.customers.get('B')?.positive).toEqual([0]);
+    expect(ledger.rowsByPeriod?.counts).toEqual([2, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('records a zero-amount row as a period with a row but no sale, inside the window', () => {
+    const b = createLedgerBuilder(weeks);
+    b.add(row('A', '2026-11-02', 5_00));
+    b.add(row('A', '2026-11-16', 0)); // two weeks later: the week between has no row
+    const a = b.build().customers.get('A');
+    expect(a?.net).toEqual([5_00, 0, 0]);
+    expect(a?.positive).toEqual([1, 0, 0]);
+  });
+});
+
+/** Monday of the `w`-th week from 2026-01-05. */
+function isoWeek(w: number): string {
+  return new Date(Date.UTC(2026, 0, 5 + 7 * w)).toISOString().slice(0, 10);
+}
