@@ -136,6 +136,23 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     ]);
   });
 
+  it('keeps the modal open and records nothing when the outcome is missing', async () => {
+    const before = (await t.bot.store.listFollowUps('C001')).length;
+    const opened = (await t.slack.log()).filter((e) => e.summary === 'views.open').length;
+    await t.slack.interact(ALICE, digest.ts, cardButton(digest, 'C001', ACTION_LOG));
+    await waitFor(
+      async () => (await t.slack.log()).filter((e) => e.summary === 'views.open').length > opened,
+    );
+    await t.slack.submitView(ALICE, {
+      [BLOCK_FOLLOW_UP_NOTE]: { [ACTION_FOLLOW_UP_NOTE]: textValue('forgot the outcome') },
+    });
+    // The bot answers the submission with response_action "errors" (seen in local-slack's traffic log).
+    await waitFor(async () =>
+      (await t.slack.log()).some((e) => JSON.stringify(e).includes('Pick an outcome.')),
+    );
+    expect(await t.bot.store.listFollowUps('C001')).toHaveLength(before);
+  });
+
   it('answers a mention in the digest thread, in that thread', async () => {
     await t.slack.message(ALICE, `<@${BOT}> bolt`, digest.ts);
     const messages = await t.slack.waitForMessages((m) =>
@@ -159,6 +176,18 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(shownText(nothing!)).not.toContain('Share in channel');
     expect(typo!.text).toContain('Bolt Wroks');
     expect(shownText(typo!)).toMatch(/Bolt_\u200b?Works/);
+  });
+
+  it('uploads the full report for /revgap report and says so privately', async () => {
+    await t.slack.command(ALICE, 'report');
+    const messages = await t.slack.waitForMessages(
+      (m) =>
+        topLevel(m).some((x) => x.files?.length) &&
+        ephemeralsFor(m, ALICE).some((x) => x.text.includes('full report is uploaded')),
+    );
+    const upload = topLevel(messages).find((x) => x.files?.length)!;
+    expect(upload.text).toBe(`<@${ALICE}> asked for the full revgap report (as of 2026-11-22).`);
+    expect(upload.files?.[0]?.name).toBe('revgap-report-2026-11-22.md');
   });
 
   it('sends only messages within Block Kit limits, each with a text fallback', async () => {
