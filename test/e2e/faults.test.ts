@@ -99,6 +99,21 @@ describe.skipIf(!hasPostgres)('digest delivery under Web API faults (Socket Mode
     expect(await stack.slack.messages(ADMIN_CHANNEL)).toEqual([]);
   });
 
+  it('keeps the digest through a Slack outage longer than the retries and posts it at the next tick', async () => {
+    stack = await startFaultStack();
+    // Five 503s: the first attempt and all four retries of the parent message fail.
+    stack.proxy.inject('chat.postMessage', serverError(503), 5);
+    const bot = await stack.startBot({ now: clockAfterSlot(30_000) });
+    expect((await bot.store.listDigestRuns()).map((r) => [r.status, r.attempts])).toEqual([['running', 1]]);
+    expect(digestParents(await stack.slack.messages())).toEqual([]);
+    expect(await stack.slack.messages(ADMIN_CHANNEL)).toEqual([]);
+
+    expect(await bot.job?.checkNow()).toBe('completed');
+    const messages = await stack.slack.messages();
+    expect(digestParents(messages)).toHaveLength(1);
+    expect(filesIn(messages)).toHaveLength(1);
+  });
+
   it('does not post the digest twice when Slack posted it but the answer was lost', async () => {
     stack = await startFaultStack();
     stack.proxy.inject('chat.postMessage', { kind: 'lose_response' });
