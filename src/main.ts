@@ -166,14 +166,15 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people };
   registerListeners(slackApp.app, deps);
 
+  // Answer from the last saved analysis while the data is read again (a large file takes a while).
+  await snapshots.load();
+  await slackApp.start();
   try {
     await refresh();
   } catch (error) {
-    // The bot still starts: it answers from the last saved snapshot and the digest says data is stale.
+    // The bot keeps running: it answers from the last saved snapshot and the digest says data is stale.
     logger.error({ err: error }, 'the analysis failed at start-up; answering from the last saved snapshot');
-    await snapshots.load();
   }
-  await slackApp.start();
 
   const notifier = createAdminNotifier({
     ...(config.adminChannel !== undefined

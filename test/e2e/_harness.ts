@@ -27,6 +27,8 @@ export const JANE = 'U01JANE';
 export interface BotUnderTest {
   slack: LocalSlackHandle;
   bot: RunningRevgap;
+  /** How many times the bot ran the analysis (read the data). */
+  analyses(): number;
   stop(): Promise<void>;
 }
 
@@ -55,11 +57,15 @@ export async function startBotUnderTest(
   };
   const result = options.result ?? buildSampleResult();
   let bot: RunningRevgap;
+  let analyses = 0;
   try {
     bot = await startRevgap({
       config,
       logger: options.logger ?? createLogger({ level: 'warn' }),
-      analyze: async () => ({ result, source: 'test fixture' }),
+      analyze: async () => {
+        analyses++;
+        return { result, source: 'test fixture' };
+      },
       scheduler: false,
       store: createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() }),
     });
@@ -70,6 +76,7 @@ export async function startBotUnderTest(
   return {
     slack,
     bot,
+    analyses: () => analyses,
     async stop() {
       await bot.stop();
       await slack.stop();

@@ -190,6 +190,11 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(upload.files?.[0]?.name).toBe('revgap-report-2026-11-22.md');
   });
 
+  it('answered every command, click and mention from the snapshot, never re-reading the data', () => {
+    // Once at start-up; postDigest in beforeAll posts from that same snapshot.
+    expect(t.analyses()).toBe(1);
+  });
+
   it('sends only messages within Block Kit limits, each with a text fallback', async () => {
     const fromBot = (await t.slack.messages()).filter((m) => m.user === BOT);
     expect(fromBot.length).toBeGreaterThan(5);
