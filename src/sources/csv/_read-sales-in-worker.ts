@@ -2,9 +2,8 @@
  * Runs the sales reader in a worker thread and replays its rows to `onRow` on this thread, so that
  * parsing (about 2 CPU-seconds for 5M rows) overlaps the caller's per-row work on a second core.
  *
- * Rows travel in batches of typed arrays (transferred, not copied); each customer id crosses once,
- * and rows refer to it by index, so `onRow` sees the same string object for every row of a
- * customer (cheaper Map lookups downstream). The worker runs at most MAX_AHEAD batches ahead of
+ * Rows travel in batches: numbers in typed arrays (transferred, not copied), text columns (customer
+ * id, optional order id, product, store) as one string per batch with end offsets. The worker runs at most MAX_AHEAD batches ahead of
  * this thread (a shared counter and Atomics.wait), so memory stays bounded when `onRow` is slower.
  * Errors keep their meaning: an InputError in the worker is an InputError here, after the rows that
  * preceded it. If the worker cannot start, the read runs on this thread instead.
@@ -37,9 +36,7 @@ export type WorkerMessage =
   | {
       type: 'rows';
       count: number;
-      /** Customer ids first seen in this batch, in index order. */
-      newIds: string[];
-      customer: Int32Array;
+      customer: TextColumn;
       day: Int32Array;
       cents: Float64Array;
       line: Int32Array;
@@ -116,7 +113,6 @@ export function readSalesInWorker(
   }
 
   return new Promise<DataQuality>((resolve, reject) => {
-    const ids: string[] = [];
     let settled = false;
     let rowsSeen = false;
     const settle = (outcome: () => void): void => {
@@ -135,7 +131,6 @@ export function readSalesInWorker(
         switch (message.type) {
           case 'rows': {
             rowsSeen = true;
-            for (const id of message.newIds) ids.push(id);
             const { customer, day, cents, line, orderId, product, storeId, quantity } = message;
             const hasExtras =
               orderId !== undefined ||
@@ -144,7 +139,7 @@ export function readSalesInWorker(
               quantity !== undefined;
             for (let i = 0; i < message.count; i++) {
               const row: SaleRow = {
-                customerId: ids[customer[i]!]!,
+                customerId: textAt(customer, i)!,
                 day: day[i]!,
                 amountCents: cents[i]!,
                 line: line[i]!,
