@@ -73,8 +73,8 @@ async function shouldUseWorker(options: SalesCsvOptions): Promise<boolean> {
   const threads = options.threads ?? 'auto';
   if (threads === false || options.input !== undefined) return false;
   if (threads === true) return true;
-  // Parallel parsing pays only when a core is free: on a busy machine the worker's own costs
-  // (startup, batching) made the whole analysis ~0.5 s slower, on an idle one ~1 s faster.
+  // Parallel parsing pays only when a core is free: the worker spends ~0.5-1 CPU-s more in total
+  // (startup, batching), and saves the main thread ~1.3 s (docs/csv-input.md).
   const cpus = availableParallelism();
   if (cpus < 2 || loadavg()[0]! > cpus - 1) return false;
   try {
