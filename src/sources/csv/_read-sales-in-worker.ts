@@ -3,8 +3,9 @@
  * parsing (about 2 CPU-seconds for 5M rows) overlaps the caller's per-row work on a second core.
  *
  * Rows travel in batches: numbers in typed arrays (transferred, not copied), text columns (customer
- * id, optional order id, product, store) as one string per batch with end offsets. The worker runs at most MAX_AHEAD batches ahead of
- * this thread (a shared counter and Atomics.wait), so memory stays bounded when `onRow` is slower.
+ * id, optional order id, product, store) as one string per batch with end offsets. The worker runs
+ * at most MAX_AHEAD batches ahead of this thread (a shared counter and Atomics.wait), so memory
+ * stays bounded when `onRow` is slower.
  * Errors keep their meaning: an InputError in the worker is an InputError here, after the rows that
  * preceded it. If the worker cannot start, the read runs on this thread instead.
  */
@@ -24,7 +25,7 @@ export const BATCH_ROWS = 16_384;
 export const MAX_AHEAD = 8;
 
 /**
- * An optional text column of a batch: the values concatenated; `ends[i]` is where value i ends,
+ * A text column of a batch: the values concatenated; `ends[i]` is where value i ends,
  * stored as `~end` (negative) when the row has no value.
  */
 export interface TextColumn {
