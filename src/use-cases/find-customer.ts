@@ -22,6 +22,13 @@ export interface CustomerIndex {
 
 /** Lower case, accents and punctuation dropped, spaces collapsed: "Café-Ünited, Inc." -> "cafe united inc". */
 export function normalizeName(text: string): string {
+  // Most names are plain ASCII: skip the (slow) Unicode decomposition for them.
+  if (/^[\x20-\x7e]*$/.test(text)) {
+    return text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  }
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -56,35 +63,75 @@ function byRankThenName(a: CustomerAnalysis, b: CustomerAnalysis): number {
 }
 
 export function buildCustomerIndex(customers: readonly CustomerAnalysis[]): CustomerIndex {
+  const builder = createIndexBuilder(customers);
+  builder.addRange(0, customers.length);
+  return builder.finish();
+}
+
+/**
+ * The same index, built in slices with a pause between them, so that building it for a million
+ * customers (a few seconds) never holds up the event loop past Slack's 3-second deadline.
+ */
+export async function buildCustomerIndexAsync(
+  customers: readonly CustomerAnalysis[],
+  options: { sliceSize?: number } = {},
+): Promise<CustomerIndex> {
+  const sliceSize = options.sliceSize ?? 20_000;
+  const builder = createIndexBuilder(customers);
+  for (let from = 0; from < customers.length; from += sliceSize) {
+    builder.addRange(from, Math.min(customers.length, from + sliceSize));
+    if (from + sliceSize < customers.length) await new Promise((r) => setImmediate(r));
+  }
+  return builder.finish();
+}
+
+function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
   const ids = new Map<string, CustomerAnalysis>();
   const idsFolded = new Map<string, CustomerAnalysis>();
-  const names = new Map<string, CustomerAnalysis[]>();
+  // Normalised name -> the customer, or null when several customers share the name.
+  const names = new Map<string, CustomerAnalysis | null>();
   // "id name" per customer, normalised, for the containment scan.
   const haystack: string[] = new Array(customers.length);
   // Word prefix -> customer positions, for typo suggestions.
   const prefixes = new Map<string, number[]>();
 
-  customers.forEach((customer, i) => {
-    ids.set(customer.customerId, customer);
-    idsFolded.set(customer.customerId.toLowerCase(), customer);
-    const name = normalizeName(customer.name);
-    const list = names.get(name);
-    if (list) list.push(customer);
-    else names.set(name, [customer]);
-    const text = `${normalizeName(customer.customerId)} ${name}`;
-    haystack[i] = text;
-    const seen = new Set<string>();
-    for (const word of text.split(' ')) {
-      if (word.length < PREFIX) continue;
-      const p = word.slice(0, PREFIX);
-      if (seen.has(p)) continue;
-      seen.add(p);
-      const positions = prefixes.get(p);
-      if (positions) positions.push(i);
-      else prefixes.set(p, [i]);
+  const addRange = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) {
+      const customer = customers[i]!;
+      ids.set(customer.customerId, customer);
+      idsFolded.set(customer.customerId.toLowerCase(), customer);
+      const name = normalizeName(customer.name);
+      names.set(name, names.has(name) ? null : customer);
+      const text = `${normalizeName(customer.customerId)} ${name}`;
+      haystack[i] = text;
+      const seen: string[] = [];
+      for (const word of text.split(' ')) {
+        if (word.length < PREFIX) continue;
+        const p = word.slice(0, PREFIX);
+        if (seen.includes(p)) continue;
+        seen.push(p);
+        const positions = prefixes.get(p);
+        if (positions) positions.push(i);
+        else prefixes.set(p, [i]);
+      }
     }
-  });
+  };
 
+  const finish = (): CustomerIndex => buildQueries(customers, { ids, idsFolded, names, haystack, prefixes });
+  return { addRange, finish };
+}
+
+function buildQueries(
+  customers: readonly CustomerAnalysis[],
+  tables: {
+    ids: Map<string, CustomerAnalysis>;
+    idsFolded: Map<string, CustomerAnalysis>;
+    names: Map<string, CustomerAnalysis | null>;
+    haystack: string[];
+    prefixes: Map<string, number[]>;
+  },
+): CustomerIndex {
+  const { ids, idsFolded, names, haystack, prefixes } = tables;
   const suggest = (normalized: string, limit: number): CustomerAnalysis[] => {
     const words = normalized.split(' ').filter((w) => w.length >= PREFIX);
     const candidates = new Set<number>();
@@ -120,7 +167,7 @@ export function buildCustomerIndex(customers: readonly CustomerAnalysis[]): Cust
       const normalized = normalizeName(raw);
       if (normalized === '') return { kind: 'none', suggestions: [] };
       const exactName = names.get(normalized);
-      if (exactName?.length === 1) return { kind: 'found', customer: exactName[0]! };
+      if (exactName) return { kind: 'found', customer: exactName };
 
       const words = normalized.split(' ');
       const matches: CustomerAnalysis[] = [];

@@ -10,7 +10,7 @@ import type { AnalysisResult } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { AnalysisSnapshot, StateStore } from '../store/state-store.ts';
-import { buildCustomerIndex, type CustomerIndex } from './find-customer.ts';
+import { buildCustomerIndex, buildCustomerIndexAsync, type CustomerIndex } from './find-customer.ts';
 
 /** A snapshot ready to answer from. */
 export interface LoadedSnapshot {
@@ -25,7 +25,10 @@ export interface SnapshotHolder {
   current(): LoadedSnapshot | null;
   /** The snapshot in memory, else the latest saved one (loaded once), else null. */
   load(): Promise<LoadedSnapshot | null>;
+  /** Makes `snapshot` current (index built at once: fine for small data and tests). */
   set(snapshot: AnalysisSnapshot): LoadedSnapshot;
+  /** Makes an already loaded snapshot current. */
+  install(loaded: LoadedSnapshot): void;
 }
 
 export function loadSnapshot(snapshot: AnalysisSnapshot, fallback: AnalysisSettings): LoadedSnapshot {
@@ -33,6 +36,18 @@ export function loadSnapshot(snapshot: AnalysisSnapshot, fallback: AnalysisSetti
     snapshot,
     settings: snapshot.settings ?? fallback,
     index: buildCustomerIndex(snapshot.result.customers),
+  };
+}
+
+/** Same, building the customer index in slices so the bot keeps answering meanwhile. */
+export async function loadSnapshotInSlices(
+  snapshot: AnalysisSnapshot,
+  fallback: AnalysisSettings,
+): Promise<LoadedSnapshot> {
+  return {
+    snapshot,
+    settings: snapshot.settings ?? fallback,
+    index: await buildCustomerIndexAsync(snapshot.result.customers),
   };
 }
 
@@ -46,16 +61,25 @@ export function createSnapshotHolder(options: {
     current: () => loaded,
     async load() {
       if (loaded) return loaded;
-      pending ??= options.store.loadLatestSnapshot().then((s) => {
-        if (s && !loaded) loaded = loadSnapshot(s, options.settings);
-        pending = null;
-        return loaded;
-      });
+      pending ??= options.store
+        .loadLatestSnapshot()
+        .then(async (s) => {
+          const ready = s ? await loadSnapshotInSlices(s, options.settings) : null;
+          // A refresh may have finished meanwhile: it wins.
+          if (ready && !loaded) loaded = ready;
+          return loaded;
+        })
+        .finally(() => {
+          pending = null;
+        });
       return pending;
     },
     set(snapshot) {
       loaded = loadSnapshot(snapshot, options.settings);
       return loaded;
+    },
+    install(ready) {
+      loaded = ready;
     },
   };
 }
@@ -97,7 +121,9 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
     settings: deps.settings,
   };
   await deps.store.saveSnapshot(snapshot);
-  const loaded = deps.holder.set(snapshot);
+  // The previous snapshot keeps answering until the new index is built.
+  const loaded = await loadSnapshotInSlices(snapshot, deps.settings);
+  deps.holder.install(loaded);
   deps.logger.info(
     {
       snapshotId: snapshot.id,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerAnalysis } from '../../src/core/types.ts';
-import { buildCustomerIndex, normalizeName } from '../../src/use-cases/find-customer.ts';
+import {
+  buildCustomerIndex,
+  buildCustomerIndexAsync,
+  normalizeName,
+} from '../../src/use-cases/find-customer.ts';
 
 function customer(customerId: string, name: string, rank: number | null = null): CustomerAnalysis {
   return {
@@ -76,5 +80,19 @@ describe('findCustomer', () => {
 describe('normalizeName', () => {
   it('folds accents, case and punctuation', () => {
     expect(normalizeName('Café-Ünited, Inc.')).toBe('cafe united inc');
+  });
+
+  it('gives plain ASCII names the same treatment on its fast path', () => {
+    expect(normalizeName('  Acme-Corp, Inc. #42 ')).toBe('acme corp inc 42');
+  });
+});
+
+describe('buildCustomerIndexAsync', () => {
+  it('builds, slice by slice, the same index as the one-go build', async () => {
+    const sliced = await buildCustomerIndexAsync(customers, { sliceSize: 2 });
+    for (const query of ['C-003', 'acme corp', 'acme', 'logist', 'Acme Crop', 'zzzz']) {
+      expect(sliced.find(query)).toEqual(index.find(query));
+    }
+    expect(sliced.size).toBe(5);
   });
 });
