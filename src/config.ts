@@ -139,10 +139,10 @@ export const appConfigSchema = z
       .describe('A digest missed while the app was down is still posted if at most this many hours late'),
     allowedChannels: commaList
       .default([])
-      .describe('Channels where /revgap answers (ids or #names, comma list); empty = everywhere'),
+      .describe('Channels where /revgap and the buttons answer (ids or #names, comma list); empty = the digest channel and direct messages'),
     allowedUsers: commaList
       .default([])
-      .describe('Users allowed to use revgap (ids, comma list); empty = everyone'),
+      .describe('Users allowed to use revgap (ids, comma list); empty = members of the digest channel'),
     dataDir: z.string().min(1).default('./.revgap').describe('Directory for local state (PGlite database)'),
     databaseUrl: z
       .string()
