@@ -64,8 +64,12 @@ export interface CustomerLedger {
   startPeriod: number;
   /** Net cents per period from `startPeriod`, dense (0 where there were no rows). */
   net: number[];
-  /** 1 where the period had at least one positive-amount row (a "sale"), else 0. */
-  positive: number[];
+  /**
+   * 1 where the period had at least one positive-amount row (a "sale"), else 0. Read-only, index
+   * only: the ledger builder hands out `Uint8Array` views of one shared buffer (a `number[]` works
+   * too, as in tests).
+   */
+  positive: ArrayLike<number>;
   /** Rows folded into this customer. */
   rows: number;
 }
