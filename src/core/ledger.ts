@@ -16,8 +16,9 @@
  *   and grown geometrically at either end). Rows of periods before the window go straight to the
  *   blocks (the slow path, for unsorted input).
  *
- * `build()` copies each customer's used range into exact-size plain arrays (the `SalesLedger`
- * contract) and drops the slabs.
+ * `build()` copies each customer's used range into an exact-size plain array of net cents (shared
+ * by the analysis as the customer's series) and a view of one buffer of sale flags, and drops the
+ * slabs.
  */
 import { periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import type { CustomerLedger, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
@@ -41,7 +42,8 @@ export interface LedgerBuilder {
   /**
    * The ledger (arrays trimmed to each customer's first and last period with rows). Call it once,
    * after the last `add`: it releases the builder's buffers. The ledger's arrays are read-only:
-   * `positive` arrays that are all 1 are shared between customers.
+   * `positive` flags are `Uint8Array` views of one buffer, and all-ones ones are shared between
+   * customers.
    */
   build(): SalesLedger;
 }
@@ -325,22 +327,28 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     net[c] = (net[c] as number) + amount;
   }
 
-  // Customers who bought in every period of their span (most of them, in dense data) share one
-  // read-only flags array per length: 100,000 customers x 52 weeks saves ~40 MB.
-  const ones = new Map<number, number[]>();
-  function onesOfLength(length: number): number[] {
-    let shared = ones.get(length);
-    if (shared === undefined) {
-      shared = new Array<number>(length).fill(1);
-      ones.set(length, shared);
-    }
-    return shared;
-  }
-
   function build(): SalesLedger {
     if (windowLo !== NO_PERIOD) slide(windowLo + WINDOW);
     const out = new Map<string, CustomerLedger>();
     const n = ids.length;
+    // Sale flags: one buffer for every customer, handed out as views (a view costs a fraction of a
+    // plain array of 0s and 1s). Customers who bought in every period of their span (a quarter to
+    // most of them, in dense data) share one all-ones view per length.
+    let flagged = 0;
+    for (let c = 0; c < n; c++) {
+      const from = (offsetOf[c] as number) + (lo[c] as number);
+      const to = (offsetOf[c] as number) + (hi[c] as number) + 1;
+      const sale = slabSale[slabOf[c] as number] as Uint8Array;
+      for (let i = from; i < to; i++) {
+        if (sale[i] !== 1) {
+          flagged += to - from;
+          break;
+        }
+      }
+    }
+    const flags = new Uint8Array(flagged);
+    let flagsUsed = 0;
+    const ones = new Map<number, Uint8Array>();
     for (let c = 0; c < n; c++) {
       const from = (offsetOf[c] as number) + (lo[c] as number);
       const length = (hi[c] as number) - (lo[c] as number) + 1;
@@ -352,11 +360,14 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
         net[i] = slabNetC[from + i] as number;
         if (slabSaleC[from + i] !== 1) allSales = false;
       }
-      let positive: number[];
-      if (allSales) positive = onesOfLength(length);
-      else {
-        positive = new Array<number>(length);
-        for (let i = 0; i < length; i++) positive[i] = slabSaleC[from + i] as number;
+      let positive: Uint8Array;
+      if (allSales) {
+        positive = ones.get(length) ?? new Uint8Array(length).fill(1);
+        ones.set(length, positive);
+      } else {
+        positive = flags.subarray(flagsUsed, flagsUsed + length);
+        positive.set(slabSaleC.subarray(from, from + length));
+        flagsUsed += length;
       }
       const customerId = ids[c] as string;
       out.set(customerId, {
