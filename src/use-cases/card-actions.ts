@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { renderDeepDiveMessage } from '../render/slack/deep-dive-blocks.ts';
 import { decodeFollowUpMetadata, renderFollowUpModal } from '../render/slack/follow-up-modal.ts';
 import { resolveCardKey } from '../render/slack/ids.ts';
-import type { SlackBlock } from '../slack/slack-client.ts';
+import type { OutgoingMessage, SlackBlock } from '../slack/slack-client.ts';
 import type { SlackDeps } from '../slack/slack-deps.ts';
 import { recordFollowUp } from './record-follow-up.ts';
 
@@ -23,6 +23,8 @@ export interface CardActionContext {
   /** Set when the customer id was too long for the button: resolve against the snapshot. */
   cardKey?: string | undefined;
   digestRunId?: string;
+  /** The click's response_url, for private answers. */
+  responseUrl?: string;
 }
 
 export type CardActionKind = 'claim' | 'snooze' | 'deep_dive';
@@ -38,7 +40,32 @@ async function resolveCustomer(context: CardActionContext, deps: SlackDeps): Pro
   throw new AppError('NOT_FOUND', 'This card no longer matches a customer in the latest analysis.');
 }
 
+/** A private answer to whoever clicked: through the click's response_url when there is one. */
+async function answerPrivately(
+  deps: SlackDeps,
+  context: CardActionContext,
+  message: OutgoingMessage,
+): Promise<void> {
+  if (context.responseUrl) {
+    // Works in any channel, the bot a member or not; a new private message, the card stays.
+    await deps.slack.respond(context.responseUrl, {
+      ...message,
+      responseType: 'ephemeral',
+      replaceOriginal: false,
+    });
+    return;
+  }
+  await deps.slack.postEphemeral({ channel: context.channel, user: context.userId, ...message });
+}
+
 async function tellUser(deps: SlackDeps, context: CardActionContext, text: string): Promise<void> {
+  if (context.responseUrl) {
+    await answerPrivately(deps, context, {
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    });
+    return;
+  }
   await deps.slack.postEphemeral({
     channel: context.channel,
     user: context.userId,
@@ -64,7 +91,7 @@ export async function handleCardAction(
       const message = renderDeepDiveMessage(customer, loaded.snapshot.result, loaded.settings, history, {
         ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
       });
-      await deps.slack.postEphemeral({ channel: input.channel, user: input.userId, ...message });
+      await answerPrivately(deps, input, message);
       return;
     }
     const result = await recordFollowUp(

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMessage } from '../../src/render/slack/block-kit-limits.ts';
 import {
   ACTION_CLAIM,
+  ACTION_DEEP_DIVE,
   ACTION_FOLLOW_UP_NEXT_STEP,
   ACTION_FOLLOW_UP_NOTE,
   ACTION_FOLLOW_UP_OUTCOME,
@@ -103,6 +104,18 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(cardText(updated, 'C002')).not.toContain('Claimed');
     const events = await t.bot.store.listFollowUps('C001');
     expect(events.map((e) => [e.kind, e.userId])).toEqual([['claim', ALICE]]);
+  });
+
+  it('shows the deep dive privately to whoever clicks Deep dive on a card', async () => {
+    await t.slack.interact(JANE, digest.ts, cardButton(digest, 'C001', ACTION_DEEP_DIVE));
+    const messages = await t.slack.waitForMessages((m) =>
+      ephemeralsFor(m, JANE).some((x) => x.text.startsWith('Acme')),
+    );
+    const answer = ephemeralsFor(messages, JANE).find((x) => x.text.startsWith('Acme'))!;
+    expect(shownText(answer)).toContain('$2,000.00');
+    // The digest is still there with its cards (the private answer did not replace it).
+    expect(topLevel(messages)[0]?.ts).toBe(digest.ts);
+    expect(cardText(topLevel(messages)[0]!, 'C001')).toContain('$2,000.00');
   });
 
   it('logs a follow-up through the modal: stored, announced in the thread, shown on the card', async () => {

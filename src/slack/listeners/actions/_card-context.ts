@@ -21,5 +21,6 @@ export function cardContext(
     ...(decoded?.customerId ? { customerId: decoded.customerId } : {}),
     ...(decoded?.digestRunId ? { digestRunId: decoded.digestRunId } : {}),
     cardKey: cardKey ?? decoded?.cardKey ?? cardKeyFromBlockId(blockId) ?? undefined,
+    ...(body.response_url ? { responseUrl: body.response_url } : {}),
   };
 }
