@@ -5,24 +5,17 @@
  *
  * Every failure is told to the user in plain words; nothing is swallowed.
  */
-import type { FollowUpEvent, GapState, Priority } from '../core/types.ts';
+import type { GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
 import type { SlackMessage } from '../render/slack/_blocks.ts';
-import {
-  renderChurnList,
-  renderDeepDiveMessage,
-  renderHelp,
-  renderMine,
-  renderNotFound,
-  renderPickList,
-  renderTopList,
-} from '../render/slack/deep-dive-blocks.ts';
+import { renderChurnList, renderHelp, renderMine, renderTopList } from '../render/slack/deep-dive-blocks.ts';
 import { ACTION_SHARE, decodeCardAction, resolveCardKey } from '../render/slack/ids.ts';
 import type { OutgoingMessage } from '../slack/slack-client.ts';
 import { slackErrorCode } from '../slack/slack-client.ts';
 import type { SlackDeps } from '../slack/slack-deps.ts';
 import { rankedPriorities } from './account-managers.ts';
+import { answerDeepDive } from './deep-dive.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
 import type { LoadedSnapshot } from './refresh-snapshot.ts';
 
@@ -123,7 +116,6 @@ export async function buildAnswer(
 ): Promise<SlackMessage> {
   const { result } = loaded.snapshot;
   const settings = loaded.settings;
-  const currency = settings.currency;
   const today = deps.now().toISOString().slice(0, 10);
   const states = (): Promise<Map<string, GapState>> => deps.store.getGapStates(undefined, { today });
   const withSlackUsers = <T extends { accountManager?: string }>(items: T[]): Promise<T[]> =>
@@ -161,18 +153,8 @@ export async function buildAnswer(
     }
     case 'report':
       throw new AppError('INTERNAL', 'report is answered by uploading the file');
-    case 'customer': {
-      const match = loaded.index.find(request.query);
-      if (match.kind === 'several') {
-        return renderPickList(match.candidates, { query: request.query, total: match.total, currency });
-      }
-      if (match.kind === 'none') return renderNotFound(request.query, match.suggestions, { currency });
-      const history: FollowUpEvent[] = await deps.store.listFollowUps(match.customer.customerId);
-      const [customer = match.customer] = await withSlackUsers([match.customer]);
-      return renderDeepDiveMessage(customer, result, settings, history, {
-        shareButton: who.audience === 'private',
-      });
-    }
+    case 'customer':
+      return answerDeepDive(request.query, loaded, deps, { shareButton: who.audience === 'private' });
   }
 }
 

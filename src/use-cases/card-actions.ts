@@ -5,11 +5,11 @@
  */
 import type { FollowUpOutcome } from '../core/types.ts';
 import { AppError } from '../errors.ts';
-import { renderDeepDiveMessage } from '../render/slack/deep-dive-blocks.ts';
 import { decodeFollowUpMetadata, renderFollowUpModal } from '../render/slack/follow-up-modal.ts';
 import { resolveCardKey } from '../render/slack/ids.ts';
 import type { OutgoingMessage, SlackBlock } from '../slack/slack-client.ts';
 import type { SlackDeps } from '../slack/slack-deps.ts';
+import { deepDiveOfCustomer } from './deep-dive.ts';
 import { recordFollowUp } from './record-follow-up.ts';
 
 /** Where a card button was clicked and what it carried. */
@@ -84,13 +84,12 @@ export async function handleCardAction(
     const customerId = await resolveCustomer(input, deps);
     if (input.kind === 'deep_dive') {
       const loaded = await deps.snapshots.load();
-      const customer = loaded?.index.byId(customerId);
-      if (!loaded || !customer)
-        throw new AppError('NOT_FOUND', `Customer ${customerId} is not in the latest analysis.`);
-      const history = await deps.store.listFollowUps(customerId);
-      const message = renderDeepDiveMessage(customer, loaded.snapshot.result, loaded.settings, history, {
-        ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
-      });
+      const message =
+        loaded &&
+        (await deepDiveOfCustomer(customerId, loaded, deps, {
+          ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
+        }));
+      if (!message) throw new AppError('NOT_FOUND', `Customer ${customerId} is not in the latest analysis.`);
       await answerPrivately(deps, input, message);
       return;
     }

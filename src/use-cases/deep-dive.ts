@@ -1,0 +1,52 @@
+/**
+ * The deep dive of what someone asked for (`/revgap acme`, `@revgap C-1042`, a pick, a card's Deep
+ * dive): the one customer meant, with its follow-up history and its account manager as a Slack
+ * user; or a pick list when several match; or "no customer matches" with the nearest names.
+ * Answered from the analysis snapshot only.
+ */
+import type { SlackMessage } from '../render/slack/_blocks.ts';
+import { renderDeepDiveMessage, renderNotFound, renderPickList } from '../render/slack/deep-dive-blocks.ts';
+import type { SlackDeps } from '../slack/slack-deps.ts';
+import type { LoadedSnapshot } from './refresh-snapshot.ts';
+
+export interface DeepDiveOptions {
+  /** Add "Share in channel" (private answers). */
+  shareButton?: boolean;
+  /** The digest the question came from, carried by the answer's buttons. */
+  digestRunId?: string;
+}
+
+/** The deep dive of one customer by id; null when the snapshot does not have it. */
+export async function deepDiveOfCustomer(
+  customerId: string,
+  loaded: LoadedSnapshot,
+  deps: Pick<SlackDeps, 'store' | 'people'>,
+  options: DeepDiveOptions = {},
+): Promise<SlackMessage | null> {
+  const found = loaded.index.byId(customerId);
+  if (!found) return null;
+  const history = await deps.store.listFollowUps(customerId);
+  const [customer = found] = deps.people ? await deps.people.withSlackUsers([found]) : [found];
+  return renderDeepDiveMessage(customer, loaded.snapshot.result, loaded.settings, history, {
+    ...(options.shareButton ? { shareButton: true } : {}),
+    ...(options.digestRunId ? { digestRunId: options.digestRunId } : {}),
+  });
+}
+
+/** The answer to a customer query: deep dive, pick list, or not found with suggestions. */
+export async function answerDeepDive(
+  query: string,
+  loaded: LoadedSnapshot,
+  deps: Pick<SlackDeps, 'store' | 'people'>,
+  options: DeepDiveOptions = {},
+): Promise<SlackMessage> {
+  const currency = loaded.settings.currency;
+  const match = loaded.index.find(query);
+  if (match.kind === 'several') {
+    return renderPickList(match.candidates, { query, total: match.total, currency });
+  }
+  if (match.kind === 'none') return renderNotFound(query, match.suggestions, { currency });
+  const message = await deepDiveOfCustomer(match.customer.customerId, loaded, deps, options);
+  // The index and the snapshot are one object: a customer found is always there.
+  return message ?? renderNotFound(query, [], { currency });
+}
