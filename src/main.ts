@@ -35,6 +35,8 @@ export interface StartOptions {
   scheduler?: boolean;
   /** A store to use instead of the configured one (tests); it is closed on `stop()`. */
   store?: StateStore;
+  /** Post a digest missed while down at start-up (default true; the demo posts its own first digest). */
+  catchUp?: boolean;
 }
 
 export interface RunningRevgap {
@@ -197,7 +199,9 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
           schedule: config.schedule,
           timezone: config.timezone,
           channel: digestChannel,
-          catchUpHours: config.catchUpHours,
+          // Without catch-up the window stays a few minutes wide (not 0): a tick lands a little after
+          // its slot, and a 0-hour window would skip the slot itself.
+          catchUpHours: options.catchUp === false ? Math.min(config.catchUpHours, 0.1) : config.catchUpHours,
           store,
           logger,
           now,

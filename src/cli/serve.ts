@@ -90,6 +90,8 @@ Examples:
             dataDir: 'memory://',
           },
           logger,
+          // The demo posts its first digest itself; a start-up catch-up would post a second one.
+          catchUp: false,
         });
         const posted = await running.postDigest({ force: true });
         context.io.stderr.write(renderDemoBanner(localSlack, posted.status === 'posted'));

@@ -111,8 +111,11 @@ describe('npm start without Slack tokens', () => {
       const { messages } = (await (await fetch(`${url}/_control/messages/C01REVENUE`)).json()) as {
         messages: StoredMessage[];
       };
+      // One digest, not late (no start-up catch-up on top of the demo's first digest).
+      expect(topLevel(messages)).toHaveLength(1);
       const parent = topLevel(messages)[0]!;
       expect(parent.text).toMatch(/^Revenue gaps, week of /);
+      expect(JSON.stringify(parent.blocks)).not.toContain('Late:');
       expect(repliesTo(messages, parent.ts).some((m) => m.files?.length)).toBe(true);
       // The sample's account managers are workspace users: cards mention them.
       expect(JSON.stringify(parent.blocks)).toMatch(/owner <@U01(ALICE|BOB|CAROL|DAN|ERIN)>/);
