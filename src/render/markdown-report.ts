@@ -273,8 +273,10 @@ function gapAnalysis(ctx: Ctx, heading: string): string {
   });
   const note = ctx.seed
     ? 'Share = the type’s amount over the total gap.'
-    : 'Share = the type’s amount over the total gap. Types overlap (a customer can have several), so ' +
-      'the shares add up to more than 100%; the total gap counts each customer once, at its largest gap.';
+    : // core's share is of the summed type amounts (docs/analysis-formulas.md, Summaries), not of the total gap.
+      'Share = the type’s amount over the sum of all four types’ amounts (the shares add up to 100%). ' +
+      'Types overlap (a customer can have several), so the type amounts add up to more than the total gap, ' +
+      'which counts each customer once, at its largest gap.';
   return [
     `## ${heading}`,
     '',

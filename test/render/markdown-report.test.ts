@@ -115,6 +115,12 @@ describe('renderMarkdownReport', () => {
     expect(gaps).toContain('| Churn risk | 1 | $2,000.00 | 77% |');
   });
 
+  it('explains the gap-type share as a share of the summed type amounts, as core computes it', () => {
+    const gaps = section(report, 'Gap analysis by type');
+    expect(gaps).toContain('over the sum of all four types’ amounts (the shares add up to 100%)');
+    expect(gaps).not.toContain('add up to more than 100%');
+  });
+
   it('lists too new, lapsed and no-sales customers compactly', () => {
     const rest = section(report, 'Customers not scored');
     expect(rest).toContain('Newbie Ltd (C004) — 3 weeks.');
