@@ -6,12 +6,16 @@
  *   npm run bench                       # 3 runs on the cached data set
  *   npm run bench -- --runs 1 --cpu-prof  # also write a .cpuprofile to bench/.data/profiles/
  *   npm run bench -- --customers 20000 --weeks 52
+ *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
+ *
+ * `npm run bench` runs `npm run build` first, so the runs start from dist/ (plain JavaScript, as
+ * `bin/revgap.mjs` does whenever a fresh build exists); the summary says which one was measured.
  *
  * The data set is generated once into bench/.data/ (gitignored) and reused while its parameters
  * stay the same. Not part of the test suite: timings depend on the machine.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +54,36 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'cpu-prof': { type: 'boolean', default: false },
     args: { type: 'string', default: '' },
+    source: { type: 'boolean', default: false },
   },
 });
+
+/** Mirrors bin/revgap.mjs: dist/ is used when built and nothing in src/ changed since the build started. */
+function freshBuild(): boolean {
+  const changedSince = (dir: string, time: number): boolean =>
+    statSync(dir).mtimeMs > time ||
+    readdirSync(dir, { withFileTypes: true }).some((entry) =>
+      entry.isDirectory()
+        ? changedSince(join(dir, entry.name), time)
+        : statSync(join(dir, entry.name)).mtimeMs > time,
+    );
+  try {
+    const { startedAt } = JSON.parse(readFileSync(join(ROOT, 'dist', 'BUILD.json'), 'utf8')) as {
+      startedAt?: unknown;
+    };
+    return typeof startedAt === 'number' && !changedSince(join(ROOT, 'src'), startedAt);
+  } catch {
+    return false;
+  }
+}
+
+/** Which code the runs executed, as bin/revgap.mjs chooses it. */
+function runtimeLabel(): string {
+  if (values.source) return 'src/ through tsx (--source)';
+  return freshBuild()
+    ? 'dist/ (compiled by npm run build)'
+    : 'src/ through tsx (no fresh dist/: run npm run build)';
+}
 
 async function ensureDataSet(customers: number, weeks: number, seed: number): Promise<DataSet> {
   const dir = join(DATA_ROOT, `c${customers}-w${weeks}-s${seed}-v${SAMPLE_VERSION}`);
@@ -117,7 +149,8 @@ async function runOnce(data: DataSet, extraArgs: string[], cpuProf: boolean): Pr
     ? ['/usr/bin/time', ['-v', process.execPath, ...cliArgs]]
     : [process.execPath, cliArgs];
   const started = performance.now();
-  const child = spawn(command, args as string[], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  const env = { ...process.env, REVGAP_DIST: values.source ? '0' : '1' };
+  const child = spawn(command, args as string[], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT, env });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -158,7 +191,9 @@ async function main(): Promise<void> {
   const data = await ensureDataSet(customers, weeks, seed);
 
   const results: RunResult[] = [];
+  const runtimes = new Set<string>();
   for (let i = 0; i < runs; i++) {
+    runtimes.add(runtimeLabel());
     const result = await runOnce(data, extraArgs, values['cpu-prof'] === true && i === 0);
     if (result.exitCode !== 0) {
       process.stderr.write(`run ${i + 1} failed with exit code ${result.exitCode}:\n${result.stderr}\n`);
@@ -169,6 +204,7 @@ async function main(): Promise<void> {
       `run ${i + 1}: ${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds?.toFixed(2) ?? '?'} s CPU, peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB\n`,
     );
     results.push(result);
+    runtimes.add(runtimeLabel());
   }
 
   const best = Math.min(...results.map((r) => r.seconds));
@@ -184,6 +220,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `revgap analyze, ${customers.toLocaleString('en-US')} customers x ${weeks} weeks: ${data.rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,
+    `code: ${[...runtimes].join(', then ')}`,
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; ${runs} run(s); load average ${loadavg()[0]!.toFixed(1)} at the end`,
     '',
     row(['metric', 'value', 'target', 'ok']),
