@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseIsoDay } from './core/periods.ts';
 import { analysisSettingsSchema } from './core/settings.ts';
 import { ConfigError } from './errors.ts';
 import { CronSyntaxError, parseCron } from './scheduler/cron-slots.ts';
@@ -139,7 +140,9 @@ export const appConfigSchema = z
       .describe('A digest missed while the app was down is still posted if at most this many hours late'),
     allowedChannels: commaList
       .default([])
-      .describe('Channels where /revgap and the buttons answer (ids or #names, comma list); empty = the digest channel and direct messages'),
+      .describe(
+        'Channels where /revgap and the buttons answer (ids or #names, comma list); empty = the digest channel and direct messages',
+      ),
     allowedUsers: commaList
       .default([])
       .describe('Users allowed to use revgap (ids, comma list); empty = members of the digest channel'),
@@ -564,6 +567,13 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
       const shown = got === undefined || typeof got === 'object' || secret ? '' : ` = ${JSON.stringify(got)}`;
       issues.push(`${where}${shown}: ${describeIssue(issue)}${allowedKeysHint(issue.path)}`);
     }
+  } else if (parsed.data.analysis.asOf !== undefined && parseIsoDay(parsed.data.analysis.asOf) === null) {
+    // The schema checks the shape only; a 2026-13-01 would otherwise surface after reading the whole file.
+    const path = ['analysis', 'asOf'];
+    const { origin, key } = originFor(path, origins);
+    issues.push(
+      `${describeOrigin(origin, key.split('.'))} = ${JSON.stringify(parsed.data.analysis.asOf)}: not a calendar date (use YYYY-MM-DD)`,
+    );
   }
   if (issues.length > 0) {
     throw new ConfigError(issues, {

@@ -145,6 +145,17 @@ describe('loadConfig', () => {
     expect(error.message).toContain('Invalid settings:');
   });
 
+  it('rejects an as-of date that is not on the calendar before any data is read', () => {
+    const error = configErrorOf(() =>
+      loadConfig({ cwd: dirWith(), env: {}, flags: { 'as-of': '2026-13-01' } }),
+    );
+    expect(error.issues).toEqual(['--as-of = "2026-13-01": not a calendar date (use YYYY-MM-DD)']);
+    const fromEnv = configErrorOf(() => loadConfig({ cwd: dirWith(), env: { REVGAP_AS_OF: '2026-02-30' } }));
+    expect(fromEnv.issues).toEqual([
+      'REVGAP_AS_OF (environment) = "2026-02-30": not a calendar date (use YYYY-MM-DD)',
+    ]);
+  });
+
   it('reports weights that do not sum to 1 against the config file', () => {
     const dir = dirWith({ 'revgap.config.yml': 'analysis:\n  weights:\n    revenueImpact: 0.5\n' });
     const error = configErrorOf(() => loadConfig({ cwd: dir, env: {} }));
