@@ -56,6 +56,9 @@ Settings also come from the environment (REVGAP_SALES, REVGAP_PERIOD, ...): see 
 
 const PROBLEMS_SHOWN = 20;
 
+const SETTINGS_HINT =
+  'fix the settings above; `revgap help config` lists every setting, its env var and flag';
+
 function formatProblem(problem: RowProblem): string {
   return `  ${basename(problem.file)}:${problem.line}${problem.column ? ` (${problem.column})` : ''}: ${problem.reason}`;
 }
@@ -120,7 +123,8 @@ export function loadCommandConfig(context: CommandContext, extraIssues: readonly
     }
     throw error;
   }
-  if (extraIssues.length > 0) throw new ConfigError([...extraIssues]);
+  // Same closing line as loadConfig's own errors, so a bad --format alone still says where to look.
+  if (extraIssues.length > 0) throw new ConfigError([...extraIssues], { hint: SETTINGS_HINT });
   return config;
 }
 

@@ -122,6 +122,14 @@ describe('revgap analyze (checks before any work)', () => {
     expect(r.stderr).not.toContain('bundled sample');
   });
 
+  it('ends a bad --format alone with the same fix line as any bad setting', async () => {
+    const r = await run('analyze', '--format', 'xml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format = "xml": allowed: markdown, json');
+    expect(r.stderr).toContain('fix the settings above; `revgap help config` lists every setting');
+    expect(r.stdout).toBe('');
+  });
+
   it('refuses a customers file without a sales file', async () => {
     const r = await run('analyze', '--customers', 'customers.csv');
     expect(r.code).toBe(2);
