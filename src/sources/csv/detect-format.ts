@@ -53,13 +53,16 @@ export function normalizeDelimiter(value: string): string {
   return resolved;
 }
 
+/** The header line messages name for a sales file (customers files pass their own). */
+export const SALES_HEADER = 'customer_id,date,amount';
+
 /**
  * Throws `InputError` unless `start` (the first bytes of the file, BOM included) looks like UTF-8
  * text: no NUL bytes, no UTF-16 byte-order mark, not a zip/xlsx container, valid UTF-8.
  */
-export function checkTextStart(file: string, start: Uint8Array): void {
+export function checkTextStart(file: string, start: Uint8Array, header = SALES_HEADER): void {
   const head = start.subarray(0, TEXT_CHECK_BYTES);
-  const expected = 'Expected a UTF-8 text CSV file with a header line (customer_id,date,amount).';
+  const expected = `Expected a UTF-8 text CSV file with a header line (${header}).`;
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     throw new InputError(`${file} is UTF-16 text, not UTF-8. ${expected}`, {
       hint: 'Save it again as "CSV UTF-8" (Excel) or convert it with iconv -f UTF-16 -t UTF-8.',

@@ -8,7 +8,13 @@ import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { Parser } from 'csv-parse';
 import { InputError } from '../../errors.ts';
-import { checkTextStart, detectDelimiter, normalizeDelimiter, TEXT_CHECK_BYTES } from './detect-format.ts';
+import {
+  checkTextStart,
+  detectDelimiter,
+  normalizeDelimiter,
+  SALES_HEADER,
+  TEXT_CHECK_BYTES,
+} from './detect-format.ts';
 import {
   type CsvRecord,
   createCsvRecord,
@@ -36,6 +42,8 @@ export interface CsvFileOptions {
   engine?: CsvEngine | undefined;
   /** Longest record / physical line accepted, in bytes (default 1 MiB). */
   maxRecordBytes?: number | undefined;
+  /** The header line messages expect (default the sales file's `customer_id,date,amount`). */
+  expectedHeader?: string | undefined;
   /** Called about every 8 MiB read and once at the end. */
   onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
 }
@@ -64,6 +72,7 @@ const HEAD_BYTES = 64 * 1024;
 async function openInput(options: CsvFileOptions): Promise<{ chunks: CsvInput; total: number }> {
   if (options.input !== undefined) return { chunks: options.input, total: options.totalBytes ?? 0 };
   const file = options.path;
+  const header = options.expectedHeader ?? SALES_HEADER;
   let size: number;
   try {
     const info = await stat(file);
@@ -77,26 +86,24 @@ async function openInput(options: CsvFileOptions): Promise<{ chunks: CsvInput; t
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new InputError(
-        `File not found: ${file}. Expected a CSV file with a header line (customer_id,date,amount).`,
-        {
-          cause: error,
-          hint: 'Check the path (relative paths are resolved from the current directory).',
-        },
-      );
+      throw new InputError(`File not found: ${file}. Expected a CSV file with a header line (${header}).`, {
+        cause: error,
+        hint: 'Check the path (relative paths are resolved from the current directory).',
+      });
     }
     throw new InputError(`Cannot read ${file}: ${(error as Error).message}`, {
       cause: error,
       hint: 'Check that the file exists and is readable.',
     });
   }
-  if (size === 0) throw emptyFile(file);
+  if (size === 0) throw emptyFile(file, header);
   return { chunks: createReadStream(file, { highWaterMark: CHUNK_BYTES }), total: size };
 }
 
-function emptyFile(file: string): InputError {
+function emptyFile(file: string, header: string): InputError {
+  const rows = header === SALES_HEADER ? 'one sale per line' : 'one row per line';
   return new InputError(
-    `${file} is empty. Expected a CSV file with a header line (e.g. customer_id,date,amount) and one sale per line.`,
+    `${file} is empty. Expected a CSV file with a header line (e.g. ${header}) and ${rows}.`,
     { hint: 'Check the export: it wrote no data.' },
   );
 }
@@ -137,7 +144,7 @@ export async function readCsvFile(
   // check and the delimiter detection need them whatever the chunking of the input.
   let head: Buffer | undefined = Buffer.alloc(0);
   const begin = (bytes: Buffer): Buffer => {
-    checkTextStart(file, bytes.subarray(0, TEXT_CHECK_BYTES));
+    checkTextStart(file, bytes.subarray(0, TEXT_CHECK_BYTES), options.expectedHeader);
     const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
     const crOnly = body.indexOf(0x0d);
     if (crOnly >= 0 && crOnly < body.length - 1 && !body.includes(0x0a)) {
@@ -180,11 +187,11 @@ export async function readCsvFile(
     const body = begin(head);
     await engine?.(body, false);
   }
-  if (engine === undefined) throw emptyFile(file);
+  if (engine === undefined) throw emptyFile(file, options.expectedHeader ?? SALES_HEADER);
   await engine(Buffer.alloc(0), true);
   progress?.(bytesRead, total);
   const summary = finish();
-  if (!summary.sawHeader) throw emptyFile(file);
+  if (!summary.sawHeader) throw emptyFile(file, options.expectedHeader ?? SALES_HEADER);
   return summary;
 }
 

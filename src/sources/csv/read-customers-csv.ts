@@ -58,7 +58,13 @@ export async function readCustomersCsv(
   };
 
   await readCsvFile(
-    { path: file, input: options.input, delimiter: options.delimiter, engine: options.engine },
+    {
+      path: file,
+      input: options.input,
+      delimiter: options.delimiter,
+      engine: options.engine,
+      expectedHeader: 'customer_id,name,segment,account_manager',
+    },
     {
       onHeader(names) {
         headers = names;

@@ -51,4 +51,17 @@ describe('readCustomersCsv', () => {
     const empty = await rejectionOf(readCustomersCsv({ path: 'c.csv', input: ['customer_id,name\n'] }));
     expect(empty.message).toContain('c.csv has a header line but no customer rows');
   });
+
+  it('names the customers columns, not the sales ones, when the file is missing, empty or UTF-16', async () => {
+    const gone = await rejectionOf(readCustomersCsv({ path: fixture('no-such-customers.csv') }));
+    expect(gone.message).toContain('(customer_id,name,segment,account_manager)');
+    expect(gone.message).not.toContain('customer_id,date,amount');
+    const blank = await rejectionOf(readCustomersCsv({ path: 'c.csv', input: ['\n\n'] }));
+    expect(blank.message).toContain('customer_id,name,segment,account_manager) and one row per line');
+    const utf16 = await rejectionOf(
+      readCustomersCsv({ path: 'c.csv', input: [Buffer.from('\ufeffcustomer_id\n', 'utf16le')] }),
+    );
+    expect(utf16.message).toContain('UTF-16');
+    expect(utf16.message).toContain('(customer_id,name,segment,account_manager)');
+  });
 });
