@@ -359,6 +359,8 @@ function readConfigFile(file: string, issues: string[]): Raw | undefined {
     issues.push(`config file ${file}: ${reason}`);
     return undefined;
   }
+  // Windows editors (Notepad) save JSON with a byte-order mark, which JSON.parse rejects.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     const parsed: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
     if (parsed === null || parsed === undefined) return {};
@@ -369,10 +371,26 @@ function readConfigFile(file: string, issues: string[]): Raw | undefined {
     return parsed as Raw;
   } catch (error) {
     issues.push(
-      `config file ${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      `config file ${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${describeParseError(text, error as Error)}`,
     );
     return undefined;
   }
+}
+
+/**
+ * One line for a JSON or YAML syntax error: JSON.parse on Node 20 names a character offset
+ * ("at position 35"), which becomes a line and column; yaml's message carries a multi-line excerpt
+ * of the file after its first line, which would break the one-issue-per-line list.
+ */
+function describeParseError(text: string, error: Error): string {
+  const firstLine = error.message.split('\n')[0]?.replace(/:\s*$/, '') ?? '';
+  const position = /\bat position (\d+)(?: \(line \d+ column \d+\))?/.exec(firstLine);
+  if (!position) return firstLine;
+  const offset = Number(position[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return firstLine.replace(position[0], `at line ${line}, column ${column}`);
 }
 
 /** Keys the schema knows at each level, for "unknown setting" messages with a suggestion. */

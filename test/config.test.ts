@@ -180,6 +180,24 @@ describe('loadConfig', () => {
     expect(configErrorOf(() => loadConfig({ cwd: dir, env: {} })).issues[0]).toContain('not valid JSON');
   });
 
+  it('points at the line and column of a JSON or YAML syntax error, on one line', () => {
+    // Line 3 is `    "topN": 5,` and the stray comma is answered at the `}` on line 4, column 3.
+    const json = dirWith({ 'revgap.config.json': '{\n  "analysis": {\n    "topN": 5,\n  }\n}\n' });
+    const jsonIssue = configErrorOf(() => loadConfig({ cwd: json, env: {} })).issues[0];
+    expect(jsonIssue).toContain('at line 4, column 3');
+    expect(jsonIssue).not.toContain('position');
+    const yaml = dirWith({ 'revgap.config.yaml': 'analysis:\n  topN: [\n' });
+    const yamlIssue = configErrorOf(() => loadConfig({ cwd: yaml, env: {} })).issues[0] ?? '';
+    expect(yamlIssue).toContain('not valid YAML');
+    expect(yamlIssue).toContain('line 3');
+    expect(yamlIssue).not.toContain('\n');
+  });
+
+  it('reads a JSON config file saved with a byte-order mark', () => {
+    const dir = dirWith({ 'revgap.config.json': '\ufeff{ "analysis": { "topN": 7 } }' });
+    expect(loadConfig({ cwd: dir, env: {} }).analysis.topN).toBe(7);
+  });
+
   it('catches swapped Slack tokens', () => {
     const error = configErrorOf(() =>
       loadConfig({ cwd: dirWith(), env: { SLACK_BOT_TOKEN: 'xapp-1', SLACK_APP_TOKEN: 'xoxb-1' } }),
