@@ -7,7 +7,7 @@ import type { FollowUpOutcome } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { decodeFollowUpMetadata, renderFollowUpModal } from '../render/slack/follow-up-modal.ts';
 import { resolveCardKey } from '../render/slack/ids.ts';
-import type { OutgoingMessage, SlackBlock } from '../slack/slack-client.ts';
+import { type OutgoingMessage, type SlackBlock, slackErrorCode } from '../slack/slack-client.ts';
 import type { SlackDeps } from '../slack/slack-deps.ts';
 import { deepDiveOfCustomer } from './deep-dive.ts';
 import { recordFollowUp } from './record-follow-up.ts';
@@ -40,35 +40,32 @@ async function resolveCustomer(context: CardActionContext, deps: SlackDeps): Pro
   throw new AppError('NOT_FOUND', 'This card no longer matches a customer in the latest analysis.');
 }
 
-/** A private answer to whoever clicked: through the click's response_url when there is one. */
+/**
+ * A private answer to whoever clicked. chat.postEphemeral in the channel, or, where the bot is not a
+ * member (a shared answer in another channel), through the click's response_url.
+ */
 async function answerPrivately(
   deps: SlackDeps,
   context: CardActionContext,
   message: OutgoingMessage,
 ): Promise<void> {
-  if (context.responseUrl) {
-    // Works in any channel, the bot a member or not; a new private message, the card stays.
+  try {
+    await deps.slack.postEphemeral({ channel: context.channel, user: context.userId, ...message });
+  } catch (error) {
+    const code = slackErrorCode(error);
+    const outside = code === 'not_in_channel' || code === 'channel_not_found';
+    if (!outside || !context.responseUrl) throw error;
+    // A new private message; the message clicked stays as it is.
     await deps.slack.respond(context.responseUrl, {
       ...message,
       responseType: 'ephemeral',
       replaceOriginal: false,
     });
-    return;
   }
-  await deps.slack.postEphemeral({ channel: context.channel, user: context.userId, ...message });
 }
 
 async function tellUser(deps: SlackDeps, context: CardActionContext, text: string): Promise<void> {
-  if (context.responseUrl) {
-    await answerPrivately(deps, context, {
-      text,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
-    });
-    return;
-  }
-  await deps.slack.postEphemeral({
-    channel: context.channel,
-    user: context.userId,
+  await answerPrivately(deps, context, {
     text,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
   });
