@@ -6,6 +6,7 @@ import { editDistance } from '../config.ts';
 import type { CustomerAnalysis } from '../core/types.ts';
 import { InputError } from '../errors.ts';
 import { renderDeepDiveMarkdown } from '../render/deep-dive.ts';
+import { buildCustomerIndex } from '../use-cases/find-customer.ts';
 import {
   ANALYSIS_FLAGS_HELP,
   ANALYSIS_OPTIONS,
@@ -52,6 +53,28 @@ export function suggestCustomers(customers: readonly CustomerAnalysis[], query: 
     .map(({ c }) => c);
 }
 
+/**
+ * What `revgap customer QUERY` answers: `findCustomers`, then Slack's matcher (`/revgap`) for
+ * every word typed in any order ("pinecrest llc"); with no match, `suggestCustomers` topped up with
+ * the matcher's trigram near misses, which catch a typo too far from a whole name for the edit
+ * distance ("pinecrst marin" for "Pinecrest Marine LLC").
+ */
+export function matchCustomer(
+  customers: readonly CustomerAnalysis[],
+  query: string,
+): { matches: CustomerAnalysis[]; total: number; suggestions: CustomerAnalysis[] } {
+  const direct = findCustomers(customers, query);
+  if (direct.length > 0) return { matches: direct, total: direct.length, suggestions: [] };
+  const second = buildCustomerIndex(customers).find(query, { limit: LISTED_MATCHES });
+  if (second.kind === 'found') return { matches: [second.customer], total: 1, suggestions: [] };
+  if (second.kind === 'several') return { matches: second.candidates, total: second.total, suggestions: [] };
+  const suggestions = suggestCustomers(customers, query);
+  for (const c of second.suggestions) {
+    if (suggestions.length < 3 && !suggestions.includes(c)) suggestions.push(c);
+  }
+  return { matches: [], total: 0, suggestions };
+}
+
 function describe(c: CustomerAnalysis): string {
   const where = c.rank !== null ? `rank ${c.rank}` : c.status.replace('_', ' ');
   return `${c.customerId}  ${c.name}${c.segment ? ` (${c.segment})` : ''}  [${where}]`;
@@ -80,9 +103,8 @@ Examples:
     const config = loadCommandConfig(context);
     checkOutputPath(context);
     const { result } = await runAnalysisCommand(context, config);
-    const matches = findCustomers(result.customers, query);
+    const { matches, total, suggestions } = matchCustomer(result.customers, query);
     if (matches.length === 0) {
-      const suggestions = suggestCustomers(result.customers, query);
       throw new InputError(
         `no customer matches "${query}" (searched ids and names of ${result.customers.length.toLocaleString('en-US')} customers)`,
         {
@@ -95,14 +117,10 @@ Examples:
     }
     if (matches.length > 1) {
       const listed = matches.slice(0, LISTED_MATCHES).map((c) => `  ${describe(c)}`);
-      const more =
-        matches.length > LISTED_MATCHES ? [`  ... and ${matches.length - LISTED_MATCHES} more`] : [];
-      throw new InputError(
-        `"${query}" matches ${matches.length} customers:\n${[...listed, ...more].join('\n')}`,
-        {
-          hint: `run \`revgap customer ID\` with one of the ids above`,
-        },
-      );
+      const more = total > LISTED_MATCHES ? [`  ... and ${total - LISTED_MATCHES} more`] : [];
+      throw new InputError(`"${query}" matches ${total} customers:\n${[...listed, ...more].join('\n')}`, {
+        hint: `run \`revgap customer ID\` with one of the ids above`,
+      });
     }
     const text = renderDeepDiveMarkdown(matches[0]!, result, config.analysis);
     writeOutput(context, text, 'deep dive');

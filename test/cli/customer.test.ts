@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCustomers, suggestCustomers } from '../../src/cli/customer.ts';
+import { findCustomers, matchCustomer, suggestCustomers } from '../../src/cli/customer.ts';
 import { buildCustomer } from '../helpers/build-result.ts';
 
 const customers = [
@@ -43,5 +43,28 @@ describe('suggestCustomers', () => {
 
   it('suggests nothing for text far from every customer', () => {
     expect(suggestCustomers(customers, 'Quasar Interstellar')).toEqual([]);
+  });
+});
+
+describe('matchCustomer', () => {
+  const book = [
+    buildCustomer({ customerId: 'C0092', name: 'Pinecrest Marine LLC' }),
+    buildCustomer({ customerId: 'C0112', name: 'Pinecrest Coffee LLC' }),
+    buildCustomer({ customerId: 'C0012', name: 'Pinecrest Outfitters Group' }),
+  ];
+
+  it('finds a customer from its words in any order, as /revgap does', () => {
+    expect(ids(matchCustomer(book, 'marine pinecrest').matches)).toEqual(['C0092']);
+    const both = matchCustomer(book, 'pinecrest llc');
+    expect(ids(both.matches).sort()).toEqual(['C0092', 'C0112']);
+    expect(both.total).toBe(2);
+  });
+
+  it('suggests the name for a typo too far from the whole name for the edit distance', () => {
+    // "pinecrst marin" is six edits from "pinecrest marine llc": over suggestCustomers' limit of 4.
+    expect(suggestCustomers(book, 'Pinecrst Marin')).toEqual([]);
+    const r = matchCustomer(book, 'Pinecrst Marin');
+    expect(r.matches).toEqual([]);
+    expect(ids(r.suggestions)[0]).toBe('C0092');
   });
 });
