@@ -1,0 +1,102 @@
+/**
+ * Every listener acknowledges Slack before doing any work (Slack gives 3 seconds), then answers.
+ * The listeners are registered on a stand-in for the Bolt app that records their callbacks.
+ */
+import type { App } from '@slack/bolt';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/logger.ts';
+import { ACTION_CLAIM, encodeCardAction } from '../../../src/render/slack/ids.ts';
+import * as claim from '../../../src/slack/listeners/actions/claim.ts';
+import * as revgap from '../../../src/slack/listeners/commands/revgap.ts';
+import type { SlackClient } from '../../../src/slack/slack-client.ts';
+import type { SlackDeps } from '../../../src/slack/slack-deps.ts';
+import type { StateStore } from '../../../src/store/state-store.ts';
+import { createSnapshotHolder } from '../../../src/use-cases/refresh-snapshot.ts';
+import { buildSampleResult, sampleSettings } from '../../helpers/build-result.ts';
+
+type Handler = (args: Record<string, unknown>) => Promise<void>;
+
+function recordingApp() {
+  const handlers = new Map<string, Handler>();
+  const app = {
+    command: (name: string, fn: Handler) => handlers.set(`command:${name}`, fn),
+    action: (id: string, fn: Handler) => handlers.set(`action:${id}`, fn),
+  };
+  return { app: app as unknown as App, handlers };
+}
+
+function depsRecording(steps: string[]): SlackDeps {
+  const settings = sampleSettings();
+  const result = buildSampleResult();
+  const snapshots = createSnapshotHolder({ store: { loadLatestSnapshot: async () => null }, settings });
+  snapshots.set({
+    id: 's',
+    createdAt: '2026-11-24T08:00:00.000Z',
+    asOfPeriod: result.asOf.period,
+    source: 't',
+    result,
+  });
+  const slack = {
+    respond: async () => void steps.push('respond'),
+    postMessage: async () => {
+      steps.push('postMessage');
+      return { ts: '2.1', channel: 'C1' };
+    },
+    postEphemeral: async () => void steps.push('postEphemeral'),
+    updateMessage: async () => void steps.push('updateMessage'),
+    fetchMessage: async () => null,
+  } as unknown as SlackClient;
+  const store = {
+    getGapStates: async () => new Map(),
+    listFollowUps: async () => [],
+    recordFollowUp: async () => {
+      steps.push('recordFollowUp');
+      return true;
+    },
+    findDigestByMessage: async () => null,
+    getDigestRunById: async () => null,
+    listDigestRuns: async () => [],
+  } as unknown as StateStore;
+  return {
+    slack,
+    store,
+    snapshots,
+    digestChannel: 'C1',
+    logger: createLogger({ level: 'silent' }),
+    now: () => new Date('2026-11-24T08:00:00.000Z'),
+  };
+}
+
+describe('listeners acknowledge first', () => {
+  it('/revgap acks, then answers through the response_url', async () => {
+    const steps: string[] = [];
+    const { app, handlers } = recordingApp();
+    revgap.register(app, depsRecording(steps));
+    await handlers.get('command:/revgap')!({
+      ack: async () => void steps.push('ack'),
+      command: { text: 'C001', user_id: 'U1', channel_id: 'C1', response_url: 'https://example.test/r' },
+    });
+    expect(steps).toEqual(['ack', 'respond']);
+  });
+
+  it('Claim acks, then records and answers', async () => {
+    const steps: string[] = [];
+    const { app, handlers } = recordingApp();
+    claim.register(app, depsRecording(steps));
+    const value = encodeCardAction('C001');
+    await handlers.get(`action:${ACTION_CLAIM}`)!({
+      ack: async () => void steps.push('ack'),
+      body: {
+        type: 'block_actions',
+        user: { id: 'U1' },
+        channel: { id: 'C1' },
+        container: { message_ts: '1.1', channel_id: 'C1' },
+        actions: [{ action_id: ACTION_CLAIM, block_id: 'gap:a:C001', value, action_ts: '1.2' }],
+        trigger_id: 't',
+      },
+      action: { action_id: ACTION_CLAIM, block_id: 'gap:a:C001', value, action_ts: '1.2' },
+    });
+    // No digest shows the customer here, so the confirmation is private.
+    expect(steps).toEqual(['ack', 'recordFollowUp', 'postEphemeral']);
+  });
+});
