@@ -54,7 +54,11 @@ export function statusSentence(
         ' Already gone, so not scored as a gap.'
       );
     case 'no_sales':
-      return 'No sales on record: listed in the customers file, but no sales rows were found.';
+      // Core gives this status to refund-only customers too, and to rows dated only after the as-of period.
+      return (
+        'No sales on record: no sale (a positive amount) up to the as-of period. Either listed in the ' +
+        'customers file without sales rows, or only refunds (or only rows after the as-of period).'
+      );
   }
 }
 

@@ -329,7 +329,7 @@ function notScored(ctx: Ctx): string {
       c.metrics?.lastSalePeriod != null ? `— last sale ${ctx.period(c.metrics.lastSalePeriod)}` : '',
     ),
     '',
-    `**No sales on record (${formatCount(noSales.length)})**: in the customers file but with no sales rows.`,
+    `**No sales on record (${formatCount(noSales.length)})**: no sale (a positive amount) up to the as-of ${periodNoun(spec)}: in the customers file without sales rows, or with only refunds (or only rows after the as-of ${periodNoun(spec)}).`,
     '',
     compactList(ctx, noSales, () => ''),
   ].join('\n');

@@ -109,6 +109,9 @@ describe('renderDeepDiveMarkdown', () => {
   it('explains a customer with no sales', () => {
     const md = renderDeepDiveMarkdown(GHOST, result, settings);
     expect(md).toContain('No sales on record');
+    // The status also covers refund-only customers, so it must not claim there were no rows.
+    expect(md).toContain('or only refunds');
+    expect(md).not.toContain('no sales rows were found');
     expect(md).toContain('No metrics: no sales to compute them from.');
   });
 

@@ -126,6 +126,7 @@ describe('renderMarkdownReport', () => {
     expect(rest).toContain('Newbie Ltd (C004) — 3 weeks.');
     expect(rest).toContain('Gone Inc (C005) — last sale week of 2026-06-29.');
     expect(rest).toContain('Ghost LLC (C006).');
+    expect(rest).toContain('in the customers file without sales rows, or with only refunds');
   });
 
   it('reports data quality: rejected rows by code, first problems, duplicates, partial week', () => {
