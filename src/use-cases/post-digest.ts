@@ -18,7 +18,7 @@ import { isGapHidden } from '../store/derive-gap-state.ts';
 import type { DigestPriority, DigestRun, RefreshStatus, StateStore } from '../store/state-store.ts';
 import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
-import { loadSnapshot } from './refresh-snapshot.ts';
+import { loadSnapshotInSlices } from './refresh-snapshot.ts';
 
 export type DigestStore = Pick<
   StateStore,
@@ -227,7 +227,7 @@ async function snapshotForRun(run: DigestRun, deps: PostDigestDeps): Promise<Loa
   if (run.snapshotId !== null && run.snapshotId !== current?.snapshot.id) {
     const saved = await deps.store.loadSnapshot(run.snapshotId);
     const settings = saved?.settings ?? current?.settings;
-    if (saved && settings) return loadSnapshot(saved, settings);
+    if (saved && settings) return loadSnapshotInSlices(saved, settings);
   }
   if (current) return current;
   throw new AppError('NOT_FOUND', 'There is no analysis to post a digest from yet.', {
