@@ -77,12 +77,14 @@ function freshBuild(): boolean {
   }
 }
 
-/** Which code the runs executed, as bin/revgap.mjs chooses it. */
+/** Which code the runs executed. */
 function runtimeLabel(): string {
   if (values.source) return 'src/ through tsx (--source)';
+  // The runs get REVGAP_DIST=1: dist/ whenever it exists, even if src/ changed after the build.
+  if (!existsSync(join(ROOT, 'dist', 'BUILD.json'))) return 'src/ through tsx (no dist/: run npm run build)';
   return freshBuild()
     ? 'dist/ (compiled by npm run build)'
-    : 'src/ through tsx (no fresh dist/: run npm run build)';
+    : 'dist/ (compiled by npm run build; src/ changed since, so outside the bench bin/revgap.mjs would run src/)';
 }
 
 async function ensureDataSet(customers: number, weeks: number, seed: number): Promise<DataSet> {
