@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { type AppConfig, loadConfig } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
+import { describeAsOfAfterData } from '../render/format.ts';
 import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
 import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
@@ -165,7 +166,10 @@ export async function runAnalysisCommand(
 /** What stderr gets after a run: skipped rows, the `--period month` hint for sparse data, and the analysis hints. */
 export function renderRunNotes(result: AnalysisResult): string {
   let text = renderProblemSummary(result.dataQuality);
-  if (result.suggestMonthly && result.period.kind === 'week') {
+  const afterData = describeAsOfAfterData(result);
+  if (afterData) text += `warning: ${afterData}\n`;
+  // Past the end of the data every week is zero: that says nothing about how sparse the buying is.
+  if (result.suggestMonthly && result.period.kind === 'week' && !afterData) {
     text +=
       'hint: most customer-weeks have no sales, so weekly gaps are mostly noise; for customers who buy a few times a year, try --period month.\n';
   }

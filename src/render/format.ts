@@ -4,9 +4,9 @@
  * the wording around them and escaping of user data (customer names and ids are user data).
  */
 
-import { periodUnit, periodWord } from '../core/periods.ts';
+import { formatPeriod, periodUnit, periodWord } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import type { GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
+import type { AnalysisResult, GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
 
 /** Human label of a gap type ("Declining revenue"). */
 export const GAP_TYPE_LABELS: Readonly<Record<GapType, string>> = {
@@ -126,4 +126,29 @@ export function escapeMrkdwn(text: string): string {
 /** A customer as "Name (id)", or just the id when the name is the id. Unescaped. */
 export function customerLabel(name: string, customerId: string): string {
   return name === customerId ? customerId : `${name} (${customerId})`;
+}
+
+/**
+ * A warning when the as-of period lies after the latest sale (an --as-of date past the end of the
+ * data): every customer then looks like it stopped buying, and nothing else in the result says why.
+ * Null when some sale falls in the as-of period, or when later rows exist (a partial period or rows
+ * after the as-of period: the data does go on).
+ */
+export function describeAsOfAfterData(
+  result: Pick<AnalysisResult, 'asOf' | 'partialPeriod' | 'customers' | 'dataQuality' | 'period'>,
+): string | null {
+  if (result.partialPeriod !== null || (result.dataQuality.rowsAfterAsOf ?? 0) > 0) return null;
+  let latest: number | null = null;
+  for (const c of result.customers) {
+    const last = c.metrics?.lastSalePeriod;
+    if (last != null && (latest === null || last > latest)) latest = last;
+  }
+  if (latest === null || latest >= result.asOf.period) return null;
+  const spec = result.period;
+  const gap = result.asOf.period - latest;
+  return (
+    `the as-of ${periodWord(spec)} (${formatPeriod(result.asOf.period, spec)}) is ${gap} ${periodWord(spec, gap)} ` +
+    `after the latest sale (${formatPeriod(latest, spec)}), so every customer looks idle since then; ` +
+    'set --as-of to a date within the data, or leave it out to use the latest sale date.'
+  );
 }

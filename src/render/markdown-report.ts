@@ -21,6 +21,7 @@ import {
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
+  describeAsOfAfterData,
   escapeMarkdown,
   formatComponent,
   formatCount,
@@ -355,6 +356,8 @@ function dataQuality(ctx: Ctx): string {
       ? '- Duplicates: none.'
       : `- Duplicates: ${plural(dq.duplicateRows, 'exact duplicate row')}, ${dq.duplicatesDropped ? 'dropped' : 'kept (counted as sales)'}.`,
   );
+  const afterData = describeAsOfAfterData(ctx.result);
+  if (afterData) lines.push(`- Warning: ${afterData.charAt(0).toUpperCase()}${afterData.slice(1)}`);
   if (dq.rowsAfterAsOf) {
     lines.push(
       `- Rows dated after the as-of ${periodNoun(spec)}: ${formatCount(dq.rowsAfterAsOf)} (ignored).`,
@@ -382,7 +385,7 @@ function dataQuality(ctx: Ctx): string {
       `- Customers file ${cell(c.source)}: ${formatCount(c.rowsRead)} rows read, ${formatCount(c.rowsRejected)} rejected.`,
     );
   }
-  if (ctx.result.suggestMonthly) {
+  if (ctx.result.suggestMonthly && !afterData) {
     lines.push(
       `- Most customer-weeks have no sales: the data looks too sparse for weekly analysis; consider \`--period month\`.`,
     );

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { renderProblemSummary, renderRunNotes } from '../../src/cli/_analysis-flags.ts';
 import { createProgressReporter } from '../../src/cli/_progress.ts';
 import type { RowProblem } from '../../src/core/types.ts';
-import { buildDataQuality, buildSampleResult } from '../helpers/build-result.ts';
+import {
+  AS_OF_WEEK,
+  buildCustomer,
+  buildDataQuality,
+  buildMetrics,
+  buildSampleResult,
+  weekOf,
+} from '../helpers/build-result.ts';
 
 function problem(line: number): RowProblem {
   return {
@@ -62,6 +69,40 @@ describe('renderRunNotes', () => {
       'try --period month',
     );
     expect(renderRunNotes(buildSampleResult({ suggestMonthly: false, dataQuality: quiet }))).toBe('');
+  });
+
+  it('warns when the as-of week is after the latest sale, instead of suggesting months', () => {
+    const quiet = buildDataQuality({ rowsRejected: 0, rejectedByCode: {}, problems: [], rowsAfterAsOf: 0 });
+    // Last sale in the week of 2026-09-28, seven weeks before the as-of week of 2026-11-16.
+    const customers = [
+      buildCustomer({ customerId: 'C1', metrics: buildMetrics({ lastSalePeriod: weekOf('2026-09-28') }) }),
+      buildCustomer({ customerId: 'C2', metrics: buildMetrics({ lastSalePeriod: weekOf('2026-09-21') }) }),
+    ];
+    const late = buildSampleResult({
+      customers,
+      partialPeriod: null,
+      suggestMonthly: true,
+      dataQuality: quiet,
+    });
+    expect(renderRunNotes(late)).toBe(
+      'warning: the as-of week (week of 2026-11-16) is 7 weeks after the latest sale (week of 2026-09-28), ' +
+        'so every customer looks idle since then; set --as-of to a date within the data, or leave it out ' +
+        'to use the latest sale date.\n',
+    );
+    // A sale in the as-of week itself: nothing to say.
+    const current = [
+      buildCustomer({ customerId: 'C3', metrics: buildMetrics({ lastSalePeriod: AS_OF_WEEK }) }),
+    ];
+    expect(
+      renderRunNotes(
+        buildSampleResult({
+          customers: current,
+          partialPeriod: null,
+          dataQuality: quiet,
+          suggestMonthly: false,
+        }),
+      ),
+    ).toBe('');
   });
 });
 

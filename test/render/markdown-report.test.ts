@@ -7,9 +7,11 @@ import {
   buildCustomer,
   buildDataQuality,
   buildLargeResult,
+  buildMetrics,
   buildSampleResult,
   priorityOf,
   sampleSettings,
+  weekOf,
 } from '../helpers/build-result.ts';
 
 function headings(markdown: string): string[] {
@@ -119,6 +121,28 @@ describe('renderMarkdownReport', () => {
     const gaps = section(report, 'Gap analysis by type');
     expect(gaps).toContain('over the sum of all four types’ amounts (the shares add up to 100%)');
     expect(gaps).not.toContain('add up to more than 100%');
+  });
+
+  it('warns in Data quality when the as-of week is after the latest sale, without the monthly hint', () => {
+    const late = renderMarkdownReport(
+      buildSampleResult({
+        customers: [
+          buildCustomer({
+            customerId: 'C1',
+            metrics: buildMetrics({ lastSalePeriod: weekOf('2026-11-02') }),
+          }),
+        ],
+        partialPeriod: null,
+        suggestMonthly: true,
+        dataQuality: buildDataQuality({ rowsAfterAsOf: 0 }),
+      }),
+      sampleSettings(),
+    );
+    const dq = section(late, 'Data quality');
+    expect(dq).toContain(
+      '- Warning: The as-of week (week of 2026-11-16) is 2 weeks after the latest sale (week of 2026-11-02)',
+    );
+    expect(dq).not.toContain('--period month');
   });
 
   it('lists too new, lapsed and no-sales customers compactly', () => {
