@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { type AppConfig, loadConfig } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
-import { describeAsOfAfterData } from '../render/format.ts';
+import { describeAsOfAfterData, describeUnmatchedCustomersFile } from '../render/format.ts';
 import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
 import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
@@ -168,6 +168,8 @@ export function renderRunNotes(result: AnalysisResult): string {
   let text = renderProblemSummary(result.dataQuality);
   const afterData = describeAsOfAfterData(result);
   if (afterData) text += `warning: ${afterData}\n`;
+  const unmatched = describeUnmatchedCustomersFile(result);
+  if (unmatched) text += `warning: ${unmatched}\n`;
   // Past the end of the data every week is zero: that says nothing about how sparse the buying is.
   if (result.suggestMonthly && result.period.kind === 'week' && !afterData) {
     text +=

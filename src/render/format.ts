@@ -152,3 +152,43 @@ export function describeAsOfAfterData(
     'set --as-of to a date within the data, or leave it out to use the latest sale date.'
   );
 }
+
+/**
+ * A warning when a customers file was read but none of its ids seems to match the sales file: no
+ * customer with sales carries a name, segment or account manager from it, and there are at least
+ * as many customers without sales as the file has rows (each file customer could be unmatched).
+ * The usual cause is two exports keyed differently (an email against an account number).
+ */
+export function describeUnmatchedCustomersFile(
+  result: Pick<AnalysisResult, 'customers' | 'dataQuality'>,
+): string | null {
+  const file = result.dataQuality.customers;
+  if (!file) return null;
+  const listed = file.rowsRead - file.rowsRejected;
+  if (listed <= 0) return null;
+  let withSales = 0;
+  let noSales = 0;
+  let sampleFileId: string | undefined;
+  let sampleSalesId: string | undefined;
+  for (const c of result.customers) {
+    if (c.status === 'no_sales') {
+      noSales++;
+      if (sampleFileId === undefined && (c.name !== c.customerId || c.segment || c.accountManager))
+        sampleFileId = c.customerId;
+      continue;
+    }
+    withSales++;
+    if (c.name !== c.customerId || c.segment || c.accountManager) return null;
+    sampleSalesId ??= c.customerId;
+  }
+  if (withSales === 0 || noSales < listed) return null;
+  const example =
+    sampleFileId !== undefined && sampleSalesId !== undefined
+      ? ` (e.g. "${sampleFileId}" there, "${sampleSalesId}" in the sales)`
+      : '';
+  return (
+    `none of the ${formatCount(listed)} customers in ${file.source} matches a customer id in the sales file${example}, ` +
+    'so no names, segments or account managers are shown; check that both files use the same customer id ' +
+    '(the customers file\'s id column can be named with "data.customersMap" in revgap.config.json).'
+  );
+}

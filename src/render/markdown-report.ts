@@ -22,6 +22,7 @@ import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
   describeAsOfAfterData,
+  describeUnmatchedCustomersFile,
   escapeMarkdown,
   formatComponent,
   formatCount,
@@ -385,6 +386,8 @@ function dataQuality(ctx: Ctx): string {
       `- Customers file ${cell(c.source)}: ${formatCount(c.rowsRead)} rows read, ${formatCount(c.rowsRejected)} rejected.`,
     );
   }
+  const unmatched = describeUnmatchedCustomersFile(ctx.result);
+  if (unmatched) lines.push(`- Warning: ${cell(unmatched.charAt(0).toUpperCase() + unmatched.slice(1))}`);
   if (ctx.result.suggestMonthly && !afterData) {
     lines.push(
       `- Most customer-weeks have no sales: the data looks too sparse for weekly analysis; consider \`--period month\`.`,

@@ -140,3 +140,36 @@ describe('createProgressReporter', () => {
     expect(out.text().endsWith('\r\u001b[K')).toBe(true);
   });
 });
+
+describe('renderRunNotes and the customers file', () => {
+  const salesOnly = (id: string) => buildCustomer({ customerId: id, metrics: buildMetrics() });
+  const fileOnly = (id: string, name: string) => buildCustomer({ customerId: id, name, status: 'no_sales' });
+  const quality = (rowsRead: number) =>
+    buildDataQuality({
+      rowsRejected: 0,
+      rejectedByCode: {},
+      problems: [],
+      customers: { source: 'customers.csv', rowsRead, rowsRejected: 0, problems: [] },
+    });
+
+  it('warns when no id of the customers file appears in the sales', () => {
+    const result = buildSampleResult({
+      customers: [salesOnly('C1'), salesOnly('C2'), fileOnly('A-1', 'Alpha'), fileOnly('A-2', 'Bravo')],
+      dataQuality: quality(2),
+    });
+    expect(renderRunNotes(result)).toContain(
+      'warning: none of the 2 customers in customers.csv matches a customer id in the sales file (e.g. "A-1" there, "C1" in the sales)',
+    );
+  });
+
+  it('says nothing when some customer with sales has its name from the file', () => {
+    const result = buildSampleResult({
+      customers: [
+        buildCustomer({ customerId: 'C1', name: 'Acme', metrics: buildMetrics() }),
+        fileOnly('A-1', 'Alpha'),
+      ],
+      dataQuality: quality(2),
+    });
+    expect(renderRunNotes(result)).not.toContain('matches a customer id');
+  });
+});
