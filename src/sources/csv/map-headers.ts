@@ -33,6 +33,9 @@ export const SALES_ALIASES: AliasTable<SalesField> = {
     'account_id',
     'account',
     'account_number',
+    // Shopify and Stripe exports key orders by the buyer's email ("Email", "Customer Email").
+    'customer_email',
+    'email',
   ],
   date: [
     'date',
@@ -46,6 +49,11 @@ export const SALES_ALIASES: AliasTable<SalesField> = {
     'week',
     'day',
     'ordered_at',
+    // Shopify "Created at", Stripe "Created date (UTC)", "Paid at".
+    'created_at',
+    'created_date',
+    'created',
+    'paid_at',
   ],
   amount: [
     'amount',

@@ -54,6 +54,28 @@ describe('mapHeaders', () => {
     });
   });
 
+  it('reads Shopify and Stripe exports without --map', () => {
+    // Shopify orders: Name is the order ("#1001"), Email the buyer, Created at the order time.
+    expect(
+      salesColumns(['Name', 'Email', 'Financial Status', 'Paid at', 'Created at', 'Total']),
+    ).toMatchObject({
+      customer_id: 1,
+      date: 4,
+      amount: 5,
+    });
+    // Stripe payments: the customer id wins over the email; "Created date (UTC)" is the date.
+    expect(
+      salesColumns([
+        'id',
+        'Created date (UTC)',
+        'Amount',
+        'Amount Refunded',
+        'Customer ID',
+        'Customer Email',
+      ]),
+    ).toMatchObject({ customer_id: 4, date: 1, amount: 2 });
+  });
+
   it('prefers the canonical name when two headers match', () => {
     expect(salesColumns(['total', 'amount', 'customer', 'customer_id', 'date'])).toMatchObject({
       amount: 1,
