@@ -33,7 +33,12 @@ export function parseFlags(
   const helpHint = `run \`revgap ${command} --help\` for the flags`;
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: all, strict: true, allowPositionals: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, all),
+      options: all,
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     const message = (error as Error).message;
     const code = (error as NodeJS.ErrnoException).code;
@@ -78,4 +83,25 @@ export function parseFlags(
     }
   }
   return { values, positionals: given };
+}
+
+/**
+ * `--top -3` as `--top=-3`: parseArgs takes a value starting with a dash for a flag and reports
+ * "--top needs a value", hiding the real problem (a negative number, which the settings then name).
+ */
+function joinNegativeValues(
+  argv: readonly string[],
+  options: Record<string, ParseArgsOptionDescriptor>,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

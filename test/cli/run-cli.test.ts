@@ -130,6 +130,13 @@ describe('revgap analyze (checks before any work)', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('reads a negative number after a flag as its value, so the setting says what is wrong', async () => {
+    const r = await run('analyze', '--top', '-3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--top = -3: must be at least 1');
+    expect(r.stderr).not.toContain('needs a value');
+  });
+
   it('refuses a customers file without a sales file', async () => {
     const r = await run('analyze', '--customers', 'customers.csv');
     expect(r.code).toBe(2);
