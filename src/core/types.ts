@@ -117,6 +117,12 @@ export interface DataQuality {
   /** Exact duplicate rows seen, and whether they were dropped (default kept). */
   duplicateRows: number;
   duplicatesDropped: boolean;
+  /**
+   * Accepted rows by the currency written in the amount ("USD" for $ and US$, "EUR" for €, a
+   * three-letter code as written); rows with a bare number are not counted. Absent when no amount
+   * carried a currency. More than one key means amounts in different currencies were added up.
+   */
+  currencies?: Record<string, number>;
   /** Rows dated after the as-of period: ignored, counted (filled in by the analysis). */
   rowsAfterAsOf?: number;
   /** Customers file problems, if a customers file was read. */
