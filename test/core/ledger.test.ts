@@ -277,6 +277,22 @@ describe('createLedgerBuilder on date-ordered rows (the period-major window)', (
     expect(ledger.rowsByPeriod?.counts).toEqual([2, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
+  it('keeps apart customer ids that differ only in case, length or characters, or share a hash', () => {
+    // C449599 and C612382 have the same 32-bit FNV-1a hash, the ledger's table hash.
+    const ids = ['a', 'A', 'aa', '', 'é', 'e\u0301', 'C449599', 'C612382', '１'];
+    const b = createLedgerBuilder(weeks);
+    ids.forEach((id, i) => {
+      b.add(row(id, '2026-11-02', i + 1));
+      b.add(row(id, '2026-11-03', 100));
+    });
+    const ledger = b.build();
+    expect([...ledger.customers.keys()]).toEqual(ids);
+    ids.forEach((id, i) => {
+      expect(ledger.customers.get(id)?.net).toEqual([i + 101]);
+      expect(ledger.customers.get(id)?.rows).toBe(2);
+    });
+  });
+
   it('records a zero-amount row as a period with a row but no sale, inside the window', () => {
     const b = createLedgerBuilder(weeks);
     b.add(row('A', '2026-11-02', 5_00));
