@@ -6,7 +6,15 @@
 import { formatMoney } from '../core/money.ts';
 import { formatPeriod } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, FollowUpOutcome } from '../core/types.ts';
+import type {
+  AnalysisResult,
+  CustomerAnalysis,
+  CustomerMetrics,
+  FollowUpEvent,
+  FollowUpOutcome,
+  GapState,
+  PeriodSpec,
+} from '../core/types.ts';
 import { formatCount, formatPct, periodNoun, perPeriod, plural } from './format.ts';
 
 /** Number of customers that have a rank (the "of N" in "#3 of 155"). */
@@ -82,11 +90,7 @@ export function metricRows(
       `${money(m.recentCents)}${per}` +
         (m.baselineCents > 0 ? ` (${formatPct(m.recentCents / m.baselineCents)} of usual)` : ''),
     ],
-    [
-      'Trend',
-      `${money(m.trendCentsPerPeriod)}${per} per ${unit}` +
-        (m.baselineCents > 0 ? ` (${formatPct(m.trendPct, 1)} of usual)` : ''),
-    ],
+    ['Trend', trendText(m, spec, money)],
     [`Forecast next ${unit}`, money(m.forecastCents)],
     ['Zero streak', plural(m.zeroStreak, unit)],
     ['Lifetime value', money(m.lifetimeValueCents)],
@@ -94,6 +98,27 @@ export function metricRows(
     ['Last sale', m.lastSalePeriod === null ? 'never' : formatPeriod(m.lastSalePeriod, spec)],
   ];
   return rows;
+}
+
+/**
+ * The trend in words: "down $261.16/wk each week (10% of usual)", "up $5.00/mo each month (2% of
+ * usual)", or "flat". The slope is a change of the per-period revenue per period, so the amount
+ * carries "/wk" and the sentence says how often it changes. The percentage (slope / baseline) is
+ * rounded to a whole percent the way core's declining-revenue rationale rounds it
+ * (`Math.round` of the positive fraction x 100), so both show the same number.
+ */
+export function trendText(
+  m: Pick<CustomerMetrics, 'trendCentsPerPeriod' | 'trendPct' | 'baselineCents'>,
+  spec: PeriodSpec,
+  money: (cents: number) => string,
+): string {
+  const slope = m.trendCentsPerPeriod;
+  if (!Number.isFinite(slope) || Math.round(Math.abs(slope)) === 0) return 'flat';
+  const pct =
+    m.baselineCents > 0 && Number.isFinite(m.trendPct)
+      ? ` (${Math.round(Math.abs(m.trendPct) * 100)}% of usual)`
+      : '';
+  return `${slope < 0 ? 'down' : 'up'} ${money(Math.abs(slope))}${perPeriod(spec)} each ${periodNoun(spec)}${pct}`;
 }
 
 /** Period labels and values of the customer's series (chronological). */
@@ -149,4 +174,37 @@ export function followUpParts(event: FollowUpEvent): FollowUpParts {
     ...(event.nextStep ? { nextStep: event.nextStep } : {}),
     ...(event.note ? { note: event.note } : {}),
   };
+}
+
+const OUTCOME_STATUS: Readonly<Record<FollowUpOutcome, GapState['status']>> = {
+  contacted: 'contacted',
+  recovering: 'recovering',
+  lost: 'lost',
+  not_a_gap: 'dismissed',
+};
+
+/**
+ * Who is on a gap and whether it is closed, from its follow-up history (oldest first; sorted by
+ * `at`, ties kept in order), for the Claim button of a deep dive that was given no `GapState`.
+ * The store's rules (docs/state-store.md) for claims and outcomes: a claim sets the owner and
+ * `claimed`; an outcome sets its status and keeps the owner (or makes the logger the owner); a note
+ * changes nothing. Snoozes are left out (the gap counts as it was before the snooze): whether one
+ * has ended depends on today's date, which a renderer does not read.
+ */
+export function claimStateFromHistory(
+  customerId: string,
+  history: readonly FollowUpEvent[],
+): GapState | undefined {
+  let state: GapState | undefined;
+  const events = [...history].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  for (const e of events) {
+    if (e.kind === 'claim') {
+      state = { customerId, status: 'claimed', ownerUserId: e.userId };
+    } else if (e.kind === 'follow_up' && e.outcome !== undefined) {
+      const status = OUTCOME_STATUS[e.outcome];
+      const owner = state?.ownerUserId ?? (status === 'dismissed' ? undefined : e.userId);
+      state = { customerId, status, ...(owner === undefined ? {} : { ownerUserId: owner }) };
+    }
+  }
+  return state;
 }

@@ -67,7 +67,7 @@ describe('renderDeepDiveMarkdown', () => {
   it('shows every metric', () => {
     expect(acme).toContain('| Usual revenue (baseline) | $500.00/wk |');
     expect(acme).toContain('| Recent (last 4 weeks) | $0.00/wk (0% of usual) |');
-    expect(acme).toContain('| Trend | -$61.19/wk per week (-12.2% of usual) |');
+    expect(acme).toContain('| Trend | down $61.19/wk each week (12% of usual) |');
     expect(acme).toContain('| Zero streak | 4 weeks |');
     expect(acme).toContain('| Lifetime value | $20,000.00 |');
     expect(acme).toContain('| Active weeks in lookback | 67% |');

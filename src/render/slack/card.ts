@@ -1,6 +1,7 @@
 /**
  * One gap card of the digest: a section (who, what, how much, why it ranks, owner, sparkline,
- * follow-up status) and an actions block (Claim, Log follow-up, Deep dive, Snooze menu).
+ * follow-up status) and an actions block (Claim / Take over / Reopen, Log follow-up, Deep dive,
+ * Snooze menu).
  *
  * Block ids come from the customer id (`cardBlockIds`): the Slack layer finds a customer's card in a
  * posted digest by them and swaps in a re-rendered card (`replaceCard`) before `chat.update`.
@@ -8,6 +9,7 @@
  * moves cards between the digest's messages.
  */
 
+import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/money.ts';
 import type { GapState, GapType, ScoreComponents } from '../../core/types.ts';
 import { biggestDriver, COMPONENT_LABELS, formatGapTypes, formatScore } from '../format.ts';
@@ -84,6 +86,40 @@ export function renderStatusLine(state: GapState | undefined): string {
   return line.length <= STATUS_LINE_MAX ? line : line.slice(0, STATUS_LINE_MAX);
 }
 
+/** Labels the Claim button can have, by state (see `claimButton`). */
+export const CLAIM_LABELS = { claim: 'Claim', takeOver: 'Take over', reopen: 'Reopen' } as const;
+
+/** Statuses after which a gap is closed: lost, or not a real gap. */
+function isClosed(state: GapState | undefined): boolean {
+  return state?.status === 'lost' || state?.status === 'dismissed';
+}
+
+/**
+ * The Claim button for a follow-up state, always with `ACTION_CLAIM` (a click claims the gap for
+ * whoever clicks, reassigning it if someone else had it):
+ * - open, nobody on it: "Claim", primary (green): the one thing to do;
+ * - someone on it (claimed, contacted, recovering, or snoozed by an owner): "Take over", plain;
+ * - closed (lost, not a real gap), which shows only when a dismissed gap grew back: "Reopen", plain;
+ * - snoozed with nobody on it: "Claim", plain.
+ * `highlight: false` never makes it green (a deep dive, where "Share in channel" is the green one).
+ */
+export function claimButton(
+  state: GapState | undefined,
+  value: string,
+  options: { highlight?: boolean } = {},
+): types.Button {
+  const status = state?.status ?? 'open';
+  if (isClosed(state)) return button(CLAIM_LABELS.reopen, ACTION_CLAIM, value);
+  const owned =
+    state?.ownerUserId !== undefined ||
+    status === 'claimed' ||
+    status === 'contacted' ||
+    status === 'recovering';
+  if (owned) return button(CLAIM_LABELS.takeOver, ACTION_CLAIM, value);
+  const primary = status === 'open' && options.highlight !== false;
+  return button(CLAIM_LABELS.claim, ACTION_CLAIM, value, primary ? 'primary' : undefined);
+}
+
 /** The mrkdwn of a card's section, without the status line. */
 function cardBody(p: CardPriority, options: GapCardOptions): string {
   const money = (c: number) => formatMoney(c, options.currency);
@@ -114,7 +150,7 @@ export function renderGapCard(
       type: 'actions',
       block_id: ids.actions,
       elements: [
-        button('Claim', ACTION_CLAIM, value, state?.status === 'claimed' ? undefined : 'primary'),
+        claimButton(state, value),
         button('Log follow-up', ACTION_LOG, value),
         button('Deep dive', ACTION_DEEP_DIVE, value),
         {
@@ -133,7 +169,8 @@ export function renderGapCard(
 /** Characters a card can count toward the message's block text, whatever its state. */
 export function measureCardText(priority: CardPriority, options: GapCardOptions): number {
   // Section text + newline + reserved status, and the button/option labels.
-  const labels = 'Claim'.length + 'Log follow-up'.length + 'Deep dive'.length + 3 * 'Snooze 4 weeks'.length;
+  const claim = Math.max(...Object.values(CLAIM_LABELS).map((l) => l.length));
+  const labels = claim + 'Log follow-up'.length + 'Deep dive'.length + 3 * 'Snooze 4 weeks'.length;
   return cardBody(priority, options).length + 1 + STATUS_LINE_MAX + labels;
 }
 

@@ -8,7 +8,14 @@ import { formatMoney } from '../../core/money.ts';
 import { formatPeriod } from '../../core/periods.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
-import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from '../_customer-facts.ts';
+import {
+  claimStateFromHistory,
+  followUpParts,
+  metricRows,
+  rankLabel,
+  seriesRows,
+  statusSentence,
+} from '../_customer-facts.ts';
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
@@ -38,9 +45,9 @@ import {
   userText,
 } from './_blocks.ts';
 import { measureBlockText, truncateText } from './block-kit-limits.ts';
-import { type CardPriority, measureCardText, renderGapCard } from './card.ts';
+import { type CardPriority, claimButton, measureCardText, renderGapCard } from './card.ts';
 import { cardPriorities } from './digest.ts';
-import { ACTION_CLAIM, ACTION_LOG, ACTION_PICK_CUSTOMER, ACTION_SHARE, encodeCardAction } from './ids.ts';
+import { ACTION_LOG, ACTION_PICK_CUSTOMER, ACTION_SHARE, encodeCardAction } from './ids.ts';
 
 /** Block text one answer may use (see DIGEST_TEXT_BUDGET). */
 const TEXT_BUDGET = 10_000;
@@ -88,6 +95,11 @@ export interface DeepDiveMessageOptions {
   /** Put Claim / Log follow-up buttons under a scored customer. Default true. */
   actions?: boolean;
   digestRunId?: string;
+  /**
+   * The customer's follow-up state, for the Claim button ("Claim" / "Take over" / "Reopen", as on
+   * its card). Without it, who is on the gap is worked out from `history`.
+   */
+  state?: GapState;
 }
 
 /** The deep dive of one customer as a Slack message. */
@@ -180,7 +192,11 @@ export function renderDeepDiveMessage(
   const value = encodeCardAction(customer.customerId, options.digestRunId);
   const elements = [];
   if (options.actions !== false && customer.status === 'scored') {
-    elements.push(button('Claim', ACTION_CLAIM, value), button('Log follow-up', ACTION_LOG, value));
+    const state = options.state ?? claimStateFromHistory(customer.customerId, history ?? []);
+    elements.push(
+      claimButton(state, value, { highlight: false }),
+      button('Log follow-up', ACTION_LOG, value),
+    );
   }
   if (options.shareButton) elements.push(button('Share in channel', ACTION_SHARE, value, 'primary'));
   if (elements.length > 0) blocks.push({ type: 'actions', elements });

@@ -139,6 +139,9 @@ function recapBlock(recap: FollowUpRecap): Block {
 function summaryText(result: AnalysisResult, money: (c: number) => string): string {
   const s = result.summary;
   const shown = Math.min(s.topN, result.priorities.length);
+  // Churn risk is one of the gap types and, under revgap rules, one churn-risk gap is one churn-risk
+  // customer: counted once, in the list by type. The seed rules' churn list is its own (scored)
+  // list, so its count shows separately when it differs.
   const byType = GAP_TYPES.filter((t) => s.gapsByType[t] > 0)
     .map((t: GapType) => `${formatCount(s.gapsByType[t])} ${GAP_TYPE_LABELS[t].toLowerCase()}`)
     .join(', ');
@@ -147,9 +150,13 @@ function summaryText(result: AnalysisResult, money: (c: number) => string): stri
       ? `No revenue gaps among *${formatCount(s.customersAnalyzed)}* customers analysed.`
       : `*${formatCount(s.customersWithGaps)}* of ${formatCount(s.customersAnalyzed)} customers analysed have a revenue gap, ` +
         `*${money(s.totalGapCents)}* in total. The top ${formatCount(shown)} could recover about *${money(s.recoveryPotentialTopNCents)}*.`;
+  const churnApart =
+    s.churnRiskCustomers !== s.gapsByType.churn_risk
+      ? plural(s.churnRiskCustomers, 'churn-risk customer')
+      : null;
   const second = [
-    plural(s.churnRiskCustomers, 'churn-risk customer'),
-    byType ? `gaps: ${byType}` : null,
+    byType ? `Gaps by type: ${byType}` : null,
+    churnApart,
     `${formatCount(s.customersTooNew)} too new`,
     `${formatCount(s.customersLapsed)} lapsed`,
   ]

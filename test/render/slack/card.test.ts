@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkMessage } from '../../../src/render/slack/block-kit-limits.ts';
-import { renderGapCard, renderStatusLine, replaceCard } from '../../../src/render/slack/card.ts';
+import type { GapState } from '../../../src/core/types.ts';
+import { checkMessage, measureBlockText } from '../../../src/render/slack/block-kit-limits.ts';
+import {
+  measureCardText,
+  renderGapCard,
+  renderStatusLine,
+  replaceCard,
+} from '../../../src/render/slack/card.ts';
 import { ACME, BOLT, priorityOf } from '../../helpers/build-result.ts';
 
 describe('renderGapCard', () => {
@@ -122,6 +128,75 @@ describe('renderGapCard', () => {
       },
     );
     expect(checkMessage({ text: 'card', blocks: card })).toEqual([]);
+  });
+});
+
+describe('the Claim button', () => {
+  type Button = { action_id: string; value: string; style?: string; text: { text: string } };
+  const claimOf = (state: GapState | undefined): Button => {
+    const actions = renderGapCard(priorityOf(BOLT), state, { currency: 'USD', digestRunId: 'run-7' })[1] as {
+      elements: Button[];
+    };
+    return actions.elements[0]!;
+  };
+  const st = (status: GapState['status'], ownerUserId?: string): GapState => ({
+    customerId: 'C002',
+    status,
+    ...(ownerUserId ? { ownerUserId } : {}),
+  });
+
+  it('is a green "Claim" only while nobody is on the gap', () => {
+    for (const state of [undefined, st('open')]) {
+      const b = claimOf(state);
+      expect([b.text.text, b.style]).toEqual(['Claim', 'primary']);
+    }
+  });
+
+  it('says "Take over", not green, once someone is on it', () => {
+    for (const state of [st('claimed', 'U1'), st('contacted', 'U1'), st('recovering'), st('snoozed', 'U1')]) {
+      const b = claimOf(state);
+      expect({ status: state.status, label: b.text.text, style: b.style }).toEqual({
+        status: state.status,
+        label: 'Take over',
+        style: undefined,
+      });
+    }
+  });
+
+  it('says "Reopen" on a closed gap (lost, not a real gap), and plain "Claim" on a snoozed one nobody has', () => {
+    expect(claimOf(st('lost', 'U1')).text.text).toBe('Reopen');
+    expect(claimOf(st('dismissed', 'U1')).text.text).toBe('Reopen');
+    expect(claimOf(st('lost', 'U1')).style).toBeUndefined();
+    const snoozed = claimOf(st('snoozed'));
+    expect([snoozed.text.text, snoozed.style]).toEqual(['Claim', undefined]);
+  });
+
+  it('keeps the same action and value in every state, so the claim listener handles them all', () => {
+    for (const state of [undefined, st('claimed', 'U1'), st('lost', 'U1')]) {
+      const b = claimOf(state);
+      expect([b.action_id, b.value]).toEqual(['gap_claim', '{"c":"C002","r":"run-7"}']);
+    }
+  });
+});
+
+describe('measureCardText', () => {
+  it('reserves room for the card in its longest state (longest status line, longest button label)', () => {
+    const options = { currency: 'USD', series: BOLT.series, digestRunId: 'run-7' };
+    const p = priorityOf(BOLT);
+    // A long owner id makes the status line hit STATUS_LINE_MAX (120) characters.
+    const owner = `U${'X'.repeat(200)}`;
+    const states: (GapState | undefined)[] = [
+      undefined,
+      { customerId: 'C002', status: 'claimed', ownerUserId: owner },
+      { customerId: 'C002', status: 'snoozed', snoozedUntil: '2026-12-08', ownerUserId: owner },
+      { customerId: 'C002', status: 'dismissed', ownerUserId: owner },
+    ];
+    const reserved = measureCardText(p, options);
+    for (const state of states) {
+      expect(measureBlockText(renderGapCard(p, state, options))).toBeLessThanOrEqual(reserved);
+    }
+    // The snoozed card (120-char status line and "Take over") comes within a character of it.
+    expect(reserved - measureBlockText(renderGapCard(p, states[2], options))).toBeLessThanOrEqual(1);
   });
 });
 

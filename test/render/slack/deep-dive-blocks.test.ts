@@ -79,6 +79,26 @@ describe('renderDeepDiveMessage', () => {
     expect(actions.elements[2]?.value).toBe('{"c":"C001","r":"run-7"}');
   });
 
+  it('says "Take over" when someone is on the gap, from its history or its state', () => {
+    type Actions = { elements: { action_id: string; text: { text: string }; style?: string }[] };
+    const claimOf = (m: { blocks: unknown[] }) => (m.blocks.at(-1) as Actions).elements[0]!;
+    // HISTORY: claimed by U0ACME01, then recovering.
+    expect(claimOf(dive).text.text).toBe('Take over');
+    expect(claimOf(dive).action_id).toBe('gap_claim');
+    expect(claimOf(renderDeepDiveMessage(ACME, result, settings, [])).text.text).toBe('Claim');
+    expect(claimOf(renderDeepDiveMessage(ACME, result, settings)).text.text).toBe('Claim');
+    const lost: FollowUpEvent = { ...HISTORY[1]!, id: 'e3', outcome: 'lost', at: '2026-11-26T10:00:00Z' };
+    expect(claimOf(renderDeepDiveMessage(ACME, result, settings, [...HISTORY, lost])).text.text).toBe(
+      'Reopen',
+    );
+    const given = renderDeepDiveMessage(ACME, result, settings, [], {
+      state: { customerId: 'C001', status: 'claimed', ownerUserId: 'U9' },
+    });
+    expect(claimOf(given).text.text).toBe('Take over');
+    // Never green here: "Share in channel" is the deep dive's main button.
+    expect(claimOf(renderDeepDiveMessage(ACME, result, settings, [])).style).toBeUndefined();
+  });
+
   it('leaves out the share button when shared, and actions for unscored customers', () => {
     expect(text(renderDeepDiveMessage(ACME, result, settings))).not.toContain('share_in_channel');
     expect(text(renderDeepDiveMessage(NEWBIE, result, settings))).not.toContain('gap_claim');

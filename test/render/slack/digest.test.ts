@@ -33,7 +33,18 @@ describe('renderDigest', () => {
     expect(head?.text?.text).toBe('Revenue gaps · week of 2026-11-16');
     expect(summary?.text?.text).toBe(
       '*2* of 3 customers analysed have a revenue gap, *$2,600.00* in total. The top 2 could recover about *$1,140.00*.\n' +
-        '1 churn-risk customer · gaps: 1 declining revenue, 2 below baseline, 1 zero spend, 1 churn risk · 1 too new · 1 lapsed',
+        'Gaps by type: 1 declining revenue, 2 below baseline, 1 zero spend, 1 churn risk · 1 too new · 1 lapsed',
+    );
+  });
+
+  it('counts churn-risk customers once, as a gap type, unless a separate churn list differs (seed rules)', () => {
+    const summaryOf = (d: ReturnType<typeof renderDigest>) =>
+      (d.parent.blocks[1] as AnyBlock).text?.text ?? '';
+    expect(summaryOf(digest)).not.toContain('churn-risk customer');
+    const sample = buildSampleResult();
+    const seedLike = buildSampleResult({ summary: { ...sample.summary, churnRiskCustomers: 3 } });
+    expect(summaryOf(renderDigest({ result: seedLike, settings }))).toContain(
+      'Gaps by type: 1 declining revenue, 2 below baseline, 1 zero spend, 1 churn risk · 3 churn-risk customers · 1 too new',
     );
   });
 
