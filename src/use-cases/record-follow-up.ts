@@ -69,13 +69,17 @@ const OUTCOME_WORDS: Record<FollowUpOutcome, string> = {
   not_a_gap: 'not a real gap',
 };
 
-/** The short thread reply announcing a follow-up (mrkdwn). */
-export function describeFollowUp(event: FollowUpEvent, customerName: string): string {
+/** The short thread reply announcing a follow-up (mrkdwn); `before` is the gap's state before it. */
+export function describeFollowUp(event: FollowUpEvent, customerName: string, before?: GapState): string {
   const who = `<@${event.userId}>`;
   const name = `*${escapeMrkdwn(customerName)}*`;
   switch (event.kind) {
-    case 'claim':
-      return `${who} claimed ${name}`;
+    case 'claim': {
+      const previous = before?.ownerUserId;
+      return previous && previous !== event.userId && before?.status !== 'open'
+        ? `${who} took over ${name} from <@${previous}>`
+        : `${who} claimed ${name}`;
+    }
     case 'snooze':
       return `${who} snoozed ${name}${event.snoozeUntil ? ` until ${event.snoozeUntil}` : ''}`;
     case 'follow_up': {
@@ -124,14 +128,21 @@ export async function recordFollowUp(
     ...(run ? { digestRunId: run.id } : {}),
     ...(customer ? { gapAmountCents: customer.gapAmountCents } : {}),
   };
+  const before = (await deps.store.getGapStates([input.customerId], { today })).get(input.customerId);
   const recorded = await deps.store.recordFollowUp(event);
   const state = (await deps.store.getGapStates([input.customerId], { today })).get(input.customerId);
   if (!recorded) {
     log.info({ eventId: input.eventId }, 'follow-up already recorded (re-sent delivery); nothing to do');
     return { recorded, state, customerName, reply: null, cardUpdated: false };
   }
+  if (input.kind === 'claim' && before?.status === 'claimed' && before.ownerUserId === input.userId) {
+    // Claim clicked again by its owner: nothing changed, nothing to announce in the thread.
+    const text = `You have already claimed *${escapeMrkdwn(customerName)}*.`;
+    await deps.slack.postEphemeral({ channel: input.channel, user: input.userId, text });
+    return { recorded, state, customerName, reply: null, cardUpdated: false };
+  }
 
-  const reply = describeFollowUp(event, customerName);
+  const reply = describeFollowUp(event, customerName, before);
   if (!run) {
     // Not from a digest (e.g. a deep dive) and no digest shows this customer: confirm privately.
     await deps.slack.postEphemeral({ channel: input.channel, user: input.userId, text: reply });

@@ -128,6 +128,42 @@ describe('recordFollowUp', () => {
     expect(await store.listFollowUps('C001')).toHaveLength(1);
   });
 
+  it('tells the owner privately when they claim their own gap again, and says "took over" for someone else', async () => {
+    const again = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    await recordFollowUp(
+      {
+        kind: 'claim',
+        customerId: 'C001',
+        userId: 'U1',
+        eventId: 'click-2',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(again.slack),
+    );
+    expect(again.posted).toEqual([]);
+    expect(again.ephemeral.map((m) => [m.user, m.text])).toEqual([
+      ['U1', 'You have already claimed *Acme | *\u200bCorp*\u200b*.'],
+    ]);
+
+    const other = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    const outcome = await recordFollowUp(
+      {
+        kind: 'claim',
+        customerId: 'C001',
+        userId: 'U9',
+        eventId: 'click-3',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(other.slack),
+    );
+    expect(other.posted.map((m) => m.text)).toEqual([
+      '<@U9> took over *Acme | *\u200bCorp*\u200b* from <@U1>',
+    ]);
+    expect(outcome.state).toMatchObject({ status: 'claimed', ownerUserId: 'U9' });
+  });
+
   it('snoozes until today plus the weeks chosen, remembering the gap at the decision', async () => {
     const fake = recordingSlack(digest.parent.blocks as SlackBlock[]);
     await recordFollowUp(
