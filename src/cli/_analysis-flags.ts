@@ -7,7 +7,11 @@ import { basename } from 'node:path';
 import { type AppConfig, loadConfig } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
-import { describeAsOfAfterData, describeUnmatchedCustomersFile } from '../render/format.ts';
+import {
+  describeAsOfAfterData,
+  describeCurrencies,
+  describeUnmatchedCustomersFile,
+} from '../render/format.ts';
 import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
 import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
@@ -159,13 +163,15 @@ export async function runAnalysisCommand(
   } finally {
     progress?.done();
   }
-  io.stderr.write(renderRunNotes(result));
+  io.stderr.write(renderRunNotes(result, settings.currency));
   return { config, result };
 }
 
 /** What stderr gets after a run: skipped rows, the `--period month` hint for sparse data, and the analysis hints. */
-export function renderRunNotes(result: AnalysisResult): string {
+export function renderRunNotes(result: AnalysisResult, currency = 'USD'): string {
   let text = renderProblemSummary(result.dataQuality);
+  const currencies = describeCurrencies(result.dataQuality, currency);
+  if (currencies) text += `warning: ${currencies}\n`;
   const afterData = describeAsOfAfterData(result);
   if (afterData) text += `warning: ${afterData}\n`;
   const unmatched = describeUnmatchedCustomersFile(result);

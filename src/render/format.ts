@@ -6,7 +6,7 @@
 
 import { formatPeriod, periodUnit, periodWord } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import type { AnalysisResult, GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
+import type { AnalysisResult, DataQuality, GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
 
 /** Human label of a gap type ("Declining revenue"). */
 export const GAP_TYPE_LABELS: Readonly<Record<GapType, string>> = {
@@ -191,4 +191,25 @@ export function describeUnmatchedCustomersFile(
     'so no names, segments or account managers are shown; check that both files use the same customer id ' +
     '(the customers file\'s id column can be named with "data.customersMap" in revgap.config.json).'
   );
+}
+
+/**
+ * A warning about the currencies written in the amounts (`DataQuality.currencies`): several of them
+ * (summed as written: revgap never converts), or one that is not the display currency ("€" amounts
+ * shown as "$"). Null for bare numbers or amounts in the display currency.
+ */
+export function describeCurrencies(dq: Pick<DataQuality, 'currencies'>, currency: string): string | null {
+  const seen = Object.entries(dq.currencies ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (seen.length > 1) {
+    const list = seen.map(([code, n]) => `${code} ${plural(n, 'row')}`).join(', ');
+    return (
+      `the amounts are in several currencies (${list}) and were added up as written: revgap does not ` +
+      'convert currencies; export one currency per file, or convert the amounts first.'
+    );
+  }
+  const only = seen[0]?.[0];
+  if (only !== undefined && only !== currency.toUpperCase() && !only.includes('/')) {
+    return `the amounts are written in ${only} but shown in ${currency.toUpperCase()}: run with --currency ${only} (or set REVGAP_CURRENCY).`;
+  }
+  return null;
 }

@@ -22,6 +22,7 @@ import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
   describeAsOfAfterData,
+  describeCurrencies,
   describeUnmatchedCustomersFile,
   escapeMarkdown,
   formatComponent,
@@ -357,6 +358,8 @@ function dataQuality(ctx: Ctx): string {
       ? '- Duplicates: none.'
       : `- Duplicates: ${plural(dq.duplicateRows, 'exact duplicate row')}, ${dq.duplicatesDropped ? 'dropped' : 'kept (counted as sales)'}.`,
   );
+  const currencies = describeCurrencies(dq, ctx.settings.currency);
+  if (currencies) lines.push(`- Warning: ${currencies.charAt(0).toUpperCase()}${currencies.slice(1)}`);
   const afterData = describeAsOfAfterData(ctx.result);
   if (afterData) lines.push(`- Warning: ${afterData.charAt(0).toUpperCase()}${afterData.slice(1)}`);
   if (dq.rowsAfterAsOf) {

@@ -173,3 +173,24 @@ describe('renderRunNotes and the customers file', () => {
     expect(renderRunNotes(result)).not.toContain('matches a customer id');
   });
 });
+
+describe('renderRunNotes and currencies', () => {
+  const withCurrencies = (currencies: Record<string, number> | undefined) =>
+    buildSampleResult({
+      dataQuality: buildDataQuality({ rowsRejected: 0, rejectedByCode: {}, problems: [], currencies }),
+    });
+
+  it('warns that amounts in several currencies were added up as written', () => {
+    expect(renderRunNotes(withCurrencies({ EUR: 1, USD: 3, GBP: 1 }), 'USD')).toContain(
+      'warning: the amounts are in several currencies (USD 3 rows, EUR 1 row, GBP 1 row) and were added up as written',
+    );
+  });
+
+  it('names --currency when every amount is written in another currency than the one shown', () => {
+    expect(renderRunNotes(withCurrencies({ EUR: 2 }), 'USD')).toContain(
+      'the amounts are written in EUR but shown in USD: run with --currency EUR',
+    );
+    expect(renderRunNotes(withCurrencies({ EUR: 2 }), 'eur')).not.toContain('currenc');
+    expect(renderRunNotes(withCurrencies(undefined), 'USD')).not.toContain('currenc');
+  });
+});

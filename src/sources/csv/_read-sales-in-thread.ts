@@ -7,7 +7,7 @@ import type { DataQuality, RowProblem, SaleRow } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
 import { createDuplicateCounter, createDuplicateSet, Fingerprint } from './duplicate-set.ts';
 import { mapHeaders, SALES_ALIASES, SALES_FIELDS, SALES_REQUIRED } from './map-headers.ts';
-import { describeBadAmount, parseAmountCents } from './parse-amount.ts';
+import { currencyOfAmount, describeBadAmount, parseAmountCents } from './parse-amount.ts';
 import { describeBadDate, parseDateDay } from './parse-date.ts';
 import { readCsvFile } from './read-csv-file.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
@@ -65,6 +65,9 @@ export async function readSalesInThread(
   const counter = dropDuplicates ? undefined : createDuplicateCounter();
   const fingerprint = new Fingerprint();
   const interned = new Map<string, string>();
+  // Accepted rows by the currency written in the amount (most files write bare numbers: none).
+  const currencies: Record<string, number> = {};
+  let currencyRows = 0;
 
   function reject(line: number, column: string | undefined, code: string, reason: string): void {
     rowsRejected++;
@@ -165,6 +168,16 @@ export async function readSalesInThread(
       return;
     }
 
+    // A bare number starts with a digit (after a sign or ".") and ends with one: the common case
+    // costs two character reads. Anything else may carry a currency marker.
+    let currency = '';
+    let c0 = fs.charCodeAt(fa);
+    if ((c0 === 0x2d || c0 === 0x2b) && fa + 1 < fb) c0 = fs.charCodeAt(fa + 1);
+    const cz = fs.charCodeAt(fb - 1);
+    if (!(((c0 >= 0x30 && c0 <= 0x39) || c0 === 0x2e) && cz >= 0x30 && cz <= 0x39)) {
+      currency = currencyOfAmount(fs, fa, fb);
+    }
+
     const row: SaleRow = { customerId, day, amountCents, line };
     if (orderCol >= 0) {
       const orderId = optionalText(record, orderCol);
@@ -210,6 +223,10 @@ export async function readSalesInThread(
       return;
     }
     rowsAccepted++;
+    if (currency !== '') {
+      currencies[currency] = (currencies[currency] ?? 0) + 1;
+      currencyRows++;
+    }
     onRow(row);
   }
 
@@ -269,6 +286,7 @@ export async function readSalesInThread(
     problems,
     duplicateRows,
     duplicatesDropped: dropDuplicates,
+    ...(currencyRows > 0 ? { currencies } : {}),
   };
 }
 

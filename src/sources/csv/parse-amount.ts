@@ -42,6 +42,39 @@ function currencyLength(s: string, i: number, end: number): number {
   return 0;
 }
 
+const SYMBOL_CODES: Record<string, string> = {
+  $: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY/CNY',
+  '₹': 'INR',
+  '₩': 'KRW',
+  '₽': 'RUB',
+  '₺': 'TRY',
+  '₪': 'ILS',
+  US$: 'USD',
+  AU$: 'AUD',
+  CA$: 'CAD',
+  NZ$: 'NZD',
+  HK$: 'HKD',
+};
+
+/**
+ * The currency written in an amount `parseAmountCents` accepted ("$5" and "US$5" -> "USD",
+ * "€ 12" -> "EUR", "12.00 CHF" -> "CHF"), or "" for a bare number. Only for reporting: revgap never
+ * converts currencies, so a file mixing them is summed as written and the report says so.
+ */
+export function currencyOfAmount(s: string, start = 0, end = s.length): string {
+  for (let i = start; i < end; i++) {
+    const n = currencyLength(s, i, end);
+    if (n > 0) {
+      const marker = s.slice(i, i + n);
+      return SYMBOL_CODES[marker] ?? marker;
+    }
+  }
+  return '';
+}
+
 /**
  * Parses `s.slice(start, end)` as money and returns integer cents, or NaN when it is not an amount
  * (including an empty value). Allocation-free: the CSV reader calls it once per row.

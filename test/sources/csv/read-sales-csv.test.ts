@@ -103,6 +103,17 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     ]);
   });
 
+  it('counts the rows per currency written, so a file mixing $, € and £ can be flagged', async () => {
+    // $ x3 (C001, C004, C008) + USD 7.5 (C007) = 4 USD; € and EUR = 2 EUR; £ = 1 GBP; bare numbers uncounted.
+    const { quality } = await readSales({ path: fixture('sales-currency.csv') });
+    expect(quality.currencies).toEqual({ USD: 4, EUR: 2, GBP: 1 });
+    const plain = await readSales({
+      path: 'p.csv',
+      text: 'customer_id,date,amount\nC1,2026-01-05,-12.50\nC2,2026-01-05,.5\n',
+    });
+    expect(plain.quality.currencies).toBeUndefined();
+  });
+
   it('strips a UTF-8 BOM and detects ; with CRLF line endings', async () => {
     const { rows } = await readSales({ path: fixture('sales-semicolon-bom-headers.csv'), engine });
     expect(rows).toEqual([
