@@ -154,7 +154,7 @@ export async function buildAnswer(
     case 'report':
       throw new AppError('INTERNAL', 'report is answered by uploading the file');
     case 'customer':
-      return answerDeepDive(request.query, loaded, deps, { shareButton: who.audience === 'private' });
+      return answerDeepDive(request.query, loaded, deps, { shareButton: who.audience === 'private', today });
   }
 }
 

@@ -84,6 +84,7 @@ export async function handleCardAction(
       const message =
         loaded &&
         (await deepDiveOfCustomer(customerId, loaded, deps, {
+          today: deps.now().toISOString().slice(0, 10),
           ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
         }));
       if (!message) throw new AppError('NOT_FOUND', `Customer ${customerId} is not in the latest analysis.`);

@@ -14,6 +14,8 @@ export interface DeepDiveOptions {
   shareButton?: boolean;
   /** The digest the question came from, carried by the answer's buttons. */
   digestRunId?: string;
+  /** YYYY-MM-DD: a snooze that ended by then no longer counts. */
+  today: string;
 }
 
 /** The deep dive of one customer by id; null when the snapshot does not have it. */
@@ -21,15 +23,17 @@ export async function deepDiveOfCustomer(
   customerId: string,
   loaded: LoadedSnapshot,
   deps: Pick<SlackDeps, 'store' | 'people'>,
-  options: DeepDiveOptions = {},
+  options: DeepDiveOptions,
 ): Promise<SlackMessage | null> {
   const found = loaded.index.byId(customerId);
   if (!found) return null;
   const history = await deps.store.listFollowUps(customerId);
+  const state = (await deps.store.getGapStates([customerId], { today: options.today })).get(customerId);
   const [customer = found] = deps.people ? await deps.people.withSlackUsers([found]) : [found];
   return renderDeepDiveMessage(customer, loaded.snapshot.result, loaded.settings, history, {
     ...(options.shareButton ? { shareButton: true } : {}),
     ...(options.digestRunId ? { digestRunId: options.digestRunId } : {}),
+    ...(state ? { state } : {}),
   });
 }
 
@@ -38,7 +42,7 @@ export async function answerDeepDive(
   query: string,
   loaded: LoadedSnapshot,
   deps: Pick<SlackDeps, 'store' | 'people'>,
-  options: DeepDiveOptions = {},
+  options: DeepDiveOptions,
 ): Promise<SlackMessage> {
   const currency = loaded.settings.currency;
   const match = loaded.index.find(query);

@@ -27,7 +27,7 @@ function deps(slack: Partial<SlackClient>): SlackDeps {
   });
   return {
     slack: slack as SlackClient,
-    store: { listFollowUps: async () => [] } as unknown as StateStore,
+    store: { listFollowUps: async () => [], getGapStates: async () => new Map() } as unknown as StateStore,
     snapshots,
     digestChannel: 'C1',
     logger: createLogger({ level: 'silent' }),
