@@ -75,6 +75,9 @@ export function describeFollowUp(event: FollowUpEvent, customerName: string, bef
   const name = `*${escapeMrkdwn(customerName)}*`;
   switch (event.kind) {
     case 'claim': {
+      // As the card's button says: Reopen (closed), Take over (someone on it), Claim.
+      if (before?.status === 'lost' || before?.status === 'dismissed')
+        return `${who} reopened and claimed ${name}`;
       const previous = before?.ownerUserId;
       return previous && previous !== event.userId && before?.status !== 'open'
         ? `${who} took over ${name} from <@${previous}>`

@@ -191,6 +191,16 @@ describe('recordFollowUp', () => {
 });
 
 describe('describeFollowUp', () => {
+  it('says a closed gap was reopened when it is claimed again', () => {
+    const claim = { id: 'e', customerId: 'C9', kind: 'claim' as const, userId: 'U3', at: NOW.toISOString() };
+    expect(
+      describeFollowUp(claim, 'Calm Co', { customerId: 'C9', status: 'dismissed', ownerUserId: 'U1' }),
+    ).toBe('<@U3> reopened and claimed *Calm Co*');
+    expect(describeFollowUp(claim, 'Calm Co', { customerId: 'C9', status: 'open' })).toBe(
+      '<@U3> claimed *Calm Co*',
+    );
+  });
+
   it('writes the outcome, next step and note of a logged follow-up on separate lines', () => {
     const text = describeFollowUp(
       {
