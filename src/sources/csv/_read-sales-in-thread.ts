@@ -272,7 +272,7 @@ export async function readSalesInThread(
     throw new InputError(
       `None of the ${rowsRead} data rows in ${file} could be used. First problems:\n${examples}`,
       {
-        hint: 'Fix the column mapping (--map), the date format (--date-format) or the delimiter (--delimiter).',
+        hint: 'Fix the column mapping (--map), the date format (--date-format), the decimal separator (--decimal) or the delimiter (--delimiter).',
       },
     );
   }

@@ -185,7 +185,11 @@ export function describeBadAmount(value: string, decimal: DecimalSeparator = '.'
   if (/^[-+(]?[$€£]?\d+(\.\d+)?[eE][-+]?\d+\)?$/.test(trimmed)) {
     return `amount ${shown} is in scientific notation; export the column as a plain number`;
   }
-  if (decimal === '.' && /^[-+(]?\D{0,4}\d+,\d{1,2}\D{0,4}\)?$/.test(trimmed)) {
+  // "12,50" and "1.234,56" (dots grouping thousands, then a decimal comma).
+  if (
+    decimal === '.' &&
+    /^[-+(]?\D{0,4}\d{1,3}(?:\.\d{3})*,\d{1,2}\D{0,4}\)?$|^[-+(]?\D{0,4}\d+,\d{1,2}\D{0,4}\)?$/.test(trimmed)
+  ) {
     return `amount ${shown} looks like it uses a decimal comma; set the decimal separator to "," (--decimal ,)`;
   }
   if (/\d/.test(trimmed) && /[\d.,]{1,}\d/.test(trimmed)) {

@@ -107,6 +107,12 @@ describe('describeBadAmount', () => {
     expect(describeBadAmount('12,50')).toContain('decimal comma');
   });
 
+  it('suggests a decimal comma for European amounts with dots grouping thousands', () => {
+    expect(describeBadAmount('1.234,56')).toContain('--decimal ,');
+    expect(describeBadAmount('-€ 12.345.678,9')).toContain('--decimal ,');
+    expect(describeBadAmount('1.23,45')).not.toContain('decimal comma');
+  });
+
   it('quotes the value and shows accepted forms otherwise', () => {
     expect(describeBadAmount('twelve')).toBe(
       'amount "twelve" is not a number (expected e.g. 1234.56, $1,234.56 or (12.00))',
