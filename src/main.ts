@@ -168,16 +168,6 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people };
   registerListeners(slackApp.app, deps);
 
-  // Answer from the last saved analysis while the data is read again (a large file takes a while).
-  await snapshots.load();
-  await slackApp.start();
-  try {
-    await refresh();
-  } catch (error) {
-    // The bot keeps running: it answers from the last saved snapshot and the digest says data is stale.
-    logger.error({ err: error }, 'the analysis failed at start-up; answering from the last saved snapshot');
-  }
-
   const notifier = createAdminNotifier({
     ...(config.adminChannel !== undefined
       ? { adminChannel: await resolveChannel(slackApp.web, config.adminChannel) }
@@ -192,6 +182,17 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     logger,
     secrets: secretsOf(config),
   });
+  // Answer from the last saved analysis while the data is read again (a large file takes a while).
+  await snapshots.load();
+  await slackApp.start();
+  try {
+    await refresh();
+  } catch (error) {
+    // The bot keeps running: it answers from the last saved snapshot and the digest says data is stale.
+    logger.error({ err: error }, 'the analysis failed at start-up; answering from the last saved snapshot');
+    await notifier.notify({ what: 'read the sales data at start-up', error, reference: 'start-up' });
+  }
+
   const job =
     options.scheduler === false
       ? null
@@ -208,7 +209,13 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
           runDigest: async (context) => {
             // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
             if (!context.resumed)
-              await refresh().catch((error: unknown) => logger.error({ err: error }, 'refresh failed'));
+              await refresh().catch((error: unknown) =>
+                notifier.notify({
+                  what: 'read the sales data for the weekly digest',
+                  error,
+                  reference: 'refresh',
+                }),
+              );
             await postDigestRun(context, { slack, store, snapshots, logger, now, people });
           },
           reportFailure: (report) =>

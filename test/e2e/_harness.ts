@@ -34,7 +34,14 @@ export interface BotUnderTest {
 
 export async function startBotUnderTest(
   mode: 'socket' | 'http',
-  options: { result?: AnalysisResult; logger?: Logger } = {},
+  options: {
+    result?: AnalysisResult;
+    logger?: Logger;
+    /** Replaces the analysis (e.g. one that fails). */
+    analyze?: () => Promise<{ result: AnalysisResult; source: string }>;
+    /** More settings, e.g. REVGAP_ADMIN_CHANNEL. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<BotUnderTest> {
   const port = mode === 'http' ? await findFreePort() : undefined;
   const slack = await startTestSlack({
@@ -50,6 +57,7 @@ export async function startBotUnderTest(
     ...(mode === 'socket'
       ? { SLACK_APP_TOKEN: LOCAL_SLACK_CREDENTIALS.appToken }
       : { SLACK_SIGNING_SECRET: LOCAL_SLACK_CREDENTIALS.signingSecret, PORT: String(port) }),
+    ...options.env,
   };
   const config = {
     ...loadConfig({ env, cwd: mkdtempSync(join(tmpdir(), 'revgap-e2e-')) }),
@@ -64,7 +72,7 @@ export async function startBotUnderTest(
       logger: options.logger ?? createLogger({ level: 'warn' }),
       analyze: async () => {
         analyses++;
-        return { result, source: 'test fixture' };
+        return options.analyze ? options.analyze() : { result, source: 'test fixture' };
       },
       scheduler: false,
       store: createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() }),
