@@ -10,6 +10,7 @@ import { ConfigError, InputError } from '../errors.ts';
 import {
   describeAsOfAfterData,
   describeCurrencies,
+  describeTooShortHistory,
   describeUnmatchedCustomersFile,
 } from '../render/format.ts';
 import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
@@ -163,13 +164,15 @@ export async function runAnalysisCommand(
   } finally {
     progress?.done();
   }
-  io.stderr.write(renderRunNotes(result, settings.currency));
+  io.stderr.write(renderRunNotes(result, settings.currency, settings.minHistory));
   return { config, result };
 }
 
 /** What stderr gets after a run: skipped rows, the `--period month` hint for sparse data, and the analysis hints. */
-export function renderRunNotes(result: AnalysisResult, currency = 'USD'): string {
+export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHistory = 6): string {
   let text = renderProblemSummary(result.dataQuality);
+  const tooShort = describeTooShortHistory(result, minHistory);
+  if (tooShort) text += `warning: ${tooShort}\n`;
   const currencies = describeCurrencies(result.dataQuality, currency);
   if (currencies) text += `warning: ${currencies}\n`;
   const afterData = describeAsOfAfterData(result);

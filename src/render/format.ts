@@ -213,3 +213,28 @@ export function describeCurrencies(dq: Pick<DataQuality, 'currencies'>, currency
   }
   return null;
 }
+
+/**
+ * A warning when nobody could be judged because the data is shorter than the history needed
+ * (`minHistory` periods): typically `--period month` on a few months of data. Null otherwise.
+ */
+export function describeTooShortHistory(
+  result: Pick<AnalysisResult, 'summary' | 'customers' | 'period'>,
+  minHistory: number,
+): string | null {
+  if (result.summary.customersAnalyzed > 0 || result.summary.customersTooNew === 0) return null;
+  let longest = 0;
+  for (const c of result.customers) {
+    if (c.status === 'too_new' && c.metrics) longest = Math.max(longest, c.metrics.history);
+  }
+  const spec = result.period;
+  const unit = periodWord(spec);
+  const fix =
+    spec.kind === 'month'
+      ? 'use weekly periods (--period week), or more history'
+      : 'add more history (or a later --as-of), or lower analysis.minHistory (REVGAP_MIN_HISTORY)';
+  return (
+    `no customer could be judged: the longest history is ${longest} ${periodWord(spec, longest)} up to the as-of ${unit}, ` +
+    `and ${minHistory} ${periodWord(spec, minHistory)} are needed; ${fix}.`
+  );
+}

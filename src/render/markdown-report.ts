@@ -23,6 +23,7 @@ import {
   COMPONENT_ORDER,
   describeAsOfAfterData,
   describeCurrencies,
+  describeTooShortHistory,
   describeUnmatchedCustomersFile,
   escapeMarkdown,
   formatComponent,
@@ -358,6 +359,8 @@ function dataQuality(ctx: Ctx): string {
       ? '- Duplicates: none.'
       : `- Duplicates: ${plural(dq.duplicateRows, 'exact duplicate row')}, ${dq.duplicatesDropped ? 'dropped' : 'kept (counted as sales)'}.`,
   );
+  const tooShort = describeTooShortHistory(ctx.result, ctx.settings.minHistory);
+  if (tooShort) lines.push(`- Warning: ${tooShort.charAt(0).toUpperCase()}${tooShort.slice(1)}`);
   const currencies = describeCurrencies(dq, ctx.settings.currency);
   if (currencies) lines.push(`- Warning: ${currencies.charAt(0).toUpperCase()}${currencies.slice(1)}`);
   const afterData = describeAsOfAfterData(ctx.result);

@@ -194,3 +194,23 @@ describe('renderRunNotes and currencies', () => {
     expect(renderRunNotes(withCurrencies(undefined), 'USD')).not.toContain('currenc');
   });
 });
+
+describe('renderRunNotes when nobody has enough history', () => {
+  it('says how much history there is and what would help, for months', () => {
+    const monthly = buildSampleResult({
+      period: { kind: 'month' },
+      summary: { ...buildSampleResult().summary, customersAnalyzed: 0, customersTooNew: 2 },
+      customers: [
+        buildCustomer({ customerId: 'C1', status: 'too_new', metrics: buildMetrics({ history: 3 }) }),
+        buildCustomer({ customerId: 'C2', status: 'too_new', metrics: buildMetrics({ history: 2 }) }),
+      ],
+    });
+    expect(renderRunNotes(monthly, 'USD', 6)).toContain(
+      'warning: no customer could be judged: the longest history is 3 months up to the as-of month, and 6 months are needed; use weekly periods (--period week), or more history.',
+    );
+  });
+
+  it('says nothing when someone was judged', () => {
+    expect(renderRunNotes(buildSampleResult(), 'USD', 6)).not.toContain('could be judged');
+  });
+});
