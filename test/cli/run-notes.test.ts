@@ -198,7 +198,7 @@ describe('renderRunNotes and currencies', () => {
 describe('renderRunNotes when nobody has enough history', () => {
   it('says how much history there is and what would help, for months', () => {
     const monthly = buildSampleResult({
-      period: { kind: 'month' },
+      period: { kind: 'month', weekStartsOn: 1 },
       summary: { ...buildSampleResult().summary, customersAnalyzed: 0, customersTooNew: 2 },
       customers: [
         buildCustomer({ customerId: 'C1', status: 'too_new', metrics: buildMetrics({ history: 3 }) }),
