@@ -13,6 +13,7 @@ import {
   COMPONENT_ORDER,
   escapeMarkdown,
   formatComponent,
+  formatContributions,
   formatPct,
   formatScore,
   GAP_TYPE_LABELS,
@@ -61,6 +62,7 @@ export function renderDeepDiveMarkdown(
     const w = settings.weights;
     const c = customer.components;
     const p = customer.contributions;
+    const points = formatContributions(customer.score, p);
     out.push(
       '',
       '## Priority',
@@ -72,12 +74,7 @@ export function renderDeepDiveMarkdown(
       table(
         ['Component', 'Value', 'Weight', 'Points'],
         ['l', 'r', 'r', 'r'],
-        COMPONENT_ORDER.map((k) => [
-          COMPONENT_LABELS[k],
-          formatComponent(c[k]),
-          formatPct(w[k]),
-          p[k].toFixed(1),
-        ]),
+        COMPONENT_ORDER.map((k) => [COMPONENT_LABELS[k], formatComponent(c[k]), formatPct(w[k]), points[k]]),
       ),
       '',
       `${scoreBreakdown(customer.score, c, p, w)}.`,

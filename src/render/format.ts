@@ -70,6 +70,40 @@ export function formatScore(score: number): string {
   return score.toFixed(1);
 }
 
+/**
+ * The four contributions to one decimal, rounded so that they add up to the score as shown
+ * (largest remainder): 30.75 + 30 + 7.4 + 5.25 is "73.4", shown as 30.8 + 30.0 + 7.4 + 5.2 rather
+ * than 30.8 + 30.0 + 7.4 + 5.3 = 73.5. Each shown value stays within 0.1 of the exact one.
+ */
+export function formatContributions(
+  score: number,
+  contributions: ScoreComponents,
+): Record<keyof ScoreComponents, string> {
+  const keys = COMPONENT_ORDER;
+  const tenths = keys.map((k) => contributions[k] * 10);
+  const floors = tenths.map((t) => Math.floor(t + 1e-9));
+  let left = Math.round(Number(formatScore(score)) * 10) - floors.reduce((a, b) => a + b, 0);
+  const shown = [...floors];
+  if (left >= 0 && left <= keys.length) {
+    const order = keys
+      .map((_, i) => i)
+      .sort((a, b) => tenths[b]! - floors[b]! - (tenths[a]! - floors[a]!) || a - b);
+    for (const i of order) {
+      if (left === 0) break;
+      shown[i]! += 1;
+      left--;
+    }
+  } else {
+    // The score is not the sum of its contributions (never with core's scores): show each as is.
+    for (let i = 0; i < keys.length; i++) shown[i] = Math.round(tenths[i]!);
+  }
+  const out = {} as Record<keyof ScoreComponents, string>;
+  keys.forEach((k, i) => {
+    out[k] = (shown[i]! / 10).toFixed(1);
+  });
+  return out;
+}
+
 /** A 0-1 component value with two decimals ("0.82"). */
 export function formatComponent(value: number): string {
   return value.toFixed(2);

@@ -27,6 +27,7 @@ import {
   describeUnmatchedCustomersFile,
   escapeMarkdown,
   formatComponent,
+  formatContributions,
   formatCount,
   formatGapTypes,
   formatPct,
@@ -189,10 +190,11 @@ export function scoreBreakdown(
   contributions: ScoreComponents,
   weights: ScoreComponents,
 ): string {
+  const points = formatContributions(score, contributions);
   const terms = COMPONENT_ORDER.map(
     (k) =>
       `${COMPONENT_LABELS[k].toLowerCase()} ${formatComponent(components[k])} × ${formatPct(weights[k])} ` +
-      `(${contributions[k].toFixed(1)} pts)`,
+      `(${points[k]} pts)`,
   );
   return `Score ${formatScore(score)} = ${terms.join(' + ')}`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayFromIso } from '../../src/core/periods.ts';
 import type { AnalysisResult } from '../../src/core/types.ts';
-import { renderMarkdownReport } from '../../src/render/markdown-report.ts';
+import { renderMarkdownReport, scoreBreakdown } from '../../src/render/markdown-report.ts';
 import {
   ACME,
   buildCustomer,
@@ -115,6 +115,20 @@ describe('renderMarkdownReport', () => {
     expect(gaps).toContain('| Declining revenue | 1 | $600.00 | 23% |');
     expect(gaps).toContain('| Below baseline | 2 | $2,600.00 | 100% |');
     expect(gaps).toContain('| Churn risk | 1 | $2,000.00 | 77% |');
+  });
+
+  it('shows score points that add up to the score as shown (largest remainder)', () => {
+    // Exact points 30.75 + 30 + 7.4 + 5.25 = 73.40: plain rounding would show 30.8 + 30.0 + 7.4 + 5.3 = 73.5.
+    const line = scoreBreakdown(
+      73.4,
+      { revenueImpact: 0.8786, churnRisk: 1, customerValue: 0.37, recoveryProbability: 0.35 },
+      { revenueImpact: 30.75, churnRisk: 30, customerValue: 7.4, recoveryProbability: 5.25 },
+      { revenueImpact: 0.35, churnRisk: 0.3, customerValue: 0.2, recoveryProbability: 0.15 },
+    );
+    expect(line).toBe(
+      'Score 73.4 = revenue impact 0.88 × 35% (30.8 pts) + churn risk 1.00 × 30% (30.0 pts) + ' +
+        'customer value 0.37 × 20% (7.4 pts) + recovery probability 0.35 × 15% (5.2 pts)',
+    );
   });
 
   it('explains the gap-type share as a share of the summed type amounts, as core computes it', () => {
