@@ -2,7 +2,7 @@
  * The data and settings flags shared by `analyze` and `customer`, and the run that goes with them:
  * config layering, progress on stderr, the bad-row summary and the `--period month` hint.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type AppConfig, loadConfig } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
@@ -134,6 +134,31 @@ export function loadCommandConfig(context: CommandContext, extraIssues: readonly
   return config;
 }
 
+/**
+ * A missing data file, named with where its path came from (flag, environment or config file) and
+ * how that source resolves a relative path: the reader alone cannot tell "from the current
+ * directory" (flags, environment) from "from the config file's directory".
+ */
+function checkDataFileExists(
+  context: CommandContext,
+  kind: 'sales' | 'customers',
+  path: string | undefined,
+): void {
+  if (path === undefined || existsSync(path)) return;
+  const envName = kind === 'sales' ? 'REVGAP_SALES' : 'REVGAP_CUSTOMERS';
+  const columns = kind === 'sales' ? 'customer_id,date,amount' : 'customer_id,name,segment,account_manager';
+  const from =
+    context.values[kind] !== undefined
+      ? { name: `--${kind}`, base: 'the current directory' }
+      : context.env[envName]
+        ? { name: envName, base: 'the current directory' }
+        : { name: `data.${kind} in the config file`, base: 'the config file’s directory' };
+  throw new InputError(
+    `File not found: ${path} (from ${from.name}). Expected a CSV file with a header line (${columns}).`,
+    { hint: `Check the path (a relative path in ${from.name} is resolved from ${from.base}).` },
+  );
+}
+
 /** Runs the analysis the config describes, with progress and problem reports on stderr. */
 export async function runAnalysisCommand(
   context: CommandContext,
@@ -146,6 +171,8 @@ export async function runAnalysisCommand(
       hint: 'pass the sales file too (--sales FILE), or drop --customers to try the bundled sample data',
     });
   }
+  checkDataFileExists(context, 'sales', data.sales);
+  checkDataFileExists(context, 'customers', data.customers);
   if (data.sales === undefined) {
     io.stderr.write(
       `note: no --sales file given; analysing ${describeBundledSample({ today: isoDate(context.now), settings })}.\n` +

@@ -137,6 +137,16 @@ describe('revgap analyze (checks before any work)', () => {
     expect(r.stderr).not.toContain('needs a value');
   });
 
+  it('names where a missing data file came from and how its relative path was resolved', async () => {
+    const flag = await run('analyze', '--sales', 'gone.csv');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain(`File not found: ${join(dir, 'gone.csv')} (from --sales).`);
+    expect(flag.stderr).toContain('resolved from the current directory');
+    const customers = await run('analyze', '--sales', 'gone.csv', '--customers', 'also-gone.csv');
+    expect(customers.stderr).toContain('(from --sales)');
+    expect(flag.stdout).toBe('');
+  });
+
   it('refuses a customers file without a sales file', async () => {
     const r = await run('analyze', '--customers', 'customers.csv');
     expect(r.code).toBe(2);
