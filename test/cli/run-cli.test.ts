@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -145,6 +145,19 @@ describe('revgap analyze (checks before any work)', () => {
     const customers = await run('analyze', '--sales', 'gone.csv', '--customers', 'also-gone.csv');
     expect(customers.stderr).toContain('(from --sales)');
     expect(flag.stdout).toBe('');
+  });
+
+  it('stops at a bad customers row under --strict, with nothing on stdout', async () => {
+    writeFileSync(join(dir, 'strict-sales.csv'), 'customer_id,date,amount\nC1,2026-11-02,10\n');
+    writeFileSync(join(dir, 'strict-customers.csv'), 'customer_id,name\nC1,Acme\nC1,Acme again\n');
+    const args = ['analyze', '--sales', 'strict-sales.csv', '--customers', 'strict-customers.csv'];
+    const strict = await run(...args, '--strict');
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toBe('');
+    expect(strict.stderr).toContain(`${join(dir, 'strict-customers.csv')} line 3, column "customer_id"`);
+    const lenient = await run(...args);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toContain('skipped 1 of 2 rows');
   });
 
   it('refuses a customers file without a sales file', async () => {
