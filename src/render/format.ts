@@ -272,3 +272,21 @@ export function describeTooShortHistory(
     `and ${minHistory} ${periodWord(spec, minHistory)} are needed; ${fix}.`
   );
 }
+
+/**
+ * Every warning above that applies, as sentences, in the order the CLI and the report give them:
+ * too little history, currencies, as-of after the data, unmatched customers file.
+ */
+export function describeWarnings(
+  result: Pick<AnalysisResult, 'summary' | 'customers' | 'period' | 'asOf' | 'partialPeriod' | 'dataQuality'>,
+  settings: Pick<AnalysisSettings, 'currency' | 'minHistory'>,
+): string[] {
+  return [
+    describeTooShortHistory(result, settings.minHistory),
+    describeCurrencies(result.dataQuality, settings.currency),
+    describeAsOfAfterData(result),
+    describeUnmatchedCustomersFile(result),
+  ]
+    .filter((w): w is string => w !== null)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+}

@@ -16,6 +16,7 @@ import {
   GAP_TYPES,
   type ScoreComponents,
 } from '../core/types.ts';
+import { describeWarnings } from './format.ts';
 
 /** Bumped on any incompatible change to the document's shape. */
 export const JSON_DOCUMENT_VERSION = 1;
@@ -145,6 +146,10 @@ export const analysisDocumentSchema = z.strictObject({
       })
       .nullable(),
     suggestMonthly: z.boolean(),
+    /** Accepted rows by the currency written in the amount; absent when amounts are bare numbers. */
+    currencies: z.record(z.string(), z.number().int()).optional(),
+    /** The report's Data quality warnings (mixed currencies, as-of after the data, ...); often empty. */
+    warnings: z.array(z.string()),
     periodStamped: z
       .boolean()
       .optional()
@@ -332,6 +337,8 @@ export function buildJsonDocument(
           }
         : null,
       suggestMonthly: result.suggestMonthly,
+      ...(dq.currencies ? { currencies: { ...dq.currencies } } : {}),
+      warnings: describeWarnings(result, settings),
       ...(result.periodStamped ? { periodStamped: true } : {}),
     },
     method: {

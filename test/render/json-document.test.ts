@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analysisDocumentSchema, buildJsonDocument, centsToMajor } from '../../src/render/json-document.ts';
-import { buildLargeResult, buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
+import {
+  buildDataQuality,
+  buildLargeResult,
+  buildSampleResult,
+  sampleSettings,
+} from '../helpers/build-result.ts';
 
 describe('centsToMajor', () => {
   it('converts integer cents to the major unit exactly', () => {
@@ -22,6 +27,20 @@ describe('buildJsonDocument', () => {
 
   it('passes its own schema', () => {
     expect(analysisDocumentSchema.safeParse(doc).success).toBe(true);
+  });
+
+  it('carries the currencies read and the report’s warnings, and none for clean data', () => {
+    expect(doc.dataQuality.warnings).toEqual([]);
+    expect(doc.dataQuality.currencies).toBeUndefined();
+    const mixed = buildJsonDocument(
+      buildSampleResult({ dataQuality: buildDataQuality({ currencies: { USD: 3, EUR: 1 } }) }),
+      sampleSettings(),
+    );
+    expect(mixed.dataQuality.currencies).toEqual({ USD: 3, EUR: 1 });
+    expect(mixed.dataQuality.warnings).toEqual([
+      'The amounts are in several currencies (USD 3 rows, EUR 1 row) and were added up as written: revgap does not convert currencies; export one currency per file, or convert the amounts first.',
+    ]);
+    expect(analysisDocumentSchema.safeParse(mixed).success).toBe(true);
   });
 
   it('names the summary fields as the spec does, with amounts in dollars', () => {
