@@ -15,11 +15,13 @@
  * stay the same. Not part of the test suite: timings depend on the machine.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+// @ts-expect-error plain JavaScript module without type declarations
+import { useDist } from '../bin/_dist.mjs';
 import { SAMPLE_VERSION } from '../src/sources/sample/generate-sample.ts';
 import { writeSample } from '../src/sources/sample/write-sample.ts';
 
@@ -58,31 +60,15 @@ const { values } = parseArgs({
   },
 });
 
-/** Mirrors bin/revgap.mjs: dist/ is used when built and nothing in src/ changed since the build started. */
-function freshBuild(): boolean {
-  const changedSince = (dir: string, time: number): boolean =>
-    statSync(dir).mtimeMs > time ||
-    readdirSync(dir, { withFileTypes: true }).some((entry) =>
-      entry.isDirectory()
-        ? changedSince(join(dir, entry.name), time)
-        : statSync(join(dir, entry.name)).mtimeMs > time,
-    );
-  try {
-    const { startedAt } = JSON.parse(readFileSync(join(ROOT, 'dist', 'BUILD.json'), 'utf8')) as {
-      startedAt?: unknown;
-    };
-    return typeof startedAt === 'number' && !changedSince(join(ROOT, 'src'), startedAt);
-  } catch {
-    return false;
-  }
-}
-
 /** Which code the runs executed. */
 function runtimeLabel(): string {
   if (values.source) return 'src/ through tsx (--source)';
   // The runs get REVGAP_DIST=1: dist/ whenever it exists, even if src/ changed after the build.
   if (!existsSync(join(ROOT, 'dist', 'BUILD.json'))) return 'src/ through tsx (no dist/: run npm run build)';
-  return freshBuild()
+  return (useDist as (root: URL, env: Record<string, string | undefined>) => boolean)(
+    pathToFileURL(`${ROOT}/`),
+    {},
+  )
     ? 'dist/ (compiled by npm run build)'
     : 'dist/ (compiled by npm run build; src/ changed since, so outside the bench bin/revgap.mjs would run src/)';
 }
