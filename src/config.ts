@@ -332,10 +332,37 @@ function convertText(spec: SettingSpec, text: string, base: string): { value?: u
     }
     case 'path':
       return { value: text === '' ? text : resolve(base, text) };
-    default:
-      return { value: spec.path.join('.') === 'data.delimiter' ? normaliseDelimiter(text) : text };
+    default: {
+      const key = spec.path.join('.');
+      if (key === 'data.delimiter') return { value: normaliseDelimiter(text) };
+      // Words from a shell are matched without case ("Sunday", "Month"), and days by their first three letters.
+      if (CASELESS_WORDS.has(key)) {
+        const word = text.trim().toLowerCase();
+        return { value: key === 'analysis.weekStartsOn' ? (WEEKDAY_ABBREVIATIONS[word] ?? word) : word };
+      }
+      return { value: text };
+    }
   }
 }
+
+/** Settings whose values are lower-case words, read from env and flags without regard to case. */
+const CASELESS_WORDS = new Set([
+  'analysis.rules',
+  'analysis.period',
+  'analysis.weekStartsOn',
+  'analysis.badRows',
+  'logLevel',
+]);
+
+const WEEKDAY_ABBREVIATIONS: Record<string, string> = {
+  sun: 'sunday',
+  mon: 'monday',
+  tue: 'tuesday',
+  wed: 'wednesday',
+  thu: 'thursday',
+  fri: 'friday',
+  sat: 'saturday',
+};
 
 function normaliseDelimiter(text: string): string {
   return text === 'tab' || text === '\\t' ? '\t' : text;

@@ -113,6 +113,18 @@ describe('loadConfig', () => {
     expect(config.data.map).toEqual({ date: 'Order Date', customer_id: 'Customer ID', amount: 'Net Total' });
   });
 
+  it('reads word settings from flags and env without case, and weekdays by three letters', () => {
+    const config = loadConfig({
+      cwd: dirWith(),
+      env: { REVGAP_RULES: 'Seed', REVGAP_LOG_LEVEL: 'WARN' },
+      flags: { period: 'Month', 'week-start': 'Sun' },
+    });
+    expect(config.analysis.period).toBe('month');
+    expect(config.analysis.weekStartsOn).toBe('sunday');
+    expect(config.analysis.rules).toBe('seed');
+    expect(config.logLevel).toBe('warn');
+  });
+
   it('reads "tab" as a tab delimiter', () => {
     expect(loadConfig({ cwd: dirWith(), env: {}, flags: { delimiter: 'tab' } }).data.delimiter).toBe('\t');
   });

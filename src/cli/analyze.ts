@@ -41,7 +41,7 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
     out: { type: 'string' },
   },
   async run(context) {
-    const format = (context.values.format as string | undefined) ?? 'markdown';
+    const format = ((context.values.format as string | undefined) ?? 'markdown').toLowerCase();
     const issues =
       FORMATS.includes(format as (typeof FORMATS)[number]) || format === 'md'
         ? []

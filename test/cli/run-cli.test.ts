@@ -160,6 +160,13 @@ describe('revgap analyze (checks before any work)', () => {
     expect(lenient.stderr).toContain('skipped 1 of 2 rows');
   });
 
+  it('takes --format JSON in capitals', async () => {
+    writeFileSync(join(dir, 'caps-sales.csv'), 'customer_id,date,amount\nC1,2026-11-02,10\n');
+    const r = await run('analyze', '--sales', 'caps-sales.csv', '--format', 'JSON');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).version).toBe(1);
+  });
+
   it('refuses a customers file without a sales file', async () => {
     const r = await run('analyze', '--customers', 'customers.csv');
     expect(r.code).toBe(2);
