@@ -6,12 +6,13 @@
 import { webApi } from '@slack/bolt';
 import type { AppConfig } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
-import { ConfigError } from './errors.ts';
+import { AppError, ConfigError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { runKeyForPeriod } from './scheduler/run-key.ts';
 import { createWeeklyJob, type WeeklyJob } from './scheduler/weekly-job.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 import { registerListeners } from './slack/listeners/index.ts';
+import { classifySlackError } from './slack/reliability/classify-slack-error.ts';
 import { createSlackDelivery } from './slack/reliability/create-slack-delivery.ts';
 import { createChannelDirectory, installReliability } from './slack/reliability/install-reliability.ts';
 import { createAdminNotifier } from './slack/reliability/notify-admin.ts';
@@ -108,8 +109,27 @@ function createPostingClient(config: AppConfig, logger: Logger): SlackClient {
   return createSlackClient({ web: managed, logger, run: (call, fn) => delivery.run(call, fn) });
 }
 
+/**
+ * A Slack failure while starting (a revoked token, a missing scope, Slack unreachable) as an
+ * AppError that says what went wrong and what to do, instead of an unexplained stack.
+ */
+function startupError(error: unknown, what: string): unknown {
+  if (error instanceof AppError) return error;
+  const problem = classifySlackError(error);
+  if (problem.kind === 'unknown') return error;
+  return new AppError('SLACK_API', `Could not ${what}: ${problem.reason}.`, {
+    cause: error,
+    hint: problem.fix,
+  });
+}
+
 async function resolveChannel(web: webApi.WebClient, ref: string): Promise<string> {
-  const id = await createChannelDirectory(web).resolve(ref);
+  let id: string | null;
+  try {
+    id = await createChannelDirectory(web).resolve(ref);
+  } catch (error) {
+    throw startupError(error, `find the channel ${ref} in Slack`);
+  }
   if (id === null) {
     throw new ConfigError([`REVGAP_CHANNEL = "${ref}": no such channel the bot can see`], {
       hint: 'Use the channel id (C0123...) or its name, and invite the bot: /invite @revgap',
@@ -139,118 +159,135 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     await refreshSnapshot({ analyze, settings: config.analysis, store, holder: snapshots, now, logger });
   };
 
-  const slackApp = createSlackApp({
-    botToken: requireBotToken(config),
-    ...(config.slackAppToken !== undefined ? { appToken: config.slackAppToken } : {}),
-    ...(config.slackSigningSecret !== undefined ? { signingSecret: config.slackSigningSecret } : {}),
-    port: config.port,
-    ...(config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {}),
-    logger,
-  });
-  const slack = createPostingClient(config, logger);
-  const digestChannel = await resolveChannel(slackApp.web, config.channel);
-  const resolveAll = (refs: readonly string[]) =>
-    Promise.all(refs.map((r) => resolveChannel(slackApp.web, r)));
-  installReliability({
-    app: slackApp.app,
-    httpReceiver: slackApp.httpReceiver,
-    ...(config.slackSigningSecret !== undefined ? { signingSecret: config.slackSigningSecret } : {}),
-    logger,
-    store,
-    digestChannel,
-    allowedChannels: await resolveAll(config.allowedChannels),
-    allowedUsers: config.allowedUsers,
-  });
-  const people = createAccountManagerDirectory({
-    lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
-    logger,
-  });
-  const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people };
-  registerListeners(slackApp.app, deps);
-
-  const notifier = createAdminNotifier({
-    ...(config.adminChannel !== undefined
-      ? { adminChannel: await resolveChannel(slackApp.web, config.adminChannel) }
-      : {}),
-    // Notices are plain Block Kit objects; the client still checks them against Slack's limits.
-    postMessage: (message) =>
-      slack.postMessage({
-        channel: message.channel,
-        text: message.text,
-        blocks: message.blocks as unknown as SlackBlock[],
-      }),
-    logger,
-    secrets: secretsOf(config),
-  });
-  // Answer from the last saved analysis while the data is read again (a large file takes a while).
-  await snapshots.load();
-  await slackApp.start();
+  // Whatever fails from here on, the store is closed again so the process can exit cleanly.
+  let started: SlackApp | null = null;
   try {
-    await refresh();
+    const slackApp = createSlackApp({
+      botToken: requireBotToken(config),
+      ...(config.slackAppToken !== undefined ? { appToken: config.slackAppToken } : {}),
+      ...(config.slackSigningSecret !== undefined ? { signingSecret: config.slackSigningSecret } : {}),
+      port: config.port,
+      ...(config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {}),
+      logger,
+    });
+    const slack = createPostingClient(config, logger);
+    const digestChannel = await resolveChannel(slackApp.web, config.channel);
+    const resolveAll = (refs: readonly string[]) =>
+      Promise.all(refs.map((r) => resolveChannel(slackApp.web, r)));
+    installReliability({
+      app: slackApp.app,
+      httpReceiver: slackApp.httpReceiver,
+      ...(config.slackSigningSecret !== undefined ? { signingSecret: config.slackSigningSecret } : {}),
+      logger,
+      store,
+      digestChannel,
+      allowedChannels: await resolveAll(config.allowedChannels),
+      allowedUsers: config.allowedUsers,
+    });
+    const people = createAccountManagerDirectory({
+      lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
+      logger,
+    });
+    const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people };
+    registerListeners(slackApp.app, deps);
+
+    const notifier = createAdminNotifier({
+      ...(config.adminChannel !== undefined
+        ? { adminChannel: await resolveChannel(slackApp.web, config.adminChannel) }
+        : {}),
+      // Notices are plain Block Kit objects; the client still checks them against Slack's limits.
+      postMessage: (message) =>
+        slack.postMessage({
+          channel: message.channel,
+          text: message.text,
+          blocks: message.blocks as unknown as SlackBlock[],
+        }),
+      logger,
+      secrets: secretsOf(config),
+    });
+    // Answer from the last saved analysis while the data is read again (a large file takes a while).
+    await snapshots.load();
+    try {
+      await slackApp.start();
+      started = slackApp;
+    } catch (error) {
+      throw startupError(
+        error,
+        `connect to Slack (${slackApp.transport === 'socket' ? 'Socket Mode' : 'HTTP mode'})`,
+      );
+    }
+    try {
+      await refresh();
+    } catch (error) {
+      // The bot keeps running: it answers from the last saved snapshot and the digest says data is stale.
+      logger.error({ err: error }, 'the analysis failed at start-up; answering from the last saved snapshot');
+      await notifier.notify({ what: 'read the sales data at start-up', error, reference: 'start-up' });
+    }
+
+    const job =
+      options.scheduler === false
+        ? null
+        : createWeeklyJob({
+            schedule: config.schedule,
+            timezone: config.timezone,
+            channel: digestChannel,
+            // Without catch-up the window stays a few minutes wide (not 0): a tick lands a little after
+            // its slot, and a 0-hour window would skip the slot itself.
+            catchUpHours:
+              options.catchUp === false ? Math.min(config.catchUpHours, 0.1) : config.catchUpHours,
+            store,
+            logger,
+            now,
+            runDigest: async (context) => {
+              // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
+              if (!context.resumed)
+                await refresh().catch((error: unknown) =>
+                  notifier.notify({
+                    what: 'read the sales data for the weekly digest',
+                    error,
+                    reference: 'refresh',
+                  }),
+                );
+              await postDigestRun(context, { slack, store, snapshots, logger, now, people });
+            },
+            reportFailure: (report) =>
+              notifier.notify({
+                what: `post the weekly digest to <#${report.channel}>`,
+                error: report.error,
+                channel: `<#${report.channel}>`,
+                reference: report.runKey,
+              }),
+          });
+    if (job) await job.start();
+
+    return {
+      config,
+      logger,
+      store,
+      slackApp,
+      slack,
+      snapshots,
+      deps,
+      digestChannel,
+      job,
+      refresh,
+      postDigest: (postOptions = {}) =>
+        postManualDigest(
+          digestChannel,
+          { slack, store, snapshots, logger, now, people },
+          postOptions.force ?? false,
+        ),
+      async stop() {
+        if (job) await job.stop();
+        await slackApp.stop();
+        await store.close();
+      },
+    };
   } catch (error) {
-    // The bot keeps running: it answers from the last saved snapshot and the digest says data is stale.
-    logger.error({ err: error }, 'the analysis failed at start-up; answering from the last saved snapshot');
-    await notifier.notify({ what: 'read the sales data at start-up', error, reference: 'start-up' });
+    await started?.stop().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
   }
-
-  const job =
-    options.scheduler === false
-      ? null
-      : createWeeklyJob({
-          schedule: config.schedule,
-          timezone: config.timezone,
-          channel: digestChannel,
-          // Without catch-up the window stays a few minutes wide (not 0): a tick lands a little after
-          // its slot, and a 0-hour window would skip the slot itself.
-          catchUpHours: options.catchUp === false ? Math.min(config.catchUpHours, 0.1) : config.catchUpHours,
-          store,
-          logger,
-          now,
-          runDigest: async (context) => {
-            // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
-            if (!context.resumed)
-              await refresh().catch((error: unknown) =>
-                notifier.notify({
-                  what: 'read the sales data for the weekly digest',
-                  error,
-                  reference: 'refresh',
-                }),
-              );
-            await postDigestRun(context, { slack, store, snapshots, logger, now, people });
-          },
-          reportFailure: (report) =>
-            notifier.notify({
-              what: `post the weekly digest to <#${report.channel}>`,
-              error: report.error,
-              channel: `<#${report.channel}>`,
-              reference: report.runKey,
-            }),
-        });
-  if (job) await job.start();
-
-  return {
-    config,
-    logger,
-    store,
-    slackApp,
-    slack,
-    snapshots,
-    deps,
-    digestChannel,
-    job,
-    refresh,
-    postDigest: (postOptions = {}) =>
-      postManualDigest(
-        digestChannel,
-        { slack, store, snapshots, logger, now, people },
-        postOptions.force ?? false,
-      ),
-    async stop() {
-      if (job) await job.stop();
-      await slackApp.stop();
-      await store.close();
-    },
-  };
 }
 
 async function postManualDigest(
