@@ -123,6 +123,11 @@ export interface DataQuality {
    * carried a currency. More than one key means amounts in different currencies were added up.
    */
   currencies?: Record<string, number>;
+  /**
+   * What the reader noticed about the columns that the user may want to act on, in plain words
+   * (e.g. a refunds column it does not subtract). Absent or empty when there is nothing to say.
+   */
+  notes?: string[];
   /** Rows dated after the as-of period: ignored, counted (filled in by the analysis). */
   rowsAfterAsOf?: number;
   /** Customers file problems, if a customers file was read. */
