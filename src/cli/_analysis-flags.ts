@@ -208,6 +208,7 @@ export async function runAnalysisCommand(
 /** What stderr gets after a run: skipped rows, the `--period month` hint for sparse data, and the analysis hints. */
 export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHistory = 6): string {
   let text = renderProblemSummary(result.dataQuality);
+  for (const note of result.dataQuality.notes ?? []) text += `warning: ${note}\n`;
   const tooShort = describeTooShortHistory(result, minHistory);
   if (tooShort) text += `warning: ${tooShort}\n`;
   const currencies = describeCurrencies(result.dataQuality, currency);

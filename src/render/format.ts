@@ -282,6 +282,7 @@ export function describeWarnings(
   settings: Pick<AnalysisSettings, 'currency' | 'minHistory'>,
 ): string[] {
   return [
+    ...(result.dataQuality.notes ?? []),
     describeTooShortHistory(result, settings.minHistory),
     describeCurrencies(result.dataQuality, settings.currency),
     describeAsOfAfterData(result),

@@ -361,6 +361,9 @@ function dataQuality(ctx: Ctx): string {
       ? '- Duplicates: none.'
       : `- Duplicates: ${plural(dq.duplicateRows, 'exact duplicate row')}, ${dq.duplicatesDropped ? 'dropped' : 'kept (counted as sales)'}.`,
   );
+  // The reader's notes name columns of the file: user data, escaped.
+  for (const note of dq.notes ?? [])
+    lines.push(`- Warning: ${cell(note.charAt(0).toUpperCase() + note.slice(1))}`);
   const tooShort = describeTooShortHistory(ctx.result, ctx.settings.minHistory);
   if (tooShort) lines.push(`- Warning: ${tooShort.charAt(0).toUpperCase()}${tooShort.slice(1)}`);
   const currencies = describeCurrencies(dq, ctx.settings.currency);

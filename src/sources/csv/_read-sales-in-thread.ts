@@ -67,6 +67,7 @@ export async function readSalesInThread(
   const interned = new Map<string, string>();
   // Accepted rows by the currency written in the amount (most files write bare numbers: none).
   const currencies: Record<string, number> = {};
+  const notes: string[] = [];
   let currencyRows = 0;
 
   function reject(line: number, column: string | undefined, code: string, reason: string): void {
@@ -245,6 +246,15 @@ export async function readSalesInThread(
       customerCol = columns.customer_id;
       dateCol = columns.date;
       amountCol = columns.amount;
+      // Shop exports (Shopify, Stripe) put refunds in a column of their own beside a gross total.
+      names.forEach((name, i) => {
+        if (i !== amountCol && /refund/i.test(name)) {
+          notes.push(
+            `column "${name}" is not used: revenue comes from "${names[amountCol]}" only, so refunds in it are ` +
+              'not subtracted; export net amounts (or refunds as rows with negative amounts), or map the net column with --map amount=...',
+          );
+        }
+      });
       orderCol = columns.order_id;
       productCol = columns.product;
       storeCol = columns.store_id;
@@ -287,6 +297,7 @@ export async function readSalesInThread(
     duplicateRows,
     duplicatesDropped: dropDuplicates,
     ...(currencyRows > 0 ? { currencies } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }
 

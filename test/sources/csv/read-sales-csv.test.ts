@@ -103,6 +103,19 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     ]);
   });
 
+  it('notes a refunds column beside the amount, which it does not subtract', async () => {
+    const { quality } = await readSales({
+      path: 'shop.csv',
+      text: 'Email,Created at,Total,Amount Refunded\nann@x.com,2026-03-04 10:22:11 +0100,99.00,10.00\n',
+    });
+    expect(quality.notes).toEqual([
+      'column "Amount Refunded" is not used: revenue comes from "Total" only, so refunds in it are not subtracted; ' +
+        'export net amounts (or refunds as rows with negative amounts), or map the net column with --map amount=...',
+    ]);
+    const plain = await readSales({ path: 'p.csv', text: 'customer_id,date,amount\nC1,2026-01-05,1\n' });
+    expect(plain.quality.notes).toBeUndefined();
+  });
+
   it('counts the rows per currency written, so a file mixing $, € and £ can be flagged', async () => {
     // $ x3 (C001, C004, C008) + USD 7.5 (C007) = 4 USD; € and EUR = 2 EUR; £ = 1 GBP; bare numbers uncounted.
     const { quality } = await readSales({ path: fixture('sales-currency.csv') });
