@@ -38,6 +38,8 @@ export function normalizeName(text: string): string {
 }
 
 const PREFIX = 3;
+/** Most customers scored for typo suggestions (trigram similarity) per query. */
+const MAX_SCORED = 5000;
 
 function trigrams(text: string): Set<string> {
   const padded = `  ${text} `;
@@ -133,14 +135,32 @@ function buildQueries(
 ): CustomerIndex {
   const { ids, idsFolded, names, haystack, prefixes } = tables;
   const suggest = (normalized: string, limit: number): CustomerAnalysis[] => {
-    const words = normalized.split(' ').filter((w) => w.length >= PREFIX);
-    const candidates = new Set<number>();
-    for (const word of words) {
-      for (const i of prefixes.get(word.slice(0, PREFIX)) ?? []) {
-        candidates.add(i);
-        // A very common prefix ("the", "inc") could mean a million candidates; a few thousand is plenty.
-        if (candidates.size >= 5000) break;
+    const words = [
+      ...new Set(
+        normalized
+          .split(' ')
+          .filter((w) => w.length >= PREFIX)
+          .map((w) => w.slice(0, PREFIX)),
+      ),
+    ];
+    // Customers sharing the most word beginnings with the query first: with a million customers a
+    // common one ("acm", "inc") alone matches tens of thousands, and only a few thousand are scored.
+    const shared = new Map<number, number>();
+    for (const prefix of words) {
+      for (const i of prefixes.get(prefix) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    }
+    let candidates: Iterable<number> = shared.keys();
+    if (shared.size > MAX_SCORED) {
+      const byShared: number[][] = [];
+      for (const [i, n] of shared) (byShared[n] ??= []).push(i);
+      const chosen: number[] = [];
+      for (let n = byShared.length - 1; n > 0 && chosen.length < MAX_SCORED; n--) {
+        for (const i of byShared[n] ?? []) {
+          if (chosen.length >= MAX_SCORED) break;
+          chosen.push(i);
+        }
       }
+      candidates = chosen;
     }
     const target = trigrams(normalized);
     const scored: Array<{ customer: CustomerAnalysis; score: number }> = [];
