@@ -96,3 +96,13 @@ describe('buildCustomerIndexAsync', () => {
     expect(sliced.size).toBe(5);
   });
 });
+
+describe('typo suggestions in a large book', () => {
+  it('finds the customer sharing the most word beginnings, even behind thousands sharing one', () => {
+    const many = Array.from({ length: 6000 }, (_, i) => customer(`A-${i}`, `Acme Foods ${i}`));
+    const big = buildCustomerIndex([...many, customer('Z-1', 'Acme Zebra Ltd')]);
+    const match = big.find('Acme Zebar');
+    expect(match.kind).toBe('none');
+    if (match.kind === 'none') expect(ids(match.suggestions)[0]).toBe('Z-1');
+  });
+});
