@@ -99,8 +99,10 @@ describe('buildCustomerIndexAsync', () => {
 
 describe('typo suggestions in a large book', () => {
   it('finds the customer sharing the most word beginnings, even behind thousands sharing one', () => {
-    const many = Array.from({ length: 6000 }, (_, i) => customer(`A-${i}`, `Acme Foods ${i}`));
-    const big = buildCustomerIndex([...many, customer('Z-1', 'Acme Zebra Ltd')]);
+    // 6,000 customers start a word with "acm", 6,000 others with "zeb": only Acme Zebra has both.
+    const acme = Array.from({ length: 6000 }, (_, i) => customer(`A-${i}`, `Acme Foods ${i}`));
+    const zebra = Array.from({ length: 6000 }, (_, i) => customer(`B-${i}`, `Beta Zebra ${i}`));
+    const big = buildCustomerIndex([...acme, ...zebra, customer('Z-1', 'Acme Zebra Ltd')]);
     const match = big.find('Acme Zebar');
     expect(match.kind).toBe('none');
     if (match.kind === 'none') expect(ids(match.suggestions)[0]).toBe('Z-1');
