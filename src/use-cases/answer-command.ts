@@ -125,7 +125,13 @@ export async function buildAnswer(
       return renderHelp();
     case 'top': {
       const n = request.n ?? 10;
-      const priorities = await withSlackUsers(result.priorities.slice(0, n));
+      // Past the analysis' own top N too (up to 25), in rank order.
+      const ranked: Priority[] = [];
+      for (const p of rankedPriorities(result)) {
+        if (ranked.length >= n) break;
+        ranked.push(p);
+      }
+      const priorities = await withSlackUsers(ranked);
       return renderTopList({ ...result, priorities }, settings, { states: await states(), n });
     }
     case 'churn':
