@@ -77,11 +77,16 @@ export async function readSalesInThread(
       column === undefined ? { file, line, reason, code } : { file, line, column, reason, code };
     if (strict) {
       const where = column === undefined ? `line ${line}` : `line ${line}, column "${column}"`;
-      throw new InputError(
-        `${file} ${where}: ${reason}. Fix: ${FIX_BY_CODE[code] ?? 'correct the row'}. ` +
-          '(Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)',
-        { hint: `Edit line ${line} of ${file}` },
-      );
+      // A reason that already names its fix ("set the decimal separator ... (--decimal ,)") gets no
+      // generic one after it: "write the amount as 1234.56" would contradict it.
+      const fix = /\(--|: set |; set |expected e\.g\./.test(reason)
+        ? ''
+        : ` Fix: ${FIX_BY_CODE[code] ?? 'correct the row'}.`;
+      throw new InputError(`${file} ${where}: ${reason}.${fix}`, {
+        hint:
+          `Edit line ${line} of ${file}. Strict mode stops at the first bad row and outputs nothing; ` +
+          'without --strict (--bad-rows lenient) bad rows are skipped and reported.',
+      });
     }
     if (problems.length < maxProblems) problems.push(problem);
     if (firstProblems.length < 3) firstProblems.push(problem);

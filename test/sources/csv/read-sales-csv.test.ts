@@ -269,6 +269,16 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     expect(error.message).toContain('Fix: correct the date, or set the format with --date-format');
   });
 
+  it('gives one fix in strict mode when the reason already names the flag', async () => {
+    const text = 'customer_id,date,amount\nC1,2026-01-05,"12,50"\n';
+    const error = await rejectionOf(readSales({ path: 'eu.csv', text, engine, badRows: 'strict' }));
+    expect(error.message).toContain(
+      'eu.csv line 2, column "amount": amount "12,50" looks like it uses a decimal comma',
+    );
+    expect(error.message).toContain('(--decimal ,)');
+    expect(error.message).not.toContain('Fix: write the amount as a number');
+  });
+
   it('reads a valid file the same in strict mode', async () => {
     const { rows } = await readSales({ path: fixture('sales-basic.csv'), engine, badRows: 'strict' });
     expect(rows).toHaveLength(3);
