@@ -10,6 +10,7 @@ import { ConfigError, InputError } from '../errors.ts';
 import {
   describeAsOfAfterData,
   describeCurrencies,
+  describeOneCustomer,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
 } from '../render/format.ts';
@@ -215,6 +216,8 @@ export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHist
   if (currencies) text += `warning: ${currencies}\n`;
   const afterData = describeAsOfAfterData(result);
   if (afterData) text += `warning: ${afterData}\n`;
+  const oneCustomer = describeOneCustomer(result);
+  if (oneCustomer) text += `warning: ${oneCustomer}\n`;
   const unmatched = describeUnmatchedCustomersFile(result);
   if (unmatched) text += `warning: ${unmatched}\n`;
   // Past the end of the data every week is zero: that says nothing about how sparse the buying is.

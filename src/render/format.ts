@@ -274,6 +274,28 @@ export function describeTooShortHistory(
 }
 
 /**
+ * A warning when every accepted row belongs to one customer: usually the customer column is not
+ * the customer (QuickBooks' "Account" is the ledger account, e.g. "Sales"). Null for small files
+ * (under 20 rows), where one customer is plausible.
+ */
+export function describeOneCustomer(
+  result: Pick<AnalysisResult, 'customers' | 'dataQuality'>,
+): string | null {
+  if (result.dataQuality.rowsAccepted < 20) return null;
+  let only: string | undefined;
+  for (const c of result.customers) {
+    if (c.status === 'no_sales' && c.metrics === null && c.series.length === 0) continue;
+    if (only !== undefined) return null;
+    only = c.customerId;
+  }
+  if (only === undefined) return null;
+  return (
+    `all ${formatCount(result.dataQuality.rowsAccepted)} rows belong to one customer (${JSON.stringify(only)}): ` +
+    'if that column is not the customer, name the right one with --map customer_id="Header".'
+  );
+}
+
+/**
  * Every warning above that applies, as sentences, in the order the CLI and the report give them:
  * too little history, currencies, as-of after the data, unmatched customers file.
  */
@@ -287,6 +309,7 @@ export function describeWarnings(
     describeCurrencies(result.dataQuality, settings.currency),
     describeAsOfAfterData(result),
     describeUnmatchedCustomersFile(result),
+    describeOneCustomer(result),
   ]
     .filter((w): w is string => w !== null)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1));

@@ -23,6 +23,7 @@ import {
   COMPONENT_ORDER,
   describeAsOfAfterData,
   describeCurrencies,
+  describeOneCustomer,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
   escapeMarkdown,
@@ -397,6 +398,9 @@ function dataQuality(ctx: Ctx): string {
       `- Customers file ${cell(c.source)}: ${formatCount(c.rowsRead)} rows read, ${formatCount(c.rowsRejected)} rejected.`,
     );
   }
+  const oneCustomer = describeOneCustomer(ctx.result);
+  if (oneCustomer)
+    lines.push(`- Warning: ${cell(oneCustomer.charAt(0).toUpperCase() + oneCustomer.slice(1))}`);
   const unmatched = describeUnmatchedCustomersFile(ctx.result);
   if (unmatched) lines.push(`- Warning: ${cell(unmatched.charAt(0).toUpperCase() + unmatched.slice(1))}`);
   if (ctx.result.suggestMonthly && !afterData) {

@@ -214,3 +214,24 @@ describe('renderRunNotes when nobody has enough history', () => {
     expect(renderRunNotes(buildSampleResult(), 'USD', 6)).not.toContain('could be judged');
   });
 });
+
+describe('renderRunNotes and a file of one customer', () => {
+  it('warns when 20 or more rows all belong to one customer (a wrong customer column)', () => {
+    const result = buildSampleResult({
+      customers: [buildCustomer({ customerId: 'Sales Income', metrics: buildMetrics() })],
+      dataQuality: buildDataQuality({ rowsAccepted: 120, rowsRejected: 0, rejectedByCode: {}, problems: [] }),
+    });
+    expect(renderRunNotes(result)).toContain(
+      'warning: all 120 rows belong to one customer ("Sales Income"): if that column is not the customer, name the right one with --map customer_id="Header".',
+    );
+  });
+
+  it('says nothing for a small file or several customers', () => {
+    const small = buildSampleResult({
+      customers: [buildCustomer({ customerId: 'C1', metrics: buildMetrics() })],
+      dataQuality: buildDataQuality({ rowsAccepted: 19, rowsRejected: 0, rejectedByCode: {}, problems: [] }),
+    });
+    expect(renderRunNotes(small)).not.toContain('one customer');
+    expect(renderRunNotes(buildSampleResult())).not.toContain('one customer');
+  });
+});
