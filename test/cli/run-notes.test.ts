@@ -90,8 +90,10 @@ describe('renderRunNotes', () => {
         'to use the latest sale date.\n',
     );
     // A sale in the as-of week itself: nothing to say.
+    // (Two customers: 118 rows of one customer would draw the one-customer warning.)
     const current = [
       buildCustomer({ customerId: 'C3', metrics: buildMetrics({ lastSalePeriod: AS_OF_WEEK }) }),
+      buildCustomer({ customerId: 'C4', metrics: buildMetrics({ lastSalePeriod: AS_OF_WEEK }) }),
     ];
     expect(
       renderRunNotes(
