@@ -209,7 +209,15 @@ export async function runAnalysisCommand(
 /** What stderr gets after a run: skipped rows, the `--period month` hint for sparse data, and the analysis hints. */
 export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHistory = 6): string {
   let text = renderProblemSummary(result.dataQuality);
-  for (const note of result.dataQuality.notes ?? []) text += `warning: ${note}\n`;
+  const dq = result.dataQuality;
+  if (dq.duplicateRows > 0) {
+    const n = dq.duplicateRows.toLocaleString('en-US');
+    const rows = dq.duplicateRows === 1 ? 'row' : 'rows';
+    text += dq.duplicatesDropped
+      ? `note: dropped ${n} exact duplicate ${rows} in ${dq.source} (--drop-duplicates).\n`
+      : `note: ${n} exact duplicate ${rows} in ${dq.source} kept and counted as sales; --drop-duplicates drops them.\n`;
+  }
+  for (const note of dq.notes ?? []) text += `warning: ${note}\n`;
   const tooShort = describeTooShortHistory(result, minHistory);
   if (tooShort) text += `warning: ${tooShort}\n`;
   const currencies = describeCurrencies(result.dataQuality, currency);

@@ -64,7 +64,7 @@ describe('renderProblemSummary', () => {
 
 describe('renderRunNotes', () => {
   it('suggests --period month when most customer-weeks are zero', () => {
-    const quiet = buildDataQuality({ rowsRejected: 0, rejectedByCode: {}, problems: [] });
+    const quiet = buildDataQuality({ rowsRejected: 0, rejectedByCode: {}, problems: [], duplicateRows: 0 });
     expect(renderRunNotes(buildSampleResult({ suggestMonthly: true, dataQuality: quiet }))).toContain(
       'try --period month',
     );
@@ -72,7 +72,13 @@ describe('renderRunNotes', () => {
   });
 
   it('warns when the as-of week is after the latest sale, instead of suggesting months', () => {
-    const quiet = buildDataQuality({ rowsRejected: 0, rejectedByCode: {}, problems: [], rowsAfterAsOf: 0 });
+    const quiet = buildDataQuality({
+      rowsRejected: 0,
+      rejectedByCode: {},
+      problems: [],
+      rowsAfterAsOf: 0,
+      duplicateRows: 0,
+    });
     // Last sale in the week of 2026-09-28, seven weeks before the as-of week of 2026-11-16.
     const customers = [
       buildCustomer({ customerId: 'C1', metrics: buildMetrics({ lastSalePeriod: weekOf('2026-09-28') }) }),
@@ -235,5 +241,22 @@ describe('renderRunNotes and a file of one customer', () => {
     });
     expect(renderRunNotes(small)).not.toContain('one customer');
     expect(renderRunNotes(buildSampleResult())).not.toContain('one customer');
+  });
+});
+
+describe('renderRunNotes and duplicates', () => {
+  const clean = { rowsRejected: 0, rejectedByCode: {}, problems: [] };
+
+  it('says how many exact duplicates were kept, and the flag that drops them', () => {
+    const kept = buildSampleResult({ dataQuality: buildDataQuality({ ...clean, duplicateRows: 5 }) });
+    expect(renderRunNotes(kept)).toContain(
+      'note: 5 exact duplicate rows in sales.csv kept and counted as sales; --drop-duplicates drops them.',
+    );
+    const dropped = buildSampleResult({
+      dataQuality: buildDataQuality({ ...clean, duplicateRows: 1, duplicatesDropped: true }),
+    });
+    expect(renderRunNotes(dropped)).toContain(
+      'note: dropped 1 exact duplicate row in sales.csv (--drop-duplicates).',
+    );
   });
 });
