@@ -3,6 +3,7 @@
  * (each escapes user data for its own format). Pure.
  */
 
+import { deriveGapState } from '../core/gap-state.ts';
 import { formatMoney } from '../core/money.ts';
 import { formatPeriod } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
@@ -176,35 +177,18 @@ export function followUpParts(event: FollowUpEvent): FollowUpParts {
   };
 }
 
-const OUTCOME_STATUS: Readonly<Record<FollowUpOutcome, GapState['status']>> = {
-  contacted: 'contacted',
-  recovering: 'recovering',
-  lost: 'lost',
-  not_a_gap: 'dismissed',
-};
-
 /**
- * Who is on a gap and whether it is closed, from its follow-up history (oldest first; sorted by
- * `at`, ties kept in order), for the Claim button of a deep dive that was given no `GapState`.
- * The store's rules (docs/state-store.md) for claims and outcomes: a claim sets the owner and
- * `claimed`; an outcome sets its status and keeps the owner (or makes the logger the owner); a note
- * changes nothing. Snoozes are left out (the gap counts as it was before the snooze): whether one
- * has ended depends on today's date, which a renderer does not read.
+ * Who is on a gap and whether it is closed, from its follow-up history (sorted by `at`, ties kept in
+ * order), for the Claim button of a deep dive that was given no `GapState`: core's `deriveGapState`
+ * (the store's rules, docs/state-store.md) with snoozes left out (the gap counts as it was before
+ * the snooze): whether one has ended depends on today's date, which a renderer does not read.
+ * Undefined while nobody has claimed the gap or logged an outcome.
  */
 export function claimStateFromHistory(
   customerId: string,
   history: readonly FollowUpEvent[],
 ): GapState | undefined {
-  let state: GapState | undefined;
   const events = [...history].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  for (const e of events) {
-    if (e.kind === 'claim') {
-      state = { customerId, status: 'claimed', ownerUserId: e.userId };
-    } else if (e.kind === 'follow_up' && e.outcome !== undefined) {
-      const status = OUTCOME_STATUS[e.outcome];
-      const owner = state?.ownerUserId ?? (status === 'dismissed' ? undefined : e.userId);
-      state = { customerId, status, ...(owner === undefined ? {} : { ownerUserId: owner }) };
-    }
-  }
-  return state;
+  const { lastActionAt: _, ...state } = deriveGapState(customerId, events, { ignoreSnoozes: true });
+  return state.status === 'open' ? undefined : state;
 }

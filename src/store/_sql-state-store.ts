@@ -4,11 +4,11 @@
  * the closed state, error wrapping (masking secrets) and every query.
  */
 import { randomUUID } from 'node:crypto';
+import { deriveGapStates } from '../core/gap-state.ts';
 import type { FollowUpEvent, GapState } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { scrubSecrets } from '../logger.ts';
 import type { SqlExecutor } from './_sql-executor.ts';
-import { deriveGapStates } from './derive-gap-state.ts';
 import type {
   AnalysisSnapshot,
   DigestClaimResult,

@@ -238,7 +238,7 @@ export interface StateStore {
   listFollowUpsSince(since: string): Promise<FollowUpEvent[]>;
   /**
    * Current follow-up state per customer, derived from the events by `deriveGapState`
-   * (src/store/derive-gap-state.ts; rules in docs/state-store.md). Only customers with at least one
+   * (src/core/gap-state.ts; rules in docs/state-store.md). Only customers with at least one
    * event are in the map (the others are `open`); `customerIds` restricts the lookup. With `today`
    * (YYYY-MM-DD), a snooze that has ended no longer counts.
    */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deriveGapState, deriveGapStates, isGapHidden } from '../../src/core/gap-state.ts';
 import type { FollowUpEvent } from '../../src/core/types.ts';
-import { deriveGapState, deriveGapStates, isGapHidden } from '../../src/store/derive-gap-state.ts';
 
 let n = 0;
 const ev = (partial: Partial<FollowUpEvent>): FollowUpEvent => ({
@@ -97,6 +97,20 @@ describe('deriveGapState', () => {
     expect(deriveGapState('C-1', [...snoozed, ev({ userId: 'U_DEE' })])).toMatchObject({
       status: 'claimed',
       ownerUserId: 'U_DEE',
+    });
+  });
+  it('passes over snoozes when asked to, as if they had not happened', () => {
+    const claim = ev({ userId: 'U_ANA' });
+    const events = [claim, ev({ kind: 'snooze', snoozeUntil: '2026-12-07', gapAmountCents: 90_00 })];
+    expect(deriveGapState('C-1', events, { ignoreSnoozes: true })).toEqual({
+      customerId: 'C-1',
+      status: 'claimed',
+      ownerUserId: 'U_ANA',
+      lastActionAt: claim.at,
+    });
+    expect(deriveGapState('C-1', [ev({ kind: 'snooze' })], { ignoreSnoozes: true })).toEqual({
+      customerId: 'C-1',
+      status: 'open',
     });
   });
 });
