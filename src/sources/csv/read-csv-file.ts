@@ -215,6 +215,21 @@ function isBlankHeader(headers: readonly string[]): boolean {
   return headers.length === 2 && /^sep=$/i.test(first) && headers[1] === '';
 }
 
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function notUtf8(file: string, line: number): InputError {
+  return new InputError(
+    `${file} is not valid UTF-8: line ${line} holds a byte sequence that is not UTF-8 (Latin-1 or Windows-1252 text, ` +
+      'e.g. an "ü" saved by an older Excel), or a U+FFFD replacement character left by an earlier conversion. ' +
+      'Names and ids read from it would be garbled, and different ones could merge.',
+    { hint: 'Save it again as "CSV UTF-8", or convert it with iconv -f WINDOWS-1252 -t UTF-8.' },
+  );
+}
+
 function lineNumberHint(finish: () => CsvFileSummary): number {
   return finish().lines + 1;
 }
@@ -252,7 +267,12 @@ function createFastEngine(
   });
   return {
     push(chunk, final) {
-      tokenizer.push(final ? decoder.end(chunk) : decoder.write(chunk), final);
+      const text = final ? decoder.end(chunk) : decoder.write(chunk);
+      // Invalid UTF-8 after the first KiB (checked up front) decodes to U+FFFD: "Müller" and
+      // "Möller" in Windows-1252 would both become "M\uFFFDller" and merge into one customer.
+      const bad = text.indexOf('\uFFFD');
+      if (bad >= 0) throw notUtf8(file, tokenizer.linesDone + 1 + countNewlines(text, bad));
+      tokenizer.push(text, final);
     },
     done: () => ({ lines: tokenizer.linesDone, sawHeader }),
   };

@@ -116,6 +116,15 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     expect(plain.quality.notes).toBeUndefined();
   });
 
+  it('stops at a Windows-1252 byte after the first KiB, naming its line, rather than garbling ids', async () => {
+    // 100 plain rows (over 1 KiB, past the up-front encoding check), then "Müller" in Latin-1 on line 102.
+    const plain = Array.from({ length: 100 }, (_, i) => `C${i},2026-01-05,1\n`).join('');
+    const latin1 = Buffer.from(`customer_id,date,amount\n${plain}M\xfcller,2026-01-05,1\n`, 'latin1');
+    const error = await rejectionOf(readSales({ path: 'w.csv', input: [latin1] }));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('w.csv is not valid UTF-8: line 102');
+  });
+
   it('counts the rows per currency written, so a file mixing $, € and £ can be flagged', async () => {
     // $ x3 (C001, C004, C008) + USD 7.5 (C007) = 4 USD; € and EUR = 2 EUR; £ = 1 GBP; bare numbers uncounted.
     const { quality } = await readSales({ path: fixture('sales-currency.csv') });
