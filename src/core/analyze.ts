@@ -172,6 +172,34 @@ function plural(n: number, one: string, many: string): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
+/**
+ * A customer before any facts are known: `no_sales`, no series, metrics, gaps, score or rank. The
+ * identity (name, and segment / account manager where known) follows `customerId`, in that order.
+ * Both rule sets start every customer from it.
+ */
+export function noSalesAnalysis(
+  customerId: string,
+  identity: Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'>,
+  seriesStartPeriod: number,
+): CustomerAnalysis {
+  return {
+    customerId,
+    ...identity,
+    status: 'no_sales',
+    series: [],
+    seriesStartPeriod,
+    metrics: null,
+    gaps: [],
+    gapAmountCents: 0,
+    score: null,
+    components: null,
+    contributions: null,
+    recoveryPotentialCents: 0,
+    rank: null,
+    recommendation: null,
+  };
+}
+
 /** The customer's series up to the as-of period, at most the last `SERIES_PERIODS` periods. */
 function seriesOf(
   ledger: CustomerLedger,
@@ -290,22 +318,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   let customerPeriods = 0;
   const blank = (customerId: string): CustomerAnalysis => {
     const c = info.get(customerId);
-    const analysis: CustomerAnalysis = {
-      customerId,
-      name: c?.name || customerId,
-      status: 'no_sales',
-      series: [],
-      seriesStartPeriod: A + 1,
-      metrics: null,
-      gaps: [],
-      gapAmountCents: 0,
-      score: null,
-      components: null,
-      contributions: null,
-      recoveryPotentialCents: 0,
-      rank: null,
-      recommendation: null,
-    };
+    const analysis = noSalesAnalysis(customerId, { name: c?.name || customerId }, A + 1);
     if (c?.segment) analysis.segment = c.segment;
     if (c?.accountManager) analysis.accountManager = c.accountManager;
     return analysis;

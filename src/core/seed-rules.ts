@@ -21,7 +21,7 @@
 
 import { InputError } from '../errors.ts';
 import type { AnalysisInput } from './analyze.ts';
-import { SERIES_PERIODS } from './analyze.ts';
+import { noSalesAnalysis, SERIES_PERIODS } from './analyze.ts';
 import { formatMoney } from './money.ts';
 import { dayFromIso, periodEndDay, periodOfDay, periodStartDay } from './periods.ts';
 import { roundLikePython } from './seed-round.ts';
@@ -476,22 +476,7 @@ function metricsOf(customer: SeedCustomer, asOfPeriod: number): CustomerMetrics 
 }
 
 function emptyAnalysis(customerId: string, show: Presentation, seriesStartPeriod: number): CustomerAnalysis {
-  return {
-    customerId,
-    ...show.describe(customerId),
-    status: 'no_sales',
-    series: [],
-    seriesStartPeriod,
-    metrics: null,
-    gaps: [],
-    gapAmountCents: 0,
-    score: null,
-    components: null,
-    contributions: null,
-    recoveryPotentialCents: 0,
-    rank: null,
-    recommendation: null,
-  };
+  return noSalesAnalysis(customerId, show.describe(customerId), seriesStartPeriod);
 }
 
 /**
