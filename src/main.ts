@@ -24,7 +24,7 @@ import type { StateStore } from './store/state-store.ts';
 import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
 import { type PostDigestNowOutcome, postDigestNow, postDigestRun } from './use-cases/post-digest.ts';
 import { createSnapshotHolder, refreshSnapshot, type SnapshotHolder } from './use-cases/refresh-snapshot.ts';
-import { describeBundledSample, runAnalysis } from './use-cases/run-analysis.ts';
+import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from './use-cases/run-analysis.ts';
 
 export interface StartOptions {
   config: AppConfig;
@@ -70,19 +70,12 @@ export function analyzeConfiguredData(
 ): () => Promise<{ result: AnalysisResult; source: string }> {
   return async () => {
     const today = now().toISOString().slice(0, 10);
-    const result = await runAnalysis({
-      ...(config.data.sales !== undefined ? { salesPath: config.data.sales } : {}),
-      ...(config.data.customers !== undefined ? { customersPath: config.data.customers } : {}),
-      settings: config.analysis,
-      csv: {
-        ...(config.data.map ? { map: config.data.map } : {}),
-        ...(config.data.customersMap ? { customersMap: config.data.customersMap } : {}),
-        ...(config.data.dateFormat ? { dateFormat: config.data.dateFormat } : {}),
-        ...(config.data.delimiter ? { delimiter: config.data.delimiter } : {}),
-      },
-      today,
-    });
-    return { result, source: config.data.sales ?? describeBundledSample({ today }) };
+    // The same request the CLI builds, so every data setting (map, date format, decimal, delimiter) applies.
+    const result = await runAnalysis(analysisRequestFromConfig(config, today));
+    return {
+      result,
+      source: config.data.sales ?? describeBundledSample({ today, settings: config.analysis }),
+    };
   };
 }
 

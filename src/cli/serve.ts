@@ -73,13 +73,32 @@ Examples:
     });
 
     let localSlack: LocalSlackServer | null = null;
+    let startup: Promise<RunningRevgap> | null = null;
+    // Installed before start-up: a SIGTERM while the start-up (catch-up) digest is posting still waits
+    // for it within the deadline, then closes the socket and the store; an unfinished run resumes at the
+    // next start instead of being posted twice.
+    installGracefulShutdown({
+      logger,
+      steps: [
+        {
+          name: 'revgap',
+          run: async () => {
+            const bot = await startup?.catch(() => null);
+            await bot?.stop();
+          },
+        },
+        { name: 'local-slack', run: async () => void (await localSlack?.stop()) },
+      ],
+    });
     let running: RunningRevgap;
     try {
       if (demo) {
         localSlack = await startLocalSlack({
           workspace: buildLocalWorkspace({ mode: 'socket', people: SAMPLE_ACCOUNT_MANAGERS }),
         });
-        running = await startRevgap({
+        let posted = false;
+        // The demo's first digest is part of start-up, so a SIGTERM meanwhile waits for it before closing.
+        startup = startRevgap({
           config: {
             ...config,
             slackBotToken: LOCAL_SLACK_CREDENTIALS.botToken,
@@ -92,11 +111,15 @@ Examples:
           logger,
           // The demo posts its first digest itself; a start-up catch-up would post a second one.
           catchUp: false,
+        }).then(async (bot) => {
+          posted = (await bot.postDigest({ force: true })).status === 'posted';
+          return bot;
         });
-        const posted = await running.postDigest({ force: true });
-        context.io.stderr.write(renderDemoBanner(localSlack, posted.status === 'posted'));
+        running = await startup;
+        context.io.stderr.write(renderDemoBanner(localSlack, posted));
       } else {
-        running = await startRevgap({ config, logger });
+        startup = startRevgap({ config, logger });
+        running = await startup;
         context.io.stderr.write(
           `revgap is running (${running.slackApp.transport === 'socket' ? 'Socket Mode' : `HTTP mode on port ${running.slackApp.port}`}); ` +
             `digest channel <#${running.digestChannel}>, next digest ${running.job?.nextSlot()?.toISOString() ?? 'not scheduled'}.\n` +
@@ -108,15 +131,6 @@ Examples:
       throw error;
     }
 
-    const bot = running;
-    const local = localSlack;
-    installGracefulShutdown({
-      logger,
-      steps: [
-        { name: 'revgap', run: () => bot.stop() },
-        ...(local ? [{ name: 'local-slack', run: () => local.stop() }] : []),
-      ],
-    });
     // Runs until a signal; the shutdown handler exits the process.
     return new Promise<number>(() => undefined);
   },
