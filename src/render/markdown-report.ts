@@ -125,6 +125,7 @@ function executiveSummary(ctx: Ctx, heading: string): string {
     (t) => `${GAP_TYPE_LABELS[t].toLowerCase()} ${formatCount(s.gapsByType[t])}`,
   ).join(', ');
   const analysedLabel = ctx.seed ? 'Customers analysed (with a gap)' : 'Customers analysed';
+  const shownTop = Math.min(s.topN, ctx.result.priorities.length);
   const rows: string[][] = [
     [analysedLabel, formatCount(s.customersAnalyzed)],
     ['Customers with gaps', formatCount(s.customersWithGaps)],
@@ -140,7 +141,8 @@ function executiveSummary(ctx: Ctx, heading: string): string {
     ['Gaps detected', `${formatCount(s.gapsDetected)} (${byType})`],
     ['Churn-risk customers', formatCount(s.churnRiskCustomers)],
     ['Total gap', ctx.money(s.totalGapCents)],
-    [`Recovery potential (top ${formatCount(s.topN)})`, ctx.money(s.recoveryPotentialTopNCents)],
+    // As many as were listed: "top 500" over 85 scored customers would overstate the list.
+    [`Recovery potential (top ${formatCount(shownTop)})`, ctx.money(s.recoveryPotentialTopNCents)],
     ['Rows read / rejected', `${formatCount(s.rowsRead)} / ${formatCount(s.rowsRejected)}`],
     [`As of (last complete ${unit})`, asOfLabel(ctx)],
   ];
@@ -149,7 +151,7 @@ function executiveSummary(ctx: Ctx, heading: string): string {
       ? `No revenue gaps found among ${plural(s.customersAnalyzed, 'customer')} analysed.`
       : `${plural(s.customersWithGaps, 'customer')} of ${formatCount(s.customersAnalyzed)} analysed ` +
         `${s.customersWithGaps === 1 ? 'shows' : 'show'} a revenue gap, ${ctx.money(s.totalGapCents)} in total; ` +
-        `the top ${formatCount(Math.min(s.topN, ctx.result.priorities.length))} could recover about ` +
+        `the top ${formatCount(shownTop)} could recover about ` +
         `${ctx.money(s.recoveryPotentialTopNCents)}.`;
   return [`## ${heading}`, '', headline, '', table(['Metric', 'Value'], ['l', 'r'], rows)].join('\n');
 }

@@ -78,7 +78,7 @@ describe('renderMarkdownReport', () => {
     );
     expect(summary).toContain('| Churn-risk customers | 1 |');
     expect(summary).toContain('| Total gap | $2,600.00 |');
-    expect(summary).toContain('| Recovery potential (top 20) | $1,140.00 |');
+    expect(summary).toContain('| Recovery potential (top 2) | $1,140.00 |');
     expect(summary).toContain('| Rows read / rejected | 120 / 2 |');
   });
 
@@ -129,6 +129,14 @@ describe('renderMarkdownReport', () => {
       'Score 73.4 = revenue impact 0.88 × 35% (30.8 pts) + churn risk 1.00 × 30% (30.0 pts) + ' +
         'customer value 0.37 × 20% (7.4 pts) + recovery probability 0.35 × 15% (5.2 pts)',
     );
+  });
+
+  it('labels the recovery potential with the number of priorities listed when top N exceeds them', () => {
+    const wide = renderMarkdownReport(buildSampleResult(), sampleSettings({ topN: 500 }));
+    const summary = section(wide, 'Executive summary');
+    const listed = buildSampleResult().priorities.length;
+    expect(summary).toContain(`| Recovery potential (top ${listed}) |`);
+    expect(summary).not.toContain('top 500');
   });
 
   it('explains the gap-type share as a share of the summed type amounts, as core computes it', () => {
