@@ -14,22 +14,16 @@ import { parseIsoDay } from './core/periods.ts';
 import { analysisSettingsSchema } from './core/settings.ts';
 import { ConfigError } from './errors.ts';
 import { CronSyntaxError, parseCron } from './scheduler/cron-slots.ts';
+import {
+  CUSTOMER_FIELDS,
+  type CustomerField,
+  SALES_FIELDS,
+  type SalesField,
+} from './sources/csv/map-headers.ts';
 
-/** Sales columns a `--map field=Header` can point at. */
-export const SALES_FIELDS = [
-  'customer_id',
-  'date',
-  'amount',
-  'order_id',
-  'product',
-  'store_id',
-  'quantity',
-] as const;
-export type SalesField = (typeof SALES_FIELDS)[number];
-
-/** Customers-file columns a `customersMap` entry can point at. */
-export const CUSTOMER_FIELDS = ['customer_id', 'name', 'segment', 'account_manager'] as const;
-export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+// The columns a `--map field=Header` (sales) or a `customersMap` entry (customers) can point at: the
+// CSV source's own field lists, re-exported for code that reads them from the config.
+export { CUSTOMER_FIELDS, type CustomerField, SALES_FIELDS, type SalesField };
 
 export const DATE_FORMATS = ['YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY-MM-DD HH:mm'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
