@@ -26,7 +26,13 @@ const DIST = join(ROOT, 'dist');
  * dist/ that cannot find a module.
  */
 const URL_PATCHES = [
-  { file: 'cli/commands.js', from: 'new URL(`./${name}.ts`, import.meta.url)', to: 'new URL(`./${name}.js`, import.meta.url)' },
+  {
+    file: 'cli/commands.js',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text being patched contains a template literal.
+    from: 'new URL(`./${name}.ts`, import.meta.url)',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the replacement text is a template literal too.
+    to: 'new URL(`./${name}.js`, import.meta.url)',
+  },
   {
     file: 'sources/csv/_read-sales-in-worker.js',
     from: "new URL('./_sales-csv-worker.ts', import.meta.url)",
@@ -61,7 +67,9 @@ if (compiled.status !== 0 && errors === 0) {
   throw new Error(`tsc failed (exit ${compiled.status})`);
 }
 if (errors > 0) {
-  process.stderr.write(`build: tsc reported ${errors} type error(s); emitted anyway (run npm run typecheck)\n`);
+  process.stderr.write(
+    `build: tsc reported ${errors} type error(s); emitted anyway (run npm run typecheck)\n`,
+  );
 }
 
 const sources = walk(SRC);
@@ -75,7 +83,9 @@ for (const patch of URL_PATCHES) {
   const text = readFileSync(path, 'utf8');
   const count = text.split(patch.from).length - 1;
   if (count !== 1) {
-    throw new Error(`build: expected "${patch.from}" once in dist/${patch.file}, found it ${count} times; update scripts/build.mjs`);
+    throw new Error(
+      `build: expected "${patch.from}" once in dist/${patch.file}, found it ${count} times; update scripts/build.mjs`,
+    );
   }
   writeFileSync(path, text.replace(patch.from, patch.to));
 }

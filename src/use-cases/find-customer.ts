@@ -152,7 +152,11 @@ function buildQueries(
     let candidates: Iterable<number> = shared.keys();
     if (shared.size > MAX_SCORED) {
       const byShared: number[][] = [];
-      for (const [i, n] of shared) (byShared[n] ??= []).push(i);
+      for (const [i, n] of shared) {
+        const bucket = byShared[n] ?? [];
+        bucket.push(i);
+        byShared[n] = bucket;
+      }
       const chosen: number[] = [];
       for (let n = byShared.length - 1; n > 0 && chosen.length < MAX_SCORED; n--) {
         for (const i of byShared[n] ?? []) {
