@@ -3,7 +3,7 @@
  * to try revgap on, or to benchmark it.
  */
 import { resolvePath } from '../config.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, InputError } from '../errors.ts';
 import { SAMPLE_DEFAULTS, sampleDayFromIso, sampleEndDate } from '../sources/sample/generate-sample.ts';
 import { writeSample } from '../sources/sample/write-sample.ts';
 import type { CliCommand } from './_context.ts';
@@ -79,7 +79,30 @@ Example:
       throw new ConfigError(issues, { hint: 'run `revgap sample --help` for the flags' });
 
     const dir = resolvePath(context.cwd, out!);
-    const written = await writeSample(dir, { customers, periods, seed, end });
+    let written: Awaited<ReturnType<typeof writeSample>>;
+    try {
+      written = await writeSample(dir, { customers, periods, seed, end });
+    } catch (error) {
+      // A path that is a file, a parent that is a file, no permission: the user's to fix, not a bug.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (
+        code === 'EEXIST' ||
+        code === 'ENOTDIR' ||
+        code === 'EACCES' ||
+        code === 'EPERM' ||
+        code === 'EROFS'
+      ) {
+        const why =
+          code === 'EEXIST' || code === 'ENOTDIR'
+            ? 'it (or a folder on its path) is a file, not a directory'
+            : 'permission denied';
+        throw new InputError(`cannot write the sample to ${dir}: ${why}`, {
+          cause: error,
+          hint: 'pass a new or existing directory with --out DIR',
+        });
+      }
+      throw error;
+    }
     io.stdout.write(
       `Wrote ${written.salesRows.toLocaleString('en-US')} sales rows for ${written.customers.toLocaleString('en-US')} customers ` +
         `(${written.firstDate} to ${written.lastDate}):\n  ${written.salesPath}\n  ${written.customersPath}\n` +

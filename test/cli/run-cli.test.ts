@@ -102,6 +102,16 @@ describe('revgap sample', () => {
     expect(r.stdout).toContain('(2026-11-09 to 2026-11-22)');
   });
 
+  it('refuses an --out that is a file with exit 2, not as a bug', async () => {
+    writeFileSync(join(dir, 'a-file.csv'), 'x\n');
+    const r = await run('sample', '--out', 'a-file.csv', '--customers', '2', '--periods', '1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `cannot write the sample to ${join(dir, 'a-file.csv')}: it (or a folder on its path) is a file`,
+    );
+    expect(r.stderr).not.toContain('please report');
+  });
+
   it('lists every bad flag at once', async () => {
     const r = await run('sample', '--customers', 'many', '--periods', '0', '--end', '22/11/2026');
     expect(r.code).toBe(2);
