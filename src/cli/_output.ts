@@ -19,6 +19,8 @@ function describeWriteError(error: unknown, path: string): string {
       return `no permission to write in ${dirname(path)}`;
     case 'EISDIR':
       return 'it is a directory';
+    case 'ENOTDIR':
+      return `${dirname(path)} (or a folder above it) is a file, not a directory`;
     default:
       return (error as Error).message;
   }

@@ -177,6 +177,15 @@ describe('revgap analyze (checks before any work)', () => {
     expect(JSON.parse(r.stdout).version).toBe(1);
   });
 
+  it('says when an --out path runs through a file', async () => {
+    writeFileSync(join(dir, 'plain-file'), 'x\n');
+    const r = await run('analyze', '--out', 'plain-file/report.md');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `${join(dir, 'plain-file')} (or a folder above it) is a file, not a directory`,
+    );
+  });
+
   it('refuses a customers file without a sales file', async () => {
     const r = await run('analyze', '--customers', 'customers.csv');
     expect(r.code).toBe(2);
