@@ -184,5 +184,15 @@ export function describeBadDate(value: string, format: DateFormat): string {
     }
     return `date ${shown} is not a real date in ${format}`;
   }
+  // Common exports that are dates but in no accepted format: say what they look like.
+  if (/^\d{4}[/.]\d{1,2}[/.]\d{1,2}\b/.test(trimmed)) {
+    return `date ${shown} is year-first with "/" or "."; write it as YYYY-MM-DD (e.g. 2026-03-04)`;
+  }
+  if (/^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(trimmed)) {
+    return `date ${shown} looks like YYYYMMDD without separators; export it as YYYY-MM-DD`;
+  }
+  if (/^\d{5}(\.\d+)?$/.test(trimmed) && Number(trimmed) >= 20000 && Number(trimmed) < 80000) {
+    return `date ${shown} looks like a spreadsheet serial number (days since 1899-12-30); format the column as a date (YYYY-MM-DD) before exporting`;
+  }
   return `date ${shown} is not a date in ${format}`;
 }

@@ -62,6 +62,14 @@ describe('parseDateDay', () => {
 });
 
 describe('describeBadDate', () => {
+  it('says what common unaccepted exports look like: year-first with slashes, YYYYMMDD, spreadsheet serials', () => {
+    expect(describeBadDate('2026/03/04', 'YYYY-MM-DD')).toContain('write it as YYYY-MM-DD');
+    expect(describeBadDate('20260304', 'YYYY-MM-DD')).toContain('looks like YYYYMMDD');
+    // 46085 is 2026-03-04 counted from 1899-12-30, as spreadsheets do.
+    expect(describeBadDate('46085', 'YYYY-MM-DD')).toContain('spreadsheet serial number');
+    expect(describeBadDate('12345', 'YYYY-MM-DD')).toBe('date "12345" is not a date in YYYY-MM-DD');
+  });
+
   it('says why an impossible date is wrong', () => {
     expect(describeBadDate('2026-02-30', 'YYYY-MM-DD')).toBe(
       'date "2026-02-30" is not a real date (2026-02 has 28 days)',
