@@ -200,6 +200,35 @@ export function noSalesAnalysis(
   };
 }
 
+/**
+ * Count, amount and share of the summed amounts per gap type, the counts alone, the summed amount
+ * and how many gaps there are. Both rule sets summarise their gaps with it.
+ */
+export function summariseGapTypes(gaps: Iterable<{ type: GapType; amountCents: number }>): {
+  byType: Record<GapType, GapTypeSummary>;
+  counts: Record<GapType, number>;
+  totalCents: number;
+  gapCount: number;
+} {
+  const byType = {} as Record<GapType, GapTypeSummary>;
+  const counts = {} as Record<GapType, number>;
+  for (const t of GAP_TYPES) {
+    byType[t] = { count: 0, amountCents: 0, share: 0 };
+    counts[t] = 0;
+  }
+  let totalCents = 0;
+  let gapCount = 0;
+  for (const { type, amountCents } of gaps) {
+    byType[type].count++;
+    byType[type].amountCents += amountCents;
+    counts[type]++;
+    totalCents += amountCents;
+    gapCount++;
+  }
+  for (const t of GAP_TYPES) byType[t].share = totalCents > 0 ? byType[t].amountCents / totalCents : 0;
+  return { byType, counts, totalCents, gapCount };
+}
+
 /** The customer's series up to the as-of period, at most the last `SERIES_PERIODS` periods. */
 function seriesOf(
   ledger: CustomerLedger,
@@ -373,24 +402,16 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   }
   rankCustomers(scored);
 
-  const gapsByType = {} as Record<GapType, GapTypeSummary>;
-  const gapCounts = {} as Record<GapType, number>;
-  for (const t of GAP_TYPES) {
-    gapsByType[t] = { count: 0, amountCents: 0, share: 0 };
-    gapCounts[t] = 0;
-  }
-  let gapsDetected = 0;
+  // Types overlap (one customer can count under several), so shares are of the summed type amounts.
+  const gapTypes = summariseGapTypes(scored.flatMap((analysis) => analysis.gaps));
+  const gapsByType = gapTypes.byType;
+  const gapCounts = gapTypes.counts;
+  const gapsDetected = gapTypes.gapCount;
   let totalGapCents = 0;
-  let typeAmounts = 0;
   const churnRisk: ChurnRiskEntry[] = [];
   for (const analysis of scored) {
     totalGapCents += analysis.gapAmountCents;
     for (const gap of analysis.gaps) {
-      gapsDetected++;
-      gapCounts[gap.type]++;
-      gapsByType[gap.type].count++;
-      gapsByType[gap.type].amountCents += gap.amountCents;
-      typeAmounts += gap.amountCents;
       if (gap.type === 'churn_risk' && analysis.metrics && analysis.components) {
         const entry: ChurnRiskEntry = {
           customerId: analysis.customerId,
@@ -406,9 +427,6 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
       }
     }
   }
-  // Types overlap (one customer can count under several), so shares are of the summed type amounts.
-  for (const t of GAP_TYPES)
-    gapsByType[t].share = typeAmounts > 0 ? gapsByType[t].amountCents / typeAmounts : 0;
   churnRisk.sort(
     (a, b) =>
       b.atRiskCents - a.atRiskCents ||

@@ -21,26 +21,25 @@
 
 import { InputError } from '../errors.ts';
 import type { AnalysisInput } from './analyze.ts';
-import { noSalesAnalysis, SERIES_PERIODS } from './analyze.ts';
+import { noSalesAnalysis, SERIES_PERIODS, summariseGapTypes } from './analyze.ts';
 import { formatMoney } from './money.ts';
 import { dayFromIso, periodEndDay, periodOfDay, periodStartDay } from './periods.ts';
 import { roundLikePython } from './seed-round.ts';
 import type { AnalysisSettings } from './settings.ts';
-import {
-  type AnalysisResult,
-  type ChurnRiskEntry,
-  type CustomerAnalysis,
-  type CustomerInfo,
-  type CustomerLedger,
-  type CustomerMetrics,
-  type DataQuality,
-  GAP_TYPES,
-  type Gap,
-  type GapType,
-  type GapTypeSummary,
-  type Priority,
-  type SalesLedger,
-  type ScoreComponents,
+import type {
+  AnalysisResult,
+  ChurnRiskEntry,
+  CustomerAnalysis,
+  CustomerInfo,
+  CustomerLedger,
+  CustomerMetrics,
+  DataQuality,
+  Gap,
+  GapType,
+  GapTypeSummary,
+  Priority,
+  SalesLedger,
+  ScoreComponents,
 } from './types.ts';
 
 export type { AnalysisInput };
@@ -556,30 +555,6 @@ function buildPriorities(ranked: RankedGap[], show: Presentation): Priority[] {
   });
 }
 
-/** Count, amount and share of the total per gap type (churn risk is a list in the original, never a gap). */
-function summariseGapTypes(gaps: RankedGap[]): {
-  byType: Record<GapType, GapTypeSummary>;
-  counts: Record<GapType, number>;
-  totalCents: number;
-} {
-  const byType = {} as Record<GapType, GapTypeSummary>;
-  const counts = {} as Record<GapType, number>;
-  for (const t of GAP_TYPES) {
-    byType[t] = { count: 0, amountCents: 0, share: 0 };
-    counts[t] = 0;
-  }
-  let totalCents = 0;
-  for (const { gap } of gaps) {
-    const cents = toCents(Math.abs(gap.amount));
-    byType[gap.type].count++;
-    byType[gap.type].amountCents += cents;
-    counts[gap.type]++;
-    totalCents += cents;
-  }
-  for (const t of GAP_TYPES) byType[t].share = totalCents > 0 ? byType[t].amountCents / totalCents : 0;
-  return { byType, counts, totalCents };
-}
-
 /** The churn-risk list, highest score first (then customer order). */
 function buildChurnList(
   customers: SeedCustomer[],
@@ -650,7 +625,10 @@ export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): A
   const { inDetectionOrder, ranked, churnById } = detectAndRank(customers, settings.weights);
   const { scored, others } = buildCustomerAnalyses(customers, inDetectionOrder, ranked, asOfPeriod, show);
   const priorities = buildPriorities(ranked, show);
-  const gapTypes = summariseGapTypes(inDetectionOrder);
+  // Churn risk is a list in the original, never a gap: it is not among these.
+  const gapTypes = summariseGapTypes(
+    inDetectionOrder.map(({ gap }) => ({ type: gap.type, amountCents: toCents(Math.abs(gap.amount)) })),
+  );
   const analyses = new Map<string, CustomerAnalysis>();
   for (const a of scored.concat(others)) analyses.set(a.customerId, a);
   const churnRisk = buildChurnList(customers, churnById, analyses);
