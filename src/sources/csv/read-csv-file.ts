@@ -44,7 +44,7 @@ export interface CsvFileOptions {
   maxRecordBytes?: number | undefined;
   /** The header line messages expect (default the sales file's `customer_id,date,amount`). */
   expectedHeader?: string | undefined;
-  /** Called about every 8 MiB read and once at the end. */
+  /** Called about every 5% of the file (every 1 to 8 MiB) and once at the end. */
   onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
 }
 
@@ -117,7 +117,12 @@ export async function readCsvFile(
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const { chunks, total } = await openInput(options);
   const progress = options.onProgress;
-  let nextProgress = PROGRESS_EVERY_BYTES;
+  // About every 5% (the CLI prints a line per 10% in logs), between one chunk and 8 MiB.
+  const progressStep =
+    total > 0
+      ? Math.min(PROGRESS_EVERY_BYTES, Math.max(CHUNK_BYTES, Math.floor(total / 20)))
+      : PROGRESS_EVERY_BYTES;
+  let nextProgress = progressStep;
   let bytesRead = 0;
   let sinceNewline = 0;
   let engine: ((chunk: Buffer, final: boolean) => void | Promise<void>) | undefined;
@@ -180,7 +185,7 @@ export async function readCsvFile(
     await engine?.(chunk, false);
     if (progress !== undefined && bytesRead >= nextProgress) {
       progress(bytesRead, total);
-      while (nextProgress <= bytesRead) nextProgress += PROGRESS_EVERY_BYTES;
+      while (nextProgress <= bytesRead) nextProgress += progressStep;
     }
   }
   if (head !== undefined && head.length > 0) {

@@ -302,6 +302,21 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     const { size } = statSync(fixture('sales-basic.csv'));
     expect(calls).toEqual([[size, size]]);
   });
+
+  it('reports progress about every 5% of a larger file, so the CLI can print a line per 10%', async () => {
+    // Ten 1 MiB chunks of whole lines: once per chunk (5% of 10 MiB is under the 1 MiB floor).
+    const line = 'C1,2026-01-05,1.00\n';
+    const chunk = `${line.repeat(Math.floor((1 << 20) / line.length))}`;
+    const chunks = ['customer_id,date,amount\n', ...Array.from({ length: 10 }, () => chunk)];
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const calls: number[] = [];
+    await readSalesCsv(
+      { path: 'p.csv', input: chunks, totalBytes: total, engine, onProgress: (a) => calls.push(a) },
+      () => {},
+    );
+    expect(calls.length).toBeGreaterThanOrEqual(9);
+    expect(calls.at(-1)).toBe(total);
+  });
 });
 
 describe('readSalesCsv fatal problems', () => {
