@@ -229,6 +229,31 @@ export function summariseGapTypes(gaps: Iterable<{ type: GapType; amountCents: n
   return { byType, counts, totalCents, gapCount };
 }
 
+/**
+ * The priority line of a scored customer (revgap rules: one per customer), or null for a customer
+ * without a rank, score or components. Segment and account manager come last, where known.
+ */
+export function priorityOfCustomer(analysis: CustomerAnalysis): Priority | null {
+  if (analysis.rank === null || analysis.score === null || !analysis.components || !analysis.contributions)
+    return null;
+  const priority: Priority = {
+    rank: analysis.rank,
+    customerId: analysis.customerId,
+    customerName: analysis.name,
+    gapTypes: analysis.gaps.map((g) => g.type),
+    gapAmountCents: analysis.gapAmountCents,
+    recoveryPotentialCents: analysis.recoveryPotentialCents,
+    score: analysis.score,
+    components: analysis.components,
+    contributions: analysis.contributions,
+    rationale: analysis.gaps.map((g) => g.rationale),
+    recommendation: analysis.recommendation ?? '',
+  };
+  if (analysis.segment) priority.segment = analysis.segment;
+  if (analysis.accountManager) priority.accountManager = analysis.accountManager;
+  return priority;
+}
+
 /** The customer's series up to the as-of period, at most the last `SERIES_PERIODS` periods. */
 function seriesOf(
   ledger: CustomerLedger,
@@ -437,24 +462,9 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   const priorities: Priority[] = [];
   let recoveryPotentialTopNCents = 0;
   for (const analysis of scored.slice(0, settings.topN)) {
-    if (analysis.rank === null || analysis.score === null || !analysis.components || !analysis.contributions)
-      continue;
+    const priority = priorityOfCustomer(analysis);
+    if (priority === null) continue;
     recoveryPotentialTopNCents += analysis.recoveryPotentialCents;
-    const priority: Priority = {
-      rank: analysis.rank,
-      customerId: analysis.customerId,
-      customerName: analysis.name,
-      gapTypes: analysis.gaps.map((g) => g.type),
-      gapAmountCents: analysis.gapAmountCents,
-      recoveryPotentialCents: analysis.recoveryPotentialCents,
-      score: analysis.score,
-      components: analysis.components,
-      contributions: analysis.contributions,
-      rationale: analysis.gaps.map((g) => g.rationale),
-      recommendation: analysis.recommendation ?? '',
-    };
-    if (analysis.segment) priority.segment = analysis.segment;
-    if (analysis.accountManager) priority.accountManager = analysis.accountManager;
     priorities.push(priority);
   }
 
