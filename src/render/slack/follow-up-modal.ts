@@ -15,7 +15,8 @@ import {
   BLOCK_FOLLOW_UP_NOTE,
   BLOCK_FOLLOW_UP_OUTCOME,
   CALLBACK_FOLLOW_UP,
-  cardKey,
+  encodeCustomerJson,
+  readCustomerJson,
 } from './ids.ts';
 
 export const FOLLOW_UP_OUTCOMES: readonly { value: FollowUpOutcome; label: string; description: string }[] = [
@@ -46,20 +47,14 @@ export function encodeFollowUpMetadata(meta: FollowUpMetadata & { customerId: st
     ...(meta.channelId === undefined ? {} : { ch: meta.channelId }),
     ...(meta.messageTs === undefined ? {} : { ts: meta.messageTs }),
   };
-  const full = JSON.stringify({ c: meta.customerId, ...rest });
-  if (full.length <= METADATA_MAX) return full;
-  const keyed = JSON.stringify({ k: cardKey(meta.customerId), ...rest });
-  return keyed.length <= METADATA_MAX ? keyed : JSON.stringify({ k: cardKey(meta.customerId) });
+  return encodeCustomerJson(meta.customerId, rest, METADATA_MAX);
 }
 
 export function decodeFollowUpMetadata(text: string | undefined): FollowUpMetadata | null {
   if (!text) return null;
   try {
     const o = JSON.parse(text) as Record<string, unknown>;
-    const out: FollowUpMetadata = {};
-    if (typeof o.c === 'string') out.customerId = o.c;
-    if (typeof o.k === 'string') out.cardKey = o.k;
-    if (typeof o.r === 'string') out.digestRunId = o.r;
+    const out: FollowUpMetadata = readCustomerJson(o);
     if (typeof o.ch === 'string') out.channelId = o.ch;
     if (typeof o.ts === 'string') out.messageTs = o.ts;
     return out.customerId !== undefined || out.cardKey !== undefined ? out : null;

@@ -96,11 +96,32 @@ const MAX_BUTTON_VALUE = 2000;
 
 /** Compact JSON for a button value (`{"c":"C001","r":"run-7"}`), always within 2000 chars. */
 export function encodeCardAction(customerId: string, digestRunId?: string): string {
-  const run = digestRunId === undefined ? {} : { r: digestRunId };
-  const full = JSON.stringify({ c: customerId, ...run });
-  if (full.length <= MAX_BUTTON_VALUE) return full;
-  const keyed = JSON.stringify({ k: cardKey(customerId), ...run });
-  return keyed.length <= MAX_BUTTON_VALUE ? keyed : JSON.stringify({ k: cardKey(customerId) });
+  return encodeCustomerJson(
+    customerId,
+    digestRunId === undefined ? {} : { r: digestRunId },
+    MAX_BUTTON_VALUE,
+  );
+}
+
+/**
+ * Compact JSON naming a customer (`c`: its id) followed by `rest`, within `max` chars: when too long,
+ * the customer's card key (`k`) instead of the id, then the card key alone. Read back with
+ * `readCustomerJson`.
+ */
+export function encodeCustomerJson(customerId: string, rest: Record<string, string>, max: number): string {
+  const full = JSON.stringify({ c: customerId, ...rest });
+  if (full.length <= max) return full;
+  const keyed = JSON.stringify({ k: cardKey(customerId), ...rest });
+  return keyed.length <= max ? keyed : JSON.stringify({ k: cardKey(customerId) });
+}
+
+/** The customer (`c` or `k`) and digest run (`r`) of a parsed `encodeCustomerJson` value. */
+export function readCustomerJson(o: Record<string, unknown>): CardActionValue {
+  const out: CardActionValue = {};
+  if (typeof o.c === 'string') out.customerId = o.c;
+  if (typeof o.k === 'string') out.cardKey = o.k;
+  if (typeof o.r === 'string') out.digestRunId = o.r;
+  return out;
 }
 
 /** Reads a button value written by `encodeCardAction` (or a bare customer id); null if unreadable. */
@@ -110,11 +131,7 @@ export function decodeCardAction(value: string | undefined): CardActionValue | n
   try {
     const parsed: unknown = JSON.parse(value);
     if (typeof parsed !== 'object' || parsed === null) return null;
-    const o = parsed as Record<string, unknown>;
-    const out: CardActionValue = {};
-    if (typeof o.c === 'string') out.customerId = o.c;
-    if (typeof o.k === 'string') out.cardKey = o.k;
-    if (typeof o.r === 'string') out.digestRunId = o.r;
+    const out = readCustomerJson(parsed as Record<string, unknown>);
     return out.customerId !== undefined || out.cardKey !== undefined ? out : null;
   } catch {
     return null;
