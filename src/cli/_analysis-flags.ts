@@ -10,6 +10,7 @@ import { ConfigError, InputError } from '../errors.ts';
 import {
   describeAsOfAfterData,
   describeCurrencies,
+  describeNoSales,
   describeOneCustomer,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
@@ -224,6 +225,8 @@ export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHist
   if (currencies) text += `warning: ${currencies}\n`;
   const afterData = describeAsOfAfterData(result);
   if (afterData) text += `warning: ${afterData}\n`;
+  const noSales = describeNoSales(result);
+  if (noSales) text += `warning: ${noSales}\n`;
   const oneCustomer = describeOneCustomer(result);
   if (oneCustomer) text += `warning: ${oneCustomer}\n`;
   const unmatched = describeUnmatchedCustomersFile(result);

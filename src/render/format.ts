@@ -296,6 +296,20 @@ export function describeOneCustomer(
 }
 
 /**
+ * A warning when rows were read but not one has a positive amount: only refunds and zeros, so
+ * nobody has a sale to be judged on. Usually the wrong amount column, or an export that writes
+ * sales as negative numbers (a ledger's credit column).
+ */
+export function describeNoSales(result: Pick<AnalysisResult, 'customers' | 'dataQuality'>): string | null {
+  if (result.dataQuality.rowsAccepted === 0 || result.dataQuality.rowsAfterAsOf) return null;
+  if (result.customers.length === 0 || result.customers.some((c) => c.status !== 'no_sales')) return null;
+  return (
+    `none of the ${formatCount(result.dataQuality.rowsAccepted)} rows has a positive amount (a sale), only refunds or zeros; ` +
+    'check the amount column (--map amount="Header"), or whether the export writes sales as negative numbers.'
+  );
+}
+
+/**
  * Every warning above that applies, as sentences, in the order the CLI and the report give them:
  * too little history, currencies, as-of after the data, unmatched customers file.
  */
@@ -310,6 +324,7 @@ export function describeWarnings(
     describeAsOfAfterData(result),
     describeUnmatchedCustomersFile(result),
     describeOneCustomer(result),
+    describeNoSales(result),
   ]
     .filter((w): w is string => w !== null)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1));

@@ -23,6 +23,7 @@ import {
   COMPONENT_ORDER,
   describeAsOfAfterData,
   describeCurrencies,
+  describeNoSales,
   describeOneCustomer,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
@@ -400,6 +401,8 @@ function dataQuality(ctx: Ctx): string {
       `- Customers file ${cell(c.source)}: ${formatCount(c.rowsRead)} rows read, ${formatCount(c.rowsRejected)} rejected.`,
     );
   }
+  const noSales = describeNoSales(ctx.result);
+  if (noSales) lines.push(`- Warning: ${noSales.charAt(0).toUpperCase()}${noSales.slice(1)}`);
   const oneCustomer = describeOneCustomer(ctx.result);
   if (oneCustomer)
     lines.push(`- Warning: ${cell(oneCustomer.charAt(0).toUpperCase() + oneCustomer.slice(1))}`);

@@ -260,3 +260,25 @@ describe('renderRunNotes and duplicates', () => {
     );
   });
 });
+
+describe('renderRunNotes when no row is a sale', () => {
+  it('warns that every amount is a refund or zero', () => {
+    const result = buildSampleResult({
+      customers: [
+        buildCustomer({ customerId: 'C1', status: 'no_sales' }),
+        buildCustomer({ customerId: 'C2', status: 'no_sales' }),
+      ],
+      dataQuality: buildDataQuality({
+        rowsAccepted: 3,
+        rowsRejected: 0,
+        rejectedByCode: {},
+        problems: [],
+        rowsAfterAsOf: 0,
+      }),
+    });
+    expect(renderRunNotes(result)).toContain(
+      'warning: none of the 3 rows has a positive amount (a sale), only refunds or zeros;',
+    );
+    expect(renderRunNotes(buildSampleResult())).not.toContain('positive amount');
+  });
+});
