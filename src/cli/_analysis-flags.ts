@@ -9,6 +9,7 @@ import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
 import {
   describeAsOfAfterData,
+  describeAsOfBeforeData,
   describeCurrencies,
   describeNoSales,
   describeOneCustomer,
@@ -225,6 +226,8 @@ export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHist
   if (currencies) text += `warning: ${currencies}\n`;
   const afterData = describeAsOfAfterData(result);
   if (afterData) text += `warning: ${afterData}\n`;
+  const beforeData = describeAsOfBeforeData(result);
+  if (beforeData) text += `warning: ${beforeData}\n`;
   const noSales = describeNoSales(result);
   if (noSales) text += `warning: ${noSales}\n`;
   const oneCustomer = describeOneCustomer(result);

@@ -296,6 +296,23 @@ export function describeOneCustomer(
 }
 
 /**
+ * A warning when every accepted row is dated after the as-of period (an --as-of before the data
+ * starts): everyone then has "no sales on record". Null otherwise.
+ */
+export function describeAsOfBeforeData(
+  result: Pick<AnalysisResult, 'asOf' | 'period' | 'dataQuality' | 'partialPeriod'>,
+): string | null {
+  const dq = result.dataQuality;
+  const after = (dq.rowsAfterAsOf ?? 0) + (result.partialPeriod?.rows ?? 0);
+  if (dq.rowsAccepted === 0 || after < dq.rowsAccepted) return null;
+  return (
+    `all ${formatCount(dq.rowsAccepted)} rows are dated after the as-of ${periodWord(result.period)} ` +
+    `(${formatPeriod(result.asOf.period, result.period)}), so nothing was analysed; set --as-of to a date within the data, ` +
+    'or leave it out to use the latest sale date.'
+  );
+}
+
+/**
  * A warning when rows were read but not one has a positive amount: only refunds and zeros, so
  * nobody has a sale to be judged on. Usually the wrong amount column, or an export that writes
  * sales as negative numbers (a ledger's credit column).
@@ -322,6 +339,7 @@ export function describeWarnings(
     describeTooShortHistory(result, settings.minHistory),
     describeCurrencies(result.dataQuality, settings.currency),
     describeAsOfAfterData(result),
+    describeAsOfBeforeData(result),
     describeUnmatchedCustomersFile(result),
     describeOneCustomer(result),
     describeNoSales(result),

@@ -22,6 +22,7 @@ import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
   describeAsOfAfterData,
+  describeAsOfBeforeData,
   describeCurrencies,
   describeNoSales,
   describeOneCustomer,
@@ -401,6 +402,8 @@ function dataQuality(ctx: Ctx): string {
       `- Customers file ${cell(c.source)}: ${formatCount(c.rowsRead)} rows read, ${formatCount(c.rowsRejected)} rejected.`,
     );
   }
+  const beforeData = describeAsOfBeforeData(ctx.result);
+  if (beforeData) lines.push(`- Warning: ${beforeData.charAt(0).toUpperCase()}${beforeData.slice(1)}`);
   const noSales = describeNoSales(ctx.result);
   if (noSales) lines.push(`- Warning: ${noSales.charAt(0).toUpperCase()}${noSales.slice(1)}`);
   const oneCustomer = describeOneCustomer(ctx.result);

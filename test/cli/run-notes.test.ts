@@ -282,3 +282,23 @@ describe('renderRunNotes when no row is a sale', () => {
     expect(renderRunNotes(buildSampleResult())).not.toContain('positive amount');
   });
 });
+
+describe('renderRunNotes when the as-of date is before the data', () => {
+  it('warns that every row is after the as-of week', () => {
+    const result = buildSampleResult({
+      partialPeriod: null,
+      dataQuality: buildDataQuality({
+        rowsAccepted: 2655,
+        rowsAfterAsOf: 2655,
+        rowsRejected: 0,
+        rejectedByCode: {},
+        problems: [],
+        duplicateRows: 0,
+      }),
+    });
+    expect(renderRunNotes(result)).toContain(
+      'warning: all 2,655 rows are dated after the as-of week (week of 2026-11-16), so nothing was analysed;',
+    );
+    expect(renderRunNotes(buildSampleResult())).not.toContain('dated after the as-of');
+  });
+});
