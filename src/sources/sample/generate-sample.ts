@@ -7,6 +7,7 @@
  * second stream consumed in a fixed order (week by week, customer by customer), so the same options
  * always give the same rows. No `Math.random`, no clock: the end date comes in as an argument.
  */
+import { isoFromDay } from '../../core/periods.ts';
 import type { SaleRow } from '../../core/types.ts';
 
 /** Customer segments, with their usual weekly spend. */
@@ -253,7 +254,7 @@ export function lastWeekEndOnOrBefore(day: number, weekStartsOn: number): number
 /** The last day of the last complete Monday-to-Sunday week before `today` (both `YYYY-MM-DD`). */
 export function sampleEndDate(today: string): string {
   const day = lastWeekEndOnOrBefore(sampleDayFromIso(today) - 1, 1);
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  return isoFromDay(day);
 }
 
 function customerIdWidth(count: number): number {

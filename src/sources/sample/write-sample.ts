@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isoFromDay } from '../../core/periods.ts';
 import { generateSample, type SampleOptions } from './generate-sample.ts';
 
 export interface WriteSampleResult {
@@ -19,10 +20,6 @@ export interface WriteSampleResult {
 }
 
 const CHUNK_CHARS = 1 << 20;
-
-function isoFromDay(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** Formats integer cents as a plain decimal ("123.45", "-5.00"). */
 export function formatCentsPlain(cents: number): string {
