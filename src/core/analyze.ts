@@ -168,7 +168,8 @@ function buildHints(ledger: SalesLedger, choice: AsOfChoice, settings: AnalysisS
   return hints;
 }
 
-function plural(n: number, one: string, many: string): string {
+/** "1 customer", "1,234 customers": the count with the word that fits it. */
+export function plural(n: number, one: string, many: string): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 

@@ -21,7 +21,7 @@
 
 import { InputError } from '../errors.ts';
 import type { AnalysisInput } from './analyze.ts';
-import { noSalesAnalysis, SERIES_PERIODS, summariseGapTypes } from './analyze.ts';
+import { noSalesAnalysis, plural, SERIES_PERIODS, summariseGapTypes } from './analyze.ts';
 import { formatMoney } from './money.ts';
 import { dayFromIso, periodEndDay, periodOfDay, periodStartDay } from './periods.ts';
 import { roundLikePython } from './seed-round.ts';
@@ -323,10 +323,6 @@ function compareIds(a: string, b: string): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 function pct(x: number): string {
