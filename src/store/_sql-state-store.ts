@@ -129,7 +129,8 @@ function isTransient(error: unknown): boolean {
   return error instanceof Error && /Connection terminated|connection error/i.test(error.message);
 }
 
-const delay = (ms: number) =>
+/** Waits `ms` without keeping the process alive. */
+export const delay = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms).unref();
   });

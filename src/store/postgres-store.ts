@@ -12,7 +12,7 @@ import pg from 'pg';
 import { ConfigError } from '../errors.ts';
 import { applyMigrations } from './_migrate.ts';
 import type { SqlExecutor } from './_sql-executor.ts';
-import { createSqlStateStore } from './_sql-state-store.ts';
+import { createSqlStateStore, delay } from './_sql-state-store.ts';
 import { databaseUrlPassword, redactDatabaseUrl } from './redact-database-url.ts';
 import type { JobLock, StateStore } from './state-store.ts';
 
@@ -72,11 +72,6 @@ function executorFor(client: pg.Pool | pg.PoolClient, pool: pg.Pool): SqlExecuto
     },
   };
 }
-
-const delay = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 
 export function createPostgresStore(options: PostgresStoreOptions): StateStore {
   const { databaseUrl, schema } = options;
