@@ -132,6 +132,15 @@ export const appConfigSchema = z
       .max(24 * 14)
       .default(24)
       .describe('A digest missed while the app was down is still posted if at most this many hours late'),
+    refreshMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(15)
+      .describe(
+        'Minutes between checks of the sales/customers files (size and modification time); when they changed, the analysis runs again so /revgap answers from fresh data. 0 = off',
+      ),
     allowedChannels: commaList
       .default([])
       .describe(
@@ -219,6 +228,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['schedule'], kind: 'string', env: ['REVGAP_SCHEDULE'] },
   { path: ['timezone'], kind: 'string', env: ['REVGAP_TIMEZONE'] },
   { path: ['catchUpHours'], kind: 'number', env: ['REVGAP_CATCH_UP_HOURS'] },
+  { path: ['refreshMinutes'], kind: 'int', env: ['REVGAP_REFRESH_MINUTES'] },
   { path: ['allowedChannels'], kind: 'list', env: ['REVGAP_ALLOWED_CHANNELS'] },
   { path: ['allowedUsers'], kind: 'list', env: ['REVGAP_ALLOWED_USERS'] },
   { path: ['dataDir'], kind: 'path', env: ['REVGAP_DATA_DIR'], flag: 'data-dir' },

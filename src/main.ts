@@ -8,6 +8,7 @@ import type { AppConfig } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
 import { AppError, ConfigError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createRefreshOnChange, type RefreshOnChange } from './scheduler/refresh-on-change.ts';
 import { runKeyForPeriod } from './scheduler/run-key.ts';
 import { createWeeklyJob, type WeeklyJob } from './scheduler/weekly-job.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
@@ -50,9 +51,11 @@ export interface RunningRevgap {
   deps: SlackDeps;
   digestChannel: string;
   job: WeeklyJob | null;
+  /** Re-runs the analysis when the data files change (polls only with a sales file and refreshMinutes > 0). */
+  dataWatch: RefreshOnChange;
   /** Posts one digest now, like `revgap digest`. */
   postDigest(options?: { force?: boolean }): Promise<PostDigestNowOutcome>;
-  /** Re-runs the analysis (e.g. before a digest). */
+  /** Re-runs the analysis (e.g. before a digest); one at a time. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -148,8 +151,33 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
 
   const snapshots = createSnapshotHolder({ store, settings: config.analysis });
   const analyze = options.analyze ?? analyzeConfiguredData(config, now);
-  const refresh = async (): Promise<void> => {
-    await refreshSnapshot({ analyze, settings: config.analysis, store, holder: snapshots, now, logger });
+  // Every refresh (start-up, digest, data change) goes through the watcher: one analysis at a time,
+  // and it knows which version of the files the current snapshot read. The bundled sample never changes.
+  let digestsPosting = 0;
+  const dataFiles =
+    config.data.sales === undefined
+      ? []
+      : [config.data.sales, ...(config.data.customers !== undefined ? [config.data.customers] : [])];
+  let notifyRefreshFailure: (error: unknown) => Promise<void> = async () => undefined;
+  const dataWatch = createRefreshOnChange({
+    files: options.analyze ? [] : dataFiles,
+    intervalMinutes: config.refreshMinutes,
+    refresh: async () => {
+      await refreshSnapshot({ analyze, settings: config.analysis, store, holder: snapshots, now, logger });
+    },
+    // The digest reads the data itself; a refresh meanwhile would only read it twice.
+    isBusy: () => digestsPosting > 0,
+    onFailure: (error) => notifyRefreshFailure(error),
+    logger,
+  });
+  const refresh = (): Promise<void> => dataWatch.refresh();
+  const whilePosting = async <T>(post: () => Promise<T>): Promise<T> => {
+    digestsPosting++;
+    try {
+      return await post();
+    } finally {
+      digestsPosting--;
+    }
   };
 
   // Whatever fails from here on, the store is closed again so the process can exit cleanly.
@@ -198,6 +226,8 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       logger,
       secrets: secretsOf(config),
     });
+    notifyRefreshFailure = (error) =>
+      notifier.notify({ what: 'read the sales data after it changed', error, reference: 'data-change' });
     // Answer from the last saved analysis while the data is read again (a large file takes a while).
     await snapshots.load();
     try {
@@ -231,18 +261,19 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
             store,
             logger,
             now,
-            runDigest: async (context) => {
-              // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
-              if (!context.resumed)
-                await refresh().catch((error: unknown) =>
-                  notifier.notify({
-                    what: 'read the sales data for the weekly digest',
-                    error,
-                    reference: 'refresh',
-                  }),
-                );
-              await postDigestRun(context, { slack, store, snapshots, logger, now, people });
-            },
+            runDigest: (context) =>
+              whilePosting(async () => {
+                // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
+                if (!context.resumed)
+                  await refresh().catch((error: unknown) =>
+                    notifier.notify({
+                      what: 'read the sales data for the weekly digest',
+                      error,
+                      reference: 'refresh',
+                    }),
+                  );
+                await postDigestRun(context, { slack, store, snapshots, logger, now, people });
+              }),
             reportFailure: (report) =>
               notifier.notify({
                 what: `post the weekly digest to <#${report.channel}>`,
@@ -252,6 +283,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
               }),
           });
     if (job) await job.start();
+    dataWatch.start();
 
     return {
       config,
@@ -263,14 +295,18 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       deps,
       digestChannel,
       job,
+      dataWatch,
       refresh,
       postDigest: (postOptions = {}) =>
-        postManualDigest(
-          digestChannel,
-          { slack, store, snapshots, logger, now, people },
-          postOptions.force ?? false,
+        whilePosting(() =>
+          postManualDigest(
+            digestChannel,
+            { slack, store, snapshots, logger, now, people },
+            postOptions.force ?? false,
+          ),
         ),
       async stop() {
+        await dataWatch.stop();
         if (job) await job.stop();
         await slackApp.stop();
         await store.close();

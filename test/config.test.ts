@@ -38,6 +38,7 @@ describe('loadConfig', () => {
     expect(config.schedule).toBe('0 9 * * 1');
     expect(config.timezone).toBe('UTC');
     expect(config.catchUpHours).toBe(24);
+    expect(config.refreshMinutes).toBe(15);
     expect(config.allowedChannels).toEqual([]);
     expect(config.dataDir).toBe(join(dir, '.revgap'));
     expect(config.logLevel).toBe('info');
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://postgres@127.0.0.1/test',
         REVGAP_ALLOWED_CHANNELS: 'C1,C2',
         REVGAP_CATCH_UP_HOURS: '6',
+        REVGAP_REFRESH_MINUTES: '0',
         REVGAP_TIMEZONE: 'Europe/Berlin',
       },
     });
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1/test');
     expect(config.allowedChannels).toEqual(['C1', 'C2']);
     expect(config.catchUpHours).toBe(6);
+    expect(config.refreshMinutes).toBe(0);
     expect(config.timezone).toBe('Europe/Berlin');
   });
 
