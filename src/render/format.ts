@@ -4,7 +4,7 @@
  * the wording around them and escaping of user data (customer names and ids are user data).
  */
 
-import { formatPeriod, periodUnit, periodWord } from '../core/periods.ts';
+import { formatPeriod, isoFromDay, periodUnit, periodWord } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, DataQuality, GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
 
@@ -305,6 +305,15 @@ export function describeAsOfBeforeData(
   const dq = result.dataQuality;
   const after = (dq.rowsAfterAsOf ?? 0) + (result.partialPeriod?.rows ?? 0);
   if (dq.rowsAccepted === 0 || after < dq.rowsAccepted) return null;
+  const partial = result.partialPeriod;
+  if (partial && partial.rows >= dq.rowsAccepted) {
+    // Not an as-of before the data: the data covers less than one complete period.
+    const end = isoFromDay(partial.endDay);
+    return (
+      `all ${formatCount(dq.rowsAccepted)} rows fall in the ${formatPeriod(partial.period, result.period)}, ` +
+      `which is not complete (it ends ${end}), so nothing was analysed; add earlier data, or pass --as-of ${end} to count it as complete.`
+    );
+  }
   return (
     `all ${formatCount(dq.rowsAccepted)} rows are dated after the as-of ${periodWord(result.period)} ` +
     `(${formatPeriod(result.asOf.period, result.period)}), so nothing was analysed; set --as-of to a date within the data, ` +
@@ -317,8 +326,17 @@ export function describeAsOfBeforeData(
  * nobody has a sale to be judged on. Usually the wrong amount column, or an export that writes
  * sales as negative numbers (a ledger's credit column).
  */
-export function describeNoSales(result: Pick<AnalysisResult, 'customers' | 'dataQuality'>): string | null {
-  if (result.dataQuality.rowsAccepted === 0 || result.dataQuality.rowsAfterAsOf) return null;
+export function describeNoSales(
+  result: Pick<AnalysisResult, 'customers' | 'dataQuality' | 'partialPeriod'>,
+): string | null {
+  // Rows left out after the as-of period may hold the sales: then the as-of warnings speak.
+  if (
+    result.dataQuality.rowsAccepted === 0 ||
+    result.dataQuality.rowsAfterAsOf ||
+    result.partialPeriod?.rows
+  ) {
+    return null;
+  }
   if (result.customers.length === 0 || result.customers.some((c) => c.status !== 'no_sales')) return null;
   return (
     `none of the ${formatCount(result.dataQuality.rowsAccepted)} rows has a positive amount (a sale), only refunds or zeros; ` +

@@ -264,6 +264,7 @@ describe('renderRunNotes and duplicates', () => {
 describe('renderRunNotes when no row is a sale', () => {
   it('warns that every amount is a refund or zero', () => {
     const result = buildSampleResult({
+      partialPeriod: null,
       customers: [
         buildCustomer({ customerId: 'C1', status: 'no_sales' }),
         buildCustomer({ customerId: 'C2', status: 'no_sales' }),
@@ -300,5 +301,31 @@ describe('renderRunNotes when the as-of date is before the data', () => {
       'warning: all 2,655 rows are dated after the as-of week (week of 2026-11-16), so nothing was analysed;',
     );
     expect(renderRunNotes(buildSampleResult())).not.toContain('dated after the as-of');
+  });
+});
+
+describe('renderRunNotes when the data is less than one complete week', () => {
+  it('says the only week is incomplete and which --as-of counts it, and nothing about refunds', () => {
+    const result = buildSampleResult({
+      customers: [
+        buildCustomer({ customerId: 'C1', status: 'no_sales' }),
+        buildCustomer({ customerId: 'C2', status: 'no_sales' }),
+      ],
+      dataQuality: buildDataQuality({
+        rowsAccepted: 4,
+        rowsAfterAsOf: 0,
+        rowsRejected: 0,
+        rejectedByCode: {},
+        problems: [],
+        duplicateRows: 0,
+      }),
+      partialPeriod: { ...buildSampleResult().partialPeriod!, rows: 4 },
+    });
+    const notes = renderRunNotes(result);
+    expect(notes).toContain(
+      'warning: all 4 rows fall in the week of 2026-11-23, which is not complete (it ends 2026-11-29)',
+    );
+    expect(notes).toContain('--as-of 2026-11-29');
+    expect(notes).not.toContain('positive amount');
   });
 });
