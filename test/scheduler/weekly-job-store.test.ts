@@ -4,40 +4,29 @@
  * nor loses an interrupted run. (Postgres rather than PGlite: PGlite takes seconds to start here,
  * and both backends pass the same store contract.)
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWeeklyJob, type DigestJobContext } from '../../src/scheduler/weekly-job.ts';
 import { createStateStore } from '../../src/store/create-state-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
+import {
+  dropTestSchemas,
+  probeTestPostgres,
+  randomTestSchema,
+  TEST_DATABASE_URL,
+} from '../helpers/postgres.ts';
 
-const DATABASE_URL = process.env.REVGAP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = TEST_DATABASE_URL;
 const NOW = new Date('2026-11-23T08:00:30Z'); // 30 s after Monday 09:00 Berlin
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-const hasPostgres = await reachable();
+const hasPostgres = (await probeTestPostgres()) === null;
 const schemas: string[] = [];
 const stores: StateStore[] = [];
 
 afterAll(async () => {
   for (const store of stores) await store.close();
   if (!hasPostgres || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  await dropTestSchemas(schemas);
 });
 
 function jobOn(store: StateStore, runDigest: (context: DigestJobContext) => Promise<void>) {
@@ -55,7 +44,7 @@ function jobOn(store: StateStore, runDigest: (context: DigestJobContext) => Prom
 
 describe.skipIf(!hasPostgres)('weekly job on one Postgres shared by two instances', () => {
   it('posts the slot once when both instances check at the same moment', async () => {
-    const schema = `revgap_test_${randomBytes(6).toString('hex')}`;
+    const schema = randomTestSchema();
     schemas.push(schema);
     const a = createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema });
     const b = createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema });
@@ -82,7 +71,7 @@ describe.skipIf(!hasPostgres)('weekly job on one Postgres shared by two instance
 
 describe.skipIf(!hasPostgres)('weekly job on Postgres across restarts', () => {
   it('resumes a run abandoned mid-digest after a restart, then never posts it again', async () => {
-    const schema = `revgap_test_${randomBytes(6).toString('hex')}`;
+    const schema = randomTestSchema();
     schemas.push(schema);
     const store = createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema });
     stores.push(store);

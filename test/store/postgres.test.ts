@@ -3,49 +3,33 @@
  * Every store gets a fresh schema `revgap_test_<random>`, all dropped at the end. When no server
  * answers, the suite is skipped and its title says why.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createStateStore } from '../../src/store/create-state-store.ts';
 import { jobLockKeys } from '../../src/store/postgres-store.ts';
-import { redactDatabaseUrl } from '../../src/store/redact-database-url.ts';
+import {
+  dropTestSchemas,
+  probeTestPostgres,
+  randomTestSchema,
+  TEST_DATABASE_URL,
+} from '../helpers/postgres.ts';
 import { describeStateStoreContract } from './state-store.contract.ts';
 
-const DATABASE_URL = process.env.REVGAP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = TEST_DATABASE_URL;
 
-async function probe(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return `${redactDatabaseUrl(DATABASE_URL)} unreachable: ${(error as Error).message}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await probe();
+const unreachable = await probeTestPostgres();
 if (unreachable) console.warn(`Skipping the Postgres state store contract: ${unreachable}`);
 
 const schemas: string[] = [];
 const newSchema = (): string => {
-  const schema = `revgap_test_${randomBytes(6).toString('hex')}`;
+  const schema = randomTestSchema();
   schemas.push(schema);
   return schema;
 };
 
 afterAll(async () => {
   if (unreachable || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await dropTestSchemas(schemas);
 });
 
 describe.skipIf(unreachable !== null)(
