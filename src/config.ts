@@ -517,10 +517,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_value':
       return `allowed: ${issue.values.map((v) => String(v)).join(', ')}`;
+    // Lengths of text ("--delimiter xx") are counted in characters; say so, or "at most 1" reads as a number.
     case 'too_small':
-      return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}`;
+      return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${lengthUnit(issue)}`;
     case 'too_big':
-      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}`;
+      return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${lengthUnit(issue)}`;
     case 'invalid_type':
       return `expected ${issue.expected}`;
     case 'invalid_key':
@@ -528,6 +529,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+function lengthUnit(issue: { origin?: string; minimum?: unknown; maximum?: unknown }): string {
+  if (issue.origin !== 'string') return '';
+  const n = Number(issue.maximum ?? issue.minimum);
+  return n === 1 ? ' character long' : ' characters long';
 }
 
 function allowedKeysHint(path: readonly PropertyKey[]): string {

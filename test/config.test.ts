@@ -128,6 +128,11 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
   });
 
+  it('counts a text length in characters in its message', () => {
+    const error = configErrorOf(() => loadConfig({ cwd: dirWith(), env: {}, flags: { delimiter: 'xx' } }));
+    expect(error.issues).toEqual(['--delimiter = "xx": must be at most 1 character long']);
+  });
+
   it('reads "tab" as a tab delimiter', () => {
     expect(loadConfig({ cwd: dirWith(), env: {}, flags: { delimiter: 'tab' } }).data.delimiter).toBe('\t');
   });
