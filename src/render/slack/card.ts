@@ -11,7 +11,7 @@
 
 import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/money.ts';
-import type { GapState, GapType, ScoreComponents } from '../../core/types.ts';
+import type { GapState, Priority } from '../../core/types.ts';
 import { biggestDriver, COMPONENT_LABELS, formatGapTypes, formatScore } from '../format.ts';
 import { renderSparkline } from '../sparkline.ts';
 import { type Block, button, ownerMrkdwn, section, userText } from './_blocks.ts';
@@ -44,17 +44,18 @@ export interface GapCardOptions {
  * What a card shows; a `Priority` fits as is. The digest groups seed-rule rows (one per gap) into one
  * card per customer.
  */
-export interface CardPriority {
-  rank: number;
-  customerId: string;
-  customerName: string;
-  accountManager?: string;
-  gapTypes: GapType[];
-  gapAmountCents: number;
-  recoveryPotentialCents: number;
-  score: number;
-  contributions: ScoreComponents;
-}
+export type CardPriority = Pick<
+  Priority,
+  | 'rank'
+  | 'customerId'
+  | 'customerName'
+  | 'accountManager'
+  | 'gapTypes'
+  | 'gapAmountCents'
+  | 'recoveryPotentialCents'
+  | 'score'
+  | 'contributions'
+>;
 
 /** The status line for a follow-up state ("Claimed by <@U1>"); unclaimed when there is no state. */
 export function renderStatusLine(state: GapState | undefined): string {
