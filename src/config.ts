@@ -20,13 +20,12 @@ import {
   SALES_FIELDS,
   type SalesField,
 } from './sources/csv/map-headers.ts';
+import { DATE_FORMATS, type DateFormat } from './sources/csv/parse-date.ts';
 
-// The columns a `--map field=Header` (sales) or a `customersMap` entry (customers) can point at: the
-// CSV source's own field lists, re-exported for code that reads them from the config.
-export { CUSTOMER_FIELDS, type CustomerField, SALES_FIELDS, type SalesField };
-
-export const DATE_FORMATS = ['YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY-MM-DD HH:mm'] as const;
-export type DateFormat = (typeof DATE_FORMATS)[number];
+// The columns a `--map field=Header` (sales) or a `customersMap` entry (customers) can point at, and
+// the accepted `dateFormat` settings: the CSV source's own lists, re-exported for code that reads
+// them from the config.
+export { CUSTOMER_FIELDS, type CustomerField, DATE_FORMATS, type DateFormat, SALES_FIELDS, type SalesField };
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
