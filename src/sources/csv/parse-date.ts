@@ -5,6 +5,8 @@
  * time-zone conversion (a timestamp `2026-01-05T23:30:00-08:00` is a sale on 2026-01-05).
  */
 
+import { daysFromCivil, daysInMonth } from '../../core/periods.ts';
+
 /** Accepted `dateFormat` settings. */
 export const DATE_FORMATS = ['YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY-MM-DD HH:mm'] as const;
 
@@ -18,23 +20,6 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2999;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** Days in a month of the Gregorian calendar. */
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 function digit(s: string, i: number): number {
   const d = s.charCodeAt(i) - 0x30;
