@@ -254,10 +254,8 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
             schedule: config.schedule,
             timezone: config.timezone,
             channel: digestChannel,
-            // Without catch-up the window stays a few minutes wide (not 0): a tick lands a little after
-            // its slot, and a 0-hour window would skip the slot itself.
-            catchUpHours:
-              options.catchUp === false ? Math.min(config.catchUpHours, 0.1) : config.catchUpHours,
+            // Without catch-up nothing missed is posted at start-up; the on-time tick still posts its slot.
+            catchUpHours: options.catchUp === false ? 0 : config.catchUpHours,
             store,
             logger,
             now,

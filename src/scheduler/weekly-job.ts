@@ -15,7 +15,9 @@
  * token, a bug) marks it `failed` and is reported once. After `maxAttempts` failed or interrupted
  * attempts a run is failed for good.
  * The same check at start-up is the catch-up: a slot missed while the bot was down is posted once,
- * `late`, if it is at most `catchUpHours` old. Ticking every minute rather than at the slot also
+ * `late`, if it is at most `catchUpHours` old. A tick that finds its slot on time (at most
+ * `ON_TIME_MS` old) always posts it, whatever the window: a tick lands a little after its slot, and
+ * with `catchUpHours: 0` the window would otherwise skip the slot itself. Ticking every minute rather than at the slot also
  * survives clock jumps, suspended laptops and DST gaps.
  */
 import { createTask } from 'node-cron';
@@ -63,7 +65,10 @@ export interface WeeklyJobOptions {
   timezone: string;
   /** Digest channel id. */
   channel: string;
-  /** Post a missed slot at start-up if it is at most this old; default 24. 0 turns catch-up off. */
+  /**
+   * Post a slot missed while down (found at start-up, or by a tick more than 2 minutes late) if it is
+   * at most this old; default 24. 0 turns catch-up off; a tick still posts its own slot on time.
+   */
   catchUpHours?: number;
   /** A run this long after its slot counts as late; default 5 minutes. */
   lateAfterMinutes?: number;
@@ -99,7 +104,7 @@ export type RunOutcome =
 export interface WeeklyJob {
   /** Catches up (if a slot is due) and starts ticking. */
   start(): Promise<RunOutcome>;
-  /** One check now: run the due slot if any. Start-up and every tick call this. */
+  /** One check now, as a tick: run the due slot if any (on time, or within the catch-up window). */
   checkNow(): Promise<RunOutcome>;
   /**
    * Stops ticking and waits for a running digest up to `deadlineMs` (default 7,000); then aborts it
@@ -118,6 +123,9 @@ export function isTransientSlackFailure(error: unknown): boolean {
   const classification = (error as { classification?: { retryable?: unknown } } | null)?.classification;
   return classification?.retryable === true;
 }
+
+/** How late a tick may find its slot and still post it as the scheduled (not caught-up) run. */
+export const ON_TIME_MS = 2 * 60_000;
 
 const defaultTicker = (onTick: () => void): { stop(): void } => {
   const task = createTask('* * * * *', onTick, { name: 'revgap-digest-tick', noOverlap: true });
@@ -221,12 +229,15 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
     }
   };
 
-  const check = async (): Promise<RunOutcome> => {
+  const check = async (atStartUp: boolean): Promise<RunOutcome> => {
     const at = now();
     const slot = lastSlotAtOrBefore(spec, options.timezone, at);
     if (!slot) return 'no_slot';
     if (handledSlot === slot.getTime()) return 'already_done';
-    if (at.getTime() - slot.getTime() > catchUpMs) {
+    const age = at.getTime() - slot.getTime();
+    // A tick on time posts its slot; the window only governs slots missed while down (or a late tick).
+    const onTime = !atStartUp && age <= ON_TIME_MS;
+    if (!onTime && age > catchUpMs) {
       handledSlot = slot.getTime();
       log.info(
         { slot: slot.toISOString(), catchUpHours: catchUpMs / 3_600_000 },
@@ -246,10 +257,10 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
     return result.value;
   };
 
-  const checkNow = (): Promise<RunOutcome> => {
+  const checkNow = (atStartUp = false): Promise<RunOutcome> => {
     if (stopping) return Promise.resolve('busy');
     if (current) return Promise.resolve('busy');
-    const run = check()
+    const run = check(atStartUp)
       .catch((error: unknown) => {
         // The store or the clock failed: log and try again next tick; never crash the bot.
         log.error({ err: error }, 'digest schedule check failed');
@@ -266,7 +277,7 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
     async start() {
       stopping = false;
       controller = new AbortController();
-      const outcome = await checkNow();
+      const outcome = await checkNow(true);
       if (!stopping) {
         ticker = (options.startTicker ?? defaultTicker)(() => void checkNow());
         log.info(
@@ -276,7 +287,7 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
       }
       return outcome;
     },
-    checkNow,
+    checkNow: () => checkNow(),
     async stop(stopOptions = {}) {
       stopping = true;
       ticker?.stop();

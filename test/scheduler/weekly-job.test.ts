@@ -97,6 +97,30 @@ describe('createWeeklyJob: ticks', () => {
     expect(h.runs.map((r) => [r.slot.toISOString(), r.late])).toEqual([['2026-11-23T08:00:00.000Z', false]]);
   });
 
+  it('posts the slot of an on-time tick even with a catch-up window of 0', async () => {
+    const h = harness('2026-11-20T12:00:00Z', { catchUpHours: 0 });
+    expect(await h.job.start()).toBe('outside_window');
+    h.clock.t = new Date('2026-11-23T08:00:00.800Z'); // the tick lands 0.8 s after the slot
+    expect(await h.job.checkNow()).toBe('completed');
+    expect(h.runs.map((r) => [r.slot.toISOString(), r.late])).toEqual([['2026-11-23T08:00:00.000Z', false]]);
+  });
+
+  it('with a catch-up window of 0, posts nothing found at start-up, even a slot 30 s old', async () => {
+    const h = harness('2026-11-23T08:00:30Z', { catchUpHours: 0 });
+    expect(await h.job.start()).toBe('outside_window');
+    h.clock.t = new Date('2026-11-23T08:01:00Z'); // the next tick leaves it alone too
+    expect(await h.job.checkNow()).toBe('already_done');
+    expect(h.runs).toEqual([]);
+  });
+
+  it('with a catch-up window of 0, skips a slot a tick finds 3 minutes late (host suspended)', async () => {
+    const h = harness('2026-11-20T12:00:00Z', { catchUpHours: 0 });
+    await h.job.start();
+    h.clock.t = new Date('2026-11-23T08:03:00Z');
+    expect(await h.job.checkNow()).toBe('outside_window');
+    expect(h.runs).toEqual([]);
+  });
+
   it('follows the DST change: 09:00 Berlin is 07:00Z after spring-forward', async () => {
     const h = harness('2026-03-30T07:00:10Z');
     expect(await h.job.start()).toBe('completed');
