@@ -19,6 +19,7 @@ import {
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
+  customerLabel,
   formatComponent,
   formatCount,
   formatGapTypes,
@@ -59,7 +60,7 @@ const HISTORY_SHOWN = 10;
 const LINE_MAX = 400;
 
 function customerTitle(c: { name: string; customerId: string }): string {
-  return c.name === c.customerId ? c.customerId : `${c.name} (${c.customerId})`;
+  return customerLabel(c.name, c.customerId);
 }
 
 /**
