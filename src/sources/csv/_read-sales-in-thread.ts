@@ -253,6 +253,12 @@ export async function readSalesInThread(
       amountCol = columns.amount;
       // Shop exports (Shopify, Stripe) put refunds in a column of their own beside a gross total.
       names.forEach((name, i) => {
+        if (/^(financial[ _-]?)?status$/i.test(name.trim())) {
+          notes.push(
+            `column "${name}" is not used: every row counts as revenue whatever its status, so failed, voided ` +
+              'or pending payments in the export count too; filter them out before exporting if there are any',
+          );
+        }
         if (i !== amountCol && /refund/i.test(name)) {
           notes.push(
             `column "${name}" is not used: revenue comes from "${names[amountCol]}" only, so refunds in it are ` +

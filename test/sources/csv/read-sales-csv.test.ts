@@ -114,6 +114,15 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     ]);
     const plain = await readSales({ path: 'p.csv', text: 'customer_id,date,amount\nC1,2026-01-05,1\n' });
     expect(plain.quality.notes).toBeUndefined();
+    // Stripe's Status and Shopify's Financial Status: failed or voided payments would count as revenue.
+    const stripe = await readSales({
+      path: 's.csv',
+      text: 'Created date (UTC),Amount,Customer ID,Status\n2026-01-05 10:00:00,5.00,cus_1,Failed\n',
+    });
+    expect(stripe.quality.notes).toEqual([
+      'column "Status" is not used: every row counts as revenue whatever its status, so failed, voided or pending ' +
+        'payments in the export count too; filter them out before exporting if there are any',
+    ]);
   });
 
   it('stops at a Windows-1252 byte after the first KiB, naming its line, rather than garbling ids', async () => {
