@@ -17,17 +17,14 @@ import {
   formatPct,
   formatScore,
   GAP_TYPE_LABELS,
+  markdownCustomer,
+  markdownTable,
   periodNoun,
   plural,
   singleLine,
 } from './format.ts';
 import { scoreBreakdown } from './markdown-report.ts';
 import { renderSparkline } from './sparkline.ts';
-
-function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
-  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
-  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-}
 
 /**
  * Renders the deep dive. `history` is the customer's follow-up events (oldest first) from the
@@ -41,10 +38,7 @@ export function renderDeepDiveMarkdown(
 ): string {
   const spec = result.period;
   const money = (c: number) => formatMoney(c, settings.currency);
-  const title =
-    customer.name === customer.customerId
-      ? escapeMarkdown(customer.customerId)
-      : `${escapeMarkdown(customer.name)} (${escapeMarkdown(customer.customerId)})`;
+  const title = markdownCustomer(customer.name, customer.customerId);
   const facts = [
     `Segment: ${customer.segment ? escapeMarkdown(customer.segment) : 'none'}`,
     `Account manager: ${customer.accountManager ? escapeMarkdown(customer.accountManager) : 'none'}`,
@@ -71,7 +65,7 @@ export function renderDeepDiveMarkdown(
         `Gap ${money(customer.gapAmountCents)} (the largest of its gaps); recovery potential ` +
         `${money(customer.recoveryPotentialCents)}.`,
       '',
-      table(
+      markdownTable(
         ['Component', 'Value', 'Weight', 'Points'],
         ['l', 'r', 'r', 'r'],
         COMPONENT_ORDER.map((k) => [COMPONENT_LABELS[k], formatComponent(c[k]), formatPct(w[k]), points[k]]),
@@ -91,7 +85,7 @@ export function renderDeepDiveMarkdown(
     );
   } else {
     out.push(
-      table(
+      markdownTable(
         ['Gap type', 'Amount', 'Severity', 'Why'],
         ['l', 'r', 'l', 'l'],
         customer.gaps.map((g) => [
@@ -109,7 +103,7 @@ export function renderDeepDiveMarkdown(
   out.push(
     metrics.length === 0
       ? 'No metrics: no sales to compute them from.'
-      : table(['Metric', 'Value'], ['l', 'r'], metrics),
+      : markdownTable(['Metric', 'Value'], ['l', 'r'], metrics),
   );
 
   const series = seriesRows(customer, result);
@@ -122,7 +116,7 @@ export function renderDeepDiveMarkdown(
     out.push(
       `\`${renderSparkline(customer.series)}\` ${plural(series.length, periodNoun(spec))}, ${first.label} to ${last.label}.`,
       '',
-      table(
+      markdownTable(
         [periodNoun(spec).replace(/^./, (ch) => ch.toUpperCase()), 'Revenue'],
         ['l', 'r'],
         series.map((s) => [s.label, money(s.cents)]),

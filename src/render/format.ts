@@ -157,6 +157,19 @@ export function escapeMrkdwn(text: string): string {
     .replace(/[*_~`]/g, (c) => `${c}\u200b`);
 }
 
+/** A customer for a markdown table cell or heading: "Name (id)" escaped, or the id alone. */
+export function markdownCustomer(name: string, customerId: string): string {
+  return name === customerId
+    ? escapeMarkdown(customerId)
+    : `${escapeMarkdown(name)} (${escapeMarkdown(customerId)})`;
+}
+
+/** A markdown table: the header, an alignment row (`---`, or `---:` for 'r'), then the rows as given. */
+export function markdownTable(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
+  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
 /** A customer as "Name (id)", or just the id when the name is the id. Unescaped. */
 export function customerLabel(name: string, customerId: string): string {
   return name === customerId ? customerId : `${name} (${customerId})`;

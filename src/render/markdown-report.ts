@@ -36,6 +36,8 @@ import {
   formatPct,
   formatScore,
   GAP_TYPE_LABELS,
+  markdownCustomer,
+  markdownTable,
   periodNoun,
   perPeriod,
   plural,
@@ -110,16 +112,6 @@ function cell(text: string): string {
   return escapeMarkdown(text);
 }
 
-/** A customer for a table cell or heading: "Name (`id`)" escaped, or the id alone. */
-function customerCell(name: string, id: string): string {
-  return name === id ? cell(id) : `${cell(name)} (${cell(id)})`;
-}
-
-function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string {
-  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
-  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-}
-
 function executiveSummary(ctx: Ctx, heading: string): string {
   const s = ctx.result.summary;
   const unit = periodNoun(ctx.result.period);
@@ -155,7 +147,7 @@ function executiveSummary(ctx: Ctx, heading: string): string {
         `${s.customersWithGaps === 1 ? 'shows' : 'show'} a revenue gap, ${ctx.money(s.totalGapCents)} in total; ` +
         `the top ${formatCount(shownTop)} could recover about ` +
         `${ctx.money(s.recoveryPotentialTopNCents)}.`;
-  return [`## ${heading}`, '', headline, '', table(['Metric', 'Value'], ['l', 'r'], rows)].join('\n');
+  return [`## ${heading}`, '', headline, '', markdownTable(['Metric', 'Value'], ['l', 'r'], rows)].join('\n');
 }
 
 function topPriorities(ctx: Ctx, heading: string): string {
@@ -166,7 +158,7 @@ function topPriorities(ctx: Ctx, heading: string): string {
     : `One row per customer, highest score first. A customer's gap is the largest of its gaps.`;
   const rows = priorities.map((p) => [
     String(p.rank),
-    customerCell(p.customerName, p.customerId),
+    markdownCustomer(p.customerName, p.customerId),
     formatGapTypes(p.gapTypes),
     ctx.money(p.gapAmountCents),
     ctx.money(p.recoveryPotentialCents),
@@ -178,7 +170,7 @@ function topPriorities(ctx: Ctx, heading: string): string {
     '',
     intro,
     '',
-    table(
+    markdownTable(
       ['#', 'Customer', 'Gap types', 'Gap', 'Recovery', 'Score', 'Owner'],
       ['r', 'l', 'l', 'r', 'r', 'r', 'l'],
       rows,
@@ -206,7 +198,7 @@ export function scoreBreakdown(
 
 function priorityParagraph(ctx: Ctx, p: Priority): string {
   const suffix = ctx.seed ? ` — ${formatGapTypes(p.gapTypes)}` : '';
-  const lines = [`### ${p.rank}. ${customerCell(p.customerName, p.customerId)}${suffix}`, ''];
+  const lines = [`### ${p.rank}. ${markdownCustomer(p.customerName, p.customerId)}${suffix}`, ''];
   const facts = [
     `Gap ${ctx.money(p.gapAmountCents)}`,
     `recovery potential ${ctx.money(p.recoveryPotentialCents)}`,
@@ -246,7 +238,7 @@ function churnRisk(ctx: Ctx, heading: string): string {
   if (list.length === 0) return [`## ${heading}`, '', `No customer has ${streakRule}.`].join('\n');
   const shown = list.slice(0, ctx.listLimit);
   const rows = shown.map((c) => [
-    customerCell(c.customerName, c.customerId),
+    markdownCustomer(c.customerName, c.customerId),
     formatCount(c.zeroStreak),
     `${ctx.money(c.baselineCents)}${perPeriod(ctx.result.period)}`,
     ctx.money(c.atRiskCents),
@@ -259,7 +251,7 @@ function churnRisk(ctx: Ctx, heading: string): string {
     '',
     `${plural(list.length, 'customer')} with ${streakRule}. At risk = usual revenue × ${ctx.settings.recentWindow} ${periodNoun(ctx.result.period, 2)}.`,
     '',
-    table(
+    markdownTable(
       [
         'Customer',
         `Zero ${periodNoun(ctx.result.period, 2)}`,
@@ -291,7 +283,7 @@ function gapAnalysis(ctx: Ctx, heading: string): string {
   return [
     `## ${heading}`,
     '',
-    table(['Gap type', 'Count', 'Amount', 'Share'], ['l', 'r', 'r', 'r'], rows),
+    markdownTable(['Gap type', 'Count', 'Amount', 'Share'], ['l', 'r', 'r', 'r'], rows),
     '',
     note,
   ].join('\n');
@@ -314,7 +306,7 @@ function compactList(
   if (customers.length === 0) return 'None.';
   const shown = customers.slice(0, ctx.listLimit).map((c) => {
     const extra = describe(c);
-    return customerCell(c.name, c.customerId) + (extra ? ` ${extra}` : '');
+    return markdownCustomer(c.name, c.customerId) + (extra ? ` ${extra}` : '');
   });
   const text = `${shown.join('; ')}.`;
   return customers.length > shown.length
@@ -423,7 +415,7 @@ function dataQuality(ctx: Ctx): string {
       '',
       `First ${plural(shown.length, 'problem')}:`,
       '',
-      table(
+      markdownTable(
         ['File', 'Line', 'Column', 'Reason'],
         ['l', 'r', 'l', 'l'],
         shown.map((p) => [cell(p.file), String(p.line), p.column ? cell(p.column) : '—', cell(p.reason)]),
