@@ -59,7 +59,10 @@ export function statusSentence(
     case 'lapsed':
       return (
         `Lapsed: no sale in the last ${plural(settings.lookback, periodNoun(spec))}` +
-        (m?.lastSalePeriod != null ? ` (last sale in the ${formatPeriod(m.lastSalePeriod, spec)}).` : '.') +
+        // "in the week of 2026-06-29", but "in 2026-06" (not "in the 2026-06"), as detect-gaps writes it.
+        (m?.lastSalePeriod != null
+          ? ` (last sale in ${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(m.lastSalePeriod, spec)}).`
+          : '.') +
         ' Already gone, so not scored as a gap.'
       );
     case 'no_sales':

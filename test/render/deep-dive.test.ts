@@ -100,6 +100,14 @@ describe('renderDeepDiveMarkdown', () => {
     expect(md).not.toContain('## Priority');
   });
 
+  it('names a monthly lapsed customer’s last sale as "in 2026-06", not "in the 2026-06"', () => {
+    // Month periods are year x 12 + month - 1: June 2026 is 2026 x 12 + 5.
+    const monthly = { ...result, period: { kind: 'month' as const, weekStartsOn: 1 as const } };
+    const gone = { ...GONE, metrics: { ...GONE.metrics!, lastSalePeriod: 2026 * 12 + 5 } };
+    const md = renderDeepDiveMarkdown(gone, monthly, settings);
+    expect(md).toContain('(last sale in 2026-06)');
+  });
+
   it('explains a lapsed customer', () => {
     const md = renderDeepDiveMarkdown(GONE, result, settings);
     expect(md).toContain('Lapsed: no sale in the last 12 weeks (last sale in the week of 2026-06-29).');
