@@ -622,13 +622,8 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
       const shown = got === undefined || typeof got === 'object' || secret ? '' : ` = ${JSON.stringify(got)}`;
       issues.push(`${where}${shown}: ${describeIssue(issue)}${allowedKeysHint(issue.path)}`);
     }
-  } else if (parsed.data.analysis.asOf !== undefined && parseIsoDay(parsed.data.analysis.asOf) === null) {
-    // The schema checks the shape only; a 2026-13-01 would otherwise surface after reading the whole file.
-    const path = ['analysis', 'asOf'];
-    const { origin, key } = originFor(path, origins);
-    issues.push(
-      `${describeOrigin(origin, key.split('.'))} = ${JSON.stringify(parsed.data.analysis.asOf)}: not a calendar date (use YYYY-MM-DD)`,
-    );
+  } else {
+    issues.push(...checkAnalysisValues(parsed.data.analysis, origins));
   }
   if (issues.length > 0) {
     throw new ConfigError(issues, {
@@ -638,6 +633,29 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
   const config = parsed.data!;
   config.dataDir = resolvePath(options.cwd, config.dataDir);
   return config;
+}
+
+/** What the schema's shapes cannot say: a real calendar date, a three-letter currency code. */
+function checkAnalysisValues(
+  analysis: { currency: string; asOf?: string | undefined },
+  origins: Map<string, Origin>,
+): string[] {
+  const issues: string[] = [];
+  const where = (field: string): string => {
+    const { origin, key } = originFor(['analysis', field], origins);
+    return describeOrigin(origin, key.split('.'));
+  };
+  // formatMoney shows an unknown code as a prefix: "--currency dollars" would print "DOLLARS 1,234.56".
+  if (!/^[A-Za-z]{3}$/.test(analysis.currency)) {
+    issues.push(
+      `${where('currency')} = ${JSON.stringify(analysis.currency)}: use a three-letter ISO code such as USD, EUR, GBP`,
+    );
+  }
+  // The schema checks the date's shape only; a 2026-13-01 would otherwise surface after reading the whole file.
+  if (analysis.asOf !== undefined && parseIsoDay(analysis.asOf) === null) {
+    issues.push(`${where('asOf')} = ${JSON.stringify(analysis.asOf)}: not a calendar date (use YYYY-MM-DD)`);
+  }
+  return issues;
 }
 
 function valueAt(raw: Raw, path: readonly PropertyKey[]): unknown {

@@ -128,6 +128,20 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
   });
 
+  it('wants a three-letter currency code', () => {
+    const error = configErrorOf(() =>
+      loadConfig({ cwd: dirWith(), env: {}, flags: { currency: 'dollars' } }),
+    );
+    expect(error.issues).toEqual([
+      '--currency = "dollars": use a three-letter ISO code such as USD, EUR, GBP',
+    ]);
+    expect(loadConfig({ cwd: dirWith(), env: { REVGAP_CURRENCY: 'eur' } }).analysis.currency).toBe('eur');
+    const both = configErrorOf(() =>
+      loadConfig({ cwd: dirWith(), env: {}, flags: { currency: '$', 'as-of': '2026-02-30' } }),
+    );
+    expect(both.issues).toHaveLength(2);
+  });
+
   it('counts a text length in characters in its message', () => {
     const error = configErrorOf(() => loadConfig({ cwd: dirWith(), env: {}, flags: { delimiter: 'xx' } }));
     expect(error.issues).toEqual(['--delimiter = "xx": must be at most 1 character long']);
