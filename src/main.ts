@@ -160,7 +160,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       : [config.data.sales, ...(config.data.customers !== undefined ? [config.data.customers] : [])];
   let notifyRefreshFailure: (error: unknown) => Promise<void> = async () => undefined;
   const dataWatch = createRefreshOnChange({
-    files: options.analyze ? [] : dataFiles,
+    files: dataFiles,
     intervalMinutes: config.refreshMinutes,
     refresh: async () => {
       await refreshSnapshot({ analyze, settings: config.analysis, store, holder: snapshots, now, logger });
