@@ -4,7 +4,7 @@
  */
 
 import { formatMoney } from '../core/money.ts';
-import { formatPeriod, isoFromDay } from '../core/periods.ts';
+import { isoFromDay } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../core/types.ts';
 import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from './_customer-facts.ts';
@@ -19,6 +19,7 @@ import {
   GAP_TYPE_LABELS,
   markdownCustomer,
   markdownTable,
+  periodInText,
   periodNoun,
   plural,
   singleLine,
@@ -42,7 +43,7 @@ export function renderDeepDiveMarkdown(
   const facts = [
     `Segment: ${customer.segment ? escapeMarkdown(customer.segment) : 'none'}`,
     `Account manager: ${customer.accountManager ? escapeMarkdown(customer.accountManager) : 'none'}`,
-    `As of the ${formatPeriod(result.asOf.period, spec)} (${isoFromDay(result.asOf.startDay)} to ${isoFromDay(result.asOf.endDay)})`,
+    `As of ${periodInText(result.asOf.period, spec)} (${isoFromDay(result.asOf.startDay)} to ${isoFromDay(result.asOf.endDay)})`,
   ];
   const out: string[] = [
     `# ${title}`,

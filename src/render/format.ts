@@ -36,6 +36,11 @@ export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thurs
 /** "week"/"weeks" or "month"/"months" (core's `periodWord`). */
 export const periodNoun: (spec: PeriodSpec, count?: number) => string = periodWord;
 
+/** A period inside a sentence: "the week of 2026-11-16", but "2026-11" (never "the 2026-11"). */
+export function periodInText(period: number, spec: PeriodSpec): string {
+  return `${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(period, spec)}`;
+}
+
 /** "/wk" or "/mo", for amounts per period. */
 export function perPeriod(spec: PeriodSpec): string {
   return `/${periodUnit(spec)}`;
@@ -323,7 +328,7 @@ export function describeAsOfBeforeData(
     // Not an as-of before the data: the data covers less than one complete period.
     const end = isoFromDay(partial.endDay);
     return (
-      `all ${formatCount(dq.rowsAccepted)} rows fall in the ${formatPeriod(partial.period, result.period)}, ` +
+      `all ${formatCount(dq.rowsAccepted)} rows fall in ${periodInText(partial.period, result.period)}, ` +
       `which is not complete (it ends ${end}), so nothing was analysed; add earlier data, or pass --as-of ${end} to count it as complete.`
     );
   }

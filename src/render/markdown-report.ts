@@ -38,6 +38,7 @@ import {
   GAP_TYPE_LABELS,
   markdownCustomer,
   markdownTable,
+  periodInText,
   periodNoun,
   perPeriod,
   plural,
@@ -375,7 +376,7 @@ function dataQuality(ctx: Ctx): string {
   const partial = ctx.result.partialPeriod;
   if (partial) {
     lines.push(
-      `- Partial period: the ${ctx.period(partial.period)} (${isoFromDay(partial.startDay)} to ` +
+      `- Partial period: ${periodInText(partial.period, spec)} (${isoFromDay(partial.startDay)} to ` +
         `${isoFromDay(partial.endDay)}, ${plural(partial.rows, 'row')}) is not complete and was left out.`,
     );
   }

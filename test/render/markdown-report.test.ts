@@ -139,6 +139,25 @@ describe('renderMarkdownReport', () => {
     expect(summary).not.toContain('top 500');
   });
 
+  it('names a partial month as "2026-11", not "the 2026-11"', () => {
+    // Month periods are year x 12 + month - 1.
+    const nov = 2026 * 12 + 10;
+    const monthly = renderMarkdownReport(
+      buildSampleResult({
+        period: { kind: 'month', weekStartsOn: 1 },
+        asOf: { period: nov - 1, startDay: dayFromIso('2026-10-01'), endDay: dayFromIso('2026-10-31') },
+        partialPeriod: {
+          period: nov,
+          startDay: dayFromIso('2026-11-01'),
+          endDay: dayFromIso('2026-11-30'),
+          rows: 5,
+        },
+      }),
+      sampleSettings({ period: 'month' }),
+    );
+    expect(monthly).toContain('- Partial period: 2026-11 (2026-11-01 to 2026-11-30, 5 rows) is not complete');
+  });
+
   it('explains the gap-type share as a share of the summed type amounts, as core computes it', () => {
     const gaps = section(report, 'Gap analysis by type');
     expect(gaps).toContain('over the sum of all four types’ amounts (the shares add up to 100%)');
