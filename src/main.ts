@@ -304,8 +304,11 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
           ),
         ),
       async stop() {
-        await dataWatch.stop();
+        // Polling stops at once; the job's wait for a digest in progress and the wait for an
+        // analysis in progress (at most 5 s) overlap, so shutdown stays within its deadline.
+        const watchStopped = dataWatch.stop();
         if (job) await job.stop();
+        await watchStopped;
         await slackApp.stop();
         await store.close();
       },
