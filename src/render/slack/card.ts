@@ -12,7 +12,13 @@
 import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/money.ts';
 import type { GapState, Priority } from '../../core/types.ts';
-import { biggestDriver, COMPONENT_LABELS, formatGapTypes, formatScore } from '../format.ts';
+import {
+  biggestDriver,
+  COMPONENT_LABELS,
+  formatContributions,
+  formatGapTypes,
+  formatScore,
+} from '../format.ts';
 import { renderSparkline } from '../sparkline.ts';
 import { type Block, button, ownerMrkdwn, section, userText } from './_blocks.ts';
 import {
@@ -125,10 +131,12 @@ export function claimButton(
 function cardBody(p: CardPriority, options: GapCardOptions): string {
   const money = (c: number) => formatMoney(c, options.currency);
   const driver = biggestDriver(p.contributions);
+  // The driver's points as the markdown report and the deep dive show them (they add up to the score).
+  const points = formatContributions(p.score, p.contributions)[driver];
   const lines = [
     `*${p.rank}. ${userText(p.customerName, CARD_NAME_MAX)}* · ${formatGapTypes(p.gapTypes)}`,
     `*${money(p.gapAmountCents)}* gap · recover ~${money(p.recoveryPotentialCents)} · score *${formatScore(p.score)}* ` +
-      `(mostly ${COMPONENT_LABELS[driver].toLowerCase()}, ${p.contributions[driver].toFixed(0)} pts) · ` +
+      `(mostly ${COMPONENT_LABELS[driver].toLowerCase()}, ${points} pts) · ` +
       `owner ${ownerMrkdwn(p.accountManager)}`,
   ];
   const spark = options.series ? renderSparkline(options.series.slice(-CARD_SPARK_PERIODS)) : '';

@@ -21,6 +21,7 @@ import {
   COMPONENT_ORDER,
   customerLabel,
   formatComponent,
+  formatContributions,
   formatCount,
   formatGapTypes,
   formatPct,
@@ -124,13 +125,12 @@ export function renderDeepDiveMessage(
 
   if (customer.score !== null && customer.components && customer.contributions) {
     const c = customer.components;
-    const p = customer.contributions;
+    const p = formatContributions(customer.score, customer.contributions);
     const w = settings.weights;
     const lines = [
       `*Score ${formatScore(customer.score)}* (rank ${rankLabel(customer, result) ?? 'none'}) · gap *${money(customer.gapAmountCents)}* · recover ~${money(customer.recoveryPotentialCents)}`,
       ...COMPONENT_ORDER.map(
-        (k) =>
-          `• ${COMPONENT_LABELS[k]}: ${formatComponent(c[k])} × ${formatPct(w[k])} = ${p[k].toFixed(1)} pts`,
+        (k) => `• ${COMPONENT_LABELS[k]}: ${formatComponent(c[k])} × ${formatPct(w[k])} = ${p[k]} pts`,
       ),
     ];
     blocks.push(section(lines.join('\n')));

@@ -22,7 +22,7 @@ describe('renderGapCard', () => {
           "block_id": "gap:s:C002",
           "text": {
             "text": "*2. Bolt_​Works* · Declining revenue, Below baseline
-      *$600.00* gap · recover ~$540.00 · score *55.3* (mostly customer value, 20 pts) · owner jane@example.com
+      *$600.00* gap · recover ~$540.00 · score *55.3* (mostly customer value, 20.0 pts) · owner jane@example.com
       \`████████▇▆▆▅\`
       :white_circle: Open: nobody has claimed it yet",
             "type": "mrkdwn",
@@ -95,6 +95,16 @@ describe('renderGapCard', () => {
         },
       ]
     `);
+  });
+
+  it("gives the driver's points as the deep dive does, one decimal of a split that adds up to the score", () => {
+    const p = {
+      ...priorityOf(BOLT),
+      score: 67.5,
+      contributions: { revenueImpact: 29.75, churnRisk: 22.5, customerValue: 10, recoveryProbability: 5.25 },
+    };
+    const section = renderGapCard(p, undefined, { currency: 'USD' })[0] as { text: { text: string } };
+    expect(section.text.text).toContain('score *67.5* (mostly revenue impact, 29.8 pts)');
   });
 
   it('mentions an account manager who is a Slack user', () => {

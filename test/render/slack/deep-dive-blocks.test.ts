@@ -68,6 +68,22 @@ describe('renderDeepDiveMessage', () => {
     );
   });
 
+  it('shows points that add up to the score shown (as the markdown report does)', () => {
+    // 29.75 + 22.5 + 10 + 5.25 = 67.5; rounded one by one they would read 29.8 + 22.5 + 10.0 + 5.3 = 67.6.
+    const odd = {
+      ...ACME,
+      score: 67.5,
+      components: { revenueImpact: 0.85, churnRisk: 0.75, customerValue: 0.5, recoveryProbability: 0.35 },
+      contributions: { revenueImpact: 29.75, churnRisk: 22.5, customerValue: 10, recoveryProbability: 5.25 },
+    };
+    const t = text(renderDeepDiveMessage(odd, result, settings, [], {}));
+    expect(t).toContain('*Score 67.5*');
+    expect(t).toContain('• Revenue impact: 0.85 × 35% = 29.8 pts');
+    expect(t).toContain('• Churn risk: 0.75 × 30% = 22.5 pts');
+    expect(t).toContain('• Customer value: 0.50 × 20% = 10.0 pts');
+    expect(t).toContain('• Recovery probability: 0.35 × 15% = 5.2 pts');
+  });
+
   it('offers Claim, Log follow-up and Share in channel', () => {
     const actions = dive.blocks.at(-1) as { type: string; elements: { action_id: string; value: string }[] };
     expect(actions.type).toBe('actions');
