@@ -12,11 +12,10 @@ import type {
   CustomerAnalysis,
   CustomerMetrics,
   FollowUpEvent,
-  FollowUpOutcome,
   GapState,
   PeriodSpec,
 } from '../core/types.ts';
-import { formatCount, formatPct, periodNoun, perPeriod, plural } from './format.ts';
+import { formatCount, formatPct, OUTCOME_LABELS, periodNoun, perPeriod, plural } from './format.ts';
 
 /** Number of customers that have a rank (the "of N" in "#3 of 155"). */
 export function countRanked(result: AnalysisResult): number {
@@ -135,13 +134,6 @@ export function seriesRows(
     cents,
   }));
 }
-
-export const OUTCOME_LABELS: Readonly<Record<FollowUpOutcome, string>> = {
-  contacted: 'contacted',
-  recovering: 'recovering',
-  lost: 'lost',
-  not_a_gap: 'not a real gap',
-};
 
 /** A follow-up event split into parts; `who` and free text are user data, escaped by the caller. */
 export interface FollowUpParts {

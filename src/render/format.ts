@@ -6,7 +6,14 @@
 
 import { formatPeriod, isoFromDay, periodUnit, periodWord } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import type { AnalysisResult, DataQuality, GapType, PeriodSpec, ScoreComponents } from '../core/types.ts';
+import type {
+  AnalysisResult,
+  DataQuality,
+  FollowUpOutcome,
+  GapType,
+  PeriodSpec,
+  ScoreComponents,
+} from '../core/types.ts';
 
 /** Human label of a gap type ("Declining revenue"). */
 export const GAP_TYPE_LABELS: Readonly<Record<GapType, string>> = {
@@ -29,6 +36,14 @@ export const COMPONENT_LABELS: Readonly<Record<keyof ScoreComponents, string>> =
   churnRisk: 'Churn risk',
   customerValue: 'Customer value',
   recoveryProbability: 'Recovery probability',
+};
+
+/** A follow-up outcome in words, as the thread reply and the deep dive's history say it. */
+export const OUTCOME_LABELS: Readonly<Record<FollowUpOutcome, string>> = {
+  contacted: 'contacted',
+  recovering: 'recovering',
+  lost: 'lost',
+  not_a_gap: 'not a real gap',
 };
 
 export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -8,7 +8,7 @@
  */
 import type { FollowUpEvent, FollowUpOutcome, GapState, Priority } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
-import { escapeMrkdwn } from '../render/format.ts';
+import { escapeMrkdwn, OUTCOME_LABELS } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
 import type { SlackBlock, SlackClient } from '../slack/slack-client.ts';
 import type { DigestRun, StateStore } from '../store/state-store.ts';
@@ -62,13 +62,6 @@ export interface FollowUpResult {
 
 const DAY_MS = 86_400_000;
 
-const OUTCOME_WORDS: Record<FollowUpOutcome, string> = {
-  contacted: 'contacted',
-  recovering: 'recovering',
-  lost: 'lost',
-  not_a_gap: 'not a real gap',
-};
-
 /** The short thread reply announcing a follow-up (mrkdwn); `before` is the gap's state before it. */
 export function describeFollowUp(event: FollowUpEvent, customerName: string, before?: GapState): string {
   const who = `<@${event.userId}>`;
@@ -87,7 +80,7 @@ export function describeFollowUp(event: FollowUpEvent, customerName: string, bef
       return `${who} snoozed ${name}${event.snoozeUntil ? ` until ${event.snoozeUntil}` : ''}`;
     case 'follow_up': {
       const parts = [`${who} logged a follow-up on ${name}`];
-      if (event.outcome) parts[0] += `: ${OUTCOME_WORDS[event.outcome]}`;
+      if (event.outcome) parts[0] += `: ${OUTCOME_LABELS[event.outcome]}`;
       if (event.nextStep) parts.push(`Next step: ${escapeMrkdwn(oneLine(event.nextStep, 300))}`);
       if (event.note) parts.push(`Note: ${escapeMrkdwn(oneLine(event.note, 500))}`);
       return parts.join('\n');

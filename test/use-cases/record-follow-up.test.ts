@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
+import { followUpParts } from '../../src/render/_customer-facts.ts';
 import { renderDigest } from '../../src/render/slack/digest.ts';
 import { cardBlockIds } from '../../src/render/slack/ids.ts';
 import type { OutgoingMessage, SlackBlock, SlackClient } from '../../src/slack/slack-client.ts';
@@ -199,6 +200,27 @@ describe('describeFollowUp', () => {
     expect(describeFollowUp(claim, 'Calm Co', { customerId: 'C9', status: 'open' })).toBe(
       '<@U3> claimed *Calm Co*',
     );
+  });
+
+  it("words each outcome as the deep dive's follow-up history does", () => {
+    const words = {
+      contacted: 'contacted',
+      recovering: 'recovering',
+      lost: 'lost',
+      not_a_gap: 'not a real gap',
+    };
+    for (const [outcome, word] of Object.entries(words) as [keyof typeof words, string][]) {
+      const event = {
+        id: 'e',
+        customerId: 'C9',
+        kind: 'follow_up' as const,
+        userId: 'U3',
+        at: NOW.toISOString(),
+        outcome,
+      };
+      expect(describeFollowUp(event, 'Calm Co')).toContain(`: ${word}`);
+      expect(followUpParts(event).action).toBe(`logged a follow-up: ${word}`);
+    }
   });
 
   it('writes the outcome, next step and note of a logged follow-up on separate lines', () => {
