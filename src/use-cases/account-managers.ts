@@ -6,6 +6,7 @@
  * Also builds priority lines for customers beyond the analysis' top N, for a digest that leaves out
  * snoozed gaps and for `/revgap mine`, which covers a whole book.
  */
+import { priorityOfCustomer } from '../core/analyze.ts';
 import type { CustomerAnalysis, Priority } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 
@@ -62,28 +63,6 @@ export function createAccountManagerDirectory(options: {
         return userId ? { ...item, accountManager: userId } : item;
       });
     },
-  };
-}
-
-/** A priority line for a scored customer (what the analysis lists for its top N), or null. */
-export function priorityOfCustomer(customer: CustomerAnalysis): Priority | null {
-  if (customer.rank === null || customer.score === null || !customer.components || !customer.contributions) {
-    return null;
-  }
-  return {
-    rank: customer.rank,
-    customerId: customer.customerId,
-    customerName: customer.name,
-    ...(customer.segment ? { segment: customer.segment } : {}),
-    ...(customer.accountManager ? { accountManager: customer.accountManager } : {}),
-    gapTypes: customer.gaps.map((g) => g.type),
-    gapAmountCents: customer.gapAmountCents,
-    recoveryPotentialCents: customer.recoveryPotentialCents,
-    score: customer.score,
-    components: customer.components,
-    contributions: customer.contributions,
-    rationale: customer.gaps.map((g) => g.rationale),
-    recommendation: customer.recommendation ?? '',
   };
 }
 

@@ -6,13 +6,14 @@
  * Slack delivers at least once, so the event id comes from the delivery (same click, same id) and
  * the store keeps one event per id: a re-sent click records nothing and posts nothing twice.
  */
+import { priorityOfCustomer } from '../core/analyze.ts';
 import type { FollowUpEvent, FollowUpOutcome, GapState, Priority } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 import { escapeMrkdwn, OUTCOME_LABELS } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
 import type { SlackBlock, SlackClient } from '../slack/slack-client.ts';
 import type { DigestRun, StateStore } from '../store/state-store.ts';
-import { type AccountManagerDirectory, priorityOfCustomer } from './account-managers.ts';
+import type { AccountManagerDirectory } from './account-managers.ts';
 import type { SnapshotHolder } from './refresh-snapshot.ts';
 
 export type FollowUpStore = Pick<

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { priorityOfCustomer } from '../../src/core/analyze.ts';
 import type { GapState } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createAccountManagerDirectory, rankedPriorities } from '../../src/use-cases/account-managers.ts';
@@ -63,6 +64,12 @@ describe('the digest top list', () => {
       [2, 'C002'],
       [3, 'C010'],
     ]);
+  });
+
+  it('lists a customer beyond the top N exactly as the analysis lists its priorities (same fields, same order)', () => {
+    const beyond = [...rankedPriorities(result)][2];
+    expect(beyond?.accountManager).toBe('jane@example.com');
+    expect(JSON.stringify(beyond)).toBe(JSON.stringify(priorityOfCustomer(THIRD)));
   });
 
   it('leaves a snoozed gap out and moves the next ranked customer up', () => {
