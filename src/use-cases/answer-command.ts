@@ -191,17 +191,34 @@ async function uploadReport(
   loaded: LoadedSnapshot,
   deps: SlackDeps,
 ): Promise<OutgoingMessage> {
-  const { result } = loaded.snapshot;
-  const asOf = new Date(result.asOf.endDay * 86_400_000).toISOString().slice(0, 10);
-  await deps.slack.uploadFile({
+  await uploadReportFile(loaded, deps, {
     channel: input.channelId,
-    filename: `revgap-report-${asOf}.md`,
-    title: `revgap report, as of ${asOf}`,
-    content: renderMarkdownReport(result, loaded.settings),
-    initialComment: `<@${input.userId}> asked for the full revgap report (as of ${asOf}).`,
+    initialComment: (asOf) => `<@${input.userId}> asked for the full revgap report (as of ${asOf}).`,
   });
   const text = 'The full report is uploaded in this channel.';
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:page_facing_up: ${text}` } }] };
+}
+
+/**
+ * Uploads the markdown report of the loaded snapshot as `revgap-report-<as-of day>.md` to a channel
+ * (or a thread in it); returns the as-of day ("2026-11-22").
+ */
+async function uploadReportFile(
+  loaded: LoadedSnapshot,
+  deps: SlackDeps,
+  target: { channel: string; threadTs?: string; initialComment?: (asOf: string) => string },
+): Promise<string> {
+  const { result } = loaded.snapshot;
+  const asOf = new Date(result.asOf.endDay * 86_400_000).toISOString().slice(0, 10);
+  await deps.slack.uploadFile({
+    channel: target.channel,
+    ...(target.threadTs === undefined ? {} : { threadTs: target.threadTs }),
+    filename: `revgap-report-${asOf}.md`,
+    title: `revgap report, as of ${asOf}`,
+    content: renderMarkdownReport(result, loaded.settings),
+    ...(target.initialComment ? { initialComment: target.initialComment(asOf) } : {}),
+  });
+  return asOf;
 }
 
 export interface ButtonInput {
@@ -315,15 +332,7 @@ async function uploadReportInThread(
   loaded: LoadedSnapshot,
   deps: SlackDeps,
 ): Promise<OutgoingMessage> {
-  const { result } = loaded.snapshot;
-  const asOf = new Date(result.asOf.endDay * 86_400_000).toISOString().slice(0, 10);
-  await deps.slack.uploadFile({
-    channel: input.channelId,
-    threadTs: input.threadTs,
-    filename: `revgap-report-${asOf}.md`,
-    title: `revgap report, as of ${asOf}`,
-    content: renderMarkdownReport(result, loaded.settings),
-  });
+  const asOf = await uploadReportFile(loaded, deps, { channel: input.channelId, threadTs: input.threadTs });
   const text = `<@${input.userId}> here is the full report (as of ${asOf}).`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
