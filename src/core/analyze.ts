@@ -12,6 +12,7 @@ import {
   isoFromDay,
   parseIsoDay,
   periodEndDay,
+  periodInText,
   periodOfDay,
   periodStartDay,
   periodWord,
@@ -341,7 +342,7 @@ function buildRecommendations(
   }
   if (summary.gapsDetected === 0) {
     lines.unshift(
-      `No revenue gaps among the ${plural(summary.customersAnalyzed, 'customer', 'customers')} analysed as of the end of the ${formatPeriod(result.asOf.period, spec)}.`,
+      `No revenue gaps among the ${plural(summary.customersAnalyzed, 'customer', 'customers')} analysed as of the end of ${periodInText(result.asOf.period, spec)}.`,
     );
   }
   return lines;
@@ -396,6 +397,12 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
       } else {
         analysis.status = facts.standing;
       }
+    } else if (customerLedger.startPeriod <= A) {
+      // Refunds only, no sale: still no_sales (nothing to judge), but the net series keeps the
+      // refunds visible in the deep dive.
+      const { start, series } = seriesOf(customerLedger, customerLedger.startPeriod, A);
+      analysis.series = series;
+      analysis.seriesStartPeriod = start;
     }
     working.push(analysis);
   }

@@ -137,6 +137,11 @@ export function formatPeriod(period: number, spec: PeriodSpec): string {
   return `${formatYear(year)}-${pad2(period - year * 12 + 1)}`;
 }
 
+/** A period inside a sentence: "the week of 2026-11-16", but "2026-11" (never "the 2026-11"). */
+export function periodInText(period: number, spec: PeriodSpec): string {
+  return `${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(period, spec)}`;
+}
+
 /** The period word, singular or plural: "week"/"weeks", "month"/"months". */
 export function periodWord(spec: PeriodSpec, count = 1): string {
   return count === 1 ? spec.kind : `${spec.kind}s`;

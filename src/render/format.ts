@@ -4,7 +4,7 @@
  * the wording around them and escaping of user data (customer names and ids are user data).
  */
 
-import { formatPeriod, isoFromDay, periodUnit, periodWord } from '../core/periods.ts';
+import { formatPeriod, isoFromDay, periodInText, periodUnit, periodWord } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type {
   AnalysisResult,
@@ -51,10 +51,8 @@ export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thurs
 /** "week"/"weeks" or "month"/"months" (core's `periodWord`). */
 export const periodNoun: (spec: PeriodSpec, count?: number) => string = periodWord;
 
-/** A period inside a sentence: "the week of 2026-11-16", but "2026-11" (never "the 2026-11"). */
-export function periodInText(period: number, spec: PeriodSpec): string {
-  return `${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(period, spec)}`;
-}
+/** A period inside a sentence: "the week of 2026-11-16", but "2026-11" (core's `periodInText`). */
+export { periodInText };
 
 /** "/wk" or "/mo", for amounts per period. */
 export function perPeriod(spec: PeriodSpec): string {

@@ -183,6 +183,9 @@ describe('analyze: customers that are not judged', () => {
     const r = run();
     expect(customer(r, 'REFUNDONLY').status).toBe('no_sales');
     expect(customer(r, 'REFUNDONLY').metrics).toBeNull();
+    // Its one row, -$40 on Wednesday 2026-11-04, falls in W10 (week of 2026-11-02): the net series
+    // runs W10..W12 so the deep dive still shows the refund.
+    expect(customer(r, 'REFUNDONLY')).toMatchObject({ series: [-40_00, 0, 0], seriesStartPeriod: W12 - 2 });
     expect(customer(r, 'GHOST')).toMatchObject({ status: 'no_sales', name: 'Ghost Ltd', series: [] });
     expect(r.summary.customersNoSales).toBe(2);
   });

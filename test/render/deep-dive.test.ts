@@ -4,6 +4,7 @@ import { renderDeepDiveMarkdown } from '../../src/render/deep-dive.ts';
 import {
   ACME,
   BOLT,
+  buildCustomer,
   buildSampleResult,
   CALM,
   GHOST,
@@ -121,6 +122,20 @@ describe('renderDeepDiveMarkdown', () => {
     expect(md).toContain('or only refunds');
     expect(md).not.toContain('no sales rows were found');
     expect(md).toContain('No metrics: no sales to compute them from.');
+  });
+
+  it('shows the refunds of a refund-only customer (no sales, but a net series)', () => {
+    const refunder = buildCustomer({
+      customerId: 'C077',
+      name: 'Refund Co',
+      status: 'no_sales',
+      series: [-40_00, 0, 0],
+    });
+    const md = renderDeepDiveMarkdown(refunder, result, settings);
+    expect(md).toContain('No sales on record');
+    expect(md).not.toContain('No weeks with revenue to show.');
+    expect(md).toContain('3 weeks, week of 2026-11-02 to week of 2026-11-16.');
+    expect(md).toContain('-$40.00');
   });
 
   it('explains a customer without a gap', () => {

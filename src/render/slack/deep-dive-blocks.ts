@@ -5,7 +5,7 @@
  */
 
 import { formatMoney } from '../../core/money.ts';
-import { formatPeriod } from '../../core/periods.ts';
+import { formatPeriod, periodInText } from '../../core/periods.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
 import {
@@ -114,12 +114,12 @@ export function renderDeepDiveMessage(
 ): SlackMessage {
   const money = (c: number) => formatMoney(c, settings.currency);
   const spec = result.period;
-  const asOf = formatPeriod(result.asOf.period, spec);
+  const asOf = periodInText(result.asOf.period, spec);
   const blocks: Block[] = [header(plainUserText(customerTitle(customer), 150))];
   const facts = [
     customer.segment ? `Segment: ${userText(customer.segment, 80)}` : null,
     `Account manager: ${ownerMrkdwn(customer.accountManager)}`,
-    `As of the ${asOf}`,
+    `As of ${asOf}`,
   ].filter((x): x is string => x !== null);
   blocks.push(section(`${statusSentence(customer, result, settings)}\n${facts.join(' · ')}`));
 
@@ -347,11 +347,12 @@ export function renderTopList(
 ): SlackMessage {
   const money = (c: number) => formatMoney(c, settings.currency);
   const asOf = formatPeriod(result.asOf.period, result.period);
+  const asOfInText = periodInText(result.asOf.period, result.period);
   const cards = cardPriorities(result.priorities).slice(0, options.n ?? 10);
   if (cards.length === 0) {
     return {
-      text: `No revenue gaps for the ${asOf}.`,
-      blocks: [section(`No revenue gaps for the ${asOf}. :tada:`)],
+      text: `No revenue gaps for ${asOfInText}.`,
+      blocks: [section(`No revenue gaps for ${asOfInText}. :tada:`)],
     };
   }
   const intro: Block[] = [
@@ -362,7 +363,7 @@ export function renderTopList(
     divider(),
   ];
   return {
-    text: fallbackText(`Top ${cards.length} revenue gaps for the ${asOf}.`),
+    text: fallbackText(`Top ${cards.length} revenue gaps for ${asOfInText}.`),
     blocks: cardsThenLines(intro, cards, result, settings, options),
   };
 }
@@ -376,13 +377,14 @@ export function renderChurnList(
   const money = (c: number) => formatMoney(c, settings.currency);
   const spec = result.period;
   const asOf = formatPeriod(result.asOf.period, spec);
+  const asOfInText = periodInText(result.asOf.period, spec);
   const list = result.churnRisk;
   if (list.length === 0) {
     return {
-      text: `No churn-risk customers for the ${asOf}.`,
+      text: `No churn-risk customers for ${asOfInText}.`,
       blocks: [
         section(
-          `No churn-risk customers for the ${asOf}: nobody has ${settings.churnZeroStreak}+ ${periodNoun(spec, 2)} in a row without sales.`,
+          `No churn-risk customers for ${asOfInText}: nobody has ${settings.churnZeroStreak}+ ${periodNoun(spec, 2)} in a row without sales.`,
         ),
       ],
     };
@@ -406,7 +408,7 @@ export function renderChurnList(
       context(`…and ${formatCount(list.length - shownLines)} more: \`/revgap report\` has them all.`),
     );
   }
-  return { text: fallbackText(`${list.length} churn-risk customers for the ${asOf}.`), blocks };
+  return { text: fallbackText(`${list.length} churn-risk customers for ${asOfInText}.`), blocks };
 }
 
 /** `/revgap mine`: gaps the user claimed or owns as account manager. */

@@ -84,6 +84,30 @@ describe('renderDeepDiveMessage', () => {
     expect(t).toContain('• Recovery probability: 0.35 × 15% = 5.2 pts');
   });
 
+  it('shows the refunds of a refund-only customer (no sales, but a net series)', () => {
+    const refunder = buildCustomer({
+      customerId: 'C077',
+      name: 'Refund Co',
+      status: 'no_sales',
+      series: [-40_00, 0, 0],
+    });
+    const t = text(renderDeepDiveMessage(refunder, result, settings, [], {}));
+    expect(t).toContain('*Revenue by week*');
+    expect(t).toContain(`week of 2026-11-02${' '.repeat(9)}-$40.00`);
+  });
+
+  it('says "As of the week of 2026-11-16" but "As of 2026-11" for months', () => {
+    expect(text(dive)).toContain('As of the week of 2026-11-16');
+    const monthly = {
+      ...result,
+      period: { kind: 'month' as const, weekStartsOn: 1 as const },
+      asOf: { ...result.asOf, period: 2026 * 12 + 10 },
+    };
+    const t = text(renderDeepDiveMessage(CALM, monthly, settings, [], {}));
+    expect(t).toContain('As of 2026-11');
+    expect(t).not.toContain('the 2026-11');
+  });
+
   it('offers Claim, Log follow-up and Share in channel', () => {
     const actions = dive.blocks.at(-1) as { type: string; elements: { action_id: string; value: string }[] };
     expect(actions.type).toBe('actions');
