@@ -198,6 +198,8 @@ describe('analyze with nothing to analyse', () => {
   it('words a month in that sentence as "the end of 2026-10", not "the end of the 2026-10"', () => {
     const input = loadHandFixture('week-start.csv', months);
     const r = analyze(input, defaultAnalysisSettings({ period: 'month', asOf: '2026-10-31' }));
-    expect(r.recommendations[0]).toBe('No revenue gaps among the 0 customers analysed as of the end of 2026-10.');
+    expect(r.recommendations[0]).toBe(
+      'No revenue gaps among the 0 customers analysed as of the end of 2026-10.',
+    );
   });
 });
