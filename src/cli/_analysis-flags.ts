@@ -194,16 +194,6 @@ export async function runAnalysisCommand(
   } finally {
     progress?.done();
   }
-  // The customers reader has no bad-row policy: --strict covers its rows here, before any output.
-  const customerProblem = result.dataQuality.customers?.problems[0];
-  if (settings.badRows === 'strict' && customerProblem) {
-    throw new InputError(
-      `${customerProblem.file} line ${customerProblem.line}${customerProblem.column ? `, column "${customerProblem.column}"` : ''}: ${customerProblem.reason}`,
-      {
-        hint: `Edit line ${customerProblem.line} of ${customerProblem.file}. (Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)`,
-      },
-    );
-  }
   io.stderr.write(renderRunNotes(result, settings.currency, settings.minHistory));
   return { config, result };
 }

@@ -10,6 +10,7 @@ import { createLedgerBuilder } from '../core/ledger.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, SalesLedger } from '../core/types.ts';
+import { InputError } from '../errors.ts';
 import type { CustomerField, SalesField } from '../sources/csv/map-headers.ts';
 import type { DecimalSeparator } from '../sources/csv/parse-amount.ts';
 import type { DateFormat } from '../sources/csv/parse-date.ts';
@@ -180,15 +181,50 @@ async function loadSales(request: RunAnalysisRequest, deps: RunAnalysisDeps): Pr
   return { ledger: builder.build(), dataQuality, customers: [] };
 }
 
+/**
+ * Reads the customers file. Its reader skips and reports bad rows; under `badRows: strict` the
+ * first one stops the run here (before the long read of the sales), as a bad sales row would.
+ */
 async function readCustomersFile(path: string, request: RunAnalysisRequest) {
   // Loaded on demand, like the seed rules: most runs need neither.
   const { readCustomersCsv } = await import('../sources/csv/read-customers-csv.ts');
-  return readCustomersCsv({
+  const file = await readCustomersCsv({
     path,
     map: request.csv?.customersMap,
     delimiter: request.csv?.delimiter,
     maxProblemsListed: request.settings.maxProblemsListed,
   });
+  const problem = file.quality.problems[0];
+  if (request.settings.badRows === 'strict' && problem) {
+    throw new InputError(
+      `${problem.file} line ${problem.line}${problem.column ? `, column "${problem.column}"` : ''}: ${problem.reason}`,
+      {
+        hint: `Edit line ${problem.line} of ${problem.file}. (Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)`,
+      },
+    );
+  }
+  return file;
+}
+
+/**
+ * A note when some, but not all, customers of the customers file have no sales rows at all ("120 of
+ * 200 customers in customers.csv have no sales rows"). None matching is `describeUnmatchedCustomersFile`'s
+ * warning; all matching needs no word.
+ */
+function unmatchedCustomersNote(
+  customers: readonly CustomerInfo[],
+  ledger: SalesLedger,
+  source: string,
+): string | null {
+  let missing = 0;
+  for (const c of customers) if (!ledger.customers.has(c.customerId)) missing++;
+  if (missing === 0 || missing === customers.length) return null;
+  const listed = customers.length.toLocaleString('en-US');
+  const n = missing.toLocaleString('en-US');
+  return (
+    `${n} of ${listed} customers in ${source} ${missing === 1 ? 'has' : 'have'} no sales rows ` +
+    '(listed as no sales on record); if more of them should have sales, check that both files use the same customer ids.'
+  );
 }
 
 /**
@@ -205,13 +241,20 @@ export async function runAnalysis(
     request.customersPath === undefined ? undefined : await readCustomersFile(request.customersPath, request);
   const sales = await loadSales(request, deps);
   collectGarbage(); // the ledger builder's slabs, before the analysis allocates its results
-  const input = customersFile
-    ? {
-        ledger: sales.ledger,
-        customers: customersFile.customers,
-        dataQuality: { ...sales.dataQuality, customers: customersFile.quality },
-      }
-    : sales;
+  let input: LoadedSales = sales;
+  if (customersFile) {
+    const note = unmatchedCustomersNote(customersFile.customers, sales.ledger, customersFile.quality.source);
+    const notes = [...(sales.dataQuality.notes ?? []), ...(note ? [note] : [])];
+    input = {
+      ledger: sales.ledger,
+      customers: customersFile.customers,
+      dataQuality: {
+        ...sales.dataQuality,
+        customers: customersFile.quality,
+        ...(notes.length > 0 ? { notes } : {}),
+      },
+    };
+  }
   if (settings.rules === 'seed') {
     const { analyzeSeed } = await import('../core/seed-rules.ts');
     return analyzeSeed(input, settings);

@@ -43,6 +43,39 @@ describe('runAnalysis', () => {
     expect(result.dataQuality.customers?.rowsRead).toBe(3);
   });
 
+  it('notes the customers of the customers file that have no sales rows, when only some match', async () => {
+    // two-customers-info.csv lists A, B and C; the sales have rows for A and B only.
+    const result = await runAnalysis({
+      salesPath: SALES,
+      customersPath: INFO,
+      settings: defaultAnalysisSettings(),
+      today: TODAY,
+    });
+    expect(result.dataQuality.notes).toEqual([
+      `1 of 3 customers in ${INFO} has no sales rows (listed as no sales on record); ` +
+        'if more of them should have sales, check that both files use the same customer ids.',
+    ]);
+    const alone = await runAnalysis({ salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY });
+    expect(alone.dataQuality.notes).toBeUndefined();
+  });
+
+  it('stops at a bad customers row under badRows: strict, whoever runs it (CLI, digest, serve)', async () => {
+    const request = {
+      salesPath: SALES,
+      customersPath: `${FIXTURES}duplicate-id-customers.csv`,
+      today: TODAY,
+    };
+    await expect(
+      runAnalysis({ ...request, settings: defaultAnalysisSettings({ badRows: 'strict' }) }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('duplicate-id-customers.csv line 3, column "customer_id"'),
+    });
+    // Lenient: the repeated id is skipped and reported, and the run goes on.
+    const lenient = await runAnalysis({ ...request, settings: defaultAnalysisSettings() });
+    expect(lenient.dataQuality.customers?.rowsRejected).toBe(1);
+  });
+
   it('analyses the bundled sample when no sales file is given: same day, same report', async () => {
     const settings = defaultAnalysisSettings();
     const first = await runAnalysis({ settings, today: TODAY });
