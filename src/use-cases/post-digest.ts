@@ -7,6 +7,8 @@
  * this posts it. Every posted part is recorded at once, so a run interrupted half-way is resumed
  * without posting anything twice, from the same snapshot and the same cards.
  */
+
+import { isGapHidden } from '../core/gap-state.ts';
 import type { FollowUpEvent, GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -14,7 +16,6 @@ import { renderMarkdownReport } from '../render/markdown-report.ts';
 import { type FollowUpRecap, renderDigest } from '../render/slack/digest.ts';
 import { cardBlockIds } from '../render/slack/ids.ts';
 import type { OutgoingMessage, SlackClient } from '../slack/slack-client.ts';
-import { isGapHidden } from '../store/derive-gap-state.ts';
 import type { DigestPriority, DigestRun, RefreshStatus, StateStore } from '../store/state-store.ts';
 import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
