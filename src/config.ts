@@ -706,3 +706,10 @@ function defaultOf(schema: z.ZodType): unknown {
 export function resolvePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
+
+/** The secret values a config holds, for the logger to scrub wherever they appear. */
+export function configSecrets(config: AppConfig): string[] {
+  return [config.slackBotToken, config.slackAppToken, config.slackSigningSecret, config.databaseUrl].filter(
+    (s): s is string => typeof s === 'string',
+  );
+}

@@ -4,7 +4,7 @@
  * `revgap digest`. No logic lives here: it is in use-cases/, slack/, scheduler/.
  */
 import { webApi } from '@slack/bolt';
-import type { AppConfig } from './config.ts';
+import { type AppConfig, configSecrets } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
 import { AppError, ConfigError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -58,12 +58,6 @@ export interface RunningRevgap {
   /** Re-runs the analysis (e.g. before a digest); one at a time. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function secretsOf(config: AppConfig): string[] {
-  return [config.slackBotToken, config.slackAppToken, config.slackSigningSecret, config.databaseUrl].filter(
-    (s): s is string => typeof s === 'string',
-  );
 }
 
 /** Runs the analysis the config describes (sales CSV, or the bundled sample). */
@@ -138,7 +132,8 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const logger =
-    options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config), name: 'revgap' });
+    options.logger ??
+    createLogger({ level: config.logLevel, secrets: configSecrets(config), name: 'revgap' });
 
   const store =
     options.store ??
@@ -224,7 +219,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
           blocks: message.blocks as unknown as SlackBlock[],
         }),
       logger,
-      secrets: secretsOf(config),
+      secrets: configSecrets(config),
     });
     notifyRefreshFailure = (error) =>
       notifier.notify({ what: 'read the sales data after it changed', error, reference: 'data-change' });
@@ -348,7 +343,8 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const logger =
-    options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config), name: 'revgap' });
+    options.logger ??
+    createLogger({ level: config.logLevel, secrets: configSecrets(config), name: 'revgap' });
   const slack = createPostingClient(config, logger);
   const store = createStateStore({
     dataDir: config.dataDir,

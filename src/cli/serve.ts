@@ -6,7 +6,7 @@
  * a generated workspace (#revenue and the sample data's account managers as users), runs the bot
  * against it on the bundled sample data, posts a first digest and prints where to look.
  */
-import type { AppConfig } from '../config.ts';
+import { configSecrets } from '../config.ts';
 import {
   buildLocalWorkspace,
   LOCAL_SLACK_CREDENTIALS,
@@ -19,12 +19,6 @@ import { installGracefulShutdown } from '../scheduler/graceful-shutdown.ts';
 import { SAMPLE_ACCOUNT_MANAGERS } from '../sources/sample/generate-sample.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand, CommandContext } from './_context.ts';
-
-function secretsOf(config: AppConfig): string[] {
-  return [config.slackBotToken, config.slackAppToken, config.slackSigningSecret, config.databaseUrl].filter(
-    (s): s is string => typeof s === 'string',
-  );
-}
 
 function logLevelGiven(context: CommandContext): boolean {
   return (
@@ -68,7 +62,7 @@ Examples:
     const demo = config.slackBotToken === undefined;
     const logger = createLogger({
       level: demo && !logLevelGiven(context) ? 'warn' : config.logLevel,
-      secrets: secretsOf(config),
+      secrets: configSecrets(config),
       name: 'revgap',
     });
 
