@@ -12,24 +12,16 @@ import { type RunningRevgap, startRevgap } from '../../src/main.ts';
 import { type CapturedLogs, captureLogs } from '../helpers/capture-logs.ts';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.ts';
 import { type LocalSlackHandle, startTestSlack } from '../helpers/local-slack.ts';
+import { probeTestPostgres, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { makeAnalysisResult } from '../store/analysis-result-fixture.ts';
 
 export const ADMIN_CHANNEL = 'C02GENERAL';
 /** Only a password in the URL lets the test check it never reaches a log (trust auth ignores it). */
 export const DB_PASSWORD = 'e2e-db-pass-7f3a';
-const SERVER_URL = process.env.REVGAP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SERVER_URL = TEST_DATABASE_URL;
 
 export async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 3000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return (await probeTestPostgres()) === null;
 }
 
 /** A fresh database; returns its URL (with the test password) and a drop function. */
