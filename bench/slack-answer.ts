@@ -21,6 +21,7 @@ import type { StateStore } from '../src/store/state-store.ts';
 import { buildAnswer } from '../src/use-cases/answer-command.ts';
 import { parseRevgapCommand } from '../src/use-cases/parse-revgap-command.ts';
 import { createSnapshotHolder, loadSnapshotInSlices } from '../src/use-cases/refresh-snapshot.ts';
+import { emptyQuality } from '../src/use-cases/run-analysis.ts';
 
 const BUDGET_MS = 3000;
 const { values } = parseArgs({ options: { customers: { type: 'string' } } });
@@ -117,16 +118,7 @@ function syntheticResult(n: number): AnalysisResult {
     },
     customers,
     recommendations: [],
-    dataQuality: {
-      source: 'synthetic',
-      rowsRead: 0,
-      rowsAccepted: 0,
-      rowsRejected: 0,
-      rejectedByCode: {},
-      problems: [],
-      duplicateRows: 0,
-      duplicatesDropped: false,
-    },
+    dataQuality: emptyQuality('synthetic'),
     suggestMonthly: false,
   };
 }

@@ -101,7 +101,8 @@ export function analysisRequestFromConfig(
   };
 }
 
-function emptyQuality(source: string): DataQuality {
+/** A data-quality record for a source with no rows read yet. */
+export function emptyQuality(source: string): DataQuality {
   return {
     source,
     rowsRead: 0,
