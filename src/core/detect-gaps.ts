@@ -56,60 +56,90 @@ export function lastPeriods(spec: PeriodSpec, count: number): string {
   return count === 1 ? `the last ${periodWord(spec)}` : `the last ${count} ${periodWord(spec, count)}`;
 }
 
-/** The gaps of one judged customer, most urgent first (empty for customers that are not judged). */
-export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: PeriodSpec): Gap[] {
+/** A gap's type and amount, without words: what the backtest replays (`findGaps`). */
+export interface GapFinding {
+  type: GapType;
+  amountCents: number;
+}
+
+/**
+ * The gap types and amounts of one judged customer, most urgent first (empty for customers that
+ * are not judged): the rules themselves, without rationale or severity. `detectGaps` puts words on
+ * them; the backtest calls this one at every replay point, where millions of rationales would cost
+ * more than the rules.
+ */
+export function findGaps(facts: CustomerFacts, settings: GapSettings): GapFinding[] {
   const m = facts.metrics;
   if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) return [];
+  const baseline = m.baselineCents;
+  const recent = m.recentCents;
+  const r = facts.recentPeriods;
+  const findings: GapFinding[] = [];
+  if (m.zeroStreak >= settings.churnZeroStreak) {
+    findings.push({ type: 'churn_risk', amountCents: baseline * r });
+  }
+  if (facts.zeroPeriodsInRecent > 0) {
+    findings.push({ type: 'zero_spend', amountCents: baseline * facts.zeroPeriodsInRecent });
+  }
+  const shortfall = (baseline - recent) * r;
+  if (m.trendPct <= settings.decliningTrendPct && recent < baseline) {
+    findings.push({ type: 'declining_revenue', amountCents: shortfall });
+  }
+  if (recent < settings.belowBaselineRatio * baseline) {
+    findings.push({ type: 'below_baseline', amountCents: shortfall });
+  }
+  return findings;
+}
+
+/** The gaps of one judged customer, most urgent first (empty for customers that are not judged). */
+export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: PeriodSpec): Gap[] {
+  const findings = findGaps(facts, settings);
+  const m = facts.metrics;
+  if (findings.length === 0 || m === null) return [];
   const baseline = m.baselineCents;
   const recent = m.recentCents;
   const r = facts.recentPeriods;
   const currency = settings.currency;
   const lastR = lastPeriods(spec, r);
   const gaps: Gap[] = [];
-
-  if (m.zeroStreak >= settings.churnZeroStreak) {
-    const last =
-      m.lastSalePeriod === null
-        ? ''
-        : `, last sale in ${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(m.lastSalePeriod, spec)}`;
-    gaps.push({
-      type: 'churn_risk',
-      amountCents: baseline * r,
-      rationale: `no revenue for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)} in a row${last}; usually ${rate(baseline, currency, spec)}`,
-      severity: m.zeroStreak >= settings.recentWindow ? 'high' : 'medium',
-    });
-  }
-
-  if (facts.zeroPeriodsInRecent > 0) {
-    const zeros = facts.zeroPeriodsInRecent;
-    gaps.push({
-      type: 'zero_spend',
-      amountCents: baseline * zeros,
-      rationale: `no revenue in ${zeros} of ${lastR}; usually ${rate(baseline, currency, spec)}`,
-      severity: zeros >= r ? 'high' : zeros * 2 >= r ? 'medium' : 'low',
-    });
-  }
-
-  const shortfall = (baseline - recent) * r;
-  if (m.trendPct <= settings.decliningTrendPct && recent < baseline) {
-    const slope = m.trendCentsPerPeriod;
-    gaps.push({
-      type: 'declining_revenue',
-      amountCents: shortfall,
-      rationale:
-        `revenue fell from ${rate(baseline, currency, spec)} to ${rate(recent, currency, spec)} over ${lastR}, ` +
-        `trending down ${rate(-slope, currency, spec)} (${percent(-m.trendPct)} a ${periodWord(spec)})`,
-      severity: dropSeverity(baseline, recent),
-    });
-  }
-
-  if (recent < settings.belowBaselineRatio * baseline) {
-    gaps.push({
-      type: 'below_baseline',
-      amountCents: shortfall,
-      rationale: `${lastR} averaged ${rate(recent, currency, spec)}, ${percent(recent / baseline)} of the usual ${rate(baseline, currency, spec)}`,
-      severity: dropSeverity(baseline, recent),
-    });
+  for (const { type, amountCents } of findings) {
+    if (type === 'churn_risk') {
+      const last =
+        m.lastSalePeriod === null
+          ? ''
+          : `, last sale in ${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(m.lastSalePeriod, spec)}`;
+      gaps.push({
+        type,
+        amountCents,
+        rationale: `no revenue for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)} in a row${last}; usually ${rate(baseline, currency, spec)}`,
+        severity: m.zeroStreak >= settings.recentWindow ? 'high' : 'medium',
+      });
+    } else if (type === 'zero_spend') {
+      const zeros = facts.zeroPeriodsInRecent;
+      gaps.push({
+        type,
+        amountCents,
+        rationale: `no revenue in ${zeros} of ${lastR}; usually ${rate(baseline, currency, spec)}`,
+        severity: zeros >= r ? 'high' : zeros * 2 >= r ? 'medium' : 'low',
+      });
+    } else if (type === 'declining_revenue') {
+      const slope = m.trendCentsPerPeriod;
+      gaps.push({
+        type,
+        amountCents,
+        rationale:
+          `revenue fell from ${rate(baseline, currency, spec)} to ${rate(recent, currency, spec)} over ${lastR}, ` +
+          `trending down ${rate(-slope, currency, spec)} (${percent(-m.trendPct)} a ${periodWord(spec)})`,
+        severity: dropSeverity(baseline, recent),
+      });
+    } else {
+      gaps.push({
+        type,
+        amountCents,
+        rationale: `${lastR} averaged ${rate(recent, currency, spec)}, ${percent(recent / baseline)} of the usual ${rate(baseline, currency, spec)}`,
+        severity: dropSeverity(baseline, recent),
+      });
+    }
   }
   for (const gap of gaps) flattenString(gap.rationale);
   return gaps;
