@@ -1,0 +1,572 @@
+/**
+ * The backtest (evidence spec section 1): replays the live rules at past periods t with only the
+ * data known at t's end, and measures how often the customers flagged at t lost half their revenue
+ * over the h periods after t. Also the calibrated risk of spec section 2 (P(lost | most urgent gap
+ * type, score band)) and the cadence groups of section 8. Pure: the ledger and settings come in.
+ *
+ * Fast: the ledger (each customer's dense series, built once from the rows) is shared by every
+ * replay point; at each point the core functions of the live analysis (`computeCustomerFacts`,
+ * `findGaps`, `scoreComponents`, `weighScore`, `comparePriority`) run on the prefix of each series
+ * up to t. None of the report assembly (series slices, rationales, sorting every customer,
+ * summaries) is repeated. A test checks that this equals a full `analyze` per replay point.
+ * Formulas and choices: docs/analysis-formulas.md, "Backtest".
+ */
+import { ConfigError } from '../errors.ts';
+import { chooseAsOf } from './analyze.ts';
+import { findGaps, GAP_URGENCY } from './detect-gaps.ts';
+import { computeCustomerFacts } from './metrics.ts';
+import { comparePriority } from './rank.ts';
+import { scoreComponents, weighScore } from './score.ts';
+import type { AnalysisSettings } from './settings.ts';
+import type { CustomerLedger, CustomerMetrics, GapType, PeriodSpec, SalesLedger } from './types.ts';
+
+/** Flag sets measured: each gap type, any gap, and the top N by score. */
+export type FlagSetKey = GapType | 'any_gap' | 'top_n';
+export const FLAG_SETS: readonly FlagSetKey[] = [...GAP_URGENCY, 'any_gap', 'top_n'];
+
+/** Cadence groups (evidence spec section 8). */
+export type CadenceGroup = 'every_period' | 'every_2_to_4' | 'rarer';
+export const CADENCE_GROUPS: readonly CadenceGroup[] = ['every_period', 'every_2_to_4', 'rarer'];
+
+/** Below this many lost customers (pooled) the history is too short to judge the flags. */
+export const MIN_LOST_TO_JUDGE = 30;
+/** A calibrated-risk cell needs at least this many flagged customers to give a figure. */
+export const MIN_CELL_N = 30;
+/** Replay points in "recently". */
+export const RECENT_POINTS = 4;
+/** From this base rate on, lift cannot exceed 1 / base rate = 2.5: the report says it is capped. */
+export const LIFT_CAP_BASE_RATE = 0.4;
+/** A flag set with a lift below this is "no better than the base rate". */
+export const NO_BETTER_LIFT = 1.2;
+/** Default horizon h: 8 weeks, or 3 months. */
+export function defaultHorizon(spec: PeriodSpec): number {
+  return spec.kind === 'week' ? 8 : 3;
+}
+
+export interface BacktestOptions {
+  /** Horizon h in periods (default 8 weeks / 3 months). */
+  horizon?: number;
+  /** Periods between replay points (default 1). */
+  step?: number;
+  /** Earliest replay point (a period index); default: the first period anyone can be judged. */
+  fromPeriod?: number;
+  /** Called after each replay point (for a progress line). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Counts of one flag set. */
+export interface FlagTally {
+  flagged: number;
+  lostFlagged: number;
+  /** Lost revenue of the flagged customers, cents. */
+  lostRevenueFlaggedCents: number;
+}
+
+/** Counts of one population (a replay point, a cadence group, all points pooled). */
+export interface Tally {
+  /** Customer-points judged with a positive baseline. */
+  population: number;
+  lost: number;
+  lostRevenueCents: number;
+  sets: Record<FlagSetKey, FlagTally>;
+}
+
+/** The metrics of one flag set, each with the counts it is built from; null where undefined (0/0). */
+export interface FlagSetMetrics extends FlagTally {
+  set: FlagSetKey;
+  precision: number | null;
+  recall: number | null;
+  lift: number | null;
+  revenueCoverage: number | null;
+  /** lift < NO_BETTER_LIFT: flags of this set are no better than picking customers at random. */
+  noBetterThanBase: boolean;
+}
+
+export interface GroupReport {
+  /** Replay points pooled. */
+  points: number;
+  population: number;
+  lost: number;
+  lostRevenueCents: number;
+  baseRate: number | null;
+  /** Base rate >= LIFT_CAP_BASE_RATE: lift is at most 1 / base rate; a longer horizon judges better. */
+  liftCapped: boolean;
+  sets: FlagSetMetrics[];
+}
+
+export interface PointReport extends Tally {
+  period: number;
+}
+
+/** Pooled counts of flagged customers by most urgent gap type and score band (spec section 2). */
+export interface Calibration {
+  /** cells[type][band]: band 0 = score 0-20 ... 4 = 80-100. */
+  cells: Record<GapType, { flagged: number; lost: number }[]>;
+  byType: Record<GapType, { flagged: number; lost: number }>;
+  any: { flagged: number; lost: number };
+  /** Base rate of the whole population (for "no better than the base rate"). */
+  baseRate: number | null;
+}
+
+export interface BacktestResult {
+  period: PeriodSpec;
+  asOfPeriod: number;
+  horizon: number;
+  step: number;
+  topN: number;
+  /** Replay points, oldest first; the last is asOfPeriod - horizon when there is any. */
+  points: number[];
+  /** Fewer than MIN_LOST_TO_JUDGE lost customers pooled (or no replay point at all). */
+  tooShort: boolean;
+  overall: GroupReport;
+  recent: GroupReport & { fromPeriod: number | null; toPeriod: number | null };
+  byCadence: Record<CadenceGroup, GroupReport>;
+  /** One entry per replay point, oldest first. */
+  perPoint: PointReport[];
+  calibration: Calibration;
+}
+
+/** What a flag means for one customer: P(lost) among customers flagged like it, with n. */
+export interface CalibratedRisk {
+  lostShare: number;
+  n: number;
+  horizon: number;
+  /** Which cell gave the figure: type and score band, type alone, or any gap. */
+  basis: 'type_and_band' | 'type' | 'any_gap';
+  /** Base rate of the whole backtest population, for comparison. */
+  baseRate: number | null;
+}
+
+function emptyTally(): Tally {
+  const sets = {} as Record<FlagSetKey, FlagTally>;
+  for (const key of FLAG_SETS) sets[key] = { flagged: 0, lostFlagged: 0, lostRevenueFlaggedCents: 0 };
+  return { population: 0, lost: 0, lostRevenueCents: 0, sets };
+}
+
+function addTally(into: Tally, from: Tally): void {
+  into.population += from.population;
+  into.lost += from.lost;
+  into.lostRevenueCents += from.lostRevenueCents;
+  for (const key of FLAG_SETS) {
+    const a = into.sets[key];
+    const b = from.sets[key];
+    a.flagged += b.flagged;
+    a.lostFlagged += b.lostFlagged;
+    a.lostRevenueFlaggedCents += b.lostRevenueFlaggedCents;
+  }
+}
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator > 0 ? numerator / denominator : null;
+}
+
+/** Precision, recall, base rate, lift and revenue coverage of a pooled tally. */
+export function groupReport(tally: Tally, points: number): GroupReport {
+  const baseRate = ratio(tally.lost, tally.population);
+  const sets: FlagSetMetrics[] = FLAG_SETS.map((set) => {
+    const t = tally.sets[set];
+    const precision = ratio(t.lostFlagged, t.flagged);
+    const lift = precision !== null && baseRate !== null && baseRate > 0 ? precision / baseRate : null;
+    return {
+      set,
+      ...t,
+      precision,
+      recall: ratio(t.lostFlagged, tally.lost),
+      lift,
+      revenueCoverage: ratio(t.lostRevenueFlaggedCents, tally.lostRevenueCents),
+      noBetterThanBase: lift !== null && lift < NO_BETTER_LIFT,
+    };
+  });
+  return {
+    points,
+    population: tally.population,
+    lost: tally.lost,
+    lostRevenueCents: tally.lostRevenueCents,
+    baseRate,
+    liftCapped: baseRate !== null && baseRate >= LIFT_CAP_BASE_RATE,
+    sets,
+  };
+}
+
+/**
+ * Cadence g: the median number of periods between consecutive periods with a sale (evidence spec
+ * section 8); 1 below 3 sales. `gaps` is sorted ascending.
+ */
+export function medianGap(gaps: readonly number[]): number {
+  if (gaps.length < 2) return 1;
+  const mid = gaps.length >> 1;
+  return gaps.length % 2 === 1 ? (gaps[mid] ?? 1) : ((gaps[mid - 1] ?? 1) + (gaps[mid] ?? 1)) / 2;
+}
+
+/** Group of a cadence g: under 1.5 every period, up to 4 (4.5 rounds to 5) every 2-4, else rarer. */
+export function cadenceGroupOf(g: number): CadenceGroup {
+  if (g < 1.5) return 'every_period';
+  if (g < 4.5) return 'every_2_to_4';
+  return 'rarer';
+}
+
+/** Score band of spec section 2: 0 = [0, 20), ... 4 = [80, 100]. */
+export function scoreBand(score: number): number {
+  return Math.max(0, Math.min(4, Math.floor(score / 20)));
+}
+
+export const SCORE_BANDS = ['0-20', '20-40', '40-60', '60-80', '80-100'] as const;
+
+/** One customer judged at one replay point, as the visitor sees it. */
+export interface ReplayEntry {
+  customerId: string;
+  /** Gap types at t (empty: not flagged). */
+  types: GapType[];
+  /** Largest gap amount at t. */
+  gapAmountCents: number;
+  /** Priority score at t (null when not flagged). */
+  score: number | null;
+  /** In the top N at t. */
+  topN: boolean;
+  lost: boolean;
+  lostRevenueCents: number;
+  baselineCents: number;
+  cadence: CadenceGroup;
+}
+
+interface Candidate {
+  index: number;
+  customerId: string;
+  metrics: CustomerMetrics;
+  types: GapType[];
+  gapAmountCents: number;
+  score: number;
+  lost: boolean;
+  lostRevenueCents: number;
+  baselineCents: number;
+  cadence: CadenceGroup;
+}
+
+/** Incremental cadence: sale periods seen so far and the sorted gaps between them. */
+interface CadenceState {
+  scanned: number;
+  lastSale: number;
+  gaps: number[];
+}
+
+function advanceCadence(state: CadenceState, customer: CustomerLedger, toPeriod: number): number {
+  const { positive, startPeriod } = customer;
+  const last = Math.min(positive.length - 1, toPeriod - startPeriod);
+  for (let i = state.scanned + 1; i <= last; i++) {
+    if (positive[i] !== 1) continue;
+    if (state.lastSale >= 0) {
+      const gap = i - state.lastSale;
+      // Insert in order (the arrays are short: one entry per sale period).
+      let k = state.gaps.length;
+      state.gaps.push(gap);
+      while (k > 0 && (state.gaps[k - 1] ?? 0) > gap) {
+        state.gaps[k] = state.gaps[k - 1] ?? 0;
+        k--;
+      }
+      state.gaps[k] = gap;
+    }
+    state.lastSale = i;
+  }
+  if (last > state.scanned) state.scanned = last;
+  return medianGap(state.gaps);
+}
+
+/** Sum of net cents over periods from..to (inclusive); periods outside the ledger count as 0. */
+function sumNet(customer: CustomerLedger, from: number, to: number): number {
+  const lo = Math.max(from, customer.startPeriod) - customer.startPeriod;
+  const hi = Math.min(to - customer.startPeriod, customer.net.length - 1);
+  let sum = 0;
+  for (let i = lo; i <= hi; i++) sum += customer.net[i] ?? 0;
+  return sum;
+}
+
+/** The replay points and horizon for a ledger and settings (throws ConfigError on bad options). */
+export function planReplay(
+  ledger: SalesLedger,
+  settings: AnalysisSettings,
+  options: BacktestOptions = {},
+): { asOfPeriod: number; horizon: number; step: number; points: number[] } {
+  const horizon = options.horizon ?? defaultHorizon(ledger.period);
+  const step = options.step ?? 1;
+  const issues: string[] = [];
+  if (!Number.isInteger(horizon) || horizon < 1)
+    issues.push(`horizon: ${horizon} is not a whole number of periods >= 1`);
+  if (!Number.isInteger(step) || step < 1) issues.push(`step: ${step} is not a whole number of periods >= 1`);
+  if (issues.length > 0) throw new ConfigError(issues);
+  const asOfPeriod = chooseAsOf(ledger, settings.asOf).asOf.period;
+  let firstJudgeable = Number.POSITIVE_INFINITY;
+  for (const customer of ledger.customers.values()) {
+    const { positive } = customer;
+    for (let i = 0; i < positive.length; i++) {
+      if (positive[i] === 1) {
+        firstJudgeable = Math.min(firstJudgeable, customer.startPeriod + i + settings.minHistory - 1);
+        break;
+      }
+    }
+  }
+  const first = Math.max(firstJudgeable, options.fromPeriod ?? Number.NEGATIVE_INFINITY);
+  const points: number[] = [];
+  // Back from A - h, so the latest point is always the one "h periods ago".
+  for (let t = asOfPeriod - horizon; t >= first; t -= step) points.push(t);
+  points.reverse();
+  return { asOfPeriod, horizon, step, points };
+}
+
+/**
+ * Replays the rules at each point and hands every judged customer (baseline > 0) to `visit`. The
+ * flags at t come from the rows dated in periods up to t only; the outcome reads periods t+1..t+h.
+ */
+export function replay(
+  ledger: SalesLedger,
+  settings: AnalysisSettings,
+  options: BacktestOptions,
+  visit: (period: number, entry: ReplayEntry) => void,
+): ReturnType<typeof planReplay> {
+  if (settings.rules !== 'revgap') {
+    throw new ConfigError([`rules: the backtest replays the revgap rules, not "${settings.rules}"`], {
+      hint: 'run it with --rules revgap (the default)',
+    });
+  }
+  const plan = planReplay(ledger, settings, options);
+  const { horizon, points } = plan;
+  const customers = [...ledger.customers.values()];
+  const cadence: CadenceState[] = customers.map(() => ({ scanned: -1, lastSale: -1, gaps: [] }));
+  const candidates: Candidate[] = [];
+  const top: Candidate[] = [];
+  for (let p = 0; p < points.length; p++) {
+    const t = points[p] ?? 0;
+    candidates.length = 0;
+    let maxGap = 0;
+    let maxLtv = 0;
+    for (let i = 0; i < customers.length; i++) {
+      const customer = customers[i] as CustomerLedger;
+      if (customer.startPeriod > t) continue;
+      const g = advanceCadence(cadence[i] as CadenceState, customer, t);
+      const facts = computeCustomerFacts(customer, t, settings);
+      const m = facts.metrics;
+      if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) continue;
+      const b = m.baselineCents;
+      const future = sumNet(customer, t + 1, t + horizon);
+      // mean(v(t+1..t+h)) <= 0.5 b, in integers: 2 x sum <= b x h.
+      const lost = 2 * future <= b * horizon;
+      const lostRevenueCents = Math.max(0, b * horizon - future);
+      const group = cadenceGroupOf(g);
+      const findings = findGaps(facts, settings);
+      if (findings.length === 0) {
+        visit(t, {
+          customerId: customer.customerId,
+          types: [],
+          gapAmountCents: 0,
+          score: null,
+          topN: false,
+          lost,
+          lostRevenueCents,
+          baselineCents: b,
+          cadence: group,
+        });
+        continue;
+      }
+      let gapAmountCents = 0;
+      for (const f of findings) if (f.amountCents > gapAmountCents) gapAmountCents = f.amountCents;
+      maxGap = Math.max(maxGap, gapAmountCents);
+      maxLtv = Math.max(maxLtv, m.lifetimeValueCents);
+      candidates.push({
+        index: i,
+        customerId: customer.customerId,
+        metrics: m,
+        types: findings.map((f) => f.type),
+        gapAmountCents,
+        score: 0,
+        lost,
+        lostRevenueCents,
+        baselineCents: b,
+        cadence: group,
+      });
+    }
+    // Scores are relative to the customers flagged at t, as in the live analysis.
+    const scale = { largestGapCents: maxGap, largestLifetimeValueCents: maxLtv };
+    for (const c of candidates) {
+      c.score = weighScore(
+        scoreComponents(c.metrics, c.gapAmountCents, scale, settings),
+        settings.weights,
+      ).score;
+    }
+    // Top N without sorting everyone: a sorted buffer of at most N (insertion), or a full sort when
+    // N is large next to the flagged count.
+    top.length = 0;
+    const n = settings.topN;
+    if (n * 8 >= candidates.length) {
+      top.push(...candidates);
+      top.sort(comparePriority);
+      top.length = Math.min(top.length, n);
+    } else {
+      for (const c of candidates) {
+        let k: number;
+        if (top.length === n) {
+          if (comparePriority(c, top[n - 1] as Candidate) >= 0) continue;
+          k = n - 1;
+          top[k] = c;
+        } else {
+          k = top.length;
+          top.push(c);
+        }
+        while (k > 0 && comparePriority(c, top[k - 1] as Candidate) < 0) {
+          top[k] = top[k - 1] as Candidate;
+          top[k - 1] = c;
+          k--;
+        }
+      }
+    }
+    const inTop = new Set<Candidate>(top);
+    for (const c of candidates) {
+      visit(t, {
+        customerId: c.customerId,
+        types: c.types,
+        gapAmountCents: c.gapAmountCents,
+        score: c.score,
+        topN: inTop.has(c),
+        lost: c.lost,
+        lostRevenueCents: c.lostRevenueCents,
+        baselineCents: c.baselineCents,
+        cadence: c.cadence,
+      });
+    }
+    options.onProgress?.(p + 1, points.length);
+  }
+  return plan;
+}
+
+function countInto(tally: Tally, key: FlagSetKey, entry: ReplayEntry): void {
+  const s = tally.sets[key];
+  s.flagged++;
+  if (entry.lost) {
+    s.lostFlagged++;
+    s.lostRevenueFlaggedCents += entry.lostRevenueCents;
+  }
+}
+
+function tallyEntry(tally: Tally, entry: ReplayEntry): void {
+  tally.population++;
+  if (entry.lost) {
+    tally.lost++;
+    tally.lostRevenueCents += entry.lostRevenueCents;
+  }
+  if (entry.types.length === 0) return;
+  countInto(tally, 'any_gap', entry);
+  for (const type of entry.types) countInto(tally, type, entry);
+  if (entry.topN) countInto(tally, 'top_n', entry);
+}
+
+function emptyCalibration(): Calibration {
+  const cells = {} as Calibration['cells'];
+  const byType = {} as Calibration['byType'];
+  for (const type of GAP_URGENCY) {
+    cells[type] = SCORE_BANDS.map(() => ({ flagged: 0, lost: 0 }));
+    byType[type] = { flagged: 0, lost: 0 };
+  }
+  return { cells, byType, any: { flagged: 0, lost: 0 }, baseRate: null };
+}
+
+/** Most urgent of a customer's gap types (the order of `GAP_URGENCY`). */
+export function mostUrgentType(types: readonly GapType[]): GapType | null {
+  for (const type of GAP_URGENCY) if (types.includes(type)) return type;
+  return null;
+}
+
+/** Runs the backtest: replay, then the pooled, recent, per-cadence and calibration figures. */
+export function runBacktest(
+  ledger: SalesLedger,
+  settings: AnalysisSettings,
+  options: BacktestOptions = {},
+): BacktestResult {
+  const perPoint = new Map<number, Tally>();
+  const byCadence = {} as Record<CadenceGroup, Tally>;
+  for (const group of CADENCE_GROUPS) byCadence[group] = emptyTally();
+  const calibration = emptyCalibration();
+  const plan = replay(ledger, settings, options, (period, entry) => {
+    let tally = perPoint.get(period);
+    if (!tally) {
+      tally = emptyTally();
+      perPoint.set(period, tally);
+    }
+    tallyEntry(tally, entry);
+    tallyEntry(byCadence[entry.cadence], entry);
+    const urgent = mostUrgentType(entry.types);
+    if (urgent !== null && entry.score !== null) {
+      const lost = entry.lost ? 1 : 0;
+      const cell = calibration.cells[urgent][scoreBand(entry.score)];
+      if (cell) {
+        cell.flagged++;
+        cell.lost += lost;
+      }
+      calibration.byType[urgent].flagged++;
+      calibration.byType[urgent].lost += lost;
+      calibration.any.flagged++;
+      calibration.any.lost += lost;
+    }
+  });
+  const points: PointReport[] = plan.points.map((period) => ({
+    period,
+    ...(perPoint.get(period) ?? emptyTally()),
+  }));
+  const overall = emptyTally();
+  for (const point of points) addTally(overall, point);
+  const recentPoints = points.slice(-RECENT_POINTS);
+  const recent = emptyTally();
+  for (const point of recentPoints) addTally(recent, point);
+  const overallReport = groupReport(overall, points.length);
+  calibration.baseRate = overallReport.baseRate;
+  const cadenceReports = {} as Record<CadenceGroup, GroupReport>;
+  for (const group of CADENCE_GROUPS) cadenceReports[group] = groupReport(byCadence[group], points.length);
+  return {
+    period: ledger.period,
+    asOfPeriod: plan.asOfPeriod,
+    horizon: plan.horizon,
+    step: plan.step,
+    topN: settings.topN,
+    points: plan.points,
+    tooShort: overall.lost < MIN_LOST_TO_JUDGE,
+    overall: overallReport,
+    recent: {
+      ...groupReport(recent, recentPoints.length),
+      fromPeriod: recentPoints[0]?.period ?? null,
+      toPeriod: recentPoints[recentPoints.length - 1]?.period ?? null,
+    },
+    byCadence: cadenceReports,
+    perPoint: points,
+    calibration,
+  };
+}
+
+/**
+ * P(lost | most urgent type, score band) for a customer flagged now (spec section 2): the cell's
+ * share when it holds at least MIN_CELL_N flagged customers, else the type's, else any gap's; null
+ * below MIN_CELL_N there too.
+ */
+export function calibratedRisk(
+  calibration: Calibration,
+  horizon: number,
+  types: readonly GapType[],
+  score: number | null,
+): CalibratedRisk | null {
+  const urgent = mostUrgentType(types);
+  if (urgent === null) return null;
+  const pick = (
+    cell: { flagged: number; lost: number } | undefined,
+    basis: CalibratedRisk['basis'],
+  ): CalibratedRisk | null =>
+    cell && cell.flagged >= MIN_CELL_N
+      ? {
+          lostShare: cell.lost / cell.flagged,
+          n: cell.flagged,
+          horizon,
+          basis,
+          baseRate: calibration.baseRate,
+        }
+      : null;
+  return (
+    (score === null ? null : pick(calibration.cells[urgent][scoreBand(score)], 'type_and_band')) ??
+    pick(calibration.byType[urgent], 'type') ??
+    pick(calibration.any, 'any_gap')
+  );
+}
