@@ -20,12 +20,13 @@ import { createAdminNotifier } from './slack/reliability/notify-admin.ts';
 import { webClientOptions } from './slack/reliability/web-client-options.ts';
 import { createSlackClient, type SlackBlock, type SlackClient } from './slack/slack-client.ts';
 import type { SlackDeps } from './slack/slack-deps.ts';
+import { analysisRequestFromConfig } from './sources/open-sources.ts';
 import { createStateStore } from './store/create-state-store.ts';
 import type { StateStore } from './store/state-store.ts';
 import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
 import { type PostDigestNowOutcome, postDigestNow, postDigestRun } from './use-cases/post-digest.ts';
 import { createSnapshotHolder, refreshSnapshot, type SnapshotHolder } from './use-cases/refresh-snapshot.ts';
-import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from './use-cases/run-analysis.ts';
+import { runAnalysis } from './use-cases/run-analysis.ts';
 
 export interface StartOptions {
   config: AppConfig;
@@ -68,11 +69,9 @@ export function analyzeConfiguredData(
   return async () => {
     const today = now().toISOString().slice(0, 10);
     // The same request the CLI builds, so every data setting (map, date format, decimal, delimiter) applies.
-    const result = await runAnalysis(analysisRequestFromConfig(config, today));
-    return {
-      result,
-      source: config.data.sales ?? describeBundledSample({ today, settings: config.analysis }),
-    };
+    const request = analysisRequestFromConfig(config, today);
+    const result = await runAnalysis(request);
+    return { result, source: request.sales.description };
   };
 }
 

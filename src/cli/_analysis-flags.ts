@@ -16,7 +16,9 @@ import {
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
 } from '../render/format.ts';
-import { analysisRequestFromConfig, describeBundledSample, runAnalysis } from '../use-cases/run-analysis.ts';
+import { analysisRequestFromConfig } from '../sources/open-sources.ts';
+import { describeBundledSample } from '../sources/sample/sample-sales-source.ts';
+import { runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
 import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
 

@@ -2,12 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
-import {
-  analysisRequestFromConfig,
-  bundledSampleWeeks,
-  describeBundledSample,
-  runAnalysis,
-} from '../../src/use-cases/run-analysis.ts';
+import { analysisRequest, sourceSpecFromConfig } from '../../src/sources/open-sources.ts';
+import { bundledSampleWeeks, describeBundledSample } from '../../src/sources/sample/sample-sales-source.ts';
+import { runAnalysis } from '../../src/use-cases/run-analysis.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/use-cases/', import.meta.url));
 const SALES = `${FIXTURES}two-customers.csv`;
@@ -16,7 +13,9 @@ const TODAY = '2026-11-24';
 
 describe('runAnalysis', () => {
   it('folds every accepted CSV row into the ledger and reports the read', async () => {
-    const result = await runAnalysis({ salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY });
+    const result = await runAnalysis(
+      analysisRequest({ salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY }),
+    );
     // Six data rows, all valid; the latest sale (Sunday 2026-11-22) completes the week of 2026-11-16.
     expect(result.dataQuality.rowsRead).toBe(6);
     expect(result.dataQuality.rowsRejected).toBe(0);
@@ -29,12 +28,14 @@ describe('runAnalysis', () => {
   });
 
   it('joins the customers file: names, segments, managers, and customers with no sales', async () => {
-    const result = await runAnalysis({
-      salesPath: SALES,
-      customersPath: INFO,
-      settings: defaultAnalysisSettings(),
-      today: TODAY,
-    });
+    const result = await runAnalysis(
+      analysisRequest({
+        salesPath: SALES,
+        customersPath: INFO,
+        settings: defaultAnalysisSettings(),
+        today: TODAY,
+      }),
+    );
     const a = result.customers.find((c) => c.customerId === 'A')!;
     expect(a.name).toBe('Acme Foods');
     expect(a.segment).toBe('SMB');
@@ -45,17 +46,21 @@ describe('runAnalysis', () => {
 
   it('notes the customers of the customers file that have no sales rows, when only some match', async () => {
     // two-customers-info.csv lists A, B and C; the sales have rows for A and B only.
-    const result = await runAnalysis({
-      salesPath: SALES,
-      customersPath: INFO,
-      settings: defaultAnalysisSettings(),
-      today: TODAY,
-    });
+    const result = await runAnalysis(
+      analysisRequest({
+        salesPath: SALES,
+        customersPath: INFO,
+        settings: defaultAnalysisSettings(),
+        today: TODAY,
+      }),
+    );
     expect(result.dataQuality.notes).toEqual([
       `1 of 3 customers in ${INFO} has no sales rows (listed as no sales on record); ` +
         'if more of them should have sales, check that both files use the same customer ids.',
     ]);
-    const alone = await runAnalysis({ salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY });
+    const alone = await runAnalysis(
+      analysisRequest({ salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY }),
+    );
     expect(alone.dataQuality.notes).toBeUndefined();
   });
 
@@ -66,20 +71,20 @@ describe('runAnalysis', () => {
       today: TODAY,
     };
     await expect(
-      runAnalysis({ ...request, settings: defaultAnalysisSettings({ badRows: 'strict' }) }),
+      runAnalysis(analysisRequest({ ...request, settings: defaultAnalysisSettings({ badRows: 'strict' }) })),
     ).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringContaining('duplicate-id-customers.csv line 3, column "customer_id"'),
     });
     // Lenient: the repeated id is skipped and reported, and the run goes on.
-    const lenient = await runAnalysis({ ...request, settings: defaultAnalysisSettings() });
+    const lenient = await runAnalysis(analysisRequest({ ...request, settings: defaultAnalysisSettings() }));
     expect(lenient.dataQuality.customers?.rowsRejected).toBe(1);
   });
 
   it('analyses the bundled sample when no sales file is given: same day, same report', async () => {
     const settings = defaultAnalysisSettings();
-    const first = await runAnalysis({ settings, today: TODAY });
-    const second = await runAnalysis({ settings, today: TODAY });
+    const first = await runAnalysis(analysisRequest({ settings, today: TODAY }));
+    const second = await runAnalysis(analysisRequest({ settings, today: TODAY }));
     expect(first).toEqual(second);
     expect(first.dataQuality.source).toBe('bundled sample data');
     expect(first.customers).toHaveLength(200);
@@ -90,11 +95,13 @@ describe('runAnalysis', () => {
   });
 
   it('sizes the bundled sample on request', async () => {
-    const result = await runAnalysis({
-      settings: defaultAnalysisSettings(),
-      today: TODAY,
-      sample: { customers: 30, periods: 8, seed: 1 },
-    });
+    const result = await runAnalysis(
+      analysisRequest({
+        settings: defaultAnalysisSettings(),
+        today: TODAY,
+        sample: { customers: 30, periods: 8, seed: 1 },
+      }),
+    );
     expect(result.customers).toHaveLength(30);
     expect(
       describeBundledSample({
@@ -111,23 +118,25 @@ describe('runAnalysis', () => {
     expect(bundledSampleWeeks({ settings })).toBe(58);
     expect(bundledSampleWeeks({ settings: defaultAnalysisSettings() })).toBe(12);
     expect(bundledSampleWeeks({ settings: defaultAnalysisSettings({ lookback: 26 }) })).toBe(26);
-    const result = await runAnalysis({ settings, today: TODAY });
+    const result = await runAnalysis(analysisRequest({ settings, today: TODAY }));
     expect(result.summary.customersAnalyzed).toBeGreaterThan(100);
   });
 
   it('applies the seed rules when the settings name them', async () => {
-    const result = await runAnalysis({
-      salesPath: SALES,
-      settings: defaultAnalysisSettings({ rules: 'seed' }),
-      today: TODAY,
-    });
+    const result = await runAnalysis(
+      analysisRequest({
+        salesPath: SALES,
+        settings: defaultAnalysisSettings({ rules: 'seed' }),
+        today: TODAY,
+      }),
+    );
     expect(result.rules).toBe('seed');
   });
 
   it('reports progress while reading a file', async () => {
     const calls: [number, number][] = [];
     await runAnalysis(
-      { salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY },
+      analysisRequest({ salesPath: SALES, settings: defaultAnalysisSettings(), today: TODAY }),
       { onProgress: (read, total) => calls.push([read, total]) },
     );
     expect(calls.length).toBeGreaterThan(0);
@@ -137,19 +146,25 @@ describe('runAnalysis', () => {
 
   it('stops with an InputError naming the file when it does not exist', async () => {
     await expect(
-      runAnalysis({ salesPath: `${FIXTURES}missing.csv`, settings: defaultAnalysisSettings(), today: TODAY }),
+      runAnalysis(
+        analysisRequest({
+          salesPath: `${FIXTURES}missing.csv`,
+          settings: defaultAnalysisSettings(),
+          today: TODAY,
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('missing.csv') });
   });
 });
 
-describe('analysisRequestFromConfig', () => {
+describe('sourceSpecFromConfig', () => {
   it('carries the data files, CSV options and settings of an app config', () => {
     const config = loadConfig({
       cwd: FIXTURES,
       env: { REVGAP_DECIMAL: ',' },
       flags: { sales: 'two-customers.csv', map: ['amount=Net'], 'date-format': 'DD/MM/YYYY', top: '5' },
     });
-    const request = analysisRequestFromConfig(config, TODAY);
+    const request = sourceSpecFromConfig(config, TODAY);
     expect(request.salesPath).toBe(SALES);
     expect(request.customersPath).toBeUndefined();
     expect(request.csv).toEqual({
@@ -158,7 +173,7 @@ describe('analysisRequestFromConfig', () => {
       dateFormat: 'DD/MM/YYYY',
       decimal: ',',
     });
-    expect(request.settings.topN).toBe(5);
+    expect(request.settings).toBe(config.analysis);
     expect(request.today).toBe(TODAY);
   });
 });

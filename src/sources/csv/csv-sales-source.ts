@@ -1,0 +1,71 @@
+/**
+ * The CSV implementations of the sales-source port: a sales file streamed into the ledger builder,
+ * and the optional customers file.
+ */
+import { createLedgerBuilder } from '../../core/ledger.ts';
+import type { CustomersSource, LoadedSales, SalesReadOptions, SalesSource } from '../sales-source.ts';
+import type { CustomerField, SalesField } from './map-headers.ts';
+import type { DecimalSeparator } from './parse-amount.ts';
+import type { DateFormat } from './parse-date.ts';
+import { readSalesCsv } from './read-sales-csv.ts';
+
+/** CSV reading options (header mapping, date format, delimiter). */
+export interface CsvOptions {
+  /** Sales header names by field (`customer_id` -> "Customer ID"). */
+  map?: Partial<Record<SalesField, string>> | undefined;
+  /** Customers-file header names by field. */
+  customersMap?: Partial<Record<CustomerField, string>> | undefined;
+  dateFormat?: DateFormat | undefined;
+  /** Decimal separator of amounts (default "."). */
+  decimal?: DecimalSeparator | undefined;
+  /** Field delimiter (default: detected from the header line). */
+  delimiter?: string | undefined;
+}
+
+/**
+ * A full garbage collection, when the launcher exposes `gc` (`bin/revgap.mjs` does; elsewhere, e.g.
+ * tests, this is a no-op): the CSV reader's spent batches (typed arrays, freed only when collected)
+ * before `build()` copies the ledger out of its slabs. ~50 ms; lowers the peak memory of a
+ * 100,000-customer run by ~50-90 MB.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Sales from a CSV file (see docs/csv-input.md). */
+export function csvSalesSource(path: string, csv: CsvOptions = {}): SalesSource {
+  return {
+    description: path,
+    async load(options: SalesReadOptions): Promise<LoadedSales> {
+      const builder = createLedgerBuilder(options.period);
+      const dataQuality = await readSalesCsv(
+        {
+          path,
+          map: csv.map,
+          dateFormat: csv.dateFormat,
+          delimiter: csv.delimiter,
+          decimal: csv.decimal,
+          badRows: options.badRows,
+          dropDuplicates: options.dropDuplicates,
+          maxProblemsListed: options.maxProblemsListed,
+          onProgress: options.onProgress,
+        },
+        (row) => builder.add(row),
+      );
+      collectGarbage();
+      return { ledger: builder.build(), dataQuality, customers: [] };
+    },
+  };
+}
+
+/** Customers from a CSV file (customer_id, name, segment, account_manager). */
+export function csvCustomersSource(path: string, csv: CsvOptions = {}): CustomersSource {
+  return {
+    description: path,
+    async load({ maxProblemsListed }) {
+      // Loaded on demand: most runs have no customers file.
+      const { readCustomersCsv } = await import('./read-customers-csv.ts');
+      return readCustomersCsv({ path, map: csv.customersMap, delimiter: csv.delimiter, maxProblemsListed });
+    },
+  };
+}
