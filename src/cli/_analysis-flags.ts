@@ -20,7 +20,7 @@ import { analysisRequestFromConfig } from '../sources/open-sources.ts';
 import { describeBundledSample } from '../sources/sample/sample-sales-source.ts';
 import { runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
-import { createProgressReporter, PROGRESS_MIN_BYTES } from './_progress.ts';
+import { createProgressReporter, PROGRESS_MIN_BYTES, type ProgressReporter } from './_progress.ts';
 
 export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
   sales: { type: 'string' },
@@ -164,11 +164,15 @@ function checkDataFileExists(
   );
 }
 
-/** Runs the analysis the config describes, with progress and problem reports on stderr. */
-export async function runAnalysisCommand(
+/**
+ * Checks the data files the config names and prepares the read: the bundled-sample note and a
+ * progress line for large files. Shared by `runAnalysisCommand` and `revgap backtest`.
+ */
+export function startDataRun(
   context: CommandContext,
   config: AppConfig,
-): Promise<LoadedAnalysis> {
+  sample?: { periods?: number },
+): ProgressReporter | undefined {
   const { io } = context;
   const { data, analysis: settings } = config;
   if (data.sales === undefined && data.customers !== undefined) {
@@ -180,14 +184,28 @@ export async function runAnalysisCommand(
   checkDataFileExists(context, 'customers', data.customers);
   if (data.sales === undefined) {
     io.stderr.write(
-      `note: no --sales file given; analysing ${describeBundledSample({ today: isoDate(context.now), settings })}.\n` +
+      `note: no --sales file given; analysing ${describeBundledSample({ today: isoDate(context.now), settings, ...(sample ? { sample } : {}) })}.\n` +
         '      `revgap sample --out DIR` writes it as CSV files.\n',
     );
   }
-  const progress =
-    data.sales !== undefined && fileSize(data.sales) > PROGRESS_MIN_BYTES
-      ? createProgressReporter(io, basename(data.sales))
-      : undefined;
+  return data.sales !== undefined && fileSize(data.sales) > PROGRESS_MIN_BYTES
+    ? createProgressReporter(io, basename(data.sales))
+    : undefined;
+}
+
+/** Today's date (YYYY-MM-DD) of the command's clock. */
+export function commandToday(context: CommandContext): string {
+  return isoDate(context.now);
+}
+
+/** Runs the analysis the config describes, with progress and problem reports on stderr. */
+export async function runAnalysisCommand(
+  context: CommandContext,
+  config: AppConfig,
+): Promise<LoadedAnalysis> {
+  const { io } = context;
+  const { analysis: settings } = config;
+  const progress = startDataRun(context, config);
   let result: AnalysisResult;
   try {
     result = await runAnalysis(analysisRequestFromConfig(config, isoDate(context.now)), {

@@ -45,6 +45,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => loadCommandFile('analyze'),
   },
   {
+    name: 'backtest',
+    summary: 'Replay past periods: how often were the flags right? (precision, recall, lift)',
+    load: () => loadCommandFile('backtest'),
+  },
+  {
     name: 'customer',
     summary: 'Deep dive into one customer (by id or part of the name)',
     load: () => loadCommandFile('customer'),

@@ -5,7 +5,7 @@
  * is used is decided by the caller (`sources/open-sources.ts` builds them from the config).
  */
 
-import { analyze } from '../core/analyze.ts';
+import { type AnalysisInput, analyze } from '../core/analyze.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, SalesLedger } from '../core/types.ts';
@@ -114,7 +114,23 @@ export async function runAnalysis(
   request: RunAnalysisRequest,
   deps: RunAnalysisDeps = {},
 ): Promise<AnalysisResult> {
-  const { settings } = request;
+  const input = await loadAnalysisInput(request, deps);
+  if (request.settings.rules === 'seed') {
+    const { analyzeSeed } = await import('../core/seed-rules.ts');
+    return analyzeSeed(input, request.settings);
+  }
+  return analyze(input, request.settings);
+}
+
+/**
+ * Loads what the analysis reads (the ledger, the customers, how the read went) without analysing
+ * it: `runAnalysis` and the backtest share it.
+ * @throws InputError for unreadable input (missing file or column, bad row in strict mode).
+ */
+export async function loadAnalysisInput(
+  request: RunAnalysisRequest,
+  deps: RunAnalysisDeps = {},
+): Promise<AnalysisInput> {
   // The customers file first: it is small, so a mistake in it shows before a long read of the sales.
   const customersFile =
     request.customers === undefined ? undefined : await readCustomers(request.customers, request);
@@ -134,9 +150,5 @@ export async function runAnalysis(
       },
     };
   }
-  if (settings.rules === 'seed') {
-    const { analyzeSeed } = await import('../core/seed-rules.ts');
-    return analyzeSeed(input, settings);
-  }
-  return analyze(input, settings);
+  return input;
 }

@@ -63,56 +63,10 @@ import {
   scoreBand,
 } from '../../src/core/backtest.ts';
 import { GAP_URGENCY } from '../../src/core/detect-gaps.ts';
-import { createLedgerBuilder } from '../../src/core/ledger.ts';
-import { dayFromIso, isoFromDay, periodEndDay, periodOfDay, periodStartDay } from '../../src/core/periods.ts';
+import { isoFromDay, periodEndDay, periodOfDay, periodStartDay } from '../../src/core/periods.ts';
 import { type AnalysisSettings, defaultAnalysisSettings } from '../../src/core/settings.ts';
-import type { DataQuality, PeriodSpec, SaleRow, SalesLedger } from '../../src/core/types.ts';
-
-const WEEK: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
-const P0 = periodOfDay(dayFromIso('2026-01-05'), WEEK);
-const QUALITY: DataQuality = {
-  source: 'test',
-  rowsRead: 0,
-  rowsAccepted: 0,
-  rowsRejected: 0,
-  rejectedByCode: {},
-  problems: [],
-  duplicateRows: 0,
-  duplicatesDropped: false,
-};
-
-function ledgerOf(rows: SaleRow[]): SalesLedger {
-  const builder = createLedgerBuilder(WEEK);
-  for (const row of rows) builder.add(row);
-  return builder.build();
-}
-
-/** One row per non-null dollar amount, on the Wednesday of week P0 + i. */
-function rowsOf(table: Record<string, (number | null)[]>): SaleRow[] {
-  const rows: SaleRow[] = [];
-  for (const [customerId, dollars] of Object.entries(table)) {
-    dollars.forEach((d, i) => {
-      if (d !== null) rows.push({ customerId, day: periodStartDay(P0 + i, WEEK) + 2, amountCents: d * 100 });
-    });
-  }
-  return rows;
-}
-
-const HAND = rowsOf({
-  A: [100, 100, 100, 100, 100, 100, 100, 100],
-  B: [100, 100, 100, 100, 0, 0, 0, 0],
-  C: [100, 100, 100, 100, 0, 120, 100, 100],
-  D: [100, 100, 100, 100, 70, 40, 20, 0],
-  E: [null, null, null, 50, 50, 50, 50, 50],
-  F: [100, 0, 100, 0, 100, 0, 100, 0],
-});
-const HAND_SETTINGS = defaultAnalysisSettings({
-  lookback: 4,
-  recentWindow: 2,
-  minHistory: 4,
-  topN: 1,
-  asOf: isoFromDay(periodEndDay(P0 + 7, WEEK)),
-});
+import type { SalesLedger } from '../../src/core/types.ts';
+import { HAND, HAND_SETTINGS, ledgerOf, P0, QUALITY, WEEK } from '../helpers/backtest-fixture.ts';
 
 describe('backtest on the hand fixture', () => {
   const result = runBacktest(ledgerOf(HAND), HAND_SETTINGS, { horizon: 2 });
