@@ -13,6 +13,7 @@ import {
   describeCurrencies,
   describeNoSales,
   describeOneCustomer,
+  describeSetAsideRows,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
 } from '../render/format.ts';
@@ -230,6 +231,8 @@ export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHist
       : `note: ${n} exact duplicate ${rows} in ${dq.source} kept and counted as sales; --drop-duplicates drops them.\n`;
   }
   for (const note of dq.notes ?? []) text += `warning: ${note}\n`;
+  const setAside = describeSetAsideRows(result);
+  if (setAside) text += `warning: ${setAside}\n`;
   const tooShort = describeTooShortHistory(result, minHistory);
   if (tooShort) text += `warning: ${tooShort}\n`;
   const currencies = describeCurrencies(result.dataQuality, currency);

@@ -5,6 +5,7 @@
  */
 import { ConfigError, InputError } from '../errors.ts';
 import { detectGaps, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
+import { LATEST_ROWS_KEPT } from './ledger.ts';
 import { computeCustomerFacts } from './metrics.ts';
 import { formatMoney } from './money.ts';
 import {
@@ -32,6 +33,7 @@ import {
   GAP_TYPES,
   type GapType,
   type GapTypeSummary,
+  type LatestRow,
   type PeriodSpec,
   type Priority,
   type SalesLedger,
@@ -53,6 +55,47 @@ export interface AsOfChoice {
   rowsAfterAsOf: number;
   /** The default as-of date fell on period-stamped data, so the latest row's period was kept. */
   periodStamped: boolean;
+  /** Far-future rows set aside by the default as-of choice (`farFutureRows`), latest first. */
+  setAside: LatestRow[];
+}
+
+/** Periods with no rows at all (weeks, months) that make the rows after them "far beyond the rest". */
+export const FAR_GAP_PERIODS = { week: 26, month: 6 } as const;
+
+/** At most this many rows (and at most 1% of them, at least 3, never more than a quarter) are set aside. */
+export function farRowsAllowed(rows: number): number {
+  return Math.min(LATEST_ROWS_KEPT - 1, Math.max(3, Math.floor(rows / 100)), Math.floor(rows / 4));
+}
+
+/**
+ * The rows "far beyond the rest": the latest rows, when they are a handful (`farRowsAllowed`) and
+ * at least `FAR_GAP_PERIODS` periods with no rows at all separate them from the others. A mistyped
+ * year (2062 for 2026) is the usual cause; taking the as-of date from such a row would make every
+ * customer look lapsed. Returns them (latest first) and the latest day of the rest, or null when
+ * there are none (or the ledger lacks the counts to tell).
+ */
+export function farFutureRows(ledger: SalesLedger): { rows: LatestRow[]; lastDay: number } | null {
+  const latest = ledger.latestRows;
+  const byPeriod = ledger.rowsByPeriod;
+  if (!latest || !byPeriod || latest.length === 0) return null;
+  const allowed = farRowsAllowed(ledger.rows);
+  const gap = FAR_GAP_PERIODS[ledger.period.kind];
+  const counts = byPeriod.counts;
+  let tail = 0;
+  let setAside = 0;
+  let i = counts.length - 1;
+  while (i >= 0 && (counts[i] ?? 0) === 0) i--;
+  while (i >= 0) {
+    tail += counts[i] ?? 0;
+    if (tail > allowed) break;
+    let j = i - 1;
+    while (j >= 0 && (counts[j] ?? 0) === 0) j--;
+    if (j < 0) break;
+    if (i - j - 1 >= gap) setAside = tail;
+    i = j;
+  }
+  if (setAside === 0 || setAside >= latest.length) return null;
+  return { rows: latest.slice(0, setAside), lastDay: (latest[setAside] as LatestRow).day };
 }
 
 /**
@@ -61,8 +104,17 @@ export interface AsOfChoice {
  * the whole period, not for sales on that one day. Rows must span at least two periods: one day of
  * rows that happens to be a Monday (or a 1st) says nothing about how the source dates its rows.
  */
-export function isPeriodStamped(ledger: SalesLedger): boolean {
-  const { rows, rowsOnPeriodStart, minDay, maxDay, period: spec } = ledger;
+export function isPeriodStamped(ledger: SalesLedger, setAside: readonly LatestRow[] = []): boolean {
+  const { period: spec } = ledger;
+  let { rows, rowsOnPeriodStart, maxDay } = ledger;
+  const { minDay } = ledger;
+  if (setAside.length > 0 && rowsOnPeriodStart !== undefined) {
+    // Rows set aside by the as-of choice say nothing about how the rest are dated.
+    rows -= setAside.length;
+    for (const r of setAside)
+      if (r.day === periodStartDay(periodOfDay(r.day, spec), spec)) rowsOnPeriodStart--;
+    maxDay = farFutureRows(ledger)?.lastDay ?? maxDay;
+  }
   return (
     rows > 0 &&
     rowsOnPeriodStart === rows &&
@@ -92,7 +144,9 @@ function rowsIn(ledger: SalesLedger, from: number, to: number): number {
  */
 export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): AsOfChoice {
   const spec = ledger.period;
-  const asOfDay = asOfIso === undefined ? ledger.maxDay : parseIsoDay(asOfIso);
+  const far = asOfIso === undefined ? farFutureRows(ledger) : null;
+  const lastDay = far ? far.lastDay : ledger.maxDay;
+  const asOfDay = asOfIso === undefined ? lastDay : parseIsoDay(asOfIso);
   if (asOfIso !== undefined && asOfDay === null) {
     throw new ConfigError([`asOf: "${asOfIso}" is not a calendar date (use YYYY-MM-DD)`]);
   }
@@ -102,12 +156,12 @@ export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): As
     });
   }
   const containing = periodOfDay(asOfDay, spec);
-  const periodStamped = asOfIso === undefined && isPeriodStamped(ledger);
+  const periodStamped = asOfIso === undefined && isPeriodStamped(ledger, far ? far.rows : []);
   const complete = periodStamped || asOfDay === periodEndDay(containing, spec);
   const period = complete ? containing : containing - 1;
   const asOf = { period, startDay: periodStartDay(period, spec), endDay: periodEndDay(period, spec) };
   let partialPeriod: AnalysisResult['partialPeriod'] = null;
-  if (!complete && ledger.maxDay !== null && ledger.maxDay >= periodStartDay(containing, spec)) {
+  if (!complete && lastDay !== null && lastDay >= periodStartDay(containing, spec)) {
     partialPeriod = {
       period: containing,
       startDay: periodStartDay(containing, spec),
@@ -118,8 +172,9 @@ export function chooseAsOf(ledger: SalesLedger, asOfIso: string | undefined): As
   return {
     asOf,
     partialPeriod,
-    rowsAfterAsOf: rowsIn(ledger, containing + 1, Number.POSITIVE_INFINITY),
+    rowsAfterAsOf: rowsIn(ledger, containing + 1, Number.POSITIVE_INFINITY) - (far ? far.rows.length : 0),
     periodStamped,
+    setAside: far ? far.rows : [],
   };
 }
 
@@ -491,6 +546,13 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   rest.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
 
   const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf };
+  if (choice.setAside.length > 0) {
+    dataQuality.setAsideRows = choice.setAside.map((r) => ({
+      customerId: r.customerId,
+      date: isoFromDay(r.day),
+      ...(r.line !== undefined ? { line: r.line } : {}),
+    }));
+  }
   const summary: AnalysisResult['summary'] = {
     customersAnalyzed: judged,
     customersWithGaps: scored.length,

@@ -20,8 +20,9 @@
  * by the analysis as the customer's series) and a view of one buffer of sale flags, and drops the
  * slabs.
  */
-import { periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
-import type { CustomerLedger, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
+import { InputError } from '../errors.ts';
+import { isoFromDay, periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
+import type { CustomerLedger, LatestRow, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
 
 /** Periods accumulated period-major (a power of two). */
 const WINDOW = 4;
@@ -35,6 +36,16 @@ const FIRST_BLOCK_LEAD = 2;
 const HAS_ROW = 1;
 const HAS_SALE = 2;
 const NO_PERIOD = Number.NEGATIVE_INFINITY;
+/** Latest rows kept (by date, with customer and line) so the as-of choice can name far-future rows. */
+export const LATEST_ROWS_KEPT = 51;
+/**
+ * Memory cap: period cells (one per customer per period from its first to its last row, 9 bytes
+ * each) may not exceed the larger of this floor (~75 MB) and `CELLS_PER_ROW` per row read so far.
+ * Memory then follows the data, not the date span: 5,000 customers with one row in 1900 and one in
+ * 2999 would need 285 M cells (2.6 GB) and are refused instead.
+ */
+export const MIN_CELL_BUDGET = 1 << 23;
+export const CELLS_PER_ROW = 128;
 
 export interface LedgerBuilder {
   /** Fold one accepted row in. */
@@ -82,6 +93,10 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   let slabUsed = SLAB_SIZE;
   /** Free blocks by size: flat pairs of (slab, offset). */
   const free = new Map<number, number[]>();
+  /** Cells in all slabs, for the memory cap. */
+  let allocatedCells = 0;
+  /** The customer whose block is being placed (for the memory cap's message). */
+  let placing = -1;
 
   // --- the period-major window: periods [windowLo, windowLo + WINDOW), slot = period & WINDOW_MASK.
   let windowLo = NO_PERIOD;
@@ -114,6 +129,20 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   let lastWeekday = 0;
   let lastOnPeriodStart = 0;
   let built = false;
+  // The latest rows by date (at most LATEST_ROWS_KEPT, latest first), for naming far-future rows.
+  // Date-ordered input enters a handful of rows per new day; the rest fail one comparison.
+  const latest: LatestRow[] = [];
+  let latestFloor = Number.NEGATIVE_INFINITY;
+
+  function keepLatest(row: SaleRow): void {
+    let i = latest.length;
+    while (i > 0 && (latest[i - 1] as LatestRow).day < row.day) i--;
+    const kept: LatestRow = { day: row.day, customerId: row.customerId };
+    if (row.line !== undefined) kept.line = row.line;
+    latest.splice(i, 0, kept);
+    if (latest.length > LATEST_ROWS_KEPT) latest.pop();
+    if (latest.length === LATEST_ROWS_KEPT) latestFloor = (latest[LATEST_ROWS_KEPT - 1] as LatestRow).day;
+  }
 
   function growCustomers(): void {
     const next = Math.max(1024, capacity * 2);
@@ -186,12 +215,14 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       offsetOf[c] = offset;
     } else if (size > SLAB_SIZE) {
       // A single customer spanning more than 262,144 periods: its own slab.
+      reserve(size);
       slabNet.push(new Float64Array(size));
       slabSale.push(new Uint8Array(size));
       slabOf[c] = slabNet.length - 1;
       offsetOf[c] = 0;
     } else {
       if (slabUsed + size > SLAB_SIZE) {
+        reserve(SLAB_SIZE);
         slabNet.push(new Float64Array(SLAB_SIZE));
         slabSale.push(new Uint8Array(SLAB_SIZE));
         currentSlab = slabNet.length - 1;
@@ -203,6 +234,37 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     }
     blockSize[c] = size;
   }
+
+  /** Counts `cells` more against the memory cap, or stops the read with what the rows span. */
+  function reserve(cells: number): void {
+    const budget = Math.max(MIN_CELL_BUDGET, rows * CELLS_PER_ROW);
+    if (allocatedCells + cells > budget) throw spanTooWide(cells);
+    allocatedCells += cells;
+  }
+
+  function spanTooWide(cells: number): InputError {
+    const word = spec.kind === 'week' ? 'weeks' : 'months';
+    const c = placing;
+    const who =
+      c >= 0 && c < ids.length
+        ? ` For example customer ${JSON.stringify(ids[c])} has rows in ${word} starting ${isoFromDay(periodStartDay((base[c] as number) + Math.min(lo[c] as number, pendingAt), spec))} and ${isoFromDay(periodStartDay((base[c] as number) + Math.max(hi[c] as number, pendingAt), spec))}.`
+        : '';
+    const span =
+      minDay !== null && maxDay !== null
+        ? ` The rows are dated from ${isoFromDay(minDay)} to ${isoFromDay(maxDay)}.`
+        : '';
+    return new InputError(
+      `The sales dates span too many ${word} for the number of rows: revgap keeps one value per customer per ${spec.kind} ` +
+        `from each customer's first to last row, and these ${rows.toLocaleString('en-US')} rows would need more than ` +
+        `${(allocatedCells + cells).toLocaleString('en-US')} of them (the cap is ${CELLS_PER_ROW} per row, at least ` +
+        `${MIN_CELL_BUDGET.toLocaleString('en-US')}).${span}${who}`,
+      {
+        hint: 'A mistyped year (1900, 2999) in the date column usually causes this: correct or remove those rows, or check --date-format.',
+      },
+    );
+  }
+  /** Block index being placed by `grow` (for the message). */
+  let pendingAt = 0;
 
   function release(c: number): void {
     const size = blockSize[c] as number;
@@ -236,8 +298,11 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     const to = (offsetOf[c] as number) + oldHi + 1;
     const oldNet = slabNet[fromSlab] as Float64Array;
     const oldSale = slabSale[fromSlab] as Uint8Array;
+    placing = c;
+    pendingAt = at;
     release(c);
     allocate(c, size);
+    placing = -1;
     const target = (offsetOf[c] as number) + oldLo + shift;
     (slabNet[slabOf[c] as number] as Float64Array).set(oldNet.subarray(from, to), target);
     (slabSale[slabOf[c] as number] as Uint8Array).set(oldSale.subarray(from, to), target);
@@ -329,6 +394,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     weekdayRows[lastWeekday] = (weekdayRows[lastWeekday] as number) + 1;
     rowsOnPeriodStart += lastOnPeriodStart;
     rows++;
+    if (day > latestFloor) keepLatest(row);
     const c = customerNumber(row.customerId);
     rowsOf[c] = (rowsOf[c] as number) + 1;
     const amount = row.amountCents;
@@ -419,6 +485,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       rows,
       weekdayRows: weekdayRows.slice(),
       rowsOnPeriodStart,
+      latestRows: latest.slice(),
     };
     if (periodRows.size > 0) {
       let first = Number.POSITIVE_INFINITY;

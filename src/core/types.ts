@@ -74,6 +74,14 @@ export interface CustomerLedger {
   rows: number;
 }
 
+/** One of the latest rows by date, kept by the ledger so far-future rows can be named. */
+export interface LatestRow {
+  day: number;
+  customerId: string;
+  /** 1-based line in the source file, when the source has lines. */
+  line?: number;
+}
+
 /** Everything the analysis needs from the sales data, independent of where it came from. */
 export interface SalesLedger {
   period: PeriodSpec;
@@ -100,6 +108,11 @@ export interface SalesLedger {
    * period's first day). Optional: ledgers built without it are never treated as period-stamped.
    */
   rowsOnPeriodStart?: number;
+  /**
+   * The latest rows by date (at most 51, latest first; ties in any order). Optional: ledgers built
+   * without it never set far-future rows aside.
+   */
+  latestRows?: LatestRow[];
 }
 
 /** How a source's read went: counts and the first problems, for the Data quality section. */
@@ -123,6 +136,11 @@ export interface DataQuality {
    * carried a currency. More than one key means amounts in different currencies were added up.
    */
   currencies?: Record<string, number>;
+  /**
+   * Rows dated far after all the others (a mistyped year), left out of the default as-of choice:
+   * they fall after the as-of period and are not counted in `rowsAfterAsOf`. Absent when none.
+   */
+  setAsideRows?: Array<{ customerId: string; date: string; line?: number }>;
   /**
    * What the reader noticed about the columns that the user may want to act on, in plain words
    * (e.g. a refunds column it does not subtract). Absent or empty when there is nothing to say.

@@ -327,6 +327,29 @@ export function describeOneCustomer(
 }
 
 /**
+ * A warning naming the rows the default as-of choice set aside: a handful dated far after all the
+ * others (usually a mistyped year), with file and line, and the setting that overrides the choice.
+ */
+export function describeSetAsideRows(result: Pick<AnalysisResult, 'dataQuality'>): string | null {
+  const rows = result.dataQuality.setAsideRows;
+  if (!rows || rows.length === 0) return null;
+  const shown = rows
+    .slice(0, 5)
+    .map(
+      (r) =>
+        `${r.line !== undefined ? `line ${r.line}: ` : ''}${r.date}, customer ${JSON.stringify(r.customerId)}`,
+    )
+    .join('; ');
+  const more = rows.length > 5 ? `; and ${formatCount(rows.length - 5)} more` : '';
+  const latest = rows[0]?.date ?? '';
+  return (
+    `set aside ${plural(rows.length, 'row')} of ${result.dataQuality.source} dated far after all the others ` +
+    `(${shown}${more}): the as-of date follows the rest of the data. Correct ${rows.length === 1 ? 'that date' : 'those dates'}, ` +
+    `or if ${rows.length === 1 ? 'it is' : 'they are'} right pass --as-of ${latest} to include ${rows.length === 1 ? 'it' : 'them'}.`
+  );
+}
+
+/**
  * A warning when every accepted row is dated after the as-of period (an --as-of before the data
  * starts): everyone then has "no sales on record". Null otherwise.
  */
@@ -385,6 +408,7 @@ export function describeWarnings(
 ): string[] {
   return [
     ...(result.dataQuality.notes ?? []),
+    describeSetAsideRows(result),
     describeTooShortHistory(result, settings.minHistory),
     describeCurrencies(result.dataQuality, settings.currency),
     describeAsOfAfterData(result),

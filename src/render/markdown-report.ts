@@ -26,6 +26,7 @@ import {
   describeCurrencies,
   describeNoSales,
   describeOneCustomer,
+  describeSetAsideRows,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
   escapeMarkdown,
@@ -362,6 +363,8 @@ function dataQuality(ctx: Ctx): string {
   // The reader's notes name columns of the file: user data, escaped.
   for (const note of dq.notes ?? [])
     lines.push(`- Warning: ${cell(note.charAt(0).toUpperCase() + note.slice(1))}`);
+  const setAside = describeSetAsideRows(ctx.result);
+  if (setAside) lines.push(`- Warning: ${cell(setAside.charAt(0).toUpperCase() + setAside.slice(1))}`);
   const tooShort = describeTooShortHistory(ctx.result, ctx.settings.minHistory);
   if (tooShort) lines.push(`- Warning: ${tooShort.charAt(0).toUpperCase()}${tooShort.slice(1)}`);
   const currencies = describeCurrencies(dq, ctx.settings.currency);
