@@ -16,6 +16,7 @@ import {
   describeSetAsideRows,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
+  duplicateLinesText,
 } from '../render/format.ts';
 import { analysisRequestFromConfig } from '../sources/open-sources.ts';
 import { describeBundledSample } from '../sources/sample/sample-sales-source.ts';
@@ -227,7 +228,7 @@ export function renderRunNotes(result: AnalysisResult, currency = 'USD', minHist
     const n = dq.duplicateRows.toLocaleString('en-US');
     const rows = dq.duplicateRows === 1 ? 'row' : 'rows';
     text += dq.duplicatesDropped
-      ? `note: dropped ${n} exact duplicate ${rows} in ${dq.source} (--drop-duplicates).\n`
+      ? `note: dropped ${n} exact duplicate ${rows} (every field equal to an earlier row) in ${dq.source}${duplicateLinesText(dq)} (--drop-duplicates).\n`
       : `note: ${n} exact duplicate ${rows} in ${dq.source} kept and counted as sales; --drop-duplicates drops them.\n`;
   }
   for (const note of dq.notes ?? []) text += `warning: ${note}\n`;

@@ -130,6 +130,8 @@ export interface DataQuality {
   /** Exact duplicate rows seen, and whether they were dropped (default kept). */
   duplicateRows: number;
   duplicatesDropped: boolean;
+  /** Lines of the first dropped duplicates (at most `maxProblemsListed`), in file order. */
+  duplicateLines?: number[];
   /**
    * Accepted rows by the currency written in the amount ("USD" for $ and US$, "EUR" for €, a
    * three-letter code as written); rows with a bare number are not counted. Absent when no amount

@@ -326,6 +326,15 @@ export function describeOneCustomer(
   );
 }
 
+/** " (lines 3, 5)" for the dropped duplicates' lines ("first 20 at lines ..." when not all are listed); "" without. */
+export function duplicateLinesText(dq: Pick<DataQuality, 'duplicateLines' | 'duplicateRows'>): string {
+  const lines = dq.duplicateLines ?? [];
+  if (lines.length === 0) return '';
+  const word = lines.length === 1 ? 'line' : 'lines';
+  const first = lines.length < dq.duplicateRows ? `the first ${formatCount(lines.length)} at ` : '';
+  return ` (${first}${word} ${lines.join(', ')})`;
+}
+
 /**
  * A warning naming the rows the default as-of choice set aside: a handful dated far after all the
  * others (usually a mistyped year), with file and line, and the setting that overrides the choice.

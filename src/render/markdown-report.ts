@@ -29,6 +29,7 @@ import {
   describeSetAsideRows,
   describeTooShortHistory,
   describeUnmatchedCustomersFile,
+  duplicateLinesText,
   escapeMarkdown,
   formatComponent,
   formatContributions,
@@ -358,7 +359,7 @@ function dataQuality(ctx: Ctx): string {
   lines.push(
     dq.duplicateRows === 0
       ? '- Duplicates: none.'
-      : `- Duplicates: ${plural(dq.duplicateRows, 'exact duplicate row')}, ${dq.duplicatesDropped ? 'dropped' : 'kept (counted as sales)'}.`,
+      : `- Duplicates: ${plural(dq.duplicateRows, 'exact duplicate row')} (every field equal), ${dq.duplicatesDropped ? `dropped${duplicateLinesText(dq)}` : 'kept (counted as sales)'}.`,
   );
   // The reader's notes name columns of the file: user data, escaped.
   for (const note of dq.notes ?? [])

@@ -256,7 +256,19 @@ describe('renderRunNotes and duplicates', () => {
       dataQuality: buildDataQuality({ ...clean, duplicateRows: 1, duplicatesDropped: true }),
     });
     expect(renderRunNotes(dropped)).toContain(
-      'note: dropped 1 exact duplicate row in sales.csv (--drop-duplicates).',
+      'note: dropped 1 exact duplicate row (every field equal to an earlier row) in sales.csv (--drop-duplicates).',
+    );
+    // With the dropped lines known, they are listed (issue 13, finding 4).
+    const listed = buildSampleResult({
+      dataQuality: buildDataQuality({
+        ...clean,
+        duplicateRows: 3,
+        duplicatesDropped: true,
+        duplicateLines: [4, 9],
+      }),
+    });
+    expect(renderRunNotes(listed)).toContain(
+      'note: dropped 3 exact duplicate rows (every field equal to an earlier row) in sales.csv (the first 2 at lines 4, 9) (--drop-duplicates).',
     );
   });
 });

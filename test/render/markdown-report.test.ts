@@ -199,7 +199,7 @@ describe('renderMarkdownReport', () => {
     expect(dq).toContain('- Rows read: 120; accepted 118; rejected 2.');
     expect(dq).toContain('- Rejected by reason: bad\\_amount 1, bad\\_date 1.');
     expect(dq).toContain('| sales.csv | 7 | date | date "2026-13-01" is not a valid date |');
-    expect(dq).toContain('- Duplicates: 1 exact duplicate row, kept (counted as sales).');
+    expect(dq).toContain('- Duplicates: 1 exact duplicate row (every field equal), kept (counted as sales).');
     expect(dq).toContain('- Rows dated after the as-of week: 3 (ignored).');
     expect(dq).toContain(
       '- Partial period: the week of 2026-11-23 (2026-11-23 to 2026-11-29, 3 rows) is not complete and was left out.',

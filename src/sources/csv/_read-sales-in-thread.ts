@@ -8,7 +8,7 @@ import { InputError } from '../../errors.ts';
 import { createDuplicateCounter, createDuplicateSet, Fingerprint } from './duplicate-set.ts';
 import { mapHeaders, SALES_ALIASES, SALES_FIELDS, SALES_REQUIRED } from './map-headers.ts';
 import { currencyOfAmount, describeBadAmount, parseAmountCents } from './parse-amount.ts';
-import { describeBadDate, parseDateDay } from './parse-date.ts';
+import { describeBadDate, formatsFittingAll, parseDateDay } from './parse-date.ts';
 import { readCsvFile } from './read-csv-file.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
 import type { CsvRecord } from './tokenize-csv.ts';
@@ -23,9 +23,6 @@ const FIX_BY_CODE: Record<string, string> = {
   bad_quotes: 'quote the whole value and double any quote inside it ("ab""c")',
   unclosed_quote: 'close the quoted value or remove the stray quote',
 };
-
-/** Marks an order-id key, so it never equals an all-fields key. */
-const ORDER_KEY = 0x4f524452;
 
 /** Ids at least this long would be V8 slices pinning a whole 1 MiB chunk; they are copied once. */
 const SLICED_STRING_MIN = 13;
@@ -56,6 +53,8 @@ export async function readSalesInThread(
   let rowsAccepted = 0;
   let rowsRejected = 0;
   let duplicateRows = 0;
+  /** Lines of the first dropped duplicates (`--drop-duplicates`), for the note. */
+  const duplicateLines: number[] = [];
   const rejectedByCode: Record<string, number> = {};
   const problems: RowProblem[] = [];
   // The first few, whatever maxProblemsListed, for the message when no row at all is usable.
@@ -69,6 +68,20 @@ export async function readSalesInThread(
   const currencies: Record<string, number> = {};
   const notes: string[] = [];
   let currencyRows = 0;
+  // Column-wide checks (issue 13): dates that fail next to dates that pass may be one format read
+  // as another; amounts that all have exactly three digits after a dot may be dot thousands.
+  const DATE_SAMPLE = 500;
+  const badDates: string[] = [];
+  let badDateRows = 0;
+  let firstBadDateLine = 0;
+  const goodDates: string[] = [];
+  let lastGoodDay = Number.NaN;
+  let delimiterUsed = ',';
+  let dotAmounts = 0;
+  let threeDecimalAmounts = 0;
+  let commaAmounts = 0;
+  let firstThreeDecimalLine = 0;
+  let firstThreeDecimalText = '';
 
   function reject(line: number, column: string | undefined, code: string, reason: string): void {
     rowsRejected++;
@@ -159,8 +172,15 @@ export async function readSalesInThread(
     }
     const day = parseDateDay(fs, fa, fb, dateFormat);
     if (Number.isNaN(day)) {
-      reject(line, header(dateCol), 'bad_date', describeBadDate(fs.slice(fa, fb), dateFormat));
+      const text = fs.slice(fa, fb);
+      if (badDateRows++ === 0) firstBadDateLine = line;
+      if (badDates.length < DATE_SAMPLE) badDates.push(text);
+      reject(line, header(dateCol), 'bad_date', describeBadDate(text, dateFormat));
       return;
+    }
+    if (day !== lastGoodDay && goodDates.length < DATE_SAMPLE) {
+      lastGoodDay = day;
+      goodDates.push(fs.slice(fa, fb));
     }
 
     field(record, amountCol);
@@ -173,6 +193,18 @@ export async function readSalesInThread(
       reject(line, header(amountCol), 'bad_amount', describeBadAmount(fs.slice(fa, fb), decimal));
       return;
     }
+    const dot = fs.indexOf('.', fa);
+    if (dot >= 0 && dot < fb) {
+      dotAmounts++;
+      if (isThreeDecimals(fs, dot, fb)) {
+        if (threeDecimalAmounts++ === 0) {
+          firstThreeDecimalLine = line;
+          firstThreeDecimalText = fs.slice(fa, fb);
+        }
+      }
+    }
+    const comma = fs.indexOf(',', fa);
+    if (comma >= 0 && comma < fb) commaAmounts++;
 
     // A bare number starts with a digit (after a sign or ".") and ends with one: the common case
     // costs two character reads. Anything else may carry a currency marker.
@@ -214,18 +246,14 @@ export async function readSalesInThread(
       }
     }
 
-    // Exact duplicates: the same order (and product, for line-item files), or all fields equal.
+    // Exact duplicates: every field equal, as written. (A shared order id is not enough: a refund
+    // or another customer's line may carry the same order number.)
     fingerprint.reset();
-    if (row.orderId !== undefined) {
-      fingerprint.addWord(ORDER_KEY);
-      fingerprint.addField(row.orderId, 0, row.orderId.length);
-      if (productCol >= 0) fingerprint.addField(row.product ?? '', 0, row.product?.length ?? 0);
-    } else {
-      fingerprint.addRecord(record);
-    }
+    fingerprint.addRecord(record);
     if (seen === undefined) counter?.add(fingerprint);
     else if (seen.addIfAbsent(fingerprint)) {
       duplicateRows++;
+      if (duplicateLines.length < maxProblems) duplicateLines.push(line);
       return;
     }
     rowsAccepted++;
@@ -237,7 +265,8 @@ export async function readSalesInThread(
   }
 
   const summary = await readCsvFile(options, {
-    onHeader(names) {
+    onHeader(names, delimiter) {
+      delimiterUsed = delimiter;
       headers = names;
       headerCount = names.length;
       const { columns } = mapHeaders({
@@ -279,6 +308,40 @@ export async function readSalesInThread(
   });
 
   if (counter !== undefined) duplicateRows = counter.count();
+  // A date format that half works: some dates fail, and another accepted format fits every date
+  // checked (those that failed and those that passed, which may then be misread).
+  const fitting = badDateRows > 0 ? formatsFittingAll([...badDates, ...goodDates], dateFormat) : [];
+  const dateFix =
+    fitting.length > 0
+      ? `every date checked fits ${fitting.join(' and ')}: run with --date-format ${fitting[0]} (or set data.dateFormat / REVGAP_DATE_FORMAT)`
+      : '';
+  if (fitting.length > 0 && rowsAccepted > 0) {
+    const accepted = rowsRead - rowsRejected;
+    throw new InputError(
+      `${formatCount(badDateRows)} of ${formatCount(badDateRows + accepted)} dates in ${file} are not ${dateFormat} ` +
+        `(e.g. line ${firstBadDateLine}: ${JSON.stringify(badDates[0])}), and the ${formatCount(accepted)} that are may be misread: ` +
+        `every date checked fits ${fitting.join(' and ')}.`,
+      { hint: `Run with --date-format ${fitting[0]} (or set data.dateFormat / REVGAP_DATE_FORMAT).` },
+    );
+  }
+  if (
+    options.decimal === undefined &&
+    threeDecimalAmounts > 0 &&
+    threeDecimalAmounts === dotAmounts &&
+    commaAmounts === 0
+  ) {
+    const what =
+      `every amount with a dot in ${file} has exactly three digits after it (${formatCount(threeDecimalAmounts)} ` +
+      `rows, e.g. line ${firstThreeDecimalLine}: ${JSON.stringify(firstThreeDecimalText)}), so the dot may be a thousands ` +
+      `separator (${firstThreeDecimalText} = ${firstThreeDecimalText.replace('.', '')}) rather than a decimal point`;
+    if (delimiterUsed === ';') {
+      // Semicolon files come from locales that write 2.500 for two thousand five hundred.
+      throw new InputError(`Ambiguous amounts: ${what}.`, {
+        hint: 'Run with --decimal , if the dot separates thousands (2.500 = 2500), or --decimal . if the amounts really have three decimals.',
+      });
+    }
+    notes.push(`${what}; if so, run with --decimal , (pass --decimal . to confirm the dot and silence this)`);
+  }
   if (rowsRead === 0) {
     throw new InputError(
       `${file} has a header line but no data rows (${summary.lines} line${summary.lines === 1 ? '' : 's'}). ` +
@@ -293,7 +356,10 @@ export async function readSalesInThread(
     throw new InputError(
       `None of the ${rowsRead} data rows in ${file} could be used. First problems:\n${examples}`,
       {
-        hint: 'Fix the column mapping (--map), the date format (--date-format), the decimal separator (--decimal) or the delimiter (--delimiter).',
+        hint:
+          dateFix !== ''
+            ? `The dates: ${dateFix}.`
+            : 'Fix the column mapping (--map), the date format (--date-format), the decimal separator (--decimal) or the delimiter (--delimiter).',
       },
     );
   }
@@ -307,9 +373,29 @@ export async function readSalesInThread(
     problems,
     duplicateRows,
     duplicatesDropped: dropDuplicates,
+    ...(duplicateLines.length > 0 ? { duplicateLines } : {}),
     ...(currencyRows > 0 ? { currencies } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/** The amount text's dot at `dot` is followed by exactly three digits and then its end (or a non-digit suffix such as a currency). */
+function isThreeDecimals(s: string, dot: number, end: number): boolean {
+  let digits = 0;
+  let i = dot + 1;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    digits++;
+    i++;
+  }
+  if (digits !== 3) return false;
+  const next = s.indexOf('.', i);
+  return next < 0 || next >= end;
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function isBlank(c: number): boolean {

@@ -181,3 +181,15 @@ export function describeBadDate(value: string, format: DateFormat): string {
   }
   return `date ${shown} is not a date in ${format}`;
 }
+
+/**
+ * The accepted formats other than `current` in which every one of `texts` is a valid date (the
+ * column-wide check of a `--date-format` that only half works: DD.MM.YYYY data read as MM/DD/YYYY
+ * rejects days over 12 and silently swaps the rest). Empty when `texts` is empty.
+ */
+export function formatsFittingAll(texts: readonly string[], current: DateFormat): DateFormat[] {
+  if (texts.length === 0) return [];
+  return DATE_FORMATS.filter(
+    (format) => format !== current && texts.every((t) => !Number.isNaN(parseDateDay(t, 0, t.length, format))),
+  );
+}

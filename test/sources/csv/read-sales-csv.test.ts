@@ -236,28 +236,39 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     expect(timed.rows.map((r) => r.customerId)).toEqual(['C001', 'C002']);
   });
 
-  it('counts rows with a repeated order id as duplicates and keeps them by default', async () => {
+  it('counts only rows with every field equal as duplicates, a shared order id is not enough (issue 13, finding 4)', async () => {
     const { rows, quality } = await readSales({ path: fixture('sales-duplicates-order-id.csv'), engine });
-    // O-1 three times (lines 2, 4, 5) -> 2 duplicates; no order id: all fields equal (lines 6, 7) -> 1.
-    expect(quality.duplicateRows).toBe(3);
+    // Line 4 repeats line 2 field for field; line 5 shares order O-1 but is another customer and
+    // amount; line 7 repeats line 6 (no order id) -> 2 duplicates, all kept by default.
+    expect(quality.duplicateRows).toBe(2);
     expect(quality.duplicatesDropped).toBe(false);
+    expect(quality.duplicateLines).toBeUndefined();
     expect(rows).toHaveLength(6);
   });
 
-  it('drops duplicates when asked, keeping the first of each', async () => {
+  it('drops duplicates when asked, keeping the first of each and listing the dropped lines', async () => {
     const { rows, quality } = await readSales({
       path: fixture('sales-duplicates-order-id.csv'),
       engine,
       dropDuplicates: true,
     });
-    expect(rows.map((r) => r.line)).toEqual([2, 3, 6]);
+    expect(rows.map((r) => r.line)).toEqual([2, 3, 5, 6]);
     expect(quality).toMatchObject({
       rowsRead: 6,
-      rowsAccepted: 3,
+      rowsAccepted: 4,
       rowsRejected: 0,
-      duplicateRows: 3,
+      duplicateRows: 2,
       duplicatesDropped: true,
+      duplicateLines: [4, 7],
     });
+  });
+
+  it('repro: a refund and another customer sharing an order id are not dropped (issue 13, finding 4)', async () => {
+    const text =
+      'customer_id,date,amount,order_id\nC1,2026-04-13,100.00,O1\nC1,2026-04-15,-100.00,O1\nC2,2026-04-14,500.00,O1\n';
+    const { rows, quality } = await readSales({ path: 'o.csv', text, engine, dropDuplicates: true });
+    expect(rows.map((r) => r.amountCents)).toEqual([100_00, -100_00, 500_00]);
+    expect(quality.duplicateRows).toBe(0);
   });
 
   it('compares all fields, as written, when there is no order id', async () => {
@@ -266,7 +277,7 @@ describe.each(ENGINES)('readSalesCsv (%s engine)', (engine) => {
     expect(quality.duplicateRows).toBe(2);
   });
 
-  it('treats order id plus product as the key of a line-item file', async () => {
+  it('counts a repeated line of a line-item file (same order, product and amount) once', async () => {
     const { quality } = await readSales({ path: fixture('sales-line-items.csv'), engine });
     expect(quality.duplicateRows).toBe(1);
   });
