@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
-import { DATE_FORMATS, formatsFittingAll } from '../../../src/sources/csv/parse-date.ts';
+import { formatsFittingAll } from '../../../src/sources/csv/parse-date.ts';
 import { readSales, rejectionOf } from './_helpers.ts';
 
 function weekly(from: string, n: number, fmt: (d: Date) => string): string[] {
