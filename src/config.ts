@@ -74,7 +74,7 @@ export const dataConfigSchema = z
       ),
     delimiter: z
       .string()
-      .length(1, 'use a single character, e.g. "," ";" or "tab"')
+      .length(1, 'use a single character (e.g. "," ";" "|") or a name: comma, semicolon, pipe, tab')
       .optional()
       .describe('Field delimiter of the CSV files (default: detected from the header line)'),
   })
@@ -191,6 +191,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['data', 'sales'], kind: 'path', env: ['REVGAP_SALES'], flag: 'sales' },
   { path: ['data', 'customers'], kind: 'path', env: ['REVGAP_CUSTOMERS'], flag: 'customers' },
   { path: ['data', 'map'], kind: 'map', env: ['REVGAP_MAP'], flag: 'map' },
+  { path: ['data', 'customersMap'], kind: 'map', env: ['REVGAP_CUSTOMERS_MAP'], flag: 'customers-map' },
   { path: ['data', 'dateFormat'], kind: 'string', env: ['REVGAP_DATE_FORMAT'], flag: 'date-format' },
   { path: ['data', 'delimiter'], kind: 'string', env: ['REVGAP_DELIMITER'], flag: 'delimiter' },
   { path: ['data', 'decimal'], kind: 'string', env: ['REVGAP_DECIMAL'], flag: 'decimal' },
@@ -334,7 +335,8 @@ function convertText(spec: SettingSpec, text: string, base: string): { value?: u
         : { value: map };
     }
     case 'path':
-      return { value: text === '' ? text : resolve(base, text) };
+      // "-" is standard input (`--sales -`), not a file named "-".
+      return { value: text === '' || text === '-' ? text : resolve(base, text) };
     default: {
       const key = spec.path.join('.');
       if (key === 'data.delimiter') return { value: normaliseDelimiter(text) };
@@ -367,8 +369,17 @@ const WEEKDAY_ABBREVIATIONS: Record<string, string> = {
   sat: 'saturday',
 };
 
+/** Delimiter names accepted wherever a delimiter is (flag, env, config file), as docs/csv-input.md lists. */
+const DELIMITER_NAMES: Record<string, string> = {
+  tab: '\t',
+  '\\t': '\t',
+  comma: ',',
+  semicolon: ';',
+  pipe: '|',
+};
+
 function normaliseDelimiter(text: string): string {
-  return text === 'tab' || text === '\\t' ? '\t' : text;
+  return DELIMITER_NAMES[text.trim().toLowerCase()] ?? text;
 }
 
 function findConfigFile(cwd: string, explicit: string | undefined): string | undefined {

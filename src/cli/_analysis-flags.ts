@@ -32,6 +32,7 @@ export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
   'as-of': { type: 'string' },
   top: { type: 'string' },
   map: { type: 'string', multiple: true },
+  'customers-map': { type: 'string', multiple: true },
   'date-format': { type: 'string' },
   delimiter: { type: 'string' },
   decimal: { type: 'string' },
@@ -46,11 +47,13 @@ export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
 };
 
 export const ANALYSIS_FLAGS_HELP = `Data:
-  --sales FILE            sales CSV (customer_id,date,amount[,order_id]); default: bundled sample data
+  --sales FILE            sales CSV (customer_id,date,amount[,order_id]); - reads standard input;
+                          default: bundled sample data
   --customers FILE        customers CSV (customer_id,name,segment,account_manager)
-  --map FIELD=HEADER      use another header for a field, repeatable: --map customer_id="Customer ID"
+  --map FIELD=HEADER      use another sales header for a field, repeatable: --map customer_id="Customer ID"
+  --customers-map FIELD=HEADER  the same for the customers file: --customers-map customer_id=id
   --date-format F         YYYY-MM-DD (default), MM/DD/YYYY, DD/MM/YYYY or "YYYY-MM-DD HH:mm"
-  --delimiter C           field delimiter: , ; | or tab (default: detected)
+  --delimiter C           field delimiter: , ; | tab or comma, semicolon, pipe (default: detected)
   --decimal . or ,        decimal separator of amounts (default .; with , the . groups thousands)
   --strict                stop at the first bad row (exit 2, no output); default: skip and report
   --bad-rows lenient|strict  the same as a setting (--strict = --bad-rows strict)
@@ -151,7 +154,7 @@ function checkDataFileExists(
   kind: 'sales' | 'customers',
   path: string | undefined,
 ): void {
-  if (path === undefined || existsSync(path)) return;
+  if (path === undefined || path === '-' || existsSync(path)) return;
   const envName = kind === 'sales' ? 'REVGAP_SALES' : 'REVGAP_CUSTOMERS';
   const columns = kind === 'sales' ? 'customer_id,date,amount' : 'customer_id,name,segment,account_manager';
   const from =
@@ -190,7 +193,7 @@ export function startDataRun(
         '      `revgap sample --out DIR` writes it as CSV files.\n',
     );
   }
-  return data.sales !== undefined && fileSize(data.sales) > PROGRESS_MIN_BYTES
+  return data.sales !== undefined && data.sales !== '-' && fileSize(data.sales) > PROGRESS_MIN_BYTES
     ? createProgressReporter(io, basename(data.sales))
     : undefined;
 }

@@ -136,10 +136,19 @@ export async function readSalesInThread(
     rowsRead++;
     const line = record.line;
     if (record.count !== headerCount) {
-      const hint =
-        record.count > headerCount
-          ? ' (a value containing the delimiter that is not quoted? e.g. 1,234.56 must be written "1,234.56")'
-          : '';
+      let hint = '';
+      if (record.count === headerCount + 1) {
+        // An empty last field: the row ends with a delimiter (exports that write "a,b,c," per row).
+        field(record, record.count - 1);
+        if (fa === fb) {
+          hint =
+            ' (the row ends with an extra delimiter, a trailing comma: remove it, or add a name for that last column to the header)';
+        }
+      }
+      if (hint === '' && record.count > headerCount) {
+        hint =
+          ' (a value containing the delimiter that is not quoted? e.g. 1,234.56 must be written "1,234.56")';
+      }
       reject(
         line,
         undefined,

@@ -127,6 +127,8 @@ export interface MapHeadersInput<F extends string> {
   aliases: AliasTable<F>;
   /** Explicit field -> header name; wins over aliases. */
   map?: Partial<Record<string, string>> | undefined;
+  /** The flag that sets `map` for this file, for messages (default `--map`; the customers file: `--customers-map`). */
+  mapFlag?: string;
 }
 
 function quoteList(names: readonly string[]): string {
@@ -139,14 +141,16 @@ export function mapHeaders<F extends string>(input: MapHeadersInput<F>): HeaderM
   const normalized = headers.map(normalizeHeader);
   const columns = Object.fromEntries(fields.map((f) => [f, -1])) as Record<F, number>;
   const explicit = input.map ?? {};
+  const flag = input.mapFlag ?? '--map';
+  const mappedBy = new Map<number, string>();
 
   for (const [key, header] of Object.entries(explicit)) {
     if (header === undefined) continue;
     if (!(fields as readonly string[]).includes(key)) {
       throw new InputError(
-        `Unknown field "${key}" in --map for ${file}: expected one of ${fields.join(', ')}.`,
+        `Unknown field "${key}" in ${flag} for ${file}: expected one of ${fields.join(', ')}.`,
         {
-          hint: `Use --map ${fields[0]}="Your Header"`,
+          hint: `Use ${flag} ${fields[0]}="Your Header"`,
         },
       );
     }
@@ -155,11 +159,21 @@ export function mapHeaders<F extends string>(input: MapHeadersInput<F>): HeaderM
     if (index < 0) index = normalized.indexOf(normalizeHeader(header));
     if (index < 0) {
       throw new InputError(
-        `${file}: --map ${key}=${JSON.stringify(header)} names a column that is not in the header. ` +
+        `${file}: ${flag} ${key}=${JSON.stringify(header)} names a column that is not in the header. ` +
           `Headers found: ${quoteList(headers)}.`,
         { hint: 'Copy the header text exactly as it appears on the first line of the file.' },
       );
     }
+    const other = mappedBy.get(index);
+    if (other !== undefined) {
+      throw new InputError(
+        `${file}: ${flag} maps both ${other} and ${key} to column ${JSON.stringify(headers[index])}; each field needs its own column.`,
+        {
+          hint: `Point ${flag} ${key}=... (or ${other}=...) at another header. Headers found: ${quoteList(headers)}.`,
+        },
+      );
+    }
+    mappedBy.set(index, key);
     columns[key as F] = index;
   }
 
@@ -176,6 +190,22 @@ export function mapHeaders<F extends string>(input: MapHeadersInput<F>): HeaderM
     }
   }
 
+  // A header name used twice is ambiguous for the field it names: which column holds it?
+  for (const field of fields) {
+    const index = columns[field];
+    if (index < 0) continue;
+    const twins = normalized.flatMap((n, i) => (n === normalized[index] && n !== '' ? [i] : []));
+    if (twins.length > 1) {
+      throw new InputError(
+        `${file}: the header has ${twins.length} columns named like ${JSON.stringify(headers[index])} ` +
+          `(columns ${twins.map((i) => i + 1).join(' and ')}), so which one holds ${field} is ambiguous.`,
+        {
+          hint: `Rename the columns in the export so each name is used once (or map ${field} to a column with another name: ${flag} ${field}="Header").`,
+        },
+      );
+    }
+  }
+
   const missing = required.filter((f) => columns[f] < 0);
   if (missing.length > 0) {
     const lines = missing.map(
@@ -189,8 +219,8 @@ export function mapHeaders<F extends string>(input: MapHeadersInput<F>): HeaderM
       `${file} is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.\n` +
         `Headers found: ${quoteList(headers)}.\n${lines.join('\n')}\n` +
         `(case, spaces, underscores and hyphens are ignored).${singleColumn}\n` +
-        `Name the column${missing.length > 1 ? 's' : ''} yourself: ${missing.map((f) => `--map ${f}="Your Header"`).join(' ')}`,
-      { hint: `--map ${missing[0]}="Your Header"` },
+        `Name the column${missing.length > 1 ? 's' : ''} yourself: ${missing.map((f) => `${flag} ${f}="Your Header"`).join(' ')}`,
+      { hint: `${flag} ${missing[0]}="Your Header"` },
     );
   }
   return { columns };

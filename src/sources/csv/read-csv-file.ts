@@ -73,9 +73,17 @@ async function openInput(options: CsvFileOptions): Promise<{ chunks: CsvInput; t
   if (options.input !== undefined) return { chunks: options.input, total: options.totalBytes ?? 0 };
   const file = options.path;
   const header = options.expectedHeader ?? SALES_HEADER;
+  // "-" is standard input (`--sales -`); its size is unknown until read.
+  // /dev/stdin is read the same way: opening it fails when standard input is a socket.
+  if (file === '-' || file === '/dev/stdin' || file === '/dev/fd/0')
+    return { chunks: process.stdin, total: 0 };
   let size: number;
   try {
     const info = await stat(file);
+    // A pipe or device (/dev/stdin, a FIFO) reports size 0 but is not empty: stream it.
+    if (!info.isFile() && !info.isDirectory()) {
+      return { chunks: createReadStream(file, { highWaterMark: CHUNK_BYTES }), total: 0 };
+    }
     if (info.isDirectory()) {
       throw new InputError(`${file} is a directory, not a CSV file.`, {
         hint: 'Pass the path of the CSV file itself.',

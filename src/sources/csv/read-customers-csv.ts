@@ -75,6 +75,7 @@ export async function readCustomersCsv(
           required: ['customer_id'],
           aliases: CUSTOMER_ALIASES,
           map: options.map,
+          mapFlag: '--customers-map',
         }).columns;
       },
       onRecord(record) {
