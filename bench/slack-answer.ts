@@ -170,12 +170,10 @@ const queries = [
 let worst = 0;
 for (const query of queries) {
   const t = performance.now();
-  const answer = await buildAnswer(
-    parseRevgapCommand(query),
-    { userId: 'U7', audience: 'private' },
-    loaded,
-    deps,
-  );
+  const answer = await buildAnswer(parseRevgapCommand(query), { userId: 'U7', audience: 'private' }, loaded, {
+    ...deps,
+    chat: deps.slack,
+  });
   const ms = performance.now() - t;
   worst = Math.max(worst, ms);
   console.log(

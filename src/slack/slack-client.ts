@@ -9,15 +9,13 @@ import type { types, webApi } from '@slack/bolt';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { checkMessage, checkView } from '../render/slack/block-kit-limits.ts';
+import type { AnyBlock, OutgoingMessage } from '../render/slack/message.ts';
+import type { ChatPort } from '../use-cases/ports.ts';
 import { findPostedMessage } from './reliability/find-posted-message.ts';
 
-export type SlackBlock = types.KnownBlock | types.Block;
-
-/** A message body: `text` is the notification/accessibility fallback, always present. */
-export interface OutgoingMessage {
-  text: string;
-  blocks?: SlackBlock[];
-}
+/** Message shapes are render's (src/render/slack/message.ts); the client delivers them. */
+export type SlackBlock = AnyBlock;
+export type { OutgoingMessage };
 
 /** What a Slack call is, for the `run` hook (logs, pacing per channel, retry decisions). */
 export interface SlackCall {
@@ -36,7 +34,7 @@ export interface SlackCall {
 /** Runs one Slack call; the default just calls it. Reliability wraps retries and pacing here. */
 export type SlackCallRunner = <T>(call: SlackCall, fn: (attempt: number) => Promise<T>) => Promise<T>;
 
-export interface SlackClient {
+export interface SlackClient extends ChatPort {
   postMessage(
     message: OutgoingMessage & { channel: string; threadTs?: string },
   ): Promise<{ ts: string; channel: string }>;

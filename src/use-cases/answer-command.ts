@@ -1,87 +1,53 @@
 /**
- * Answers `/revgap`, `@revgap` and the buttons on those answers, from the last analysis snapshot
- * (never from the sales data: Slack gives 3 seconds). Command answers are private (ephemeral, with a
- * "Share in channel" button); mentions are answered in their thread for everyone there.
- *
- * Every failure is told to the user in plain words; nothing is swallowed.
+ * Answers `/revgap`, `@revgap` and the buttons on those answers (Share in channel, a pick from a
+ * pick list), from the last analysis snapshot (never from the sales data: Slack gives 3 seconds).
+ * Returns the answer: the message (built by render/slack) and the report file to share first, if
+ * any. Delivering it (privately through a response_url, or in a thread) and saying what went wrong
+ * when that fails is the Slack adapter's job (src/slack/answers.ts).
  */
 import type { GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
-import type { SlackMessage } from '../render/slack/_blocks.ts';
+import {
+  renderNoSnapshot,
+  renderReportInThread,
+  renderReportUploaded,
+  withShareButton,
+  withSharedBy,
+} from '../render/slack/answers.ts';
 import { renderChurnList, renderHelp, renderMine, renderTopList } from '../render/slack/deep-dive-blocks.ts';
-import { ACTION_SHARE, decodeCardAction, resolveCardKey } from '../render/slack/ids.ts';
-import type { OutgoingMessage } from '../slack/slack-client.ts';
-import { slackErrorCode } from '../slack/slack-client.ts';
-import type { SlackDeps } from '../slack/slack-deps.ts';
-import { rankedPriorities } from './account-managers.ts';
+import { decodeCardAction, resolveCardKey } from '../render/slack/ids.ts';
+import type { SlackMessage } from '../render/slack/message.ts';
+import type { StateStore } from '../store/state-store.ts';
+import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
 import { answerDeepDive } from './deep-dive.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
-import type { LoadedSnapshot } from './refresh-snapshot.ts';
+import type { ChatPort, FileToShare } from './ports.ts';
+import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 
-export interface CommandInput {
-  text: string;
+export interface AnswerDeps {
+  /** Profile emails, to match the caller with account managers (`mine`). */
+  chat: Pick<ChatPort, 'userEmail'>;
+  store: Pick<StateStore, 'getGapStates' | 'listFollowUps'>;
+  snapshots: SnapshotHolder;
+  /** Shows account managers given by email as Slack users (optional). */
+  people?: AccountManagerDirectory;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** Who asked, and where the answer goes: privately (command, pick) or in a thread (mention, share). */
+export interface Asker {
   userId: string;
-  channelId: string;
-  responseUrl: string;
+  audience: 'private' | 'thread';
 }
 
-/** How an answer is delivered: privately (command) or in a thread (mention). */
-type Audience = 'private' | 'thread';
-
-const NO_SNAPSHOT: OutgoingMessage = {
-  text: 'revgap has no analysis to answer from yet.',
-  blocks: [
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text:
-          ':hourglass: revgap has no analysis to answer from yet: it runs at start-up and before each digest. ' +
-          'Try again in a minute; if this persists, an admin should check the revgap log.',
-      },
-    },
-  ],
-};
-
-function failureMessage(error: unknown): OutgoingMessage {
-  const code = slackErrorCode(error);
-  const hint = error instanceof AppError && error.hint ? ` ${error.hint}` : '';
-  const what =
-    code === 'not_in_channel' || code === 'channel_not_found'
-      ? 'revgap is not in this channel. Invite it with `/invite @revgap`, or ask in the revenue channel.'
-      : `Sorry, that did not work: ${error instanceof Error ? error.message : String(error)}.${hint}`;
-  return { text: what, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${what}` } }] };
-}
-
-/** A "Share in channel" button under a private answer, carrying what to re-answer. */
-function withShareButton(message: SlackMessage, request: RevgapRequest): OutgoingMessage {
-  const already = message.blocks.some(
-    (b) => b.type === 'actions' && b.elements.some((e) => 'action_id' in e && e.action_id === ACTION_SHARE),
-  );
-  // A customer query that found one customer carries its own Share button (deep dive); pick lists
-  // and "not found" answers are not worth sharing.
-  if (already || request.kind === 'help' || request.kind === 'customer') return message;
-  const value = JSON.stringify({ q: requestText(request) });
-  if (value.length > 2000 || message.blocks.length >= 50) return message;
-  return {
-    text: message.text,
-    blocks: [
-      ...message.blocks,
-      {
-        type: 'actions',
-        block_id: 'share',
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION_SHARE,
-            text: { type: 'plain_text', text: 'Share in channel' },
-            value,
-          },
-        ],
-      },
-    ],
-  };
+/** What to deliver: share `report` first (when set), then post `message`. */
+export interface Answer {
+  request: RevgapRequest | null;
+  message: SlackMessage;
+  report?: FileToShare;
 }
 
 function requestText(request: RevgapRequest): string {
@@ -96,10 +62,10 @@ function requestText(request: RevgapRequest): string {
 }
 
 /** The caller's Slack user id plus profile email, for matching account managers. */
-async function callerIdentities(userId: string, deps: SlackDeps): Promise<string[]> {
+async function callerIdentities(userId: string, deps: AnswerDeps): Promise<string[]> {
   const ids = [userId.toLowerCase()];
   try {
-    const email = await deps.slack.userEmail(userId);
+    const email = await deps.chat.userEmail(userId);
     if (email) ids.push(email.toLowerCase());
   } catch (error) {
     deps.logger.warn({ err: error, userId }, 'could not read the user email; matching by user id only');
@@ -110,9 +76,9 @@ async function callerIdentities(userId: string, deps: SlackDeps): Promise<string
 /** Builds the answer to a parsed request (no I/O to Slack beyond a profile lookup for `mine`). */
 export async function buildAnswer(
   request: RevgapRequest,
-  who: { userId: string; audience: Audience },
+  who: Asker,
   loaded: LoadedSnapshot,
-  deps: SlackDeps,
+  deps: AnswerDeps,
 ): Promise<SlackMessage> {
   const { result } = loaded.snapshot;
   const settings = loaded.settings;
@@ -164,100 +130,73 @@ export async function buildAnswer(
   }
 }
 
-/** `/revgap ...`: answer privately through the response_url. */
-export async function answerCommand(input: CommandInput, deps: SlackDeps): Promise<void> {
-  const log = deps.logger.child({ component: 'command', userId: input.userId });
-  const request = parseRevgapCommand(input.text);
-  let message: OutgoingMessage;
-  try {
-    const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
-    if (request.kind === 'help') message = renderHelp();
-    else if (!loaded) message = NO_SNAPSHOT;
-    else if (request.kind === 'report') message = await uploadReport(input, loaded, deps);
-    else {
-      const answer = await buildAnswer(request, { userId: input.userId, audience: 'private' }, loaded, deps);
-      message = withShareButton(answer, request);
-    }
-  } catch (error) {
-    log.error({ err: error, request: request.kind }, '/revgap failed');
-    message = failureMessage(error);
+/** The answer to `/revgap <text>` (private) or `@revgap <text>` (in the thread). */
+export async function answerRevgap(text: string, who: Asker, deps: AnswerDeps): Promise<Answer> {
+  const request = parseRevgapCommand(text);
+  if (request.kind === 'help') return { request, message: renderHelp() };
+  const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
+  if (!loaded) return { request, message: renderNoSnapshot() };
+  if (request.kind === 'report') {
+    const report = reportFile(loaded);
+    return who.audience === 'private'
+      ? {
+          request,
+          report: {
+            ...report.file,
+            initialComment: `<@${who.userId}> asked for the full revgap report (as of ${report.asOf}).`,
+          },
+          message: renderReportUploaded(),
+        }
+      : { request, report: report.file, message: renderReportInThread(who.userId, report.asOf) };
   }
-  await deps.slack.respond(input.responseUrl, { ...message, responseType: 'ephemeral' });
-  log.info({ request: request.kind }, '/revgap answered');
-}
-
-async function uploadReport(
-  input: CommandInput,
-  loaded: LoadedSnapshot,
-  deps: SlackDeps,
-): Promise<OutgoingMessage> {
-  await uploadReportFile(loaded, deps, {
-    channel: input.channelId,
-    initialComment: (asOf) => `<@${input.userId}> asked for the full revgap report (as of ${asOf}).`,
-  });
-  const text = 'The full report is uploaded in this channel.';
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:page_facing_up: ${text}` } }] };
+  const message = await buildAnswer(request, who, loaded, deps);
+  return { request, message: who.audience === 'private' ? shareable(message, request) : message };
 }
 
 /**
- * Uploads the markdown report of the loaded snapshot as `revgap-report-<as-of day>.md` to a channel
- * (or a thread in it); returns the as-of day ("2026-11-22").
+ * The answer a button on an answer asks for: "Share in channel" (`share`: the same answer for
+ * everyone, signed) or a customer picked from a pick list (`pick`: that customer, privately).
  */
-async function uploadReportFile(
-  loaded: LoadedSnapshot,
-  deps: SlackDeps,
-  target: { channel: string; threadTs?: string; initialComment?: (asOf: string) => string },
-): Promise<string> {
+export async function answerButton(
+  value: string,
+  who: { userId: string; button: 'share' | 'pick' },
+  deps: AnswerDeps,
+): Promise<Answer> {
+  const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
+  if (!loaded) return { request: null, message: renderNoSnapshot() };
+  const request = buttonRequest(value, loaded);
+  if (who.button === 'share') {
+    const answer = await buildAnswer(request, { userId: who.userId, audience: 'thread' }, loaded, deps);
+    return { request, message: withSharedBy(answer, who.userId) };
+  }
+  const answer = await buildAnswer(request, { userId: who.userId, audience: 'private' }, loaded, deps);
+  return { request, message: shareable(answer, request) };
+}
+
+/**
+ * A private answer with "Share in channel". A customer query that found one customer carries its
+ * own Share button (deep dive); pick lists, "not found" and help are not worth sharing.
+ */
+function shareable(message: SlackMessage, request: RevgapRequest): SlackMessage {
+  if (request.kind === 'help' || request.kind === 'customer') return message;
+  return withShareButton(message, requestText(request));
+}
+
+/** The markdown report of the loaded snapshot, named by its as-of day ("2026-11-22"). */
+function reportFile(loaded: LoadedSnapshot): { file: FileToShare; asOf: string } {
   const { result } = loaded.snapshot;
   const asOf = new Date(result.asOf.endDay * 86_400_000).toISOString().slice(0, 10);
-  await deps.slack.uploadFile({
-    channel: target.channel,
-    ...(target.threadTs === undefined ? {} : { threadTs: target.threadTs }),
-    filename: `revgap-report-${asOf}.md`,
-    title: `revgap report, as of ${asOf}`,
-    content: renderMarkdownReport(result, loaded.settings),
-    ...(target.initialComment ? { initialComment: target.initialComment(asOf) } : {}),
-  });
-  return asOf;
+  return {
+    asOf,
+    file: {
+      filename: `revgap-report-${asOf}.md`,
+      title: `revgap report, as of ${asOf}`,
+      content: renderMarkdownReport(result, loaded.settings),
+    },
+  };
 }
 
-export interface ButtonInput {
-  /** The button's value. */
-  value: string;
-  userId: string;
-  channelId: string;
-  responseUrl: string;
-}
-
-/** "Share in channel": the same answer posted for everyone, then the private copy removed. */
-export async function shareAnswer(input: ButtonInput, deps: SlackDeps): Promise<void> {
-  const log = deps.logger.child({ component: 'share', userId: input.userId });
-  try {
-    const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
-    if (!loaded) {
-      await deps.slack.respond(input.responseUrl, {
-        ...NO_SNAPSHOT,
-        responseType: 'ephemeral',
-        replaceOriginal: false,
-      });
-      return;
-    }
-    const request = shareRequest(input.value, loaded);
-    const answer = await buildAnswer(request, { userId: input.userId, audience: 'thread' }, loaded, deps);
-    const sharedBy = {
-      type: 'context' as const,
-      elements: [{ type: 'mrkdwn' as const, text: `Shared by <@${input.userId}>` }],
-    };
-    const blocks = answer.blocks.length < 50 ? [...answer.blocks, sharedBy] : answer.blocks;
-    await deps.slack.postMessage({ channel: input.channelId, text: answer.text, blocks });
-    await deps.slack.respond(input.responseUrl, { text: 'Shared.', deleteOriginal: true });
-  } catch (error) {
-    log.error({ err: error }, 'share failed');
-    await deps.slack.respond(input.responseUrl, { ...failureMessage(error), replaceOriginal: false });
-  }
-}
-
-function shareRequest(value: string, loaded: LoadedSnapshot): RevgapRequest {
+function buttonRequest(value: string, loaded: LoadedSnapshot): RevgapRequest {
   try {
     const parsed = JSON.parse(value) as { q?: unknown };
     if (typeof parsed.q === 'string') return parseRevgapCommand(parsed.q);
@@ -275,64 +214,4 @@ function shareRequest(value: string, loaded: LoadedSnapshot): RevgapRequest {
       : null);
   if (!customerId) throw new AppError('BAD_INPUT', 'this button no longer points at a customer');
   return { kind: 'customer', query: customerId };
-}
-
-/** A customer picked from a pick list: the private list is replaced by that customer's deep dive. */
-export async function answerPickedCustomer(input: ButtonInput, deps: SlackDeps): Promise<void> {
-  let message: OutgoingMessage;
-  try {
-    const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
-    if (!loaded) message = NO_SNAPSHOT;
-    else {
-      const request = shareRequest(input.value, loaded);
-      const answer = await buildAnswer(request, { userId: input.userId, audience: 'private' }, loaded, deps);
-      message = withShareButton(answer, request);
-    }
-  } catch (error) {
-    deps.logger.error({ err: error }, 'pick failed');
-    message = failureMessage(error);
-  }
-  await deps.slack.respond(input.responseUrl, {
-    ...message,
-    responseType: 'ephemeral',
-    replaceOriginal: true,
-  });
-}
-
-export interface MentionInput {
-  text: string;
-  userId: string;
-  channelId: string;
-  threadTs: string;
-}
-
-/** `@revgap <customer>`: the answer goes in the thread it was asked in. */
-export async function answerMention(input: MentionInput, deps: SlackDeps): Promise<void> {
-  const log = deps.logger.child({ component: 'mention', userId: input.userId });
-  const text = input.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
-  const request = parseRevgapCommand(text);
-  let message: OutgoingMessage;
-  try {
-    const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
-    if (request.kind === 'help') message = renderHelp();
-    else if (!loaded) message = NO_SNAPSHOT;
-    else if (request.kind === 'report') {
-      message = await uploadReportInThread(input, loaded, deps);
-    } else message = await buildAnswer(request, { userId: input.userId, audience: 'thread' }, loaded, deps);
-  } catch (error) {
-    log.error({ err: error, request: request.kind }, 'mention failed');
-    message = failureMessage(error);
-  }
-  await deps.slack.postMessage({ channel: input.channelId, threadTs: input.threadTs, ...message });
-  log.info({ request: request.kind }, 'mention answered');
-}
-
-async function uploadReportInThread(
-  input: MentionInput,
-  loaded: LoadedSnapshot,
-  deps: SlackDeps,
-): Promise<OutgoingMessage> {
-  const asOf = await uploadReportFile(loaded, deps, { channel: input.channelId, threadTs: input.threadTs });
-  const text = `<@${input.userId}> here is the full report (as of ${asOf}).`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -1,23 +1,26 @@
 /**
  * The buttons on a gap card (digest, `/revgap top`, a deep dive): Claim, Snooze, Deep dive, and Log
  * follow-up with its modal. Works out which customer and which digest the click is about, then
- * records the follow-up (record-follow-up.ts) or answers privately.
+ * records the follow-up (record-follow-up.ts) or returns the private answer to show. Delivering
+ * that answer, and telling the user when something failed, is the Slack adapter's job
+ * (src/slack/card-actions.ts).
  */
 import type { FollowUpOutcome } from '../core/types.ts';
 import { AppError } from '../errors.ts';
+import { renderNotice } from '../render/slack/answers.ts';
 import { decodeFollowUpMetadata, renderFollowUpModal } from '../render/slack/follow-up-modal.ts';
 import { resolveCardKey } from '../render/slack/ids.ts';
-import { type OutgoingMessage, type SlackBlock, slackErrorCode } from '../slack/slack-client.ts';
-import type { SlackDeps } from '../slack/slack-deps.ts';
-import { deepDiveOfCustomer } from './deep-dive.ts';
-import { recordFollowUp } from './record-follow-up.ts';
+import type { SlackMessage } from '../render/slack/message.ts';
+import { type DeepDiveDeps, deepDiveOfCustomer } from './deep-dive.ts';
+import type { AnyBlock, View } from './ports.ts';
+import { type RecordFollowUpDeps, recordFollowUp } from './record-follow-up.ts';
 
 /** Where a card button was clicked and what it carried. */
 export interface CardActionContext {
   userId: string;
   channel: string;
   messageTs: string;
-  messageBlocks?: readonly SlackBlock[];
+  messageBlocks?: readonly AnyBlock[];
   messageText?: string;
   customerId?: string;
   /** Set when the customer id was too long for the button: resolve against the snapshot. */
@@ -29,7 +32,12 @@ export interface CardActionContext {
 
 export type CardActionKind = 'claim' | 'snooze' | 'deep_dive';
 
-async function resolveCustomer(context: CardActionContext, deps: SlackDeps): Promise<string> {
+export type CardActionDeps = RecordFollowUpDeps & DeepDiveDeps;
+
+async function resolveCustomer(
+  context: CardActionContext,
+  deps: Pick<CardActionDeps, 'snapshots'>,
+): Promise<string> {
   if (context.customerId) return context.customerId;
   if (context.cardKey) {
     const loaded = await deps.snapshots.load();
@@ -41,108 +49,62 @@ async function resolveCustomer(context: CardActionContext, deps: SlackDeps): Pro
 }
 
 /**
- * A private answer to whoever clicked. chat.postEphemeral in the channel, or, where the bot is not a
- * member (a shared answer in another channel), through the click's response_url.
+ * Claim, Snooze or Deep dive from a card. Resolves to the private answer for whoever clicked (the
+ * deep dive; "Done." when a follow-up was recorded with no thread reply), or null.
+ * @throws when the customer is gone or the follow-up could not be recorded.
  */
-async function answerPrivately(
-  deps: SlackDeps,
-  context: CardActionContext,
-  message: OutgoingMessage,
-): Promise<void> {
-  try {
-    await deps.slack.postEphemeral({ channel: context.channel, user: context.userId, ...message });
-  } catch (error) {
-    const code = slackErrorCode(error);
-    const outside = code === 'not_in_channel' || code === 'channel_not_found';
-    if (!outside || !context.responseUrl) throw error;
-    // A new private message; the message clicked stays as it is.
-    await deps.slack.respond(context.responseUrl, {
-      ...message,
-      responseType: 'ephemeral',
-      replaceOriginal: false,
-    });
-  }
-}
-
-async function tellUser(deps: SlackDeps, context: CardActionContext, text: string): Promise<void> {
-  await answerPrivately(deps, context, {
-    text,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
-  });
-}
-
-/** Claim, Snooze or Deep dive from a card. */
-export async function handleCardAction(
+export async function cardAction(
   input: CardActionContext & { kind: CardActionKind; eventId: string; snoozeWeeks?: number },
-  deps: SlackDeps,
-): Promise<void> {
-  const log = deps.logger.child({ component: 'card-action', kind: input.kind, userId: input.userId });
-  try {
-    const customerId = await resolveCustomer(input, deps);
-    if (input.kind === 'deep_dive') {
-      const loaded = await deps.snapshots.load();
-      const message =
-        loaded &&
-        (await deepDiveOfCustomer(customerId, loaded, deps, {
-          today: deps.now().toISOString().slice(0, 10),
-          ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
-        }));
-      if (!message) throw new AppError('NOT_FOUND', `Customer ${customerId} is not in the latest analysis.`);
-      await answerPrivately(deps, input, message);
-      return;
-    }
-    const result = await recordFollowUp(
-      {
-        kind: input.kind,
-        customerId,
-        userId: input.userId,
-        eventId: input.eventId,
-        channel: input.channel,
-        messageTs: input.messageTs,
-        ...(input.messageBlocks ? { messageBlocks: input.messageBlocks } : {}),
-        ...(input.messageText !== undefined ? { messageText: input.messageText } : {}),
+  deps: CardActionDeps,
+): Promise<SlackMessage | null> {
+  const customerId = await resolveCustomer(input, deps);
+  if (input.kind === 'deep_dive') {
+    const loaded = await deps.snapshots.load();
+    const message =
+      loaded &&
+      (await deepDiveOfCustomer(customerId, loaded, deps, {
+        today: deps.now().toISOString().slice(0, 10),
         ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
-        ...(input.snoozeWeeks ? { snoozeWeeks: input.snoozeWeeks } : {}),
-      },
-      deps,
-    );
-    if (result.recorded && result.reply === null) await tellUser(deps, input, 'Done.');
-  } catch (error) {
-    log.error({ err: error }, 'card action failed');
-    await tellUser(deps, input, `:warning: Sorry, that did not work: ${(error as Error).message}`).catch(
-      (tellError: unknown) => log.error({ err: tellError }, 'could not tell the user'),
-    );
+      }));
+    if (!message) throw new AppError('NOT_FOUND', `Customer ${customerId} is not in the latest analysis.`);
+    return message;
   }
+  const result = await recordFollowUp(
+    {
+      kind: input.kind,
+      customerId,
+      userId: input.userId,
+      eventId: input.eventId,
+      channel: input.channel,
+      messageTs: input.messageTs,
+      ...(input.messageBlocks ? { messageBlocks: input.messageBlocks } : {}),
+      ...(input.messageText !== undefined ? { messageText: input.messageText } : {}),
+      ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
+      ...(input.snoozeWeeks ? { snoozeWeeks: input.snoozeWeeks } : {}),
+    },
+    deps,
+  );
+  return result.recorded && result.reply === null ? renderNotice('Done.') : null;
 }
 
-/** "Log follow-up": opens the modal right away (the trigger id lives 3 seconds). */
-export async function openFollowUpModal(
-  input: CardActionContext & { triggerId: string },
-  deps: SlackDeps,
-): Promise<void> {
-  try {
-    const customerId = await resolveCustomer(input, deps);
-    const loaded = deps.snapshots.current();
-    const customer = loaded?.index.byId(customerId);
-    const view = renderFollowUpModal({
-      customerId,
-      customerName: customer?.name ?? customerId,
-      channelId: input.channel,
-      messageTs: input.messageTs,
-      ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
-      ...(customer && customer.gapAmountCents > 0
-        ? { gapAmountCents: customer.gapAmountCents, currency: loaded?.settings.currency ?? 'USD' }
-        : {}),
-    });
-    await deps.slack.openView(input.triggerId, view);
-  } catch (error) {
-    deps.logger.error({ err: error }, 'could not open the follow-up modal');
-    await tellUser(
-      deps,
-      input,
-      `:warning: Sorry, the follow-up form did not open: ${(error as Error).message}`,
-    ).catch(() => undefined);
-  }
+/** "Log follow-up": the modal to open for the card's customer. */
+export async function followUpModal(
+  input: CardActionContext,
+  deps: Pick<CardActionDeps, 'snapshots'>,
+): Promise<View> {
+  const customerId = await resolveCustomer(input, deps);
+  const loaded = deps.snapshots.current();
+  const customer = loaded?.index.byId(customerId);
+  return renderFollowUpModal({
+    customerId,
+    customerName: customer?.name ?? customerId,
+    channelId: input.channel,
+    messageTs: input.messageTs,
+    ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
+    ...(customer && customer.gapAmountCents > 0
+      ? { gapAmountCents: customer.gapAmountCents, currency: loaded?.settings.currency ?? 'USD' }
+      : {}),
+  });
 }
 
 /** A checked follow-up modal submission. */
@@ -155,44 +117,40 @@ export interface FollowUpSubmissionInput {
   eventId: string;
 }
 
-/** The follow-up modal was submitted (and validated): record, announce, update the card. */
-export async function submitFollowUp(input: FollowUpSubmissionInput, deps: SlackDeps): Promise<void> {
-  const log = deps.logger.child({ component: 'follow-up-modal', userId: input.userId });
+/** The card a follow-up modal was opened from (its metadata), or null when the metadata is unusable. */
+export function submissionContext(input: FollowUpSubmissionInput): CardActionContext | null {
   const metadata = decodeFollowUpMetadata(input.privateMetadata);
-  if (!metadata?.channelId || !metadata.messageTs) {
-    log.error({ privateMetadata: input.privateMetadata }, 'follow-up modal without usable metadata');
-    return;
-  }
-  const context: CardActionContext = {
+  if (!metadata?.channelId || !metadata.messageTs) return null;
+  return {
     userId: input.userId,
     channel: metadata.channelId,
     messageTs: metadata.messageTs,
     ...(metadata.customerId ? { customerId: metadata.customerId } : {}),
     cardKey: metadata.cardKey,
+    ...(metadata.digestRunId ? { digestRunId: metadata.digestRunId } : {}),
   };
-  try {
-    const customerId = await resolveCustomer(context, deps);
-    await recordFollowUp(
-      {
-        kind: 'follow_up',
-        customerId,
-        userId: input.userId,
-        eventId: input.eventId,
-        channel: metadata.channelId,
-        messageTs: metadata.messageTs,
-        outcome: input.outcome,
-        ...(metadata.digestRunId ? { digestRunId: metadata.digestRunId } : {}),
-        ...(input.nextStep ? { nextStep: input.nextStep } : {}),
-        ...(input.note ? { note: input.note } : {}),
-      },
-      deps,
-    );
-  } catch (error) {
-    log.error({ err: error }, 'follow-up not recorded');
-    await tellUser(
-      deps,
-      context,
-      `:warning: Sorry, your follow-up was not saved: ${(error as Error).message}`,
-    ).catch(() => undefined);
-  }
+}
+
+/** The follow-up modal was submitted (and validated): record, announce, update the card. */
+export async function submitFollowUp(
+  context: CardActionContext,
+  input: FollowUpSubmissionInput,
+  deps: CardActionDeps,
+): Promise<void> {
+  const customerId = await resolveCustomer(context, deps);
+  await recordFollowUp(
+    {
+      kind: 'follow_up',
+      customerId,
+      userId: input.userId,
+      eventId: input.eventId,
+      channel: context.channel,
+      messageTs: context.messageTs,
+      outcome: input.outcome,
+      ...(context.digestRunId ? { digestRunId: context.digestRunId } : {}),
+      ...(input.nextStep ? { nextStep: input.nextStep } : {}),
+      ...(input.note ? { note: input.note } : {}),
+    },
+    deps,
+  );
 }

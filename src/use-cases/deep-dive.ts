@@ -4,10 +4,17 @@
  * user; or a pick list when several match; or "no customer matches" with the nearest names.
  * Answered from the analysis snapshot only.
  */
-import type { SlackMessage } from '../render/slack/_blocks.ts';
 import { renderDeepDiveMessage, renderNotFound, renderPickList } from '../render/slack/deep-dive-blocks.ts';
-import type { SlackDeps } from '../slack/slack-deps.ts';
+import type { SlackMessage } from '../render/slack/message.ts';
+import type { StateStore } from '../store/state-store.ts';
+import type { AccountManagerDirectory } from './account-managers.ts';
 import type { LoadedSnapshot } from './refresh-snapshot.ts';
+
+export interface DeepDiveDeps {
+  store: Pick<StateStore, 'listFollowUps' | 'getGapStates'>;
+  /** Shows account managers given by email as Slack users (optional). */
+  people?: AccountManagerDirectory;
+}
 
 export interface DeepDiveOptions {
   /** Add "Share in channel" (private answers). */
@@ -22,7 +29,7 @@ export interface DeepDiveOptions {
 export async function deepDiveOfCustomer(
   customerId: string,
   loaded: LoadedSnapshot,
-  deps: Pick<SlackDeps, 'store' | 'people'>,
+  deps: DeepDiveDeps,
   options: DeepDiveOptions,
 ): Promise<SlackMessage | null> {
   const found = loaded.index.byId(customerId);
@@ -41,7 +48,7 @@ export async function deepDiveOfCustomer(
 export async function answerDeepDive(
   query: string,
   loaded: LoadedSnapshot,
-  deps: Pick<SlackDeps, 'store' | 'people'>,
+  deps: DeepDiveDeps,
   options: DeepDiveOptions,
 ): Promise<SlackMessage> {
   const currency = loaded.settings.currency;

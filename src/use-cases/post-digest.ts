@@ -15,9 +15,9 @@ import type { Logger } from '../logger.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
 import { type FollowUpRecap, renderDigest } from '../render/slack/digest.ts';
 import { cardBlockIds } from '../render/slack/ids.ts';
-import type { OutgoingMessage, SlackClient } from '../slack/slack-client.ts';
 import type { DigestPriority, DigestRun, RefreshStatus, StateStore } from '../store/state-store.ts';
 import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
+import type { ChatPort, OutgoingMessage } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 import { loadSnapshotInSlices } from './refresh-snapshot.ts';
 
@@ -33,7 +33,7 @@ export type DigestStore = Pick<
 >;
 
 export interface PostDigestDeps {
-  slack: SlackClient;
+  slack: Pick<ChatPort, 'postMessage' | 'uploadFile'>;
   /** Shows account managers given by email as Slack users (optional). */
   people?: AccountManagerDirectory;
   store: DigestStore;

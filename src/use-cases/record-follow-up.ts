@@ -11,9 +11,9 @@ import type { FollowUpEvent, FollowUpOutcome, GapState, Priority } from '../core
 import type { Logger } from '../logger.ts';
 import { escapeMrkdwn, OUTCOME_LABELS } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
-import type { SlackBlock, SlackClient } from '../slack/slack-client.ts';
 import type { DigestRun, StateStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
+import type { AnyBlock, ChatPort } from './ports.ts';
 import type { SnapshotHolder } from './refresh-snapshot.ts';
 
 export type FollowUpStore = Pick<
@@ -22,7 +22,7 @@ export type FollowUpStore = Pick<
 >;
 
 export interface RecordFollowUpDeps {
-  slack: SlackClient;
+  slack: Pick<ChatPort, 'postMessage' | 'postEphemeral' | 'updateMessage' | 'fetchMessage'>;
   /** Shows account managers given by email as Slack users on the re-rendered card (optional). */
   people?: AccountManagerDirectory;
   store: FollowUpStore;
@@ -41,7 +41,7 @@ export interface FollowUpInput {
   channel: string;
   messageTs: string;
   /** That message's blocks and text, when the payload carried them (button clicks do). */
-  messageBlocks?: readonly SlackBlock[];
+  messageBlocks?: readonly AnyBlock[];
   messageText?: string;
   /** Digest run the card belongs to, when its button said so. */
   digestRunId?: string;
@@ -195,7 +195,7 @@ async function updateCard(
     ts: string;
     parentTs: string;
     customerId: string;
-    blocks?: readonly SlackBlock[];
+    blocks?: readonly AnyBlock[];
     text?: string;
   },
   priority: Priority,
@@ -216,7 +216,7 @@ async function updateCard(
     series: options.series,
     digestRunId: options.digestRunId,
   });
-  const replaced = replaceCard(blocks as readonly SlackBlock[], target.customerId, card as SlackBlock[]);
+  const replaced = replaceCard(blocks as readonly AnyBlock[], target.customerId, card as AnyBlock[]);
   if (!replaced.replaced) return false;
   await deps.slack.updateMessage({
     channel: target.channel,

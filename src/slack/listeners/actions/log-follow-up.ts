@@ -4,7 +4,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION_LOG } from '../../../render/slack/ids.ts';
-import { openFollowUpModal } from '../../../use-cases/card-actions.ts';
+import { openFollowUpModal } from '../../card-actions.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 import { cardContext } from './_card-context.ts';
 

@@ -1,7 +1,7 @@
 /** A customer picked from the list `/revgap acme` offers when several match: replaces the list with the deep dive. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION_PICK_CUSTOMER } from '../../../render/slack/ids.ts';
-import { answerPickedCustomer } from '../../../use-cases/answer-command.ts';
+import { answerPickedCustomer } from '../../answers.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 
 export function register(app: App, deps: SlackDeps): void {

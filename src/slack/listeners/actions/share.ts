@@ -1,7 +1,7 @@
 /** "Share in channel" on a private answer: posts the same answer in the channel, then removes the private copy. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION_SHARE } from '../../../render/slack/ids.ts';
-import { shareAnswer } from '../../../use-cases/answer-command.ts';
+import { shareAnswer } from '../../answers.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 
 export function register(app: App, deps: SlackDeps): void {

@@ -3,7 +3,7 @@
  * 3 s), then answered privately through the command's response_url from the analysis snapshot.
  */
 import type { App } from '@slack/bolt';
-import { answerCommand } from '../../../use-cases/answer-command.ts';
+import { answerCommand } from '../../answers.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 
 export const COMMAND = '/revgap';

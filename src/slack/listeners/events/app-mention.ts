@@ -3,7 +3,7 @@
  * everyone in it, since slash commands cannot be used inside threads.
  */
 import type { App } from '@slack/bolt';
-import { answerMention } from '../../../use-cases/answer-command.ts';
+import { answerMention } from '../../answers.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 
 export function register(app: App, deps: SlackDeps): void {

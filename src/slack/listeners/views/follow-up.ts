@@ -5,7 +5,7 @@
 import type { App } from '@slack/bolt';
 import { readFollowUpSubmission } from '../../../render/slack/follow-up-modal.ts';
 import { CALLBACK_FOLLOW_UP } from '../../../render/slack/ids.ts';
-import { submitFollowUp } from '../../../use-cases/card-actions.ts';
+import { submitFollowUp } from '../../card-actions.ts';
 import { viewSubmissionKey } from '../../reliability/delivery-keys.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 

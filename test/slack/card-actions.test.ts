@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
+import { handleCardAction } from '../../src/slack/card-actions.ts';
 import type { OutgoingMessage, SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
-import { handleCardAction } from '../../src/use-cases/card-actions.ts';
 import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
+import { answerCommand, answerMention } from '../../src/slack/answers.ts';
 import type { OutgoingMessage, SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
-import { answerCommand, answerMention } from '../../src/use-cases/answer-command.ts';
 import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 

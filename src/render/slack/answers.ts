@@ -1,0 +1,87 @@
+/**
+ * The small Slack answers around `/revgap`, `@revgap` and the card buttons: no analysis yet, a
+ * failure said in plain words, a notice, the "Share in channel" button and its "Shared by" line,
+ * and the report-uploaded confirmations. Every Block Kit literal of those answers lives here.
+ */
+import { ACTION_SHARE } from './ids.ts';
+import type { SlackMessage } from './message.ts';
+
+/** One mrkdwn section with the same text as its fallback. */
+export function renderNotice(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+export function renderNoSnapshot(): SlackMessage {
+  return {
+    text: 'revgap has no analysis to answer from yet.',
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text:
+            ':hourglass: revgap has no analysis to answer from yet: it runs at start-up and before each digest. ' +
+            'Try again in a minute; if this persists, an admin should check the revgap log.',
+        },
+      },
+    ],
+  };
+}
+
+/** A failed answer: `what` says what went wrong and what to do. */
+export function renderFailure(what: string): SlackMessage {
+  return { text: what, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: ${what}` } }] };
+}
+
+/**
+ * A "Share in channel" button under a private answer, carrying the query to answer again (`q`);
+ * unchanged when the answer has one already, or when the button would not fit.
+ */
+export function withShareButton(message: SlackMessage, query: string): SlackMessage {
+  const already = message.blocks.some(
+    (b) => b.type === 'actions' && b.elements.some((e) => 'action_id' in e && e.action_id === ACTION_SHARE),
+  );
+  const value = JSON.stringify({ q: query });
+  if (already || value.length > 2000 || message.blocks.length >= 50) return message;
+  return {
+    text: message.text,
+    blocks: [
+      ...message.blocks,
+      {
+        type: 'actions',
+        block_id: 'share',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_SHARE,
+            text: { type: 'plain_text', text: 'Share in channel' },
+            value,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A shared answer, signed "Shared by <@user>" when a block is left for it. */
+export function withSharedBy(message: SlackMessage, userId: string): SlackMessage {
+  if (message.blocks.length >= 50) return message;
+  return {
+    text: message.text,
+    blocks: [
+      ...message.blocks,
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Shared by <@${userId}>` }] },
+    ],
+  };
+}
+
+/** `/revgap report`: the file is in the channel. */
+export function renderReportUploaded(): SlackMessage {
+  const text = 'The full report is uploaded in this channel.';
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:page_facing_up: ${text}` } }] };
+}
+
+/** `@revgap report`: the file is in the thread. */
+export function renderReportInThread(userId: string, asOf: string): SlackMessage {
+  return renderNotice(`<@${userId}> here is the full report (as of ${asOf}).`);
+}

@@ -1,0 +1,145 @@
+/**
+ * Delivers the answers of use-cases/answer-command.ts: `/revgap` privately through the command's
+ * response_url, `@revgap` in its thread, "Share in channel" for everyone (then the private copy
+ * removed), a pick from a pick list in place of the list. Shares the report file first when the
+ * answer has one. Any failure is told to the user in plain words (the Slack error codes are read
+ * here); nothing is swallowed.
+ */
+import { AppError } from '../errors.ts';
+import { renderFailure } from '../render/slack/answers.ts';
+import type { SlackMessage } from '../render/slack/message.ts';
+import { type Answer, type AnswerDeps, answerButton, answerRevgap } from '../use-cases/answer-command.ts';
+import { slackErrorCode } from './slack-client.ts';
+import type { SlackDeps } from './slack-deps.ts';
+
+export interface CommandInput {
+  text: string;
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+}
+
+export interface ButtonInput {
+  /** The button's value. */
+  value: string;
+  userId: string;
+  channelId: string;
+  responseUrl: string;
+}
+
+export interface MentionInput {
+  text: string;
+  userId: string;
+  channelId: string;
+  threadTs: string;
+}
+
+const answerDeps = (deps: SlackDeps): AnswerDeps => ({ ...deps, chat: deps.slack });
+
+/** What went wrong, in plain words, with what to do. */
+export function failureMessage(error: unknown): SlackMessage {
+  const code = slackErrorCode(error);
+  const hint = error instanceof AppError && error.hint ? ` ${error.hint}` : '';
+  const what =
+    code === 'not_in_channel' || code === 'channel_not_found'
+      ? 'revgap is not in this channel. Invite it with `/invite @revgap`, or ask in the revenue channel.'
+      : `Sorry, that did not work: ${error instanceof Error ? error.message : String(error)}.${hint}`;
+  return renderFailure(what);
+}
+
+/** Shares the answer's report file (if any) in the channel or thread; resolves to the message to send. */
+async function withReportShared(
+  answer: Answer,
+  deps: SlackDeps,
+  target: { channel: string; threadTs?: string },
+): Promise<SlackMessage> {
+  if (answer.report) {
+    await deps.slack.uploadFile({
+      channel: target.channel,
+      ...(target.threadTs === undefined ? {} : { threadTs: target.threadTs }),
+      ...answer.report,
+    });
+  }
+  return answer.message;
+}
+
+/** `/revgap ...`: answer privately through the response_url. */
+export async function answerCommand(input: CommandInput, deps: SlackDeps): Promise<void> {
+  const log = deps.logger.child({ component: 'command', userId: input.userId });
+  let message: SlackMessage;
+  let kind = 'unknown';
+  try {
+    const answer = await answerRevgap(
+      input.text,
+      { userId: input.userId, audience: 'private' },
+      answerDeps(deps),
+    );
+    kind = answer.request?.kind ?? kind;
+    message = await withReportShared(answer, deps, { channel: input.channelId });
+  } catch (error) {
+    log.error({ err: error, request: kind }, '/revgap failed');
+    message = failureMessage(error);
+  }
+  await deps.slack.respond(input.responseUrl, { ...message, responseType: 'ephemeral' });
+  log.info({ request: kind }, '/revgap answered');
+}
+
+/** "Share in channel": the same answer posted for everyone, then the private copy removed. */
+export async function shareAnswer(input: ButtonInput, deps: SlackDeps): Promise<void> {
+  const log = deps.logger.child({ component: 'share', userId: input.userId });
+  try {
+    const answer = await answerButton(
+      input.value,
+      { userId: input.userId, button: 'share' },
+      answerDeps(deps),
+    );
+    if (answer.request === null) {
+      await deps.slack.respond(input.responseUrl, {
+        ...answer.message,
+        responseType: 'ephemeral',
+        replaceOriginal: false,
+      });
+      return;
+    }
+    await deps.slack.postMessage({ channel: input.channelId, ...answer.message });
+    await deps.slack.respond(input.responseUrl, { text: 'Shared.', deleteOriginal: true });
+  } catch (error) {
+    log.error({ err: error }, 'share failed');
+    await deps.slack.respond(input.responseUrl, { ...failureMessage(error), replaceOriginal: false });
+  }
+}
+
+/** A customer picked from a pick list: the private list is replaced by that customer's deep dive. */
+export async function answerPickedCustomer(input: ButtonInput, deps: SlackDeps): Promise<void> {
+  let message: SlackMessage;
+  try {
+    message = (await answerButton(input.value, { userId: input.userId, button: 'pick' }, answerDeps(deps)))
+      .message;
+  } catch (error) {
+    deps.logger.error({ err: error }, 'pick failed');
+    message = failureMessage(error);
+  }
+  await deps.slack.respond(input.responseUrl, {
+    ...message,
+    responseType: 'ephemeral',
+    replaceOriginal: true,
+  });
+}
+
+/** `@revgap <customer>`: the answer goes in the thread it was asked in. */
+export async function answerMention(input: MentionInput, deps: SlackDeps): Promise<void> {
+  const log = deps.logger.child({ component: 'mention', userId: input.userId });
+  const text = input.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
+  let message: SlackMessage;
+  let kind = 'unknown';
+  try {
+    const answer = await answerRevgap(text, { userId: input.userId, audience: 'thread' }, answerDeps(deps));
+    kind = answer.request?.kind ?? kind;
+    message = await withReportShared(answer, deps, { channel: input.channelId, threadTs: input.threadTs });
+  } catch (error) {
+    log.error({ err: error, request: kind }, 'mention failed');
+    message = failureMessage(error);
+  }
+  await deps.slack.postMessage({ channel: input.channelId, threadTs: input.threadTs, ...message });
+  log.info({ request: kind }, 'mention answered');
+}
