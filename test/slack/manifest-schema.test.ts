@@ -42,17 +42,21 @@ describe('manifest.yml', () => {
       oauth_config: { scopes: { bot: string[] } };
       settings: { socket_mode_enabled: boolean; interactivity: { is_enabled: boolean } };
     };
-    expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining([
-        'chat:write',
-        'commands',
-        'files:write',
-        'app_mentions:read',
-        'channels:history',
-        'users:read',
-        'users:read.email',
-      ]),
-    );
+    // Exactly these, each justified in the README's scope table (least privilege).
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'app_mentions:read',
+      'channels:history',
+      'channels:read',
+      'chat:write',
+      'commands',
+      'files:write',
+      'groups:history',
+      'groups:read',
+      'users:read',
+      'users:read.email',
+    ]);
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const scope of manifest.oauth_config.scopes.bot) expect(readme).toContain(`\`${scope}\``);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });

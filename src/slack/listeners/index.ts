@@ -21,7 +21,6 @@ import * as share from './actions/share.ts';
 import * as snooze from './actions/snooze.ts';
 import * as revgap from './commands/revgap.ts';
 import * as appMention from './events/app-mention.ts';
-import * as threadMessage from './events/thread-message.ts';
 import * as followUp from './views/follow-up.ts';
 
 /** What the app listens to: commands, action ids, view callback ids and Events API types. */
@@ -29,7 +28,7 @@ export const LISTENED = {
   commands: [revgap.COMMAND],
   actions: [ACTION_CLAIM, ACTION_LOG, ACTION_SNOOZE, ACTION_DEEP_DIVE, ACTION_SHARE, ACTION_PICK_CUSTOMER],
   views: [CALLBACK_FOLLOW_UP],
-  events: ['app_mention', 'message.channels'],
+  events: ['app_mention'],
 } as const;
 
 export function registerListeners(app: App, deps: SlackDeps): void {
@@ -42,5 +41,4 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   pickCustomer.register(app, deps);
   followUp.register(app, deps);
   appMention.register(app, deps);
-  threadMessage.register(app, deps);
 }

@@ -84,7 +84,8 @@ export function deliveryKeysOf(body: unknown): { keys: string[]; intentKeys: str
     case 'event_callback': {
       const keys = [eventDeliveryKey(b)];
       const event = bag(b.event);
-      if (event.type === 'message' || event.type === 'app_mention') {
+      // The only message-like event subscribed to (manifest.yml): a re-sent mention is answered once.
+      if (event.type === 'app_mention') {
         keys.push(messageDeliveryKey(event, str(b.team_id)));
       }
       return { keys: keys.filter((k): k is string => k !== null), intentKeys: [] };
