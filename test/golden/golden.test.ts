@@ -22,11 +22,12 @@ import type { FollowUpEvent } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { answerCommand } from '../../src/slack/answers.ts';
 import type { SlackClient } from '../../src/slack/slack-client.ts';
+import { analysisRequestFromConfig } from '../../src/sources/open-sources.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
 import { postDigestRun } from '../../src/use-cases/post-digest.ts';
 import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
-import { analysisRequestFromConfig, runAnalysis } from '../../src/use-cases/run-analysis.ts';
+import { runAnalysis } from '../../src/use-cases/run-analysis.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
 
 const GOLDEN_DIR = join(import.meta.dirname, '../fixtures/golden');
