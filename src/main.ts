@@ -157,7 +157,15 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     files: dataFiles,
     intervalMinutes: config.refreshMinutes,
     refresh: async () => {
-      await refreshSnapshot({ analyze, settings: config.analysis, store, holder: snapshots, now, logger });
+      await refreshSnapshot({
+        analyze,
+        settings: config.analysis,
+        store,
+        holder: snapshots,
+        now,
+        logger,
+        recovery: store,
+      });
     },
     // The digest reads the data itself; a refresh meanwhile would only read it twice.
     isBusy: () => digestsPosting > 0,
@@ -203,7 +211,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
       logger,
     });
-    const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people };
+    const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people, recovery: store };
     registerListeners(slackApp.app, deps);
 
     const notifier = createAdminNotifier({
@@ -264,7 +272,15 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
                       reference: 'refresh',
                     }),
                   );
-                await postDigestRun(context, { slack, store, snapshots, logger, now, people });
+                await postDigestRun(context, {
+                  slack,
+                  store,
+                  snapshots,
+                  logger,
+                  now,
+                  people,
+                  recovery: store,
+                });
               }),
             reportFailure: (report) =>
               notifier.notify({
@@ -293,7 +309,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
         whilePosting(() =>
           postManualDigest(
             digestChannel,
-            { slack, store, snapshots, logger, now, people },
+            { slack, store, snapshots, logger, now, people, recovery: store },
             postOptions.force ?? false,
           ),
         ),
@@ -359,6 +375,7 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
       holder: snapshots,
       now,
       logger,
+      recovery: store,
     });
     const web = new webApi.WebClient(
       requireBotToken(config),
@@ -374,7 +391,7 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
     });
     return await postManualDigest(
       channel,
-      { slack, store, snapshots, logger, now, people },
+      { slack, store, snapshots, logger, now, people, recovery: store },
       options.force ?? false,
     );
   } finally {

@@ -70,6 +70,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => loadCommandFile('digest'),
   },
   {
+    name: 'results',
+    summary: 'What followed-up gaps brought back, from the state store (markdown or JSON)',
+    load: () => loadCommandFile('results'),
+  },
+  {
     name: 'help',
     summary: 'Show help for revgap or a command (`revgap help analyze`, `revgap help config`)',
     load: () => loadCommandFile('help'),

@@ -10,6 +10,7 @@
 
 import { formatMoney } from '../core/money.ts';
 import { formatPeriod, isoFromDay } from '../core/periods.ts';
+import { defaultHorizon, type FollowUpResults } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import {
   type AnalysisResult,
@@ -18,6 +19,7 @@ import {
   type Priority,
   type ScoreComponents,
 } from '../core/types.ts';
+import { renderFollowUpResultsMarkdown } from './follow-up-results.ts';
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
@@ -54,6 +56,8 @@ export interface MarkdownReportOptions {
   listLimit?: number;
   /** ISO timestamp shown under the title, when the caller wants one (renderers never read the clock). */
   generatedAt?: string;
+  /** Followed-up gaps and what they brought back: adds "Follow-up results" (callers with a store). */
+  followUpResults?: FollowUpResults;
 }
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -102,6 +106,16 @@ export function renderMarkdownReport(
         gapAnalysis(ctx, 'Gap analysis by type'),
         strategicRecommendations(ctx, 'Strategic recommendations'),
       ];
+  if (options.followUpResults) {
+    sections.push(
+      renderFollowUpResultsMarkdown(options.followUpResults, {
+        money: ctx.money,
+        spec: result.period,
+        horizon: defaultHorizon(result.period),
+        recentWindow: settings.recentWindow,
+      }),
+    );
+  }
   sections.push(notScored(ctx), dataQuality(ctx), method(ctx));
   return `${[...head, sections.join('\n\n')].join('\n').trimEnd()}\n`;
 }

@@ -6,6 +6,7 @@
  * (reliability/install-reliability.ts), installed before the listeners.
  */
 import type { Logger } from '../logger.ts';
+import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from '../use-cases/account-managers.ts';
 import type { SnapshotHolder } from '../use-cases/refresh-snapshot.ts';
@@ -21,4 +22,6 @@ export interface SlackDeps {
   now: () => Date;
   /** Account managers given by email, shown as Slack users (optional). */
   people?: AccountManagerDirectory;
+  /** Followed-up gaps and their measured recovery (optional; the state store implements it). */
+  recovery?: RecoveryStore;
 }

@@ -9,6 +9,7 @@ import type { FollowUpEvent, GapState } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { scrubSecrets } from '../logger.ts';
 import type { SqlExecutor } from './_sql-executor.ts';
+import { sqlRecoveryStore } from './_sql-recovery-store.ts';
 import type {
   AnalysisSnapshot,
   DigestClaimResult,
@@ -266,6 +267,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
   };
 
   const store: StateStore = {
+    ...sqlRecoveryStore(retrying),
     backend: backend.kind,
     location: backend.location,
 

@@ -17,6 +17,7 @@
  */
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, FollowUpEvent, GapState } from '../core/types.ts';
+import type { RecoveryStore } from './recovery-store.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Snapshots
@@ -147,7 +148,7 @@ export type JobLockResult<T> = { acquired: true; value: T } | { acquired: false 
 // ---------------------------------------------------------------------------------------------
 // The port
 
-export interface StateStore {
+export interface StateStore extends RecoveryStore {
   /** `pglite` or `postgres`. */
   readonly backend: 'pglite' | 'postgres';
   /** Where the data lives, safe to log: the PGlite directory or the URL with its password masked. */

@@ -6,6 +6,7 @@
  */
 import { renderDeepDiveMessage, renderNotFound, renderPickList } from '../render/slack/deep-dive-blocks.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
+import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
 import type { LoadedSnapshot } from './refresh-snapshot.ts';
@@ -14,6 +15,8 @@ export interface DeepDiveDeps {
   store: Pick<StateStore, 'listFollowUps' | 'getGapStates'>;
   /** Shows account managers given by email as Slack users (optional). */
   people?: AccountManagerDirectory;
+  /** Followed-up gaps, for "since @bob's claim: $X back" in the follow-ups (optional). */
+  recovery?: Pick<RecoveryStore, 'listFollowedUpGaps'>;
 }
 
 export interface DeepDiveOptions {
@@ -36,11 +39,13 @@ export async function deepDiveOfCustomer(
   if (!found) return null;
   const history = await deps.store.listFollowUps(customerId);
   const state = (await deps.store.getGapStates([customerId], { today: options.today })).get(customerId);
+  const recoveries = deps.recovery ? await deps.recovery.listFollowedUpGaps([customerId]) : [];
   const [customer = found] = deps.people ? await deps.people.withSlackUsers([found]) : [found];
   return renderDeepDiveMessage(customer, loaded.snapshot.result, loaded.settings, history, {
     ...(options.shareButton ? { shareButton: true } : {}),
     ...(options.digestRunId ? { digestRunId: options.digestRunId } : {}),
     ...(state ? { state } : {}),
+    ...(recoveries.length > 0 ? { recoveries } : {}),
   });
 }
 

@@ -15,8 +15,10 @@ import type { Logger } from '../logger.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
 import { type FollowUpRecap, renderDigest } from '../render/slack/digest.ts';
 import { cardBlockIds } from '../render/slack/ids.ts';
+import type { FollowedUpGapRecord, RecoveryStore } from '../store/recovery-store.ts';
 import type { DigestPriority, DigestRun, RefreshStatus, StateStore } from '../store/state-store.ts';
 import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
+import { loadFollowUpResults, recoveredSince } from './measure-recovery.ts';
 import type { ChatPort, OutgoingMessage } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 import { loadSnapshotInSlices } from './refresh-snapshot.ts';
@@ -40,6 +42,8 @@ export interface PostDigestDeps {
   snapshots: SnapshotHolder;
   logger: Logger;
   now: () => Date;
+  /** Followed-up gaps, for "back to usual" in the recap (measured recovery; optional). */
+  recovery?: Pick<RecoveryStore, 'listFollowedUpGaps'>;
 }
 
 export interface PostDigestContext {
@@ -115,6 +119,7 @@ export async function postDigestRun(
 
   const since = new Date(now.getTime() - 7 * DAY_MS).toISOString();
   const followUps: FollowUpEvent[] = await deps.store.listFollowUpsSince(since);
+  const recovered = deps.recovery ? await recoveredSince(deps.recovery, since) : [];
   const refresh: RefreshStatus = await deps.store.getRefreshStatus();
 
   const digest = renderDigest({
@@ -122,7 +127,7 @@ export async function postDigestRun(
     settings,
     states,
     digestRunId: run.id,
-    ...(recapOrNull(buildRecap(followUps, loaded)) ?? {}),
+    ...(recapOrNull(buildRecap(followUps, loaded, recovered)) ?? {}),
     ...(context.late ? { late: describeLateness(run, now) } : {}),
     ...(refresh.lastFailure ? { stale: describeStaleness(refresh) } : {}),
   });
@@ -156,7 +161,14 @@ export async function postDigestRun(
   let fileId = run.fileId;
   if (fileId === null) {
     context.signal?.throwIfAborted();
-    const report = renderMarkdownReport(result, settings);
+    const recovery = deps.recovery;
+    const followUpResults = recovery
+      ? await loadFollowUpResults({
+          listFollowedUpGaps: (ids) => recovery.listFollowedUpGaps(ids),
+          listFollowUpsSince: (since) => deps.store.listFollowUpsSince(since),
+        })
+      : undefined;
+    const report = renderMarkdownReport(result, settings, followUpResults ? { followUpResults } : {});
     const uploaded = await deps.slack.uploadFile({
       channel: run.channel,
       threadTs: parentTs,
@@ -180,8 +192,26 @@ function partHoldingCard(messages: readonly OutgoingMessage[], customerId: strin
 }
 
 /** Last week's follow-ups for the digest recap: claims, contacts, and gaps recovering. */
-export function buildRecap(events: readonly FollowUpEvent[], loaded: LoadedSnapshot): FollowUpRecap {
+export function buildRecap(
+  events: readonly FollowUpEvent[],
+  loaded: LoadedSnapshot,
+  measured: readonly FollowedUpGapRecord[] = [],
+): FollowUpRecap {
   const recap: FollowUpRecap = { claimed: [], contacted: [], recovered: [] };
+  const back = measured.flatMap((r) =>
+    r.measure?.recovered && r.measure.usualShare !== null
+      ? [
+          {
+            customerId: r.gap.customerId,
+            customerName: loaded.index.byId(r.gap.customerId)?.name ?? r.gap.customerId,
+            userId: r.gap.userId,
+            recoveredCents: r.measure.recoveredCents,
+            usualShare: r.measure.usualShare,
+          },
+        ]
+      : [],
+  );
+  if (back.length > 0) recap.measured = back;
   const seen = new Set<string>();
   // Newest first, one line per customer and kind.
   for (const event of [...events].reverse()) {
@@ -207,7 +237,9 @@ export function buildRecap(events: readonly FollowUpEvent[], loaded: LoadedSnaps
 
 /** `{ recap }` when last week had any follow-up to show, else null (no empty recap section). */
 function recapOrNull(recap: FollowUpRecap): { recap: FollowUpRecap } | null {
-  return recap.claimed.length + recap.contacted.length + recap.recovered.length > 0 ? { recap } : null;
+  const count =
+    recap.claimed.length + recap.contacted.length + recap.recovered.length + (recap.measured?.length ?? 0);
+  return count > 0 ? { recap } : null;
 }
 
 function describeLateness(run: DigestRun, now: Date): string {

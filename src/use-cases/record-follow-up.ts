@@ -11,8 +11,10 @@ import type { FollowUpEvent, FollowUpOutcome, GapState, Priority } from '../core
 import type { Logger } from '../logger.ts';
 import { escapeMrkdwn, OUTCOME_LABELS } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
+import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { DigestRun, StateStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
+import { startFollowedUpGap } from './measure-recovery.ts';
 import type { AnyBlock, ChatPort } from './ports.ts';
 import type { SnapshotHolder } from './refresh-snapshot.ts';
 
@@ -29,6 +31,8 @@ export interface RecordFollowUpDeps {
   snapshots: SnapshotHolder;
   logger: Logger;
   now: () => Date;
+  /** Where a claim or logged follow-up starts a followed-up gap (measured recovery; optional). */
+  recovery?: Pick<RecoveryStore, 'startFollowedUpGap' | 'listFollowedUpGaps'>;
 }
 
 export interface FollowUpInput {
@@ -131,6 +135,12 @@ export async function recordFollowUp(
   if (!recorded) {
     log.info({ eventId: input.eventId }, 'follow-up already recorded (re-sent delivery); nothing to do');
     return { recorded, state, customerName, reply: null, cardUpdated: false };
+  }
+  if (deps.recovery) {
+    // b0 and c0 come from the analysis the action was taken on; a failure only costs the measure.
+    await startFollowedUpGap(event, snapshot?.snapshot.result, deps.recovery).catch((error: unknown) =>
+      log.error({ err: error }, 'could not record the followed-up gap'),
+    );
   }
   if (input.kind === 'claim' && before?.status === 'claimed' && before.ownerUserId === input.userId) {
     // Claim clicked again by its owner: nothing changed, nothing to announce in the thread.

@@ -9,8 +9,10 @@ import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { AnalysisSnapshot, StateStore } from '../store/state-store.ts';
 import { buildCustomerIndex, buildCustomerIndexAsync, type CustomerIndex } from './find-customer.ts';
+import { updateRecoveries } from './measure-recovery.ts';
 
 /** A snapshot ready to answer from. */
 export interface LoadedSnapshot {
@@ -92,6 +94,8 @@ export interface RefreshSnapshotDeps {
   holder: SnapshotHolder;
   now: () => Date;
   logger: Logger;
+  /** Followed-up gaps to measure against each new analysis (measured recovery; optional). */
+  recovery?: Pick<RecoveryStore, 'listFollowedUpGaps' | 'saveRecoveryMeasures'>;
 }
 
 /**
@@ -124,6 +128,12 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
   // The previous snapshot keeps answering until the new index is built.
   const loaded = await loadSnapshotInSlices(snapshot, deps.settings);
   deps.holder.install(loaded);
+  if (deps.recovery) {
+    // Measuring follow-ups must not cost the snapshot: a failure is logged, the next analysis retries.
+    await updateRecoveries(outcome.result, deps.settings, deps.recovery, snapshot.createdAt).catch(
+      (error: unknown) => deps.logger.error({ err: error }, 'could not measure the followed-up gaps'),
+    );
+  }
   deps.logger.info(
     {
       snapshotId: snapshot.id,

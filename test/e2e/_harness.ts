@@ -41,6 +41,8 @@ export async function startBotUnderTest(
     analyze?: () => Promise<{ result: AnalysisResult; source: string }>;
     /** More settings, e.g. REVGAP_ADMIN_CHANNEL. */
     env?: Record<string, string>;
+    /** The bot's clock (default: the real one). */
+    now?: () => Date;
   } = {},
 ): Promise<BotUnderTest> {
   const port = mode === 'http' ? await findFreePort() : undefined;
@@ -75,6 +77,7 @@ export async function startBotUnderTest(
         return options.analyze ? options.analyze() : { result, source: 'test fixture' };
       },
       scheduler: false,
+      ...(options.now ? { now: options.now } : {}),
       store: createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() }),
     });
   } catch (error) {

@@ -11,6 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStateStore } from '../../src/store/create-state-store.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
+import { describeRecoveryStoreContract } from './recovery-store.contract.ts';
 import { describeStateStoreContract } from './state-store.contract.ts';
 
 const tempDirs: string[] = [];
@@ -48,6 +49,9 @@ describe('PGlite state store', () => {
     fresh: async () => createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedDump() }),
     persistent: async () => ({ open: () => createStateStore({ dataDir: diskDir }) }),
     sharedAccess: false,
+  });
+  describeRecoveryStoreContract({
+    fresh: async () => createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedDump() }),
   });
 
   describe('on disk', () => {

@@ -13,6 +13,7 @@ import {
   randomTestSchema,
   TEST_DATABASE_URL,
 } from '../helpers/postgres.ts';
+import { describeRecoveryStoreContract } from './recovery-store.contract.ts';
 import { describeStateStoreContract } from './state-store.contract.ts';
 
 const DATABASE_URL = TEST_DATABASE_URL;
@@ -43,6 +44,10 @@ describe.skipIf(unreachable !== null)(
         return { open: () => createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema }) };
       },
       sharedAccess: true,
+    });
+    describeRecoveryStoreContract({
+      fresh: async () =>
+        createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema: newSchema() }),
     });
 
     it('records each migration once, however many stores migrated the schema', async () => {

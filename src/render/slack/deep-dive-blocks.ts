@@ -6,6 +6,7 @@
 
 import { formatMoney } from '../../core/money.ts';
 import { formatPeriod, periodInText } from '../../core/periods.ts';
+import { defaultHorizon, type FollowedUpGap, type RecoveryMeasure } from '../../core/recovery.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
 import {
@@ -16,6 +17,7 @@ import {
   seriesRows,
   statusSentence,
 } from '../_customer-facts.ts';
+import { describeRecoverySince } from '../follow-up-results.ts';
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
@@ -102,6 +104,8 @@ export interface DeepDiveMessageOptions {
    * its card). Without it, who is on the gap is worked out from `history`.
    */
   state?: GapState;
+  /** The customer's followed-up gaps and what the data since shows (measured recovery). */
+  recoveries?: readonly { gap: FollowedUpGap; measure: RecoveryMeasure | null }[];
 }
 
 /** The deep dive of one customer as a Slack message. */
@@ -183,6 +187,17 @@ export function renderDeepDiveMessage(
     });
     if (history.length > latest.length)
       lines.push(`_…and ${formatCount(history.length - latest.length)} earlier._`);
+    // Newest followed-up gap first: what the data shows since the follow-up.
+    for (const r of (options.recoveries ?? []).slice(-3)) {
+      lines.unshift(
+        `• ${describeRecoverySince(r.gap, r.measure, {
+          money,
+          spec,
+          horizon: defaultHorizon(spec),
+          user: (id) => ownerMrkdwn(id, 30),
+        })}`,
+      );
+    }
     blocks.push(
       ...packLines([`*Follow-ups*${history.length === 0 ? ': none yet.' : ''}`, ...lines], {
         lineMax: LINE_MAX,

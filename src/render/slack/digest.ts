@@ -20,7 +20,7 @@ import {
   type GapType,
   type Priority,
 } from '../../core/types.ts';
-import { formatCount, GAP_TYPE_LABELS, plural } from '../format.ts';
+import { formatCount, formatPct, GAP_TYPE_LABELS, plural } from '../format.ts';
 import {
   type Block,
   context,
@@ -49,11 +49,21 @@ export interface FollowUpRecapEntry {
   userId?: string;
 }
 
+/** A followed-up gap an analysis found recovered (measured, not logged). */
+export interface MeasuredRecoveryEntry extends FollowUpRecapEntry {
+  /** Recovered revenue so far (docs/analysis-formulas.md, "Measured recovery"). */
+  recoveredCents: number;
+  /** Recent mean / usual level (b0). */
+  usualShare: number;
+}
+
 /** Last week's follow-ups, for the digest's recap section. */
 export interface FollowUpRecap {
   claimed: FollowUpRecapEntry[];
   contacted: FollowUpRecapEntry[];
   recovered: FollowUpRecapEntry[];
+  /** Followed-up gaps the data shows back at their usual level since last week (optional). */
+  measured?: MeasuredRecoveryEntry[];
 }
 
 export interface DigestInput {
@@ -124,7 +134,28 @@ function joinNames(entries: readonly FollowUpRecapEntry[], maxChars: number): st
   return parts.join(', ') + (more > 0 ? ` and ${formatCount(more)} more` : '');
 }
 
-function recapBlock(recap: FollowUpRecap): Block {
+/** "Back to usual, measured: Acme (<@U1>) $800.00 back, 100% of usual; ... Total $X back." */
+function measuredLine(entries: readonly MeasuredRecoveryEntry[], money: (c: number) => string): string {
+  const parts: string[] = [];
+  let used = 0;
+  for (const e of entries) {
+    const text =
+      `${userText(e.customerName, 40)}${e.userId ? ` (<@${e.userId}>)` : ''} ` +
+      `${money(e.recoveredCents)} back, ${formatPct(e.usualShare)} of usual`;
+    if (used + text.length > 600 && parts.length > 0) break;
+    parts.push(text);
+    used += text.length + 2;
+  }
+  const more = entries.length - parts.length;
+  const total = entries.reduce((sum, e) => sum + e.recoveredCents, 0);
+  return (
+    `Back to usual (measured in the data): ${parts.join('; ')}` +
+    (more > 0 ? ` and ${formatCount(more)} more` : '') +
+    (entries.length > 1 ? `. Total ${money(total)} back.` : '.')
+  );
+}
+
+function recapBlock(recap: FollowUpRecap, money: (c: number) => string): Block {
   const counts = `${formatCount(recap.claimed.length)} claimed · ${formatCount(recap.contacted.length)} contacted · ${formatCount(recap.recovered.length)} recovered`;
   const lines = [`*Last week's follow-ups:* ${counts}`];
   const add = (label: string, list: readonly FollowUpRecapEntry[]) => {
@@ -133,6 +164,7 @@ function recapBlock(recap: FollowUpRecap): Block {
   add('Claimed', recap.claimed);
   add('Contacted', recap.contacted);
   add('Recovered', recap.recovered);
+  if (recap.measured && recap.measured.length > 0) lines.push(measuredLine(recap.measured, money));
   return section(lines.join('\n'));
 }
 
@@ -205,7 +237,7 @@ export function renderDigest(input: DigestInput): DigestMessages {
   const parentBlocks: Block[] = [header(`Revenue gaps · ${asOf}`), section(summaryText(result, money))];
   const noteLines = notes(input);
   if (noteLines.length > 0) parentBlocks.push(context(...noteLines));
-  if (input.recap) parentBlocks.push(recapBlock(input.recap));
+  if (input.recap) parentBlocks.push(recapBlock(input.recap, money));
   if (cards.length > 0) parentBlocks.push(divider());
 
   // Fill messages: parent first (keeping room for the footer), then continuations.
