@@ -203,6 +203,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['analysis', 'recentWindow'], kind: 'int', env: ['REVGAP_RECENT_WINDOW'], flag: 'recent-window' },
   { path: ['analysis', 'minHistory'], kind: 'int', env: ['REVGAP_MIN_HISTORY'] },
   { path: ['analysis', 'topN'], kind: 'int', env: ['REVGAP_TOP'], flag: 'top' },
+  { path: ['analysis', 'churnModel'], kind: 'string', env: ['REVGAP_CHURN_MODEL'], flag: 'churn-model' },
+  { path: ['analysis', 'cadenceAware'], kind: 'boolean', env: ['REVGAP_CADENCE_AWARE'] },
+  { path: ['analysis', 'seasonality'], kind: 'boolean', env: ['REVGAP_SEASONALITY'] },
   { path: ['analysis', 'currency'], kind: 'string', env: ['REVGAP_CURRENCY'], flag: 'currency' },
   { path: ['analysis', 'badRows'], kind: 'string', env: ['REVGAP_BAD_ROWS'], flag: 'bad-rows' },
   // `--strict` is short for `--bad-rows strict`.

@@ -40,6 +40,7 @@ export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
   'bad-rows': { type: 'string' },
   'drop-duplicates': { type: 'boolean' },
   rules: { type: 'string' },
+  'churn-model': { type: 'string' },
   currency: { type: 'string' },
   lookback: { type: 'string' },
   'recent-window': { type: 'string' },
@@ -67,6 +68,7 @@ Analysis:
   --recent-window N       recent window in periods (default 4)
   --currency CODE         currency for amounts (default USD)
   --rules revgap|seed     rule set (default revgap; seed = the original system's rules)
+  --churn-model rules|bgnbd  churn-risk component: rules (default) or 1 - P(alive) from a BG/NBD fit
   --config FILE           config file (default: revgap.config.json|yaml|yml in this directory)
 Settings also come from the environment (REVGAP_SALES, REVGAP_PERIOD, ...): see \`revgap help config\`.`;
 

@@ -4,9 +4,10 @@
  * through the settings, never from a clock.
  */
 import { ConfigError, InputError } from '../errors.ts';
-import { detectGaps, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
+import { type BgnbdFit, bgnbdData, expectedSalesPeriods, fitBgnbd, probabilityAlive } from './bgnbd.ts';
+import { type AliveFacts, detectGapsInContext, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
 import { LATEST_ROWS_KEPT } from './ledger.ts';
-import { computeCustomerFacts } from './metrics.ts';
+import { type CustomerFacts, computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
 import { formatMoney } from './money.ts';
 import {
   formatPeriod,
@@ -21,7 +22,7 @@ import {
   WEEK_DAY_NAMES,
 } from './periods.ts';
 import { rankCustomers } from './rank.ts';
-import { scoreComponents, weighScore } from './score.ts';
+import { componentSettingsOf, scoreComponents, weighScore } from './score.ts';
 import type { AnalysisSettings } from './settings.ts';
 import {
   type AnalysisResult,
@@ -308,6 +309,10 @@ export function priorityOfCustomer(analysis: CustomerAnalysis): Priority | null 
   };
   if (analysis.segment) priority.segment = analysis.segment;
   if (analysis.accountManager) priority.accountManager = analysis.accountManager;
+  if (analysis.cadence !== undefined) priority.cadence = analysis.cadence;
+  if (analysis.pAlive !== undefined) priority.pAlive = analysis.pAlive;
+  const firedBy = analysis.gaps.find((g) => g.type === 'churn_risk')?.firedBy;
+  if (firedBy) priority.churnFiredBy = [...firedBy];
   return priority;
 }
 
@@ -425,6 +430,25 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   for (const c of input.customers) info.set(c.customerId, c);
 
   const working: CustomerAnalysis[] = [];
+  // churnModel bgnbd: gaps wait for the fit over every customer's facts.
+  const pending: { analysis: CustomerAnalysis; facts: CustomerFacts }[] = [];
+  const useModel = settings.churnModel === 'bgnbd';
+  const metricsSettings = metricsSettingsOf(settings, spec.kind);
+  const judge = (analysis: CustomerAnalysis, facts: CustomerFacts, alive?: AliveFacts): void => {
+    const detection = detectGapsInContext(facts, settings, spec, alive);
+    analysis.gaps = detection.gaps;
+    analysis.gapAmountCents = largestGapCents(analysis.gaps);
+    analysis.status = analysis.gaps.length > 0 ? 'scored' : 'no_gap';
+    if ((facts.cadence ?? 1) !== 1) analysis.cadence = facts.cadence;
+    if (facts.seasonal && detection.seasonalSuppressed.length > 0) {
+      analysis.seasonal = {
+        lastSeasonRecentCents: facts.seasonal.lastSeasonRecentCents,
+        expectedCents: facts.seasonal.expectedCents,
+        suppressed: detection.seasonalSuppressed,
+      };
+    }
+  };
+  const windowsOf = new Map<CustomerAnalysis, number>();
   let zeroCustomerPeriods = 0;
   let customerPeriods = 0;
   const blank = (customerId: string): CustomerAnalysis => {
@@ -436,7 +460,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   };
 
   for (const [customerId, customerLedger] of ledger.customers) {
-    const facts = computeCustomerFacts(customerLedger, A, settings);
+    const facts = computeCustomerFacts(customerLedger, A, metricsSettings);
     const analysis = blank(customerId);
     if (facts.metrics !== null && facts.firstSalePeriod !== null) {
       const { start, series } = seriesOf(customerLedger, facts.firstSalePeriod, A);
@@ -445,10 +469,11 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
       analysis.metrics = facts.metrics;
       zeroCustomerPeriods += facts.zeroPeriodsInHistory;
       customerPeriods += facts.metrics.history;
+      const k = facts.cadenceMultiple ?? 1;
+      if (k !== 1) windowsOf.set(analysis, k);
+      if (useModel) pending.push({ analysis, facts });
       if (facts.standing === 'judged') {
-        analysis.gaps = detectGaps(facts, settings, spec);
-        analysis.gapAmountCents = largestGapCents(analysis.gaps);
-        analysis.status = analysis.gaps.length > 0 ? 'scored' : 'no_gap';
+        if (!useModel) judge(analysis, facts);
       } else {
         analysis.status = facts.standing;
       }
@@ -460,6 +485,25 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
       analysis.seriesStartPeriod = start;
     }
     working.push(analysis);
+  }
+  let fit: BgnbdFit | null = null;
+  const aliveOf = new Map<CustomerAnalysis, number>();
+  if (useModel) {
+    // BG/NBD over every customer with a sale on or before A (judged or not), in periods.
+    const summary = (f: CustomerFacts) => {
+      const first = f.firstSalePeriod ?? A;
+      const last = f.metrics?.lastSalePeriod ?? first;
+      return { x: (f.salePeriods ?? 1) - 1, tx: last - first, T: A - first };
+    };
+    fit = fitBgnbd(bgnbdData(pending.map((p) => summary(p.facts))));
+    for (const { analysis, facts } of pending) {
+      const s = summary(facts);
+      const pAlive = probabilityAlive(fit.params, s);
+      analysis.pAlive = pAlive;
+      analysis.expectedSalePeriods = expectedSalesPeriods(fit.params, s, settings.recentWindow);
+      aliveOf.set(analysis, pAlive);
+      if (facts.standing === 'judged') judge(analysis, facts, { pAlive });
+    }
   }
   // Customers on file with no sales rows at all: listed as "no sales on record".
   for (const customerId of info.keys()) {
@@ -479,7 +523,14 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   const scale = { largestGapCents: maxGapCents, largestLifetimeValueCents };
   for (const analysis of scored) {
     if (analysis.metrics === null) continue;
-    const components = scoreComponents(analysis.metrics, analysis.gapAmountCents, scale, settings);
+    const k = windowsOf.get(analysis) ?? 1;
+    const pAlive = aliveOf.get(analysis);
+    const components = scoreComponents(
+      analysis.metrics,
+      analysis.gapAmountCents,
+      scale,
+      componentSettingsOf(settings, k, pAlive),
+    );
     const { score, contributions } = weighScore(components, settings.weights);
     analysis.components = components;
     analysis.contributions = contributions;
@@ -593,6 +644,9 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   };
   // Optional fields stay absent unless they say something, so existing snapshots are unchanged.
   if (choice.periodStamped) result.periodStamped = true;
+  if (fit !== null) {
+    result.bgnbd = { ...fit.params, logLikelihood: fit.logLikelihood, customers: fit.customers };
+  }
   const hints = buildHints(ledger, choice, settings);
   if (hints.length > 0) result.hints = hints;
   return result;

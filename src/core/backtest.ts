@@ -13,10 +13,11 @@
  */
 import { ConfigError } from '../errors.ts';
 import { chooseAsOf } from './analyze.ts';
+import { type BgnbdSummary, bgnbdData, fitBgnbd, probabilityAlive, summariseSalePeriods } from './bgnbd.ts';
 import { findGaps, GAP_URGENCY } from './detect-gaps.ts';
-import { computeCustomerFacts } from './metrics.ts';
+import { computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
 import { comparePriority } from './rank.ts';
-import { scoreComponents, weighScore } from './score.ts';
+import { componentSettingsOf, scoreComponents, weighScore } from './score.ts';
 import type { AnalysisSettings } from './settings.ts';
 import type { CustomerLedger, CustomerMetrics, GapType, PeriodSpec, SalesLedger } from './types.ts';
 
@@ -240,6 +241,9 @@ interface Candidate {
   lostRevenueCents: number;
   baselineCents: number;
   cadence: CadenceGroup;
+  /** The customer's cadence multiple k (windows L x k, R x k) and, under bgnbd, P(alive). */
+  cadenceMultiple: number;
+  pAlive: number | undefined;
 }
 
 /** Incremental cadence: sale periods seen so far and the sorted gaps between them. */
@@ -333,16 +337,20 @@ export function replay(
   const cadence: CadenceState[] = customers.map(() => ({ scanned: -1, lastSale: -1, gaps: [] }));
   const candidates: Candidate[] = [];
   const top: Candidate[] = [];
+  // The live analysis' metrics settings (cadence-aware windows, seasonality), so both judge alike.
+  const metricsSettings = metricsSettingsOf(settings, ledger.period.kind);
   for (let p = 0; p < points.length; p++) {
     const t = points[p] ?? 0;
     candidates.length = 0;
+    // churnModel bgnbd: refit on the data known at t (every customer with a sale by t).
+    const alive = settings.churnModel === 'bgnbd' ? aliveAt(customers, t) : null;
     let maxGap = 0;
     let maxLtv = 0;
     for (let i = 0; i < customers.length; i++) {
       const customer = customers[i] as CustomerLedger;
       if (customer.startPeriod > t) continue;
       const g = advanceCadence(cadence[i] as CadenceState, customer, t);
-      const facts = computeCustomerFacts(customer, t, settings);
+      const facts = computeCustomerFacts(customer, t, metricsSettings);
       const m = facts.metrics;
       if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) continue;
       const b = m.baselineCents;
@@ -351,7 +359,8 @@ export function replay(
       const lost = 2 * future <= b * horizon;
       const lostRevenueCents = Math.max(0, b * horizon - future);
       const group = cadenceGroupOf(g);
-      const findings = findGaps(facts, settings);
+      const pAlive = alive?.[i];
+      const findings = findGaps(facts, settings, pAlive === undefined ? undefined : { pAlive });
       if (findings.length === 0) {
         visit(t, {
           customerId: customer.customerId,
@@ -381,13 +390,20 @@ export function replay(
         lostRevenueCents,
         baselineCents: b,
         cadence: group,
+        cadenceMultiple: facts.cadenceMultiple ?? 1,
+        pAlive,
       });
     }
     // Scores are relative to the customers flagged at t, as in the live analysis.
     const scale = { largestGapCents: maxGap, largestLifetimeValueCents: maxLtv };
     for (const c of candidates) {
       c.score = weighScore(
-        scoreComponents(c.metrics, c.gapAmountCents, scale, settings),
+        scoreComponents(
+          c.metrics,
+          c.gapAmountCents,
+          scale,
+          componentSettingsOf(settings, c.cadenceMultiple, c.pAlive),
+        ),
         settings.weights,
       ).score;
     }
@@ -434,6 +450,17 @@ export function replay(
     options.onProgress?.(p + 1, points.length);
   }
   return plan;
+}
+
+/** P(alive) at t of each customer (by index; undefined before its first sale), from a BG/NBD fit on the data up to t. */
+function aliveAt(customers: readonly CustomerLedger[], t: number): (number | undefined)[] {
+  const summaries = customers.map((c) =>
+    c.startPeriod > t ? null : summariseSalePeriods(c.positive, c.startPeriod, t),
+  );
+  const known: BgnbdSummary[] = [];
+  for (const s of summaries) if (s !== null) known.push(s);
+  const { params } = fitBgnbd(bgnbdData(known));
+  return summaries.map((s) => (s === null ? undefined : probabilityAlive(params, s)));
 }
 
 function countInto(tally: Tally, key: FlagSetKey, entry: ReplayEntry): void {

@@ -10,7 +10,7 @@
 import type { CustomerFacts } from './metrics.ts';
 import { formatMoney } from './money.ts';
 import { formatPeriod, periodUnit, periodWord } from './periods.ts';
-import type { Gap, GapType, PeriodSpec } from './types.ts';
+import type { ChurnCheck, Gap, GapType, PeriodSpec } from './types.ts';
 
 export interface GapSettings {
   /** declining_revenue fires when trendPct <= this (a negative fraction per period)... */
@@ -22,6 +22,33 @@ export interface GapSettings {
   /** Recent window R. */
   recentWindow: number;
   currency: string;
+}
+
+/** Sparse buyers (cadence multiple k >= 2): zero_spend fires once the zero streak reaches this x g. */
+export const CADENCE_OVERDUE_FACTOR = 1.5;
+/** Seasonality: below-baseline and declining are not raised when recent >= this x the seasonal expectation. */
+export const SEASONAL_TOLERANCE = 0.8;
+/** churnModel bgnbd: the model's check fires when P(alive) is below this. */
+export const P_ALIVE_THRESHOLD = 0.5;
+
+/** What the probability-alive model says about a customer (churnModel bgnbd). */
+export interface AliveFacts {
+  pAlive: number;
+}
+
+/** The zero streak at which churn_risk fires: churnZeroStreak for k = 1, ceil(churnZeroStreak x g) for sparse buyers. */
+export function churnStreakThreshold(
+  facts: CustomerFacts,
+  settings: Pick<GapSettings, 'churnZeroStreak'>,
+): number {
+  return (facts.cadenceMultiple ?? 1) === 1
+    ? settings.churnZeroStreak
+    : Math.ceil(settings.churnZeroStreak * (facts.cadence ?? 1) - 1e-9);
+}
+
+/** The zero streak at which a sparse buyer's zero_spend fires: ceil(1.5 x g). */
+export function overdueStreakThreshold(facts: CustomerFacts): number {
+  return Math.ceil(CADENCE_OVERDUE_FACTOR * (facts.cadence ?? 1) - 1e-9);
 }
 
 /** Most urgent first: the order gaps are listed in, and the order recommendations are chosen by. */
@@ -60,6 +87,14 @@ export function lastPeriods(spec: PeriodSpec, count: number): string {
 export interface GapFinding {
   type: GapType;
   amountCents: number;
+  /** churn_risk under churnModel bgnbd: which check fired. */
+  firedBy?: ChurnCheck[];
+}
+
+/** `findGaps` with the gap types it left out because the customer is in line with its season. */
+export interface GapFindings {
+  findings: GapFinding[];
+  seasonalSuppressed: GapType[];
 }
 
 /**
@@ -68,58 +103,141 @@ export interface GapFinding {
  * them; the backtest calls this one at every replay point, where millions of rationales would cost
  * more than the rules.
  */
-export function findGaps(facts: CustomerFacts, settings: GapSettings): GapFinding[] {
-  const m = facts.metrics;
-  if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) return [];
-  const baseline = m.baselineCents;
-  const recent = m.recentCents;
-  const r = facts.recentPeriods;
-  const findings: GapFinding[] = [];
-  if (m.zeroStreak >= settings.churnZeroStreak) {
-    findings.push({ type: 'churn_risk', amountCents: baseline * r });
-  }
-  if (facts.zeroPeriodsInRecent > 0) {
-    findings.push({ type: 'zero_spend', amountCents: baseline * facts.zeroPeriodsInRecent });
-  }
-  const shortfall = (baseline - recent) * r;
-  if (m.trendPct <= settings.decliningTrendPct && recent < baseline) {
-    findings.push({ type: 'declining_revenue', amountCents: shortfall });
-  }
-  if (recent < settings.belowBaselineRatio * baseline) {
-    findings.push({ type: 'below_baseline', amountCents: shortfall });
-  }
-  return findings;
+export function findGaps(facts: CustomerFacts, settings: GapSettings, alive?: AliveFacts): GapFinding[] {
+  return findGapsInContext(facts, settings, alive).findings;
 }
 
-/** The gaps of one judged customer, most urgent first (empty for customers that are not judged). */
-export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: PeriodSpec): Gap[] {
-  const findings = findGaps(facts, settings);
+/**
+ * The rules (docs/analysis-formulas.md "Gaps", "Cadence", "Seasonality"): for a customer who buys
+ * (nearly) every period (k = 1) the table of analysis spec section 4 as written; for sparse buyers
+ * (k >= 2) churn_risk at a zero streak of ceil(2 g), zero_spend at ceil(1.5 g), declining with
+ * trendPct x k; with two seasons of history, below-baseline and declining are left out when
+ * recent >= 0.8 x the seasonal expectation, zero-spend and churn-risk only when the same periods a
+ * season earlier were zero too. `alive` (churnModel bgnbd) adds the model's churn check.
+ */
+export function findGapsInContext(
+  facts: CustomerFacts,
+  settings: GapSettings,
+  alive?: AliveFacts,
+): GapFindings {
   const m = facts.metrics;
-  if (findings.length === 0 || m === null) return [];
+  const seasonalSuppressed: GapType[] = [];
+  const findings: GapFinding[] = [];
+  if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0)
+    return { findings, seasonalSuppressed };
   const baseline = m.baselineCents;
   const recent = m.recentCents;
   const r = facts.recentPeriods;
+  const k = facts.cadenceMultiple ?? 1;
+  const seasonal = facts.seasonal ?? null;
+
+  const cadenceChurn = m.zeroStreak >= churnStreakThreshold(facts, settings);
+  const modelChurn = alive !== undefined && alive.pAlive < P_ALIVE_THRESHOLD;
+  if (cadenceChurn || modelChurn) {
+    if (seasonal?.streakAlsoLastSeason) seasonalSuppressed.push('churn_risk');
+    else {
+      const finding: GapFinding = { type: 'churn_risk', amountCents: baseline * r };
+      if (alive !== undefined) {
+        finding.firedBy = [];
+        if (cadenceChurn) finding.firedBy.push('cadence');
+        if (modelChurn) finding.firedBy.push('p_alive');
+      }
+      findings.push(finding);
+    }
+  }
+  if (k === 1 && facts.zeroPeriodsInRecent > 0) {
+    if (seasonal?.recentZerosAlsoLastSeason) seasonalSuppressed.push('zero_spend');
+    else findings.push({ type: 'zero_spend', amountCents: baseline * facts.zeroPeriodsInRecent });
+  } else if (k > 1 && m.zeroStreak >= overdueStreakThreshold(facts)) {
+    if (seasonal?.streakAlsoLastSeason) seasonalSuppressed.push('zero_spend');
+    else findings.push({ type: 'zero_spend', amountCents: baseline * Math.min(m.zeroStreak, r) });
+  }
+  // In line with its own season: recent >= 0.8 x the seasonal expectation s.
+  const inSeason =
+    seasonal !== null &&
+    seasonal.expectedCents !== null &&
+    recent >= SEASONAL_TOLERANCE * seasonal.expectedCents;
+  const shortfall = (baseline - recent) * r;
+  if (m.trendPct * k <= settings.decliningTrendPct && recent < baseline) {
+    if (inSeason) seasonalSuppressed.push('declining_revenue');
+    else findings.push({ type: 'declining_revenue', amountCents: shortfall });
+  }
+  if (recent < settings.belowBaselineRatio * baseline) {
+    if (inSeason) seasonalSuppressed.push('below_baseline');
+    else findings.push({ type: 'below_baseline', amountCents: shortfall });
+  }
+  return { findings, seasonalSuppressed };
+}
+
+/** "every 4 weeks", "every 2.5 months". */
+function everyPeriods(g: number, spec: PeriodSpec): string {
+  const n = Number.isInteger(g) ? String(g) : g.toFixed(1);
+  return `every ${n} ${periodWord(spec, g)}`;
+}
+
+/**
+ * The gaps of one judged customer, most urgent first (empty for customers that are not judged).
+ * `alive` is the probability-alive model's view (churnModel bgnbd), absent with the rules.
+ */
+export function detectGaps(
+  facts: CustomerFacts,
+  settings: GapSettings,
+  spec: PeriodSpec,
+  alive?: AliveFacts,
+): Gap[] {
+  return detectGapsInContext(facts, settings, spec, alive).gaps;
+}
+
+/** `detectGaps`, also naming the gap types left out for seasonality. */
+export function detectGapsInContext(
+  facts: CustomerFacts,
+  settings: GapSettings,
+  spec: PeriodSpec,
+  alive?: AliveFacts,
+): { gaps: Gap[]; seasonalSuppressed: GapType[] } {
+  const { findings, seasonalSuppressed } = findGapsInContext(facts, settings, alive);
+  const m = facts.metrics;
+  if (findings.length === 0 || m === null) return { gaps: [], seasonalSuppressed };
+  const baseline = m.baselineCents;
+  const recent = m.recentCents;
+  const r = facts.recentPeriods;
+  const k = facts.cadenceMultiple ?? 1;
   const currency = settings.currency;
   const lastR = lastPeriods(spec, r);
+  const usually =
+    k === 1
+      ? rate(baseline, currency, spec)
+      : `buys ${everyPeriods(facts.cadence ?? 1, spec)}, ${rate(baseline, currency, spec)} on average`;
   const gaps: Gap[] = [];
-  for (const { type, amountCents } of findings) {
+  for (const { type, amountCents, firedBy } of findings) {
     if (type === 'churn_risk') {
       const last =
         m.lastSalePeriod === null
           ? ''
           : `, last sale in ${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(m.lastSalePeriod, spec)}`;
+      const model =
+        alive === undefined ? '' : `; ${Math.round(alive.pAlive * 100)}% likely still buying (BG/NBD)`;
+      const gap: Gap = {
+        type,
+        amountCents,
+        rationale: `no revenue for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)} in a row${last}; usually ${usually}${model}`,
+        severity: m.zeroStreak >= settings.recentWindow * k ? 'high' : 'medium',
+      };
+      if (firedBy) gap.firedBy = firedBy;
+      gaps.push(gap);
+    } else if (type === 'zero_spend' && k > 1) {
       gaps.push({
         type,
         amountCents,
-        rationale: `no revenue for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)} in a row${last}; usually ${rate(baseline, currency, spec)}`,
-        severity: m.zeroStreak >= settings.recentWindow ? 'high' : 'medium',
+        rationale: `no sale for ${m.zeroStreak} ${periodWord(spec, m.zeroStreak)}; usually ${usually}`,
+        severity: m.zeroStreak >= r ? 'high' : 'medium',
       });
     } else if (type === 'zero_spend') {
       const zeros = facts.zeroPeriodsInRecent;
       gaps.push({
         type,
         amountCents,
-        rationale: `no revenue in ${zeros} of ${lastR}; usually ${rate(baseline, currency, spec)}`,
+        rationale: `no revenue in ${zeros} of ${lastR}; usually ${usually}`,
         severity: zeros >= r ? 'high' : zeros * 2 >= r ? 'medium' : 'low',
       });
     } else if (type === 'declining_revenue') {
@@ -142,7 +260,7 @@ export function detectGaps(facts: CustomerFacts, settings: GapSettings, spec: Pe
     }
   }
   for (const gap of gaps) flattenString(gap.rationale);
-  return gaps;
+  return { gaps, seasonalSuppressed };
 }
 
 /**

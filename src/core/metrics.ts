@@ -15,6 +15,54 @@ export interface MetricsSettings {
   recentWindow: number;
   /** Periods of history needed to be judged. */
   minHistory: number;
+  /**
+   * Cadence-aware windows for customers who do not buy every period (evidence spec section 8;
+   * docs/analysis-formulas.md "Cadence"). Off unless true (the analysis passes its
+   * `cadenceAware` setting, default true); off keeps every customer on L and R.
+   */
+  cadenceAware?: boolean;
+  /**
+   * Periods in a season (52 weeks, 12 months): with at least two seasons of history the facts carry
+   * the same windows one season earlier (evidence spec section 4). Absent or 0: no seasonal facts.
+   */
+  seasonPeriods?: number;
+}
+
+/**
+ * The metrics settings of the live analysis (and of the backtest, so both judge alike): L, R,
+ * minHistory, cadence-aware windows and, with seasonality on, the season of the period kind
+ * (52 weeks or 12 months).
+ */
+export function metricsSettingsOf(
+  settings: MetricsSettings & { seasonality?: boolean },
+  kind: 'week' | 'month',
+): MetricsSettings {
+  return {
+    lookback: settings.lookback,
+    recentWindow: settings.recentWindow,
+    minHistory: settings.minHistory,
+    cadenceAware: settings.cadenceAware === true,
+    seasonPeriods: settings.seasonality === true ? (kind === 'week' ? 52 : 12) : 0,
+  };
+}
+
+/** The largest window multiple a sparse buyer's windows get (L x k, R x k). */
+export const MAX_CADENCE_MULTIPLE = 4;
+
+/** The customer's windows one season earlier (evidence spec section 4). */
+export interface SeasonalFacts {
+  /** Season length S in periods. */
+  seasonPeriods: number;
+  /** Mean of v(p - S) over the recent window, rounded to cents ("last year the same weeks averaged"). */
+  lastSeasonRecentCents: number;
+  /** b_S: mean of v over the baseline window shifted back by S, rounded to cents. */
+  lastSeasonBaselineCents: number;
+  /** s = lastSeasonRecent x (b / b_S), rounded; null when b_S <= 0 (no seasonal expectation). */
+  expectedCents: number | null;
+  /** Every zero period of the recent window was a zero period one season earlier too (at least one zero). */
+  recentZerosAlsoLastSeason: boolean;
+  /** Every period of the current zero streak was a zero period one season earlier too (streak >= 1). */
+  streakAlsoLastSeason: boolean;
 }
 
 /** Whether a customer can be judged for gaps, and if not why. */
@@ -34,6 +82,19 @@ export interface CustomerFacts {
   zeroPeriodsInRecent: number;
   /** Zero (or net-negative) periods from the first sale to the as-of period. */
   zeroPeriodsInHistory: number;
+  // The four below are always set by computeCustomerFacts; optional so hand-built facts may omit
+  // them (then: g = 1, k = 1, no seasonal facts).
+  /**
+   * Cadence g: the median number of periods between consecutive periods with a sale, up to the
+   * as-of period; 1 below 3 sale periods.
+   */
+  cadence?: number;
+  /** Window multiple k = min(4, round(g)) (1 when cadence-aware windows are off): L x k and R x k. */
+  cadenceMultiple?: number;
+  /** Periods with a sale from the first sale to the as-of period. */
+  salePeriods?: number;
+  /** Null below two full seasons of history, or without `seasonPeriods`. */
+  seasonal?: SeasonalFacts | null;
 }
 
 const NO_SALES: CustomerFacts = {
@@ -44,7 +105,41 @@ const NO_SALES: CustomerFacts = {
   lookbackPeriods: 0,
   zeroPeriodsInRecent: 0,
   zeroPeriodsInHistory: 0,
+  cadence: 1,
+  cadenceMultiple: 1,
+  salePeriods: 0,
+  seasonal: null,
 };
+
+/**
+ * Cadence g of the sale periods in positive[first..last] (both sale periods): the median gap
+ * between consecutive ones, 1 below 3 sale periods. When more than half the gaps are 1 the median
+ * is 1 without sorting (the common case: customers who buy most periods).
+ */
+function cadenceOf(positive: ArrayLike<number>, first: number, last: number): { g: number; sales: number } {
+  let sales = 0;
+  let ones = 0;
+  let previous = -1;
+  for (let i = first; i <= last; i++) {
+    if (positive[i] !== 1) continue;
+    sales++;
+    if (previous >= 0 && i - previous === 1) ones++;
+    previous = i;
+  }
+  const gaps = sales - 1;
+  if (sales < 3 || ones * 2 > gaps) return { g: 1, sales };
+  const values: number[] = [];
+  previous = -1;
+  for (let i = first; i <= last; i++) {
+    if (positive[i] !== 1) continue;
+    if (previous >= 0) values.push(i - previous);
+    previous = i;
+  }
+  values.sort((x, y) => x - y);
+  const mid = gaps >> 1;
+  const g = gaps % 2 === 1 ? (values[mid] ?? 1) : ((values[mid - 1] ?? 1) + (values[mid] ?? 1)) / 2;
+  return { g, sales };
+}
 
 /**
  * Metrics of one customer as of the end of period `asOfPeriod`. Rows after that period are ignored;
@@ -77,9 +172,24 @@ export function computeCustomerFacts(
   }
 
   const history = asOfIndex - first + 1;
-  const lookbackPeriods = Math.min(settings.lookback, history);
+  const { g: cadence, sales: salePeriods } = cadenceOf(positive, first, lastSale);
+  const k =
+    settings.cadenceAware !== true ? 1 : Math.min(MAX_CADENCE_MULTIPLE, Math.max(1, Math.round(cadence)));
+  const lookbackPeriods = Math.min(settings.lookback * k, history);
   // Keep at least one baseline period: only matters when minHistory <= R (non-default settings).
-  const recentPeriods = Math.max(1, Math.min(settings.recentWindow, lookbackPeriods - 1));
+  // Sparse buyers (k >= 2): R x k, but no more than half the lookback (at least R), so a short
+  // history keeps a baseline as long as its recent window.
+  const recentPeriods =
+    k === 1
+      ? Math.max(1, Math.min(settings.recentWindow, lookbackPeriods - 1))
+      : Math.max(
+          1,
+          Math.min(
+            settings.recentWindow * k,
+            Math.max(settings.recentWindow, Math.floor(lookbackPeriods / 2)),
+            lookbackPeriods - 1,
+          ),
+        );
   const baselinePeriods = lookbackPeriods - recentPeriods;
   const windowStart = asOfIndex - lookbackPeriods + 1;
   const recentStart = asOfIndex - recentPeriods + 1;
@@ -122,6 +232,46 @@ export function computeCustomerFacts(
 
   const baselineCents = baselinePeriods > 0 ? Math.round(baselineSum / baselinePeriods) : 0;
   const recentCents = Math.round(recentSum / recentPeriods);
+  const S = settings.seasonPeriods ?? 0;
+  let seasonal: SeasonalFacts | null = null;
+  if (S > 0 && history >= 2 * S) {
+    // v one season earlier; indices before the ledger's start are periods without rows.
+    const earlier = (i: number): number => {
+      const j = i - S;
+      return j >= 0 && j <= lastIndex ? (net[j] ?? 0) : 0;
+    };
+    const now = (i: number): number => (i <= lastIndex ? (net[i] ?? 0) : 0);
+    let lastRecent = 0;
+    let lastBaseline = 0;
+    let recentZeros = 0;
+    let recentZerosBefore = 0;
+    for (let i = windowStart; i <= asOfIndex; i++) {
+      const before = earlier(i);
+      if (i < recentStart) lastBaseline += before;
+      else {
+        lastRecent += before;
+        if (now(i) <= 0) {
+          recentZeros++;
+          if (before <= 0) recentZerosBefore++;
+        }
+      }
+    }
+    let streakBefore = 0;
+    for (let i = asOfIndex - zeroStreak + 1; i <= asOfIndex; i++) if (earlier(i) <= 0) streakBefore++;
+    const lastSeasonRecentCents = Math.round(lastRecent / recentPeriods);
+    const lastSeasonBaselineCents = baselinePeriods > 0 ? Math.round(lastBaseline / baselinePeriods) : 0;
+    seasonal = {
+      seasonPeriods: S,
+      lastSeasonRecentCents,
+      lastSeasonBaselineCents,
+      expectedCents:
+        lastSeasonBaselineCents > 0
+          ? Math.round((lastSeasonRecentCents * baselineCents) / lastSeasonBaselineCents)
+          : null,
+      recentZerosAlsoLastSeason: recentZeros > 0 && recentZerosBefore === recentZeros,
+      streakAlsoLastSeason: zeroStreak > 0 && streakBefore === zeroStreak,
+    };
+  }
   const metrics: CustomerMetrics = {
     history,
     baselineCents,
@@ -148,5 +298,9 @@ export function computeCustomerFacts(
     lookbackPeriods,
     zeroPeriodsInRecent,
     zeroPeriodsInHistory,
+    cadence,
+    cadenceMultiple: k,
+    salePeriods,
+    seasonal,
   };
 }

@@ -11,12 +11,37 @@ export interface ComponentSettings {
   lookback: number;
   /** Recent window R. */
   recentWindow: number;
+  /**
+   * Cadence multiple k of the customer (default 1): the windows above are already L x k and R x k;
+   * recovery probability counts activeShare x k (capped at 1).
+   */
+  cadenceMultiple?: number;
+  /** churnModel bgnbd: the churn component is 1 - P(alive) instead of the rules' blend. */
+  pAlive?: number;
 }
 
 /** The denominators that make revenue impact and customer value relative to the scored customers. */
 export interface ScoreScale {
   largestGapCents: number;
   largestLifetimeValueCents: number;
+}
+
+/**
+ * The component settings of one customer: its windows L x k and R x k (k = its cadence multiple),
+ * and P(alive) under churnModel bgnbd. For k = 1 and no model: L and R, as the spec writes them.
+ */
+export function componentSettingsOf(
+  settings: { lookback: number; recentWindow: number },
+  cadenceMultiple = 1,
+  pAlive?: number,
+): ComponentSettings {
+  const out: ComponentSettings = {
+    lookback: settings.lookback * cadenceMultiple,
+    recentWindow: settings.recentWindow * cadenceMultiple,
+    cadenceMultiple,
+  };
+  if (pAlive !== undefined) out.pAlive = pAlive;
+  return out;
 }
 
 function clamp(x: number, lo: number, hi: number): number {
@@ -31,6 +56,7 @@ function clamp(x: number, lo: number, hi: number): number {
  * stopped always outranks one who is only shrinking.
  */
 export function churnRiskOf(m: CustomerMetrics, settings: ComponentSettings): number {
+  if (settings.pAlive !== undefined) return clamp(1 - settings.pAlive, 0, 1);
   const r = settings.recentWindow;
   if (m.zeroStreak >= r) return 1;
   const decline = m.baselineCents > 0 ? clamp(1 - m.recentCents / m.baselineCents, 0, 1) : 0;
@@ -45,7 +71,9 @@ export function churnRiskOf(m: CustomerMetrics, settings: ComponentSettings): nu
  */
 export function recoveryProbabilityOf(m: CustomerMetrics, settings: ComponentSettings): number {
   const freshness = clamp(1 - m.zeroStreak / settings.lookback, 0, 1);
-  return clamp(0.05 + 0.9 * m.activeShare * freshness, 0.05, 0.95);
+  // A sparse buyer (cadence multiple k >= 2) buying at its own rhythm is steady: activeShare x k.
+  const steadiness = Math.min(1, m.activeShare * (settings.cadenceMultiple ?? 1));
+  return clamp(0.05 + 0.9 * steadiness * freshness, 0.05, 0.95);
 }
 
 /** All four components of a scored customer. */

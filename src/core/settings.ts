@@ -66,6 +66,24 @@ export const analysisSettingsSchema = z
       .min(1)
       .default(2)
       .describe('churn_risk fires at this many zero periods in a row'),
+    churnModel: z
+      .enum(['rules', 'bgnbd'])
+      .default('rules')
+      .describe(
+        'Churn-risk component: rules (zero streak, decline, trend) or bgnbd (1 - P(alive) from a BG/NBD fit, beside the cadence check)',
+      ),
+    cadenceAware: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Judge customers who buy less than every period against their own cadence (median gap between sales)',
+      ),
+    seasonality: z
+      .boolean()
+      .default(true)
+      .describe(
+        'With two full seasons of history, do not raise below-baseline/declining when in line with last season',
+      ),
     weights,
     topN: z.number().int().min(1).max(1000).default(20).describe('How many priorities to list'),
     currency: z.string().min(1).default('USD').describe('ISO currency code used to format money'),

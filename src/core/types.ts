@@ -169,7 +169,15 @@ export interface Gap {
   /** One line in plain words, e.g. "revenue fell from $412/wk to $155/wk over 4 weeks". */
   rationale: string;
   severity: 'high' | 'medium' | 'low';
+  /**
+   * churn_risk under churnModel bgnbd only: which check fired, the cadence check (zero streak
+   * against the customer's own rhythm) and/or the model (P(alive) below 0.5).
+   */
+  firedBy?: ChurnCheck[];
 }
+
+/** The two churn checks of churnModel bgnbd (evidence spec section 3). */
+export type ChurnCheck = 'cadence' | 'p_alive';
 
 /** The four priority-score components, each in [0, 1]. */
 export interface ScoreComponents {
@@ -221,6 +229,17 @@ export interface CustomerAnalysis {
   /** 1-based rank among scored customers, or null. */
   rank: number | null;
   recommendation: string | null;
+  /** Cadence g (median periods between sale periods), present only when it is not 1. */
+  cadence?: number;
+  /** churnModel bgnbd: P(alive) and expected sale periods in the next R periods. */
+  pAlive?: number;
+  expectedSalePeriods?: number;
+  /**
+   * Two full seasons of history: last season's mean over the same recent periods, the seasonal
+   * expectation s (null when last season's baseline was <= 0) and the gap types not raised because
+   * the customer is in line with its own season.
+   */
+  seasonal?: { lastSeasonRecentCents: number; expectedCents: number | null; suppressed: GapType[] };
 }
 
 /** One line of the priority list (a customer in revgap rules; a single gap in seed rules). */
@@ -239,6 +258,11 @@ export interface Priority {
   contributions: ScoreComponents;
   rationale: string[];
   recommendation: string;
+  /** Cadence g when not 1 (the customer's median gap between sale periods). */
+  cadence?: number;
+  /** churnModel bgnbd: P(alive), and which churn check raised churn_risk (if it was raised). */
+  pAlive?: number;
+  churnFiredBy?: ChurnCheck[];
 }
 
 export interface GapTypeSummary {
@@ -310,6 +334,8 @@ export interface AnalysisResult {
    * when there are none.
    */
   hints?: string[];
+  /** churnModel bgnbd: the BG/NBD fit behind every P(alive) (time unit: periods). */
+  bgnbd?: { r: number; alpha: number; a: number; b: number; logLikelihood: number; customers: number };
 }
 
 /** What an account manager recorded after contacting a customer (Log follow-up modal). */

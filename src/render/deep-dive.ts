@@ -28,6 +28,51 @@ import { scoreBreakdown } from './markdown-report.ts';
 import { renderSparkline } from './sparkline.ts';
 
 /**
+ * What the cadence, the season and the churn model say about this customer (docs/analysis-formulas.md
+ * "Cadence", "Seasonality", "Probability alive"): one line each, only where they apply.
+ */
+export function modelContext(
+  customer: CustomerAnalysis,
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+): string[] {
+  const spec = result.period;
+  const lines: string[] = [];
+  const money = (c: number) => formatMoney(c, settings.currency, { compact: true });
+  const unit = periodNoun(spec);
+  if (customer.seasonal) {
+    const labels = customer.seasonal.suppressed.map((t) => GAP_TYPE_LABELS[t].toLowerCase());
+    lines.push(
+      `**Season:** usual for this time of year: last year the same ${periodNoun(spec, 2)} averaged ` +
+        `${money(customer.seasonal.lastSeasonRecentCents)}/${spec.kind === 'week' ? 'wk' : 'mo'}` +
+        (customer.seasonal.expectedCents === null
+          ? ''
+          : ` (seasonal expectation ${money(customer.seasonal.expectedCents)}/${spec.kind === 'week' ? 'wk' : 'mo'})`) +
+        `, so no ${labels.join(' or ')} gap is raised.`,
+    );
+  }
+  if (customer.cadence !== undefined) {
+    const g = Number.isInteger(customer.cadence) ? String(customer.cadence) : customer.cadence.toFixed(1);
+    lines.push(
+      `**Cadence:** buys every ${g} ${periodNoun(spec, customer.cadence)} (median gap between sales); quiet ${periodNoun(spec, 2)} are judged against that rhythm.`,
+    );
+  }
+  if (customer.pAlive !== undefined) {
+    const expected =
+      customer.expectedSalePeriods === undefined
+        ? ''
+        : `; expected ${unit}s with a sale in the next ${settings.recentWindow}: ${customer.expectedSalePeriods.toFixed(1)}`;
+    const churn = customer.gaps.find((g) => g.type === 'churn_risk');
+    const fired =
+      churn?.firedBy === undefined
+        ? ''
+        : ` Churn risk raised by ${churn.firedBy.map((f) => (f === 'cadence' ? 'the cadence check (time since the last sale against its usual gap)' : 'the model (P(alive) below 50%)')).join(' and ')}.`;
+    lines.push(`**Probability still buying (BG/NBD):** ${formatPct(customer.pAlive)}${expected}.${fired}`);
+  }
+  return lines;
+}
+
+/**
  * Renders the deep dive. `history` is the customer's follow-up events (oldest first) from the
  * state store; leave it out when the caller has no store (the section is then omitted).
  */
@@ -98,6 +143,9 @@ export function renderDeepDiveMarkdown(
       ),
     );
   }
+
+  const context = modelContext(customer, result, settings);
+  if (context.length > 0) out.push('', ...context);
 
   const metrics = metricRows(customer, result, settings);
   out.push('', '## Metrics', '');

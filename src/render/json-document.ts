@@ -103,6 +103,11 @@ export const analysisDocumentSchema = z.strictObject({
       rationale: z.array(z.string()),
       recommendation: z.string(),
       accountManager: z.string().nullable(),
+      /** Present only when not 1: the customer's median gap between sale periods. */
+      cadence: z.number().positive().optional(),
+      /** churnModel bgnbd only: P(alive) and which churn check raised churn_risk. */
+      pAlive: unit.optional(),
+      churnFiredBy: z.array(z.enum(['cadence', 'p_alive'])).optional(),
     }),
   ),
   churnRisk: z.array(
@@ -295,6 +300,9 @@ export function buildJsonDocument(
       rationale: [...p.rationale],
       recommendation: p.recommendation,
       accountManager: p.accountManager ?? null,
+      ...(p.cadence === undefined ? {} : { cadence: roundTo(p.cadence, 2) }),
+      ...(p.pAlive === undefined ? {} : { pAlive: roundTo(p.pAlive, 4) }),
+      ...(p.churnFiredBy === undefined ? {} : { churnFiredBy: [...p.churnFiredBy] }),
     })),
     churnRisk: result.churnRisk.map((c) => ({
       customerId: c.customerId,

@@ -45,7 +45,11 @@ export const HAND = rowsOf({
   E: [null, null, null, 50, 50, 50, 50, 50],
   F: [100, 0, 100, 0, 100, 0, 100, 0],
 });
+// cadenceAware off: this fixture pins the rules of analysis spec section 4 and the backtest's
+// arithmetic for every customer, F (every other week) included; the cadence-aware rules have their
+// own hand fixtures (test/core/cadence.test.ts).
 export const HAND_SETTINGS = defaultAnalysisSettings({
+  cadenceAware: false,
   lookback: 4,
   recentWindow: 2,
   minHistory: 4,
