@@ -48,7 +48,9 @@ export const dataConfigSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Sales CSV file (customer_id,date,amount[,order_id,...]); default: the bundled sample data'),
+      .describe(
+        'Sales CSV file (customer_id,date,amount[,order_id,...]) or a Postgres URL (postgres://...) with table or query; default: the bundled sample data',
+      ),
     customers: z
       .string()
       .min(1)
@@ -77,6 +79,35 @@ export const dataConfigSchema = z
       .length(1, 'use a single character (e.g. "," ";" "|") or a name: comma, semicolon, pipe, tab')
       .optional()
       .describe('Field delimiter of the CSV files (default: detected from the header line)'),
+    table: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Sales table or view when sales is a Postgres URL (schema.table)'),
+    query: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Sales query when sales is a Postgres URL (instead of table)'),
+    customersTable: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Customers table in the sales database (customer_id,name,segment,account_manager); optional'),
+    customersQuery: z.string().min(1).optional().describe('Customers query in the sales database; optional'),
+    rowKey: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Integer column that identifies a sales row, named in bad-row reports (default: the row position)',
+      ),
+    statementTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .default(600)
+      .describe('Statement timeout of the sales and customers queries on a database'),
   })
   .describe('Where the sales data comes from');
 
@@ -195,6 +226,21 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['data', 'dateFormat'], kind: 'string', env: ['REVGAP_DATE_FORMAT'], flag: 'date-format' },
   { path: ['data', 'delimiter'], kind: 'string', env: ['REVGAP_DELIMITER'], flag: 'delimiter' },
   { path: ['data', 'decimal'], kind: 'string', env: ['REVGAP_DECIMAL'], flag: 'decimal' },
+  { path: ['data', 'table'], kind: 'string', env: ['REVGAP_TABLE'], flag: 'table' },
+  { path: ['data', 'query'], kind: 'string', env: ['REVGAP_QUERY'], flag: 'query' },
+  {
+    path: ['data', 'customersTable'],
+    kind: 'string',
+    env: ['REVGAP_CUSTOMERS_TABLE'],
+    flag: 'customers-table',
+  },
+  {
+    path: ['data', 'customersQuery'],
+    kind: 'string',
+    env: ['REVGAP_CUSTOMERS_QUERY'],
+    flag: 'customers-query',
+  },
+  { path: ['data', 'rowKey'], kind: 'string', env: ['REVGAP_ROW_KEY'], flag: 'row-key' },
   { path: ['analysis', 'rules'], kind: 'string', env: ['REVGAP_RULES'], flag: 'rules' },
   { path: ['analysis', 'period'], kind: 'string', env: ['REVGAP_PERIOD'], flag: 'period' },
   { path: ['analysis', 'weekStartsOn'], kind: 'string', env: ['REVGAP_WEEK_START'], flag: 'week-start' },
@@ -338,8 +384,10 @@ function convertText(spec: SettingSpec, text: string, base: string): { value?: u
         : { value: map };
     }
     case 'path':
-      // "-" is standard input (`--sales -`), not a file named "-".
-      return { value: text === '' || text === '-' ? text : resolve(base, text) };
+      // "-" is standard input (`--sales -`), not a file named "-"; a database URL (postgres://...) is not a path.
+      return {
+        value: text === '' || text === '-' || /^postgres(ql)?:\/\//i.test(text) ? text : resolve(base, text),
+      };
     default: {
       const key = spec.path.join('.');
       if (key === 'data.delimiter') return { value: normaliseDelimiter(text) };
@@ -501,8 +549,9 @@ function applyFile(
     const spec = SETTINGS.find((s) => s.path.join('.') === here.join('.'));
     let v = value;
     // Paths in a config file are relative to the file, as in most tools' config files.
-    if (spec?.kind === 'path' && typeof v === 'string' && v !== '') v = resolve(dirname(file), v);
-    else if (spec?.kind === 'list' && typeof v === 'string') v = splitList(v);
+    if (spec?.kind === 'path' && typeof v === 'string' && v !== '' && !/^postgres(ql)?:\/\//i.test(v)) {
+      v = resolve(dirname(file), v);
+    } else if (spec?.kind === 'list' && typeof v === 'string') v = splitList(v);
     else if (here.join('.') === 'data.delimiter' && typeof v === 'string') v = normaliseDelimiter(v);
     setAt(target, here, v);
     origins.set(here.join('.'), { kind: 'file', file });
@@ -723,7 +772,13 @@ export function resolvePath(cwd: string, path: string): string {
 
 /** The secret values a config holds, for the logger to scrub wherever they appear. */
 export function configSecrets(config: AppConfig): string[] {
-  return [config.slackBotToken, config.slackAppToken, config.slackSigningSecret, config.databaseUrl].filter(
-    (s): s is string => typeof s === 'string',
-  );
+  // A database URL as the sales source carries a password like the store's URL.
+  const salesUrl = config.data.sales !== undefined && /^postgres(ql)?:\/\//i.test(config.data.sales);
+  return [
+    config.slackBotToken,
+    config.slackAppToken,
+    config.slackSigningSecret,
+    config.databaseUrl,
+    salesUrl ? config.data.sales : undefined,
+  ].filter((s): s is string => typeof s === 'string');
 }

@@ -27,6 +27,11 @@ import { createProgressReporter, PROGRESS_MIN_BYTES, type ProgressReporter } fro
 export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
   sales: { type: 'string' },
   customers: { type: 'string' },
+  table: { type: 'string' },
+  query: { type: 'string' },
+  'customers-table': { type: 'string' },
+  'customers-query': { type: 'string' },
+  'row-key': { type: 'string' },
   period: { type: 'string' },
   'week-start': { type: 'string' },
   'as-of': { type: 'string' },
@@ -51,6 +56,10 @@ export const ANALYSIS_FLAGS_HELP = `Data:
   --sales FILE            sales CSV (customer_id,date,amount[,order_id]); - reads standard input;
                           default: bundled sample data
   --customers FILE        customers CSV (customer_id,name,segment,account_manager)
+  --sales postgres://...  sales from a Postgres database, summed there (docs/postgres-source.md), with
+    --table NAME | --query SQL   the table/view or query holding the sales rows
+    --customers-table NAME | --customers-query SQL   customers from the same database (optional)
+    --row-key COLUMN      integer column named in bad-row reports (default: row position)
   --map FIELD=HEADER      use another sales header for a field, repeatable: --map customer_id="Customer ID"
   --customers-map FIELD=HEADER  the same for the customers file: --customers-map customer_id=id
   --date-format F         YYYY-MM-DD (default), MM/DD/YYYY, DD/MM/YYYY or "YYYY-MM-DD HH:mm"
@@ -187,7 +196,9 @@ export function startDataRun(
       hint: 'pass the sales file too (--sales FILE), or drop --customers to try the bundled sample data',
     });
   }
-  checkDataFileExists(context, 'sales', data.sales);
+  if (data.sales === undefined || !/^postgres(ql)?:\/\//i.test(data.sales)) {
+    checkDataFileExists(context, 'sales', data.sales);
+  }
   checkDataFileExists(context, 'customers', data.customers);
   if (data.sales === undefined) {
     io.stderr.write(
@@ -195,7 +206,10 @@ export function startDataRun(
         '      `revgap sample --out DIR` writes it as CSV files.\n',
     );
   }
-  return data.sales !== undefined && data.sales !== '-' && fileSize(data.sales) > PROGRESS_MIN_BYTES
+  return data.sales !== undefined &&
+    data.sales !== '-' &&
+    !/^postgres(ql)?:\/\//i.test(data.sales) &&
+    fileSize(data.sales) > PROGRESS_MIN_BYTES
     ? createProgressReporter(io, basename(data.sales))
     : undefined;
 }

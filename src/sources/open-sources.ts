@@ -5,7 +5,13 @@
  */
 import type { AppConfig } from '../config.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
+import { InputError } from '../errors.ts';
 import { type CsvOptions, csvCustomersSource, csvSalesSource } from './csv/csv-sales-source.ts';
+import {
+  isPostgresUrl,
+  postgresCustomersSource,
+  postgresSalesSource,
+} from './postgres/postgres-sales-source.ts';
 import type { CustomersSource, SalesSource } from './sales-source.ts';
 import { type SampleSize, sampleSalesSource } from './sample/sample-sales-source.ts';
 
@@ -24,10 +30,72 @@ export interface SourceSpec {
   sample?: SampleSize | undefined;
   /** The settings the bundled sample's length depends on (period, lookback). */
   settings: Pick<AnalysisSettings, 'period' | 'lookback'>;
+  /** When `salesPath` is a Postgres URL: where the rows are, and the optional customers. */
+  database?: DatabaseSpec | undefined;
+}
+
+/** A database sales source's settings (`--table`/`--query`, `--customers-table`/`--customers-query`). */
+export interface DatabaseSpec {
+  table?: string | undefined;
+  query?: string | undefined;
+  customersTable?: string | undefined;
+  customersQuery?: string | undefined;
+  rowKey?: string | undefined;
+  /** For timestamptz dates: the day a sale falls on in this zone. */
+  timeZone?: string | undefined;
+  statementTimeoutMs?: number | undefined;
+}
+
+function databaseSources(url: string, spec: SourceSpec): { sales: SalesSource; customers?: CustomersSource } {
+  const db = spec.database ?? {};
+  if ((db.table === undefined) === (db.query === undefined)) {
+    throw new InputError(
+      db.table === undefined
+        ? 'the sales come from a database URL but neither --table nor --query says which rows'
+        : 'both --table and --query are set; the sales come from one of them',
+      { hint: 'Pass --table schema.table (or REVGAP_TABLE), or --query "SELECT ..." (or REVGAP_QUERY).' },
+    );
+  }
+  if (db.customersTable !== undefined && db.customersQuery !== undefined) {
+    throw new InputError('both --customers-table and --customers-query are set', {
+      hint: 'Keep one of them.',
+    });
+  }
+  const relation = db.table !== undefined ? { table: db.table } : { query: db.query as string };
+  const sales = postgresSalesSource({
+    url,
+    relation,
+    map: spec.csv?.map,
+    rowKey: db.rowKey,
+    timeZone: db.timeZone,
+    statementTimeoutMs: db.statementTimeoutMs,
+  });
+  const customersRelation =
+    db.customersTable !== undefined
+      ? { table: db.customersTable }
+      : db.customersQuery !== undefined
+        ? { query: db.customersQuery }
+        : undefined;
+  if (customersRelation !== undefined) {
+    return {
+      sales,
+      customers: postgresCustomersSource({
+        url,
+        relation: customersRelation,
+        map: spec.csv?.customersMap,
+        statementTimeoutMs: db.statementTimeoutMs,
+      }),
+    };
+  }
+  if (spec.customersPath !== undefined)
+    return { sales, customers: csvCustomersSource(spec.customersPath, spec.csv) };
+  return { sales };
 }
 
 /** The sources for a spec: CSV files when paths are given, else the bundled sample. */
 export function openSources(spec: SourceSpec): { sales: SalesSource; customers?: CustomersSource } {
+  if (spec.salesPath !== undefined && isPostgresUrl(spec.salesPath))
+    return databaseSources(spec.salesPath, spec);
   if (spec.salesPath === undefined) {
     return {
       sales: sampleSalesSource({
@@ -47,10 +115,19 @@ export function openSources(spec: SourceSpec): { sales: SalesSource; customers?:
 
 /** The source spec of an app config, so the CLI, the digest job and Slack read the same data the same way. */
 export function sourceSpecFromConfig(
-  config: Pick<AppConfig, 'analysis' | 'data'>,
+  config: Pick<AppConfig, 'analysis' | 'data'> & Partial<Pick<AppConfig, 'timezone'>>,
   today: string,
 ): SourceSpec {
   const { data } = config;
+  const database: DatabaseSpec = {
+    ...(data.table !== undefined ? { table: data.table } : {}),
+    ...(data.query !== undefined ? { query: data.query } : {}),
+    ...(data.customersTable !== undefined ? { customersTable: data.customersTable } : {}),
+    ...(data.customersQuery !== undefined ? { customersQuery: data.customersQuery } : {}),
+    ...(data.rowKey !== undefined ? { rowKey: data.rowKey } : {}),
+    ...(config.timezone !== undefined ? { timeZone: config.timezone } : {}),
+    statementTimeoutMs: (data.statementTimeoutSeconds ?? 600) * 1000,
+  };
   return {
     ...(data.sales !== undefined ? { salesPath: data.sales } : {}),
     ...(data.customers !== undefined ? { customersPath: data.customers } : {}),
@@ -63,6 +140,7 @@ export function sourceSpecFromConfig(
     },
     today,
     settings: config.analysis,
+    ...(data.sales !== undefined && isPostgresUrl(data.sales) ? { database } : {}),
   };
 }
 
@@ -71,7 +149,7 @@ export function sourceSpecFromConfig(
  * Structurally a `RunAnalysisRequest` (adapters do not import use-cases).
  */
 export function analysisRequestFromConfig(
-  config: Pick<AppConfig, 'analysis' | 'data'>,
+  config: Pick<AppConfig, 'analysis' | 'data'> & Partial<Pick<AppConfig, 'timezone'>>,
   today: string,
 ): { sales: SalesSource; customers?: CustomersSource; settings: AnalysisSettings } {
   return { ...openSources(sourceSpecFromConfig(config, today)), settings: config.analysis };
