@@ -10,7 +10,6 @@
  * statement timeout, and the password never appears in a description, a log or an error.
  */
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import type {
   CustomerInfo,
   CustomerLedger,
@@ -436,16 +435,19 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
           read.period,
         );
         const builder = ledgerBuilder(read.period);
-        const cursor = client.query(new Cursor<SumsRow>(sql.sums));
+        // A server-side cursor in plain SQL (DECLARE / FETCH): rows come in batches, never all at
+        // once, and engines that speak Postgres SQL without the extended protocol's portals
+        // (poolers, warehouses) support it too.
+        await client.query(`DECLARE revgap_sums NO SCROLL CURSOR FOR ${sql.sums}`);
         let customersRead = 0;
         for (;;) {
-          const batch = await cursor.read(CURSOR_BATCH);
-          if (batch.length === 0) break;
-          for (const row of batch) builder.add(row);
-          customersRead += batch.length;
+          const batch = await client.query<SumsRow>(`FETCH ${CURSOR_BATCH} FROM revgap_sums`);
+          if (batch.rows.length === 0) break;
+          for (const row of batch.rows) builder.add(row);
+          customersRead += batch.rows.length;
           read.onProgress?.(customersRead, customersRead);
         }
-        await cursor.close();
+        await client.query('CLOSE revgap_sums');
         const { ledger, bad } = builder.build();
         const rejected = bad.reduce((sum, n) => sum + n, 0);
         const rejectedByCode: Record<string, number> = {};
