@@ -7,6 +7,8 @@
  *   npm run bench -- --runs 1 --cpu-prof  # also write a .cpuprofile to bench/.data/profiles/
  *   npm run bench -- --customers 20000 --weeks 52
  *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
+ *   npm run bench -- --no-backtest      # analyze only (by default `revgap backtest --step 1
+ *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
  * `npm run bench` runs `npm run build` first, so the runs start from dist/ (plain JavaScript, as
  * `bin/revgap.mjs` does whenever a fresh build exists); the summary says which one was measured.
@@ -29,6 +31,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA_ROOT = join(ROOT, 'bench', '.data');
 const TARGET_SECONDS = 6;
 const TARGET_MB = 400;
+/** `revgap backtest` (step 1, horizon 8) within this many times one `revgap analyze` of the same file. */
+const TARGET_BACKTEST_RATIO = 3;
+const BACKTEST_ARGS = ['backtest', '--step', '1', '--horizon', '8'];
 /** Fixed, so the cached data set never depends on today's date. */
 const END_DATE = '2026-11-22';
 
@@ -57,6 +62,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     args: { type: 'string', default: '' },
     source: { type: 'boolean', default: false },
+    'no-backtest': { type: 'boolean', default: false },
   },
 });
 
@@ -120,12 +126,17 @@ function readVmHwmMb(pid: number): number | null {
   }
 }
 
-async function runOnce(data: DataSet, extraArgs: string[], cpuProf: boolean): Promise<RunResult> {
+async function runOnce(
+  data: DataSet,
+  extraArgs: string[],
+  cpuProf: boolean,
+  commandArgs: string[] = ['analyze'],
+): Promise<RunResult> {
   const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(DATA_ROOT, 'profiles')}`] : [];
   const cliArgs = [
     ...nodeArgs,
     join(ROOT, 'bin', 'revgap.mjs'),
-    'analyze',
+    ...commandArgs,
     '--sales',
     data.salesPath,
     '--customers',
@@ -195,6 +206,25 @@ async function main(): Promise<void> {
     runtimes.add(runtimeLabel());
   }
 
+  // The backtest side by side: one run after each analyze run's batch, same file, same machine.
+  const backtests: RunResult[] = [];
+  if (!values['no-backtest']) {
+    for (let i = 0; i < runs; i++) {
+      const result = await runOnce(data, extraArgs, false, BACKTEST_ARGS);
+      if (result.exitCode !== 0) {
+        process.stderr.write(
+          `backtest run ${i + 1} failed with exit code ${result.exitCode}:\n${result.stderr}\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      process.stderr.write(
+        `backtest run ${i + 1}: ${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds?.toFixed(2) ?? '?'} s CPU, peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB\n`,
+      );
+      backtests.push(result);
+    }
+  }
+
   const best = Math.min(...results.map((r) => r.seconds));
   const median = results.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
   const cpuTimes = results
@@ -231,6 +261,48 @@ async function main(): Promise<void> {
     ]),
     '',
   ];
+  if (backtests.length > 0) {
+    const btMedian = backtests.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(backtests.length / 2)]!;
+    const btCpu = backtests
+      .map((r) => r.cpuSeconds)
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
+    const btCpuMedian = btCpu.length > 0 ? btCpu[Math.floor(btCpu.length / 2)]! : null;
+    const btPeaks = backtests.map((r) => r.peakRssMb).filter((v): v is number => v !== null);
+    const ratio = btMedian / median;
+    const cpuRatio = btCpuMedian !== null && cpuMedian !== null ? btCpuMedian / cpuMedian : null;
+    lines.push(
+      `revgap ${BACKTEST_ARGS.join(' ')} on the same file, side by side`,
+      '',
+      row(['metric', 'analyze', 'backtest', 'ratio', 'target', 'ok']),
+      row(['---', '---:', '---:', '---:', '---:', '---']),
+      row([
+        'wall time (median)',
+        `${median.toFixed(2)} s`,
+        `${btMedian.toFixed(2)} s`,
+        `${ratio.toFixed(2)}x`,
+        `< ${TARGET_BACKTEST_RATIO}x`,
+        ratio < TARGET_BACKTEST_RATIO ? 'yes' : 'NO',
+      ]),
+      row([
+        'CPU time (median)',
+        cpuMedian === null ? 'n/a' : `${cpuMedian.toFixed(2)} s`,
+        btCpuMedian === null ? 'n/a' : `${btCpuMedian.toFixed(2)} s`,
+        cpuRatio === null ? 'n/a' : `${cpuRatio.toFixed(2)}x`,
+        '',
+        '',
+      ]),
+      row([
+        'peak RSS',
+        peak === null ? 'n/a' : `${peak.toFixed(0)} MB`,
+        btPeaks.length > 0 ? `${Math.max(...btPeaks).toFixed(0)} MB` : 'n/a',
+        '',
+        '',
+        '',
+      ]),
+      '',
+    );
+  }
   process.stdout.write(lines.join('\n'));
   if (values['cpu-prof']) process.stdout.write(`CPU profile written to ${join(DATA_ROOT, 'profiles')}\n`);
 }

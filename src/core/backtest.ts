@@ -19,7 +19,15 @@ import { computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
 import { comparePriority } from './rank.ts';
 import { componentSettingsOf, scoreComponents, weighScore } from './score.ts';
 import type { AnalysisSettings } from './settings.ts';
-import type { CustomerLedger, CustomerMetrics, GapType, PeriodSpec, SalesLedger } from './types.ts';
+import type {
+  AnalysisResult,
+  CustomerLedger,
+  CustomerMetrics,
+  GapType,
+  PeriodSpec,
+  PriorityEvidence,
+  SalesLedger,
+} from './types.ts';
 
 /** Flag sets measured: each gap type, any gap, and the top N by score. */
 export type FlagSetKey = GapType | 'any_gap' | 'top_n';
@@ -128,15 +136,7 @@ export interface BacktestResult {
 }
 
 /** What a flag means for one customer: P(lost) among customers flagged like it, with n. */
-export interface CalibratedRisk {
-  lostShare: number;
-  n: number;
-  horizon: number;
-  /** Which cell gave the figure: type and score band, type alone, or any gap. */
-  basis: 'type_and_band' | 'type' | 'any_gap';
-  /** Base rate of the whole backtest population, for comparison. */
-  baseRate: number | null;
-}
+export type CalibratedRisk = PriorityEvidence;
 
 function emptyTally(): Tally {
   const sets = {} as Record<FlagSetKey, FlagTally>;
@@ -596,4 +596,32 @@ export function calibratedRisk(
     pick(calibration.byType[urgent], 'type') ??
     pick(calibration.any, 'any_gap')
   );
+}
+
+/**
+ * Stores the backtest with the analysis result and gives each priority its calibrated risk
+ * (`evidence`, when a cell holds n >= 30). Mutates and returns `result`.
+ */
+export function attachEvidence(result: AnalysisResult, backtest: BacktestResult): AnalysisResult {
+  result.backtest = backtest;
+  for (const priority of result.priorities) {
+    const evidence = calibratedRisk(
+      backtest.calibration,
+      backtest.horizon,
+      priority.gapTypes,
+      priority.score,
+    );
+    if (evidence) priority.evidence = evidence;
+  }
+  return result;
+}
+
+/** The calibrated risk of any scored customer of a result that carries its backtest. */
+export function evidenceOf(
+  result: Pick<AnalysisResult, 'backtest'>,
+  types: readonly GapType[],
+  score: number | null,
+): PriorityEvidence | null {
+  const backtest = result.backtest;
+  return backtest ? calibratedRisk(backtest.calibration, backtest.horizon, types, score) : null;
 }

@@ -9,6 +9,8 @@
  *   configured week start; for months, `year * 12 + (month - 1)`. `src/core/periods.ts` converts.
  */
 
+import type { BacktestResult } from './backtest.ts';
+
 /** Calendar granularity of the analysis. */
 export type PeriodKind = 'week' | 'month';
 
@@ -242,6 +244,23 @@ export interface CustomerAnalysis {
   seasonal?: { lastSeasonRecentCents: number; expectedCents: number | null; suppressed: GapType[] };
 }
 
+/**
+ * What a flag means for one customer (evidence spec section 2): among the customers flagged like it
+ * in the backtest on this history, the share that lost half their revenue within `horizon` periods.
+ */
+export interface PriorityEvidence {
+  /** lost / flagged in the cell the figure comes from (0-1). */
+  lostShare: number;
+  /** Flagged customer-points in that cell. */
+  n: number;
+  /** Periods after the flag the outcome was judged over. */
+  horizon: number;
+  /** The cell: most urgent gap type and score band, the type alone, or any gap (fallbacks below n = 30). */
+  basis: 'type_and_band' | 'type' | 'any_gap';
+  /** Share lost among all judged customer-points, for comparison (null without any). */
+  baseRate: number | null;
+}
+
 /** One line of the priority list (a customer in revgap rules; a single gap in seed rules). */
 export interface Priority {
   rank: number;
@@ -263,6 +282,8 @@ export interface Priority {
   /** churnModel bgnbd: P(alive), and which churn check raised churn_risk (if it was raised). */
   pAlive?: number;
   churnFiredBy?: ChurnCheck[];
+  /** The calibrated risk of the backtest, when its cell holds n >= 30 (revgap rules only). */
+  evidence?: PriorityEvidence;
 }
 
 export interface GapTypeSummary {
@@ -336,6 +357,11 @@ export interface AnalysisResult {
   hints?: string[];
   /** churnModel bgnbd: the BG/NBD fit behind every P(alive) (time unit: periods). */
   bgnbd?: { r: number; alpha: number; a: number; b: number; logLikelihood: number; customers: number };
+  /**
+   * The backtest on the same ledger and settings (revgap rules), computed with the analysis and
+   * stored with its snapshot so the digest and deep dives read past flags' record without replaying.
+   */
+  backtest?: BacktestResult;
 }
 
 /** What an account manager recorded after contacting a customer (Log follow-up modal). */

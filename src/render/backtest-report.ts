@@ -12,13 +12,16 @@ import {
   type GroupReport,
   LIFT_CAP_BASE_RATE,
   MIN_LOST_TO_JUDGE,
+  mostUrgentType,
   NO_BETTER_LIFT,
   RECENT_POINTS,
   SCORE_BANDS,
+  scoreBand,
 } from '../core/backtest.ts';
 import { GAP_URGENCY } from '../core/detect-gaps.ts';
 import { centsToMajor, formatMoney } from '../core/money.ts';
 import { formatPeriod, isoFromDay, periodEndDay, periodStartDay, periodWord } from '../core/periods.ts';
+import type { GapType, PeriodSpec, PriorityEvidence } from '../core/types.ts';
 import { formatCount, formatPct, GAP_TYPE_LABELS, markdownTable, plural } from './format.ts';
 
 export const CADENCE_LABELS: Readonly<Record<CadenceGroup, string>> = {
@@ -326,4 +329,121 @@ export function buildBacktestJson(result: BacktestResult, currency: string) {
       ),
     })),
   };
+}
+
+// --- evidence on flags and "How reliable were past flags" -------------------------------------
+
+/** What the cell of an evidence figure is, in words: "churn risk, score 60-80". */
+export function evidenceBasisText(
+  evidence: PriorityEvidence,
+  types: readonly GapType[],
+  score: number | null,
+): string {
+  const urgent = mostUrgentType(types);
+  if (evidence.basis === 'any_gap' || urgent === null) return 'any gap';
+  const type = GAP_TYPE_LABELS[urgent].toLowerCase();
+  return evidence.basis === 'type_and_band' && score !== null
+    ? `${type}, score ${SCORE_BANDS[scoreBand(score)]}`
+    : type;
+}
+
+/** lostShare / base rate under NO_BETTER_LIFT: a flag like this says no more than the base rate. */
+export function evidenceNoBetter(evidence: PriorityEvidence): boolean {
+  return (
+    evidence.baseRate !== null &&
+    evidence.baseRate > 0 &&
+    evidence.lostShare / evidence.baseRate < NO_BETTER_LIFT
+  );
+}
+
+function evidenceHorizon(evidence: PriorityEvidence, spec: PeriodSpec): string {
+  return plural(evidence.horizon, periodWord(spec), periodWord(spec, 2));
+}
+
+/** Short, for a digest card or a table cell: "64% of past flags like this were lost (n = 212)". */
+export function evidenceShort(evidence: PriorityEvidence): string {
+  const base = evidence.baseRate === null ? '' : `; base rate ${pct(evidence.baseRate)}`;
+  return `${pct(evidence.lostShare)} of past flags like this lost half their revenue (n = ${formatCount(evidence.n)}${base})`;
+}
+
+/** A table cell: "64% (n = 212)". */
+export function evidenceCell(evidence: PriorityEvidence | undefined | null): string {
+  return evidence ? `${pct(evidence.lostShare)} (n = ${formatCount(evidence.n)})` : '—';
+}
+
+/**
+ * Long, for a deep dive: "In your history, 64% of customers flagged like this (churn risk, score
+ * 60-80) lost half their revenue within 8 weeks (n = 212; base rate 9%)."
+ */
+export function evidenceLong(
+  evidence: PriorityEvidence,
+  types: readonly GapType[],
+  score: number | null,
+  spec: PeriodSpec,
+): string {
+  const base = evidence.baseRate === null ? '' : `; base rate ${pct(evidence.baseRate)}`;
+  const text =
+    `In your history, ${pct(evidence.lostShare)} of customers flagged like this (${evidenceBasisText(evidence, types, score)}) ` +
+    `lost half their revenue within ${evidenceHorizon(evidence, spec)} (n = ${formatCount(evidence.n)}${base}).`;
+  return evidenceNoBetter(evidence)
+    ? `${text} Flags like this are no better than the base rate on this history.`
+    : text;
+}
+
+/**
+ * One line on the record of past flags (digest footer, report): the top N flagged h periods ago
+ * and how many of them were lost, with the base rate; honest when the history is too short or the
+ * flags no better than the base rate.
+ */
+export function reliabilityLine(backtest: BacktestResult): string {
+  const h = horizonText(backtest);
+  const last = backtest.perPoint[backtest.perPoint.length - 1];
+  if (last === undefined) {
+    return `Not enough history yet to check past flags: a replay needs ${h} of data after the first ${periodWord(backtest.period)} at which customers can be judged.`;
+  }
+  if (backtest.tooShort) {
+    return `Too little history to check past flags: ${plural(backtest.overall.lost, 'customer', 'customers')} lost in ${plural(backtest.points.length, 'replay point', 'replay points')} (${MIN_LOST_TO_JUDGE} needed).`;
+  }
+  const top = last.sets.top_n;
+  const baseRate = last.population > 0 ? last.lost / last.population : null;
+  const overallTop = setOf(backtest.overall, 'top_n');
+  const line =
+    `Of ${plural(top.flagged, 'customer', 'customers')} flagged ${h} ago, ${formatCount(top.lostFlagged)} lost half their revenue` +
+    ` (base rate ${pct(baseRate)}; over all ${formatCount(backtest.points.length)} replay points the top ${backtest.topN} had a lift of ${lift(overallTop.lift)}).`;
+  return overallTop.noBetterThanBase
+    ? `${line} Flags on this history are no better than the base rate.`
+    : line;
+}
+
+/** The "How reliable were past flags" section of the markdown report. */
+export function reliabilitySection(backtest: BacktestResult, currency: string): string {
+  const out = ['## How reliable were past flags', '', reliabilityLine(backtest)];
+  if (backtest.points.length > 0) {
+    const rows = (['top_n', 'any_gap'] as const).map((key) => {
+      const s = setOf(backtest.overall, key);
+      const r = setOf(backtest.recent, key);
+      return [
+        flagSetLabel(key, backtest.topN),
+        `${pct(s.precision)} (${formatCount(s.lostFlagged)} of ${formatCount(s.flagged)})`,
+        `${pct(s.recall)}`,
+        lift(s.lift),
+        `${pct(s.revenueCoverage)} (${formatMoney(s.lostRevenueFlaggedCents, currency, { compact: true })})`,
+        `${pct(r.precision)} (${formatCount(r.lostFlagged)} of ${formatCount(r.flagged)})`,
+      ];
+    });
+    out.push(
+      '',
+      markdownTable(
+        ['flags', 'lost among flagged', 'recall', 'lift', 'revenue coverage', `last ${RECENT_POINTS} points`],
+        ['l', 'r', 'r', 'r', 'r', 'r'],
+        rows,
+      ),
+      '',
+      `${baseLine(backtest.overall, currency)} Lost: revenue over the next ${horizonText(backtest)} averaged at most half the baseline. ` +
+        `The full replay: \`revgap backtest\`.`,
+    );
+    const notes = backtestNotes(backtest).filter((n) => !n.startsWith('History too short'));
+    if (notes.length > 0) out.push('', ...notes.map((n) => `> ${n}`));
+  }
+  return out.join('\n');
 }

@@ -3,11 +3,13 @@
  * every metric, the series (sparkline and table), and the follow-up history. Pure.
  */
 
+import { evidenceOf } from '../core/backtest.ts';
 import { formatMoney } from '../core/money.ts';
 import { isoFromDay } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../core/types.ts';
 import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from './_customer-facts.ts';
+import { evidenceLong } from './backtest-report.ts';
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
@@ -119,6 +121,21 @@ export function renderDeepDiveMarkdown(
       '',
       `${scoreBreakdown(customer.score, c, p, w)}.`,
     );
+    const evidence = evidenceOf(
+      result,
+      customer.gaps.map((g) => g.type),
+      customer.score,
+    );
+    if (evidence)
+      out.push(
+        '',
+        evidenceLong(
+          evidence,
+          customer.gaps.map((g) => g.type),
+          customer.score,
+          spec,
+        ),
+      );
   }
   if (customer.recommendation) out.push('', `**Recommendation:** ${singleLine(customer.recommendation)}`);
 

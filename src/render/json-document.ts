@@ -6,7 +6,9 @@
  * cents / 100, which IEEE division rounds to the nearest double of the exact decimal, `12345` -> `123.45`).
  * Dates are ISO `YYYY-MM-DD`; periods also carry their label ("week of 2026-11-16").
  */
+
 import { z } from 'zod';
+import type { BacktestResult } from '../core/backtest.ts';
 import { centsToMajor } from '../core/money.ts';
 import { formatPeriod, isoFromDay, periodEndDay, periodStartDay } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
@@ -16,6 +18,7 @@ import {
   GAP_TYPES,
   type ScoreComponents,
 } from '../core/types.ts';
+import { reliabilityLine } from './backtest-report.ts';
 import { describeWarnings } from './format.ts';
 
 /** Bumped on any incompatible change to the document's shape. */
@@ -108,6 +111,18 @@ export const analysisDocumentSchema = z.strictObject({
       /** churnModel bgnbd only: P(alive) and which churn check raised churn_risk. */
       pAlive: unit.optional(),
       churnFiredBy: z.array(z.enum(['cadence', 'p_alive'])).optional(),
+      evidence: z
+        .strictObject({
+          lostShare: unit,
+          n: z.number().int(),
+          horizon: z.number().int(),
+          basis: z.enum(['type_and_band', 'type', 'any_gap']),
+          baseRate: unit.nullable(),
+        })
+        .nullable()
+        .describe(
+          'Calibrated risk: share of customers flagged like this in the backtest that lost half their revenue within horizon periods (n flagged; null below n = 30 or without a backtest)',
+        ),
     }),
   ),
   churnRisk: z.array(
@@ -186,6 +201,31 @@ export const analysisDocumentSchema = z.strictObject({
       churn_risk: z.string(),
     }),
   }),
+  pastFlags: z
+    .strictObject({
+      summary: z.string(),
+      horizon: z.number().int(),
+      replayPoints: z.number().int(),
+      tooShort: z.boolean(),
+      population: z.number().int(),
+      lost: z.number().int(),
+      baseRate: unit.nullable(),
+      flagSets: z.record(
+        z.string(),
+        z.strictObject({
+          flagged: z.number().int(),
+          lostFlagged: z.number().int(),
+          precision: unit.nullable(),
+          recall: unit.nullable(),
+          lift: z.number().nullable(),
+          revenueCoverage: unit.nullable(),
+        }),
+      ),
+    })
+    .optional()
+    .describe(
+      'How reliable past flags were: the backtest on this history, pooled over its replay points (revgap rules)',
+    ),
   hints: z
     .array(z.string())
     .optional()
@@ -303,6 +343,15 @@ export function buildJsonDocument(
       ...(p.cadence === undefined ? {} : { cadence: roundTo(p.cadence, 2) }),
       ...(p.pAlive === undefined ? {} : { pAlive: roundTo(p.pAlive, 4) }),
       ...(p.churnFiredBy === undefined ? {} : { churnFiredBy: [...p.churnFiredBy] }),
+      evidence: p.evidence
+        ? {
+            lostShare: roundTo(p.evidence.lostShare, 4),
+            n: p.evidence.n,
+            horizon: p.evidence.horizon,
+            basis: p.evidence.basis,
+            baseRate: p.evidence.baseRate === null ? null : roundTo(p.evidence.baseRate, 4),
+          }
+        : null,
     })),
     churnRisk: result.churnRisk.map((c) => ({
       customerId: c.customerId,
@@ -368,6 +417,38 @@ export function buildJsonDocument(
       dropDuplicates: settings.dropDuplicates,
       recommendations: { ...settings.recommendations },
     },
+    ...(result.backtest ? { pastFlags: pastFlags(result.backtest) } : {}),
     ...(result.hints && result.hints.length > 0 ? { hints: [...result.hints] } : {}),
+  };
+}
+
+function ratio4(x: number | null): number | null {
+  return x === null ? null : roundTo(x, 4);
+}
+
+/** The backtest's pooled figures for the JSON document, each rate beside its counts. */
+function pastFlags(backtest: BacktestResult): NonNullable<AnalysisDocument['pastFlags']> {
+  const o = backtest.overall;
+  return {
+    summary: reliabilityLine(backtest),
+    horizon: backtest.horizon,
+    replayPoints: backtest.points.length,
+    tooShort: backtest.tooShort,
+    population: o.population,
+    lost: o.lost,
+    baseRate: ratio4(o.baseRate),
+    flagSets: Object.fromEntries(
+      o.sets.map((s) => [
+        s.set,
+        {
+          flagged: s.flagged,
+          lostFlagged: s.lostFlagged,
+          precision: ratio4(s.precision),
+          recall: ratio4(s.recall),
+          lift: ratio4(s.lift),
+          revenueCoverage: ratio4(s.revenueCoverage),
+        },
+      ]),
+    ),
   };
 }

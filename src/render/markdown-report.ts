@@ -19,6 +19,7 @@ import {
   type Priority,
   type ScoreComponents,
 } from '../core/types.ts';
+import { evidenceCell, evidenceLong, horizonText, reliabilitySection } from './backtest-report.ts';
 import { renderFollowUpResultsMarkdown } from './follow-up-results.ts';
 import {
   COMPONENT_LABELS,
@@ -106,6 +107,8 @@ export function renderMarkdownReport(
         gapAnalysis(ctx, 'Gap analysis by type'),
         strategicRecommendations(ctx, 'Strategic recommendations'),
       ];
+  if (!ctx.seed && result.backtest)
+    sections.splice(2, 0, reliabilitySection(result.backtest, settings.currency));
   if (options.followUpResults) {
     sections.push(
       renderFollowUpResultsMarkdown(options.followUpResults, {
@@ -173,6 +176,9 @@ function topPriorities(ctx: Ctx, heading: string): string {
   const intro = ctx.seed
     ? `One row per gap, highest score first (a customer can appear more than once).`
     : `One row per customer, highest score first. A customer's gap is the largest of its gaps.`;
+  // With a backtest: each row's calibrated risk (share of past flags like it that were lost, n).
+  // The column only when some row has a figure (a short history gives none: the section says why).
+  const withEvidence = ctx.result.backtest !== undefined && priorities.some((p) => p.evidence !== undefined);
   const rows = priorities.map((p) => [
     String(p.rank),
     markdownCustomer(p.customerName, p.customerId),
@@ -180,16 +186,30 @@ function topPriorities(ctx: Ctx, heading: string): string {
     ctx.money(p.gapAmountCents),
     ctx.money(p.recoveryPotentialCents),
     formatScore(p.score),
+    ...(withEvidence ? [evidenceCell(p.evidence)] : []),
     p.accountManager ? cell(p.accountManager) : '—',
   ]);
+  const evidenceIntro =
+    withEvidence && ctx.result.backtest
+      ? ` "Past flags lost": the share of customers flagged like this in the backtest on this history that lost half their revenue within ${horizonText(ctx.result.backtest)} (n = customers flagged; no figure below 30).`
+      : '';
   const parts = [
     `## ${heading}`,
     '',
-    intro,
+    `${intro}${evidenceIntro}`,
     '',
     markdownTable(
-      ['#', 'Customer', 'Gap types', 'Gap', 'Recovery', 'Score', 'Owner'],
-      ['r', 'l', 'l', 'r', 'r', 'r', 'l'],
+      [
+        '#',
+        'Customer',
+        'Gap types',
+        'Gap',
+        'Recovery',
+        'Score',
+        ...(withEvidence ? ['Past flags lost'] : []),
+        'Owner',
+      ],
+      ['r', 'l', 'l', 'r', 'r', 'r', ...(withEvidence ? (['r'] as const) : []), 'l'],
       rows,
     ),
   ];
@@ -226,6 +246,7 @@ function priorityParagraph(ctx: Ctx, p: Priority): string {
   lines.push(`${facts.join(' · ')}.`, '');
   for (const r of p.rationale) lines.push(`- ${singleLine(r)}`);
   if (p.rationale.length > 0) lines.push('');
+  if (p.evidence) lines.push(evidenceLong(p.evidence, p.gapTypes, p.score, ctx.result.period), '');
   lines.push(`${scoreBreakdown(p.score, p.components, p.contributions, ctx.settings.weights)}.`, '');
   lines.push(`**Recommendation:** ${singleLine(p.recommendation)}`);
   const spark = sparklineLine(ctx, ctx.byId.get(p.customerId));

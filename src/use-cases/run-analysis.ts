@@ -6,6 +6,7 @@
  */
 
 import { type AnalysisInput, analyze } from '../core/analyze.ts';
+import { attachEvidence, runBacktest } from '../core/backtest.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, SalesLedger } from '../core/types.ts';
@@ -18,6 +19,8 @@ export interface RunAnalysisRequest {
   /** The optional customers list (the sample source brings its own customers). */
   customers?: CustomersSource | undefined;
   settings: AnalysisSettings;
+  /** Compute the backtest evidence with the analysis (revgap rules; default true). */
+  evidence?: boolean;
 }
 
 export interface RunAnalysisDeps {
@@ -119,7 +122,11 @@ export async function runAnalysis(
     const { analyzeSeed } = await import('../core/seed-rules.ts');
     return analyzeSeed(input, request.settings);
   }
-  return analyze(input, request.settings);
+  const result = analyze(input, request.settings);
+  if (request.evidence === false) return result;
+  // The backtest on the same ledger: each priority's calibrated risk and the record of past flags,
+  // stored with the snapshot so the digest and deep dives never replay on the request path.
+  return attachEvidence(result, runBacktest(input.ledger, request.settings));
 }
 
 /**

@@ -58,6 +58,7 @@ describe('revgap analyze', () => {
     expect(headings).toEqual([
       '## Executive summary',
       '## Top priority gaps',
+      '## How reliable were past flags',
       '## Churn-risk customers',
       '## Gap analysis by type',
       '## Strategic recommendations',

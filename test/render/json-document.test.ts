@@ -73,6 +73,8 @@ describe('buildJsonDocument', () => {
       ],
       recommendation: 'Call this week; offer a retention check-in.',
       accountManager: 'U0ACME01',
+      // No backtest in this hand-built result: no calibrated risk.
+      evidence: null,
     });
     expect(doc.priorities[1]?.accountManager).toBe('jane@example.com');
     expect(doc.priorities[1]?.segment).toBeNull();

@@ -12,6 +12,7 @@
 import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/money.ts';
 import type { GapState, Priority } from '../../core/types.ts';
+import { evidenceShort } from '../backtest-report.ts';
 import {
   biggestDriver,
   COMPONENT_LABELS,
@@ -61,6 +62,7 @@ export type CardPriority = Pick<
   | 'recoveryPotentialCents'
   | 'score'
   | 'contributions'
+  | 'evidence'
 >;
 
 /** The status line for a follow-up state ("Claimed by <@U1>"); unclaimed when there is no state. */
@@ -139,6 +141,8 @@ function cardBody(p: CardPriority, options: GapCardOptions): string {
       `(mostly ${COMPONENT_LABELS[driver].toLowerCase()}, ${points} pts) · ` +
       `owner ${ownerMrkdwn(p.accountManager)}`,
   ];
+  // The calibrated risk, short: what happened to customers flagged like this before.
+  if (p.evidence) lines.push(`_${evidenceShort(p.evidence)}_`);
   const spark = options.series ? renderSparkline(options.series.slice(-CARD_SPARK_PERIODS)) : '';
   if (spark) lines.push(`\`${spark}\``);
   return lines.join('\n');

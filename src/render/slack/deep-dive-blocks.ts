@@ -4,6 +4,7 @@
  * the access refusal. Pure; every answer is a `{ text, blocks }` within Slack's limits.
  */
 
+import { evidenceOf } from '../../core/backtest.ts';
 import { formatMoney } from '../../core/money.ts';
 import { formatPeriod, periodInText } from '../../core/periods.ts';
 import { defaultHorizon, type FollowedUpGap, type RecoveryMeasure } from '../../core/recovery.ts';
@@ -17,6 +18,7 @@ import {
   seriesRows,
   statusSentence,
 } from '../_customer-facts.ts';
+import { evidenceLong } from '../backtest-report.ts';
 import { describeRecoverySince } from '../follow-up-results.ts';
 import {
   COMPONENT_LABELS,
@@ -137,6 +139,9 @@ export function renderDeepDiveMessage(
         (k) => `• ${COMPONENT_LABELS[k]}: ${formatComponent(c[k])} × ${formatPct(w[k])} = ${p[k]} pts`,
       ),
     ];
+    const types = customer.gaps.map((g) => g.type);
+    const evidence = evidenceOf(result, types, customer.score);
+    if (evidence) lines.push(`_${evidenceLong(evidence, types, customer.score, spec)}_`);
     blocks.push(section(lines.join('\n')));
   }
 

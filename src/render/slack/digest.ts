@@ -20,6 +20,7 @@ import {
   type GapType,
   type Priority,
 } from '../../core/types.ts';
+import { reliabilityLine } from '../backtest-report.ts';
 import { formatCount, formatPct, GAP_TYPE_LABELS, plural } from '../format.ts';
 import {
   type Block,
@@ -39,8 +40,8 @@ import { type CardPriority, measureCardText, renderGapCard } from './card.ts';
 export const DIGEST_TEXT_BUDGET = 10_000;
 /** Blocks a digest message may use (Slack allows 50). */
 export const DIGEST_BLOCK_BUDGET = 50;
-/** Room kept in the parent for the footer ("N more gaps in the thread"). */
-const FOOTER_RESERVE_CHARS = 300;
+/** Room kept in the parent for the footer ("N more gaps in the thread", the past-flags line). */
+const FOOTER_RESERVE_CHARS = 600;
 
 export interface FollowUpRecapEntry {
   customerId: string;
@@ -278,6 +279,8 @@ export function renderDigest(input: DigestInput): DigestMessages {
   }
   if (input.reportInThread !== false)
     footer.push(':page_facing_up: The full report is attached in the thread.');
+  // How reliable past flags were (the backtest stored with the snapshot), one line.
+  if (result.backtest && result.rules === 'revgap') footer.push(`:mag: ${reliabilityLine(result.backtest)}`);
   if (footer.length > 0) parentBlocks.push(context(...footer));
 
   const top = cards[0];
