@@ -3,6 +3,7 @@
  * Nothing is written until the analysis has finished, so a failed run leaves no partial output.
  */
 
+import { jsonSafe } from '../render/format.ts';
 import { buildJsonDocument } from '../render/json-document.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
 import {
@@ -51,7 +52,7 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
     const { result } = await runAnalysisCommand(context, config);
     const text =
       format === 'json'
-        ? `${JSON.stringify(buildJsonDocument(result, config.analysis), null, 2)}\n`
+        ? `${jsonSafe(JSON.stringify(buildJsonDocument(result, config.analysis), null, 2))}\n`
         : renderMarkdownReport(result, config.analysis);
     writeOutput(context, text, 'report');
     return 0;

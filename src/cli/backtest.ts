@@ -3,10 +3,12 @@
  * reports how often the flags were right (precision, recall, base rate, lift, revenue coverage),
  * as markdown (default) or JSON. Nothing is written until the backtest has finished.
  */
+
 import { defaultHorizon, runBacktest } from '../core/backtest.ts';
 import { parseIsoDay, periodOfDay, toPeriodSpec } from '../core/periods.ts';
 import { ConfigError } from '../errors.ts';
 import { buildBacktestJson, renderBacktestMarkdown } from '../render/backtest-report.ts';
+import { jsonSafe } from '../render/format.ts';
 import { openSources, sourceSpecFromConfig } from '../sources/open-sources.ts';
 import { loadAnalysisInput } from '../use-cases/run-analysis.ts';
 import {
@@ -144,7 +146,7 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
     })();
     const text =
       format === 'json'
-        ? `${JSON.stringify(buildBacktestJson(result, settings.currency), null, 2)}\n`
+        ? `${jsonSafe(JSON.stringify(buildBacktestJson(result, settings.currency), null, 2))}\n`
         : renderBacktestMarkdown(result, settings.currency);
     writeOutput(context, text, 'backtest');
     return 0;

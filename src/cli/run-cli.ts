@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { closest } from '../config.ts';
 import { AppError, ConfigError, exitCodeFor } from '../errors.ts';
+import { terminalSafe } from '../render/format.ts';
 import type { CliIo, CommandContext } from './_context.ts';
 import { parseFlags } from './_parse-flags.ts';
 import { COMMANDS, CommandNotAvailableError, findCommand } from './commands.ts';
@@ -66,8 +67,16 @@ export function formatError(error: unknown, debug: boolean): string {
 }
 
 /** Runs `revgap` with `argv` (without `node` and the script path); resolves to the exit code. */
-export async function runCli(argv: readonly string[], options: RunCliOptions): Promise<number> {
-  const { io } = options;
+export async function runCli(argv: readonly string[], rawOptions: RunCliOptions): Promise<number> {
+  // Everything written goes through terminalSafe: names, values and headers from the files are
+  // untrusted text (ESC and OSC sequences, carriage returns, bidi overrides).
+  const raw = rawOptions.io;
+  const io: CliIo = {
+    ...raw,
+    stdout: { write: (text: string) => raw.stdout.write(terminalSafe(text)) },
+    stderr: { write: (text: string) => raw.stderr.write(terminalSafe(text)) },
+  };
+  const options: RunCliOptions = { ...rawOptions, io };
   const debug = argv.includes('--debug');
   try {
     const [first, ...rest] = argv;

@@ -149,8 +149,50 @@ export function weekStartName(settings: Pick<AnalysisSettings, 'weekStartsOn'>):
 
 /** Newlines and tabs (and other control characters) in user data become single spaces. */
 export function singleLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+      .replace(BIDI_CONTROLS, '')
+      .trim()
+  );
+}
+
+/**
+ * Bidirectional-text controls (embeddings, overrides, isolates, marks): a customer name holding
+ * U+202E would show the rest of a line reversed ("Trojan Source"). Removed from every text revgap
+ * shows from a file.
+ */
+export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal: removes every control character (C0 but newline and tab, DEL, C1: ESC
+ * sequences, OSC title changes, bells, carriage returns) and bidi controls, so text from a file
+ * cannot move the cursor, rewrite a line or retitle the window. revgap's own progress line keeps
+ * its two sequences: a carriage return at the start of the text, and erase-to-end-of-line.
+ */
+export function terminalSafe(text: string): string {
+  const progress = text.startsWith('\r');
+  const kept = text
+    .replace(/\u001b\[K/g, '\u0000K')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+    .replace(/[\u0001-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+    .replace(BIDI_CONTROLS, '')
+    .replace(/\u0000K/g, '\u001b[K')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL left over is stripped too.
+    .replace(/\u0000/g, '');
+  return progress ? `\r${kept}` : kept;
+}
+
+/**
+ * JSON for output: `JSON.stringify` escapes C0 controls but leaves C1, bidi controls and the
+ * line/paragraph separators raw; they are written as `\uXXXX` escapes (same value when parsed).
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

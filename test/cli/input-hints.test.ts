@@ -51,3 +51,26 @@ describe('sales from standard input (finding 8)', () => {
     });
   }
 });
+
+describe('customer text on the terminal (finding 10)', () => {
+  it('revgap customer prints names and segments without ESC, OSC, CR or bidi characters', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'revgap-evil-'));
+    writeFileSync(join(dir, 's.csv'), CSV);
+    writeFileSync(
+      join(dir, 'c.csv'),
+      'customer_id,name,segment\nC1,"Evil\u001b]0;pwned\u0007 Corp\r\u202eoG",Seg\u001b[31mred\nC2,Good Co,SMB\n',
+    );
+    for (const query of ['Evil', 'Co']) {
+      const run = spawnSync(
+        process.execPath,
+        [BIN, 'customer', query, '--sales', join(dir, 's.csv'), '--customers', join(dir, 'c.csv')],
+        { env: ENV, encoding: 'utf8' },
+      );
+      const out = run.stdout + run.stderr;
+      expect(out).toContain('Evil');
+      expect(out).not.toMatch(/[\u001b\u0007\r\u202e]/);
+    }
+  });
+});

@@ -4,7 +4,7 @@
  * type checking; sizes are checked separately by block-kit-limits.ts.
  */
 import type { types } from '@slack/bolt';
-import { escapeMrkdwn } from '../format.ts';
+import { escapeMrkdwn, singleLine } from '../format.ts';
 import { truncateText } from './block-kit-limits.ts';
 
 export type Block = types.KnownBlock;
@@ -16,8 +16,13 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
+/**
+ * A mrkdwn text object. `verbatim: true`: Slack does not auto-link URLs or channel names or parse
+ * bare mentions in it, so customer text from a file (escaped by `userText`) is shown as text; the
+ * links and mentions revgap means are written out explicitly (`<url|label>`, `<@U...>`).
+ */
 export function mrkdwn(text: string): types.MrkdwnElement {
-  return { type: 'mrkdwn', text };
+  return { type: 'mrkdwn', text, verbatim: true };
 }
 
 export function plainText(text: string): types.PlainTextElement {
@@ -75,8 +80,7 @@ export function userText(text: string, max: number): string {
 
 /** User data for plain_text and fallback `text`: one line, cut to `max`. */
 export function plainUserText(text: string, max: number): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-  return truncateText(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
+  return truncateText(singleLine(text), max);
 }
 
 /**

@@ -26,6 +26,7 @@ describe('renderGapCard', () => {
       \`████████▇▆▆▅\`
       :white_circle: Open: nobody has claimed it yet",
             "type": "mrkdwn",
+            "verbatim": true,
           },
           "type": "section",
         },

@@ -210,6 +210,7 @@ describe('renderPickList and renderNotFound', () => {
             "text": {
               "text": "No customer matches “Acme Crop”. Did you mean:",
               "type": "mrkdwn",
+              "verbatim": true,
             },
             "type": "section",
           },
@@ -228,6 +229,7 @@ describe('renderPickList and renderNotFound', () => {
               "text": "*Acme | *​Corp*​ (C001)*
       #1 · gap $2,000.00 · Churn risk, Zero spend, Below baseline",
               "type": "mrkdwn",
+              "verbatim": true,
             },
             "type": "section",
           },
@@ -301,6 +303,7 @@ describe('renderHelp and renderRefusal', () => {
       • \`/revgap help\`: this message
       In the digest: *Claim* a gap, *Log follow-up* after a call, *Snooze* it for 1 to 4 weeks, or open a *Deep dive*.",
             "type": "mrkdwn",
+            "verbatim": true,
           },
           "type": "section",
         },
@@ -317,6 +320,7 @@ describe('renderHelp and renderRefusal', () => {
             "text": {
               "text": ":lock: Ask in #revenue.",
               "type": "mrkdwn",
+              "verbatim": true,
             },
             "type": "section",
           },
