@@ -685,6 +685,14 @@ export function loadConfig(options: LoadConfigOptions): AppConfig {
       const shown = got === undefined || typeof got === 'object' || secret ? '' : ` = ${JSON.stringify(got)}`;
       issues.push(`${where}${shown}: ${describeIssue(issue)}${allowedKeysHint(issue.path)}`);
     }
+    // The value checks run too, on the values as given, so every invalid setting is listed at once
+    // (a bad --currency next to a bad --period), except where the schema already named the field.
+    const flagged = new Set(parsed.error.issues.map((i) => i.path.join('.')));
+    const given = (raw.analysis ?? {}) as Raw;
+    const currency =
+      typeof given.currency === 'string' && !flagged.has('analysis.currency') ? given.currency : 'USD';
+    const asOf = typeof given.asOf === 'string' && !flagged.has('analysis.asOf') ? given.asOf : undefined;
+    issues.push(...checkAnalysisValues({ currency, ...(asOf !== undefined ? { asOf } : {}) }, origins));
   } else {
     issues.push(...checkAnalysisValues(parsed.data.analysis, origins));
   }

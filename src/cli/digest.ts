@@ -18,6 +18,8 @@ same week does nothing unless --force is given.
 
   --channel NAME   digest channel (overrides REVGAP_CHANNEL, default #revenue)
   --force          post even if a digest for this period was posted already
+  --data-dir DIR   embedded database directory (REVGAP_DATA_DIR, default ./.revgap)
+  --log-level L    trace, debug, info (default), warn, error, fatal or silent (REVGAP_LOG_LEVEL)
 ${ANALYSIS_FLAGS_HELP}
 
 Example:
@@ -26,6 +28,8 @@ Example:
     ...ANALYSIS_OPTIONS,
     channel: { type: 'string' },
     force: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    'log-level': { type: 'string' },
   },
   async run(context) {
     const config = loadCommandConfig(context);

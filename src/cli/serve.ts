@@ -47,6 +47,8 @@ Without any Slack token, runs the local demo: a local Slack (web UI in your brow
 
   --channel NAME         digest channel (overrides REVGAP_CHANNEL)
   --port N               HTTP port in HTTP mode (overrides PORT)
+  --data-dir DIR         embedded database directory (REVGAP_DATA_DIR, default ./.revgap)
+  --log-level LEVEL      trace, debug, info (default), warn, error, fatal or silent (REVGAP_LOG_LEVEL)
 ${ANALYSIS_FLAGS_HELP}
 
 Examples:
@@ -56,6 +58,8 @@ Examples:
     ...ANALYSIS_OPTIONS,
     channel: { type: 'string' },
     port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'log-level': { type: 'string' },
   },
   async run(context) {
     const config = loadCommandConfig(context);

@@ -172,16 +172,28 @@ export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
  * its two sequences: a carriage return at the start of the text, and erase-to-end-of-line.
  */
 export function terminalSafe(text: string): string {
-  const progress = text.startsWith('\r');
-  const kept = text
-    .replace(/\u001b\[K/g, '\u0000K')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-    .replace(/[\u0001-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-    .replace(BIDI_CONTROLS, '')
-    .replace(/\u0000K/g, '\u001b[K')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL left over is stripped too.
-    .replace(/\u0000/g, '');
-  return progress ? `\r${kept}` : kept;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const control = (c < 0x20 && c !== 0x0a && c !== 0x09) || (c >= 0x7f && c <= 0x9f);
+    const bidi =
+      c === 0x061c ||
+      c === 0x200e ||
+      c === 0x200f ||
+      (c >= 0x202a && c <= 0x202e) ||
+      (c >= 0x2066 && c <= 0x2069);
+    if (!control && !bidi) continue;
+    out += text.slice(from, i);
+    from = i + 1;
+    if (c === 0x0d && i === 0) out += '\r';
+    else if (c === 0x1b && text.startsWith('[K', i + 1)) {
+      out += '\u001b[K';
+      from = i + 3;
+      i += 2;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**

@@ -10,6 +10,7 @@ import { renderGapCard } from '../../src/render/slack/card.ts';
 import { BOLT, priorityOf } from '../helpers/build-result.ts';
 
 // ESC, OSC (set title, ended by BEL), CR, C1 CSI, DEL, bidi overrides, isolates and marks.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const EVIL = 'Evil\u001b]0;pwned\u0007 Corp\r\u202egnp.exe\u009b31m\u2066x\u2069';
 
