@@ -40,11 +40,19 @@ function readmeRows(): Row[] {
       .slice(1, -1)
       .map((c) => c.trim());
     const code = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
-    rows.push({
-      key: code(cells[0] ?? '')[0] ?? '',
-      env: code(cells[1] ?? ''),
-      flags: code(cells[2] ?? '').map((f) => f.split(' ')[0]!),
-      defaultCell: cells[3] ?? '',
+    // A row may document several settings: "`data.table` / `data.query`", with its cells split the same way.
+    const keys = code(cells[0] ?? '');
+    const part = (cell: string, i: number) => {
+      const parts = cell.split(' / ');
+      return parts.length === keys.length ? (parts[i] ?? '') : cell;
+    };
+    keys.forEach((key, i) => {
+      rows.push({
+        key,
+        env: code(part(cells[1] ?? '', i)),
+        flags: code(part(cells[2] ?? '', i)).map((f) => f.split(' ')[0]!),
+        defaultCell: part(cells[3] ?? '', i).trim(),
+      });
     });
   }
   return rows;
