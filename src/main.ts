@@ -1,7 +1,10 @@
 /**
- * Wiring only: config -> logger -> store -> source (analysis snapshot) -> Slack app -> scheduler.
- * `startRevgap` is what `revgap serve` (and the end-to-end tests) run; `postDigestOnce` is
- * `revgap digest`. No logic lives here: it is in use-cases/, slack/, scheduler/.
+ * The composition root, wiring only: config -> logger -> store -> source (analysis snapshot) ->
+ * Slack client and app -> digest use-case -> scheduler. `startRevgap` is what `revgap serve` (and
+ * the end-to-end tests) run; `postDigestOnce` is `revgap digest`. Both build the logger, the store
+ * and the posting client with the same functions, once each. No logic lives here: the run policy
+ * and the digest state machine are in use-cases/run-digest.ts, the rest in use-cases/, slack/,
+ * scheduler/.
  */
 import { webApi } from '@slack/bolt';
 import { type AppConfig, configSecrets } from './config.ts';
@@ -9,7 +12,6 @@ import type { AnalysisResult } from './core/types.ts';
 import { AppError, ConfigError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createRefreshOnChange, type RefreshOnChange } from './scheduler/refresh-on-change.ts';
-import { runKeyForPeriod } from './scheduler/run-key.ts';
 import { createWeeklyJob, type WeeklyJob } from './scheduler/weekly-job.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 import { registerListeners } from './slack/listeners/index.ts';
@@ -24,9 +26,10 @@ import { analysisRequestFromConfig } from './sources/open-sources.ts';
 import { createStateStore } from './store/create-state-store.ts';
 import type { StateStore } from './store/state-store.ts';
 import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
-import { type PostDigestNowOutcome, postDigestNow, postDigestRun } from './use-cases/post-digest.ts';
+import { postDigestRun } from './use-cases/post-digest.ts';
 import { createSnapshotHolder, refreshSnapshot, type SnapshotHolder } from './use-cases/refresh-snapshot.ts';
 import { runAnalysis } from './use-cases/run-analysis.ts';
+import { createDigestRunner, type PostDigestNowOutcome, postDigestNow } from './use-cases/run-digest.ts';
 
 export interface StartOptions {
   config: AppConfig;
@@ -84,6 +87,20 @@ function requireBotToken(config: AppConfig): string {
   return config.slackBotToken;
 }
 
+function buildLogger(config: AppConfig, given?: Logger): Logger {
+  return given ?? createLogger({ level: config.logLevel, secrets: configSecrets(config), name: 'revgap' });
+}
+
+function buildStore(config: AppConfig, given?: StateStore): StateStore {
+  return (
+    given ??
+    createStateStore({
+      dataDir: config.dataDir,
+      ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+    })
+  );
+}
+
 /** The Slack client for posting (digest, replies): retries and pacing in one place. */
 function createPostingClient(config: AppConfig, logger: Logger): SlackClient {
   const managed = new webApi.WebClient(
@@ -130,16 +147,8 @@ async function resolveChannel(web: webApi.WebClient, ref: string): Promise<strin
 export async function startRevgap(options: StartOptions): Promise<RunningRevgap> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
-  const logger =
-    options.logger ??
-    createLogger({ level: config.logLevel, secrets: configSecrets(config), name: 'revgap' });
-
-  const store =
-    options.store ??
-    createStateStore({
-      dataDir: config.dataDir,
-      ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
-    });
+  const logger = buildLogger(config, options.logger);
+  const store = buildStore(config, options.store);
   await store.ready();
   logger.info({ store: store.backend, location: store.location }, 'state store ready');
 
@@ -249,6 +258,8 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       await notifier.notify({ what: 'read the sales data at start-up', error, reference: 'start-up' });
     }
 
+    const postDeps = { slack, store, snapshots, logger, now, people, recovery: store };
+    const notify: typeof notifier.notify = (notice) => notifier.notify(notice);
     const job =
       options.scheduler === false
         ? null
@@ -261,35 +272,23 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
             store,
             logger,
             now,
-            runDigest: (context) =>
-              whilePosting(async () => {
-                // A fresh run reads the data again; a resumed one keeps the snapshot it started with.
-                if (!context.resumed)
-                  await refresh().catch((error: unknown) =>
-                    notifier.notify({
-                      what: 'read the sales data for the weekly digest',
-                      error,
-                      reference: 'refresh',
-                    }),
-                  );
-                await postDigestRun(context, {
-                  slack,
-                  store,
-                  snapshots,
-                  logger,
-                  now,
-                  people,
-                  recovery: store,
-                });
-              }),
+            runDigest: (context) => whilePosting(async () => void (await postDigestRun(context, postDeps))),
+            refresh: () => whilePosting(refresh),
+            notify,
             reportFailure: (report) =>
-              notifier.notify({
+              notify({
                 what: `post the weekly digest to <#${report.channel}>`,
                 error: report.error,
                 channel: `<#${report.channel}>`,
                 reference: report.runKey,
               }),
           });
+    const manualRunner = createDigestRunner({
+      store,
+      post: (context) => postDigestRun(context, postDeps),
+      logger,
+      now,
+    });
     if (job) await job.start();
     dataWatch.start();
 
@@ -307,10 +306,9 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       refresh,
       postDigest: (postOptions = {}) =>
         whilePosting(() =>
-          postManualDigest(
-            digestChannel,
-            { slack, store, snapshots, logger, now, people, recovery: store },
-            postOptions.force ?? false,
+          postDigestNow(
+            { channel: digestChannel, force: postOptions.force ?? false },
+            { runner: manualRunner, snapshots, now },
           ),
         ),
       async stop() {
@@ -330,21 +328,6 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   }
 }
 
-async function postManualDigest(
-  channel: string,
-  deps: Parameters<typeof postDigestNow>[1],
-  force: boolean,
-): Promise<PostDigestNowOutcome> {
-  const loaded = await deps.snapshots.load();
-  const at = deps.now().toISOString();
-  const period = loaded?.snapshot.result.asOf.period ?? 'none';
-  // One manual digest per as-of period; --force posts another (its own run key).
-  const runKey = force
-    ? `${runKeyForPeriod(channel, period)}:forced:${at}`
-    : runKeyForPeriod(channel, period);
-  return postDigestNow({ channel, runKey, slot: `manual:${at}` }, deps);
-}
-
 export interface DigestOnceOptions {
   config: AppConfig;
   logger?: Logger;
@@ -357,26 +340,12 @@ export interface DigestOnceOptions {
 export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDigestNowOutcome> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
-  const logger =
-    options.logger ??
-    createLogger({ level: config.logLevel, secrets: configSecrets(config), name: 'revgap' });
+  const logger = buildLogger(config, options.logger);
   const slack = createPostingClient(config, logger);
-  const store = createStateStore({
-    dataDir: config.dataDir,
-    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
-  });
+  const store = buildStore(config);
   try {
     await store.ready();
     const snapshots = createSnapshotHolder({ store, settings: config.analysis });
-    await refreshSnapshot({
-      analyze: options.analyze ?? analyzeConfiguredData(config, now),
-      settings: config.analysis,
-      store,
-      holder: snapshots,
-      now,
-      logger,
-      recovery: store,
-    });
     const web = new webApi.WebClient(
       requireBotToken(config),
       webClientOptions({
@@ -384,15 +353,37 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
         ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
       }),
     );
-    const channel = await resolveChannel(web, config.channel);
     const people = createAccountManagerDirectory({
       lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
       logger,
     });
-    return await postManualDigest(
-      channel,
-      { slack, store, snapshots, logger, now, people, recovery: store },
-      options.force ?? false,
+    const runner = createDigestRunner({
+      store,
+      post: (context) =>
+        postDigestRun(context, { slack, store, snapshots, logger, now, people, recovery: store }),
+      logger,
+      now,
+    });
+    // The channel first (a quick check), then the data (it may take a while), then the post.
+    const channel = await resolveChannel(web, config.channel);
+    return await postDigestNow(
+      { channel, force: options.force ?? false },
+      {
+        runner,
+        snapshots,
+        now,
+        refresh: async () => {
+          await refreshSnapshot({
+            analyze: options.analyze ?? analyzeConfiguredData(config, now),
+            settings: config.analysis,
+            store,
+            holder: snapshots,
+            now,
+            logger,
+            recovery: store,
+          });
+        },
+      },
     );
   } finally {
     await store.close();

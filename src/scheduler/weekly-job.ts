@@ -4,27 +4,26 @@
  *
  * How: a node-cron tick every minute asks "which slot is the latest one at or before now?"
  * (cron-slots.ts). A slot not handled yet, and not older than the catch-up window, is run under the
- * store's single-runner lock (`digest:<channel>`: a Postgres advisory lock across instances), and
- * the run is claimed in the store under its run key before anything is posted:
- * - completed or failed run for the slot: nothing to do (a failure was reported once already);
- * - a `running` run found while holding the lock: its process died mid-digest (or a Slack outage
- *   outlasted the call retries, see below); it is resumed, the runner skipping parts already posted;
- * - otherwise the run is claimed and the runner posts it.
- * A run that fails because Slack stayed unavailable through every retry of a call (5xx, timeouts,
- * 429s) stays `running` and is resumed at the next tick; any other failure (not_in_channel, bad
- * token, a bug) marks it `failed` and is reported once. After `maxAttempts` failed or interrupted
- * attempts a run is failed for good.
+ * store's single-runner lock (`digest:<channel>`: a Postgres advisory lock across instances) by the
+ * digest use-case (use-cases/run-digest.ts), which holds the run's state machine (claim, resume,
+ * attempts, complete or fail) and the run policy (refresh before a fresh run, notify then post
+ * anyway). This file is only the clock: slots, catch-up window, lock, ticker and stop.
  * The same check at start-up is the catch-up: a slot missed while the bot was down is posted once,
  * `late`, if it is at most `catchUpHours` old. A tick that finds its slot on time (at most
  * `ON_TIME_MS` old) always posts it, whatever the window: a tick lands a little after its slot, and
- * with `catchUpHours: 0` the window would otherwise skip the slot itself. Ticking every minute rather than at the slot also
- * survives clock jumps, suspended laptops and DST gaps.
+ * with `catchUpHours: 0` the window would otherwise skip the slot itself. Ticking every minute rather
+ * than at the slot also survives clock jumps, suspended laptops and DST gaps.
  */
 import { createTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
 import type { DigestRun, JobLock, StateStore } from '../store/state-store.ts';
+import {
+  createDigestRunner,
+  type DigestRunnerOptions,
+  type RunOutcome as DigestRunOutcome,
+  runKeyForSlot,
+} from '../use-cases/run-digest.ts';
 import { lastSlotAtOrBefore, nextSlotAfter, parseCron } from './cron-slots.ts';
-import { runKeyForSlot } from './run-key.ts';
 
 /** What the digest runner gets for one run. */
 export interface DigestJobContext {
@@ -82,6 +81,9 @@ export interface WeeklyJobOptions {
   reportFailure?: (report: DigestFailureReport) => Promise<void>;
   /** Plain-words reason stored with a failed run (default: the error message). */
   describeError?: (error: unknown) => string;
+  /** The run policy's refresh and notice (use-cases/run-digest.ts): read the data before a fresh run. */
+  refresh?: DigestRunnerOptions['refresh'];
+  notify?: DigestRunnerOptions['notify'];
   store: WeeklyJobStore;
   logger: Logger;
   now?: () => Date;
@@ -89,17 +91,7 @@ export interface WeeklyJobOptions {
   startTicker?: (onTick: () => void) => { stop(): void };
 }
 
-export type RunOutcome =
-  | 'completed'
-  | 'failed'
-  | 'abandoned'
-  /** Slack stayed unavailable: the run is kept and resumed at the next tick. */
-  | 'retry_later'
-  | 'already_done'
-  | 'locked_elsewhere'
-  | 'outside_window'
-  | 'no_slot'
-  | 'busy';
+export type RunOutcome = DigestRunOutcome | 'locked_elsewhere' | 'outside_window' | 'no_slot' | 'busy';
 
 export interface WeeklyJob {
   /** Catches up (if a slot is due) and starts ticking. */
@@ -118,12 +110,6 @@ export interface WeeklyJob {
   idle(): Promise<void>;
 }
 
-/** A Slack call that failed on a retryable error after all its retries (SlackDeliveryError). */
-export function isTransientSlackFailure(error: unknown): boolean {
-  const classification = (error as { classification?: { retryable?: unknown } } | null)?.classification;
-  return classification?.retryable === true;
-}
-
 /** How late a tick may find its slot and still post it as the scheduled (not caught-up) run. */
 export const ON_TIME_MS = 2 * 60_000;
 
@@ -138,11 +124,6 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
   const now = options.now ?? (() => new Date());
   const catchUpMs = (options.catchUpHours ?? 24) * 3_600_000;
   const lateMs = (options.lateAfterMinutes ?? 5) * 60_000;
-  const maxAttempts = options.maxAttempts ?? 4;
-  const isTransient = options.isTransient ?? isTransientSlackFailure;
-  // Runs this process left `running` on purpose (transient failure), so not "interrupted".
-  const retryPending = new Set<string>();
-  const describe = options.describeError ?? ((e: unknown) => (e instanceof Error ? e.message : String(e)));
   const log = options.logger.child({ component: 'scheduler', channel: options.channel });
   const lockName = `digest:${options.channel}`;
 
@@ -151,81 +132,46 @@ export function createWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
   let controller = new AbortController();
   let ticker: { stop(): void } | null = null;
   let stopping = false;
+  // The slot and lock of the run in progress (one at a time), for the runner's post step.
+  let running: { slot: Date; lock: JobLock } | null = null;
+
+  const runner = createDigestRunner({
+    store: options.store,
+    post: async (context) => {
+      if (!running) throw new Error('digest posted outside a scheduled run');
+      await options.runDigest({ ...context, slot: running.slot, lock: running.lock });
+      return undefined;
+    },
+    ...(options.refresh ? { refresh: options.refresh } : {}),
+    ...(options.notify ? { notify: options.notify } : {}),
+    ...(options.reportFailure
+      ? {
+          reportFailure: (report) =>
+            options.reportFailure!({ ...report, slot: running?.slot ?? new Date(report.slot) }),
+        }
+      : {}),
+    ...(options.isTransient ? { isTransient: options.isTransient } : {}),
+    ...(options.describeError ? { describeError: options.describeError } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    logger: options.logger.child({ channel: options.channel }),
+    now,
+  });
 
   const runLocked = async (slot: Date, lock: JobLock): Promise<RunOutcome> => {
-    const runKey = runKeyForSlot(options.channel, slot);
-    const at = now();
-    const late = at.getTime() - slot.getTime() > lateMs;
-    if (controller.signal.aborted) return 'abandoned';
-    let run = await options.store.getDigestRun(runKey);
-    let resumed = false;
-    if (run?.status === 'completed' || run?.status === 'failed') return 'already_done';
-    if (run?.status === 'running') {
-      // We hold the lock, so nobody else is posting it: its process died mid-digest, or this
-      // process kept it for another try after a Slack outage.
-      if (run.attempts >= maxAttempts) {
-        const reason = `gave up after ${run.attempts} failed or interrupted attempts${run.lastError ? ` (last: ${run.lastError})` : ''}`;
-        await options.store.markDigestFailed(run.id, reason, at.toISOString());
-        retryPending.delete(runKey);
-        log.error({ runKey, reason }, 'digest run failed');
-        await report(runKey, slot, new Error(`The weekly digest ${reason}.`));
-        return 'failed';
-      }
-      if (retryPending.has(runKey)) {
-        log.info({ runKey, attempt: run.attempts + 1 }, 'trying the digest run again');
-      } else {
-        await options.store.recordDigestAttempt(run.id, 'interrupted: the process stopped mid-digest');
-        log.warn({ runKey, partsPosted: run.parts.length }, 'resuming an interrupted digest run');
-      }
-      resumed = true;
-    } else {
-      const claim = await options.store.claimDigestRun({
-        runKey,
+    running = { slot, lock };
+    try {
+      const result = await runner.run({
+        trigger: 'schedule',
+        runKey: runKeyForSlot(options.channel, slot),
         channel: options.channel,
         slot: slot.toISOString(),
-        createdAt: at.toISOString(),
-        late,
+        late: now().getTime() - slot.getTime() > lateMs,
+        signal: controller.signal,
+        lockHeld: () => lock.isHeld(),
       });
-      run = claim.run;
-      if (!claim.claimed && run.status !== 'running') return 'already_done';
-      resumed = !claim.claimed;
-    }
-
-    // Shutdown began while the lock and the claim were being taken: leave the run to the next start.
-    if (controller.signal.aborted) return 'abandoned';
-    log.info({ runKey, slot: slot.toISOString(), late, resumed }, 'posting the digest');
-    try {
-      await options.runDigest({ run, slot, late, resumed, signal: controller.signal, lock });
-    } catch (error) {
-      if (controller.signal.aborted || !lock.isHeld()) {
-        log.warn({ runKey, err: error }, 'digest run abandoned; it will be resumed at the next start');
-        return 'abandoned';
-      }
-      const reason = describe(error);
-      if (isTransient(error) && run.attempts + 1 < maxAttempts) {
-        await options.store.recordDigestAttempt(run.id, reason);
-        retryPending.add(runKey);
-        log.warn({ runKey, err: error, reason }, 'digest run failed for now; trying again at the next tick');
-        return 'retry_later';
-      }
-      retryPending.delete(runKey);
-      await options.store.markDigestFailed(run.id, reason, now().toISOString());
-      log.error({ runKey, err: error, reason }, 'digest run failed');
-      await report(runKey, slot, error);
-      return 'failed';
-    }
-    retryPending.delete(runKey);
-    await options.store.markDigestCompleted(run.id, now().toISOString());
-    log.info({ runKey }, 'digest posted');
-    return 'completed';
-  };
-
-  const report = async (runKey: string, slot: Date, error: unknown): Promise<void> => {
-    if (!options.reportFailure) return;
-    try {
-      await options.reportFailure({ runKey, channel: options.channel, slot, error });
-    } catch (reportError) {
-      log.error({ runKey, err: reportError }, 'could not report the failed digest to the admin channel');
+      return result.status;
+    } finally {
+      running = null;
     }
   };
 

@@ -3,8 +3,8 @@
  * buttons), continuation messages in its thread when the cards do not fit in one message, then the
  * full markdown report uploaded into the thread.
  *
- * The scheduler (and `revgap digest`, through `postDigestNow`) claims the run in the store first;
- * this posts it. Every posted part is recorded at once, so a run interrupted half-way is resumed
+ * The digest use-case (run-digest.ts) claims the run in the store first, for the scheduler and for
+ * `revgap digest` alike; this posts it. Every posted part is recorded at once, so a run interrupted half-way is resumed
  * without posting anything twice, from the same snapshot and the same cards.
  */
 
@@ -270,45 +270,4 @@ async function snapshotForRun(run: DigestRun, deps: PostDigestDeps): Promise<Loa
 
 function isoOfDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-export interface PostDigestNowRequest {
-  channel: string;
-  /** Identity of the run (see scheduler/run-key.ts); a key already completed is not posted again. */
-  runKey: string;
-  /** `manual:<iso time>` or the schedule slot. */
-  slot: string;
-}
-
-export type PostDigestNowOutcome =
-  | { status: 'posted'; run: DigestRun; outcome: PostDigestOutcome }
-  | { status: 'already_posted'; run: DigestRun };
-
-/**
- * Claims and posts a digest at once (`revgap digest`, the demo's first digest): the same poster as
- * the weekly job, with the run marked completed or failed here.
- */
-export async function postDigestNow(
-  request: PostDigestNowRequest,
-  deps: PostDigestDeps & {
-    store: DigestStore & Pick<StateStore, 'claimDigestRun' | 'markDigestCompleted' | 'markDigestFailed'>;
-  },
-): Promise<PostDigestNowOutcome> {
-  const claim = await deps.store.claimDigestRun({
-    runKey: request.runKey,
-    channel: request.channel,
-    slot: request.slot,
-    createdAt: deps.now().toISOString(),
-    late: false,
-  });
-  if (!claim.claimed && claim.run.status === 'completed') return { status: 'already_posted', run: claim.run };
-  try {
-    const outcome = await postDigestRun({ run: claim.run, late: false, resumed: !claim.claimed }, deps);
-    await deps.store.markDigestCompleted(claim.run.id, deps.now().toISOString());
-    return { status: 'posted', run: claim.run, outcome };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    await deps.store.markDigestFailed(claim.run.id, reason, deps.now().toISOString()).catch(() => undefined);
-    throw error;
-  }
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runKeyForSlot } from '../../src/scheduler/run-key.ts';
 import {
   createWeeklyJob,
   type DigestJobContext,
   type WeeklyJobOptions,
 } from '../../src/scheduler/weekly-job.ts';
+import { runKeyForSlot } from '../../src/use-cases/run-digest.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
 import { createFakeJobStore, type FakeJobStore } from './fake-job-store.ts';
 
