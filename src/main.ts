@@ -91,14 +91,16 @@ function buildLogger(config: AppConfig, given?: Logger): Logger {
   return given ?? createLogger({ level: config.logLevel, secrets: configSecrets(config), name: 'revgap' });
 }
 
+/** The store the config names (Postgres with DATABASE_URL, else the embedded one in the data dir). */
+export function openConfiguredStore(config: Pick<AppConfig, 'dataDir' | 'databaseUrl'>): StateStore {
+  return createStateStore({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
+  });
+}
+
 function buildStore(config: AppConfig, given?: StateStore): StateStore {
-  return (
-    given ??
-    createStateStore({
-      dataDir: config.dataDir,
-      ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
-    })
-  );
+  return given ?? openConfiguredStore(config);
 }
 
 /** The Slack client for posting (digest, replies): retries and pacing in one place. */

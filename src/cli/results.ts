@@ -7,9 +7,9 @@
 import { formatMoney } from '../core/money.ts';
 import { defaultHorizon } from '../core/recovery.ts';
 import type { PeriodSpec } from '../core/types.ts';
+import { openConfiguredStore } from '../main.ts';
 import { renderFollowUpResultsMarkdown } from '../render/follow-up-results.ts';
 import { escapeMarkdown, formatPct, markdownTable } from '../render/format.ts';
-import { createStateStore } from '../store/create-state-store.ts';
 import { loadFollowUpResults } from '../use-cases/measure-recovery.ts';
 import { loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
@@ -48,10 +48,7 @@ Exit codes: 0 done, 2 bad settings, 1 unexpected error (e.g. the store is in use
         : [`--format = "${format}": allowed: ${FORMATS.join(', ')}`];
     const config = loadCommandConfig(context, issues);
     checkOutputPath(context);
-    const store = createStateStore({
-      dataDir: config.dataDir,
-      ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {}),
-    });
+    const store = openConfiguredStore(config);
     try {
       const results = await loadFollowUpResults(store);
       const latest = await store.listSnapshots(1);
