@@ -215,6 +215,8 @@ export interface SettingSpec {
   flag?: string;
   /** For flags that set a fixed value (`--strict` sets badRows to "strict"). */
   flagValue?: unknown;
+  /** An int setting that also takes "all" (`--top all`), passed on as the word. */
+  allowAll?: boolean;
 }
 
 /** Every setting reachable from env or flags (the rest only from the config file). */
@@ -248,7 +250,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['analysis', 'lookback'], kind: 'int', env: ['REVGAP_LOOKBACK'], flag: 'lookback' },
   { path: ['analysis', 'recentWindow'], kind: 'int', env: ['REVGAP_RECENT_WINDOW'], flag: 'recent-window' },
   { path: ['analysis', 'minHistory'], kind: 'int', env: ['REVGAP_MIN_HISTORY'] },
-  { path: ['analysis', 'topN'], kind: 'int', env: ['REVGAP_TOP'], flag: 'top' },
+  { path: ['analysis', 'topN'], kind: 'int', env: ['REVGAP_TOP'], flag: 'top', allowAll: true },
   { path: ['analysis', 'churnModel'], kind: 'string', env: ['REVGAP_CHURN_MODEL'], flag: 'churn-model' },
   { path: ['analysis', 'cadenceAware'], kind: 'boolean', env: ['REVGAP_CADENCE_AWARE'] },
   { path: ['analysis', 'seasonality'], kind: 'boolean', env: ['REVGAP_SEASONALITY'] },
@@ -366,6 +368,7 @@ function convertText(spec: SettingSpec, text: string, base: string): { value?: u
   switch (spec.kind) {
     case 'int':
     case 'number': {
+      if (spec.allowAll && text.trim().toLowerCase() === 'all') return { value: 'all' };
       const n = parseNumber(text, spec.kind === 'int');
       return n === undefined ? { error: `${NUMBER_HINT[spec.kind]}, got "${text}"` } : { value: n };
     }

@@ -251,7 +251,9 @@ describe('closest', () => {
 describe('describeSettings', () => {
   it('documents every setting with its env var, flag and default', () => {
     const lines = describeSettings();
-    expect(lines).toContain('analysis.topN [REVGAP_TOP, --top]: How many priorities to list (default 20)');
+    expect(lines).toContain(
+      'analysis.topN [REVGAP_TOP, --top]: How many priorities to list ("all": every ranked customer; the Slack digest stops at 1,000) (default 20)',
+    );
     expect(lines.some((l) => l.startsWith('slackBotToken [SLACK_BOT_TOKEN'))).toBe(true);
     expect(lines.every((l) => /: \S/.test(l))).toBe(true);
   });

@@ -72,7 +72,7 @@ Analysis:
   --period week|month     period granularity (default week; try month for sparse buyers)
   --week-start DAY        monday (default) ... sunday
   --as-of YYYY-MM-DD      analyse as of the last complete period on or before this date
-  --top N                 priorities to list (default 20)
+  --top N|all             priorities to list (default 20; all = every ranked customer)
   --lookback N            lookback window in periods (default 12)
   --recent-window N       recent window in periods (default 4)
   --currency CODE         currency for amounts (default USD)

@@ -23,7 +23,7 @@ import {
 } from './periods.ts';
 import { rankCustomers } from './rank.ts';
 import { componentSettingsOf, scoreComponents, weighScore } from './score.ts';
-import type { AnalysisSettings } from './settings.ts';
+import { type AnalysisSettings, TOP_ALL } from './settings.ts';
 import {
   type AnalysisResult,
   type ChurnRiskEntry,
@@ -615,7 +615,8 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
     churnRiskCustomers: gapsByType.churn_risk.count,
     totalGapCents,
     recoveryPotentialTopNCents,
-    topN: settings.topN,
+    // `topN: all`: the number listed, i.e. every ranked customer.
+    topN: settings.topN >= TOP_ALL ? scored.length : settings.topN,
     rowsRead: dataQuality.rowsRead,
     rowsRejected: dataQuality.rowsRejected,
   };

@@ -23,6 +23,9 @@ const weights = z
   )
   .describe('Priority score weights (must sum to 1)');
 
+/** `topN: all` (`--top all`): every ranked customer is listed. */
+export const TOP_ALL = 1_000_000_000;
+
 export const DEFAULT_RECOMMENDATIONS = {
   churn_risk: 'Call this week; offer a retention check-in.',
   zero_spend: 'Reach out about the missed orders; check for supply or service issues.',
@@ -85,7 +88,15 @@ export const analysisSettingsSchema = z
         'With two full seasons of history, do not raise below-baseline/declining when in line with last season',
       ),
     weights,
-    topN: z.number().int().min(1).max(1000).default(20).describe('How many priorities to list'),
+    topN: z
+      .preprocess(
+        (v) => (typeof v === 'string' && v.trim().toLowerCase() === 'all' ? TOP_ALL : v),
+        z.number().int().min(1).max(TOP_ALL),
+      )
+      .default(20)
+      .describe(
+        'How many priorities to list ("all": every ranked customer; the Slack digest stops at 1,000)',
+      ),
     currency: z.string().min(1).default('USD').describe('ISO currency code used to format money'),
     badRows: z.enum(['lenient', 'strict']).default('lenient').describe('Bad-row policy'),
     dropDuplicates: z

@@ -21,6 +21,7 @@ import {
 import { GAP_URGENCY } from '../core/detect-gaps.ts';
 import { centsToMajor, formatMoney } from '../core/money.ts';
 import { formatPeriod, isoFromDay, periodEndDay, periodStartDay, periodWord } from '../core/periods.ts';
+import { TOP_ALL } from '../core/settings.ts';
 import type { GapType, PeriodSpec, PriorityEvidence } from '../core/types.ts';
 import { formatCount, formatPct, GAP_TYPE_LABELS, markdownTable, plural } from './format.ts';
 
@@ -32,9 +33,14 @@ export const CADENCE_LABELS: Readonly<Record<CadenceGroup, string>> = {
 
 /** "Top 20", "Any gap", "Churn risk", ... */
 export function flagSetLabel(set: FlagSetKey, topN: number): string {
-  if (set === 'top_n') return `Top ${topN}`;
+  if (set === 'top_n') return topN >= TOP_ALL ? 'All ranked' : `Top ${topN}`;
   if (set === 'any_gap') return 'Any gap';
   return GAP_TYPE_LABELS[set];
+}
+
+/** "the top 20", or "all ranked customers" for `topN: all`. */
+function topText(topN: number): string {
+  return topN >= TOP_ALL ? 'all ranked customers' : `the top ${topN}`;
 }
 
 /** Table order: top N, any gap, then the types most urgent first. */
@@ -114,11 +120,11 @@ export function backtestNotes(result: BacktestResult): string[] {
   const top = setOf(overall, 'top_n');
   if (!result.tooShort && any.noBetterThanBase && top.noBetterThanBase) {
     notes.push(
-      `Flags on this history are no better than the base rate (lift under ${NO_BETTER_LIFT}x for any gap and the top ${result.topN}).`,
+      `Flags on this history are no better than the base rate (lift under ${NO_BETTER_LIFT}x for any gap and ${topText(result.topN)}).`,
     );
   } else if (!result.tooShort && any.noBetterThanBase) {
     notes.push(
-      `"Any gap" is no better than the base rate here (lift ${lift(any.lift)}); the top ${result.topN} ${top.lift !== null ? `(lift ${lift(top.lift)})` : ''} is the list to trust.`.replace(
+      `"Any gap" is no better than the base rate here (lift ${lift(any.lift)}); ${topText(result.topN)} ${top.lift !== null ? `(lift ${lift(top.lift)})` : ''} is the list to trust.`.replace(
         '  ',
         ' ',
       ),
@@ -141,7 +147,7 @@ export function renderBacktestMarkdown(result: BacktestResult, currency: string)
     `As of ${period(result, result.asOfPeriod)}; horizon ${h}; ` +
       (first === undefined || last === undefined
         ? 'no replay point.'
-        : `${plural(result.points.length, 'replay point', 'replay points')} from ${period(result, first)} to ${period(result, last)} (${every}); top N = ${result.topN}.`),
+        : `${plural(result.points.length, 'replay point', 'replay points')} from ${period(result, first)} to ${period(result, last)} (${every}); top N = ${result.topN >= TOP_ALL ? 'all' : result.topN}.`),
     '',
     `At each replay point the analysis ran with the same settings on the rows dated up to that period's end only. ` +
       `A judged customer counts as **lost** when its revenue over the next ${h} averaged at most half its baseline then; ` +
@@ -185,7 +191,7 @@ export function renderBacktestMarkdown(result: BacktestResult, currency: string)
         'any gap: flagged',
         'precision',
         'lift',
-        `top ${result.topN}: flagged`,
+        `${topText(result.topN).replace('the ', '')}: flagged`,
         'precision',
         'lift',
       ],
@@ -409,7 +415,7 @@ export function reliabilityLine(backtest: BacktestResult): string {
   const overallTop = setOf(backtest.overall, 'top_n');
   const line =
     `Of ${plural(top.flagged, 'customer', 'customers')} flagged ${h} ago, ${formatCount(top.lostFlagged)} lost half their revenue` +
-    ` (base rate ${pct(baseRate)}; over all ${formatCount(backtest.points.length)} replay points the top ${backtest.topN} had a lift of ${lift(overallTop.lift)}).`;
+    ` (base rate ${pct(baseRate)}; over all ${formatCount(backtest.points.length)} replay points ${topText(backtest.topN)} had a lift of ${lift(overallTop.lift)}).`;
   return overallTop.noBetterThanBase
     ? `${line} Flags on this history are no better than the base rate.`
     : line;

@@ -411,7 +411,7 @@ export function buildJsonDocument(
         churnZeroStreak: settings.churnZeroStreak,
       },
       weights: { ...settings.weights },
-      topN: settings.topN,
+      topN: result.summary.topN,
       currency: settings.currency,
       badRows: settings.badRows,
       dropDuplicates: settings.dropDuplicates,

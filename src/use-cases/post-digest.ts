@@ -65,6 +65,8 @@ export interface PostDigestOutcome {
 }
 
 const DAY_MS = 86_400_000;
+/** Most gap cards a digest posts, whatever `topN` says (`topN: all` is for the report and JSON). */
+export const DIGEST_MAX_CARDS = 1000;
 
 /** Which priorities a digest shows, and how many were left out because they were snoozed or dismissed. */
 export function selectDigestPriorities(
@@ -111,7 +113,12 @@ export async function postDigestRun(
     shown = run.priorities.map((p) => byId.get(p.customerId)).filter((p): p is Priority => p !== undefined);
     hiddenCount = 0;
   } else {
-    const selection = selectDigestPriorities(rankedPriorities(result), states, settings.topN);
+    // The digest keeps its own limit: `--top all` lists everyone in the report, not in Slack.
+    const selection = selectDigestPriorities(
+      rankedPriorities(result),
+      states,
+      Math.min(settings.topN, DIGEST_MAX_CARDS),
+    );
     shown = selection.shown;
     hiddenCount = selection.hidden.length;
   }

@@ -5,8 +5,8 @@
  * is used is decided by the caller (`sources/open-sources.ts` builds them from the config).
  */
 
-import { type AnalysisInput, analyze } from '../core/analyze.ts';
-import { attachEvidence, runBacktest } from '../core/backtest.ts';
+import { type AnalysisInput, analyze, chooseAsOf } from '../core/analyze.ts';
+import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktest } from '../core/backtest.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, SalesLedger } from '../core/types.ts';
@@ -26,6 +26,24 @@ export interface RunAnalysisRequest {
 export interface RunAnalysisDeps {
   /** Progress of reading the sales. */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** Replay points behind the evidence of a live analysis: the latest 13 (a quarter of weeks). */
+export const EVIDENCE_POINTS = 13;
+
+/** The backtest options of a live analysis' evidence: default horizon, step 1, latest 13 points. */
+export function evidenceOptions(ledger: SalesLedger, settings: AnalysisSettings): BacktestOptions {
+  const horizon = defaultHorizon(ledger.period);
+  const asOf = chooseAsOf(ledger, settings.asOf).asOf.period;
+  // A full collection every 4 replay points: each point leaves ~100k short-lived facts objects
+  // that V8 otherwise lets pile up (peak RSS 594 -> 415 MB on 100,000 customers; ~0.2 s each).
+  return {
+    horizon,
+    fromPeriod: asOf - horizon - (EVIDENCE_POINTS - 1),
+    onProgress: (done) => {
+      if (done % 4 === 0) collectGarbage();
+    },
+  };
 }
 
 /** A data-quality record for a source with no rows read yet. */
@@ -125,8 +143,14 @@ export async function runAnalysis(
   const result = analyze(input, request.settings);
   if (request.evidence === false) return result;
   // The backtest on the same ledger: each priority's calibrated risk and the record of past flags,
-  // stored with the snapshot so the digest and deep dives never replay on the request path.
-  return attachEvidence(result, runBacktest(input.ledger, request.settings));
+  // stored with the snapshot so the digest and deep dives never replay on the request path. The
+  // latest EVIDENCE_POINTS replay points only (`revgap backtest` replays them all): recent
+  // behaviour, and a bounded cost next to the analysis itself.
+  collectGarbage();
+  return attachEvidence(
+    result,
+    runBacktest(input.ledger, request.settings, evidenceOptions(input.ledger, request.settings)),
+  );
 }
 
 /**
