@@ -7,6 +7,14 @@
  *   npm run bench -- --runs 1 --cpu-prof  # also write a .cpuprofile to bench/.data/profiles/
  *   npm run bench -- --customers 20000 --weeks 52
  *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
+ *   npm run bench -- --no-compare       # without the DuckDB and Postgres comparisons
+ *
+ * After the revgap runs, the same file is aggregated side by side by DuckDB (read_csv + GROUP BY
+ * customer, week; `npm install --no-save @duckdb/node-api` first, benchmark only), and, when a
+ * Postgres server answers at REVGAP_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * loaded once into a table: Postgres's own GROUP BY through psql, then revgap with the Postgres
+ * source (SQL pushdown) on that table. Ratios against the targets (CSV <= 1.5x DuckDB and < 300 MB;
+ * pushdown <= 1.3x the GROUP BY) close the output.
  *   npm run bench -- --no-backtest      # analyze only (by default `revgap backtest --step 1
  *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
@@ -63,6 +71,8 @@ const { values } = parseArgs({
     args: { type: 'string', default: '' },
     source: { type: 'boolean', default: false },
     'no-backtest': { type: 'boolean', default: false },
+    /** Skip the DuckDB and Postgres comparisons. */
+    'no-compare': { type: 'boolean', default: false },
   },
 });
 
@@ -174,6 +184,146 @@ async function runOnce(
     exitCode,
     stderr,
   };
+}
+
+/** Runs any command under /usr/bin/time -v: wall seconds, CPU seconds, peak RSS, stdout. */
+async function runMeasured(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunResult & { stdout: string }> {
+  const useTime = existsSync('/usr/bin/time');
+  const started = performance.now();
+  const child = spawn(useTime ? '/usr/bin/time' : command, useTime ? ['-v', command, ...args] : args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    // Keep only the tail: psql and revgap print reports we do not need.
+    stdout = (stdout + chunk).slice(-4096);
+  });
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: useTime ? parseCpuSeconds(stderr) : null,
+    peakRssMb: useTime ? parseTimeOutput(stderr) : null,
+    exitCode,
+    stderr,
+    stdout,
+  };
+}
+
+interface Comparison {
+  name: string;
+  command: string;
+  result: (RunResult & { stdout: string }) | null;
+  note?: string;
+}
+
+/** DuckDB's read_csv + GROUP BY customer, week of the same file (bench/duckdb-aggregate.ts). */
+async function benchDuckDb(data: DataSet): Promise<Comparison> {
+  const name = 'DuckDB read_csv + GROUP BY customer, week';
+  const command = `node --import tsx bench/duckdb-aggregate.ts ${data.salesPath}`;
+  try {
+    await import('@duckdb/node-api' as string);
+  } catch {
+    return {
+      name,
+      command,
+      result: null,
+      note: 'not installed: `npm install --no-save @duckdb/node-api` (ships prebuilt, no install scripts), then run the bench again',
+    };
+  }
+  const result = await runMeasured(process.execPath, [
+    '--import',
+    'tsx',
+    join(ROOT, 'bench', 'duckdb-aggregate.ts'),
+    data.salesPath,
+  ]);
+  return { name, command, result };
+}
+
+const BENCH_DATABASE_URL = process.env.REVGAP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Loads the sales into a table once (kept between runs, named by the data set), via psql \copy. */
+async function ensureTable(data: DataSet, table: string): Promise<string | null> {
+  const count = await runMeasured('psql', [
+    BENCH_DATABASE_URL,
+    '-Atq',
+    '-c',
+    `SELECT count(*) FROM ${table}`,
+  ]);
+  if (count.exitCode === 0 && Number(count.stdout.trim()) === data.rows) return null;
+  process.stderr.write(`loading ${data.rows.toLocaleString('en-US')} rows into ${table} ...\n`);
+  const load = await runMeasured('psql', [
+    BENCH_DATABASE_URL,
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    `DROP TABLE IF EXISTS ${table}`,
+    '-c',
+    `CREATE UNLOGGED TABLE ${table} (customer_id text, date date, amount numeric(12,2), order_id text)`,
+    '-c',
+    `\\copy ${table} FROM '${data.salesPath}' CSV HEADER`,
+    '-c',
+    `ANALYZE ${table}`,
+  ]);
+  return load.exitCode === 0 ? null : `loading the table failed: ${load.stderr.trim().split('\n').pop()}`;
+}
+
+/** Postgres's own GROUP BY of the table through psql, and revgap with the Postgres source. */
+async function benchPostgres(data: DataSet, customers: number, weeks: number): Promise<Comparison[]> {
+  const table = `revgap_bench_c${customers}_w${weeks}`;
+  const sql =
+    `SET jit = off; SET work_mem = '64MB'; ` +
+    `SELECT customer_id, (date - DATE '1970-01-01' + 700003) / 7 AS week, sum(amount) FROM ${table} GROUP BY 1, 2`;
+  const psqlName = 'Postgres GROUP BY customer, week (psql, output to /dev/null)';
+  const revgapName = 'revgap analyze --sales postgres://... --table (SQL pushdown)';
+  const psqlCommand = `psql -q -o /dev/null -c "${sql}"`;
+  const revgapCommand = `revgap analyze --sales ${BENCH_DATABASE_URL} --table ${table} --customers customers.csv`;
+  const probe = await runMeasured('psql', [BENCH_DATABASE_URL, '-Atqc', 'SELECT 1']).catch(() => null);
+  if (probe === null || probe.exitCode !== 0) {
+    const note = `no server at ${BENCH_DATABASE_URL} (set REVGAP_BENCH_DATABASE_URL)`;
+    return [
+      { name: psqlName, command: psqlCommand, result: null, note },
+      { name: revgapName, command: revgapCommand, result: null, note },
+    ];
+  }
+  const failed = await ensureTable(data, table);
+  if (failed !== null) {
+    return [
+      { name: psqlName, command: psqlCommand, result: null, note: failed },
+      { name: revgapName, command: revgapCommand, result: null, note: failed },
+    ];
+  }
+  const psql = await runMeasured('psql', [BENCH_DATABASE_URL, '-q', '-o', '/dev/null', '-c', sql]);
+  const revgap = await runMeasured(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'revgap.mjs'),
+      'analyze',
+      '--sales',
+      BENCH_DATABASE_URL,
+      '--table',
+      table,
+      '--customers',
+      data.customersPath,
+    ],
+    { ...process.env, REVGAP_DIST: values.source ? '0' : '1' },
+  );
+  return [
+    { name: psqlName, command: psqlCommand, result: psql },
+    { name: revgapName, command: revgapCommand, result: revgap },
+  ];
 }
 
 function row(cells: string[]): string {
@@ -304,6 +454,72 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(lines.join('\n'));
+
+  if (!values['no-compare']) {
+    const csvBest = results.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+    const duck = await benchDuckDb(data);
+    const [psql, pushdown] = await benchPostgres(data, customers, weeks);
+    const measured = [
+      {
+        name: 'revgap analyze --sales FILE.csv (best run above)',
+        command: '',
+        result: { ...csvBest, stdout: '' },
+      },
+      duck,
+      psql!,
+      pushdown!,
+    ];
+    const out = [
+      '',
+      `Side by side, ${data.rows.toLocaleString('en-US')} rows (one run each, load average ${loadavg()[0]!.toFixed(1)}):`,
+      '',
+      row(['run', 'wall', 'CPU (user + sys)', 'rows/s', 'peak RSS']),
+      row(['---', '---:', '---:', '---:', '---:']),
+    ];
+    for (const m of measured) {
+      const r = m.result;
+      if (r === null || r.exitCode !== 0) {
+        out.push(
+          row([
+            m.name,
+            r === null
+              ? (m.note ?? 'n/a')
+              : `failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
+            '',
+            '',
+            '',
+          ]),
+        );
+        continue;
+      }
+      out.push(
+        row([
+          m.name,
+          `${r.seconds.toFixed(2)} s`,
+          r.cpuSeconds === null ? 'n/a' : `${r.cpuSeconds.toFixed(2)} s`,
+          Math.round(data.rows / r.seconds).toLocaleString('en-US'),
+          r.peakRssMb === null ? 'n/a' : `${r.peakRssMb.toFixed(0)} MB`,
+        ]),
+      );
+    }
+    const ratio = (a: Comparison | undefined, b: Comparison | undefined, pick: 'seconds' | 'cpuSeconds') => {
+      const x = a?.result?.exitCode === 0 ? a.result[pick] : null;
+      const y = b?.result?.exitCode === 0 ? b.result[pick] : null;
+      return x !== null && x !== undefined && y !== null && y !== undefined && y > 0 ? x / y : null;
+    };
+    const fmt = (v: number | null, target: number) =>
+      v === null ? 'n/a' : `${v.toFixed(2)}x (target <= ${target}x: ${v <= target ? 'yes' : 'NO'})`;
+    out.push(
+      '',
+      `revgap CSV / DuckDB: wall ${fmt(ratio(measured[0], duck, 'seconds'), 1.5)}, CPU ${fmt(ratio(measured[0], duck, 'cpuSeconds'), 1.5)}`,
+      `revgap CSV peak RSS: ${csvBest.peakRssMb === null ? 'n/a' : `${csvBest.peakRssMb.toFixed(0)} MB (target < 300 MB: ${csvBest.peakRssMb < 300 ? 'yes' : 'NO'})`}`,
+      `revgap Postgres pushdown / Postgres GROUP BY: wall ${fmt(ratio(pushdown, psql, 'seconds'), 1.3)}`,
+      'Commands:',
+      ...measured.filter((m) => m.command !== '').map((m) => `  ${m.command}`),
+      '',
+    );
+    process.stdout.write(out.join('\n'));
+  }
   if (values['cpu-prof']) process.stdout.write(`CPU profile written to ${join(DATA_ROOT, 'profiles')}\n`);
 }
 
