@@ -17,11 +17,12 @@ import type { AnalysisResult, CustomerAnalysis, Priority } from '../src/core/typ
 import { createLogger } from '../src/logger.ts';
 import type { SlackClient } from '../src/slack/slack-client.ts';
 import type { SlackDeps } from '../src/slack/slack-deps.ts';
-import type { StateStore } from '../src/store/state-store.ts';
+import type { SnapshotStore, StateStore } from '../src/store/state-store.ts';
 import { buildAnswer } from '../src/use-cases/answer-command.ts';
 import { parseRevgapCommand } from '../src/use-cases/parse-revgap-command.ts';
 import { createSnapshotHolder, loadSnapshotInSlices } from '../src/use-cases/refresh-snapshot.ts';
 import { emptyQuality } from '../src/use-cases/run-analysis.ts';
+import { partialPort } from '../test/helpers/partial-port.ts';
 
 const BUDGET_MS = 3000;
 const { values } = parseArgs({ options: { customers: { type: 'string' } } });
@@ -146,7 +147,10 @@ console.log(
   `index built in ${Math.round(buildMs)} ms; event loop held at most ${Math.round(longestBlockMs)} ms at a time (budget ${BUDGET_MS} ms)`,
 );
 
-const holder = createSnapshotHolder({ store: { loadLatestSnapshot: async () => null }, settings });
+const holder = createSnapshotHolder({
+  store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
+  settings,
+});
 holder.install(loaded);
 const deps: SlackDeps = {
   slack: { userEmail: async () => 'am7@example.com' } as unknown as SlackClient,

@@ -16,7 +16,7 @@
  */
 import { createTask } from 'node-cron';
 import type { Logger } from '../logger.ts';
-import type { DigestRun, JobLock, StateStore } from '../store/state-store.ts';
+import type { DigestRun, DigestRunStore, JobLock, JobLockStore } from '../store/state-store.ts';
 import {
   createDigestRunner,
   type DigestRunnerOptions,
@@ -47,15 +47,8 @@ export interface DigestFailureReport {
   error: unknown;
 }
 
-export type WeeklyJobStore = Pick<
-  StateStore,
-  | 'withJobLock'
-  | 'getDigestRun'
-  | 'claimDigestRun'
-  | 'markDigestCompleted'
-  | 'markDigestFailed'
-  | 'recordDigestAttempt'
->;
+/** The single-runner lock, and the digest runs it claims, resumes, completes or fails. */
+export type WeeklyJobStore = JobLockStore & DigestRunStore;
 
 export interface WeeklyJobOptions {
   /** 5-field cron, e.g. `0 9 * * 1` (Monday 09:00). */

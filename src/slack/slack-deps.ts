@@ -7,14 +7,15 @@
  */
 import type { Logger } from '../logger.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { DigestRunStore, FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from '../use-cases/account-managers.ts';
 import type { SnapshotHolder } from '../use-cases/refresh-snapshot.ts';
 import type { SlackClient } from './slack-client.ts';
 
 export interface SlackDeps {
   slack: SlackClient;
-  store: StateStore;
+  /** Follow-ups and gap states (answers, cards), and the digest run a clicked card belongs to. */
+  store: FollowUpStore & DigestRunStore;
   snapshots: SnapshotHolder;
   /** Digest channel id. */
   digestChannel: string;

@@ -1,7 +1,7 @@
 /**
  * The RecoveryStore port: followed-up gaps and what each analysis measured for them
  * (shared/spec/evidence.md section 5). Implemented by the SQL store (PGlite and Postgres, one SQL:
- * src/store/_sql-recovery-store.ts); contract suite: test/store/recovery-store.contract.ts.
+ * src/store/_sql-recovery-store.ts); contract suite: test/store/contract/recovery-store.ts.
  */
 import type { FollowedUpGap, RecoveryMeasure } from '../core/recovery.ts';
 

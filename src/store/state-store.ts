@@ -1,9 +1,12 @@
 /**
- * The StateStore port: everything revgap remembers between runs and across instances.
+ * The store ports: everything revgap remembers between runs and across instances, split by kind of
+ * state: `SnapshotStore`, `DigestRunStore`, `FollowUpStore`, `DeliveryKeyStore`, `JobLockStore`.
+ * `StateStore` is all of them, with `RecoveryStore` (recovery-store.ts), plus a lifecycle (`ready`, `close`).
  *
- * Two backends implement it with one set of SQL migrations: PGlite (embedded, one process, data in
- * `<dataDir>/pglite`) and a PostgreSQL server (`DATABASE_URL`, several instances). Both pass the same
- * contract suite (test/store/state-store.contract.ts). See docs/state-store.md.
+ * Two backends implement them with one SQL implementation and one set of migrations: PGlite
+ * (embedded, one process, data in `<dataDir>/pglite`) and a PostgreSQL server (`DATABASE_URL`,
+ * several instances). Both pass the same contract suites, one per port (test/store/contract/).
+ * See docs/state-store.md.
  *
  * Rules every method follows:
  * - Time comes in as arguments (ISO 8601 strings such as `2026-11-23T09:00:00.000Z`); the store never
@@ -146,19 +149,15 @@ export interface JobLock {
 export type JobLockResult<T> = { acquired: true; value: T } | { acquired: false };
 
 // ---------------------------------------------------------------------------------------------
-// The port
+// The ports: one per kind of state, so that each caller depends on what it uses and a test fake
+// implements one small interface. One SQL implementation (_sql-state-store.ts) serves them all.
 
-export interface StateStore extends RecoveryStore {
-  /** `pglite` or `postgres`. */
-  readonly backend: 'pglite' | 'postgres';
-  /** Where the data lives, safe to log: the PGlite directory or the URL with its password masked. */
-  readonly location: string;
-
-  /** Connects and applies pending migrations now (otherwise the first call does). Idempotent. */
-  ready(): Promise<void>;
-
-  // --- snapshots ---
-
+/**
+ * Analysis snapshots and failed refreshes: what `/revgap` answers from and what the digest says
+ * about data freshness. Used by refresh-snapshot (save, record failure, load latest) and the digest
+ * (refresh status, the snapshot a resumed run started from).
+ */
+export interface SnapshotStore {
   /**
    * Saves an analysis snapshot, then prunes older ones so that only the newest `keep` remain
    * (default 3, by `createdAt`). Saving an id that already exists changes nothing.
@@ -179,15 +178,20 @@ export interface StateStore extends RecoveryStore {
   recordSnapshotFailure(reason: string, at: string): Promise<void>;
   /** Latest snapshot info plus the failures recorded since it. */
   getRefreshStatus(): Promise<RefreshStatus>;
+}
 
-  // --- digest runs ---
-
+/**
+ * Digest runs: the exactly-once record of each digest (claim -> posted parts -> completed or
+ * failed), so that a crash resumes a digest instead of posting it again, and a button click finds
+ * the digest its card is in.
+ */
+export interface DigestRunStore {
   /**
    * Claims the digest run for `claim.runKey`, exactly once across processes and restarts.
    * `{ claimed: true }` goes to the first caller only (a connection lost mid-claim is retried and
    * still reports the claim it made); every later caller gets `{ claimed: false }`
    * with the existing run (its status, posted parts, priorities) so that it can skip it, or resume
-   * it while holding the job lock (see `withJobLock`).
+   * it while holding the job lock (see `JobLockStore.withJobLock`).
    */
   claimDigestRun(claim: DigestRunClaim): Promise<DigestClaimResult>;
   /** The run for a run key, with its posted parts, or null. */
@@ -225,9 +229,13 @@ export interface StateStore extends RecoveryStore {
   findDigestByMessage(channel: string, ts: string): Promise<DigestRun | null>;
   /** Runs newest first (by `createdAt`), default 20. */
   listDigestRuns(limit?: number): Promise<DigestRun[]>;
+}
 
-  // --- follow-ups ---
-
+/**
+ * Follow-ups: the append-only log of what people did about a gap (Claim, Log follow-up, Snooze,
+ * Not a gap), and the gap states derived from it.
+ */
+export interface FollowUpStore {
   /**
    * Appends a follow-up event. Idempotent on `event.id`: recording the same id again keeps the
    * first event and returns false (true when it was new).
@@ -244,9 +252,13 @@ export interface StateStore extends RecoveryStore {
    * (YYYY-MM-DD), a snooze that has ended no longer counts.
    */
   getGapStates(customerIds?: readonly string[], options?: { today?: string }): Promise<Map<string, GapState>>;
+}
 
-  // --- deliveries (exactly-once handling of Slack's at-least-once deliveries) ---
-
+/**
+ * Delivery keys: exactly-once handling of Slack's at-least-once deliveries (event id; action +
+ * message ts + user; command payload), shared by every instance on one database.
+ */
+export interface DeliveryKeyStore {
   /**
    * Records a delivery key; true the first time the key is seen, false for a repeat. With
    * `expiresAt`, the key may be claimed again (true once more) by a call whose `at >= expiresAt`
@@ -255,9 +267,13 @@ export interface StateStore extends RecoveryStore {
   recordDelivery(key: string, at: string, options?: { expiresAt?: string }): Promise<boolean>;
   /** Forgets keys recorded before `before`; returns how many were deleted. */
   pruneDeliveries(before: string): Promise<number>;
+}
 
-  // --- single-runner lock ---
-
+/**
+ * Named single-runner locks: one process of many runs the weekly job. (Named `JobLockStore` so that
+ * `JobLock` stays the held lock it hands out.)
+ */
+export interface JobLockStore {
   /**
    * Tries to take the named lock without waiting; null when someone else holds it.
    * Postgres: a session-level advisory lock on a dedicated connection, scoped to the store's
@@ -267,6 +283,27 @@ export interface StateStore extends RecoveryStore {
   tryAcquireJobLock(name: string): Promise<JobLock | null>;
   /** Runs `fn` while holding the named lock; `{ acquired: false }` without running it when held elsewhere. */
   withJobLock<T>(name: string, fn: (lock: JobLock) => Promise<T>): Promise<JobLockResult<T>>;
+}
+
+/**
+ * The whole store as a backend opens it: every port (with `RecoveryStore`, recovery-store.ts), plus
+ * its lifecycle. Only the code that opens and closes a store (main.ts, CLI commands, the store's own
+ * tests) holds one; everything else takes the port it needs.
+ */
+export interface StateStore
+  extends SnapshotStore,
+    DigestRunStore,
+    FollowUpStore,
+    DeliveryKeyStore,
+    JobLockStore,
+    RecoveryStore {
+  /** `pglite` or `postgres`. */
+  readonly backend: 'pglite' | 'postgres';
+  /** Where the data lives, safe to log: the PGlite directory or the URL with its password masked. */
+  readonly location: string;
+
+  /** Connects and applies pending migrations now (otherwise the first call does). Idempotent. */
+  ready(): Promise<void>;
 
   /**
    * Releases held locks and closes the pool / PGlite. Waits for queries in flight, at most ~10 s.

@@ -16,23 +16,22 @@ import { renderMarkdownReport } from '../render/markdown-report.ts';
 import { type FollowUpRecap, renderDigest } from '../render/slack/digest.ts';
 import { cardBlockIds } from '../render/slack/ids.ts';
 import type { FollowedUpGapRecord, RecoveryStore } from '../store/recovery-store.ts';
-import type { DigestPriority, DigestRun, RefreshStatus, StateStore } from '../store/state-store.ts';
+import type {
+  DigestPriority,
+  DigestRun,
+  DigestRunStore,
+  FollowUpStore,
+  RefreshStatus,
+  SnapshotStore,
+} from '../store/state-store.ts';
 import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
 import { loadFollowUpResults, recoveredSince } from './measure-recovery.ts';
 import type { ChatPort, OutgoingMessage } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 import { loadSnapshotInSlices } from './refresh-snapshot.ts';
 
-export type DigestStore = Pick<
-  StateStore,
-  | 'getGapStates'
-  | 'listFollowUpsSince'
-  | 'recordDigestPriorities'
-  | 'recordDigestMessage'
-  | 'markDigestFileUploaded'
-  | 'getRefreshStatus'
-  | 'loadSnapshot'
->;
+/** The run it records, the follow-ups and gap states it shows, the snapshot freshness it reports. */
+export type DigestStore = DigestRunStore & FollowUpStore & SnapshotStore;
 
 export interface PostDigestDeps {
   slack: Pick<ChatPort, 'postMessage' | 'uploadFile'>;

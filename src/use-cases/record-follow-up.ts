@@ -12,22 +12,20 @@ import type { Logger } from '../logger.ts';
 import { escapeMrkdwn, OUTCOME_LABELS } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
-import type { DigestRun, StateStore } from '../store/state-store.ts';
+import type { DigestRun, DigestRunStore, FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
 import { startFollowedUpGap } from './measure-recovery.ts';
 import type { AnyBlock, ChatPort } from './ports.ts';
 import type { SnapshotHolder } from './refresh-snapshot.ts';
 
-export type FollowUpStore = Pick<
-  StateStore,
-  'recordFollowUp' | 'getGapStates' | 'findDigestByMessage' | 'getDigestRunById' | 'listDigestRuns'
->;
+/** Follow-ups, and the digest runs a card's message belongs to. */
+export type RecordFollowUpStore = FollowUpStore & DigestRunStore;
 
 export interface RecordFollowUpDeps {
   slack: Pick<ChatPort, 'postMessage' | 'postEphemeral' | 'updateMessage' | 'fetchMessage'>;
   /** Shows account managers given by email as Slack users on the re-rendered card (optional). */
   people?: AccountManagerDirectory;
-  store: FollowUpStore;
+  store: RecordFollowUpStore;
   snapshots: SnapshotHolder;
   logger: Logger;
   now: () => Date;
@@ -187,7 +185,7 @@ export async function recordFollowUp(
 }
 
 /** The digest the card is in; else the latest digest that shows this customer; else null. */
-async function findRun(input: FollowUpInput, store: FollowUpStore): Promise<DigestRun | null> {
+async function findRun(input: FollowUpInput, store: DigestRunStore): Promise<DigestRun | null> {
   const byMessage = await store.findDigestByMessage(input.channel, input.messageTs);
   if (byMessage) return byMessage;
   if (input.digestRunId) {

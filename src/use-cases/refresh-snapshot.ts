@@ -10,7 +10,7 @@ import type { AnalysisResult } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
-import type { AnalysisSnapshot, StateStore } from '../store/state-store.ts';
+import type { AnalysisSnapshot, SnapshotStore } from '../store/state-store.ts';
 import { buildCustomerIndex, buildCustomerIndexAsync, type CustomerIndex } from './find-customer.ts';
 import { updateRecoveries } from './measure-recovery.ts';
 
@@ -54,7 +54,7 @@ export async function loadSnapshotInSlices(
 }
 
 export function createSnapshotHolder(options: {
-  store: Pick<StateStore, 'loadLatestSnapshot'>;
+  store: SnapshotStore;
   settings: AnalysisSettings;
 }): SnapshotHolder {
   let loaded: LoadedSnapshot | null = null;
@@ -90,7 +90,7 @@ export interface RefreshSnapshotDeps {
   /** Runs the analysis (e.g. `runAnalysis` with the configured source); `source` is already redacted. */
   analyze: () => Promise<{ result: AnalysisResult; source: string }>;
   settings: AnalysisSettings;
-  store: Pick<StateStore, 'saveSnapshot' | 'recordSnapshotFailure'>;
+  store: SnapshotStore;
   holder: SnapshotHolder;
   now: () => Date;
   logger: Logger;

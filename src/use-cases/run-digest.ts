@@ -21,7 +21,7 @@
  */
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { DigestRun, StateStore } from '../store/state-store.ts';
+import type { DigestRun, DigestRunStore } from '../store/state-store.ts';
 import type { PostDigestContext, PostDigestOutcome } from './post-digest.ts';
 import type { SnapshotHolder } from './refresh-snapshot.ts';
 
@@ -40,11 +40,6 @@ export function runKeyForSlot(channel: string, slot: Date): string {
 export function runKeyForPeriod(channel: string, period: string | number): string {
   return `digest:${channel}:period:${period}`;
 }
-
-export type DigestRunStore = Pick<
-  StateStore,
-  'getDigestRun' | 'claimDigestRun' | 'markDigestCompleted' | 'markDigestFailed' | 'recordDigestAttempt'
->;
 
 export type RunOutcome =
   | 'completed'

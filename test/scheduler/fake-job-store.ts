@@ -5,6 +5,7 @@
 
 import type { WeeklyJobStore } from '../../src/scheduler/weekly-job.ts';
 import type { DigestRun, JobLock } from '../../src/store/state-store.ts';
+import { partialPort } from '../helpers/partial-port.ts';
 
 export interface FakeJobStore extends WeeklyJobStore {
   runs: Map<string, DigestRun>;
@@ -44,7 +45,8 @@ export function createFakeJobStore(): FakeJobStore {
     runs.set(run.runKey, run);
     return run;
   };
-  return {
+  // The weekly job uses the lock and six of the run methods; any other call fails the test.
+  return partialPort<FakeJobStore>({
     runs,
     held,
     seed,
@@ -87,5 +89,5 @@ export function createFakeJobStore(): FakeJobStore {
       run.attempts += 1;
       run.lastError = error;
     },
-  };
+  });
 }

@@ -9,9 +9,10 @@ import {
   type FileStamp,
   type RefreshOnChangeOptions,
 } from '../../src/scheduler/refresh-on-change.ts';
-import type { AnalysisSnapshot } from '../../src/store/state-store.ts';
+import type { AnalysisSnapshot, SnapshotStore } from '../../src/store/state-store.ts';
 import { createSnapshotHolder, refreshSnapshot } from '../../src/use-cases/refresh-snapshot.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
+import { partialPort } from '../helpers/partial-port.ts';
 
 /** A watcher over fake files whose stamps the test sets, with a timer the test fires by hand. */
 function fakeWatch(overrides: Partial<RefreshOnChangeOptions> = {}) {
@@ -189,11 +190,11 @@ describe('createRefreshOnChange with a real CSV and the snapshot refresh', () =>
     });
     const saved: AnalysisSnapshot[] = [];
     const failures: string[] = [];
-    const store = {
+    const store = partialPort<SnapshotStore>({
       saveSnapshot: async (s: AnalysisSnapshot) => void saved.push(s),
       recordSnapshotFailure: async (reason: string) => void failures.push(reason),
       loadLatestSnapshot: async () => saved.at(-1) ?? null,
-    };
+    });
     const now = () => new Date('2026-11-24T06:00:00Z');
     const logger = captureLogs().logger;
     const holder = createSnapshotHolder({ store, settings: config.analysis });

@@ -3,9 +3,10 @@ import { createLogger } from '../../src/logger.ts';
 import { answerCommand, answerMention } from '../../src/slack/answers.ts';
 import type { OutgoingMessage, SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
-import type { StateStore } from '../../src/store/state-store.ts';
+import type { SnapshotStore, StateStore } from '../../src/store/state-store.ts';
 import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
+import { partialPort } from '../helpers/partial-port.ts';
 
 type Upload = Parameters<SlackClient['uploadFile']>[0];
 
@@ -15,7 +16,7 @@ function deps(): { deps: SlackDeps; uploads: Upload[]; sent: OutgoingMessage[] }
   const sent: OutgoingMessage[] = [];
   const result = buildSampleResult();
   const snapshots = createSnapshotHolder({
-    store: { loadLatestSnapshot: async () => null },
+    store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
     settings: sampleSettings(),
   });
   snapshots.set({

@@ -3,9 +3,10 @@ import { createLogger } from '../../src/logger.ts';
 import { handleCardAction } from '../../src/slack/card-actions.ts';
 import type { OutgoingMessage, SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
-import type { StateStore } from '../../src/store/state-store.ts';
+import type { SnapshotStore, StateStore } from '../../src/store/state-store.ts';
 import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
+import { partialPort } from '../helpers/partial-port.ts';
 
 const notInChannel = () =>
   Object.assign(new Error('An API error occurred: not_in_channel'), {
@@ -15,7 +16,7 @@ const notInChannel = () =>
 function deps(slack: Partial<SlackClient>): SlackDeps {
   const result = buildSampleResult();
   const snapshots = createSnapshotHolder({
-    store: { loadLatestSnapshot: async () => null },
+    store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
     settings: sampleSettings(),
   });
   snapshots.set({

@@ -11,8 +11,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStateStore } from '../../src/store/create-state-store.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
-import { describeRecoveryStoreContract } from './recovery-store.contract.ts';
-import { describeStateStoreContract } from './state-store.contract.ts';
+import { describeStoreContracts } from './contract/index.ts';
 
 const tempDirs: string[] = [];
 const tempDir = (): string => {
@@ -45,13 +44,10 @@ describe('PGlite state store', () => {
     expect(store.location).toBe('/var/lib/revgap/pglite');
   });
 
-  describeStateStoreContract({
+  describeStoreContracts({
     fresh: async () => createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedDump() }),
     persistent: async () => ({ open: () => createStateStore({ dataDir: diskDir }) }),
     sharedAccess: false,
-  });
-  describeRecoveryStoreContract({
-    fresh: async () => createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedDump() }),
   });
 
   describe('on disk', () => {

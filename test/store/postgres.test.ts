@@ -13,8 +13,7 @@ import {
   randomTestSchema,
   TEST_DATABASE_URL,
 } from '../helpers/postgres.ts';
-import { describeRecoveryStoreContract } from './recovery-store.contract.ts';
-import { describeStateStoreContract } from './state-store.contract.ts';
+import { describeStoreContracts } from './contract/index.ts';
 
 const DATABASE_URL = TEST_DATABASE_URL;
 
@@ -36,7 +35,7 @@ afterAll(async () => {
 describe.skipIf(unreachable !== null)(
   `Postgres state store${unreachable ? ` (skipped: ${unreachable})` : ''}`,
   () => {
-    describeStateStoreContract({
+    describeStoreContracts({
       fresh: async () =>
         createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema: newSchema() }),
       persistent: async () => {
@@ -44,10 +43,6 @@ describe.skipIf(unreachable !== null)(
         return { open: () => createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema }) };
       },
       sharedAccess: true,
-    });
-    describeRecoveryStoreContract({
-      fresh: async () =>
-        createStateStore({ databaseUrl: DATABASE_URL, dataDir: 'unused', schema: newSchema() }),
     });
 
     it('records each migration once, however many stores migrated the schema', async () => {

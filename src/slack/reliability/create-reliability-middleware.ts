@@ -13,7 +13,7 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
-import type { StateStore } from '../../store/state-store.ts';
+import type { DeliveryKeyStore } from '../../store/state-store.ts';
 import type { AccessPolicy } from './create-access-policy.ts';
 import {
   actionDeliveryKey,
@@ -30,9 +30,9 @@ type Bag = Record<string, unknown>;
 const bag = (v: unknown): Bag => (typeof v === 'object' && v !== null ? (v as Bag) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** Ledger on the StateStore's `recordDelivery`, shared by every instance on one database. */
+/** Ledger on the DeliveryKeyStore's `recordDelivery`, shared by every instance on one database. */
 export function createStoreDeliveryLedger(options: {
-  store: Pick<StateStore, 'recordDelivery'>;
+  store: DeliveryKeyStore;
   /** Window after which the same key counts as new again; default none (until pruned). */
   ttlMs?: number;
   now?: () => number;

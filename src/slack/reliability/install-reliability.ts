@@ -9,7 +9,7 @@
  */
 import type { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
-import type { StateStore } from '../../store/state-store.ts';
+import type { DeliveryKeyStore } from '../../store/state-store.ts';
 import { type AccessPolicy, createAccessPolicy } from './create-access-policy.ts';
 import {
   createAccessMiddleware,
@@ -103,7 +103,7 @@ export interface InstallReliabilityOptions {
    * Shares de-duplication across instances; without it, de-duplication is per process. Keys older
    * than a week are pruned at start-up and daily (Slack re-sends within minutes).
    */
-  store?: Pick<StateStore, 'recordDelivery' | 'pruneDeliveries'>;
+  store?: DeliveryKeyStore;
   /** Digest channel id (resolve `#names` first with `createChannelDirectory`). */
   digestChannel: string;
   /** Channel ids; empty: the digest channel (and direct messages). */

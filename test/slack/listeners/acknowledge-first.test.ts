@@ -10,9 +10,10 @@ import * as claim from '../../../src/slack/listeners/actions/claim.ts';
 import * as revgap from '../../../src/slack/listeners/commands/revgap.ts';
 import type { SlackClient } from '../../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../../src/slack/slack-deps.ts';
-import type { StateStore } from '../../../src/store/state-store.ts';
+import type { SnapshotStore, StateStore } from '../../../src/store/state-store.ts';
 import { createSnapshotHolder } from '../../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../../helpers/build-result.ts';
+import { partialPort } from '../../helpers/partial-port.ts';
 
 type Handler = (args: Record<string, unknown>) => Promise<void>;
 
@@ -28,7 +29,10 @@ function recordingApp() {
 function depsRecording(steps: string[]): SlackDeps {
   const settings = sampleSettings();
   const result = buildSampleResult();
-  const snapshots = createSnapshotHolder({ store: { loadLatestSnapshot: async () => null }, settings });
+  const snapshots = createSnapshotHolder({
+    store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
+    settings,
+  });
   snapshots.set({
     id: 's',
     createdAt: '2026-11-24T08:00:00.000Z',

@@ -14,8 +14,10 @@ import {
   guardHttpReceiver,
   signSlackRequest,
 } from '../../../src/slack/reliability/verify-slack-signature.ts';
+import type { DeliveryKeyStore } from '../../../src/store/state-store.ts';
 import { captureLogs } from '../../helpers/capture-logs.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../helpers/fake-slack-upstream.ts';
+import { partialPort } from '../../helpers/partial-port.ts';
 
 const SECRET = 'middleware-test-signing-secret-0000';
 const MEMBERS = ['UALICE'];
@@ -205,14 +207,14 @@ describe('ledgers', () => {
   it('share de-duplication through the store, and fail open when it is down', async () => {
     const keys = new Set<string>();
     let down = false;
-    const store = {
+    const store = partialPort<DeliveryKeyStore>({
       recordDelivery: async (key: string) => {
         if (down) throw new Error('connection refused');
         if (keys.has(key)) return false;
         keys.add(key);
         return true;
       },
-    };
+    });
     const shared = createStoreDeliveryLedger({ store });
     const one = createLayeredLedger(createMemoryDeliveryLedger(), shared, logs.logger);
     const two = createLayeredLedger(createMemoryDeliveryLedger(), shared, logs.logger);

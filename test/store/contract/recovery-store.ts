@@ -1,10 +1,10 @@
 /**
  * The RecoveryStore contract (followed-up gaps and their measures), run against every backend by
- * test/store/<backend>.test.ts next to the StateStore contract.
+ * test/store/<backend>.test.ts with the other store contracts (test/store/contract/index.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FollowedUpGap, RecoveryMeasure } from '../../src/core/recovery.ts';
-import type { RecoveryStore } from '../../src/store/recovery-store.ts';
+import type { FollowedUpGap, RecoveryMeasure } from '../../../src/core/recovery.ts';
+import type { RecoveryStore } from '../../../src/store/recovery-store.ts';
 
 export interface RecoveryStoreHarness {
   /** A store on a new, empty database. */
