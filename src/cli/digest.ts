@@ -2,6 +2,7 @@
  * `revgap digest`: reads the data and posts one weekly digest now, through the same poster as the
  * scheduled job (parent message, continuations in its thread, the report file in the thread).
  */
+import { askBotToPostDigest, findRunningBot } from '../control/control-client.ts';
 import { ConfigError } from '../errors.ts';
 import { postDigestOnce } from '../main.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
@@ -14,7 +15,8 @@ export const command: CliCommand = {
 
 Analyses the data and posts the digest to the digest channel now. Needs SLACK_BOT_TOKEN (and
 SLACK_API_URL for a local Slack). One digest per channel and as-of period: running it again for the
-same week does nothing unless --force is given.
+same week does nothing unless --force is given. Next to a running \`revgap serve\` on the same
+embedded store (REVGAP_DATA_DIR), it asks that bot to post, with the bot's data and channel.
 
   --channel NAME   digest channel (overrides REVGAP_CHANNEL, default #revenue)
   --force          post even if a digest for this period was posted already
@@ -37,6 +39,19 @@ Example:
       throw new ConfigError(['SLACK_BOT_TOKEN is not set (the bot token, xoxb-...)'], {
         hint: 'Set it (docs/slack-app.md), or run `npm start` to try revgap against a local Slack.',
       });
+    }
+    // The embedded store is held by a running bot: ask it (its data, its channel) instead.
+    const bot = config.databaseUrl === undefined ? findRunningBot(config.dataDir) : null;
+    if (bot) {
+      const reply = await askBotToPostDigest(bot, { force: context.values.force === true });
+      const asked = `Asked the running bot (\`${bot.command}\`, pid ${bot.pid}, data in ${config.dataDir}) to post. `;
+      context.io.stderr.write(
+        reply.status === 'already_posted'
+          ? `${asked}A digest for this period was already posted to <#${reply.channel}> (run ${reply.runId}); --force posts another.\n`
+          : `${asked}Posted the digest to <#${reply.channel}>: ${reply.cards} gap card${reply.cards === 1 ? '' : 's'} in ${reply.parts} message${reply.parts === 1 ? '' : 's'}` +
+              `${reply.fileId ? ', report attached in the thread' : ''}.\n`,
+      );
+      return 0;
     }
     const outcome = await postDigestOnce({
       config,

@@ -48,8 +48,9 @@ export function renderMainHelp(): string {
 
 /** Formats an error for stderr: one message (with its hint), plus the stack for unexpected ones. */
 export function formatError(error: unknown, debug: boolean): string {
-  const code = exitCodeFor(error);
-  if (code === 2 && error instanceof AppError) {
+  // Any coded AppError (bad input or config, a busy or unreachable store, a Slack refusal) is a
+  // situation with a message and a fix, not a bug: only INTERNAL and uncoded errors ask for a report.
+  if (error instanceof AppError && error.code !== 'INTERNAL') {
     const body = error instanceof ConfigError ? error.message : `revgap: ${error.message}`;
     // Some sources already end their message with the fix; do not say it twice.
     const hint = error.hint && !error.message.includes(error.hint) ? `\n${error.hint}` : '';

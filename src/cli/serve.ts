@@ -7,6 +7,7 @@
  * against it on the bundled sample data, posts a first digest and prints where to look.
  */
 import { configSecrets } from '../config.ts';
+import { type ControlServer, startControlServer } from '../control/control-server.ts';
 import {
   buildLocalWorkspace,
   LOCAL_SLACK_CREDENTIALS,
@@ -71,6 +72,7 @@ Examples:
     });
 
     let localSlack: LocalSlackServer | null = null;
+    let control: ControlServer | null = null;
     let startup: Promise<RunningRevgap> | null = null;
     // Installed before start-up: a SIGTERM while the start-up (catch-up) digest is posting still waits
     // for it within the deadline, then closes the socket and the store; an unfinished run resumes at the
@@ -78,6 +80,7 @@ Examples:
     installGracefulShutdown({
       logger,
       steps: [
+        { name: 'control endpoint', run: async () => void (await control?.close()) },
         {
           name: 'revgap',
           run: async () => {
@@ -118,6 +121,22 @@ Examples:
       } else {
         startup = startRevgap({ config, logger });
         running = await startup;
+        // The embedded store serves this process only: `revgap digest` next to it asks it to post.
+        if (running.store.backend === 'pglite') {
+          const bot = running;
+          control = await startControlServer({
+            dataDir: config.dataDir,
+            command: 'revgap serve',
+            logger,
+            postDigest: async ({ force }) => {
+              const posted = await bot.postDigest({ force });
+              const { run } = posted;
+              return posted.status === 'posted'
+                ? { status: 'posted', channel: run.channel, runId: run.id, ...posted.outcome }
+                : { status: 'already_posted', channel: run.channel, runId: run.id };
+            },
+          });
+        }
         context.io.stderr.write(
           `revgap is running (${running.slackApp.transport === 'socket' ? 'Socket Mode' : `HTTP mode on port ${running.slackApp.port}`}); ` +
             `digest channel <#${running.digestChannel}>, next digest ${running.job?.nextSlot()?.toISOString() ?? 'not scheduled'}.\n` +

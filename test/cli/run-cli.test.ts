@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatError, runCli } from '../../src/cli/run-cli.ts';
-import { ConfigError, InputError } from '../../src/errors.ts';
+import { AppError, ConfigError, InputError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'revgap-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -205,6 +205,18 @@ describe('formatError', () => {
   it('shows a config error as its list of settings', () => {
     expect(formatError(new ConfigError(['--top = "0": must be at least 1']), false)).toContain(
       'Invalid settings:\n  - --top = "0": must be at least 1',
+    );
+  });
+
+  it('shows an expected failure (a busy store) as its message and hint, not as a bug', () => {
+    const text = formatError(
+      new AppError('STORE', 'The embedded state store in /srv/revgap is in use by `revgap serve` (pid 42)', {
+        hint: 'stop it (kill 42)',
+      }),
+      false,
+    );
+    expect(text).toBe(
+      'revgap: The embedded state store in /srv/revgap is in use by `revgap serve` (pid 42)\nstop it (kill 42)\n',
     );
   });
 

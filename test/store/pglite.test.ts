@@ -3,7 +3,7 @@
  * what only the embedded backend does: its directory lock and its files on disk.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,15 @@ const initialisedDump = (): Promise<Blob> => {
   });
   return template;
 };
+
+/** A data directory lock as a process that held it left it: its lock directory (a minute old) and owner file. */
+function leaveLock(owner: { pid: number; host: string; command: string; since: string }): void {
+  const lockDir = join(diskDir, 'pglite.lock.d');
+  mkdirSync(lockDir, { recursive: true });
+  const minuteAgo = new Date(Date.now() - 60_000);
+  utimesSync(lockDir, minuteAgo, minuteAgo);
+  writeFileSync(join(diskDir, 'pglite.owner.json'), JSON.stringify(owner));
+}
 
 describe('PGlite state store', () => {
   it('is the default backend, in <dataDir>/pglite', () => {
@@ -79,7 +88,7 @@ describe('PGlite state store', () => {
       try {
         await expect(second.ready()).rejects.toMatchObject({
           code: 'STORE',
-          message: expect.stringContaining(`in use by process ${process.pid}`),
+          message: expect.stringContaining(`(pid ${process.pid}, since `),
           hint: expect.stringContaining('DATABASE_URL'),
         });
       } finally {
@@ -92,12 +101,36 @@ describe('PGlite state store', () => {
       await third.close();
     });
 
-    it('takes over a lock file left by a process that died', async () => {
+    it('takes over a lock left by a process that died, without waiting for it to go stale', async () => {
       // pid 2^22 + 1 is above Linux's largest pid_max, so no live process has it.
-      writeFileSync(join(dataDir, 'pglite.lock'), '4194305\n');
+      leaveLock({ pid: 4194305, host: hostname(), command: 'revgap serve', since: '2026-11-23T09:00:00Z' });
+      const started = Date.now();
       const store = createStateStore({ dataDir });
       await expect(store.ready()).resolves.toBeUndefined();
       await store.close();
+      expect(Date.now() - started).toBeLessThan(30_000);
+    });
+
+    it('refuses a directory held by a live process on this host, even when its heartbeat is late', async () => {
+      // The parent process is alive; its lock is a minute old (an event loop blocked by an analysis).
+      leaveLock({
+        pid: process.ppid,
+        host: hostname(),
+        command: 'revgap serve',
+        since: '2026-11-23T09:00:00Z',
+      });
+      const store = createStateStore({ dataDir });
+      try {
+        await expect(store.ready()).rejects.toMatchObject({
+          code: 'STORE',
+          message: `The embedded state store in ${dataDir} is in use by \`revgap serve\` (pid ${process.ppid}, since 2026-11-23T09:00:00Z)`,
+          hint: expect.stringMatching(/kill \d+.*REVGAP_DATA_DIR.*DATABASE_URL/),
+        });
+      } finally {
+        await store.close();
+        rmSync(join(dataDir, 'pglite.lock.d'), { recursive: true, force: true });
+        rmSync(join(dataDir, 'pglite.owner.json'), { force: true });
+      }
     });
 
     it('keeps every committed write of a process killed without closing, and opens after it', async () => {
@@ -123,8 +156,13 @@ describe('PGlite state store', () => {
       }
     });
 
-    it('takes over a lock file naming its own pid from a previous life (a restarted container)', async () => {
-      writeFileSync(join(dataDir, 'pglite.lock'), `${process.pid} ${hostname()}\n`);
+    it('takes over a lock naming its own pid from a previous life (a restarted container)', async () => {
+      leaveLock({
+        pid: process.pid,
+        host: hostname(),
+        command: 'revgap serve',
+        since: '2026-11-23T09:00:00Z',
+      });
       const store = createStateStore({ dataDir });
       await expect(store.ready()).resolves.toBeUndefined();
       await store.close();
