@@ -129,6 +129,11 @@ Examples:
             command: 'revgap serve',
             logger,
             postDigest: async ({ force }) => {
+              // Like `revgap digest`, read the data first; if it cannot be read, the digest goes out
+              // from the last good snapshot and says why the data is stale.
+              await bot.refresh().catch((error: unknown) => {
+                logger.warn({ err: error }, 'the data could not be read again before the requested digest');
+              });
               const posted = await bot.postDigest({ force });
               const { run } = posted;
               return posted.status === 'posted'

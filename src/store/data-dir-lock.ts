@@ -31,7 +31,7 @@ export interface DataDirOwner {
 const STALE_MS = 30_000;
 const UPDATE_MS = 5_000;
 /** A lock younger than this may belong to a process that has not written its owner file yet. */
-const FRESH_LOCK_MS = 2_000;
+const FRESH_LOCK_MS = 1_000;
 
 export const lockDirOf = (dataDir: string): string => join(dataDir, 'pglite.lock.d');
 export const ownerFileOf = (dataDir: string): string => join(dataDir, 'pglite.owner.json');
