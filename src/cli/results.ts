@@ -50,7 +50,7 @@ Exit codes: 0 done, 2 bad settings, 1 unexpected error (e.g. the store is in use
     checkOutputPath(context);
     const store = openConfiguredStore(config);
     try {
-      const results = await loadFollowUpResults(store);
+      const results = await loadFollowUpResults(store, store);
       const latest = await store.listSnapshots(1);
       const snapshot = latest[0] ? await store.loadSnapshot(latest[0].id) : null;
       const names = new Map(snapshot?.result.customers.map((c) => [c.customerId, c.name]) ?? []);

@@ -19,7 +19,7 @@ import {
 import { renderChurnList, renderHelp, renderMine, renderTopList } from '../render/slack/deep-dive-blocks.ts';
 import { decodeCardAction, resolveCardKey } from '../render/slack/ids.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { FollowUpStore } from '../store/state-store.ts';
 import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
 import { answerDeepDive } from './deep-dive.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
@@ -29,7 +29,7 @@ import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 export interface AnswerDeps {
   /** Profile emails, to match the caller with account managers (`mine`). */
   chat: Pick<ChatPort, 'userEmail'>;
-  store: Pick<StateStore, 'getGapStates' | 'listFollowUps'>;
+  store: FollowUpStore;
   snapshots: SnapshotHolder;
   /** Shows account managers given by email as Slack users (optional). */
   people?: AccountManagerDirectory;

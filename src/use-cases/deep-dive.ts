@@ -7,16 +7,16 @@
 import { renderDeepDiveMessage, renderNotFound, renderPickList } from '../render/slack/deep-dive-blocks.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
 import type { LoadedSnapshot } from './refresh-snapshot.ts';
 
 export interface DeepDiveDeps {
-  store: Pick<StateStore, 'listFollowUps' | 'getGapStates'>;
+  store: FollowUpStore;
   /** Shows account managers given by email as Slack users (optional). */
   people?: AccountManagerDirectory;
   /** Followed-up gaps, for "since @bob's claim: $X back" in the follow-ups (optional). */
-  recovery?: Pick<RecoveryStore, 'listFollowedUpGaps'>;
+  recovery?: RecoveryStore;
 }
 
 export interface DeepDiveOptions {

@@ -18,13 +18,13 @@ import {
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, FollowUpEvent } from '../core/types.ts';
 import type { FollowedUpGapRecord, RecoveryStore } from '../store/recovery-store.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { FollowUpStore } from '../store/state-store.ts';
 
 /** Starts the followed-up gap an action begins, if it begins one; true when one was recorded. */
 export async function startFollowedUpGap(
   event: FollowUpEvent,
   result: AnalysisResult | undefined,
-  store: Pick<RecoveryStore, 'startFollowedUpGap' | 'listFollowedUpGaps'>,
+  store: RecoveryStore,
 ): Promise<boolean> {
   if (!result || (event.kind !== 'claim' && event.kind !== 'follow_up')) return false;
   const customer = result.customers.find((c) => c.customerId === event.customerId);
@@ -47,7 +47,7 @@ export async function startFollowedUpGap(
 export async function updateRecoveries(
   result: AnalysisResult,
   settings: Pick<AnalysisSettings, 'recentWindow'>,
-  store: Pick<RecoveryStore, 'listFollowedUpGaps' | 'saveRecoveryMeasures'>,
+  store: RecoveryStore,
   at: string,
 ): Promise<RecoveryMeasure[]> {
   const records = await store.listFollowedUpGaps();
@@ -80,16 +80,17 @@ export function resultRows(
 
 /** Everything "Follow-up results" shows, from the store. */
 export async function loadFollowUpResults(
-  store: Pick<RecoveryStore, 'listFollowedUpGaps'> & Pick<StateStore, 'listFollowUpsSince'>,
+  recovery: RecoveryStore,
+  followUps: FollowUpStore,
 ): Promise<FollowUpResults> {
-  const records = await store.listFollowedUpGaps();
-  const events = records.length > 0 ? await store.listFollowUpsSince('1970-01-01T00:00:00.000Z') : [];
+  const records = await recovery.listFollowedUpGaps();
+  const events = records.length > 0 ? await followUps.listFollowUpsSince('1970-01-01T00:00:00.000Z') : [];
   return summarizeFollowUpResults(resultRows(records, events));
 }
 
 /** Followed-up gaps an analysis first found recovered at or after `since` (for the digest recap). */
 export async function recoveredSince(
-  store: Pick<RecoveryStore, 'listFollowedUpGaps'>,
+  store: RecoveryStore,
   since: string,
 ): Promise<FollowedUpGapRecord[]> {
   const records = await store.listFollowedUpGaps();

@@ -42,7 +42,7 @@ export interface PostDigestDeps {
   logger: Logger;
   now: () => Date;
   /** Followed-up gaps, for "back to usual" in the recap (measured recovery; optional). */
-  recovery?: Pick<RecoveryStore, 'listFollowedUpGaps'>;
+  recovery?: RecoveryStore;
 }
 
 export interface PostDigestContext {
@@ -169,10 +169,7 @@ export async function postDigestRun(
     context.signal?.throwIfAborted();
     const recovery = deps.recovery;
     const followUpResults = recovery
-      ? await loadFollowUpResults({
-          listFollowedUpGaps: (ids) => recovery.listFollowedUpGaps(ids),
-          listFollowUpsSince: (since) => deps.store.listFollowUpsSince(since),
-        })
+      ? await loadFollowUpResults(recovery, deps.store)
       : undefined;
     const report = renderMarkdownReport(result, settings, followUpResults ? { followUpResults } : {});
     const uploaded = await deps.slack.uploadFile({

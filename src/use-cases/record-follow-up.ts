@@ -30,7 +30,7 @@ export interface RecordFollowUpDeps {
   logger: Logger;
   now: () => Date;
   /** Where a claim or logged follow-up starts a followed-up gap (measured recovery; optional). */
-  recovery?: Pick<RecoveryStore, 'startFollowedUpGap' | 'listFollowedUpGaps'>;
+  recovery?: RecoveryStore;
 }
 
 export interface FollowUpInput {

@@ -95,7 +95,7 @@ export interface RefreshSnapshotDeps {
   now: () => Date;
   logger: Logger;
   /** Followed-up gaps to measure against each new analysis (measured recovery; optional). */
-  recovery?: Pick<RecoveryStore, 'listFollowedUpGaps' | 'saveRecoveryMeasures'>;
+  recovery?: RecoveryStore;
 }
 
 /**

@@ -68,14 +68,14 @@ describe('a second process next to `revgap serve` on the embedded store', () => 
     slack = await startTestSlack();
     dataDir = mkdtempSync(join(tmpdir(), 'revgap-second-process-'));
     serve = spawnServe(env(), dataDir);
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     while (!serve.stderr().includes('revgap is running')) {
       if (Date.now() > deadline || serve.child.exitCode !== null) {
         throw new Error(`revgap serve did not start:\n${serve.stderr()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     const child: ChildProcess | undefined = serve?.child;

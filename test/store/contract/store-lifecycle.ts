@@ -41,6 +41,7 @@ export function describeStoreLifecycleContract(harness: StoreHarness): void {
       } finally {
         await second.close();
       }
-    });
+      // PGlite on disk: initdb takes 15 s and more on a loaded 2-core machine.
+    }, 60_000);
   });
 }
