@@ -89,10 +89,7 @@ export async function loadFollowUpResults(
 }
 
 /** Followed-up gaps an analysis first found recovered at or after `since` (for the digest recap). */
-export async function recoveredSince(
-  store: RecoveryStore,
-  since: string,
-): Promise<FollowedUpGapRecord[]> {
+export async function recoveredSince(store: RecoveryStore, since: string): Promise<FollowedUpGapRecord[]> {
   const records = await store.listFollowedUpGaps();
   return records.filter((r) => r.recoveredAt !== null && r.recoveredAt >= since && r.measure?.recovered);
 }

@@ -168,9 +168,7 @@ export async function postDigestRun(
   if (fileId === null) {
     context.signal?.throwIfAborted();
     const recovery = deps.recovery;
-    const followUpResults = recovery
-      ? await loadFollowUpResults(recovery, deps.store)
-      : undefined;
+    const followUpResults = recovery ? await loadFollowUpResults(recovery, deps.store) : undefined;
     const report = renderMarkdownReport(result, settings, followUpResults ? { followUpResults } : {});
     const uploaded = await deps.slack.uploadFile({
       channel: run.channel,
