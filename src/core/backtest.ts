@@ -246,35 +246,6 @@ interface Candidate {
   pAlive: number | undefined;
 }
 
-/** Incremental cadence: sale periods seen so far and the sorted gaps between them. */
-interface CadenceState {
-  scanned: number;
-  lastSale: number;
-  gaps: number[];
-}
-
-function advanceCadence(state: CadenceState, customer: CustomerLedger, toPeriod: number): number {
-  const { positive, startPeriod } = customer;
-  const last = Math.min(positive.length - 1, toPeriod - startPeriod);
-  for (let i = state.scanned + 1; i <= last; i++) {
-    if (positive[i] !== 1) continue;
-    if (state.lastSale >= 0) {
-      const gap = i - state.lastSale;
-      // Insert in order (the arrays are short: one entry per sale period).
-      let k = state.gaps.length;
-      state.gaps.push(gap);
-      while (k > 0 && (state.gaps[k - 1] ?? 0) > gap) {
-        state.gaps[k] = state.gaps[k - 1] ?? 0;
-        k--;
-      }
-      state.gaps[k] = gap;
-    }
-    state.lastSale = i;
-  }
-  if (last > state.scanned) state.scanned = last;
-  return medianGap(state.gaps);
-}
-
 /** Sum of net cents over periods from..to (inclusive); periods outside the ledger count as 0. */
 function sumNet(customer: CustomerLedger, from: number, to: number): number {
   const lo = Math.max(from, customer.startPeriod) - customer.startPeriod;
@@ -316,8 +287,11 @@ export function planReplay(
   return { asOfPeriod, horizon, step, points };
 }
 
+const NO_TYPES: GapType[] = [];
+
 /**
- * Replays the rules at each point and hands every judged customer (baseline > 0) to `visit`. The
+ * Replays the rules at each point and hands every judged customer (baseline > 0) to `visit`; the
+ * entry object is reused between calls, so `visit` copies what it keeps. The
  * flags at t come from the rows dated in periods up to t only; the outcome reads periods t+1..t+h.
  */
 export function replay(
@@ -334,7 +308,18 @@ export function replay(
   const plan = planReplay(ledger, settings, options);
   const { horizon, points } = plan;
   const customers = [...ledger.customers.values()];
-  const cadence: CadenceState[] = customers.map(() => ({ scanned: -1, lastSale: -1, gaps: [] }));
+  // One entry object for every visit (millions of customer-points): `visit` copies what it keeps.
+  const entry: ReplayEntry = {
+    customerId: '',
+    types: NO_TYPES,
+    gapAmountCents: 0,
+    score: null,
+    topN: false,
+    lost: false,
+    lostRevenueCents: 0,
+    baselineCents: 0,
+    cadence: 'every_period',
+  };
   const candidates: Candidate[] = [];
   const top: Candidate[] = [];
   // The live analysis' metrics settings (cadence-aware windows, seasonality), so both judge alike.
@@ -349,7 +334,6 @@ export function replay(
     for (let i = 0; i < customers.length; i++) {
       const customer = customers[i] as CustomerLedger;
       if (customer.startPeriod > t) continue;
-      const g = advanceCadence(cadence[i] as CadenceState, customer, t);
       const facts = computeCustomerFacts(customer, t, metricsSettings);
       const m = facts.metrics;
       if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) continue;
@@ -358,21 +342,21 @@ export function replay(
       // mean(v(t+1..t+h)) <= 0.5 b, in integers: 2 x sum <= b x h.
       const lost = 2 * future <= b * horizon;
       const lostRevenueCents = Math.max(0, b * horizon - future);
-      const group = cadenceGroupOf(g);
+      // Cadence as of t (metrics' median gap between sale periods, 1 below 3 sales).
+      const group = cadenceGroupOf(facts.cadence ?? 1);
       const pAlive = alive?.[i];
       const findings = findGaps(facts, settings, pAlive === undefined ? undefined : { pAlive });
       if (findings.length === 0) {
-        visit(t, {
-          customerId: customer.customerId,
-          types: [],
-          gapAmountCents: 0,
-          score: null,
-          topN: false,
-          lost,
-          lostRevenueCents,
-          baselineCents: b,
-          cadence: group,
-        });
+        entry.customerId = customer.customerId;
+        entry.types = NO_TYPES;
+        entry.gapAmountCents = 0;
+        entry.score = null;
+        entry.topN = false;
+        entry.lost = lost;
+        entry.lostRevenueCents = lostRevenueCents;
+        entry.baselineCents = b;
+        entry.cadence = group;
+        visit(t, entry);
         continue;
       }
       let gapAmountCents = 0;
@@ -435,17 +419,16 @@ export function replay(
     }
     const inTop = new Set<Candidate>(top);
     for (const c of candidates) {
-      visit(t, {
-        customerId: c.customerId,
-        types: c.types,
-        gapAmountCents: c.gapAmountCents,
-        score: c.score,
-        topN: inTop.has(c),
-        lost: c.lost,
-        lostRevenueCents: c.lostRevenueCents,
-        baselineCents: c.baselineCents,
-        cadence: c.cadence,
-      });
+      entry.customerId = c.customerId;
+      entry.types = c.types;
+      entry.gapAmountCents = c.gapAmountCents;
+      entry.score = c.score;
+      entry.topN = inTop.has(c);
+      entry.lost = c.lost;
+      entry.lostRevenueCents = c.lostRevenueCents;
+      entry.baselineCents = c.baselineCents;
+      entry.cadence = c.cadence;
+      visit(t, entry);
     }
     options.onProgress?.(p + 1, points.length);
   }
