@@ -220,6 +220,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     });
     const people = createAccountManagerDirectory({
       lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
+      lookupUserById: (userId) => slack.userExists(userId),
       logger,
     });
     const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people, recovery: store };
@@ -357,6 +358,7 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
     );
     const people = createAccountManagerDirectory({
       lookupUserByEmail: (email) => slack.lookupUserByEmail(email),
+      lookupUserById: (userId) => slack.userExists(userId),
       logger,
     });
     const runner = createDigestRunner({

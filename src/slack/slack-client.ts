@@ -74,6 +74,8 @@ export interface SlackClient extends ChatPort {
   lookupUserByEmail(email: string): Promise<string | null>;
   /** A user's profile email, or null when hidden or unknown. */
   userEmail(userId: string): Promise<string | null>;
+  /** Whether `userId` is a (not deactivated) user of the workspace (users.info; user_not_found: false). */
+  userExists(userId: string): Promise<boolean>;
   /** The bot's own user id (`auth.test`), cached. */
   botUserId(): Promise<string>;
 }
@@ -264,6 +266,18 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
         return result.user?.id ?? null;
       } catch (error) {
         if (slackErrorCode(error) === 'users_not_found') return null;
+        throw error;
+      }
+    },
+
+    async userExists(userId) {
+      try {
+        const result = await run({ label: 'users.info', paced: false }, () =>
+          web.users.info({ user: userId }),
+        );
+        return result.user?.id === userId && result.user?.deleted !== true;
+      } catch (error) {
+        if (slackErrorCode(error) === 'user_not_found') return false;
         throw error;
       }
     },

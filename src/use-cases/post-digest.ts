@@ -9,7 +9,7 @@
  */
 
 import { isGapHidden } from '../core/gap-state.ts';
-import type { FollowUpEvent, GapState, Priority } from '../core/types.ts';
+import type { AnalysisResult, FollowUpEvent, GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
@@ -92,7 +92,7 @@ export async function postDigestRun(
   const { run } = context;
   const log = deps.logger.child({ component: 'digest', runId: run.id });
   const loaded = await snapshotForRun(run, deps);
-  const { result } = loaded.snapshot;
+  const snapshotResult = loaded.snapshot.result;
   const settings = loaded.settings;
   const now = deps.now();
   const today = now.toISOString().slice(0, 10);
@@ -105,7 +105,7 @@ export async function postDigestRun(
     // A resumed run shows exactly the cards its first attempt chose.
     const wanted = new Set(run.priorities.map((p) => p.customerId));
     const byId = new Map<string, Priority>();
-    for (const p of rankedPriorities(result)) {
+    for (const p of rankedPriorities(snapshotResult)) {
       if (wanted.has(p.customerId)) byId.set(p.customerId, p);
       if (byId.size === wanted.size) break;
     }
@@ -114,14 +114,20 @@ export async function postDigestRun(
   } else {
     // The digest keeps its own limit: `--top all` lists everyone in the report, not in Slack.
     const selection = selectDigestPriorities(
-      rankedPriorities(result),
+      rankedPriorities(snapshotResult),
       states,
       Math.min(settings.topN, DIGEST_MAX_CARDS),
     );
     shown = selection.shown;
     hiddenCount = selection.hidden.length;
   }
+  const owners = new Set(shown.map((p) => p.accountManager));
   if (deps.people) shown = await deps.people.withSlackUsers(shown);
+  // The data-quality notes (digest report) name the owners on these cards that are no Slack user.
+  const result = withOwnerNote(
+    snapshotResult,
+    (deps.people?.unresolved() ?? []).filter((o) => owners.has(o)),
+  );
 
   const since = new Date(now.getTime() - 7 * DAY_MS).toISOString();
   const followUps: FollowUpEvent[] = await deps.store.listFollowUpsSince(since);
@@ -271,4 +277,23 @@ async function snapshotForRun(run: DigestRun, deps: PostDigestDeps): Promise<Loa
 
 function isoOfDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The result with a data-quality note naming account managers that are no user of the workspace
+ * (shown as text, never mentioned), or unchanged when every owner resolved.
+ */
+export function withOwnerNote(result: AnalysisResult, unresolved: readonly string[]): AnalysisResult {
+  if (unresolved.length === 0) return result;
+  const shown = unresolved
+    .slice(0, 10)
+    .map((o) => JSON.stringify(o))
+    .join(', ');
+  const more = unresolved.length > 10 ? ` and ${unresolved.length - 10} more` : '';
+  const note =
+    `${unresolved.length === 1 ? 'account manager' : 'account managers'} ${shown}${more} ${unresolved.length === 1 ? 'is' : 'are'} ` +
+    'not a Slack user of this workspace (no user with that id or email), so shown as text and not notified; ' +
+    'use Slack user ids (U...) or the emails people sign in with in the customers file';
+  const notes = [...(result.dataQuality.notes ?? []), note];
+  return { ...result, dataQuality: { ...result.dataQuality, notes } };
 }
