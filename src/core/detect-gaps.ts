@@ -26,6 +26,8 @@ export interface GapSettings {
 
 /** Sparse buyers (cadence multiple k >= 2): zero_spend fires once the zero streak reaches this x g. */
 export const CADENCE_OVERDUE_FACTOR = 1.5;
+/** Sparse buyers (k >= 2): below_baseline fires when recent < this x baseline (0.8 for k = 1). */
+export const SPARSE_BELOW_BASELINE_RATIO = 0.5;
 /** Seasonality: below-baseline and declining are not raised when recent >= this x the seasonal expectation. */
 export const SEASONAL_TOLERANCE = 0.8;
 /** churnModel bgnbd: the model's check fires when P(alive) is below this. */
@@ -158,11 +160,15 @@ export function findGapsInContext(
     seasonal.expectedCents !== null &&
     recent >= SEASONAL_TOLERANCE * seasonal.expectedCents;
   const shortfall = (baseline - recent) * r;
-  if (m.trendPct * k <= settings.decliningTrendPct && recent < baseline) {
+  // Sparse buyers: a purchase more or less moves a window's mean a lot, so their drop must be
+  // larger: declining needs recent < 0.8 b (not just < b), below baseline recent < 0.5 b.
+  const decliningBelow = k === 1 ? baseline : settings.belowBaselineRatio * baseline;
+  const belowRatio = k === 1 ? settings.belowBaselineRatio : SPARSE_BELOW_BASELINE_RATIO;
+  if (m.trendPct * k <= settings.decliningTrendPct && recent < decliningBelow) {
     if (inSeason) seasonalSuppressed.push('declining_revenue');
     else findings.push({ type: 'declining_revenue', amountCents: shortfall });
   }
-  if (recent < settings.belowBaselineRatio * baseline) {
+  if (recent < belowRatio * baseline) {
     if (inSeason) seasonalSuppressed.push('below_baseline');
     else findings.push({ type: 'below_baseline', amountCents: shortfall });
   }

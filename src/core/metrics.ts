@@ -46,6 +46,9 @@ export function metricsSettingsOf(
   };
 }
 
+/** Cadence-aware: customers with fewer sale periods than this are too new to judge. */
+export const MIN_SALES_TO_JUDGE = 3;
+
 /** The largest window multiple a sparse buyer's windows get (L x k, R x k). */
 export const MAX_CADENCE_MULTIPLE = 4;
 
@@ -289,6 +292,10 @@ export function computeCustomerFacts(
   let standing: Standing = 'judged';
   if (lastSale < asOfIndex - settings.lookback + 1) standing = 'lapsed';
   else if (history < settings.minHistory) standing = 'too_new';
+  // Cadence-aware: fewer than 3 sale periods give no rhythm to judge quiet periods against (the
+  // spec's g = 1 would flag every one of them for any empty period), so they are too new to judge.
+  else if (k === 1 && settings.cadenceAware === true && salePeriods < MIN_SALES_TO_JUDGE)
+    standing = 'too_new';
 
   return {
     standing,

@@ -4,6 +4,7 @@
  */
 
 import { deriveGapState } from '../core/gap-state.ts';
+import { MIN_SALES_TO_JUDGE } from '../core/metrics.ts';
 import { formatMoney } from '../core/money.ts';
 import { formatPeriod } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
@@ -51,6 +52,10 @@ export function statusSentence(
     case 'no_gap':
       return 'No gap: recent revenue is in line with its usual level.';
     case 'too_new':
+      if (m && m.history >= settings.minHistory) {
+        // Cadence-aware rules: enough history, but too few sales to know the customer's rhythm.
+        return `Too new to judge: ${plural(MIN_SALES_TO_JUDGE - 1, periodNoun(spec), periodNoun(spec, 2))} with a sale at most, ${MIN_SALES_TO_JUDGE} needed to know how often it buys.`;
+      }
       return (
         `Too new to judge: ${m ? plural(m.history, periodNoun(spec)) : 'too little'} of history, ` +
         `${plural(settings.minHistory, periodNoun(spec))} needed.`
