@@ -72,7 +72,8 @@ export function analyzeConfiguredData(
   return async () => {
     const today = now().toISOString().slice(0, 10);
     // The same request the CLI builds, so every data setting (map, date format, decimal, delimiter) applies.
-    const request = analysisRequestFromConfig(config, today);
+    // The bot answers while a refresh reads the data: large files are parsed in a worker thread.
+    const request = analysisRequestFromConfig(config, today, { background: true });
     const result = await runAnalysis(request);
     return { result, source: request.sales.description };
   };

@@ -151,8 +151,14 @@ export function sourceSpecFromConfig(
 export function analysisRequestFromConfig(
   config: Pick<AppConfig, 'analysis' | 'data'> & Partial<Pick<AppConfig, 'timezone'>>,
   today: string,
+  options: {
+    /** A long-running process (the bot): parse sales files of 1 MiB or more off its event loop. */
+    background?: boolean;
+  } = {},
 ): { sales: SalesSource; customers?: CustomersSource; settings: AnalysisSettings } {
-  return { ...openSources(sourceSpecFromConfig(config, today)), settings: config.analysis };
+  const spec = sourceSpecFromConfig(config, today);
+  if (options.background) spec.csv = { ...spec.csv, threads: 'background' };
+  return { ...openSources(spec), settings: config.analysis };
 }
 
 /** An analysis request from a spec and settings (tests, benchmarks). */

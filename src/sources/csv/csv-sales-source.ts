@@ -20,6 +20,11 @@ export interface CsvOptions {
   decimal?: DecimalSeparator | undefined;
   /** Field delimiter (default: detected from the header line). */
   delimiter?: string | undefined;
+  /**
+   * Where the sales file is parsed: `auto` (default: a worker thread for large files when a CPU is
+   * idle), `background` (a worker for files of 1 MiB or more whatever the load: a running bot).
+   */
+  threads?: 'auto' | 'background' | undefined;
 }
 
 /**
@@ -49,6 +54,7 @@ export function csvSalesSource(path: string, csv: CsvOptions = {}): SalesSource 
           dropDuplicates: options.dropDuplicates,
           maxProblemsListed: options.maxProblemsListed,
           onProgress: options.onProgress,
+          threads: csv.threads,
         },
         (row) => builder.add(row),
       );

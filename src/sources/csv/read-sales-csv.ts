@@ -48,10 +48,17 @@ export interface SalesCsvOptions {
   /**
    * Parse in a worker thread, so that parsing overlaps the caller's `onRow` work (the ledger) on a
    * second core. `auto` (default): for files of 32 MiB or more, when a CPU is idle (2+ CPUs and a
-   * 1-minute load average at most CPUs - 1).
+   * 1-minute load average at most CPUs - 1). `background`: for files of 1 MiB or more, whatever
+   * the load, so the caller's event loop only folds batches of rows in (the bot's refresh).
    */
-  threads?: boolean | 'auto' | undefined;
+  threads?: boolean | 'auto' | 'background' | undefined;
 }
+
+/**
+ * Files at least this large are parsed in a worker thread under `threads: 'background'` (a running
+ * bot: its event loop must keep answering while a refresh reads the file), whatever the load.
+ */
+export const BACKGROUND_MIN_BYTES = 1 << 20;
 
 /** Files at least this large are parsed in a worker thread under `threads: 'auto'`. */
 export const WORKER_MIN_BYTES = 32 << 20;
@@ -73,6 +80,13 @@ async function shouldUseWorker(options: SalesCsvOptions): Promise<boolean> {
   const threads = options.threads ?? 'auto';
   if (threads === false || options.input !== undefined) return false;
   if (threads === true) return true;
+  if (threads === 'background') {
+    try {
+      return (await stat(options.path)).size >= BACKGROUND_MIN_BYTES;
+    } catch {
+      return false; // the in-thread reader reports the problem
+    }
+  }
   // Parallel parsing pays only when a core is free: the worker spends ~0.5-1 CPU-s more in total
   // (startup, batching), and saves the main thread ~1.3 s (docs/csv-input.md).
   const cpus = availableParallelism();
