@@ -5,7 +5,7 @@
 import { describeSettings } from '../config.ts';
 import { InputError } from '../errors.ts';
 import type { CliCommand } from './_context.ts';
-import { COMMANDS, CommandNotAvailableError, findCommand } from './commands.ts';
+import { COMMANDS, findCommand } from './commands.ts';
 import { renderMainHelp } from './run-cli.ts';
 
 export function renderConfigHelp(): string {
@@ -41,13 +41,8 @@ export const command: CliCommand = {
         hint: `commands: ${COMMANDS.map((c) => c.name).join(', ')}, or \`revgap help config\` for settings`,
       });
     }
-    try {
-      const target = await entry.load();
-      context.io.stdout.write(target.usage.endsWith('\n') ? target.usage : `${target.usage}\n`);
-    } catch (error) {
-      if (!(error instanceof CommandNotAvailableError)) throw error;
-      context.io.stdout.write(`revgap ${entry.name}: ${entry.summary}\n(${error.message}.)\n`);
-    }
+    const target = await entry.load();
+    context.io.stdout.write(target.usage.endsWith('\n') ? target.usage : `${target.usage}\n`);
     return 0;
   },
 };

@@ -8,7 +8,7 @@ import { AppError, ConfigError, exitCodeFor } from '../errors.ts';
 import { terminalSafe } from '../render/format.ts';
 import type { CliIo, CommandContext } from './_context.ts';
 import { parseFlags } from './_parse-flags.ts';
-import { COMMANDS, CommandNotAvailableError, findCommand } from './commands.ts';
+import { COMMANDS, findCommand } from './commands.ts';
 
 export const ISSUES_URL = 'https://github.com/revgap/revgap/issues';
 
@@ -100,16 +100,7 @@ export async function runCli(argv: readonly string[], rawOptions: RunCliOptions)
       );
       return 2;
     }
-    let command: Awaited<ReturnType<typeof entry.load>>;
-    try {
-      command = await entry.load();
-    } catch (error) {
-      if (error instanceof CommandNotAvailableError) {
-        io.stderr.write(`revgap: ${error.message}.\n`);
-        return 1;
-      }
-      throw error;
-    }
+    const command = await entry.load();
     const { values, positionals } = parseFlags(command.name, rest, command.options, command.positionals);
     if (values.help) {
       io.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);

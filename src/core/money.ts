@@ -49,12 +49,6 @@ function groupThousands(digits: string): string {
   return out;
 }
 
-/** The symbol or code prefix used for a currency: "$", "€", or "CHF ". */
-export function currencyPrefix(currency: string): string {
-  const code = currency.toUpperCase();
-  return SYMBOLS[code] ?? `${code} `;
-}
-
 /**
  * Format integer cents: `formatMoney(123456, 'USD')` is "$1,234.56", `formatMoney(-500, 'USD')` is
  * "-$5.00". Fractional cents (means) are rounded half away from zero.

@@ -46,8 +46,6 @@ export const OUTCOME_LABELS: Readonly<Record<FollowUpOutcome, string>> = {
   not_a_gap: 'not a real gap',
 };
 
-export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
 /** "week"/"weeks" or "month"/"months" (core's `periodWord`). */
 export const periodNoun: (spec: PeriodSpec, count?: number) => string = periodWord;
 

@@ -50,7 +50,7 @@ interface PlatformRule {
 const reinstall =
   'Reinstall the Slack app to the workspace and update SLACK_BOT_TOKEN with the new bot token.';
 const payloadBug =
-  'This is a revgap bug: please report it with this log line. The digest was kept and can be re-posted with `revgap post` once fixed.';
+  'This is a revgap bug: please report it with this log line. The digest was kept and can be re-posted with `revgap digest` once fixed.';
 
 const PLATFORM_RULES: Record<string, PlatformRule> = {
   channel_not_found: {
