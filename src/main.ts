@@ -20,7 +20,7 @@ import { createSlackDelivery } from './slack/reliability/create-slack-delivery.t
 import { createChannelDirectory, installReliability } from './slack/reliability/install-reliability.ts';
 import { createAdminNotifier } from './slack/reliability/notify-admin.ts';
 import { webClientOptions } from './slack/reliability/web-client-options.ts';
-import { createSlackClient, type SlackBlock, type SlackClient } from './slack/slack-client.ts';
+import { createSlackClient, type SlackClient } from './slack/slack-client.ts';
 import type { SlackDeps } from './slack/slack-deps.ts';
 import { analysisRequestFromConfig } from './sources/open-sources.ts';
 import { createStateStore } from './store/create-state-store.ts';
@@ -231,13 +231,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       ...(config.adminChannel !== undefined
         ? { adminChannel: await resolveChannel(slackApp.web, config.adminChannel) }
         : {}),
-      // Notices are plain Block Kit objects; the client still checks them against Slack's limits.
-      postMessage: (message) =>
-        slack.postMessage({
-          channel: message.channel,
-          text: message.text,
-          blocks: message.blocks as unknown as SlackBlock[],
-        }),
+      postMessage: (message) => slack.postMessage(message),
       logger,
       secrets: configSecrets(config),
     });

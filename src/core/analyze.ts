@@ -321,6 +321,31 @@ export function priorityOfCustomer(analysis: CustomerAnalysis): Priority | null 
   return priority;
 }
 
+/**
+ * The analysis' priorities followed by every other scored customer in rank order, lazily: a digest
+ * that skips snoozed gaps reads only as far as it needs. (Seed rules list one row per gap; their
+ * customers are not repeated.)
+ */
+export function* rankedPriorities(result: {
+  priorities: readonly Priority[];
+  customers: readonly CustomerAnalysis[];
+}): Generator<Priority> {
+  const seen = new Set<string>();
+  let lastRank = 0;
+  for (const p of result.priorities) {
+    seen.add(p.customerId);
+    lastRank = Math.max(lastRank, p.rank);
+    yield p;
+  }
+  // `customers` holds the ranked ones first, in rank order.
+  for (const customer of result.customers) {
+    if (customer.rank === null) break;
+    if (customer.rank <= lastRank || seen.has(customer.customerId)) continue;
+    const priority = priorityOfCustomer(customer);
+    if (priority) yield priority;
+  }
+}
+
 /** The customer's series up to the as-of period, at most the last `SERIES_PERIODS` periods. */
 function seriesOf(
   ledger: CustomerLedger,

@@ -6,8 +6,6 @@
  * Also builds priority lines for customers beyond the analysis' top N, for a digest that leaves out
  * snoozed gaps and for `/revgap mine`, which covers a whole book.
  */
-import { priorityOfCustomer } from '../core/analyze.ts';
-import type { CustomerAnalysis, Priority } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 
 export interface AccountManagerDirectory {
@@ -125,29 +123,4 @@ export function createAccountManagerDirectory(options: {
       return [...unresolved].sort();
     },
   };
-}
-
-/**
- * The analysis' priorities followed by every other scored customer in rank order, lazily: a digest
- * that skips snoozed gaps reads only as far as it needs. (Seed rules list one row per gap; their
- * customers are not repeated.)
- */
-export function* rankedPriorities(result: {
-  priorities: readonly Priority[];
-  customers: readonly CustomerAnalysis[];
-}): Generator<Priority> {
-  const seen = new Set<string>();
-  let lastRank = 0;
-  for (const p of result.priorities) {
-    seen.add(p.customerId);
-    lastRank = Math.max(lastRank, p.rank);
-    yield p;
-  }
-  // `customers` holds the ranked ones first, in rank order.
-  for (const customer of result.customers) {
-    if (customer.rank === null) break;
-    if (customer.rank <= lastRank || seen.has(customer.customerId)) continue;
-    const priority = priorityOfCustomer(customer);
-    if (priority) yield priority;
-  }
 }

@@ -5,6 +5,8 @@
  * any. Delivering it (privately through a response_url, or in a thread) and saying what went wrong
  * when that fails is the Slack adapter's job (src/slack/answers.ts).
  */
+
+import { rankedPriorities } from '../core/analyze.ts';
 import type { GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -20,7 +22,7 @@ import { renderChurnList, renderHelp, renderMine, renderTopList } from '../rende
 import { decodeCardAction, resolveCardKey } from '../render/slack/ids.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
 import type { FollowUpStore } from '../store/state-store.ts';
-import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
+import type { AccountManagerDirectory } from './account-managers.ts';
 import { answerDeepDive } from './deep-dive.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
 import type { ChatPort, FileToShare } from './ports.ts';

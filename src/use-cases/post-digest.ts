@@ -8,6 +8,7 @@
  * without posting anything twice, from the same snapshot and the same cards.
  */
 
+import { rankedPriorities } from '../core/analyze.ts';
 import { isGapHidden } from '../core/gap-state.ts';
 import type { AnalysisResult, FollowUpEvent, GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
@@ -24,7 +25,7 @@ import type {
   RefreshStatus,
   SnapshotStore,
 } from '../store/state-store.ts';
-import { type AccountManagerDirectory, rankedPriorities } from './account-managers.ts';
+import type { AccountManagerDirectory } from './account-managers.ts';
 import { loadFollowUpResults, recoveredSince } from './measure-recovery.ts';
 import type { ChatPort, OutgoingMessage } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';

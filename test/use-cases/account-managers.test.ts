@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { priorityOfCustomer } from '../../src/core/analyze.ts';
+import { priorityOfCustomer, rankedPriorities } from '../../src/core/analyze.ts';
 import type { GapState } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createAccountManagerDirectory, rankedPriorities } from '../../src/use-cases/account-managers.ts';
+import { createAccountManagerDirectory } from '../../src/use-cases/account-managers.ts';
 import { selectDigestPriorities } from '../../src/use-cases/post-digest.ts';
 import { ACME, BOLT, buildCustomer, buildSampleResult, priorityOf } from '../helpers/build-result.ts';
 

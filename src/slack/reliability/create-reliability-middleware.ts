@@ -13,6 +13,7 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
+import { renderRefusalModal } from '../../render/slack/notices.ts';
 import type { DeliveryKeyStore } from '../../store/state-store.ts';
 import type { AccessPolicy } from './create-access-policy.ts';
 import {
@@ -209,12 +210,7 @@ export function createAccessMiddleware(options: AccessMiddlewareOptions): Middle
       if (actor.kind === 'view_submission') {
         await ack?.({
           response_action: 'update',
-          view: {
-            type: 'modal',
-            title: { type: 'plain_text', text: 'revgap' },
-            close: { type: 'plain_text', text: 'Close' },
-            blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
-          },
+          view: renderRefusalModal(text),
         });
         return;
       }

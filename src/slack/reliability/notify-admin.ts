@@ -6,6 +6,8 @@
  */
 import { AppError } from '../../errors.ts';
 import { type Logger, scrubSecrets } from '../../logger.ts';
+import type { SlackMessage } from '../../render/slack/message.ts';
+import { renderAdminNotice } from '../../render/slack/notices.ts';
 import { type ClassifyContext, classifySlackError } from './classify-slack-error.ts';
 import { SlackDeliveryError } from './with-retry.ts';
 
@@ -19,10 +21,7 @@ export interface FailureNotice {
   reference?: string;
 }
 
-export interface NoticeMessage {
-  text: string;
-  blocks: Array<Record<string, unknown>>;
-}
+export type NoticeMessage = SlackMessage;
 
 /** Why and fix, in plain words, for any error (Slack call, store, our own). */
 export function explainFailure(error: unknown, context: ClassifyContext = {}): { why: string; fix: string } {
@@ -42,22 +41,12 @@ export function explainFailure(error: unknown, context: ClassifyContext = {}): {
 export function renderFailureNotice(notice: FailureNotice, secrets: readonly string[] = []): NoticeMessage {
   const { why, fix } = explainFailure(notice.error, notice.channel ? { channel: notice.channel } : {});
   const clean = (s: string) => scrubSecrets(s, secrets);
-  const lines = [
-    `:warning: revgap could not ${notice.what}.`,
-    `*Why:* ${clean(why)}`,
-    `*Fix:* ${clean(fix)}`,
-  ];
-  const text = `${lines.join('\n')}${notice.reference ? `\n_Reference: ${clean(notice.reference)}_` : ''}`;
-  const blocks: Array<Record<string, unknown>> = [
-    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } },
-  ];
-  if (notice.reference) {
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `Reference: \`${clean(notice.reference).slice(0, 200)}\`` }],
-    });
-  }
-  return { text: text.slice(0, 3000), blocks };
+  return renderAdminNotice({
+    what: notice.what,
+    why: clean(why),
+    fix: clean(fix),
+    ...(notice.reference ? { reference: clean(notice.reference) } : {}),
+  });
 }
 
 export interface AdminNotifier {
