@@ -159,7 +159,6 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   const analyze = options.analyze ?? analyzeConfiguredData(config, now);
   // Every refresh (start-up, digest, data change) goes through the watcher: one analysis at a time,
   // and it knows which version of the files the current snapshot read. The bundled sample never changes.
-  let digestsPosting = 0;
   const dataFiles =
     config.data.sales === undefined
       ? []
@@ -179,20 +178,12 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
         recovery: store,
       });
     },
-    // The digest reads the data itself; a refresh meanwhile would only read it twice.
-    isBusy: () => digestsPosting > 0,
     onFailure: (error) => notifyRefreshFailure(error),
     logger,
   });
   const refresh = (): Promise<void> => dataWatch.refresh();
-  const whilePosting = async <T>(post: () => Promise<T>): Promise<T> => {
-    digestsPosting++;
-    try {
-      return await post();
-    } finally {
-      digestsPosting--;
-    }
-  };
+  // A digest being posted reads the data itself; the poll skips meanwhile.
+  const whilePosting = dataWatch.whileBusy;
 
   // Whatever fails from here on, the store is closed again so the process can exit cleanly.
   let started: SlackApp | null = null;

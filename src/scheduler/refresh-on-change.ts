@@ -54,6 +54,8 @@ export interface RefreshOnChange {
   polling(): boolean;
   /** Stops polling and waits for a refresh in progress, at most `deadlineMs` (default 5,000). */
   stop(options?: { deadlineMs?: number }): Promise<void>;
+  /** Runs `work` (a digest being posted: it refreshes itself) with the poll skipping meanwhile. */
+  whileBusy<T>(work: () => Promise<T>): Promise<T>;
 }
 
 async function statFile(path: string): Promise<FileStamp> {
@@ -92,6 +94,8 @@ export function createRefreshOnChange(options: RefreshOnChangeOptions): RefreshO
   let inFlight: Promise<void> | null = null;
   let timer: { stop(): void } | null = null;
   let stopped = false;
+  let busy = 0;
+  const isBusy = (): boolean => busy > 0 || options.isBusy?.() === true;
 
   const refresh = (): Promise<void> => {
     inFlight ??= (async () => {
@@ -109,11 +113,11 @@ export function createRefreshOnChange(options: RefreshOnChangeOptions): RefreshO
   };
 
   const checkNow = async (): Promise<RefreshCheckOutcome> => {
-    if (stopped || inFlight || options.isBusy?.()) return 'busy';
+    if (stopped || inFlight || isBusy()) return 'busy';
     const stamps = await stampAll();
     if (analysed !== null && sameStamps(stamps, analysed)) return 'unchanged';
     // Looked again after the await: a digest or another refresh may have started meanwhile.
-    if (stopped || inFlight || options.isBusy?.()) return 'busy';
+    if (stopped || inFlight || isBusy()) return 'busy';
     log.info({ files: options.files }, 'the data files changed; running the analysis again');
     try {
       await refresh();
@@ -133,6 +137,14 @@ export function createRefreshOnChange(options: RefreshOnChangeOptions): RefreshO
   };
 
   return {
+    async whileBusy(work) {
+      busy++;
+      try {
+        return await work();
+      } finally {
+        busy--;
+      }
+    },
     refresh,
     checkNow,
     start() {
