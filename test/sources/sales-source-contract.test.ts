@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import { csvCustomersSource, csvSalesSource } from '../../src/sources/csv/csv-sa
 import {
   postgresCustomersSource,
   postgresSalesSource,
+  type SqlConnection,
 } from '../../src/sources/postgres/postgres-sales-source.ts';
 import type { CustomersSource, SalesSource } from '../../src/sources/sales-source.ts';
 import { writeSample } from '../../src/sources/sample/write-sample.ts';
@@ -57,7 +59,12 @@ function plainCopy(name: string): string {
 }
 
 /** Loads a CSV into `schema.table` (typed or all text); returns the table's qualified name. */
-async function loadCsv(client: pg.Client, path: string, table: string, typed: boolean): Promise<string> {
+/** What the loader needs of a database handle (pg.Client and PGlite both have it). */
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
+
+async function loadCsv(client: Queryable, path: string, table: string, typed: boolean): Promise<string> {
   const records = parse(readFileSync(path, 'utf8'), {
     comment: '#',
     skip_empty_lines: true,
@@ -167,8 +174,43 @@ cases.push({
   settings: defaultAnalysisSettings(),
 });
 
+/** Runs every case against one engine: load the CSV files into tables, compare the documents. */
+function contractCases(engine: () => { db: Queryable; url: string; open?: () => Promise<SqlConnection> }) {
+  let n = 0;
+  for (const typed of [true, false]) {
+    it.each(cases.map((c) => [c.name, c] as const))(
+      `${typed ? 'typed' : 'text'} columns: %s`,
+      async (_name, c) => {
+        const { db, url, open } = engine();
+        n++;
+        const table = await loadCsv(db, c.sales, `sales_${n}`, typed);
+        const customersTable = c.customers
+          ? await loadCsv(db, c.customers, `customers_${n}`, typed)
+          : undefined;
+        const fromCsv = await document(
+          csvSalesSource(c.sales),
+          c.customers ? csvCustomersSource(c.customers) : undefined,
+          c.settings,
+        );
+        const fromDatabase = await document(
+          postgresSalesSource({ url, relation: { table }, rowKey: 'line', open }),
+          customersTable
+            ? postgresCustomersSource({ url, relation: { table: customersTable }, open })
+            : undefined,
+          c.settings,
+        );
+        expect(fromDatabase).toEqual(fromCsv);
+        // Not vacuous: the documents carry customers and amounts.
+        expect((fromCsv.dataQuality as { rowsAccepted: number }).rowsAccepted).toBeGreaterThan(0);
+      },
+    );
+  }
+}
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
 describe.skipIf(unreachable !== null)(
-  'sales-source contract: CSV and Postgres give the same document',
+  'sales-source contract: CSV and Postgres (server) give the same document',
   () => {
     let client: pg.Client;
     beforeAll(async () => {
@@ -179,36 +221,24 @@ describe.skipIf(unreachable !== null)(
     afterAll(async () => {
       await client?.end();
       await dropTestSchemas([schema]);
-      rmSync(workDir, { recursive: true, force: true });
     });
-
-    let n = 0;
-    for (const typed of [true, false]) {
-      it.each(cases.map((c) => [c.name, c] as const))(
-        `${typed ? 'typed' : 'text'} columns: %s`,
-        async (_name, c) => {
-          n++;
-          const table = await loadCsv(client, c.sales, `sales_${n}`, typed);
-          const customersTable = c.customers
-            ? await loadCsv(client, c.customers, `customers_${n}`, typed)
-            : undefined;
-          const fromCsv = await document(
-            csvSalesSource(c.sales),
-            c.customers ? csvCustomersSource(c.customers) : undefined,
-            c.settings,
-          );
-          const fromPostgres = await document(
-            postgresSalesSource({ url: TEST_DATABASE_URL, relation: { table }, rowKey: 'line' }),
-            customersTable
-              ? postgresCustomersSource({ url: TEST_DATABASE_URL, relation: { table: customersTable } })
-              : undefined,
-            c.settings,
-          );
-          expect(fromPostgres).toEqual(fromCsv);
-          // Not vacuous: the documents carry customers and amounts.
-          expect((fromCsv.dataQuality as { rowsAccepted: number }).rowsAccepted).toBeGreaterThan(0);
-        },
-      );
-    }
+    contractCases(() => ({ db: client, url: TEST_DATABASE_URL }));
   },
 );
+
+describe('sales-source contract: CSV and PGlite (the same SQL, embedded) give the same document', () => {
+  let pglite: PGlite;
+  beforeAll(async () => {
+    pglite = await PGlite.create();
+    await pglite.query(`CREATE SCHEMA "${schema}"`);
+  });
+  afterAll(() => pglite?.close());
+  // One embedded database for all reads: "ending" a read's connection rolls back what it left open.
+  const open = async (): Promise<SqlConnection> => ({
+    query: (text, values) => pglite.query(text, values) as never,
+    end: async () => {
+      await pglite.query('ROLLBACK').catch(() => undefined);
+    },
+  });
+  contractCases(() => ({ db: pglite, url: 'postgres://pglite/memory', open }));
+});
