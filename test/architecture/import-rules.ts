@@ -19,11 +19,12 @@ export type Layer =
   | 'scheduler'
   | 'cli'
   | 'dev'
+  | 'control'
   | 'main'
   | 'shared';
 
 /** Adapters and shells at the edge: none of them imports another (see the exceptions below). */
-export const ADAPTERS: readonly Layer[] = ['sources', 'store', 'slack', 'scheduler', 'cli', 'dev'];
+export const ADAPTERS: readonly Layer[] = ['sources', 'store', 'slack', 'scheduler', 'cli', 'dev', 'control'];
 
 /**
  * Port modules: the interfaces an adapter implements and the other layers depend on. Another
@@ -45,6 +46,16 @@ export const PURE_PACKAGES: readonly string[] = ['zod', 'fastest-levenshtein'];
  * `revgap serve` without tokens starts the local demo Slack (src/dev).
  */
 export const ADAPTER_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  {
+    from: 'src/cli/',
+    to: 'src/control/',
+    why: '`revgap serve` opens the local control endpoint; `revgap digest` asks a running bot through it',
+  },
+  {
+    from: 'src/control/control-client.ts',
+    to: 'src/store/data-dir-lock.ts',
+    why: 'the data directory owner file names the running bot',
+  },
   { from: 'src/cli/', to: 'src/sources/open-sources.ts', why: 'the CLI opens the configured sales source' },
   {
     from: 'src/cli/',
@@ -90,7 +101,7 @@ export const RULES = {
   'use-cases-transport-neutral':
     'src/use-cases is transport-neutral: no @slack/*, src/slack, src/scheduler, src/cli, src/dev or src/main.ts; return values, the adapters deliver them',
   'adapters-apart':
-    'adapters (src/sources, src/store, src/slack, src/scheduler, src/cli, src/dev) do not import each other, except type-only imports of a port module (PORT_MODULES) and ADAPTER_EXCEPTIONS',
+    'adapters (src/sources, src/store, src/slack, src/scheduler, src/cli, src/dev, src/control) do not import each other, except type-only imports of a port module (PORT_MODULES) and ADAPTER_EXCEPTIONS',
   'composition-root':
     'src/main.ts is the composition root: only src/cli may import it (nothing steps back into main.ts)',
   'private-module':
@@ -103,7 +114,20 @@ export function layerOf(path: string): Layer {
   const [, top] = path.split('/');
   if (path === 'src/main.ts') return 'main';
   if (top === undefined || top.endsWith('.ts')) return 'shared';
-  if (['core', 'render', 'use-cases', 'sources', 'store', 'slack', 'scheduler', 'cli', 'dev'].includes(top)) {
+  if (
+    [
+      'core',
+      'render',
+      'use-cases',
+      'sources',
+      'store',
+      'slack',
+      'scheduler',
+      'cli',
+      'dev',
+      'control',
+    ].includes(top)
+  ) {
     return top as Layer;
   }
   return 'shared';
