@@ -186,6 +186,14 @@ export const appConfigSchema = z
       .optional()
       .describe('Postgres URL for the state store; default: PGlite in dataDir'),
     logLevel: z.enum(LOG_LEVELS).default('info').describe('Log level'),
+    holdoutPercent: z
+      .number()
+      .min(0)
+      .max(50)
+      .default(0)
+      .describe(
+        'Holdout share q in percent (0-50, default 0 = off): customers newly in the top N are held back from account managers with this probability, to measure what follow-ups cause',
+      ),
   })
   .describe('revgap configuration');
 
@@ -285,6 +293,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['dataDir'], kind: 'path', env: ['REVGAP_DATA_DIR'], flag: 'data-dir' },
   { path: ['databaseUrl'], kind: 'string', env: ['DATABASE_URL', 'REVGAP_DATABASE_URL'] },
   { path: ['logLevel'], kind: 'string', env: ['REVGAP_LOG_LEVEL', 'LOG_LEVEL'], flag: 'log-level' },
+  { path: ['holdoutPercent'], kind: 'number', env: ['REVGAP_HOLDOUT'] },
 ];
 
 /** Where a value came from, in the words an error message uses. */

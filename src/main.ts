@@ -176,6 +176,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
         now,
         logger,
         recovery: store,
+        holdout: { store, percent: config.holdoutPercent },
       });
     },
     onFailure: (error) => notifyRefreshFailure(error),
@@ -215,7 +216,18 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       lookupUserById: (userId) => slack.userExists(userId),
       logger,
     });
-    const deps: SlackDeps = { slack, store, snapshots, digestChannel, logger, now, people, recovery: store };
+    const deps: SlackDeps = {
+      slack,
+      store,
+      snapshots,
+      digestChannel,
+      logger,
+      now,
+      people,
+      recovery: store,
+      holdout: store,
+      holdoutPercent: config.holdoutPercent,
+    };
     registerListeners(slackApp.app, deps);
 
     const notifier = createAdminNotifier({
@@ -247,7 +259,17 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       await notifier.notify({ what: 'read the sales data at start-up', error, reference: 'start-up' });
     }
 
-    const postDeps = { slack, store, snapshots, logger, now, people, recovery: store };
+    const postDeps = {
+      slack,
+      store,
+      snapshots,
+      logger,
+      now,
+      people,
+      recovery: store,
+      holdout: store,
+      holdoutPercent: config.holdoutPercent,
+    };
     const notify: typeof notifier.notify = (notice) => notifier.notify(notice);
     const job =
       options.scheduler === false
@@ -350,7 +372,17 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
     const runner = createDigestRunner({
       store,
       post: (context) =>
-        postDigestRun(context, { slack, store, snapshots, logger, now, people, recovery: store }),
+        postDigestRun(context, {
+          slack,
+          store,
+          snapshots,
+          logger,
+          now,
+          people,
+          recovery: store,
+          holdout: store,
+          holdoutPercent: config.holdoutPercent,
+        }),
       logger,
       now,
     });
@@ -371,6 +403,7 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
             now,
             logger,
             recovery: store,
+            holdout: { store, percent: config.holdoutPercent },
           });
         },
       },

@@ -4,18 +4,55 @@
  * followed-up gap. Markdown (default) or JSON. The measures are those of the latest analysis the
  * bot (or `revgap digest`) ran; this command reads no sales data.
  */
+
+import type { HoldoutComparison } from '../core/holdout.ts';
 import { formatMoney } from '../core/money.ts';
 import { defaultHorizon } from '../core/recovery.ts';
 import type { PeriodSpec } from '../core/types.ts';
 import { openConfiguredStore } from '../main.ts';
-import { renderFollowUpResultsMarkdown } from '../render/follow-up-results.ts';
+import {
+  renderFollowUpResultsMarkdown,
+  renderHoldoutComparisonMarkdown,
+} from '../render/follow-up-results.ts';
 import { escapeMarkdown, formatPct, markdownTable } from '../render/format.ts';
+import { loadHoldoutComparison } from '../use-cases/holdout.ts';
 import { loadFollowUpResults } from '../use-cases/measure-recovery.ts';
 import { loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
 import { checkOutputPath, writeOutput } from './_output.ts';
 
 const FORMATS = ['markdown', 'json'] as const;
+
+/** The holdout comparison in major units (rates as shares, money in the currency's units). */
+function comparisonJson(c: HoldoutComparison) {
+  const major = (cents: number | null) => (cents === null ? null : cents / 100);
+  const group = (g: HoldoutComparison['shown']) => ({
+    ...g,
+    meanRecoveredCents: undefined,
+    meanRecoveredRevenue: major(g.meanRecoveredCents),
+  });
+  if (!c.ready)
+    return { ready: false, shown: group(c.shown), holdout: group(c.holdout), moreNeeded: c.moreNeeded };
+  const interval = (i: { estimate: number; low: number; high: number }, scale = 1) => ({
+    estimate: i.estimate * scale,
+    low: i.low * scale,
+    high: i.high * scale,
+  });
+  return {
+    ready: true,
+    shown: group(c.shown),
+    holdout: group(c.holdout),
+    recoveryRateDifference: {
+      ...interval(c.rateDifference),
+      method: 'difference of proportions, unpooled standard error, 95%',
+    },
+    meanRecoveredRevenueDifference: {
+      ...interval(c.meanDifference, 0.01),
+      method: `Welch standard error, t with ${c.meanDifference.df.toFixed(1)} degrees of freedom, 95%`,
+    },
+    incrementalRecoveredRevenue: interval(c.incrementalCents, 0.01),
+  };
+}
 
 export const command: CliCommand = {
   name: 'results',
@@ -24,7 +61,8 @@ export const command: CliCommand = {
 
 Reads the state store (REVGAP_DATA_DIR, or DATABASE_URL) and prints the follow-up results: every
 gap claimed or followed up in Slack, the revenue back since (measured by each analysis the bot ran),
-by outcome logged, by account manager and by gap type. Stop the bot first when it uses PGlite
+by outcome logged, by account manager and by gap type, and, when a holdout runs (REVGAP_HOLDOUT),
+shown vs held-out customers with 95% intervals (the JSON lists who is held out: admins only). Stop the bot first when it uses PGlite
 (REVGAP_DATA_DIR): the embedded database takes one process.
 
   --format markdown|json  output format (default markdown)
@@ -51,6 +89,7 @@ Exit codes: 0 done, 2 bad settings, 1 unexpected error (e.g. the store is in use
     const store = openConfiguredStore(config);
     try {
       const results = await loadFollowUpResults(store, store);
+      const { comparison, records: holdoutRecords } = await loadHoldoutComparison(store);
       const latest = await store.listSnapshots(1);
       const snapshot = latest[0] ? await store.loadSnapshot(latest[0].id) : null;
       const names = new Map(snapshot?.result.customers.map((c) => [c.customerId, c.name]) ?? []);
@@ -73,6 +112,22 @@ Exit codes: 0 done, 2 bad settings, 1 unexpected error (e.g. the store is in use
           byOutcome: results.byOutcome.map(group),
           byAccountManager: results.byOwner.map(group),
           byGapType: results.byGapType.map(group),
+          holdout: {
+            percent: config.holdoutPercent,
+            comparison: holdoutRecords.length === 0 ? null : comparisonJson(comparison),
+            // Admin-only: who is held out (the Slack channel never sees these names).
+            assignments: holdoutRecords.map((r) => ({
+              customerId: r.assignment.customerId,
+              customerName: names.get(r.assignment.customerId) ?? null,
+              heldOut: r.assignment.heldOut,
+              firstPeriod: r.assignment.firstPeriod,
+              assignedAt: r.assignment.assignedAt,
+              share: r.assignment.share,
+              pastHorizon: r.measure?.final ?? false,
+              recovered: r.measure?.recovered ?? false,
+              recoveredRevenue: major(r.measure?.recoveredCents ?? 0),
+            })),
+          },
           gaps: results.rows.map((r) => ({
             customerId: r.gap.customerId,
             customerName: names.get(r.gap.customerId) ?? null,
@@ -106,6 +161,9 @@ Exit codes: 0 done, 2 bad settings, 1 unexpected error (e.g. the store is in use
           heading: 'Summary',
         }),
       ];
+      if (holdoutRecords.length > 0) {
+        text.push('', renderHoldoutComparisonMarkdown(comparison, { money, horizon, spec }));
+      }
       if (results.rows.length > 0) {
         text.push(
           '',

@@ -3,6 +3,8 @@
  * outcome logged, by account manager and by gap type, as markdown (report section and
  * `revgap results`) and as one line per gap for the deep dive. Pure.
  */
+
+import type { HoldoutComparison } from '../core/holdout.ts';
 import type {
   FollowedUpGap,
   FollowUpResultGroup,
@@ -119,6 +121,67 @@ export function renderFollowUpResultsMarkdown(
     'By gap type',
     'Gap type',
     groupRows(results.byGapType, (k) => GAP_TYPE_LABELS[k as GapType] ?? 'No gap then', options.money),
+  );
+  return lines.join('\n');
+}
+
+const pctPoints = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} points`;
+
+/**
+ * The holdout comparison (markdown, heading level 3): recovery rate and mean recovered revenue per
+ * group, the differences with 95% intervals and the incremental recovered revenue; or how many more
+ * customers past the horizon each group needs.
+ */
+export function renderHoldoutComparisonMarkdown(
+  comparison: HoldoutComparison,
+  options: { money: (cents: number) => string; horizon: number; spec: Pick<PeriodSpec, 'kind'> },
+): string {
+  const noun = (n: number) => periodNoun({ kind: options.spec.kind, weekStartsOn: 1 }, n);
+  const lines = ['### Shown vs holdout (what the follow-ups caused)', ''];
+  const { shown, holdout } = comparison;
+  lines.push(
+    `Every customer newly in the top N was assigned by a stable hash: ${plural(shown.assigned, 'customer')} shown, ` +
+      `${plural(holdout.assigned, 'customer')} held out (not shown to account managers until ${plural(options.horizon, noun(1))} had passed). ` +
+      'Shown means in the top N and shown, claimed or not (intention to treat).',
+    '',
+  );
+  if (!comparison.ready) {
+    const need = comparison.moreNeeded;
+    const parts = [
+      need.shown > 0 ? `${plural(need.shown, 'more shown customer')}` : null,
+      need.holdout > 0 ? `${plural(need.holdout, 'more held-out customer')}` : null,
+    ].filter((x): x is string => x !== null);
+    lines.push(
+      `Not enough customers past the horizon yet to compare (${formatCount(shown.pastHorizon)} shown, ${formatCount(holdout.pastHorizon)} held out; ` +
+        `at least 30 in each group): ${parts.join(' and ')} needed.`,
+    );
+    return lines.join('\n');
+  }
+  const rate = (g: typeof shown) => (g.recoveryRate === null ? 'n/a' : formatPct(g.recoveryRate, 1));
+  const mean = (g: typeof shown) =>
+    g.meanRecoveredCents === null ? 'n/a' : options.money(g.meanRecoveredCents);
+  lines.push(
+    markdownTable(
+      ['Group', 'Past the horizon', 'Recovered', 'Recovery rate', 'Mean recovered revenue'],
+      ['l', 'r', 'r', 'r', 'r'],
+      [
+        ['Shown', formatCount(shown.pastHorizon), formatCount(shown.recovered), rate(shown), mean(shown)],
+        [
+          'Holdout',
+          formatCount(holdout.pastHorizon),
+          formatCount(holdout.recovered),
+          rate(holdout),
+          mean(holdout),
+        ],
+      ],
+    ),
+    '',
+    `- Recovery rate, shown minus holdout: ${pctPoints(comparison.rateDifference.estimate)} ` +
+      `(95% interval ${pctPoints(comparison.rateDifference.low)} to ${pctPoints(comparison.rateDifference.high)}; difference of proportions, unpooled standard error).`,
+    `- Mean recovered revenue per customer, shown minus holdout: ${options.money(comparison.meanDifference.estimate)} ` +
+      `(95% interval ${options.money(comparison.meanDifference.low)} to ${options.money(comparison.meanDifference.high)}; Welch's standard error, t with ${comparison.meanDifference.df.toFixed(1)} degrees of freedom).`,
+    `- Incremental recovered revenue = (mean shown - mean holdout) x ${formatCount(shown.pastHorizon)} shown customers: ` +
+      `${options.money(comparison.incrementalCents.estimate)} (95% interval ${options.money(comparison.incrementalCents.low)} to ${options.money(comparison.incrementalCents.high)}).`,
   );
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@
  * Customer names, ids, owners, file names and problem reasons are user data and are escaped.
  */
 
+import type { HoldoutComparison } from '../core/holdout.ts';
 import { formatMoney } from '../core/money.ts';
 import { formatPeriod, isoFromDay } from '../core/periods.ts';
 import { defaultHorizon, type FollowUpResults } from '../core/recovery.ts';
@@ -20,7 +21,7 @@ import {
   type ScoreComponents,
 } from '../core/types.ts';
 import { evidenceCell, evidenceLong, horizonText, reliabilitySection } from './backtest-report.ts';
-import { renderFollowUpResultsMarkdown } from './follow-up-results.ts';
+import { renderFollowUpResultsMarkdown, renderHoldoutComparisonMarkdown } from './follow-up-results.ts';
 import {
   COMPONENT_LABELS,
   COMPONENT_ORDER,
@@ -59,6 +60,11 @@ export interface MarkdownReportOptions {
   generatedAt?: string;
   /** Followed-up gaps and what they brought back: adds "Follow-up results" (callers with a store). */
   followUpResults?: FollowUpResults;
+  /**
+   * A holdout is running: how many customers are held out now (left out of this report's lists;
+   * the method says how many, never who) and the shown-vs-holdout comparison.
+   */
+  holdout?: { heldOutNow: number; percent: number; comparison?: HoldoutComparison };
 }
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -109,17 +115,28 @@ export function renderMarkdownReport(
       ];
   if (!ctx.seed && result.backtest)
     sections.splice(2, 0, reliabilitySection(result.backtest, settings.currency));
+  const horizon = defaultHorizon(result.period);
   if (options.followUpResults) {
-    sections.push(
+    const parts = [
       renderFollowUpResultsMarkdown(options.followUpResults, {
         money: ctx.money,
         spec: result.period,
-        horizon: defaultHorizon(result.period),
+        horizon,
         recentWindow: settings.recentWindow,
       }),
-    );
+    ];
+    if (options.holdout?.comparison) {
+      parts.push(
+        renderHoldoutComparisonMarkdown(options.holdout.comparison, {
+          money: ctx.money,
+          horizon,
+          spec: result.period,
+        }),
+      );
+    }
+    sections.push(parts.join('\n\n'));
   }
-  sections.push(notScored(ctx), dataQuality(ctx), method(ctx));
+  sections.push(notScored(ctx), dataQuality(ctx), method(ctx, options.holdout));
   return `${[...head, sections.join('\n\n')].join('\n').trimEnd()}\n`;
 }
 
@@ -472,7 +489,7 @@ function dataQuality(ctx: Ctx): string {
   return lines.join('\n');
 }
 
-function method(ctx: Ctx): string {
+function method(ctx: Ctx, holdout?: MarkdownReportOptions['holdout']): string {
   const s = ctx.settings;
   const spec = ctx.result.period;
   const unit = periodNoun(spec);
@@ -494,5 +511,11 @@ function method(ctx: Ctx): string {
       `${formatPct(w.customerValue)} customer value + ${formatPct(w.recoveryProbability)} recovery probability).`,
     `- Recovery potential = gap × recovery probability. Top N = ${s.topN}.`,
     `- Currency: ${cell(s.currency)}; bad rows: ${s.badRows}; duplicates: ${s.dropDuplicates ? 'dropped' : 'kept'}.`,
+    ...(holdout
+      ? [
+          `- Holdout: ${formatPct(holdout.percent / 100)} of the customers newly in the top N are held back from account managers to measure what follow-ups cause; ` +
+            `${plural(holdout.heldOutNow, 'customer is', 'customers are')} held out now and left out of this report's lists (admins: \`revgap results --format json\`).`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -6,6 +6,7 @@
  * (reliability/install-reliability.ts), installed before the listeners.
  */
 import type { Logger } from '../logger.ts';
+import type { HoldoutStore } from '../store/holdout-store.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { DigestRunStore, FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from '../use-cases/account-managers.ts';
@@ -25,4 +26,8 @@ export interface SlackDeps {
   people?: AccountManagerDirectory;
   /** Followed-up gaps and their measured recovery (optional; the state store implements it). */
   recovery?: RecoveryStore;
+  /** Holdout assignments: held-out customers stay out of cards, top and mine (optional). */
+  holdout?: HoldoutStore;
+  /** The configured holdout share q in percent (for the report's method). */
+  holdoutPercent?: number;
 }

@@ -9,6 +9,7 @@ import type { FollowUpEvent, GapState } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { scrubSecrets } from '../logger.ts';
 import type { SqlExecutor } from './_sql-executor.ts';
+import { sqlHoldoutStore } from './_sql-holdout-store.ts';
 import { sqlRecoveryStore } from './_sql-recovery-store.ts';
 import type {
   AnalysisSnapshot,
@@ -268,6 +269,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
 
   const store: StateStore = {
     ...sqlRecoveryStore(retrying),
+    ...sqlHoldoutStore(retrying),
     backend: backend.kind,
     location: backend.location,
 

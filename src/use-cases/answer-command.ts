@@ -21,9 +21,11 @@ import {
 import { renderChurnList, renderHelp, renderMine, renderTopList } from '../render/slack/deep-dive-blocks.ts';
 import { decodeCardAction, resolveCardKey } from '../render/slack/ids.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
+import type { HoldoutStore } from '../store/holdout-store.ts';
 import type { FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
 import { answerDeepDive } from './deep-dive.ts';
+import { loadHeldOut, visiblePriorities, withoutHeldOut } from './holdout.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
 import type { ChatPort, FileToShare } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
@@ -37,6 +39,8 @@ export interface AnswerDeps {
   people?: AccountManagerDirectory;
   logger: Logger;
   now: () => Date;
+  /** Holdout assignments: held-out customers are left out of top, mine and the report (optional). */
+  holdout?: Pick<HoldoutStore, 'listHoldoutAssignments'>;
 }
 
 /** Who asked, and where the answer goes: privately (command, pick) or in a thread (mention, share). */
@@ -95,7 +99,7 @@ export async function buildAnswer(
       const n = request.n ?? 10;
       // Past the analysis' own top N too (up to 25), in rank order.
       const ranked: Priority[] = [];
-      for (const p of rankedPriorities(result)) {
+      for (const p of visiblePriorities(rankedPriorities(result), await loadHeldOut(deps.holdout))) {
         if (ranked.length >= n) break;
         ranked.push(p);
       }
@@ -113,7 +117,7 @@ export async function buildAnswer(
       // The caller's whole book, not only the top N: their accounts (by Slack id or email) and
       // the gaps they claimed; account managers matching the caller become the caller's id.
       const priorities: Priority[] = [];
-      for (const p of rankedPriorities(result)) {
+      for (const p of visiblePriorities(rankedPriorities(result), await loadHeldOut(deps.holdout))) {
         const mineByAccount = p.accountManager !== undefined && me.has(p.accountManager.toLowerCase());
         if (mineByAccount) priorities.push({ ...p, accountManager: who.userId });
         else if (gapStates.get(p.customerId)?.ownerUserId === who.userId) priorities.push(p);
@@ -139,7 +143,7 @@ export async function answerRevgap(text: string, who: Asker, deps: AnswerDeps): 
   const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
   if (!loaded) return { request, message: renderNoSnapshot() };
   if (request.kind === 'report') {
-    const report = reportFile(loaded);
+    const report = reportFile(loaded, await loadHeldOut(deps.holdout));
     return who.audience === 'private'
       ? {
           request,
@@ -185,8 +189,11 @@ function shareable(message: SlackMessage, request: RevgapRequest): SlackMessage 
 }
 
 /** The markdown report of the loaded snapshot, named by its as-of day ("2026-11-22"). */
-function reportFile(loaded: LoadedSnapshot): { file: FileToShare; asOf: string } {
-  const { result } = loaded.snapshot;
+function reportFile(
+  loaded: LoadedSnapshot,
+  heldOut: ReadonlySet<string>,
+): { file: FileToShare; asOf: string } {
+  const result = withoutHeldOut(loaded.snapshot.result, heldOut);
   const asOf = new Date(result.asOf.endDay * 86_400_000).toISOString().slice(0, 10);
   return {
     asOf,

@@ -10,12 +10,14 @@
 
 import { rankedPriorities } from '../core/analyze.ts';
 import { isGapHidden } from '../core/gap-state.ts';
+import { compareHoldout } from '../core/holdout.ts';
 import type { AnalysisResult, FollowUpEvent, GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { renderMarkdownReport } from '../render/markdown-report.ts';
 import { type FollowUpRecap, renderDigest } from '../render/slack/digest.ts';
 import { cardBlockIds } from '../render/slack/ids.ts';
+import type { HoldoutStore } from '../store/holdout-store.ts';
 import type { FollowedUpGapRecord, RecoveryStore } from '../store/recovery-store.ts';
 import type {
   DigestPriority,
@@ -26,6 +28,7 @@ import type {
   SnapshotStore,
 } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
+import { heldOutNow, visiblePriorities, withoutHeldOut } from './holdout.ts';
 import { loadFollowUpResults, recoveredSince } from './measure-recovery.ts';
 import type { ChatPort, OutgoingMessage } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
@@ -44,6 +47,10 @@ export interface PostDigestDeps {
   now: () => Date;
   /** Followed-up gaps, for "back to usual" in the recap (measured recovery; optional). */
   recovery?: RecoveryStore;
+  /** Holdout assignments: held-out customers get no card and are not listed in the report (optional). */
+  holdout?: HoldoutStore;
+  /** The configured holdout share q in percent, for the report's method (default 0). */
+  holdoutPercent?: number;
 }
 
 export interface PostDigestContext {
@@ -100,6 +107,8 @@ export async function postDigestRun(
 
   // Only customers with follow-up events have a state; the rest are open.
   const states = await deps.store.getGapStates(undefined, { today });
+  const holdoutRecords = deps.holdout ? await deps.holdout.listHoldoutAssignments() : [];
+  const heldOut = heldOutNow(holdoutRecords);
   let shown: Priority[];
   let hiddenCount: number;
   if (run.priorities.length > 0) {
@@ -115,7 +124,7 @@ export async function postDigestRun(
   } else {
     // The digest keeps its own limit: `--top all` lists everyone in the report, not in Slack.
     const selection = selectDigestPriorities(
-      rankedPriorities(snapshotResult),
+      visiblePriorities(rankedPriorities(snapshotResult), heldOut),
       states,
       Math.min(settings.topN, DIGEST_MAX_CARDS),
     );
@@ -176,7 +185,18 @@ export async function postDigestRun(
     context.signal?.throwIfAborted();
     const recovery = deps.recovery;
     const followUpResults = recovery ? await loadFollowUpResults(recovery, deps.store) : undefined;
-    const report = renderMarkdownReport(result, settings, followUpResults ? { followUpResults } : {});
+    const report = renderMarkdownReport(withoutHeldOut(result, heldOut), settings, {
+      ...(followUpResults ? { followUpResults } : {}),
+      ...(holdoutRecords.length > 0
+        ? {
+            holdout: {
+              heldOutNow: heldOut.size,
+              percent: deps.holdoutPercent ?? 0,
+              comparison: compareHoldout(holdoutRecords),
+            },
+          }
+        : {}),
+    });
     const uploaded = await deps.slack.uploadFile({
       channel: run.channel,
       threadTs: parentTs,

@@ -9,9 +9,11 @@ import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { HoldoutStore } from '../store/holdout-store.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { AnalysisSnapshot, SnapshotStore } from '../store/state-store.ts';
 import { buildCustomerIndex, buildCustomerIndexAsync, type CustomerIndex } from './find-customer.ts';
+import { updateHoldout } from './holdout.ts';
 import { updateRecoveries } from './measure-recovery.ts';
 
 /** A snapshot ready to answer from. */
@@ -96,6 +98,8 @@ export interface RefreshSnapshotDeps {
   logger: Logger;
   /** Followed-up gaps to measure against each new analysis (measured recovery; optional). */
   recovery?: RecoveryStore;
+  /** Holdout: assign the customers newly in the top N and measure every assignment (optional). */
+  holdout?: { store: HoldoutStore; percent: number };
 }
 
 /**
@@ -125,6 +129,13 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
     settings: deps.settings,
   };
   await deps.store.saveSnapshot(snapshot);
+  // Held-out customers are recorded before the snapshot answers, so none reaches an account manager.
+  if (deps.holdout) {
+    const { store, percent } = deps.holdout;
+    await updateHoldout(outcome.result, { ...deps.settings, percent }, store, snapshot.createdAt).catch(
+      (error: unknown) => deps.logger.error({ err: error }, 'could not update the holdout'),
+    );
+  }
   // The previous snapshot keeps answering until the new index is built.
   const loaded = await loadSnapshotInSlices(snapshot, deps.settings);
   deps.holder.install(loaded);

@@ -7,6 +7,7 @@ import type { StoreHarness } from './_harness.ts';
 import { describeDeliveryKeyStoreContract } from './delivery-key-store.ts';
 import { describeDigestRunStoreContract } from './digest-run-store.ts';
 import { describeFollowUpStoreContract } from './follow-up-store.ts';
+import { describeHoldoutStoreContract } from './holdout-store.ts';
 import { describeJobLockStoreContract } from './job-lock-store.ts';
 import { describeRecoveryStoreContract } from './recovery-store.ts';
 import { describeSnapshotStoreContract } from './snapshot-store.ts';
@@ -21,5 +22,6 @@ export function describeStoreContracts(harness: StoreHarness): void {
   describeDeliveryKeyStoreContract(harness);
   describeJobLockStoreContract(harness);
   describeRecoveryStoreContract(harness);
+  describeHoldoutStoreContract(harness);
   describeStoreLifecycleContract(harness);
 }
