@@ -791,14 +791,26 @@ export function resolvePath(cwd: string, path: string): string {
 }
 
 /** The secret values a config holds, for the logger to scrub wherever they appear. */
+/** The password of a postgres:// URL (decoded), if it has one. */
+function databasePassword(url: string | undefined): string | undefined {
+  if (url === undefined || !/^postgres(ql)?:\/\//i.test(url)) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}
+
 export function configSecrets(config: AppConfig): string[] {
   // A database URL as the sales source carries a password like the store's URL.
-  const salesUrl = config.data.sales !== undefined && /^postgres(ql)?:\/\//i.test(config.data.sales);
+  // Its password is masked wherever it shows up (the URL itself stays readable: host, database).
+  const salesPassword = databasePassword(config.data.sales);
   return [
     config.slackBotToken,
     config.slackAppToken,
     config.slackSigningSecret,
     config.databaseUrl,
-    salesUrl ? config.data.sales : undefined,
+    salesPassword,
   ].filter((s): s is string => typeof s === 'string');
 }

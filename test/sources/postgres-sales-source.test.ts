@@ -124,3 +124,19 @@ describe.skipIf(unreachable !== null)('postgres sales source', () => {
     expect((error as Error).message).toContain('no_such_database_revgap');
   });
 });
+
+describe('the sales URL password in logs', () => {
+  it('is a config secret, so the logger masks it wherever it shows up', async () => {
+    const { loadConfig, configSecrets } = await import('../../src/config.ts');
+    const { scrubSecrets } = await import('../../src/logger.ts');
+    const config = loadConfig({
+      cwd: process.cwd(),
+      env: { REVGAP_SALES: 'postgres://ann:p%40ss-w0rd-9@db.example/shop', REVGAP_TABLE: 'sales' },
+      flags: {},
+    });
+    expect(configSecrets(config)).toContain('p@ss-w0rd-9');
+    expect(scrubSecrets('connecting with p@ss-w0rd-9 failed', configSecrets(config))).not.toContain(
+      'p@ss-w0rd-9',
+    );
+  });
+});
