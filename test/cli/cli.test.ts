@@ -149,7 +149,7 @@ describe('revgap customer', () => {
     const r = await revgap(['customer', 'C0004', ...DATA()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('C0004');
-    expect(r.stdout).toContain('Marigold Florists Inc.');
+    expect(r.stdout).toContain('Westfield Bakery');
   });
 
   it('lists the customers when a name fragment matches several, with exit code 2', async () => {
@@ -157,7 +157,7 @@ describe('revgap customer', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/"florists" matches \d+ customers/);
-    expect(r.stderr).toContain('C0004  Marigold Florists Inc.');
+    expect(r.stderr).toContain('C0016  Brightwater Florists');
   });
 
   it('says no customer matches an unknown id and suggests close ones', async () => {

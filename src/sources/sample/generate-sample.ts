@@ -22,7 +22,11 @@ export type SamplePattern =
   | 'lapsing'
   | 'churned'
   | 'new'
-  | 'occasional';
+  | 'occasional'
+  | 'fortnightly'
+  | 'monthly'
+  | 'fading'
+  | 'stopped';
 
 export interface SampleOptions {
   /** Number of customers (default 200). */
@@ -66,7 +70,7 @@ export interface SampleCustomer {
 export const SAMPLE_DEFAULTS = { customers: 200, periods: 12, seed: 42 } as const;
 
 /** Bumped whenever the same options would give different rows (cached data sets key on it). */
-export const SAMPLE_VERSION = 2;
+export const SAMPLE_VERSION = 3;
 
 /** Everything the sales stream needs per customer (kept in parallel with `SampleCustomer`). */
 interface Profile {
@@ -84,6 +88,11 @@ interface Profile {
   /** Declining customers: week the slide starts, and the level it reaches by the last week. */
   declineStart: number;
   declineTo: number;
+  /** Buys only in weeks where (week + phase) is a multiple of this (1 = any week). */
+  everyWeeks: number;
+  phase: number;
+  /** Fading customers: week the fade starts (buy chance and amounts fall to ~15% by stopWeek). */
+  fadeStart: number;
 }
 
 export interface SampleData {
@@ -112,15 +121,25 @@ const SEGMENTS: readonly {
   { segment: 'SMB', share: 0.6, minCents: 4_000, maxCents: 30_000, orders: 1 },
 ];
 
+/**
+ * The mix: weekly buyers (steady, growing, seasonal, declining), fortnightly and monthly buyers,
+ * occasional ones (a few orders a quarter, at random), customers who fade before they leave
+ * (fewer and smaller orders over 6-12 weeks, then none) and some who stop abruptly, plus lapsing,
+ * churned and new ones.
+ */
 const PATTERNS: readonly { pattern: SamplePattern; share: number }[] = [
-  { pattern: 'steady', share: 0.4 },
-  { pattern: 'growing', share: 0.1 },
-  { pattern: 'seasonal', share: 0.1 },
-  { pattern: 'declining', share: 0.12 },
-  { pattern: 'lapsing', share: 0.08 },
-  { pattern: 'churned', share: 0.05 },
-  { pattern: 'new', share: 0.08 },
-  { pattern: 'occasional', share: 0.07 },
+  { pattern: 'steady', share: 0.26 },
+  { pattern: 'growing', share: 0.07 },
+  { pattern: 'seasonal', share: 0.08 },
+  { pattern: 'declining', share: 0.08 },
+  { pattern: 'fortnightly', share: 0.1 },
+  { pattern: 'monthly', share: 0.08 },
+  { pattern: 'occasional', share: 0.08 },
+  { pattern: 'fading', share: 0.07 },
+  { pattern: 'stopped', share: 0.04 },
+  { pattern: 'lapsing', share: 0.05 },
+  { pattern: 'churned', share: 0.03 },
+  { pattern: 'new', share: 0.06 },
 ];
 
 const NAME_FIRST = [
@@ -301,6 +320,9 @@ function buildProfile(
     seasonPhase: random() * 13,
     declineStart: periods,
     declineTo: 1,
+    everyWeeks: 1,
+    phase: 0,
+    fadeStart: periods,
   };
   switch (pattern) {
     case 'growing':
@@ -326,9 +348,33 @@ function buildProfile(
       profile.buyChance = 0.97;
       break;
     case 'occasional':
-      profile.buyChance = 0.3 + random() * 0.15;
+      // A few orders a quarter, at random weeks: nothing in their history predicts the next one.
+      profile.buyChance = 0.12 + random() * 0.18;
       profile.ordersPerWeek = 1;
-      profile.baseCents *= 2.5;
+      profile.baseCents *= 4;
+      break;
+    case 'fortnightly':
+    case 'monthly':
+      profile.everyWeeks = pattern === 'fortnightly' ? 2 : 4;
+      profile.phase = intBetween(random, 0, profile.everyWeeks - 1);
+      profile.buyChance = 0.95;
+      profile.ordersPerWeek = 1;
+      profile.baseCents *= profile.everyWeeks;
+      break;
+    case 'fading': {
+      // Fewer and smaller orders over 6-12 weeks, then gone, at a random point of the history.
+      profile.startWeek = 0;
+      const fade = intBetween(random, 6, 12);
+      profile.stopWeek = Math.max(fade, intBetween(random, Math.floor(periods / 3), last));
+      profile.fadeStart = Math.max(1, profile.stopWeek - fade);
+      profile.buyChance = 0.97;
+      break;
+    }
+    case 'stopped':
+      // Buys as usual, then nothing from one week to the next.
+      profile.startWeek = 0;
+      profile.stopWeek = intBetween(random, Math.floor(periods / 3), last);
+      profile.buyChance = 0.97;
       break;
     default:
       break;
@@ -366,12 +412,24 @@ function generateProfiles(options: Required<Omit<SampleOptions, 'end' | 'weekSta
   return { customers, profiles };
 }
 
-function weeklyLevel(profile: Profile, pattern: SamplePattern, week: number): number {
+/** Month (1-12) of a day number. */
+function monthOfDay(day: number): number {
+  return new Date(day * MS_PER_DAY).getUTCMonth() + 1;
+}
+
+function weeklyLevel(profile: Profile, pattern: SamplePattern, week: number, weekStart: number): number {
   let factor = 1;
   if (pattern === 'growing') factor = (1 + profile.growthPerWeek) ** week;
-  else if (pattern === 'seasonal')
-    factor = 1 + 0.35 * Math.sin((2 * Math.PI * (week + profile.seasonPhase)) / 13);
-  else if (pattern === 'declining' && week >= profile.declineStart) {
+  else if (pattern === 'seasonal') {
+    // A December peak (twice the usual), a quiet January, and a mild quarterly swing.
+    const month = monthOfDay(weekStart + 3);
+    factor =
+      (month === 12 ? 2 : month === 1 ? 0.85 : 1) *
+      (1 + 0.15 * Math.sin((2 * Math.PI * (week + profile.seasonPhase)) / 13));
+  } else if (pattern === 'fading' && week >= profile.fadeStart) {
+    const span = Math.max(1, profile.stopWeek - profile.fadeStart + 1);
+    factor = 1 - (0.85 * (week - profile.fadeStart + 1)) / span;
+  } else if (pattern === 'declining' && week >= profile.declineStart) {
     const span = Math.max(1, profile.stopWeek - profile.declineStart + 1);
     factor = 1 - ((1 - profile.declineTo) * (week - profile.declineStart + 1)) / span;
   }
@@ -438,9 +496,17 @@ function* generateSales(
     for (let c = 0; c < customers.length; c++) {
       const profile = profiles[c]!;
       if (week < profile.startWeek || week > profile.stopWeek) continue;
-      if (random() >= profile.buyChance) continue;
+      if ((week + profile.phase) % profile.everyWeeks !== 0) continue;
       const customer = customers[c]!;
-      const level = weeklyLevel(profile, customer.pattern, week) * Math.max(0.2, 1 + noise(random, 0.15));
+      // Fading customers also buy less often as they fade.
+      const chance =
+        customer.pattern === 'fading' && week >= profile.fadeStart
+          ? profile.buyChance * weeklyLevel(profile, 'fading', week, weekStart)
+          : profile.buyChance;
+      // Occasional buyers buy in their first week, so every sample customer has a sale on record.
+      if (random() >= chance && !(customer.pattern === 'occasional' && week === profile.startWeek)) continue;
+      const level =
+        weeklyLevel(profile, customer.pattern, week, weekStart) * Math.max(0.2, 1 + noise(random, 0.15));
       const orders = Math.max(1, profile.ordersPerWeek + (random() < 0.3 ? (random() < 0.5 ? -1 : 1) : 0));
       for (let o = 0; o < orders; o++) {
         const amountCents = Math.max(100, Math.round((level / orders) * (0.7 + random() * 0.6)));

@@ -119,7 +119,20 @@ describe('generateSample', () => {
     const net = weeklyNet([...sample.sales()], sample.firstDay);
     const patterns = new Set(sample.customers.map((c) => c.pattern));
     expect([...patterns].sort()).toEqual(
-      ['churned', 'declining', 'growing', 'lapsing', 'new', 'occasional', 'seasonal', 'steady'].sort(),
+      [
+        'churned',
+        'declining',
+        'growing',
+        'lapsing',
+        'new',
+        'occasional',
+        'seasonal',
+        'steady',
+        'fortnightly',
+        'monthly',
+        'fading',
+        'stopped',
+      ].sort(),
     );
     for (const c of sample.customers) {
       const series = net.get(c.customerId) ?? [];
@@ -129,6 +142,30 @@ describe('generateSample', () => {
       // New customers buy only in the last five weeks.
       if (c.pattern === 'new') expect(series.slice(0, 7).every((v) => (v ?? 0) === 0)).toBe(true);
     }
+  });
+
+  it('fortnightly and monthly customers buy every 2 and 4 weeks; seasonal ones peak in December', () => {
+    const sample = generateSample({ end: '2026-11-22', customers: 600, periods: 104 });
+    const net = weeklyNet([...sample.sales()], sample.firstDay);
+    for (const c of sample.customers) {
+      const weeks = (net.get(c.customerId) ?? []).flatMap((v, i) => ((v ?? 0) > 0 ? [i] : []));
+      const every = c.pattern === 'fortnightly' ? 2 : c.pattern === 'monthly' ? 4 : 0;
+      // Refunds can cancel a week, never add one: every sale week is on the customer's rhythm.
+      if (every > 0) for (const w of weeks) expect((w - (weeks[0] ?? 0)) % every).toBe(0);
+    }
+    // Seasonal customers: December weeks average more than November weeks.
+    const seasonal = sample.customers.filter((c) => c.pattern === 'seasonal');
+    let dec = 0;
+    let nov = 0;
+    for (const c of seasonal) {
+      (net.get(c.customerId) ?? []).forEach((v, i) => {
+        const month = new Date((sample.firstDay + i * 7 + 3) * 86_400_000).getUTCMonth() + 1;
+        if (month === 12) dec += v ?? 0;
+        if (month === 11) nov += v ?? 0;
+      });
+    }
+    expect(seasonal.length).toBeGreaterThan(0);
+    expect(dec).toBeGreaterThan(1.5 * nov);
   });
 
   it('has declining customers whose last weeks are well below their first weeks', () => {
