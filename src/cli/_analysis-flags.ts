@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type AppConfig, loadConfig } from '../config.ts';
+import { type AppConfig, loadConfig, SETTINGS } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
 import {
@@ -24,33 +24,24 @@ import { runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
 import { createProgressReporter, PROGRESS_MIN_BYTES, type ProgressReporter } from './_progress.ts';
 
-export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = {
-  sales: { type: 'string' },
-  customers: { type: 'string' },
-  table: { type: 'string' },
-  query: { type: 'string' },
-  'customers-table': { type: 'string' },
-  'customers-query': { type: 'string' },
-  'row-key': { type: 'string' },
-  period: { type: 'string' },
-  'week-start': { type: 'string' },
-  'as-of': { type: 'string' },
-  top: { type: 'string' },
-  map: { type: 'string', multiple: true },
-  'customers-map': { type: 'string', multiple: true },
-  'date-format': { type: 'string' },
-  delimiter: { type: 'string' },
-  decimal: { type: 'string' },
-  strict: { type: 'boolean' },
-  'bad-rows': { type: 'string' },
-  'drop-duplicates': { type: 'boolean' },
-  rules: { type: 'string' },
-  'churn-model': { type: 'string' },
-  currency: { type: 'string' },
-  lookback: { type: 'string' },
-  'recent-window': { type: 'string' },
-  config: { type: 'string' },
-};
+/**
+ * The data and analysis flags every analysing command takes, derived from the one settings table
+ * (`SETTINGS` in config.ts: path, env names, flag), so a setting's flag cannot be missing here:
+ * booleans and fixed-value flags (`--strict`) take no value, maps (`--map`) repeat. Plus `--config`.
+ */
+export const ANALYSIS_OPTIONS: Record<string, ParseArgsOptionDescriptor> = Object.fromEntries([
+  ...SETTINGS.filter((s) => s.flag !== undefined && (s.path[0] === 'data' || s.path[0] === 'analysis')).map(
+    (s): [string, ParseArgsOptionDescriptor] => [
+      s.flag as string,
+      s.kind === 'boolean' || s.flagValue !== undefined
+        ? { type: 'boolean' }
+        : s.kind === 'map'
+          ? { type: 'string', multiple: true }
+          : { type: 'string' },
+    ],
+  ),
+  ['config', { type: 'string' }],
+]);
 
 export const ANALYSIS_FLAGS_HELP = `Data:
   --sales FILE            sales CSV (customer_id,date,amount[,order_id]); - reads standard input;

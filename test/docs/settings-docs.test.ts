@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS } from '../../src/cli/_analysis-flags.ts';
 import { COMMANDS } from '../../src/cli/commands.ts';
 import { describeSettings, loadConfig, SETTINGS } from '../../src/config.ts';
 
@@ -125,6 +126,12 @@ describe('flags and help against SETTINGS', () => {
       for (const name of commands)
         expect(Object.keys(optionsOf(name)), `${name} --${spec.flag}`).toContain(spec.flag);
     }
+  });
+
+  it("the analysing commands' help text describes exactly the flags they take", () => {
+    const described = new Set([...ANALYSIS_FLAGS_HELP.matchAll(/--([a-z-]+)/g)].map((m) => m[1]!));
+    expect(Object.keys(ANALYSIS_OPTIONS).filter((f) => !described.has(f))).toEqual([]);
+    expect([...described].filter((f) => !(f in ANALYSIS_OPTIONS))).toEqual([]);
   });
 
   it('revgap help config names every environment variable and flag', () => {
