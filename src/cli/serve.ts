@@ -16,10 +16,10 @@ import {
 } from '../dev/local-slack.ts';
 import { createLogger } from '../logger.ts';
 import { type RunningRevgap, startRevgap } from '../main.ts';
-import { installGracefulShutdown } from '../scheduler/graceful-shutdown.ts';
 import { SAMPLE_ACCOUNT_MANAGERS } from '../sources/sample/generate-sample.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand, CommandContext } from './_context.ts';
+import { installGracefulShutdown } from './graceful-shutdown.ts';
 
 function logLevelGiven(context: CommandContext): boolean {
   return (

@@ -5,10 +5,11 @@
  * real speed; an IPC message `{ clock: ISO }` moves it. Logs `e2e bot ready` once started; an IPC
  * message `check` runs the schedule check at once (a minute tick would make the test wait).
  */
+
+import { installGracefulShutdown } from '../../src/cli/graceful-shutdown.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startRevgap } from '../../src/main.ts';
-import { installGracefulShutdown } from '../../src/scheduler/graceful-shutdown.ts';
 import { makeAnalysisResult } from '../store/analysis-result-fixture.ts';
 
 const env = process.env;

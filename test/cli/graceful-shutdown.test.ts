@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { installGracefulShutdown, runShutdown } from '../../src/scheduler/graceful-shutdown.ts';
+import { installGracefulShutdown, runShutdown } from '../../src/cli/graceful-shutdown.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
 
 describe('runShutdown', () => {
