@@ -35,13 +35,14 @@ Example:
   },
   async run(context) {
     const config = loadCommandConfig(context);
-    if (config.slackBotToken === undefined) {
+    // A bot runs on this data directory (holding the embedded store, or the demo): ask it (its data,
+    // its channel, its Slack) instead.
+    const bot = config.databaseUrl === undefined ? findRunningBot(config.dataDir) : null;
+    if (!bot && config.slackBotToken === undefined) {
       throw new ConfigError(['SLACK_BOT_TOKEN is not set (the bot token, xoxb-...)'], {
         hint: 'Set it (docs/slack-app.md), or run `npm start` to try revgap against a local Slack.',
       });
     }
-    // The embedded store is held by a running bot: ask it (its data, its channel) instead.
-    const bot = config.databaseUrl === undefined ? findRunningBot(config.dataDir) : null;
     if (bot) {
       const reply = await askBotToPostDigest(bot, { force: context.values.force === true });
       const asked = `Asked the running bot (\`${bot.command}\`, pid ${bot.pid}, data in ${config.dataDir}) to post. `;

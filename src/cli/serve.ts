@@ -14,7 +14,7 @@ import {
   type LocalSlackServer,
   startLocalSlack,
 } from '../dev/local-slack.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { type RunningRevgap, startRevgap } from '../main.ts';
 import { SAMPLE_ACCOUNT_MANAGERS } from '../sources/sample/generate-sample.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
@@ -117,30 +117,15 @@ Examples:
           return bot;
         });
         running = await startup;
+        // `revgap digest` in another terminal (same directory) asks the demo to post another digest.
+        control = await startControl(running, config.dataDir, 'revgap serve (demo)', logger);
         context.io.stderr.write(renderDemoBanner(localSlack, posted));
       } else {
         startup = startRevgap({ config, logger });
         running = await startup;
         // The embedded store serves this process only: `revgap digest` next to it asks it to post.
         if (running.store.backend === 'pglite') {
-          const bot = running;
-          control = await startControlServer({
-            dataDir: config.dataDir,
-            command: 'revgap serve',
-            logger,
-            postDigest: async ({ force }) => {
-              // Like `revgap digest`, read the data first; if it cannot be read, the digest goes out
-              // from the last good snapshot and says why the data is stale.
-              await bot.refresh().catch((error: unknown) => {
-                logger.warn({ err: error }, 'the data could not be read again before the requested digest');
-              });
-              const posted = await bot.postDigest({ force });
-              const { run } = posted;
-              return posted.status === 'posted'
-                ? { status: 'posted', channel: run.channel, runId: run.id, ...posted.outcome }
-                : { status: 'already_posted', channel: run.channel, runId: run.id };
-            },
-          });
+          control = await startControl(running, config.dataDir, 'revgap serve', logger);
         }
         context.io.stderr.write(
           `revgap is running (${running.slackApp.transport === 'socket' ? 'Socket Mode' : `HTTP mode on port ${running.slackApp.port}`}); ` +
@@ -158,6 +143,32 @@ Examples:
   },
 };
 
+/** The control endpoint (src/control/) through which `revgap digest` asks this bot to post. */
+function startControl(
+  bot: RunningRevgap,
+  dataDir: string,
+  command: string,
+  logger: Logger,
+): Promise<ControlServer> {
+  return startControlServer({
+    dataDir,
+    command,
+    logger,
+    postDigest: async ({ force }) => {
+      // Like `revgap digest`, read the data first; if it cannot be read, the digest goes out from
+      // the last good snapshot and says why the data is stale.
+      await bot.refresh().catch((error: unknown) => {
+        logger.warn({ err: error }, 'the data could not be read again before the requested digest');
+      });
+      const posted = await bot.postDigest({ force });
+      const { run } = posted;
+      return posted.status === 'posted'
+        ? { status: 'posted', channel: run.channel, runId: run.id, ...posted.outcome }
+        : { status: 'already_posted', channel: run.channel, runId: run.id };
+    },
+  });
+}
+
 function renderDemoBanner(localSlack: LocalSlackServer, posted: boolean): string {
   const users = localSlack.workspace.users.map((u) => u.name).join(', ');
   return [
@@ -167,6 +178,7 @@ function renderDemoBanner(localSlack: LocalSlackServer, posted: boolean): string
     `  Open ${localSlack.url} in your browser: the #revenue channel has ${posted ? 'the first digest' : 'the digest'}.`,
     `  Act as one of the account managers (${users}): claim a gap, log a follow-up, snooze one,`,
     '  or type /revgap top, /revgap mine, /revgap <customer name> in the message box.',
+    '  `npx revgap digest` in another terminal (this directory) posts another digest now.',
     '',
     '  Real Slack: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (see docs/slack-app.md).',
     '  Stop with Ctrl-C.',

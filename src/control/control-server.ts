@@ -10,7 +10,7 @@
  * share the PostgreSQL server directly.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -109,6 +109,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     since,
   };
   const path = controlFileOf(options.dataDir);
+  mkdirSync(options.dataDir, { recursive: true });
   writeFileSync(`${path}.tmp`, `${JSON.stringify(file)}\n`, { mode: 0o600 });
   renameSync(`${path}.tmp`, path);
   options.logger.info({ url }, 'control endpoint listening (revgap digest next to this bot asks it to post)');

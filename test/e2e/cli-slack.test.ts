@@ -89,8 +89,9 @@ describe('revgap digest', () => {
 
 describe('npm start without Slack tokens', () => {
   it('starts the demo: a local Slack with the first digest, and stops cleanly on SIGTERM', async () => {
+    const demoDir = mkdtempSync(join(tmpdir(), 'revgap-demo-'));
     const child = spawn(process.execPath, [join(ROOT, 'bin/revgap.mjs'), 'serve'], {
-      cwd: mkdtempSync(join(tmpdir(), 'revgap-demo-')),
+      cwd: demoDir,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -119,6 +120,22 @@ describe('npm start without Slack tokens', () => {
       expect(repliesTo(messages, parent.ts).some((m) => m.files?.length)).toBe(true);
       // The sample's account managers are workspace users: cards mention them.
       expect(JSON.stringify(parent.blocks)).toMatch(/owner <@U01(ALICE|BOB|CAROL|DAN|ERIN)>/);
+
+      // `npx revgap digest` in another terminal, without tokens: the demo posts another digest.
+      const asked = captureIo();
+      expect(
+        await runCli(['digest'], {
+          io: asked.io,
+          env: { REVGAP_LOG_LEVEL: 'silent' },
+          cwd: demoDir,
+          now: new Date(),
+        }),
+      ).toBe(0);
+      expect(asked.err()).toMatch(/^Asked the running bot \(`revgap serve \(demo\)`, pid \d+/);
+      const after = (await (await fetch(`${url}/_control/messages/C01REVENUE`)).json()) as {
+        messages: StoredMessage[];
+      };
+      expect(topLevel(after.messages)).toHaveLength(2);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
