@@ -137,6 +137,12 @@ const cases: Case[] = [
     settings: defaultAnalysisSettings({ minHistory: 4, lookback: 8, recentWindow: 3 }),
   },
   {
+    name: 'the same with a far-future row (a mistyped year), set aside by name',
+    sales: `${FIXTURES}sources/contract-sales-far-future.csv`,
+    customers: `${FIXTURES}sources/contract-customers.csv`,
+    settings: defaultAnalysisSettings({ minHistory: 4, lookback: 8, recentWindow: 3 }),
+  },
+  {
     name: 'the same by month, strict about nothing',
     sales: `${FIXTURES}sources/contract-sales.csv`,
     settings: defaultAnalysisSettings({ period: 'month', minHistory: 2, lookback: 4, recentWindow: 1 }),

@@ -10,10 +10,13 @@
  * statement timeout, and the password never appears in a description, a log or an error.
  */
 import pg from 'pg';
+import { farFutureRows } from '../../core/analyze.ts';
+import { LATEST_ROWS_KEPT } from '../../core/ledger.ts';
 import type {
   CustomerInfo,
   CustomerLedger,
   DataQuality,
+  LatestRow,
   PeriodSpec,
   RowProblem,
   SalesLedger,
@@ -229,6 +232,8 @@ export interface SalesSql {
   sums: string;
   /** The first bad rows in row-key order ($1 = how many). */
   badRows: string;
+  /** The latest good rows, latest first ($1 = how many): only run when far-future rows may be set aside. */
+  latestRows: string;
 }
 
 /** Builds the two queries for a relation whose columns are known. Exported for the docs and tests. */
@@ -332,7 +337,14 @@ ORDER BY c`;
 WHERE code <> 0
 ORDER BY k
 LIMIT $1`;
-  return { sums, badRows };
+  const latestRows = `SELECT c, day, k FROM (
+  SELECT NULLIF(${customer}, '') AS c, ${day} AS day, ${cents} AS cents, ${key} AS k
+  FROM ${rel} AS s
+) AS l
+WHERE c IS NOT NULL AND day IS NOT NULL AND cents IS NOT NULL
+ORDER BY day DESC, k
+LIMIT $1`;
+  return { sums, badRows, latestRows };
 }
 
 /** Turns the per-customer rows into a ledger. */
@@ -498,6 +510,24 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
         }
         await client.query('CLOSE revgap_sums');
         const { ledger, bad } = builder.build();
+        // Far-future rows (a mistyped year): the analysis sets them aside by name, from the latest
+        // rows, which only a row-by-row read knows. The period counts tell whether any could be;
+        // only then are the latest rows fetched (one more scan, with a top-N sort).
+        const probe = {
+          ...ledger,
+          latestRows: new Array<LatestRow>(LATEST_ROWS_KEPT).fill({ day: 0, customerId: '' }),
+        };
+        if (farFutureRows(probe) !== null) {
+          const latest = await client.query<{ c: string; day: number | string; k: number | string }>(
+            sql.latestRows,
+            [LATEST_ROWS_KEPT],
+          );
+          ledger.latestRows = latest.rows.map((r) => ({
+            day: Number(r.day),
+            customerId: r.c,
+            line: Number(r.k),
+          }));
+        }
         const rejected = bad.reduce((sum, n) => sum + n, 0);
         const rejectedByCode: Record<string, number> = {};
         for (let code = 1; code < bad.length; code++) {
