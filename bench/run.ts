@@ -8,6 +8,8 @@
  *   npm run bench -- --customers 20000 --weeks 52
  *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
  *   npm run bench -- --no-compare       # without the DuckDB and Postgres comparisons
+ *   npm run bench -- --no-backtest      # analyze only (by default `revgap backtest --step 1
+ *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
  * After the revgap runs, the same file is aggregated side by side by DuckDB (read_csv + GROUP BY
  * customer, week; `npm install --no-save @duckdb/node-api` first, benchmark only), and, when a
@@ -15,8 +17,6 @@
  * loaded once into a table: Postgres's own GROUP BY through psql, then revgap with the Postgres
  * source (SQL pushdown) on that table. Ratios against the targets (CSV <= 1.5x DuckDB and < 300 MB;
  * pushdown <= 1.3x the GROUP BY) close the output.
- *   npm run bench -- --no-backtest      # analyze only (by default `revgap backtest --step 1
- *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
  * `npm run bench` runs `npm run build` first, so the runs start from dist/ (plain JavaScript, as
  * `bin/revgap.mjs` does whenever a fresh build exists); the summary says which one was measured.
