@@ -2,17 +2,20 @@
  * The embedded store's directory lock: PGlite is one process's database, and two processes opening
  * the same directory would corrupt it.
  *
- * `<dataDir>/pglite.owner.json` is the lock: created exclusively (`wx`), it names the holder (pid,
- * host, command, since), so a refusal says what is running and what to do. A lock whose holder is
- * dead (same host, pid gone, or this pid in a previous life: a container restarted as pid 1) is taken
- * over at once; a holder on another host cannot be checked and counts as gone (PGlite on a volume
- * shared by live containers is unsupported). Hand-written for now: proper-lockfile (an mkdir lock with
- * a heartbeat, which also covers the shared volume) replaces it as soon as package-lock.json can land
- * on main.
+ * proper-lockfile does the locking: an atomic `mkdir` of `<dataDir>/pglite.lock.d`, its mtime
+ * refreshed every 5 s while held, the directory removed on release and on process exit. What it
+ * cannot say is who holds the lock, so next to it `<dataDir>/pglite.owner.json` names the holder
+ * (pid, host, command, since): a refusal says what is running and what to do, and a lock whose
+ * holder is known dead (same host, pid gone) is taken over at once instead of after the 30 s stale
+ * period, so a bot restarted after a crash (kill -9, OOM) starts without waiting. A holder alive on
+ * this host is never taken over, however late its heartbeat (an event loop blocked by a large
+ * analysis would otherwise lose the lock). Only a holder on another host (a shared volume) is judged
+ * by the heartbeat alone.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { AppError } from '../errors.ts';
 
 /** Who holds a data directory, as `<dataDir>/pglite.owner.json` records it. */
@@ -25,9 +28,12 @@ export interface DataDirOwner {
   since: string;
 }
 
-/** An unreadable lock younger than this may belong to a process still writing it. */
+const STALE_MS = 30_000;
+const UPDATE_MS = 5_000;
+/** A lock younger than this may belong to a process that has not written its owner file yet. */
 const FRESH_LOCK_MS = 1_000;
 
+export const lockDirOf = (dataDir: string): string => join(dataDir, 'pglite.lock.d');
 export const ownerFileOf = (dataDir: string): string => join(dataDir, 'pglite.owner.json');
 
 /** Directories this process holds: an owner file naming our own pid but not in here is from a past life. */
@@ -87,13 +93,25 @@ export function dataDirBusyError(dataDir: string, owner: DataDirOwner | null): A
         'this one another REVGAP_DATA_DIR, or set DATABASE_URL so that instances share a PostgreSQL server. ' +
         '(`revgap digest` next to a running bot asks the bot to post.)'
       : `PGlite serves one process at a time: wait for it to finish or ${stop}, use another REVGAP_DATA_DIR, ` +
-        `or set DATABASE_URL to share a PostgreSQL server (if no revgap runs, delete ${ownerFileOf(dataDir)})`,
+        `or set DATABASE_URL to share a PostgreSQL server (if no revgap runs, delete ${lockDirOf(dataDir)})`,
   });
 }
 
-const ageMs = (file: string): number => {
+function writeOwner(dataDir: string): void {
+  const owner: DataDirOwner = {
+    pid: process.pid,
+    host: hostname(),
+    command: currentCommand(),
+    since: new Date().toISOString(),
+  };
+  const file = ownerFileOf(dataDir);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(owner)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+const lockAgeMs = (dataDir: string): number => {
   try {
-    return Date.now() - statSync(file).mtimeMs;
+    return Date.now() - statSync(lockDirOf(dataDir)).mtimeMs;
   } catch {
     return Number.POSITIVE_INFINITY;
   }
@@ -107,41 +125,44 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   mkdirSync(dataDir, { recursive: true });
-  const file = ownerFileOf(dataDir);
-  for (let attempt = 0; attempt < 10; attempt++) {
+  const options = {
+    lockfilePath: lockDirOf(dataDir),
+    realpath: false,
+    stale: STALE_MS,
+    update: UPDATE_MS,
+    // Only when the heartbeat could not be written for 30 s: keep running (the default throws from a
+    // timer and would crash the bot) but say so.
+    onCompromised: (error: Error) =>
+      process.emitWarning(`revgap: the lock on ${dataDir} was compromised: ${error.message}`),
+  };
+  for (let attempt = 0; ; attempt++) {
+    const owner = readDataDirOwner(dataDir);
+    // A live holder on this host keeps the directory, however late its heartbeat.
+    if (owner && ownerState(owner, dataDir) === 'alive') throw dataDirBusyError(dataDir, owner);
+    let release: () => Promise<void>;
     try {
-      const fd = openSync(file, 'wx');
-      try {
-        const owner: DataDirOwner = {
-          pid: process.pid,
-          host: hostname(),
-          command: currentCommand(),
-          since: new Date().toISOString(),
-        };
-        writeSync(fd, `${JSON.stringify(owner)}\n`);
-      } finally {
-        closeSync(fd);
-      }
-      HELD.add(dataDir);
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        HELD.delete(dataDir);
-        rmSync(file, { force: true });
-      };
+      release = await lockfile.lock(dataDir, options);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      const holder = readDataDirOwner(dataDir);
+      // Left by a process that died (or by this pid in a previous life: a container restarted as
+      // pid 1). A lock this young may be a live process's that has not named itself yet: look again.
+      if (holder && ownerState(holder, dataDir) === 'dead' && attempt < 10) {
+        if (lockAgeMs(dataDir) >= FRESH_LOCK_MS) rmSync(lockDirOf(dataDir), { recursive: true, force: true });
+        else await sleep(FRESH_LOCK_MS / 4);
+        continue;
+      }
+      throw dataDirBusyError(dataDir, holder);
     }
-    const holder = readDataDirOwner(dataDir);
-    // Unreadable and young: its process may be writing it right now. Look again.
-    if (holder === null && ageMs(file) < FRESH_LOCK_MS) {
-      await sleep(FRESH_LOCK_MS / 4);
-      continue;
-    }
-    if (holder && ownerState(holder, dataDir) === 'alive') throw dataDirBusyError(dataDir, holder);
-    // Left by a process that died (or unreadable and old): take it over.
-    rmSync(file, { force: true });
+    HELD.add(dataDir);
+    writeOwner(dataDir);
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      HELD.delete(dataDir);
+      rmSync(ownerFileOf(dataDir), { force: true });
+      await release().catch(() => undefined);
+    };
   }
-  throw dataDirBusyError(dataDir, readDataDirOwner(dataDir));
 }

@@ -3,8 +3,8 @@
  * `<dataDir>/pglite`, or in memory when `dataDir` is `memory://`.
  *
  * PGlite is one process's database: two processes opening the same directory would corrupt it. So
- * the store locks the data directory when it opens (`data-dir-lock.ts`: an owner file naming the
- * holder) and refuses a directory a live process holds, saying which; a lock
+ * the store locks the data directory when it opens (`data-dir-lock.ts`: proper-lockfile, plus an
+ * owner file naming the holder) and refuses a directory a live process holds, saying which; a lock
  * left by a dead process is taken over. Job locks are therefore in-process only, which is all a
  * single process needs. Several instances need DATABASE_URL.
  */

@@ -3,7 +3,7 @@
  * what only the embedded backend does: its directory lock and its files on disk.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,12 +37,13 @@ const initialisedDump = (): Promise<Blob> => {
   return template;
 };
 
-/** A data directory lock as a process that held it left it, a minute old: its owner file. */
+/** A data directory lock as a process that held it left it: its lock directory (a minute old) and owner file. */
 function leaveLock(owner: { pid: number; host: string; command: string; since: string }): void {
-  const file = join(diskDir, 'pglite.owner.json');
-  writeFileSync(file, JSON.stringify(owner));
+  const lockDir = join(diskDir, 'pglite.lock.d');
+  mkdirSync(lockDir, { recursive: true });
   const minuteAgo = new Date(Date.now() - 60_000);
-  utimesSync(file, minuteAgo, minuteAgo);
+  utimesSync(lockDir, minuteAgo, minuteAgo);
+  writeFileSync(join(diskDir, 'pglite.owner.json'), JSON.stringify(owner));
 }
 
 describe('PGlite state store', () => {
@@ -110,8 +111,8 @@ describe('PGlite state store', () => {
       expect(Date.now() - started).toBeLessThan(30_000);
     });
 
-    it('refuses a directory held by a live process on this host, however old its lock', async () => {
-      // The parent process is alive; its lock is a minute old.
+    it('refuses a directory held by a live process on this host, even when its heartbeat is late', async () => {
+      // The parent process is alive; its lock is a minute old (an event loop blocked by an analysis).
       leaveLock({
         pid: process.ppid,
         host: hostname(),
@@ -127,6 +128,7 @@ describe('PGlite state store', () => {
         });
       } finally {
         await store.close();
+        rmSync(join(dataDir, 'pglite.lock.d'), { recursive: true, force: true });
         rmSync(join(dataDir, 'pglite.owner.json'), { force: true });
       }
     });
