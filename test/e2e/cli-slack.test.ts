@@ -75,7 +75,9 @@ describe('revgap digest', () => {
     const forced = captureIo();
     expect(await runCli(['digest', '--force'], { io: forced.io, env: env(), cwd: dataDir, now })).toBe(0);
     expect(topLevel(await slack.waitForMessages((m) => topLevel(m).length === 2))).toHaveLength(2);
-  });
+    // Three runs on an embedded store on disk: its first open (initdb) alone takes 15 s and more on a
+    // loaded 2-core machine.
+  }, 90_000);
 
   it('says what to set when there is no bot token (exit 2)', async () => {
     const run = captureIo();
