@@ -35,6 +35,7 @@ export const PORT_PATTERN = /^src\/store\/[a-z-]+-store\.ts$/;
 export const PORT_MODULES: readonly string[] = [
   'src/store/state-store.ts',
   'src/store/recovery-store.ts',
+  'src/store/holdout-store.ts',
   'src/sources/sales-source.ts',
 ];
 
