@@ -19,7 +19,7 @@ import { type RunningRevgap, startRevgap } from '../main.ts';
 import { SAMPLE_ACCOUNT_MANAGERS } from '../sources/sample/generate-sample.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand, CommandContext } from './_context.ts';
-import { installGracefulShutdown } from './graceful-shutdown.ts';
+import { closeOnSignal } from './_shutdown.ts';
 
 function logLevelGiven(context: CommandContext): boolean {
   return (
@@ -77,19 +77,21 @@ Examples:
     // Installed before start-up: a SIGTERM while the start-up (catch-up) digest is posting still waits
     // for it within the deadline, then closes the socket and the store; an unfinished run resumes at the
     // next start instead of being posted twice.
-    installGracefulShutdown({
+    closeOnSignal({
       logger,
-      steps: [
-        { name: 'control endpoint', run: async () => void (await control?.close()) },
-        {
-          name: 'revgap',
-          run: async () => {
-            const bot = await startup?.catch(() => null);
-            await bot?.stop();
-          },
-        },
-        { name: 'local-slack', run: async () => void (await localSlack?.stop()) },
-      ],
+      close: async () => {
+        try {
+          await control
+            ?.close()
+            .catch((error: unknown) => logger.warn({ err: error }, 'control endpoint did not close'));
+          const bot = await startup?.catch(() => null);
+          await bot?.stop();
+        } finally {
+          await localSlack?.stop();
+        }
+      },
+      // Past the deadline the process exits; the local Slack child goes with it.
+      onTimeout: () => void localSlack?.stop(),
     });
     let running: RunningRevgap;
     try {

@@ -6,7 +6,7 @@
  * message `check` runs the schedule check at once (a minute tick would make the test wait).
  */
 
-import { installGracefulShutdown } from '../../src/cli/graceful-shutdown.ts';
+import { closeOnSignal } from '../../src/cli/_shutdown.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startRevgap } from '../../src/main.ts';
@@ -26,7 +26,7 @@ const now = () => new Date(start + (Date.now() - t0));
 
 // Handlers first: a SIGTERM during start-up (a digest being posted) must be handled too.
 let stop: () => Promise<void> = async () => undefined;
-installGracefulShutdown({ logger, steps: [{ name: 'revgap', run: () => stop() }] });
+closeOnSignal({ logger, close: () => stop() });
 const bot = await startRevgap({
   config,
   logger,
