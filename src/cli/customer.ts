@@ -2,7 +2,7 @@
  * `revgap customer ID`: the deep dive for one customer. The argument is matched as an exact id
  * first, then as part of a name (case-insensitive); several matches are listed, not guessed between.
  */
-import { editDistance } from '../config.ts';
+import { distance } from 'fastest-levenshtein';
 import type { CustomerAnalysis } from '../core/types.ts';
 import { InputError } from '../errors.ts';
 import { renderDeepDiveMarkdown } from '../render/deep-dive.ts';
@@ -42,10 +42,7 @@ export function suggestCustomers(customers: readonly CustomerAnalysis[], query: 
   return customers
     .map((c) => ({
       c,
-      d: Math.min(
-        editDistance(needle, c.name.toLowerCase()),
-        editDistance(needle, c.customerId.toLowerCase()),
-      ),
+      d: Math.min(distance(needle, c.name.toLowerCase()), distance(needle, c.customerId.toLowerCase())),
     }))
     .filter(({ d }) => d <= Math.max(2, Math.floor(needle.length / 3)))
     .sort((a, b) => a.d - b.d || a.c.customerId.localeCompare(b.c.customerId))
