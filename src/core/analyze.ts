@@ -7,12 +7,7 @@ import { ConfigError, InputError } from '../errors.ts';
 import { type BgnbdFit, bgnbdData, expectedSalesPeriods, fitBgnbd, probabilityAlive } from './bgnbd.ts';
 import { type AliveFacts, detectGapsInContext, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
 import { LATEST_ROWS_KEPT } from './ledger.ts';
-import {
-  type CustomerFacts,
-  computeCustomerFacts,
-  MIN_SALES_TO_JUDGE,
-  metricsSettingsOf,
-} from './metrics.ts';
+import { type CustomerFacts, computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
 import { formatMoney } from './money.ts';
 import {
   formatPeriod,
