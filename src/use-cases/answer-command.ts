@@ -108,7 +108,12 @@ export async function buildAnswer(
     }
     case 'churn':
       return renderChurnList(
-        { ...result, churnRisk: await withSlackUsers(result.churnRisk.slice(0, 25)) },
+        {
+          ...result,
+          churnRisk: await withSlackUsers(
+            withoutHeldOut(result, await loadHeldOut(deps.holdout)).churnRisk.slice(0, 25),
+          ),
+        },
         settings,
       );
     case 'mine': {

@@ -90,14 +90,17 @@ export function* visiblePriorities(
   for (const p of ranked) if (!heldOut.has(p.customerId)) yield p;
 }
 
-/** The result as account managers may see it: held-out customers left out of the priorities. */
-export function withoutHeldOut<T extends Pick<AnalysisResult, 'priorities'>>(
+/** The result as account managers may see it: held-out customers left out of the priorities and churn risks. */
+export function withoutHeldOut<T extends Pick<AnalysisResult, 'priorities' | 'churnRisk'>>(
   result: T,
   heldOut: ReadonlySet<string>,
 ): T {
-  return heldOut.size === 0
-    ? result
-    : { ...result, priorities: result.priorities.filter((p) => !heldOut.has(p.customerId)) };
+  if (heldOut.size === 0) return result;
+  return {
+    ...result,
+    priorities: result.priorities.filter((p) => !heldOut.has(p.customerId)),
+    churnRisk: result.churnRisk.filter((c) => !heldOut.has(c.customerId)),
+  };
 }
 
 /** Shown vs holdout, from the store. */

@@ -103,4 +103,37 @@ describe('postDigestRun', () => {
     const done = await store.getDigestRunById(run.id);
     expect(done?.parts.map((p) => p.ts)).toEqual(['500.1', ...second.posted.map((_, i) => `600.${i + 1}`)]);
   });
+
+  it('gives held-out customers no card and leaves them out of the report, which says how many', async () => {
+    // Customers 3 and 7 are held out (recorded assignments, not yet past their horizon).
+    const heldIds = [result.priorities[2]!.customerId, result.priorities[6]!.customerId];
+    await store.recordHoldoutAssignments(
+      result.priorities.slice(0, 10).map((p) => ({
+        customerId: p.customerId,
+        firstPeriod: result.asOf.period,
+        periodKind: 'week' as const,
+        heldOut: heldIds.includes(p.customerId),
+        share: 0.1,
+        assignedAt: NOW.toISOString(),
+        baselineCents: 100_000,
+        recentCents: 20_000,
+      })),
+    );
+    const { run } = await claim('digest:C1:holdout');
+    const fake = recordingSlack(undefined, '700');
+    const outcome = await postDigestRun(
+      { run, late: false, resumed: false },
+      { ...deps(fake.slack), holdout: store, holdoutPercent: 10 },
+    );
+    expect(outcome.cards).toBe(43);
+    const saved = await store.getDigestRunById(run.id);
+    expect(saved?.priorities.map((p) => p.customerId)).toEqual(
+      result.priorities.map((p) => p.customerId).filter((id) => !heldIds.includes(id)),
+    );
+    const posted = JSON.stringify(fake.posted);
+    for (const id of heldIds) expect(posted).not.toContain(id);
+    const report = (fake.uploads[0] as unknown as { content: string }).content;
+    for (const id of heldIds) expect(report).not.toContain(id);
+    expect(report).toContain('2 customers are held out now');
+  });
 });
