@@ -42,7 +42,8 @@ function startBotProcess(env: Record<string, string>, clockStart: number): Promi
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`bot did not start:\n${lines.join('\n')}`)), 20_000);
+    // 60 s: a first start on an embedded store on disk runs initdb, 15 s and more on a loaded machine.
+    const deadline = setTimeout(() => reject(new Error(`bot did not start:\n${lines.join('\n')}`)), 60_000);
     const poll = setInterval(() => {
       if (lines.some((l) => l.includes('"e2e bot ready"'))) {
         clearTimeout(deadline);
@@ -173,7 +174,7 @@ describe.skipIf(!hasPostgres)('the bot process stopped mid-digest', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('asked to stop with SIGTERM: exits within 10 s, and the restarted bot finishes the digest', async () => {
     stack = await startFaultStack();
