@@ -114,10 +114,15 @@ describe('runAnalysis', () => {
 
   it('makes the bundled sample long enough for monthly periods', async () => {
     const settings = defaultAnalysisSettings({ period: 'month' });
-    // 13 months of 31 days, in whole weeks: ceil(403 / 7) = 58.
-    expect(bundledSampleWeeks({ settings })).toBe(58);
-    expect(bundledSampleWeeks({ settings: defaultAnalysisSettings() })).toBe(12);
-    expect(bundledSampleWeeks({ settings: defaultAnalysisSettings({ lookback: 26 }) })).toBe(26);
+    // 13 months of 31 days need ceil(403 / 7) = 58 weeks: the default 104 already holds them.
+    expect(bundledSampleWeeks({ settings })).toBe(104);
+    expect(bundledSampleWeeks({ settings: defaultAnalysisSettings() })).toBe(104);
+    // A lookback longer than the default sample lengthens it: 120 weeks; a 30-month lookback needs
+    // 31 months of 31 days, ceil(961 / 7) = 138 weeks.
+    expect(bundledSampleWeeks({ settings: defaultAnalysisSettings({ lookback: 120 }) })).toBe(120);
+    expect(bundledSampleWeeks({ settings: defaultAnalysisSettings({ period: 'month', lookback: 30 }) })).toBe(
+      Math.ceil((31 * 31) / 7),
+    );
     const result = await runAnalysis(analysisRequest({ settings, today: TODAY }));
     expect(result.summary.customersAnalyzed).toBeGreaterThan(100);
   });

@@ -67,7 +67,7 @@ export interface SampleCustomer {
   pattern: SamplePattern;
 }
 
-export const SAMPLE_DEFAULTS = { customers: 200, periods: 12, seed: 42 } as const;
+export const SAMPLE_DEFAULTS = { customers: 200, periods: 104, seed: 42 } as const;
 
 /** Bumped whenever the same options would give different rows (cached data sets key on it). */
 export const SAMPLE_VERSION = 3;

@@ -7,7 +7,7 @@ import type { PeriodKind } from '../../core/types.ts';
 import type { LoadedSales, SalesReadOptions, SalesSource } from '../sales-source.ts';
 import { generateSample, SAMPLE_DEFAULTS, sampleEndDate } from './generate-sample.ts';
 
-/** Size and seed of the bundled sample (defaults: 200 customers, 12 weeks, seed 42). */
+/** Size and seed of the bundled sample (defaults: 200 customers, 104 weeks, seed 42). */
 export interface SampleSize {
   customers?: number;
   periods?: number;
@@ -21,7 +21,8 @@ export interface SampleLengthSettings {
 }
 
 /**
- * Weeks of bundled sample data: 12 by default, more when the settings need a longer history
+ * Weeks of bundled sample data: 104 by default (two seasons, so the demo shows the backtest evidence
+ * and seasonality), more when the settings need a longer history
  * (monthly periods, a longer lookback), so the sample always has customers old enough to judge.
  */
 export function bundledSampleWeeks(request: {

@@ -68,11 +68,11 @@ describe('generateSample', () => {
     expect(rowsOf({ ...options, seed: 4 })).not.toEqual(rowsOf(options));
   });
 
-  it('defaults to 200 customers over 12 whole Monday-to-Sunday weeks ending on the end date', () => {
+  it('defaults to 200 customers over 104 whole Monday-to-Sunday weeks (two seasons) ending on the end date', () => {
     const sample = generateSample({ end: '2026-11-22' });
     expect(sample.customers).toHaveLength(200);
     expect(sample.lastDay).toBe(SUNDAY);
-    expect(sample.firstDay).toBe(SUNDAY - 12 * 7 + 1);
+    expect(sample.firstDay).toBe(SUNDAY - 104 * 7 + 1);
     const rows = [...sample.sales()];
     expect(Math.min(...rows.map((r) => r.day))).toBeGreaterThanOrEqual(sample.firstDay);
     expect(Math.max(...rows.map((r) => r.day))).toBe(SUNDAY);
@@ -169,7 +169,7 @@ describe('generateSample', () => {
   });
 
   it('has declining customers whose last weeks are well below their first weeks', () => {
-    const sample = generateSample({ end: '2026-11-22', customers: 400 });
+    const sample = generateSample({ end: '2026-11-22', customers: 400, periods: 12 });
     const net = weeklyNet([...sample.sales()], sample.firstDay);
     const declining = sample.customers.filter((c) => c.pattern === 'declining');
     const fell = declining.filter((c) => {
