@@ -26,7 +26,7 @@ import { analysisRequestFromConfig } from './sources/open-sources.ts';
 import { createStateStore } from './store/create-state-store.ts';
 import type { StateStore } from './store/state-store.ts';
 import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
-import { postDigestRun } from './use-cases/post-digest.ts';
+import { type PostDigestDeps, postDigestRun } from './use-cases/post-digest.ts';
 import { createSnapshotHolder, refreshSnapshot, type SnapshotHolder } from './use-cases/refresh-snapshot.ts';
 import { runAnalysis } from './use-cases/run-analysis.ts';
 import { createDigestRunner, type PostDigestNowOutcome, postDigestNow } from './use-cases/run-digest.ts';
@@ -259,17 +259,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       await notifier.notify({ what: 'read the sales data at start-up', error, reference: 'start-up' });
     }
 
-    const postDeps = {
-      slack,
-      store,
-      snapshots,
-      logger,
-      now,
-      people,
-      recovery: store,
-      holdout: store,
-      holdoutPercent: config.holdoutPercent,
-    };
+    const postDeps = buildPostDigestDeps({ slack, store, snapshots, logger, now, people, config });
     const notify: typeof notifier.notify = (notice) => notifier.notify(notice);
     const job =
       options.scheduler === false
@@ -339,6 +329,23 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   }
 }
 
+/**
+ * What the digest poster needs, built the same way for the weekly job and `revgap digest`: the one
+ * state store serves as the digest, recovery and holdout ports.
+ */
+function buildPostDigestDeps(parts: {
+  slack: PostDigestDeps['slack'];
+  store: StateStore;
+  snapshots: PostDigestDeps['snapshots'];
+  logger: Logger;
+  now: () => Date;
+  people: NonNullable<PostDigestDeps['people']>;
+  config: Pick<AppConfig, 'holdoutPercent'>;
+}): PostDigestDeps {
+  const { store, config, ...rest } = parts;
+  return { ...rest, store, recovery: store, holdout: store, holdoutPercent: config.holdoutPercent };
+}
+
 export interface DigestOnceOptions {
   config: AppConfig;
   logger?: Logger;
@@ -372,17 +379,7 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
     const runner = createDigestRunner({
       store,
       post: (context) =>
-        postDigestRun(context, {
-          slack,
-          store,
-          snapshots,
-          logger,
-          now,
-          people,
-          recovery: store,
-          holdout: store,
-          holdoutPercent: config.holdoutPercent,
-        }),
+        postDigestRun(context, buildPostDigestDeps({ slack, store, snapshots, logger, now, people, config })),
       logger,
       now,
     });
