@@ -114,6 +114,7 @@ export function cardPriorities(priorities: readonly Priority[]): CardPriority[] 
       recoveryPotentialCents: p.recoveryPotentialCents,
       score: p.score,
       contributions: p.contributions,
+      ...(p.evidence === undefined ? {} : { evidence: p.evidence }),
     };
     byId.set(p.customerId, card);
     out.push(card);

@@ -27,6 +27,18 @@ describe('evidence in Slack', () => {
     expect(without).not.toContain('past flags');
   });
 
+  it('carries the calibrated risk of each priority onto its digest card', () => {
+    // The digest builds its cards from the priorities: the figure must survive that step.
+    const base = buildSampleResult();
+    const priorities = base.priorities.map((p) =>
+      p.customerId === BOLT.customerId ? { ...p, evidence } : p,
+    );
+    const digest = renderDigest({ result: { ...base, priorities }, settings: sampleSettings() });
+    const text = JSON.stringify([digest.parent, ...digest.continuations]);
+    expect(text.match(/past flags like this/g)).toHaveLength(1);
+    expect(text).toContain('64% of past flags like this lost half their revenue (n = 212; base rate 9.0%)');
+  });
+
   it('ends the digest footer with the past-flags line when the snapshot has a backtest', () => {
     const backtest = runBacktest(ledgerOf(HAND), HAND_SETTINGS, { horizon: 2 });
     const digest = renderDigest({ result: { ...buildSampleResult(), backtest }, settings: sampleSettings() });
