@@ -61,6 +61,12 @@ const TEXT_BUDGET = 10_000;
 const SECTION_MAX = 2900;
 /** Follow-up events shown in a deep dive (latest first). */
 const HISTORY_SHOWN = 10;
+/**
+ * Periods listed in the deep dive's revenue table: the latest quarter of weeks (13), so the answer
+ * stays readable on a two-year history; the sparkline beside it still draws the whole window and
+ * `revgap customer` (markdown) lists every period.
+ */
+const SERIES_TABLE_PERIODS = 13;
 /** Longest gap or follow-up line in a deep dive (escaped user text can grow; this bounds it). */
 const LINE_MAX = 400;
 
@@ -169,7 +175,7 @@ export function renderDeepDiveMessage(
     const width = Math.max(...series.map((s) => s.label.length));
     const table = series.map((s) => `${s.label.padEnd(width)}  ${money(s.cents).padStart(14)}`);
     // Latest periods matter most: if the table is too long for one section, drop the oldest.
-    let shown = table;
+    let shown = table.slice(-SERIES_TABLE_PERIODS);
     while (shown.join('\n').length > SECTION_MAX - 200) shown = shown.slice(1);
     const dropped = table.length - shown.length;
     blocks.push(

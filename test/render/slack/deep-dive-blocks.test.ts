@@ -84,6 +84,25 @@ describe('renderDeepDiveMessage', () => {
     expect(t).toContain('• Recovery probability: 0.35 × 15% = 5.2 pts');
   });
 
+  it('lists only the latest 13 periods in the revenue table and says how many earlier ones it left out', () => {
+    const long = buildCustomer({
+      customerId: 'C078',
+      name: 'Long History',
+      status: 'no_gap',
+      series: Array.from({ length: 20 }, (_, i) => (i + 1) * 100_00),
+    });
+    const t = text(
+      renderDeepDiveMessage(long, { ...result, customers: [...result.customers, long] }, settings, [], {}),
+    );
+    expect(t).toContain('(20 weeks)');
+    // Period i holds $i00.00: of 20 periods the latest 13 (8..20, $800.00 .. $2,000.00) are listed,
+    // periods 1..7 are not.
+    expect(t).toContain('$2,000.00');
+    expect(t).toContain('$800.00');
+    expect(t).not.toContain('$700.00');
+    expect(t).toContain('_7 earlier weeks not shown._');
+  });
+
   it('shows the refunds of a refund-only customer (no sales, but a net series)', () => {
     const refunder = buildCustomer({
       customerId: 'C077',
