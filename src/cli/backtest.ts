@@ -120,7 +120,11 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
     let input: Awaited<ReturnType<typeof loadAnalysisInput>>;
     try {
       input = await loadAnalysisInput(
-        { ...openSources({ ...sourceSpecFromConfig(config, commandToday(context)), sample }), settings },
+        {
+          ...openSources({ ...sourceSpecFromConfig(config, commandToday(context)), sample }),
+          settings,
+          today: commandToday(context),
+        },
         { onProgress: readProgress ? (read, total) => readProgress.update(read, total) : undefined },
       );
     } finally {

@@ -125,6 +125,49 @@ export function isPeriodStamped(ledger: SalesLedger, setAside: readonly LatestRo
   );
 }
 
+/**
+ * Stops the run when, with no as-of date given, the default as-of date would land far after the
+ * run's `today` (ISO date; the caller's clock, core stays pure): rows dated at least
+ * `FAR_GAP_PERIODS` periods after today's period that `farFutureRows` did not set aside (more than
+ * the handful it allows). Sales cannot be dated half a year ahead; analysing as of such a date
+ * would make every other customer look lapsed. Rows a little ahead (invoices dated next month)
+ * and an as-of date given explicitly are left alone.
+ * @throws InputError naming how many rows, the first few with line and date, and the fixes.
+ */
+export function checkFarFutureRows(
+  ledger: SalesLedger,
+  asOfIso: string | undefined,
+  today: string,
+  source: string,
+): void {
+  const todayDay = parseIsoDay(today);
+  if (asOfIso !== undefined || todayDay === null) return;
+  const spec = ledger.period;
+  const threshold = periodOfDay(todayDay, spec) + FAR_GAP_PERIODS[spec.kind];
+  const far = rowsIn(ledger, threshold, Number.POSITIVE_INFINITY);
+  const remaining = far - (farFutureRows(ledger)?.rows.length ?? 0);
+  if (remaining <= 0) return;
+  const fromDay = periodStartDay(threshold, spec);
+  const named = (ledger.latestRows ?? []).filter((r) => r.day >= fromDay).slice(0, 5);
+  const shown = named
+    .map(
+      (r) =>
+        `${r.line !== undefined ? `line ${r.line}: ` : ''}${isoFromDay(r.day)}, customer ${JSON.stringify(r.customerId)}`,
+    )
+    .join('; ');
+  const count = far.toLocaleString('en-US');
+  throw new InputError(
+    `${count} ${far === 1 ? 'row' : 'rows'} of ${source} ${far === 1 ? 'is' : 'are'} dated on or after ${isoFromDay(fromDay)}, ` +
+      `${FAR_GAP_PERIODS[spec.kind]} ${spec.kind}s or more after today (${today})${shown ? ` (${shown}${far > named.length ? '; ...' : ''})` : ''}. ` +
+      'The as-of date would follow them and every other customer would look lapsed, so nothing was analysed.',
+    {
+      hint:
+        'Correct those dates in the data (a mistyped year?), or pass --as-of YYYY-MM-DD (the last day to analyse; ' +
+        'rows after it are ignored and counted).',
+    },
+  );
+}
+
 function rowsIn(ledger: SalesLedger, from: number, to: number): number {
   const rows = ledger.rowsByPeriod;
   if (!rows) return 0;

@@ -5,7 +5,7 @@
  * is used is decided by the caller (`sources/open-sources.ts` builds them from the config).
  */
 
-import { type AnalysisInput, analyze, chooseAsOf } from '../core/analyze.ts';
+import { type AnalysisInput, analyze, checkFarFutureRows, chooseAsOf } from '../core/analyze.ts';
 import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktest } from '../core/backtest.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
@@ -21,6 +21,11 @@ export interface RunAnalysisRequest {
   settings: AnalysisSettings;
   /** Compute the backtest evidence with the analysis (revgap rules; default true). */
   evidence?: boolean;
+  /**
+   * The run's today (YYYY-MM-DD, from the caller's clock): with no as-of date given, rows dated half
+   * a year or more after it stop the run (`checkFarFutureRows`). Absent: no such check.
+   */
+  today?: string | undefined;
 }
 
 export interface RunAnalysisDeps {
@@ -182,5 +187,7 @@ export async function loadAnalysisInput(
       },
     };
   }
+  if (request.today !== undefined)
+    checkFarFutureRows(input.ledger, request.settings.asOf, request.today, input.dataQuality.source);
   return input;
 }
