@@ -9,6 +9,7 @@
  */
 
 import type { HoldoutComparison } from '../core/holdout.ts';
+import { MIN_SALES_TO_JUDGE } from '../core/metrics.ts';
 import { formatMoney } from '../core/money.ts';
 import { formatPeriod, isoFromDay } from '../core/periods.ts';
 import { defaultHorizon, type FollowUpResults } from '../core/recovery.ts';
@@ -161,7 +162,7 @@ function executiveSummary(ctx: Ctx, heading: string): string {
     [analysedLabel, formatCount(s.customersAnalyzed)],
     ['Customers with gaps', formatCount(s.customersWithGaps)],
     [
-      `Too new to judge (< ${ctx.settings.minHistory} ${periodNoun(ctx.result.period, 2)})`,
+      `Too new to judge (< ${ctx.settings.minHistory} ${periodNoun(ctx.result.period, 2)}${fewSalesClause(ctx)})`,
       formatCount(s.customersTooNew),
     ],
     [
@@ -369,6 +370,18 @@ function compactList(
     : text;
 }
 
+/**
+ * The cadence-aware rules also hold back a customer with fewer than MIN_SALES_TO_JUDGE periods with a
+ * sale (its rhythm is unknown): the labels say so, so the count is not read as history alone.
+ */
+function fewSalesClause(ctx: Ctx, form: 'short' | 'long' = 'short'): string {
+  if (ctx.seed || ctx.settings.cadenceAware !== true) return '';
+  const spec = ctx.result.period;
+  return form === 'short'
+    ? `, or < ${MIN_SALES_TO_JUDGE} ${periodNoun(spec, 2)} with a sale`
+    : `, or fewer than ${MIN_SALES_TO_JUDGE} ${periodNoun(spec, 2)} with a sale (how often it buys is not known yet)`;
+}
+
 function notScored(ctx: Ctx): string {
   const spec = ctx.result.period;
   const tooNew = ctx.result.customers.filter((c) => c.status === 'too_new');
@@ -377,7 +390,7 @@ function notScored(ctx: Ctx): string {
   return [
     '## Customers not scored',
     '',
-    `**Too new to judge (${formatCount(tooNew.length)})**: fewer than ${plural(ctx.settings.minHistory, periodNoun(spec))} of history.`,
+    `**Too new to judge (${formatCount(tooNew.length)})**: fewer than ${plural(ctx.settings.minHistory, periodNoun(spec))} of history${fewSalesClause(ctx, 'long')}.`,
     '',
     compactList(ctx, tooNew, (c) => (c.metrics ? `— ${plural(c.metrics.history, periodNoun(spec))}` : '')),
     '',

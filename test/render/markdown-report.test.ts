@@ -70,7 +70,10 @@ describe('renderMarkdownReport', () => {
     const summary = section(report, 'Executive summary');
     expect(summary).toContain('2 customers of 3 analysed show a revenue gap, $2,600.00 in total');
     expect(summary).toContain('| Customers analysed | 3 |');
-    expect(summary).toContain('| Too new to judge (< 6 weeks) | 1 |');
+    // The cadence-aware rules (default) also hold back customers with fewer than 3 weeks with a sale.
+    expect(summary).toContain('| Too new to judge (< 6 weeks, or < 3 weeks with a sale) | 1 |');
+    const plain = renderMarkdownReport(buildSampleResult(), sampleSettings({ cadenceAware: false }));
+    expect(section(plain, 'Executive summary')).toContain('| Too new to judge (< 6 weeks) | 1 |');
     expect(summary).toContain('| Lapsed (no sale in 12 weeks) | 1 |');
     expect(summary).toContain('| No sales on record | 1 |');
     expect(summary).toContain(
@@ -279,7 +282,7 @@ describe('renderMarkdownReport', () => {
     });
     const md = renderMarkdownReport(monthly, sampleSettings({ period: 'month' }));
     expect(md.split('\n')[0]).toBe('# Revenue gap report: 2026-11 (2026-11-01 to 2026-11-30)');
-    expect(md).toContain('| Too new to judge (< 6 months) | 1 |');
+    expect(md).toContain('| Too new to judge (< 6 months, or < 3 months with a sale) | 1 |');
     expect(md).toContain(
       '| Acme \\| \\*Corp\\* (C001) | 4 | $500.00/mo | $2,000.00 | 2026-07 | 100% | U0ACME01 |',
     );
