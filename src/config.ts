@@ -57,6 +57,13 @@ export const dataConfigSchema = z
       .min(1)
       .optional()
       .describe('Customers CSV file (customer_id,name,segment,account_manager); optional'),
+    stock: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Stock CSV file (store_id,sku,week_start,on_hand_units[,on_order_units,avg_weekly_demand]): marks gaps that are possibly the store's own stockouts; optional",
+      ),
     map: z
       .partialRecord(z.enum(SALES_FIELDS), z.string().min(1))
       .default({})
@@ -232,6 +239,7 @@ export interface SettingSpec {
 export const SETTINGS: readonly SettingSpec[] = [
   { path: ['data', 'sales'], kind: 'path', env: ['REVGAP_SALES'], flag: 'sales' },
   { path: ['data', 'customers'], kind: 'path', env: ['REVGAP_CUSTOMERS'], flag: 'customers' },
+  { path: ['data', 'stock'], kind: 'path', env: ['REVGAP_STOCK'], flag: 'stock' },
   { path: ['data', 'map'], kind: 'map', env: ['REVGAP_MAP'], flag: 'map' },
   { path: ['data', 'customersMap'], kind: 'map', env: ['REVGAP_CUSTOMERS_MAP'], flag: 'customers-map' },
   { path: ['data', 'dateFormat'], kind: 'string', env: ['REVGAP_DATE_FORMAT'], flag: 'date-format' },

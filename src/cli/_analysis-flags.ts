@@ -47,6 +47,7 @@ export const ANALYSIS_FLAGS_HELP = `Data:
   --sales FILE            sales CSV (customer_id,date,amount[,order_id]); - reads standard input;
                           default: bundled sample data
   --customers FILE        customers CSV (customer_id,name,segment,account_manager)
+  --stock FILE            stock CSV (store_id,sku,week_start,on_hand_units): marks possibly supply-caused gaps
   --sales postgres://...  sales from a Postgres database, summed there (docs/postgres-source.md), with
     --table NAME | --query SQL   the table/view or query holding the sales rows
     --customers-table NAME | --customers-query SQL   customers from the same database (optional)
@@ -153,12 +154,17 @@ export function loadCommandConfig(context: CommandContext, extraIssues: readonly
  */
 function checkDataFileExists(
   context: CommandContext,
-  kind: 'sales' | 'customers',
+  kind: 'sales' | 'customers' | 'stock',
   path: string | undefined,
 ): void {
   if (path === undefined || path === '-' || existsSync(path)) return;
-  const envName = kind === 'sales' ? 'REVGAP_SALES' : 'REVGAP_CUSTOMERS';
-  const columns = kind === 'sales' ? 'customer_id,date,amount' : 'customer_id,name,segment,account_manager';
+  const envName = `REVGAP_${kind.toUpperCase()}`;
+  const columns =
+    kind === 'sales'
+      ? 'customer_id,date,amount'
+      : kind === 'stock'
+        ? 'store_id,sku,week_start,on_hand_units'
+        : 'customer_id,name,segment,account_manager';
   const from =
     context.values[kind] !== undefined
       ? { name: `--${kind}`, base: 'the current directory' }
@@ -191,6 +197,7 @@ export function startDataRun(
     checkDataFileExists(context, 'sales', data.sales);
   }
   checkDataFileExists(context, 'customers', data.customers);
+  checkDataFileExists(context, 'stock', data.stock);
   if (data.sales === undefined) {
     io.stderr.write(
       `note: no --sales file given; analysing ${describeBundledSample({ today: isoDate(context.now), settings, ...(sample ? { sample } : {}) })}.\n` +

@@ -84,6 +84,8 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   let offsetOf = new Int32Array(0);
   let blockSize = new Int32Array(0);
   let rowsOf = new Int32Array(0);
+  // Rows per store per customer, only for rows that carry a store id (the supply-side rule).
+  const storeRows = new Map<string, Map<string, number>>();
 
   // --- customer-major blocks in slabs; outgrown blocks are kept for reuse, by size.
   let slabNet: Float64Array[] = [];
@@ -397,6 +399,14 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     if (day > latestFloor) keepLatest(row);
     const c = customerNumber(row.customerId);
     rowsOf[c] = (rowsOf[c] as number) + 1;
+    if (row.storeId !== undefined) {
+      let counts = storeRows.get(row.customerId);
+      if (!counts) {
+        counts = new Map();
+        storeRows.set(row.customerId, counts);
+      }
+      counts.set(row.storeId, (counts.get(row.storeId) ?? 0) + 1);
+    }
     const amount = row.amountCents;
     if (windowLo === NO_PERIOD) windowLo = period;
     else if (period >= windowLo + WINDOW) slide(period - WINDOW + 1);
@@ -487,6 +497,16 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       rowsOnPeriodStart,
       latestRows: latest.slice(),
     };
+    if (storeRows.size > 0) {
+      // Each customer's main store: the store of most of its rows (ties: the smaller id).
+      const stores = new Map<string, string>();
+      for (const [customerId, counts] of storeRows) {
+        const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+        if (best) stores.set(customerId, best[0]);
+      }
+      ledger.customerStores = stores;
+      storeRows.clear();
+    }
     if (periodRows.size > 0) {
       let first = Number.POSITIVE_INFINITY;
       let last = Number.NEGATIVE_INFINITY;

@@ -11,7 +11,7 @@
  *   other periods fit the trend: the trend is a least-squares line through the lookback periods
  *   that are not stockout periods, so a customer declining steadily whatever the stock is not marked.
  */
-import { periodOfDay } from './periods.ts';
+import { isoFromDay, periodOfDay, periodStartDay } from './periods.ts';
 import type { AnalysisResult, CustomerAnalysis, PeriodSpec } from './types.ts';
 
 export interface StockRow {
@@ -217,4 +217,89 @@ export function customerStoresOf(
     if (best) out.set(customerId, best[0]);
   }
   return out;
+}
+
+/** The rule in words, for the report's method and the JSON document. */
+export function supplyRuleText(settings: SupplySettings = DEFAULT_SUPPLY_SETTINGS): string {
+  const m = Math.round(settings.margin * 100);
+  const d = Math.round(settings.dipShare * 100);
+  return (
+    `a gap is marked possibly supply-caused when its customer's store had at least ${m} points more ` +
+    `SKUs out of stock in the recent window than in the baseline, and the customer's revenue in the ` +
+    `store's stockout weeks fell at least ${d}% of its baseline below its own trend through the other weeks ` +
+    '(a customer declining steadily whatever the stock is not marked)'
+  );
+}
+
+/** A mark as shown: the store, SKUs out with the dates of the periods they were out. */
+export interface SupplyMarkShown {
+  storeId: string;
+  recentStockoutShare: number;
+  baselineStockoutShare: number;
+  /** First days (YYYY-MM-DD) of the stockout periods. */
+  stockoutPeriods: string[];
+  skusOut: { sku: string; periods: string[] }[];
+  dipCents: number;
+}
+
+export interface SupplySummary {
+  source: string;
+  rule: string;
+  /** Customers with a gap and a known store; of them, with stock rows for that store; marked. */
+  gapsWithStore: number;
+  gapsWithStock: number;
+  marked: number;
+}
+
+/** The recommendation of a marked gap. */
+export function supplyRecommendation(mark: Pick<SupplyMarkShown, 'skusOut'>): string {
+  const skus = mark.skusOut.map((s) => s.sku);
+  const shown =
+    skus.length > 5 ? `${skus.slice(0, 5).join(', ')} and ${skus.length - 5} more` : skus.join(', ');
+  return `Fix availability of ${shown} first; tell the customer when they are back.`;
+}
+
+/**
+ * The result with the supply-side marks: each marked customer (and its priority) carries the mark,
+ * a marked priority's recommendation becomes the availability one, and `supply` counts them.
+ */
+export function applySupplyMarks(
+  result: AnalysisResult,
+  customerStores: ReadonlyMap<string, string>,
+  index: StockoutIndex,
+  window: { lookback: number; recentWindow: number },
+  source: string,
+  settings: SupplySettings = DEFAULT_SUPPLY_SETTINGS,
+): AnalysisResult {
+  const { marks, gapsWithStore, gapsWithStock } = markSupplyCausedGaps(
+    result,
+    customerStores,
+    index,
+    window,
+    settings,
+  );
+  const day = (p: number) => isoFromDay(periodStartDay(p, result.period));
+  const shown = new Map<string, SupplyMarkShown>();
+  for (const [id, m] of marks) {
+    shown.set(id, {
+      storeId: m.storeId,
+      recentStockoutShare: m.recentShare,
+      baselineStockoutShare: m.baselineShare,
+      stockoutPeriods: m.stockoutPeriods.map(day),
+      skusOut: m.skusOut.map((s) => ({ sku: s.sku, periods: s.periods.map(day) })),
+      dipCents: Math.round(m.dipCents),
+    });
+  }
+  return {
+    ...result,
+    customers: result.customers.map((c) => {
+      const mark = shown.get(c.customerId);
+      return mark ? { ...c, supplyMark: mark } : c;
+    }),
+    priorities: result.priorities.map((p) => {
+      const mark = shown.get(p.customerId);
+      return mark ? { ...p, supplyMark: mark, recommendation: supplyRecommendation(mark) } : p;
+    }),
+    supply: { source, rule: supplyRuleText(settings), gapsWithStore, gapsWithStock, marked: marks.size },
+  };
 }

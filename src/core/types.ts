@@ -10,6 +10,7 @@
  */
 
 import type { BacktestResult } from './backtest.ts';
+import type { SupplyMarkShown, SupplySummary } from './stock.ts';
 
 /** Calendar granularity of the analysis. */
 export type PeriodKind = 'week' | 'month';
@@ -115,6 +116,11 @@ export interface SalesLedger {
    * without it never set far-future rows aside.
    */
   latestRows?: LatestRow[];
+  /**
+   * Each customer's main store (the store of most of its rows), when sales rows carry store_id;
+   * the supply-side rule (core/stock.ts) reads it. Absent without store ids.
+   */
+  customerStores?: Map<string, string>;
 }
 
 /** How a source's read went: counts and the first problems, for the Data quality section. */
@@ -212,6 +218,8 @@ export type CustomerStatus = 'scored' | 'no_gap' | 'too_new' | 'lapsed' | 'no_sa
 /** Everything known about one customer after the analysis: the deep dive reads this. */
 export interface CustomerAnalysis {
   customerId: string;
+  /** Possibly supply-caused gap (core/stock.ts): which SKUs were out and when. */
+  supplyMark?: SupplyMarkShown;
   name: string;
   segment?: string;
   accountManager?: string;
@@ -284,6 +292,8 @@ export interface Priority {
   churnFiredBy?: ChurnCheck[];
   /** The calibrated risk of the backtest, when its cell holds n >= 30 (revgap rules only). */
   evidence?: PriorityEvidence;
+  /** Possibly supply-caused (the store's own stockouts; core/stock.ts): which SKUs were out and when. */
+  supplyMark?: SupplyMarkShown;
 }
 
 export interface GapTypeSummary {
@@ -362,6 +372,8 @@ export interface AnalysisResult {
    * stored with its snapshot so the digest and deep dives read past flags' record without replaying.
    */
   backtest?: BacktestResult;
+  /** With a stock file: how many gaps the supply-side rule marked, and the rule. */
+  supply?: SupplySummary;
 }
 
 /** What an account manager recorded after contacting a customer (Log follow-up modal). */

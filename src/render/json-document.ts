@@ -123,6 +123,19 @@ export const analysisDocumentSchema = z.strictObject({
         .describe(
           'Calibrated risk: share of customers flagged like this in the backtest that lost half their revenue within horizon periods (n flagged; null below n = 30 or without a backtest)',
         ),
+      supplyMark: z
+        .strictObject({
+          storeId: z.string(),
+          recentStockoutShare: unit,
+          baselineStockoutShare: unit,
+          stockoutPeriods: z.array(z.string()),
+          skusOut: z.array(z.strictObject({ sku: z.string(), periods: z.array(z.string()) })),
+          dip: amount,
+        })
+        .optional()
+        .describe(
+          "With a stock file: the gap is possibly the store's own stockouts (which SKUs were out and the first days of those periods; dip = mean revenue below trend in them)",
+        ),
     }),
   ),
   churnRisk: z.array(
@@ -226,6 +239,16 @@ export const analysisDocumentSchema = z.strictObject({
     .describe(
       'How reliable past flags were: the backtest on this history, pooled over its replay points (revgap rules)',
     ),
+  supply: z
+    .strictObject({
+      source: z.string(),
+      rule: z.string(),
+      gapsWithStore: z.number().int(),
+      gapsWithStock: z.number().int(),
+      marked: z.number().int(),
+    })
+    .optional()
+    .describe('With a stock file: how many gaps the supply-side rule marked, and the rule'),
   hints: z
     .array(z.string())
     .optional()
@@ -352,6 +375,18 @@ export function buildJsonDocument(
             baseRate: p.evidence.baseRate === null ? null : roundTo(p.evidence.baseRate, 4),
           }
         : null,
+      ...(p.supplyMark
+        ? {
+            supplyMark: {
+              storeId: p.supplyMark.storeId,
+              recentStockoutShare: roundTo(p.supplyMark.recentStockoutShare, 4),
+              baselineStockoutShare: roundTo(p.supplyMark.baselineStockoutShare, 4),
+              stockoutPeriods: [...p.supplyMark.stockoutPeriods],
+              skusOut: p.supplyMark.skusOut.map((x) => ({ sku: x.sku, periods: [...x.periods] })),
+              dip: centsToMajor(p.supplyMark.dipCents),
+            },
+          }
+        : {}),
     })),
     churnRisk: result.churnRisk.map((c) => ({
       customerId: c.customerId,
@@ -418,6 +453,7 @@ export function buildJsonDocument(
       recommendations: { ...settings.recommendations },
     },
     ...(result.backtest ? { pastFlags: pastFlags(result.backtest) } : {}),
+    ...(result.supply ? { supply: { ...result.supply } } : {}),
     ...(result.hints && result.hints.length > 0 ? { hints: [...result.hints] } : {}),
   };
 }

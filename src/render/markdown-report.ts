@@ -266,6 +266,14 @@ function priorityParagraph(ctx: Ctx, p: Priority): string {
   if (p.rationale.length > 0) lines.push('');
   if (p.evidence) lines.push(evidenceLong(p.evidence, p.gapTypes, p.score, ctx.result.period), '');
   lines.push(`${scoreBreakdown(p.score, p.components, p.contributions, ctx.settings.weights)}.`, '');
+  if (p.supplyMark) {
+    const skus = p.supplyMark.skusOut.map((x) => `${cell(x.sku)} (${x.periods.join(', ')})`).join('; ');
+    lines.push(
+      `**Possibly supply-caused:** store ${cell(p.supplyMark.storeId)} had ${formatPct(p.supplyMark.recentStockoutShare)} of its SKUs out in the recent window ` +
+        `(baseline ${formatPct(p.supplyMark.baselineStockoutShare)}); out: ${skus}.`,
+      '',
+    );
+  }
   lines.push(`**Recommendation:** ${singleLine(p.recommendation)}`);
   const spark = sparklineLine(ctx, ctx.byId.get(p.customerId));
   if (spark) lines.push('', spark);
@@ -528,6 +536,13 @@ function method(ctx: Ctx, holdout?: MarkdownReportOptions['holdout']): string {
       ? [
           `- Holdout: ${formatPct(holdout.percent / 100)} of the customers newly in the top N are held back from account managers to measure what follow-ups cause; ` +
             `${plural(holdout.heldOutNow, 'customer is', 'customers are')} held out now and left out of this report's lists (admins: \`revgap results --format json\`).`,
+        ]
+      : []),
+    ...(ctx.result.supply
+      ? [
+          `- Supply-side causes (${cell(ctx.result.supply.source)}): ${plural(ctx.result.supply.marked, 'gap', 'gaps')} marked possibly supply-caused, ` +
+            `of ${plural(ctx.result.supply.gapsWithStock, 'customer', 'customers')} with a gap whose store has stock rows ` +
+            `(${ctx.result.supply.gapsWithStore} with a known store); ${ctx.result.supply.rule}. A marked gap's recommendation is to fix availability first.`,
         ]
       : []),
   ].join('\n');

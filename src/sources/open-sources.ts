@@ -155,10 +155,22 @@ export function analysisRequestFromConfig(
     /** A long-running process (the bot): parse sales files of 1 MiB or more off its event loop. */
     background?: boolean;
   } = {},
-): { sales: SalesSource; customers?: CustomersSource; settings: AnalysisSettings; today: string } {
+): {
+  sales: SalesSource;
+  customers?: CustomersSource;
+  stock?: { path: string; delimiter?: string | undefined };
+  settings: AnalysisSettings;
+  today: string;
+} {
   const spec = sourceSpecFromConfig(config, today);
   if (options.background) spec.csv = { ...spec.csv, threads: 'background' };
-  return { ...openSources(spec), settings: config.analysis, today };
+  const stock = config.data.stock;
+  return {
+    ...openSources(spec),
+    ...(stock !== undefined ? { stock: { path: stock, delimiter: config.data.delimiter } } : {}),
+    settings: config.analysis,
+    today,
+  };
 }
 
 /** An analysis request from a spec and settings (tests, benchmarks). */

@@ -9,8 +9,11 @@ import { type AnalysisInput, analyze, checkFarFutureRows, chooseAsOf } from '../
 import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktest } from '../core/backtest.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
+import { applySupplyMarks, buildStockoutIndex } from '../core/stock.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, SalesLedger } from '../core/types.ts';
 import { InputError } from '../errors.ts';
+import type { DateFormat } from '../sources/csv/parse-date.ts';
+import { readStockCsv } from '../sources/csv/read-stock-csv.ts';
 import type { CustomersSource, LoadedCustomers, LoadedSales, SalesSource } from '../sources/sales-source.ts';
 
 export interface RunAnalysisRequest {
@@ -19,6 +22,8 @@ export interface RunAnalysisRequest {
   /** The optional customers list (the sample source brings its own customers). */
   customers?: CustomersSource | undefined;
   settings: AnalysisSettings;
+  /** The optional stock file: gaps that are possibly the store's own stockouts are marked. */
+  stock?: { path: string; dateFormat?: DateFormat | undefined; delimiter?: string | undefined } | undefined;
   /** Compute the backtest evidence with the analysis (revgap rules; default true). */
   evidence?: boolean;
   /**
@@ -141,12 +146,16 @@ export async function runAnalysis(
   request: RunAnalysisRequest,
   deps: RunAnalysisDeps = {},
 ): Promise<AnalysisResult> {
+  // The stock file first: it is small, so a mistake in it shows before a long read of the sales.
+  const stock = request.stock ? await readStock(request.stock, request) : undefined;
   const input = await loadAnalysisInput(request, deps);
+  const withSupply = (result: AnalysisResult): AnalysisResult =>
+    stock ? markSupply(result, input.ledger, stock, request.settings) : result;
   if (request.settings.rules === 'seed') {
     const { analyzeSeed } = await import('../core/seed-rules.ts');
-    return analyzeSeed(input, request.settings);
+    return withSupply(analyzeSeed(input, request.settings));
   }
-  const result = analyze(input, request.settings);
+  const result = withSupply(analyze(input, request.settings));
   if (request.evidence === false) return result;
   // The backtest on the same ledger: each priority's calibrated risk and the record of past flags,
   // stored with the snapshot so the digest and deep dives never replay on the request path. The
@@ -157,6 +166,69 @@ export async function runAnalysis(
     result,
     runBacktest(input.ledger, request.settings, evidenceOptions(input.ledger, request.settings)),
   );
+}
+
+type LoadedStock = Awaited<ReturnType<typeof readStockCsv>>;
+
+/** Reads the stock file; bad rows are skipped and reported, or stop the run under `badRows: strict`. */
+async function readStock(
+  stock: NonNullable<RunAnalysisRequest['stock']>,
+  request: RunAnalysisRequest,
+): Promise<LoadedStock> {
+  const file = await readStockCsv({
+    path: stock.path,
+    dateFormat: stock.dateFormat,
+    delimiter: stock.delimiter,
+    maxProblemsListed: request.settings.maxProblemsListed,
+  });
+  const problem = file.quality.problems[0];
+  if (request.settings.badRows === 'strict' && problem) {
+    throw new InputError(
+      `${problem.file} line ${problem.line}${problem.column ? `, column "${problem.column}"` : ''}: ${problem.reason}`,
+      {
+        hint: `Edit line ${problem.line} of ${problem.file}. (Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)`,
+      },
+    );
+  }
+  return file;
+}
+
+/** The supply-side marks on a result, and a data-quality note for skipped stock rows or missing stores. */
+function markSupply(
+  result: AnalysisResult,
+  ledger: SalesLedger,
+  stock: LoadedStock,
+  settings: AnalysisSettings,
+): AnalysisResult {
+  const { quality } = stock;
+  const index = buildStockoutIndex(stock.rows, result.period);
+  const marked = applySupplyMarks(
+    result,
+    ledger.customerStores ?? new Map(),
+    index,
+    settings,
+    quality.source,
+  );
+  const notes: string[] = [];
+  if (quality.rowsRejected > 0) {
+    const shown = quality.problems
+      .slice(0, 5)
+      .map((p) => `line ${p.line}${p.column ? ` (${p.column})` : ''}: ${p.reason}`)
+      .join('; ');
+    notes.push(
+      `Skipped ${quality.rowsRejected.toLocaleString('en-US')} of ${quality.rowsRead.toLocaleString('en-US')} rows in ${quality.source}: ${shown}.`,
+    );
+  }
+  if (!ledger.customerStores) {
+    notes.push(
+      `The sales rows carry no store_id, so no gap could be checked against ${quality.source}; add a store_id column to the sales (or map one: --map store_id=Header).`,
+    );
+  }
+  if (notes.length === 0) return marked;
+  return {
+    ...marked,
+    dataQuality: { ...marked.dataQuality, notes: [...(marked.dataQuality.notes ?? []), ...notes] },
+  };
 }
 
 /**
