@@ -169,6 +169,12 @@ export const analysisDocumentSchema = z.strictObject({
     problems: z.array(problemSchema),
     duplicateRows: z.number().int(),
     duplicatesDropped: z.boolean(),
+    /** Lines of the first dropped duplicate rows (at most maxProblemsListed), in file order; empty when none. */
+    duplicateLines: z.array(z.number().int()),
+    /** Rows dated far after all the others, left out of the default as-of choice; empty when none. */
+    setAsideRows: z.array(
+      z.strictObject({ customerId: z.string(), date: z.string(), line: z.number().int().nullable() }),
+    ),
     rowsAfterAsOf: z.number().int(),
     customers: z
       .strictObject({
@@ -419,6 +425,12 @@ export function buildJsonDocument(
       problems: dq.problems.map(problem),
       duplicateRows: dq.duplicateRows,
       duplicatesDropped: dq.duplicatesDropped,
+      duplicateLines: [...(dq.duplicateLines ?? [])],
+      setAsideRows: (dq.setAsideRows ?? []).map((r) => ({
+        customerId: r.customerId,
+        date: r.date,
+        line: r.line ?? null,
+      })),
       rowsAfterAsOf: dq.rowsAfterAsOf ?? 0,
       customers: dq.customers
         ? {

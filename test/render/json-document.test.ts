@@ -29,6 +29,33 @@ describe('buildJsonDocument', () => {
     expect(analysisDocumentSchema.safeParse(doc).success).toBe(true);
   });
 
+  it('lists the set-aside rows and dropped duplicate lines as fields, empty for clean data (issue 13)', () => {
+    expect(doc.dataQuality.setAsideRows).toEqual([]);
+    expect(doc.dataQuality.duplicateLines).toEqual([]);
+    const odd = buildJsonDocument(
+      buildSampleResult({
+        dataQuality: buildDataQuality({
+          setAsideRows: [
+            { customerId: 'C1', date: '2062-04-20', line: 34 },
+            { customerId: 'C9', date: '2061-01-01' },
+          ],
+          duplicateRows: 2,
+          duplicatesDropped: true,
+          duplicateLines: [7, 12],
+        }),
+      }),
+      sampleSettings(),
+    );
+    expect(analysisDocumentSchema.safeParse(odd).success).toBe(true);
+    expect(odd.dataQuality.setAsideRows).toEqual([
+      { customerId: 'C1', date: '2062-04-20', line: 34 },
+      { customerId: 'C9', date: '2061-01-01', line: null },
+    ]);
+    expect(odd.dataQuality.duplicateLines).toEqual([7, 12]);
+    // The sentences stay too: the warning names the first set-aside row's line.
+    expect(odd.dataQuality.warnings.join(' ')).toContain('line 34: 2062-04-20');
+  });
+
   it('carries the currencies read and the report’s warnings, and none for clean data', () => {
     expect(doc.dataQuality.warnings).toEqual([]);
     expect(doc.dataQuality.currencies).toBeUndefined();
