@@ -3,7 +3,7 @@
  * goes to stdout and stderr, and files written. Kept to a dozen runs so the file stays fast.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,26 @@ describe('revgap analyze', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('no --sales file given; analysing the bundled sample data (200 customers');
     expect(r.stdout).toContain('## Top priority gaps');
+  });
+
+  it('stops when many rows are dated far after today: exit 2, the count, a line and --as-of (issue 13)', async () => {
+    const lines = ['customer_id,date,amount'];
+    for (let w = 0; w < 16; w++) {
+      const day = new Date(Date.UTC(2026, 0, 5 + 7 * w)).toISOString().slice(0, 10);
+      lines.push(`C1,${day},100`, `C2,${day},${w < 12 ? 100 : 10}`);
+    }
+    for (let i = 0; i < 10; i++) lines.push('C1,2062-04-20,100');
+    const sales = join(work, 'far-future.csv');
+    writeFileSync(sales, `${lines.join('\n')}\n`);
+    const r = await revgap(['analyze', '--sales', sales]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('10 rows of');
+    expect(r.stderr).toContain('line 34: 2062-04-20, customer "C1"');
+    expect(r.stderr).toContain('--as-of YYYY-MM-DD');
+    const withAsOf = await revgap(['analyze', '--sales', sales, '--as-of', '2026-04-26']);
+    expect(withAsOf.code).toBe(0);
+    expect(withAsOf.stdout).toContain('$360.00');
   });
 
   it('stops at a bad row in strict mode: exit 2, nothing on stdout, the file and line on stderr', async () => {
