@@ -63,7 +63,19 @@ export type CardPriority = Pick<
   | 'score'
   | 'contributions'
   | 'evidence'
+  | 'supplyMark'
 >;
+
+/** A marked gap's line on the card: at most 3 SKUs, each name cut to 30 characters. */
+export function supplyMarkLine(mark: NonNullable<Priority['supplyMark']>): string {
+  const skus = mark.skusOut.slice(0, 3).map((s) => userText(s.sku, 30));
+  const more = mark.skusOut.length > 3 ? ` and ${mark.skusOut.length - 3} more` : '';
+  const weeks = mark.stockoutPeriods.length;
+  return (
+    `:package: _Possibly supply-caused: ${skus.join(', ')}${more} out at store ${userText(mark.storeId, 30)} ` +
+    `(${weeks} ${weeks === 1 ? 'period' : 'periods'} from ${mark.stockoutPeriods[0] ?? '?'}); fix availability first_`
+  );
+}
 
 /** The status line for a follow-up state ("Claimed by <@U1>"); unclaimed when there is no state. */
 export function renderStatusLine(state: GapState | undefined): string {
@@ -143,6 +155,7 @@ function cardBody(p: CardPriority, options: GapCardOptions): string {
   ];
   // The calibrated risk, short: what happened to customers flagged like this before.
   if (p.evidence) lines.push(`_${evidenceShort(p.evidence)}_`);
+  if (p.supplyMark) lines.push(supplyMarkLine(p.supplyMark));
   const spark = options.series ? renderSparkline(options.series.slice(-CARD_SPARK_PERIODS)) : '';
   if (spark) lines.push(`\`${spark}\``);
   return lines.join('\n');

@@ -115,6 +115,7 @@ export function cardPriorities(priorities: readonly Priority[]): CardPriority[] 
       score: p.score,
       contributions: p.contributions,
       ...(p.evidence === undefined ? {} : { evidence: p.evidence }),
+      ...(p.supplyMark === undefined ? {} : { supplyMark: p.supplyMark }),
     };
     byId.set(p.customerId, card);
     out.push(card);

@@ -10,6 +10,25 @@ import {
 import { ACME, BOLT, priorityOf } from '../../helpers/build-result.ts';
 
 describe('renderGapCard', () => {
+  it('shows the supply-side mark of a possibly supply-caused gap (at most 3 SKUs, escaped)', () => {
+    const mark = {
+      storeId: 'S1',
+      recentStockoutShare: 0.375,
+      baselineStockoutShare: 0,
+      stockoutPeriods: ['2026-11-02', '2026-11-09', '2026-11-16'],
+      skusOut: ['SKU-1', 'SKU_2', 'SKU-3', 'SKU-4'].map((sku) => ({ sku, periods: ['2026-11-02'] })),
+      dipCents: -70000,
+    };
+    const text = (p: ReturnType<typeof priorityOf>) => {
+      const [section] = renderGapCard(p, undefined, { currency: 'USD', digestRunId: 'r' });
+      return (section as { text: { text: string } }).text.text;
+    };
+    expect(text({ ...priorityOf(BOLT), supplyMark: mark })).toContain(
+      ':package: _Possibly supply-caused: SKU-1, SKU_\u200b2, SKU-3 and 1 more out at store S1 (3 periods from 2026-11-02); fix availability first_',
+    );
+    expect(text(priorityOf(BOLT))).not.toContain('supply-caused');
+  });
+
   it('shows customer, gap types, gap, score driver, owner, sparkline and status, with four actions', () => {
     const card = renderGapCard(priorityOf(BOLT), undefined, {
       currency: 'USD',
