@@ -51,7 +51,7 @@ import {
   userText,
 } from './_blocks.ts';
 import { measureBlockText, truncateText } from './block-kit-limits.ts';
-import { type CardPriority, claimButton, measureCardText, renderGapCard } from './card.ts';
+import { type CardPriority, claimButton, measureCardText, renderGapCard, supplyMarkLine } from './card.ts';
 import { cardPriorities } from './digest.ts';
 import { ACTION_LOG, ACTION_PICK_CUSTOMER, ACTION_SHARE, encodeCardAction } from './ids.ts';
 
@@ -161,6 +161,9 @@ export function renderDeepDiveMessage(
   if (customer.recommendation) {
     blocks.push(section(truncateText(`*Recommendation:* ${userText(customer.recommendation, 500)}`, 600)));
   }
+  // Possibly supply-caused (stock file): which SKUs were out at the customer's store, and when.
+  const supplyMark = result.priorities.find((p) => p.customerId === customer.customerId)?.supplyMark;
+  if (supplyMark) blocks.push(section(supplyMarkLine(supplyMark)));
 
   const metrics = metricRows(customer, result, settings);
   if (metrics.length > 0) {

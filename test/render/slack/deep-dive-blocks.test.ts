@@ -103,6 +103,27 @@ describe('renderDeepDiveMessage', () => {
     expect(t).toContain('_7 earlier weeks not shown._');
   });
 
+  it('names the SKUs out at the store of a possibly supply-caused gap, after the recommendation', () => {
+    const mark = {
+      storeId: 'S1',
+      recentStockoutShare: 0.375,
+      baselineStockoutShare: 0,
+      stockoutPeriods: ['2026-11-02', '2026-11-09', '2026-11-16'],
+      skusOut: [{ sku: 'SKU-1', periods: ['2026-11-02'] }],
+      dipCents: -70000,
+    };
+    const marked = {
+      ...result,
+      priorities: result.priorities.map((p) =>
+        p.customerId === BOLT.customerId ? { ...p, supplyMark: mark } : p,
+      ),
+    };
+    const t = text(renderDeepDiveMessage(BOLT, marked, settings, [], {}));
+    expect(t).toContain('Possibly supply-caused: SKU-1 out at store S1 (3 periods from 2026-11-02)');
+    expect(t.indexOf('supply-caused')).toBeGreaterThan(t.indexOf('*Recommendation:*'));
+    expect(text(renderDeepDiveMessage(BOLT, result, settings, [], {}))).not.toContain('supply-caused');
+  });
+
   it('shows the refunds of a refund-only customer (no sales, but a net series)', () => {
     const refunder = buildCustomer({
       customerId: 'C077',
