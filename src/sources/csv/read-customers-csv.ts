@@ -5,6 +5,7 @@
  */
 import type { CustomerInfo, RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
+import { createRowRejects } from './_row-rejects.ts';
 import { CUSTOMER_ALIASES, CUSTOMER_FIELDS, type CustomerField, mapHeaders } from './map-headers.ts';
 import { type CsvEngine, type CsvInput, readCsvFile } from './read-csv-file.ts';
 import { fieldText } from './tokenize-csv.ts';
@@ -37,9 +38,7 @@ export async function readCustomersCsv(
   const maxProblems = options.maxProblemsListed ?? 20;
   const customers: CustomerInfo[] = [];
   const seen = new Set<string>();
-  const problems: RowProblem[] = [];
   let rowsRead = 0;
-  let rowsRejected = 0;
   let headers: string[] = [];
   let columns: Record<CustomerField, number> = {
     customer_id: -1,
@@ -48,14 +47,8 @@ export async function readCustomersCsv(
     account_manager: -1,
   };
 
-  const reject = (line: number, column: string | undefined, code: string, reason: string): void => {
-    rowsRejected++;
-    if (problems.length < maxProblems) {
-      problems.push(
-        column === undefined ? { file, line, reason, code } : { file, line, column, reason, code },
-      );
-    }
-  };
+  const rejects = createRowRejects(file, maxProblems);
+  const reject = rejects.reject;
 
   await readCsvFile(
     {
@@ -129,5 +122,8 @@ export async function readCustomersCsv(
       hint: 'Drop the customers file option, or export the customer list again.',
     });
   }
-  return { customers, quality: { source: file, rowsRead, rowsRejected, problems } };
+  return {
+    customers,
+    quality: { source: file, rowsRead, rowsRejected: rejects.count, problems: rejects.problems },
+  };
 }

@@ -7,6 +7,7 @@
 import type { StockRow } from '../../core/stock.ts';
 import type { RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
+import { createRowRejects } from './_row-rejects.ts';
 import { type AliasTable, mapHeaders } from './map-headers.ts';
 import { type DateFormat, describeBadDate, parseDateDay } from './parse-date.ts';
 import { type CsvEngine, type CsvInput, readCsvFile } from './read-csv-file.ts';
@@ -57,20 +58,12 @@ export async function readStockCsv(
   const format = options.dateFormat ?? 'YYYY-MM-DD';
   const maxProblems = options.maxProblemsListed ?? 20;
   const rows: StockRow[] = [];
-  const problems: RowProblem[] = [];
   let rowsRead = 0;
-  let rowsRejected = 0;
   let headers: string[] = [];
   let columns = Object.fromEntries(STOCK_FIELDS.map((f) => [f, -1])) as Record<StockField, number>;
 
-  const reject = (line: number, column: string | undefined, code: string, reason: string): void => {
-    rowsRejected++;
-    if (problems.length < maxProblems) {
-      problems.push(
-        column === undefined ? { file, line, reason, code } : { file, line, column, reason, code },
-      );
-    }
-  };
+  const rejects = createRowRejects(file, maxProblems);
+  const reject = rejects.reject;
 
   await readCsvFile(
     {
@@ -166,5 +159,8 @@ export async function readStockCsv(
       hint: 'Drop --stock (REVGAP_STOCK), or export the stock file again.',
     });
   }
-  return { rows, quality: { source: file, rowsRead, rowsRejected, problems } };
+  return {
+    rows,
+    quality: { source: file, rowsRead, rowsRejected: rejects.count, problems: rejects.problems },
+  };
 }
