@@ -73,3 +73,19 @@ export function writeOutput(context: CommandContext, text: string, what: string)
   writeFileAtomically(path, body);
   context.io.stderr.write(`wrote the ${what} to ${path}\n`);
 }
+
+/** The output formats of `analyze`, `backtest` and `results` (`md` is accepted for markdown). */
+export const OUTPUT_FORMATS = ['markdown', 'json'] as const;
+
+/**
+ * `--format`, lower-cased (default markdown), and the settings problem it makes when it is not one of
+ * OUTPUT_FORMATS: listed with the other bad settings, not thrown on its own.
+ */
+export function readOutputFormat(context: CommandContext): { format: string; issues: string[] } {
+  const format = ((context.values.format as string | undefined) ?? 'markdown').toLowerCase();
+  const known = (OUTPUT_FORMATS as readonly string[]).includes(format) || format === 'md';
+  return {
+    format,
+    issues: known ? [] : [`--format = "${format}": allowed: ${OUTPUT_FORMATS.join(', ')}`],
+  };
+}

@@ -13,9 +13,7 @@ import {
   runAnalysisCommand,
 } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
-import { checkOutputPath, writeOutput } from './_output.ts';
-
-const FORMATS = ['markdown', 'json'] as const;
+import { checkOutputPath, readOutputFormat, writeOutput } from './_output.ts';
 
 export const command: CliCommand = {
   name: 'analyze',
@@ -42,11 +40,7 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
     out: { type: 'string' },
   },
   async run(context) {
-    const format = ((context.values.format as string | undefined) ?? 'markdown').toLowerCase();
-    const issues =
-      FORMATS.includes(format as (typeof FORMATS)[number]) || format === 'md'
-        ? []
-        : [`--format = "${format}": allowed: ${FORMATS.join(', ')}`];
+    const { format, issues } = readOutputFormat(context);
     const config = loadCommandConfig(context, issues);
     checkOutputPath(context);
     const { result } = await runAnalysisCommand(context, config);

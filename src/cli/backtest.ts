@@ -20,9 +20,8 @@ import {
   startDataRun,
 } from './_analysis-flags.ts';
 import type { CliCommand, CliIo } from './_context.ts';
-import { checkOutputPath, writeOutput } from './_output.ts';
+import { checkOutputPath, readOutputFormat, writeOutput } from './_output.ts';
 
-const FORMATS = ['markdown', 'json'] as const;
 /** Customer x replay points from which a progress line is shown (about a second of work). */
 const PROGRESS_MIN_WORK = 2_000_000;
 /** Weeks of bundled sample data for a backtest: enough for replay points before A - horizon. */
@@ -94,11 +93,7 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
   },
   async run(context) {
     const { io, values } = context;
-    const format = ((values.format as string | undefined) ?? 'markdown').toLowerCase();
-    const issues =
-      FORMATS.includes(format as (typeof FORMATS)[number]) || format === 'md'
-        ? []
-        : [`--format = "${format}": allowed: ${FORMATS.join(', ')}`];
+    const { format, issues } = readOutputFormat(context);
     const horizon = wholeNumber('horizon', values.horizon, issues);
     const step = wholeNumber('step', values.step, issues);
     const fromText = values.from as string | undefined;

@@ -19,9 +19,7 @@ import { loadHoldoutComparison } from '../use-cases/holdout.ts';
 import { loadFollowUpResults } from '../use-cases/measure-recovery.ts';
 import { loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
-import { checkOutputPath, writeOutput } from './_output.ts';
-
-const FORMATS = ['markdown', 'json'] as const;
+import { checkOutputPath, readOutputFormat, writeOutput } from './_output.ts';
 
 /** The holdout comparison in major units (rates as shares, money in the currency's units). */
 function comparisonJson(c: HoldoutComparison) {
@@ -79,11 +77,7 @@ Exit codes: 0 done, 2 bad settings, 1 unexpected error (e.g. the store is in use
     currency: { type: 'string' },
   },
   async run(context) {
-    const format = ((context.values.format as string | undefined) ?? 'markdown').toLowerCase();
-    const issues =
-      FORMATS.includes(format as (typeof FORMATS)[number]) || format === 'md'
-        ? []
-        : [`--format = "${format}": allowed: ${FORMATS.join(', ')}`];
+    const { format, issues } = readOutputFormat(context);
     const config = loadCommandConfig(context, issues);
     checkOutputPath(context);
     const store = openConfiguredStore(config);
