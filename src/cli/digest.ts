@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { postDigestOnce } from '../main.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
+import { describeDotEnv, ENV_FILE_HELP, ENV_FILE_OPTION, withDotEnv } from './_dotenv.ts';
 
 export const command: CliCommand = {
   name: 'digest',
@@ -22,6 +23,7 @@ embedded store (REVGAP_DATA_DIR), it asks that bot to post, with the bot's data 
   --force          post even if a digest for this period was posted already
   --data-dir DIR   embedded database directory (REVGAP_DATA_DIR, default ./.revgap)
   --log-level L    trace, debug, info (default), warn, error, fatal or silent (REVGAP_LOG_LEVEL)
+${ENV_FILE_HELP}
 ${ANALYSIS_FLAGS_HELP}
 
 Example:
@@ -32,8 +34,12 @@ Example:
     force: { type: 'boolean' },
     'data-dir': { type: 'string' },
     'log-level': { type: 'string' },
+    ...ENV_FILE_OPTION,
   },
-  async run(context) {
+  async run(given) {
+    // .env (or --env-file) under the real environment, read before anything else is configured.
+    const { context, read } = withDotEnv(given);
+    if (read) context.io.stderr.write(describeDotEnv(read));
     const config = loadCommandConfig(context);
     // A bot runs on this data directory (holding the embedded store, or the demo): ask it (its data,
     // its channel, its Slack) instead.

@@ -19,6 +19,7 @@ import { type RunningRevgap, startRevgap } from '../main.ts';
 import { SAMPLE_ACCOUNT_MANAGERS } from '../sources/sample/generate-sample.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand, CommandContext } from './_context.ts';
+import { describeDotEnv, ENV_FILE_HELP, ENV_FILE_OPTION, withDotEnv } from './_dotenv.ts';
 import { closeOnSignal } from './_shutdown.ts';
 
 function logLevelGiven(context: CommandContext): boolean {
@@ -50,6 +51,7 @@ Without any Slack token, runs the local demo: a local Slack (web UI in your brow
   --port N               HTTP port in HTTP mode (overrides PORT)
   --data-dir DIR         embedded database directory (REVGAP_DATA_DIR, default ./.revgap)
   --log-level LEVEL      trace, debug, info (default), warn, error, fatal or silent (REVGAP_LOG_LEVEL)
+${ENV_FILE_HELP}
 ${ANALYSIS_FLAGS_HELP}
 
 Examples:
@@ -61,8 +63,12 @@ Examples:
     port: { type: 'string' },
     'data-dir': { type: 'string' },
     'log-level': { type: 'string' },
+    ...ENV_FILE_OPTION,
   },
-  async run(context) {
+  async run(given) {
+    // .env (or --env-file) under the real environment, read before anything else is configured.
+    const { context, read } = withDotEnv(given);
+    if (read) context.io.stderr.write(describeDotEnv(read));
     const config = loadCommandConfig(context);
     const demo = config.slackBotToken === undefined;
     const logger = createLogger({

@@ -116,6 +116,18 @@ describe('lastSlotAtOrBefore', () => {
     );
   });
 
+  it('finds a spring-forward-shifted slot looking back as well as forward (the catch-up case)', () => {
+    // 02:30 does not exist in Berlin on 2026-03-29; the slot runs at 03:30 CEST = 01:30Z. A bot that
+    // was down over it must still see it as the latest slot (cron-parser 5.10.7's prev() skips it,
+    // docs/ARCHITECTURE.md "Decisions").
+    expect(nextSlotAfter('30 2 * * *', 'Europe/Berlin', at('2026-03-29T00:00Z'))?.toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    expect(lastSlotAtOrBefore('30 2 * * *', 'Europe/Berlin', at('2026-03-29T03:00Z'))?.toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+  });
+
   it('finds a yearly 29 February slot', () => {
     expect(lastSlotAtOrBefore('0 0 29 2 *', 'UTC', at('2026-11-24T00:00Z'))?.toISOString()).toBe(
       '2024-02-29T00:00:00.000Z',
