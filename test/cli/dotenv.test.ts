@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withDotEnv } from '../../src/cli/_dotenv.ts';
 import type { CommandContext } from '../../src/cli/_context.ts';
+import { withDotEnv } from '../../src/cli/_dotenv.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { ConfigError } from '../../src/errors.ts';
 
@@ -25,7 +25,11 @@ function tempDir(dotEnv?: string): string {
   return dir;
 }
 
-function contextIn(cwd: string, env: Record<string, string>, values: CommandContext['values'] = {}): CommandContext {
+function contextIn(
+  cwd: string,
+  env: Record<string, string>,
+  values: CommandContext['values'] = {},
+): CommandContext {
   const io = { stdout: { write: () => true }, stderr: { write: () => true }, stderrIsTTY: false };
   return { values, positionals: [], io, env, cwd, now: new Date('2026-11-24T10:00:00Z') };
 }
@@ -48,7 +52,9 @@ async function run(cwd: string, env: Record<string, string>, ...argv: string[]) 
 
 describe('withDotEnv', () => {
   it("applies the file's values under the real environment, which wins", () => {
-    const dir = tempDir("# settings\nREVGAP_CHANNEL='#sales team'\nexport REVGAP_TOP=7\nSLACK_BOT_TOKEN=xoxb-file\n");
+    const dir = tempDir(
+      "# settings\nREVGAP_CHANNEL='#sales team'\nexport REVGAP_TOP=7\nSLACK_BOT_TOKEN=xoxb-file\n",
+    );
     const { context, read } = withDotEnv(contextIn(dir, { SLACK_BOT_TOKEN: 'xoxb-shell' }));
     expect(context.env.REVGAP_CHANNEL).toBe('#sales team');
     expect(context.env.REVGAP_TOP).toBe('7');
@@ -76,7 +82,9 @@ describe('withDotEnv', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.join('\n')).toContain(`cannot read ${join(dir, 'prod.env')} (ENOENT)`);
+    expect((error as ConfigError).issues.join('\n')).toContain(
+      `cannot read ${join(dir, 'prod.env')} (ENOENT)`,
+    );
     expect((error as ConfigError).hint).toContain('.env.example');
   });
 });
