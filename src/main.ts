@@ -27,7 +27,13 @@ import { createStateStore } from './store/create-state-store.ts';
 import type { StateStore } from './store/state-store.ts';
 import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
 import { type PostDigestDeps, postDigestRun } from './use-cases/post-digest.ts';
-import { createSnapshotHolder, refreshSnapshot, type SnapshotHolder } from './use-cases/refresh-snapshot.ts';
+import {
+  createSnapshotHolder,
+  type RefreshSnapshotDeps,
+  refreshKeepingLastGood,
+  refreshSnapshot,
+  type SnapshotHolder,
+} from './use-cases/refresh-snapshot.ts';
 import { runAnalysis } from './use-cases/run-analysis.ts';
 import { createDigestRunner, type PostDigestNowOutcome, postDigestNow } from './use-cases/run-digest.ts';
 
@@ -168,16 +174,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     files: dataFiles,
     intervalMinutes: config.refreshMinutes,
     refresh: async () => {
-      await refreshSnapshot({
-        analyze,
-        settings: config.analysis,
-        store,
-        holder: snapshots,
-        now,
-        logger,
-        recovery: store,
-        holdout: { store, percent: config.holdoutPercent },
-      });
+      await refreshSnapshot(refreshDeps({ config, analyze, store, snapshots, now, logger }));
     },
     onFailure: (error) => notifyRefreshFailure(error),
     logger,
@@ -251,13 +248,12 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
         `connect to Slack (${slackApp.transport === 'socket' ? 'Socket Mode' : 'HTTP mode'})`,
       );
     }
-    try {
-      await refresh();
-    } catch (error) {
-      // The bot keeps running: it answers from the last saved snapshot and the digest says data is stale.
-      logger.error({ err: error }, 'the analysis failed at start-up; answering from the last saved snapshot');
-      await notifier.notify({ what: 'read the sales data at start-up', error, reference: 'start-up' });
-    }
+    await refreshKeepingLastGood(refresh, {
+      logger,
+      notify: (notice) => notifier.notify(notice),
+      what: 'read the sales data at start-up',
+      reference: 'start-up',
+    });
 
     const postDeps = buildPostDigestDeps({ slack, store, snapshots, logger, now, people, config });
     const notify: typeof notifier.notify = (notice) => notifier.notify(notice);
@@ -346,6 +342,28 @@ function buildPostDigestDeps(parts: {
   return { ...rest, store, recovery: store, holdout: store, holdoutPercent: config.holdoutPercent };
 }
 
+/** What a refresh needs, the same for the bot and `revgap digest`: the one store serves every port. */
+function refreshDeps(parts: {
+  config: Pick<AppConfig, 'analysis' | 'holdoutPercent'>;
+  analyze: RefreshSnapshotDeps['analyze'];
+  store: StateStore;
+  snapshots: SnapshotHolder;
+  now: () => Date;
+  logger: Logger;
+}): RefreshSnapshotDeps {
+  const { config, store } = parts;
+  return {
+    analyze: parts.analyze,
+    settings: config.analysis,
+    store,
+    holder: parts.snapshots,
+    now: parts.now,
+    logger: parts.logger,
+    recovery: store,
+    holdout: { store, percent: config.holdoutPercent },
+  };
+}
+
 export interface DigestOnceOptions {
   config: AppConfig;
   logger?: Logger;
@@ -392,16 +410,8 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
         snapshots,
         now,
         refresh: async () => {
-          await refreshSnapshot({
-            analyze: options.analyze ?? analyzeConfiguredData(config, now),
-            settings: config.analysis,
-            store,
-            holder: snapshots,
-            now,
-            logger,
-            recovery: store,
-            holdout: { store, percent: config.holdoutPercent },
-          });
+          const analyze = options.analyze ?? analyzeConfiguredData(config, now);
+          await refreshSnapshot(refreshDeps({ config, analyze, store, snapshots, now, logger }));
         },
       },
     );

@@ -156,3 +156,33 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
   );
   return loaded;
 }
+
+/** Who hears that a refresh failed (the admin channel, in the bot). */
+export type RefreshFailureNotice = (notice: {
+  what: string;
+  error: unknown;
+  reference: string;
+}) => Promise<void>;
+
+/**
+ * The start-up policy: refresh, and when the analysis fails keep running on the last saved
+ * snapshot (answers go on; the digest says the data is stale and why), log it and tell the admin
+ * channel. Resolves to whether the refresh succeeded; never rejects for a failed analysis.
+ */
+export async function refreshKeepingLastGood(
+  refresh: () => Promise<unknown>,
+  deps: { logger: Logger; notify: RefreshFailureNotice; what: string; reference: string },
+): Promise<boolean> {
+  try {
+    await refresh();
+    return true;
+  } catch (error) {
+    deps.logger.error({ err: error }, `could not ${deps.what}; answering from the last saved snapshot`);
+    await deps
+      .notify({ what: deps.what, error, reference: deps.reference })
+      .catch((notifyError: unknown) =>
+        deps.logger.error({ err: notifyError }, 'could not tell the admin channel'),
+      );
+    return false;
+  }
+}

@@ -46,7 +46,7 @@ it('tells the admin channel what failed and how to fix it', async () => {
 });
 
 it('logs the failure with its reason', () => {
-  expect(logs.find('the analysis failed at start-up')[0]).toMatchObject({
+  expect(logs.find('could not read the sales data at start-up')[0]).toMatchObject({
     err: { message: expect.stringContaining('line 7') },
   });
 });
