@@ -8,6 +8,7 @@
  *   npm run bench -- --customers 20000 --weeks 52
  *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
  *   npm run bench -- --no-compare       # without the DuckDB and Postgres comparisons
+ *   npm run bench -- --no-answers       # without the answer-latency run (1,000,000 customers)
  *   npm run bench -- --no-backtest      # analyze only (by default `revgap backtest --step 1
  *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
@@ -73,6 +74,8 @@ const { values } = parseArgs({
     'no-backtest': { type: 'boolean', default: false },
     /** Skip the DuckDB and Postgres comparisons. */
     'no-compare': { type: 'boolean', default: false },
+    /** Skip the answer-latency run (bench/answer-latency.ts, 1,000,000 customers). */
+    'no-answers': { type: 'boolean', default: false },
   },
 });
 
@@ -519,6 +522,17 @@ async function main(): Promise<void> {
       '',
     );
     process.stdout.write(out.join('\n'));
+  }
+  if (!values['no-answers']) {
+    // Answers at scale (issue 12): the bot in HTTP mode with 1,000,000 customers in its snapshot.
+    process.stdout.write('\nAnswers at scale (bench/answer-latency.ts):\n');
+    await new Promise<void>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'answer-latency.ts')], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
+      child.on('exit', () => resolve());
+    });
   }
   if (values['cpu-prof']) process.stdout.write(`CPU profile written to ${join(DATA_ROOT, 'profiles')}\n`);
 }

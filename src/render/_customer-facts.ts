@@ -20,10 +20,18 @@ import { formatCount, formatPct, OUTCOME_LABELS, periodNoun, perPeriod, plural }
 
 /** Number of customers that have a rank (the "of N" in "#3 of 155"). */
 export function countRanked(result: AnalysisResult): number {
-  let n = 0;
-  for (const c of result.customers) if (c.rank !== null) n++;
+  // A deep dive asks twice per answer; with a million customers each count is a full pass, so the
+  // count is kept per result (results are never changed once built).
+  let n = rankedCounts.get(result);
+  if (n === undefined) {
+    n = 0;
+    for (const c of result.customers) if (c.rank !== null) n++;
+    rankedCounts.set(result, n);
+  }
   return n;
 }
+
+const rankedCounts = new WeakMap<AnalysisResult, number>();
 
 /** "#3 of 155", or null when the customer is not ranked. */
 export function rankLabel(customer: CustomerAnalysis, result: AnalysisResult): string | null {

@@ -1,0 +1,193 @@
+/**
+ * Benchmark: answers at scale (issue 12). The bot runs in HTTP mode as its own process with
+ * N customers in its snapshot (default 1,000,000), against local-slack for the Web API. This
+ * script fires signed `/revgap <customer id>` slash commands straight at the bot's
+ * /slack/events, C at a time (default 50), R in all (default 1,000), each with a response_url
+ * pointing at a small collector server here, and measures from sending the request to the
+ * answer arriving at its response_url (and, separately, to the HTTP acknowledgement).
+ *
+ *   node --import tsx bench/answer-latency.ts [--customers 1000000] [--concurrency 50] [--requests 1000]
+ *     [--cpu-prof DIR]   # the bot's CPU profile, written when it stops
+ *     [--database-url postgres://postgres@127.0.0.1:5432/test]   # state store on a Postgres server
+ *
+ * Target: p99 under 100 ms with 1,000,000 customers. Not part of the test suite: timings depend
+ * on the machine (the load average is printed with the figures).
+ */
+import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  buildLocalWorkspace,
+  findFreePort,
+  LOCAL_SLACK_CREDENTIALS,
+  startLocalSlack,
+} from '../src/dev/local-slack.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TARGET_P99_MS = 100;
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '1000000' },
+    concurrency: { type: 'string', default: '50' },
+    requests: { type: 'string', default: '1000' },
+    /** Use this Postgres server as the state store instead of the embedded PGlite. */
+    'database-url': { type: 'string' },
+    /** Write the bot's .cpuprofile into this directory. */
+    'cpu-prof': { type: 'string' },
+  },
+});
+const customers = Number(values.customers);
+const concurrency = Number(values.concurrency);
+const total = Number(values.requests);
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+// The collector: every answer the bot sends to a response_url lands here.
+const arrived = new Map<string, number>();
+const waiting = new Map<string, () => void>();
+const collector = createServer((req, res) => {
+  const id = (req.url ?? '').split('/').pop() ?? '';
+  req.resume();
+  req.on('end', () => {
+    arrived.set(id, performance.now());
+    waiting.get(id)?.();
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+});
+await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+
+const port = await findFreePort();
+const user = { name: 'Bench User', email: 'bench@example.com' };
+const slack = await startLocalSlack({
+  workspace: buildLocalWorkspace({
+    mode: 'events',
+    requestUrl: `http://127.0.0.1:${port}/slack/events`,
+    people: [user],
+  }),
+});
+const userId = slack.workspace.users[0]!.id;
+const channelId = slack.workspace.channels[0]!.id;
+
+const storeLabel = values['database-url'] ? 'Postgres state store' : 'embedded PGlite state store';
+console.log(`Starting the bot (HTTP mode, ${customers.toLocaleString('en-US')} customers, ${storeLabel})...`);
+const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+const bot = spawn(
+  process.execPath,
+  [...profile, '--import', 'tsx', join(ROOT, 'bench', '_answer-latency-bot.ts')],
+  {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SLACK_BOT_TOKEN: LOCAL_SLACK_CREDENTIALS.botToken,
+      SLACK_SIGNING_SECRET: LOCAL_SLACK_CREDENTIALS.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      REVGAP_CHANNEL: '#revenue',
+      REVGAP_LOG_LEVEL: 'warn',
+      BENCH_CUSTOMERS: String(customers),
+      ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const startMs = await new Promise<number>((resolve, reject) => {
+  let out = '';
+  bot.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const m = /ready (\d+)/.exec(out);
+    if (m) resolve(Number(m[1]));
+  });
+  bot.on('exit', (code) => reject(new Error(`the bot exited (${code}) before it was ready`)));
+});
+console.log(`Bot ready in ${(startMs / 1000).toFixed(1)} s.`);
+
+function signedCommand(text: string, id: string): { body: string; headers: Record<string, string> } {
+  const body = new URLSearchParams({
+    token: 'unused',
+    team_id: slack.workspace.teamId,
+    team_domain: slack.workspace.domain,
+    channel_id: channelId,
+    channel_name: 'revenue',
+    user_id: userId,
+    user_name: 'bench',
+    command: '/revgap',
+    text,
+    api_app_id: slack.workspace.app.appId,
+    response_url: `${collectorUrl}/r/${id}`,
+    trigger_id: `${id}.trigger`,
+  }).toString();
+  const ts = String(Math.floor(Date.now() / 1000));
+  const signature = `v0=${createHmac('sha256', LOCAL_SLACK_CREDENTIALS.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': signature,
+    },
+  };
+}
+
+async function one(index: number): Promise<{ ackMs: number; answerMs: number | null; status: number }> {
+  const id = randomUUID();
+  // Spread over the whole book: ids C0000000..C(N-1).
+  const customer = `C${String((index * 7919) % customers).padStart(7, '0')}`;
+  const { body, headers } = signedCommand(customer, id);
+  const answered = new Promise<void>((resolve) => waiting.set(id, resolve));
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body, headers });
+  await res.arrayBuffer();
+  const ackMs = performance.now() - t0;
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
+  const outcome = await Promise.race([answered.then(() => 'ok' as const), timeout]);
+  waiting.delete(id);
+  return { ackMs, answerMs: outcome === 'ok' ? (arrived.get(id) ?? t0) - t0 : null, status: res.status };
+}
+
+async function load(n: number, c: number) {
+  const results: Awaited<ReturnType<typeof one>>[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < n) results.push(await one(next++));
+    }),
+  );
+  return { results, seconds: (performance.now() - t0) / 1000 };
+}
+
+try {
+  await load(Math.min(100, total), Math.min(10, concurrency)); // warm-up (JIT, membership cache)
+  const load1 = loadavg()[0]!;
+  const { results, seconds } = await load(total, concurrency);
+  const answers = results
+    .map((r) => r.answerMs)
+    .filter((x): x is number => x !== null)
+    .sort((a, b) => a - b);
+  const acks = results.map((r) => r.ackMs).sort((a, b) => a - b);
+  const lost = results.length - answers.length;
+  const refused = results.filter((r) => r.status !== 200).length;
+  const f = (x: number) => `${x.toFixed(0)} ms`;
+  console.log(
+    `\n/revgap <id>, ${customers.toLocaleString('en-US')} customers, ${concurrency} concurrent, ${total} requests, ` +
+      `on the ${storeLabel} (load average before: ${load1.toFixed(2)}):`,
+  );
+  console.log(
+    `  answer at response_url: p50 ${f(percentile(answers, 50))}, p90 ${f(percentile(answers, 90))}, p99 ${f(percentile(answers, 99))}, max ${f(answers.at(-1) ?? Number.NaN)}`,
+  );
+  console.log(`  HTTP acknowledgement:   p50 ${f(percentile(acks, 50))}, p99 ${f(percentile(acks, 99))}`);
+  console.log(`  ${(answers.length / seconds).toFixed(0)} answers/s; ${lost} lost, ${refused} non-200`);
+  const p99 = percentile(answers, 99);
+  console.log(`  target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`);
+} finally {
+  bot.kill('SIGTERM');
+  await slack.stop();
+  collector.close();
+}
