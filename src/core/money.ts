@@ -71,6 +71,30 @@ export function formatMoney(cents: number, currency: string, options: FormatMone
   return negative && abs > 0 ? `-${prefix}${text}` : `${prefix}${text}`;
 }
 
+/**
+ * An amount rounded for a one-line list: "$412", "$3.7k", "$10.9k", "$123k", "$1.2M" (whole units
+ * below 1,000; one decimal below 100 of a unit of thousands or millions, ".0" dropped). Exact
+ * amounts stay in the cards, the deep dive and the report.
+ */
+export function formatMoneyShort(cents: number, currency: string): string {
+  const code = currency.toUpperCase();
+  const prefix = SYMBOLS[code] ?? `${code} `;
+  const units = Math.round(Math.abs(cents) / 100);
+  const sign = cents < 0 && units > 0 ? '-' : '';
+  if (units < 1000) return `${sign}${prefix}${units}`;
+  const scaled = (value: number, suffix: string): string | null => {
+    const oneDecimal = Math.round(value * 10) / 10;
+    if (oneDecimal < 100) return `${sign}${prefix}${String(oneDecimal)}${suffix}`;
+    const whole = Math.round(value);
+    return whole < 1000 ? `${sign}${prefix}${groupThousands(String(whole))}${suffix}` : null;
+  };
+  return (
+    scaled(units / 1000, 'k') ??
+    scaled(units / 1_000_000, 'M') ??
+    `${sign}${prefix}${groupThousands(String(Math.round(units / 1_000_000)))}M`
+  );
+}
+
 /** Cents to a number in the major unit, rounded to cents (for JSON output): 123456 -> 1234.56. */
 export function centsToMajor(cents: number): number {
   // Half a cent rounds away from zero, as formatMoney does, so JSON and the report never disagree.

@@ -1,7 +1,8 @@
 /**
- * Posts the weekly digest: one parent message (header, summary figures, the top gaps as cards with
- * buttons), continuation messages in its thread when the cards do not fit in one message, then the
- * full markdown report uploaded into the thread.
+ * Posts the weekly digest: one parent message that fits a screen (header, summary figures, the top
+ * customers as compact lines with a menu of actions, the rest named), the full gap cards with their
+ * buttons in its thread (as many messages as they need), then the markdown report uploaded into the
+ * thread.
  *
  * The digest use-case (run-digest.ts) claims the run in the store first, for the scheduler and for
  * `revgap digest` alike; this posts it. Every posted part is recorded at once, so a run interrupted half-way is resumed
@@ -212,7 +213,7 @@ export async function postDigestRun(
   return { parentTs, parts: messages.length, cards: shown.length, fileId };
 }
 
-/** Which message (0 = parent) holds a customer's card. */
+/** Which message (0 = parent, 1.. = the thread's card messages) holds a customer's full card. */
 function partHoldingCard(messages: readonly OutgoingMessage[], customerId: string): number {
   const { section } = cardBlockIds(customerId);
   const index = messages.findIndex((m) => m.blocks?.some((b) => b.block_id === section));

@@ -1,7 +1,7 @@
 /**
- * A follow-up taken from a digest card (Claim, Log follow-up, Snooze): store it, say so in the
- * digest's thread ("<@alice> claimed Acme Corp"), and re-render the card in place with `chat.update`
- * so everyone sees who has it.
+ * A follow-up taken from a digest card or line (Claim, Log follow-up, Snooze): store it, say so in
+ * the digest's thread ("<@alice> claimed Acme Corp"), and re-render the customer's full card (thread)
+ * and compact line (parent) in place with `chat.update`, so every copy in the digest says who has it.
  *
  * Slack delivers at least once, so the event id comes from the delivery (same click, same id) and
  * the store keeps one event per id: a re-sent click records nothing and posts nothing twice.
@@ -11,6 +11,7 @@ import type { FollowUpEvent, FollowUpOutcome, GapState, Priority } from '../core
 import type { Logger } from '../logger.ts';
 import { escapeMrkdwn, OUTCOME_LABELS } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
+import { renderDigestLine, replaceLine } from '../render/slack/digest-line.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { DigestRun, DigestRunStore, FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
@@ -165,16 +166,8 @@ export async function recordFollowUp(
   const shown = run.priorities.find((p) => p.customerId === input.customerId);
   const cardTs = run.parts.find((p) => p.partIndex === (shown?.partIndex ?? 0))?.ts;
   if (priority && snapshot && shown && cardTs) {
-    const clickedOnCard = input.channel === run.channel && input.messageTs === cardTs;
-    cardUpdated = await updateCard(
-      {
-        channel: run.channel,
-        ts: cardTs,
-        parentTs,
-        customerId: input.customerId,
-        ...(clickedOnCard && input.messageBlocks ? { blocks: input.messageBlocks } : {}),
-        ...(clickedOnCard && input.messageText !== undefined ? { text: input.messageText } : {}),
-      },
+    cardUpdated = await updateDigestCopies(
+      { channel: run.channel, cardTs, parentTs, customerId: input.customerId, clicked: input },
       priority,
       state,
       { currency: snapshot.settings.currency, series: customer?.series ?? [], digestRunId: run.id, deps },
@@ -196,41 +189,70 @@ async function findRun(input: FollowUpInput, store: DigestRunStore): Promise<Dig
   return latest?.priorities.some((p) => p.customerId === input.customerId) ? latest : null;
 }
 
-/** Re-renders one customer's card in a digest message and swaps it in with chat.update. */
-async function updateCard(
+/**
+ * Re-renders every copy of a customer in a digest and swaps each in with chat.update: its full card
+ * (in the thread) and its compact line (in the parent), one update per message. True when the card
+ * was updated.
+ */
+async function updateDigestCopies(
   target: {
     channel: string;
-    ts: string;
+    cardTs: string;
     parentTs: string;
     customerId: string;
-    blocks?: readonly AnyBlock[];
-    text?: string;
+    /** The message clicked: its blocks are the current ones when it is one of the digest's. */
+    clicked: Pick<FollowUpInput, 'channel' | 'messageTs' | 'messageBlocks' | 'messageText'>;
   },
   priority: Priority,
   state: GapState | undefined,
   options: { currency: string; series: readonly number[]; digestRunId: string; deps: RecordFollowUpDeps },
 ): Promise<boolean> {
   const { deps } = options;
-  let blocks = target.blocks;
-  let text = target.text;
-  if (!blocks) {
-    const fetched = await deps.slack.fetchMessage(target.channel, target.ts, target.parentTs);
-    blocks = fetched?.blocks;
-    text = fetched?.text;
-  }
-  if (!blocks) return false;
   const card = renderGapCard(priority, state, {
     currency: options.currency,
     series: options.series,
     digestRunId: options.digestRunId,
-  });
-  const replaced = replaceCard(blocks as readonly AnyBlock[], target.customerId, card as AnyBlock[]);
-  if (!replaced.replaced) return false;
-  await deps.slack.updateMessage({
-    channel: target.channel,
-    ts: target.ts,
-    text: text || 'revgap weekly digest',
-    blocks: replaced.blocks,
-  });
-  return true;
+  }) as AnyBlock[];
+  const line = renderDigestLine(priority, state, options.currency) as AnyBlock;
+  const swap = (blocks: readonly AnyBlock[]) => {
+    const withCard = replaceCard(blocks, target.customerId, card);
+    const withLine = replaceLine(withCard.blocks, target.customerId, line);
+    return {
+      blocks: withLine.blocks,
+      card: withCard.replaced,
+      changed: withCard.replaced || withLine.replaced,
+    };
+  };
+  const update = async (ts: string): Promise<{ card: boolean }> => {
+    const { clicked } = target;
+    let blocks: readonly AnyBlock[] | undefined;
+    let text: string | undefined;
+    if (clicked.channel === target.channel && clicked.messageTs === ts && clicked.messageBlocks) {
+      blocks = clicked.messageBlocks;
+      text = clicked.messageText;
+    } else {
+      const fetched = await deps.slack.fetchMessage(target.channel, ts, target.parentTs);
+      blocks = fetched?.blocks;
+      text = fetched?.text;
+    }
+    if (!blocks) return { card: false };
+    const swapped = swap(blocks);
+    if (!swapped.changed) return { card: false };
+    await deps.slack.updateMessage({
+      channel: target.channel,
+      ts,
+      text: text || 'revgap weekly digest',
+      blocks: swapped.blocks,
+    });
+    return { card: swapped.card };
+  };
+  const { card: cardUpdated } = await update(target.cardTs);
+  // The parent holds the customer's line (a digest posted before lines held its cards there).
+  if (target.parentTs !== target.cardTs) {
+    // The follow-up is recorded and the card shows it: a failure here only leaves the line behind.
+    await update(target.parentTs).catch((error: unknown) =>
+      deps.logger.error({ err: error, customerId: target.customerId }, 'could not update the digest line'),
+    );
+  }
+  return cardUpdated;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centsToMajor, formatMoney } from '../../src/core/money.ts';
+import { centsToMajor, formatMoney, formatMoneyShort } from '../../src/core/money.ts';
 
 describe('formatMoney', () => {
   it('writes dollars with thousands separators and two decimals', () => {
@@ -51,5 +51,25 @@ describe('centsToMajor', () => {
     expect(centsToMajor(-12.5)).toBe(-0.13);
     expect(centsToMajor(12.5)).toBe(0.13);
     expect(formatMoney(-12.5, 'USD')).toBe('-$0.13');
+  });
+});
+
+describe('formatMoneyShort', () => {
+  it('rounds to whole units below 1,000 and to k or M with one decimal above', () => {
+    expect(formatMoneyShort(41_237, 'USD')).toBe('$412');
+    expect(formatMoneyShort(371_274, 'USD')).toBe('$3.7k');
+    expect(formatMoneyShort(1_090_000, 'USD')).toBe('$10.9k');
+    expect(formatMoneyShort(400_000, 'USD')).toBe('$4k');
+    expect(formatMoneyShort(12_345_600, 'USD')).toBe('$123k');
+    expect(formatMoneyShort(123_456_700, 'EUR')).toBe('€1.2M');
+    expect(formatMoneyShort(-250_000, 'USD')).toBe('-$2.5k');
+    expect(formatMoneyShort(-20, 'USD')).toBe('$0');
+  });
+
+  it('carries to the next unit instead of showing "$1,000k" or "$100.0k"', () => {
+    expect(formatMoneyShort(9_996_000, 'USD')).toBe('$100k');
+    expect(formatMoneyShort(99_996_000, 'USD')).toBe('$1M');
+    expect(formatMoneyShort(99_949_900, 'USD')).toBe('$999k');
+    expect(formatMoneyShort(500_000_000_000, 'USD')).toBe('$5,000M');
   });
 });

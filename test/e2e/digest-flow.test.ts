@@ -1,18 +1,20 @@
 /**
  * The digest over several weeks and the private answers' buttons, against local-slack in Socket
- * Mode: a top list too long for one message continues in the thread; a snoozed gap stays out of the
- * next digest, which recaps last week's follow-ups; "Share in channel", the pick list and
+ * Mode: the compact digest (a parent of at most 20 blocks naming all the top N, the full cards and the
+ * report in its thread); a snooze and a claim from the parent's lines update the line and the card;
+ * a snoozed gap stays out of the next digest, which recaps last week's follow-ups; "Share in channel", the pick list and
  * `/revgap mine` (account manager matched by email).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMessage } from '../../src/render/slack/block-kit-limits.ts';
 import {
-  ACTION_CLAIM,
+  ACTION_LINE_MENU,
+  ACTION_LINE_PICK,
   ACTION_PICK_CUSTOMER,
   ACTION_SHARE,
-  ACTION_SNOOZE,
-  cardBlockIds,
-  encodeSnooze,
+  encodeLineOption,
+  type LineMenuAction,
+  lineBlockId,
 } from '../../src/render/slack/ids.ts';
 import { buildLargeResult, buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import type { StoredMessage } from '../helpers/local-slack.ts';
@@ -53,6 +55,11 @@ const cardCount = (message: StoredMessage): number =>
   (message.blocks ?? []).filter((b) => typeof b.block_id === 'string' && b.block_id.startsWith('gap:s:'))
     .length;
 
+/** A customer's compact line in a digest parent. */
+const lineOf = (message: StoredMessage, customerId: string): string =>
+  ((message.blocks ?? []).find((b) => b.block_id === lineBlockId(customerId)) as { text?: { text: string } })
+    ?.text?.text ?? '';
+
 let t: BotUnderTest;
 
 beforeAll(async () => {
@@ -63,35 +70,58 @@ afterAll(async () => {
   await t?.stop();
 });
 
-describe('a digest whose top list does not fit in one message', () => {
-  it('posts the first cards in the parent, the rest in its thread, then the report file', async () => {
+describe('the compact digest', () => {
+  it('fits the parent in 20 blocks naming all 45, with the full cards and the report in its thread', async () => {
     const large = buildLargeResult(45, 150);
+    const result = {
+      ...large,
+      priorities: large.priorities.map((p) => ({ ...p, customerName: `Shop ${p.rank} Ltd` })),
+      customers: large.customers.map((c) => ({ ...c, name: `Shop ${c.rank} Ltd` })),
+    };
     t.bot.snapshots.set({
       id: 'large',
       createdAt: new Date().toISOString(),
-      asOfPeriod: large.asOf.period,
+      asOfPeriod: result.asOf.period,
       source: 'test',
-      result: large,
+      result,
       settings: sampleSettings({ topN: 45 }),
     });
     const posted = await t.bot.postDigest({ force: true });
     expect(posted.status).toBe('posted');
     if (posted.status !== 'posted') return;
-    expect(posted.outcome.parts).toBeGreaterThan(1);
 
-    const messages = await t.slack.waitForMessages((m) => m.some((x) => x.files?.length));
+    let messages = await t.slack.waitForMessages((m) => m.some((x) => x.files?.length));
     const parent = topLevel(messages).at(-1)!;
+    expect(parent.blocks?.length).toBeLessThanOrEqual(20);
+    const text = shownText(parent);
+    for (let rank = 1; rank <= 45; rank++) expect(text).toContain(`Shop ${rank} Ltd`);
+    expect(cardCount(parent)).toBe(0);
     const thread = repliesTo(messages, parent.ts);
     const continuations = thread.filter((m) => !m.files);
     expect(continuations).toHaveLength(posted.outcome.parts - 1);
-    // Every card once, across the parent and the continuations, in rank order.
-    expect(cardCount(parent) + continuations.reduce((n, m) => n + cardCount(m), 0)).toBe(45);
-    expect(shownText(parent)).toMatch(/more gaps? in the thread/);
-    // The file comes after the continuations.
+    // Every card once, in the thread, in rank order.
+    expect(continuations.reduce((n, m) => n + cardCount(m), 0)).toBe(45);
+    // The file comes after the cards.
     expect(thread.at(-1)?.files?.length).toBe(1);
     for (const m of [parent, ...continuations]) {
       expect(checkMessage({ text: m.text, blocks: m.blocks ?? [] })).toEqual([]);
     }
+
+    // The pick list reaches a customer beyond the lines: its deep dive, privately.
+    const pick = parent.blocks?.find((b) => b.block_id === 'gap:rest') as
+      | { block_id: string; accessory: { options: { text: { text: string }; value: string }[] } }
+      | undefined;
+    const option = pick?.accessory.options.find((o) => o.text.text.startsWith('#30 '));
+    expect(option?.text.text).toBe('#30 Shop 30 Ltd · $90,000M');
+    await t.slack.interact(ALICE, parent.ts, {
+      type: 'static_select',
+      action_id: ACTION_LINE_PICK,
+      block_id: 'gap:rest',
+      selected_option: option,
+    });
+    messages = await t.slack.waitForMessages((m) =>
+      ephemeralsFor(m, ALICE).some((x) => x.text.startsWith('Shop 30 Ltd')),
+    );
   });
 });
 
@@ -112,26 +142,35 @@ describe('follow-ups across digests', () => {
     );
     const first = topLevel(messages).find((x) => x.text.includes('$2,600.00'))!;
 
-    await t.slack.interact(ALICE, first.ts, {
+    // From the parent's lines: Snooze Bolt (its menu), Claim Acme.
+    const menu = (customerId: string, what: LineMenuAction, label: string) => ({
       type: 'overflow',
-      action_id: ACTION_SNOOZE,
-      block_id: cardBlockIds('C002').actions,
+      action_id: ACTION_LINE_MENU,
+      block_id: lineBlockId(customerId),
       selected_option: {
-        value: encodeSnooze('C002', 2),
-        text: { type: 'plain_text', text: 'Snooze 2 weeks' },
+        value: encodeLineOption(customerId, what),
+        text: { type: 'plain_text', text: label },
       },
     });
-    await t.slack.interact(ALICE, first.ts, {
-      action_id: ACTION_CLAIM,
-      block_id: cardBlockIds('C001').actions,
-      value: button(first, ACTION_CLAIM).value,
-    });
+    await t.slack.interact(ALICE, first.ts, menu('C002', { action: 'snooze', weeks: 4 }, 'Snooze 4 weeks'));
+    await t.slack.waitForMessages((m) =>
+      lineOf(topLevel(m).find((x) => x.ts === first.ts)!, 'C002').includes('Snoozed until'),
+    );
+    await t.slack.interact(ALICE, first.ts, menu('C001', { action: 'claim' }, 'Claim'));
     messages = await t.slack.waitForMessages(
-      (m) => repliesTo(m, first.ts).filter((x) => x.user === BOT).length >= 3,
+      (m) =>
+        repliesTo(m, first.ts).filter((x) => x.user === BOT).length >= 4 &&
+        lineOf(topLevel(m).find((x) => x.ts === first.ts)!, 'C001').includes('Claimed by'),
     );
     expect(repliesTo(messages, first.ts).map((x) => x.text)).toEqual(
       expect.arrayContaining([expect.stringMatching(new RegExp(`^<@${ALICE}> snoozed \\*Bolt`))]),
     );
+    // The line and the full card in the thread both say who has it.
+    const parentNow = topLevel(messages).find((x) => x.ts === first.ts)!;
+    expect(lineOf(parentNow, 'C001')).toContain(`Claimed by <@${ALICE}>`);
+    expect(lineOf(parentNow, 'C002')).toContain('Snoozed until');
+    const cardsNow = repliesTo(messages, first.ts).find((x) => cardCount(x) > 0)!;
+    expect(JSON.stringify(cardsNow.blocks)).toContain(`Claimed by <@${ALICE}>`);
 
     await t.bot.postDigest({ force: true });
     messages = await t.slack.waitForMessages(
@@ -140,8 +179,8 @@ describe('follow-ups across digests', () => {
     const next = topLevel(messages)
       .filter((x) => x.text.includes('$2,600.00'))
       .at(-1)!;
-    expect(next.blocks?.some((b) => b.block_id === cardBlockIds('C001').section)).toBe(true);
-    expect(next.blocks?.some((b) => b.block_id === cardBlockIds('C002').section)).toBe(false);
+    expect(next.blocks?.some((b) => b.block_id === lineBlockId('C001'))).toBe(true);
+    expect(next.blocks?.some((b) => b.block_id === lineBlockId('C002'))).toBe(false);
     const text = shownText(next);
     expect(text).toContain("Last week's follow-ups");
     expect(text).toContain('1 claimed');

@@ -15,6 +15,7 @@ import {
   ALICE,
   type BotUnderTest,
   ephemeralsFor,
+  repliesTo,
   shownText,
   startBotUnderTest,
   topLevel,
@@ -107,7 +108,11 @@ describe('measured recovery across digests', () => {
       topLevel(m).some((x) => shownText(x).includes('Acme')),
     );
     const first = topLevel(messages).find((x) => shownText(x).includes('Acme'))!;
-    await t.slack.interact(ALICE, first.ts, claimButton(first, 'C001'));
+    // The full cards are in the digest's thread.
+    const cards = repliesTo(messages, first.ts).find((x) =>
+      x.blocks?.some((b) => b.block_id === cardBlockIds('C001').actions),
+    )!;
+    await t.slack.interact(ALICE, cards.ts, claimButton(cards, 'C001'));
     await t.slack.waitForMessages((m) => m.some((x) => x.text.includes(`<@${ALICE}> claimed *Acme Corp*`)));
 
     // Two weeks later the data runs to the week of 2026-11-30: Acme bought $600 in the week of the

@@ -17,6 +17,7 @@ import {
   BLOCK_FOLLOW_UP_NOTE,
   BLOCK_FOLLOW_UP_OUTCOME,
   cardBlockIds,
+  lineBlockId,
 } from '../../src/render/slack/ids.ts';
 import { radioValue, type StoredMessage, textValue } from '../helpers/local-slack.ts';
 import {
@@ -43,6 +44,14 @@ function cardButton(message: StoredMessage, customerId: string, actionId: string
   return { action_id: actionId, block_id: actions.block_id, value: element.value };
 }
 
+/** A customer's compact line in the digest parent. */
+function lineText(message: StoredMessage, customerId: string): string {
+  const block = message.blocks?.find((b) => b.block_id === lineBlockId(customerId)) as
+    | { text: { text: string } }
+    | undefined;
+  return block?.text.text ?? '';
+}
+
 function cardText(message: StoredMessage, customerId: string): string {
   const block = message.blocks?.find((b) => b.block_id === cardBlockIds(customerId).section) as
     | { text: { text: string } }
@@ -53,6 +62,9 @@ function cardText(message: StoredMessage, customerId: string): string {
 describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
   let t: BotUnderTest;
   let digest: StoredMessage;
+  /** The thread message holding the full cards. */
+  let cards: StoredMessage;
+  const cardsNow = (m: StoredMessage[]) => m.find((x) => x.ts === cards.ts)!;
 
   beforeAll(async () => {
     t = await startBotUnderTest(mode);
@@ -60,6 +72,7 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(posted.status).toBe('posted');
     const messages = await t.slack.waitForMessages((m) => m.some((x) => x.files && x.files.length > 0));
     digest = topLevel(messages)[0]!;
+    cards = repliesTo(messages, digest.ts).find((x) => cardText(x, 'C001') !== '')!;
   }, 60_000);
 
   afterAll(async () => {
@@ -72,8 +85,12 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(digest.user).toBe(BOT);
     expect(digest.text).toContain('$2,600.00');
     expect(digest.text).toContain('Acme');
-    expect(cardText(digest, 'C001')).toContain('$2,000.00');
-    expect(cardText(digest, 'C002')).toContain('$600.00');
+    // The parent has compact lines (rounded amounts); the full cards are in the thread.
+    expect(lineText(digest, 'C001')).toContain('$2k');
+    expect(lineText(digest, 'C002')).toContain('$600');
+    expect(cardText(digest, 'C001')).toBe('');
+    expect(cardText(cards, 'C001')).toContain('$2,000.00');
+    expect(cardText(cards, 'C002')).toContain('$600.00');
     const file = repliesTo(messages, digest.ts).find((m) => m.files?.length);
     expect(file?.files?.[0]?.name).toMatch(/^revgap-report-2026-11-22\.md$/);
     expect(file?.files?.[0]?.size).toBeGreaterThan(500);
@@ -90,24 +107,27 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(text).toContain('Share in channel');
   });
 
-  it('records a claim, says so in the digest thread and updates the card in place', async () => {
-    await t.slack.interact(ALICE, digest.ts, cardButton(digest, 'C001', ACTION_CLAIM));
+  it('records a claim, says so in the digest thread and updates the card and the parent line in place', async () => {
+    await t.slack.interact(ALICE, cards.ts, cardButton(cards, 'C001', ACTION_CLAIM));
     const messages = await t.slack.waitForMessages(
       (m) =>
         repliesTo(m, digest.ts).some((x) => x.text.includes('claimed')) &&
-        cardText(topLevel(m)[0]!, 'C001').includes('Claimed by'),
+        cardText(cardsNow(m), 'C001').includes('Claimed by') &&
+        lineText(topLevel(m)[0]!, 'C001').includes('Claimed by'),
     );
     const reply = repliesTo(messages, digest.ts).find((x) => x.text.includes('claimed'))!;
     expect(reply.text).toMatch(new RegExp(`^<@${ALICE}> claimed \\*Acme`));
-    const updated = topLevel(messages)[0]!;
+    const updated = cardsNow(messages);
     expect(cardText(updated, 'C001')).toContain(`Claimed by <@${ALICE}>`);
     expect(cardText(updated, 'C002')).not.toContain('Claimed');
+    expect(lineText(topLevel(messages)[0]!, 'C001')).toContain(`Claimed by <@${ALICE}>`);
+    expect(lineText(topLevel(messages)[0]!, 'C002')).not.toContain('Claimed');
     const events = await t.bot.store.listFollowUps('C001');
     expect(events.map((e) => [e.kind, e.userId])).toEqual([['claim', ALICE]]);
   });
 
   it('shows the deep dive privately to whoever clicks Deep dive on a card', async () => {
-    await t.slack.interact(JANE, digest.ts, cardButton(digest, 'C001', ACTION_DEEP_DIVE));
+    await t.slack.interact(JANE, cards.ts, cardButton(cards, 'C001', ACTION_DEEP_DIVE));
     const messages = await t.slack.waitForMessages((m) =>
       ephemeralsFor(m, JANE).some((x) => x.text.startsWith('Acme')),
     );
@@ -115,11 +135,11 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(shownText(answer)).toContain('$2,000.00');
     // The digest is still there with its cards (the private answer did not replace it).
     expect(topLevel(messages)[0]?.ts).toBe(digest.ts);
-    expect(cardText(topLevel(messages)[0]!, 'C001')).toContain('$2,000.00');
+    expect(cardText(cardsNow(messages), 'C001')).toContain('$2,000.00');
   });
 
   it('logs a follow-up through the modal: stored, announced in the thread, shown on the card', async () => {
-    await t.slack.interact(JANE, digest.ts, cardButton(digest, 'C002', ACTION_LOG));
+    await t.slack.interact(JANE, cards.ts, cardButton(cards, 'C002', ACTION_LOG));
     await waitFor(async () => (await t.slack.log()).some((e) => e.summary === 'views.open'));
     await t.slack.submitView(JANE, {
       [BLOCK_FOLLOW_UP_OUTCOME]: { [ACTION_FOLLOW_UP_OUTCOME]: radioValue('contacted') },
@@ -129,14 +149,15 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     const messages = await t.slack.waitForMessages(
       (m) =>
         repliesTo(m, digest.ts).some((x) => x.text.includes('logged a follow-up')) &&
-        cardText(topLevel(m)[0]!, 'C002').includes('Contacted by'),
+        cardText(cardsNow(m), 'C002').includes('Contacted by') &&
+        lineText(topLevel(m)[0]!, 'C002').includes('Contacted by'),
     );
     const reply = repliesTo(messages, digest.ts).find((x) => x.text.includes('logged a follow-up'))!;
     // Names are escaped for mrkdwn: a zero-width space after `_` keeps it from starting italics.
     expect(reply.text).toBe(
       `<@${JANE}> logged a follow-up on *Bolt_\u200bWorks*: contacted\nNext step: Send the spring price list\nNote: Buyer changed jobs`,
     );
-    expect(cardText(topLevel(messages)[0]!, 'C002')).toContain(`Contacted by <@${JANE}>`);
+    expect(cardText(cardsNow(messages), 'C002')).toContain(`Contacted by <@${JANE}>`);
     const events = await t.bot.store.listFollowUps('C002');
     expect(events).toEqual([
       expect.objectContaining({
@@ -152,7 +173,7 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
   it('keeps the modal open and records nothing when the outcome is missing', async () => {
     const before = (await t.bot.store.listFollowUps('C001')).length;
     const opened = (await t.slack.log()).filter((e) => e.summary === 'views.open').length;
-    await t.slack.interact(ALICE, digest.ts, cardButton(digest, 'C001', ACTION_LOG));
+    await t.slack.interact(ALICE, cards.ts, cardButton(cards, 'C001', ACTION_LOG));
     await waitFor(
       async () => (await t.slack.log()).filter((e) => e.summary === 'views.open').length > opened,
     );

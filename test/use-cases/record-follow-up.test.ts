@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { followUpParts } from '../../src/render/_customer-facts.ts';
 import { renderDigest } from '../../src/render/slack/digest.ts';
-import { cardBlockIds } from '../../src/render/slack/ids.ts';
+import { cardBlockIds, lineBlockId } from '../../src/render/slack/ids.ts';
 import type { OutgoingMessage, SlackBlock, SlackClient } from '../../src/slack/slack-client.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
@@ -11,8 +11,8 @@ import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/r
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
 
-/** A Slack client that remembers what it was asked to do. */
-function recordingSlack(digestBlocks: SlackBlock[]) {
+/** A Slack client that remembers what it was asked to do; the digest is parent '100.1' + thread '100.2'. */
+function recordingSlack(digestBlocks: SlackBlock[] = parentBlocks, threadBlocks: SlackBlock[] = cardsBlocks) {
   const posted: Array<OutgoingMessage & { channel: string; threadTs?: string }> = [];
   const updated: Array<OutgoingMessage & { channel: string; ts: string }> = [];
   const ephemeral: Array<OutgoingMessage & { user: string }> = [];
@@ -27,7 +27,8 @@ function recordingSlack(digestBlocks: SlackBlock[]) {
     postEphemeral: async (m: OutgoingMessage & { user: string }) => {
       ephemeral.push(m);
     },
-    fetchMessage: async () => ({ text: 'digest', blocks: digestBlocks }),
+    fetchMessage: async (_channel: string, ts: string) =>
+      ts === '100.2' ? { text: 'cards', blocks: threadBlocks } : { text: 'digest', blocks: digestBlocks },
   } as unknown as SlackClient;
   return { slack, posted, updated, ephemeral };
 }
@@ -36,6 +37,8 @@ const NOW = new Date('2026-11-24T10:00:00.000Z');
 const settings = sampleSettings();
 const result = buildSampleResult();
 const digest = renderDigest({ result, settings });
+const parentBlocks = digest.parent.blocks as SlackBlock[];
+const cardsBlocks = digest.continuations[0]!.blocks as SlackBlock[];
 
 let store: StateStore;
 let snapshots: SnapshotHolder;
@@ -61,10 +64,11 @@ beforeAll(async () => {
   });
   runId = claim.run.id;
   await store.recordDigestPriorities(runId, [
-    { customerId: 'C001', rank: 1, gapAmountCents: 200_000, partIndex: 0 },
-    { customerId: 'C002', rank: 2, gapAmountCents: 60_000, partIndex: 0 },
+    { customerId: 'C001', rank: 1, gapAmountCents: 200_000, partIndex: 1 },
+    { customerId: 'C002', rank: 2, gapAmountCents: 60_000, partIndex: 1 },
   ]);
   await store.recordDigestMessage(runId, 0, '100.1');
+  await store.recordDigestMessage(runId, 1, '100.2');
 }, 60_000);
 
 afterAll(async () => {
@@ -80,8 +84,8 @@ const deps = (slack: SlackClient) => ({
 });
 
 describe('recordFollowUp', () => {
-  it('stores a claim, replies in the digest thread and swaps in the updated card', async () => {
-    const fake = recordingSlack(digest.parent.blocks as SlackBlock[]);
+  it('stores a claim, replies in the digest thread and swaps in the updated card and line', async () => {
+    const fake = recordingSlack();
     const outcome = await recordFollowUp(
       {
         kind: 'claim',
@@ -101,17 +105,27 @@ describe('recordFollowUp', () => {
     expect(fake.posted).toEqual([
       { channel: 'C1', threadTs: '100.1', text: '<@U1> claimed *Acme | *\u200bCorp*\u200b*' },
     ]);
+    // Two updates: the full card in the thread, then the compact line in the parent.
+    expect(fake.updated.map((u) => u.ts)).toEqual(['100.2', '100.1']);
     const card = fake.updated[0]?.blocks?.find((b) => b.block_id === cardBlockIds('C001').section) as {
       text: { text: string };
     };
     expect(card.text.text).toContain('Claimed by <@U1>');
-    // The other card is untouched.
+    const line = fake.updated[1]?.blocks?.find((b) => b.block_id === lineBlockId('C001')) as {
+      text: { text: string };
+    };
+    expect(line.text.text).toContain('Claimed by <@U1>');
+    // The other card and line are untouched.
     const other = fake.updated[0]?.blocks?.find((b) => b.block_id === cardBlockIds('C002').section);
-    expect(other).toEqual(digest.parent.blocks.find((b) => b.block_id === cardBlockIds('C002').section));
+    expect(other).toEqual(cardsBlocks.find((b) => b.block_id === cardBlockIds('C002').section));
+    const otherLine = fake.updated[1]?.blocks?.find((b) => b.block_id === lineBlockId('C002'));
+    expect(otherLine).toEqual(parentBlocks.find((b) => b.block_id === lineBlockId('C002')));
+    // Everything else in the parent (header, summary, footer) is as posted.
+    expect(fake.updated[1]?.blocks?.length).toBe(parentBlocks.length);
   });
 
   it('does nothing the second time Slack delivers the same click', async () => {
-    const fake = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    const fake = recordingSlack();
     const outcome = await recordFollowUp(
       {
         kind: 'claim',
@@ -130,7 +144,7 @@ describe('recordFollowUp', () => {
   });
 
   it('tells the owner privately when they claim their own gap again, and says "took over" for someone else', async () => {
-    const again = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    const again = recordingSlack();
     await recordFollowUp(
       {
         kind: 'claim',
@@ -147,7 +161,7 @@ describe('recordFollowUp', () => {
       ['U1', 'You have already claimed *Acme | *\u200bCorp*\u200b*.'],
     ]);
 
-    const other = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    const other = recordingSlack();
     const outcome = await recordFollowUp(
       {
         kind: 'claim',
@@ -166,7 +180,7 @@ describe('recordFollowUp', () => {
   });
 
   it('snoozes until today plus the weeks chosen, remembering the gap at the decision', async () => {
-    const fake = recordingSlack(digest.parent.blocks as SlackBlock[]);
+    const fake = recordingSlack();
     await recordFollowUp(
       {
         kind: 'snooze',

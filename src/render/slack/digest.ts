@@ -1,16 +1,16 @@
 /**
- * The weekly digest: a parent message (header, summary figures, notes, last week's follow-ups and
- * the first gap cards) plus continuation messages for the cards that do not fit, which the caller
- * posts in the parent's thread. Nothing is cut silently: the parent says how many gaps are in the
- * thread.
+ * The weekly digest: a parent message that fits one screen (header, summary figures, notes, last
+ * week's follow-ups, the first customers as compact lines with their actions in a menu, the rest
+ * named in one list with a pick list), and the full gap cards, every one, in thread messages the
+ * caller posts under it (then the report file). At most `DIGEST_PARENT_BLOCKS` blocks in the parent;
+ * every customer of the top N is named there.
  *
- * Deterministic from its inputs, and the split between messages does not depend on follow-up
- * states (each card reserves room for its longest status line), so the Slack layer can re-render
- * the digest after a claim and `chat.update` the message that holds the card; or swap just the card
- * with `replaceCard` (card.ts).
+ * Deterministic from its inputs, and the split of the cards between thread messages does not depend
+ * on follow-up states (each card reserves room for its longest status line), so a follow-up swaps
+ * the customer's line (`replaceLine`, digest-line.ts) and card (`replaceCard`, card.ts) in place.
  */
 
-import { formatMoney } from '../../core/money.ts';
+import { formatMoney, formatMoneyShort } from '../../core/money.ts';
 import { formatPeriod } from '../../core/periods.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import {
@@ -28,20 +28,25 @@ import {
   divider,
   fallbackText,
   header,
+  plainText,
   plainUserText,
   type SlackMessage,
   section,
   userText,
 } from './_blocks.ts';
-import { measureBlockText } from './block-kit-limits.ts';
+import { LIMITS, measureBlockText } from './block-kit-limits.ts';
 import { type CardPriority, measureCardText, renderGapCard } from './card.ts';
+import { type LinePriority, mostUrgentGapType, renderDigestLine } from './digest-line.ts';
+import { ACTION_LINE_PICK, encodeLinePick } from './ids.ts';
 
 /** Block text a digest message may use: well under Slack's ~13,200 (which also counts containers). */
 export const DIGEST_TEXT_BUDGET = 10_000;
-/** Blocks a digest message may use (Slack allows 50). */
+/** Blocks a thread message of full cards may use (Slack allows 50). */
 export const DIGEST_BLOCK_BUDGET = 50;
-/** Room kept in the parent for the footer ("N more gaps in the thread", the past-flags line). */
-const FOOTER_RESERVE_CHARS = 600;
+/** Blocks the parent may use: it fits one screen. */
+export const DIGEST_PARENT_BLOCKS = 20;
+/** Customers shown as compact lines in the parent; the rest are named in one list with a pick list. */
+export const DIGEST_LINES_MAX = 10;
 
 export interface FollowUpRecapEntry {
   customerId: string;
@@ -92,19 +97,22 @@ export interface DigestMessages {
 /**
  * One card per customer, in rank order. Seed rules list one priority per gap, so a customer can
  * appear several times: its rows merge into one card (first row's rank and score, all gap types,
- * the largest gap).
+ * the largest gap, the recommendation of its most urgent gap).
  */
-export function cardPriorities(priorities: readonly Priority[]): CardPriority[] {
-  const byId = new Map<string, CardPriority>();
-  const out: CardPriority[] = [];
+export function cardPriorities(priorities: readonly Priority[]): LinePriority[] {
+  const byId = new Map<string, LinePriority>();
+  const out: LinePriority[] = [];
   for (const p of priorities) {
     const seen = byId.get(p.customerId);
     if (seen) {
+      const urgentBefore = mostUrgentGapType(seen.gapTypes);
       for (const t of p.gapTypes) if (!seen.gapTypes.includes(t)) seen.gapTypes.push(t);
       seen.gapAmountCents = Math.max(seen.gapAmountCents, p.gapAmountCents);
+      if (mostUrgentGapType(seen.gapTypes) !== urgentBefore && p.recommendation)
+        seen.recommendation = p.recommendation;
       continue;
     }
-    const card: CardPriority = {
+    const card: LinePriority = {
       rank: p.rank,
       customerId: p.customerId,
       customerName: p.customerName,
@@ -116,6 +124,7 @@ export function cardPriorities(priorities: readonly Priority[]): CardPriority[] 
       contributions: p.contributions,
       ...(p.evidence === undefined ? {} : { evidence: p.evidence }),
       ...(p.supplyMark === undefined ? {} : { supplyMark: p.supplyMark }),
+      ...(p.recommendation ? { recommendation: p.recommendation } : {}),
     };
     byId.set(p.customerId, card);
     out.push(card);
@@ -221,7 +230,7 @@ function notes(input: DigestInput): string[] {
   return out;
 }
 
-/** Renders the digest; see the module comment for how it splits. */
+/** Renders the digest; see the module comment for its layout. */
 export function renderDigest(input: DigestInput): DigestMessages {
   const { result, settings } = input;
   const money = (c: number) => formatMoney(c, settings.currency);
@@ -236,6 +245,7 @@ export function renderDigest(input: DigestInput): DigestMessages {
     ...(series.has(customerId) ? { series: series.get(customerId)! } : {}),
     ...(input.digestRunId === undefined ? {} : { digestRunId: input.digestRunId }),
   });
+  const stateOf = (customerId: string) => input.states?.get(customerId);
 
   const parentBlocks: Block[] = [header(`Revenue gaps · ${asOf}`), section(summaryText(result, money))];
   const noteLines = notes(input);
@@ -243,70 +253,146 @@ export function renderDigest(input: DigestInput): DigestMessages {
   if (input.recap) parentBlocks.push(recapBlock(input.recap, money));
   if (cards.length > 0) parentBlocks.push(divider());
 
-  // Fill messages: parent first (keeping room for the footer), then continuations.
-  const groups: CardPriority[][] = [[]];
-  let blocks = parentBlocks.length + 1;
-  let chars = measureBlockText(parentBlocks) + FOOTER_RESERVE_CHARS;
-  const continuationBase = 1;
-  const continuationChars = 200;
-  for (const card of cards) {
-    const cost = measureCardText(card, cardOptions(card.customerId));
-    const current = groups[groups.length - 1]!;
-    if (current.length > 0 && (blocks + 2 > DIGEST_BLOCK_BUDGET || chars + cost > DIGEST_TEXT_BUDGET)) {
-      groups.push([card]);
-      blocks = continuationBase + 2;
-      chars = continuationChars + cost;
-    } else {
-      current.push(card);
-      blocks += 2;
-      chars += cost;
-    }
+  // The first customers as compact lines; the rest named in one section with a pick list. The
+  // footer and the rest's section are counted before the lines, so the parent stays within budget.
+  const restBlock = cards.length > DIGEST_LINES_MAX ? 1 : 0;
+  const lineCount = Math.min(
+    cards.length,
+    DIGEST_LINES_MAX,
+    DIGEST_PARENT_BLOCKS - parentBlocks.length - restBlock - 1,
+  );
+  const lines = cards.slice(0, lineCount);
+  const rest = cards.slice(lineCount);
+  for (const card of lines) {
+    parentBlocks.push(renderDigestLine(card, stateOf(card.customerId), settings.currency));
   }
+  if (cards.length === 0) parentBlocks.push(section('Nothing to chase this week. :tada:'));
 
-  const renderCards = (group: CardPriority[]) =>
-    group.flatMap((card) =>
-      renderGapCard(card, input.states?.get(card.customerId), cardOptions(card.customerId)),
-    );
-
-  const [first = [], ...rest] = groups;
-  const inThread = cards.length - first.length;
-  parentBlocks.push(...renderCards(first));
   const footer: string[] = [];
-  if (cards.length === 0) {
-    parentBlocks.push(section('Nothing to chase this week. :tada:'));
-  }
-  if (inThread > 0) {
-    const from = rest[0]?.[0]?.rank ?? 0;
-    footer.push(`:thread: *${plural(inThread, 'more gap')} in the thread* (from #${formatCount(from)}).`);
+  if (cards.length > 0) {
+    footer.push(
+      `:thread: The full ${cards.length === 1 ? 'card is' : `cards of all ${formatCount(cards.length)} are`} in the thread, with every action.`,
+    );
   }
   if (input.reportInThread !== false)
     footer.push(':page_facing_up: The full report is attached in the thread.');
   // How reliable past flags were (the backtest stored with the snapshot), one line.
   if (result.backtest && result.rules === 'revgap') footer.push(`:mag: ${reliabilityLine(result.backtest)}`);
-  if (footer.length > 0) parentBlocks.push(context(...footer));
+  const footerBlock = footer.length > 0 ? context(...footer) : null;
+
+  if (rest.length > 0) {
+    const budget =
+      DIGEST_TEXT_BUDGET - measureBlockText([...parentBlocks, ...(footerBlock ? [footerBlock] : [])]);
+    parentBlocks.push(restSection(rest, settings.currency, budget));
+  }
+  if (footerBlock) parentBlocks.push(footerBlock);
 
   const top = cards[0];
   const parentText = fallbackText(
     `Revenue gaps, ${asOf}: ` +
       (top
         ? `${plural(result.summary.customersWithGaps, 'customer')} with gaps, ${money(result.summary.totalGapCents)} in total. ` +
-          `Top: ${plainUserText(top.customerName, 60)} (${money(top.gapAmountCents)}).` +
-          (inThread > 0 ? ` ${formatCount(inThread)} more in the thread.` : '')
+          `Top: ${plainUserText(top.customerName, 60)} (${money(top.gapAmountCents)}).`
         : 'no gaps this week.'),
   );
 
-  const continuations = rest.map((group, i) => {
+  // The full cards, every one, in the thread: as many messages as the block and text budgets need.
+  const groups: CardPriority[][] = [];
+  let blocks = 0;
+  let chars = 0;
+  const continuationChars = 200;
+  for (const card of cards) {
+    const cost = measureCardText(card, cardOptions(card.customerId));
+    const current = groups[groups.length - 1];
+    if (current && blocks + 2 <= DIGEST_BLOCK_BUDGET && chars + cost <= DIGEST_TEXT_BUDGET) {
+      current.push(card);
+      blocks += 2;
+      chars += cost;
+    } else {
+      groups.push([card]);
+      blocks = 1 + 2;
+      chars = continuationChars + cost;
+    }
+  }
+  const continuations = groups.map((group, i) => {
     const firstRank = group[0]!.rank;
     const lastRank = group[group.length - 1]!.rank;
-    const label = `#${formatCount(firstRank)} to #${formatCount(lastRank)}`;
+    const label =
+      group.length === 1
+        ? `#${formatCount(firstRank)}`
+        : `#${formatCount(firstRank)} to #${formatCount(lastRank)}`;
+    const part = groups.length > 1 ? ` (${i + 1}/${groups.length})` : '';
     return {
-      text: fallbackText(`Revenue gaps, ${asOf}, continued: ${label}.`),
+      text: fallbackText(`Revenue gaps, ${asOf}, full cards${part}: ${label}.`),
       blocks: [
-        context(`*Revenue gaps, continued (${i + 2}/${groups.length})* · ${label} · ${asOf}`),
-        ...renderCards(group),
+        context(`*Full cards${part}* · ${label} · ${asOf}`),
+        ...group.flatMap((card) =>
+          renderGapCard(card, stateOf(card.customerId), cardOptions(card.customerId)),
+        ),
       ],
     };
   });
 
   return { parent: { text: parentText, blocks: parentBlocks }, continuations };
 }
+
+/** Longest name in the rest's list and pick list. */
+const REST_NAME_MAX = 30;
+/** Block text the rest's named list may use (the pick list takes what is left of the budget). */
+const REST_LIST_CHARS = 1500;
+
+/**
+ * The customers after the compact lines: named in one line each ("#11 Foo $1.2k"), with a pick list
+ * that opens the one chosen. A list too long for the message names the first ones and says which
+ * ranks follow; their full cards are in the thread.
+ */
+function restSection(rest: readonly CardPriority[], currency: string, budget: number): Block {
+  const first = rest[0]!.rank;
+  const last = rest[rest.length - 1]!.rank;
+  const entry = (c: CardPriority) =>
+    `#${formatCount(c.rank)} ${userText(c.customerName, REST_NAME_MAX)} ${formatMoneyShort(c.gapAmountCents, currency)}`;
+  const heading = `*Also in the top, #${formatCount(first)} to #${formatCount(last)}:* `;
+  const named: string[] = [];
+  let used = heading.length;
+  for (const c of rest) {
+    const text = entry(c);
+    if (used + text.length + 3 > REST_LIST_CHARS && named.length > 0) break;
+    named.push(text);
+    used += text.length + 3;
+  }
+  const left = rest.slice(named.length);
+  const more =
+    left.length > 0
+      ? ` · and ${formatCount(left.length)} more from #${formatCount(left[0]!.rank)}: their cards are in the thread`
+      : '';
+  const text = `${heading}${named.join(' · ')}${more}`;
+
+  const options: { text: ReturnType<typeof plainText>; value: string }[] = [];
+  let room = budget - text.length - PICK_PLACEHOLDER.length;
+  for (const c of rest) {
+    if (options.length >= LIMITS.selectOptions) break;
+    const label = plainUserText(
+      `#${c.rank} ${plainUserText(c.customerName, REST_NAME_MAX)} · ${formatMoneyShort(c.gapAmountCents, currency)}`,
+      LIMITS.optionText,
+    );
+    if (label.length > room) break;
+    room -= label.length;
+    options.push({ text: plainText(label), value: encodeLinePick(c.customerId) });
+  }
+  return {
+    ...section(text, REST_BLOCK_ID),
+    ...(options.length > 0
+      ? {
+          accessory: {
+            type: 'static_select' as const,
+            action_id: ACTION_LINE_PICK,
+            placeholder: plainText(PICK_PLACEHOLDER),
+            options,
+          },
+        }
+      : {}),
+  };
+}
+
+const PICK_PLACEHOLDER = 'Deep dive…';
+const REST_BLOCK_ID = 'gap:rest';

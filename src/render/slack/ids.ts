@@ -12,6 +12,10 @@ export const ACTION_LOG = 'gap_log_followup';
 /** Overflow menu on a card: snooze 1, 2 or 4 weeks. */
 export const ACTION_SNOOZE = 'gap_snooze';
 export const ACTION_DEEP_DIVE = 'gap_deep_dive';
+/** The overflow menu on a compact digest line: Deep dive, Claim, Log follow-up, Snooze (`encodeLineOption`). */
+export const ACTION_LINE_MENU = 'gap_line_menu';
+/** The select naming the digest's customers beyond its compact lines: opens the one picked. */
+export const ACTION_LINE_PICK = 'gap_line_pick';
 /** "Share in channel" on an ephemeral deep dive. */
 export const ACTION_SHARE = 'share_in_channel';
 /** A customer chosen from a pick list (several fuzzy matches). */
@@ -72,15 +76,20 @@ export function resolveCardKey(key: string, customerIds: Iterable<string>): stri
 /** Prefix of every digest card block id; the rest is `<part>:<cardKey>`. */
 export const CARD_BLOCK_PREFIX = 'gap';
 
+/** Block id of a customer's compact line in the digest parent: `gap:l:<key>`. */
+export function lineBlockId(customerId: string): string {
+  return `${CARD_BLOCK_PREFIX}:l:${cardKey(customerId)}`;
+}
+
 /** Block ids of a customer's card: `gap:s:<key>` (section) and `gap:a:<key>` (actions). */
 export function cardBlockIds(customerId: string): { section: string; actions: string } {
   const key = cardKey(customerId);
   return { section: `${CARD_BLOCK_PREFIX}:s:${key}`, actions: `${CARD_BLOCK_PREFIX}:a:${key}` };
 }
 
-/** The card key in a card block id (`gap:s:C001` -> `C001`), or null for other blocks. */
+/** The card key in a card or line block id (`gap:s:C001` -> `C001`), or null for other blocks. */
 export function cardKeyFromBlockId(blockId: string): string | null {
-  const m = /^gap:[sa]:(.+)$/s.exec(blockId);
+  const m = /^gap:[sal]:(.+)$/s.exec(blockId);
   return m ? m[1]! : null;
 }
 
@@ -154,6 +163,65 @@ export function decodeSnooze(value: string | undefined): { weeks: SnoozeWeeks; c
     const weeks = SNOOZE_WEEKS.find((w) => w === o.w);
     if (weeks === undefined || typeof o.k !== 'string') return null;
     return { weeks, cardKey: o.k };
+  } catch {
+    return null;
+  }
+}
+
+/** What a compact digest line's menu can do; each dispatches to the card buttons' use-case. */
+export type LineMenuAction =
+  | { action: 'deep_dive' }
+  | { action: 'claim' }
+  | { action: 'log' }
+  | { action: 'snooze'; weeks: SnoozeWeeks };
+
+const LINE_ACTION_CODES = { deep_dive: 'd', claim: 'c', log: 'l', snooze: 's' } as const;
+
+/** A line menu option value (at most 75 chars): `{"a":"s","w":2,"k":"C001"}`, hashed key if long. */
+export function encodeLineOption(customerId: string, what: LineMenuAction): string {
+  const rest = { a: LINE_ACTION_CODES[what.action], ...(what.action === 'snooze' ? { w: what.weeks } : {}) };
+  const plain = JSON.stringify({ ...rest, k: cardKey(customerId) });
+  return plain.length <= MAX_OPTION_VALUE ? plain : JSON.stringify({ ...rest, k: hashedKey(customerId) });
+}
+
+/** Reads a line menu option value; null if unreadable. */
+export function decodeLineOption(value: string | undefined): (LineMenuAction & { cardKey: string }) | null {
+  if (!value) return null;
+  try {
+    const o = JSON.parse(value) as Record<string, unknown>;
+    if (typeof o.k !== 'string') return null;
+    const cardKey = o.k;
+    switch (o.a) {
+      case 'd':
+        return { action: 'deep_dive', cardKey };
+      case 'c':
+        return { action: 'claim', cardKey };
+      case 'l':
+        return { action: 'log', cardKey };
+      case 's': {
+        const weeks = SNOOZE_WEEKS.find((w) => w === o.w);
+        return weeks === undefined ? null : { action: 'snooze', weeks, cardKey };
+      }
+      default:
+        return null;
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** A pick-list option value naming a customer (at most 75 chars): `{"k":"C001"}`, hashed key if long. */
+export function encodeLinePick(customerId: string): string {
+  const plain = JSON.stringify({ k: cardKey(customerId) });
+  return plain.length <= MAX_OPTION_VALUE ? plain : JSON.stringify({ k: hashedKey(customerId) });
+}
+
+/** The card key of a pick-list option value, or null. */
+export function decodeLinePick(value: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    const o = JSON.parse(value) as Record<string, unknown>;
+    return typeof o.k === 'string' ? o.k : null;
   } catch {
     return null;
   }

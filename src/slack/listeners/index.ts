@@ -6,6 +6,8 @@ import type { App } from '@slack/bolt';
 import {
   ACTION_CLAIM,
   ACTION_DEEP_DIVE,
+  ACTION_LINE_MENU,
+  ACTION_LINE_PICK,
   ACTION_LOG,
   ACTION_PICK_CUSTOMER,
   ACTION_SHARE,
@@ -15,6 +17,8 @@ import {
 import type { SlackDeps } from '../slack-deps.ts';
 import * as claim from './actions/claim.ts';
 import * as deepDive from './actions/deep-dive.ts';
+import * as lineMenu from './actions/line-menu.ts';
+import * as linePick from './actions/line-pick.ts';
 import * as logFollowUp from './actions/log-follow-up.ts';
 import * as pickCustomer from './actions/pick-customer.ts';
 import * as share from './actions/share.ts';
@@ -26,7 +30,16 @@ import * as followUp from './views/follow-up.ts';
 /** What the app listens to: commands, action ids, view callback ids and Events API types. */
 export const LISTENED = {
   commands: [revgap.COMMAND],
-  actions: [ACTION_CLAIM, ACTION_LOG, ACTION_SNOOZE, ACTION_DEEP_DIVE, ACTION_SHARE, ACTION_PICK_CUSTOMER],
+  actions: [
+    ACTION_CLAIM,
+    ACTION_LOG,
+    ACTION_SNOOZE,
+    ACTION_DEEP_DIVE,
+    ACTION_SHARE,
+    ACTION_PICK_CUSTOMER,
+    ACTION_LINE_MENU,
+    ACTION_LINE_PICK,
+  ],
   views: [CALLBACK_FOLLOW_UP],
   events: ['app_mention'],
 } as const;
@@ -37,6 +50,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   logFollowUp.register(app, deps);
   snooze.register(app, deps);
   deepDive.register(app, deps);
+  lineMenu.register(app, deps);
+  linePick.register(app, deps);
   share.register(app, deps);
   pickCustomer.register(app, deps);
   followUp.register(app, deps);

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { GapState } from '../../../src/core/types.ts';
+import type { Block } from '../../../src/render/slack/_blocks.ts';
 import { checkMessage } from '../../../src/render/slack/block-kit-limits.ts';
 import { cardPriorities, renderDigest } from '../../../src/render/slack/digest.ts';
-import { cardBlockIds } from '../../../src/render/slack/ids.ts';
+import {
+  ACTION_LINE_MENU,
+  ACTION_LINE_PICK,
+  cardBlockIds,
+  encodeLinePick,
+  lineBlockId,
+} from '../../../src/render/slack/ids.ts';
 import {
   ACME,
   buildLargeResult,
@@ -15,6 +22,13 @@ type AnyBlock = { type: string; block_id?: string; text?: { text: string }; elem
 
 function allText(blocks: readonly unknown[]): string {
   return JSON.stringify(blocks);
+}
+
+function lineIds(blocks: readonly unknown[]): string[] {
+  return (blocks as AnyBlock[])
+    .map((b) => b.block_id)
+    .filter((id): id is string => id?.startsWith('gap:l:') ?? false)
+    .map((id) => id.slice('gap:l:'.length));
 }
 
 function cardIds(blocks: readonly unknown[]): string[] {
@@ -54,10 +68,15 @@ describe('renderDigest', () => {
     );
   });
 
-  it('shows one card per priority, in rank order, and no continuation when all fit', () => {
-    expect(cardIds(digest.parent.blocks)).toEqual(['C001', 'C002']);
-    expect(digest.continuations).toEqual([]);
+  it('shows one compact line per priority in the parent and every full card in one thread message', () => {
+    expect(lineIds(digest.parent.blocks)).toEqual(['C001', 'C002']);
+    expect(cardIds(digest.parent.blocks)).toEqual([]);
+    expect(digest.continuations).toHaveLength(1);
+    expect(cardIds(digest.continuations[0]!.blocks)).toEqual(['C001', 'C002']);
     expect(allText(digest.parent.blocks)).toContain('The full report is attached in the thread.');
+    expect(allText(digest.parent.blocks)).toContain(
+      'The full cards of all 2 are in the thread, with every action.',
+    );
   });
 
   it('notes rejected rows and the partial week', () => {
@@ -112,10 +131,13 @@ describe('renderDigest', () => {
     ]);
     const after = renderDigest({ ...input, states });
     const ids = cardBlockIds('C001');
-    const changed = after.parent.blocks.filter(
-      (b, i) => JSON.stringify(b) !== JSON.stringify(digest.parent.blocks[i]),
-    );
-    expect(changed.map((b) => b.block_id)).toEqual([ids.section, ids.actions]);
+    const changed = (before: readonly Block[], now: readonly Block[]) =>
+      now.filter((b, i) => JSON.stringify(b) !== JSON.stringify(before[i])).map((b) => b.block_id);
+    expect(changed(digest.parent.blocks, after.parent.blocks)).toEqual([lineBlockId('C001')]);
+    expect(changed(digest.continuations[0]!.blocks, after.continuations[0]!.blocks)).toEqual([
+      ids.section,
+      ids.actions,
+    ]);
   });
 
   it('says so when there is nothing to chase', () => {
@@ -161,12 +183,11 @@ describe('renderDigest at scale', () => {
     expect(digest.continuations.length).toBeGreaterThan(0);
   });
 
-  it('tells the channel how many gaps are in the thread', () => {
-    const inParent = cardIds(digest.parent.blocks).length;
-    expect(allText(digest.parent.blocks)).toContain(
-      `*${(1000 - inParent).toLocaleString('en-US')} more gaps in the thread*`,
-    );
-    expect(digest.parent.text).toContain(`${(1000 - inParent).toLocaleString('en-US')} more in the thread.`);
+  it('keeps the parent within 20 blocks and says where the customers it cannot name are', () => {
+    expect(digest.parent.blocks.length).toBeLessThanOrEqual(20);
+    expect(lineIds(digest.parent.blocks)).toHaveLength(10);
+    expect(allText(digest.parent.blocks)).toMatch(/and [\d,]+ more from #\d+: their cards are in the thread/);
+    expect(allText(digest.parent.blocks)).toContain('The full cards of all 1,000 are in the thread');
   });
 
   it('keeps a huge recap and long notes within the limits', () => {
@@ -189,6 +210,69 @@ describe('renderDigest at scale', () => {
   it('labels each continuation with its place and ranks', () => {
     const first = digest.continuations[0]!;
     const label = (first.blocks[0] as AnyBlock).elements?.[0]?.text ?? '';
-    expect(label).toMatch(/^\*Revenue gaps, continued \(2\/\d+\)\* · #\d+ to #\d+ · week of 2026-11-16$/);
+    expect(label).toMatch(/^\*Full cards \(1\/\d+\)\* · #1 to #\d+ · week of 2026-11-16$/);
+  });
+});
+
+describe('the compact parent', () => {
+  /** `n` customers "Shop 1".."Shop n" with gaps from $3,712.74 down, all four gap types. */
+  function shops(n: number) {
+    const large = buildLargeResult(n, 20);
+    const priorities = large.priorities.map((p) => ({
+      ...p,
+      customerName: `Shop ${p.rank}`,
+      accountManager: `U0OWNER${p.rank}`,
+      gapAmountCents: 371_274 - p.rank * 1000,
+    }));
+    return { ...large, priorities };
+  }
+  const render = (n: number) =>
+    renderDigest({ result: shops(n), settings: sampleSettings({ topN: n }), digestRunId: 'run-9' });
+
+  it.each([20, 50])('keeps the top %i within 20 blocks and names every one of them', (n) => {
+    const d = render(n);
+    expect(d.parent.blocks.length).toBeLessThanOrEqual(20);
+    expect(checkMessage(d.parent)).toEqual([]);
+    const text = allText(d.parent.blocks);
+    for (let rank = 1; rank <= n; rank++) expect(text).toMatch(new RegExp(`Shop ${rank}\\b`));
+    // Each of them has a full card in the thread.
+    expect(d.continuations.flatMap((m) => cardIds(m.blocks))).toHaveLength(n);
+  });
+
+  it('shows the first ten as lines with a menu, and the rest in a pick list that opens them', () => {
+    const d = render(20);
+    expect(lineIds(d.parent.blocks)).toHaveLength(10);
+    const rest = d.parent.blocks.find((b) => b.block_id === 'gap:rest') as {
+      text: { text: string };
+      accessory: { action_id: string; options: { text: { text: string }; value: string }[] };
+    };
+    expect(rest.text.text).toMatch(
+      /^\*Also in the top, #11 to #20:\* #11 Shop 11 \$3\.6k · #12 Shop 12 \$3\.6k/,
+    );
+    expect(rest.accessory.action_id).toBe(ACTION_LINE_PICK);
+    expect(rest.accessory.options.map((o) => o.text.text)).toHaveLength(10);
+    expect(rest.accessory.options[0]).toEqual({
+      text: { type: 'plain_text', text: '#11 Shop 11 · $3.6k', emoji: true },
+      value: encodeLinePick(shops(20).priorities[10]!.customerId),
+    });
+  });
+
+  it('rounds the gap, names the owner, the most urgent type "+3 more" and the recommendation in a few words', () => {
+    const d = render(20);
+    const line = d.parent.blocks.find((b) => b.block_id?.startsWith('gap:l:')) as {
+      text: { text: string };
+      accessory: { type: string; action_id: string; options: { text: { text: string } }[] };
+    };
+    expect(line.text.text).toBe(
+      '*1. Shop 1* · *$3.7k* · owner <@U0OWNER1>\nChurn risk +3 more · _Call this week_',
+    );
+    expect(line.accessory.action_id).toBe(ACTION_LINE_MENU);
+    expect(line.accessory.options.map((o) => o.text.text)).toEqual([
+      'Deep dive',
+      'Claim',
+      'Log follow-up',
+      'Snooze 1 week',
+      'Snooze 4 weeks',
+    ]);
   });
 });
