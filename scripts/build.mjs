@@ -22,17 +22,10 @@ const DIST = join(ROOT, 'dist');
 
 /**
  * Run-time references to `.ts` files that tsc does not rewrite (URLs built for `import()` or a
- * worker). Each must match exactly once: if its source changes, the build fails rather than ship a
+ * worker; `import('./x.ts')` is rewritten by tsc and needs nothing here). Each must match exactly once: if its source changes, the build fails rather than ship a
  * dist/ that cannot find a module.
  */
 const URL_PATCHES = [
-  {
-    file: 'cli/commands.js',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text being patched contains a template literal.
-    from: 'new URL(`./${name}.ts`, import.meta.url)',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the replacement text is a template literal too.
-    to: 'new URL(`./${name}.js`, import.meta.url)',
-  },
   {
     file: 'sources/csv/_read-sales-in-worker.js',
     from: "new URL('./_sales-csv-worker.ts', import.meta.url)",
