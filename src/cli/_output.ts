@@ -26,7 +26,7 @@ function describeWriteError(error: unknown, path: string): string {
   }
 }
 
-export function writeFileAtomically(path: string, text: string): void {
+export function writeFileAtomically(path: string, text: string | Uint8Array): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, text);

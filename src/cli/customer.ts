@@ -3,8 +3,11 @@
  * first, then as part of a name (case-insensitive); several matches are listed, not guessed between.
  */
 import { distance } from 'fastest-levenshtein';
+import { resolvePath } from '../config.ts';
 import type { CustomerAnalysis } from '../core/types.ts';
 import { InputError } from '../errors.ts';
+import { rasterizeSvg } from '../rasterize-svg.ts';
+import { customerChartSvg } from '../render/chart.ts';
 import { renderDeepDiveMarkdown } from '../render/deep-dive.ts';
 import { buildCustomerIndex } from '../use-cases/find-customer.ts';
 import {
@@ -14,7 +17,7 @@ import {
   runAnalysisCommand,
 } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
-import { checkOutputPath, writeOutput } from './_output.ts';
+import { checkOutputPath, writeFileAtomically, writeOutput } from './_output.ts';
 
 const LISTED_MATCHES = 20;
 
@@ -88,17 +91,28 @@ customers match, they are listed (exit code 2) so you can pick one by id.
 
 Output:
   --out FILE              write the deep dive to FILE instead of stdout
+  --chart FILE.png        also draw the customer's revenue chart as a PNG (bars per period, the
+                          usual level, the recent window shaded, the trend, the seasonal
+                          expectation): the picture the Slack deep dive shows
 ${ANALYSIS_FLAGS_HELP}
 
 Examples:
   revgap customer C0042 --sales sales.csv --customers customers.csv
-  revgap customer "northwind" --sales sales.csv --customers customers.csv`,
-  options: { ...ANALYSIS_OPTIONS, out: { type: 'string' } },
+  revgap customer "northwind" --sales sales.csv --customers customers.csv
+  revgap customer C0042 --chart c0042.png`,
+  options: { ...ANALYSIS_OPTIONS, out: { type: 'string' }, chart: { type: 'string' } },
   positionals: { name: 'a customer id or part of a name, e.g. `revgap customer C0042`', min: 1, max: 1 },
   async run(context) {
     const query = context.positionals[0]!;
     const config = loadCommandConfig(context);
     checkOutputPath(context);
+    const chartPath =
+      typeof context.values.chart === 'string' ? resolvePath(context.cwd, context.values.chart) : null;
+    if (chartPath !== null && !chartPath.toLowerCase().endsWith('.png')) {
+      throw new InputError(`--chart writes a PNG image, but ${chartPath} does not end in .png`, {
+        hint: 'name the file with .png, e.g. --chart acme.png',
+      });
+    }
     const { result } = await runAnalysisCommand(context, config);
     const { matches, total, suggestions } = matchCustomer(result.customers, query);
     if (matches.length === 0) {
@@ -119,7 +133,13 @@ Examples:
         hint: `run \`revgap customer ID\` with one of the ids above`,
       });
     }
-    const text = renderDeepDiveMarkdown(matches[0]!, result, config.analysis);
+    const customer = matches[0]!;
+    const text = renderDeepDiveMarkdown(customer, result, config.analysis);
+    if (chartPath !== null) {
+      const { svg } = customerChartSvg(customer, result, config.analysis);
+      writeFileAtomically(chartPath, rasterizeSvg(svg));
+      context.io.stderr.write(`wrote the chart to ${chartPath}\n`);
+    }
     writeOutput(context, text, 'deep dive');
     return 0;
   },

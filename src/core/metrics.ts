@@ -115,6 +115,37 @@ const NO_SALES: CustomerFacts = {
 };
 
 /**
+ * The windows the metrics of a customer are computed over: the window multiple k (cadence-aware
+ * windows), the lookback L x k (at most the history) and the recent window R x k (see the comments
+ * inside). The rest of the lookback is the baseline window. Exported for the deep dive's chart,
+ * which shades the same recent window the figures come from.
+ */
+export function analysisWindows(
+  history: number,
+  cadence: number,
+  settings: Pick<MetricsSettings, 'lookback' | 'recentWindow' | 'cadenceAware'>,
+): { k: number; lookbackPeriods: number; recentPeriods: number } {
+  const k =
+    settings.cadenceAware !== true ? 1 : Math.min(MAX_CADENCE_MULTIPLE, Math.max(1, Math.round(cadence)));
+  const lookbackPeriods = Math.min(settings.lookback * k, history);
+  // Keep at least one baseline period: only matters when minHistory <= R (non-default settings).
+  // Sparse buyers (k >= 2): R x k, but no more than half the lookback (at least R), so a short
+  // history keeps a baseline as long as its recent window.
+  const recentPeriods =
+    k === 1
+      ? Math.max(1, Math.min(settings.recentWindow, lookbackPeriods - 1))
+      : Math.max(
+          1,
+          Math.min(
+            settings.recentWindow * k,
+            Math.max(settings.recentWindow, Math.floor(lookbackPeriods / 2)),
+            lookbackPeriods - 1,
+          ),
+        );
+  return { k, lookbackPeriods, recentPeriods };
+}
+
+/**
  * Cadence g of the sale periods in positive[first..last] (both sale periods): the median gap
  * between consecutive ones, 1 below 3 sale periods. When more than half the gaps are 1 the median
  * is 1 without sorting (the common case: customers who buy most periods).
@@ -176,23 +207,7 @@ export function computeCustomerFacts(
 
   const history = asOfIndex - first + 1;
   const { g: cadence, sales: salePeriods } = cadenceOf(positive, first, lastSale);
-  const k =
-    settings.cadenceAware !== true ? 1 : Math.min(MAX_CADENCE_MULTIPLE, Math.max(1, Math.round(cadence)));
-  const lookbackPeriods = Math.min(settings.lookback * k, history);
-  // Keep at least one baseline period: only matters when minHistory <= R (non-default settings).
-  // Sparse buyers (k >= 2): R x k, but no more than half the lookback (at least R), so a short
-  // history keeps a baseline as long as its recent window.
-  const recentPeriods =
-    k === 1
-      ? Math.max(1, Math.min(settings.recentWindow, lookbackPeriods - 1))
-      : Math.max(
-          1,
-          Math.min(
-            settings.recentWindow * k,
-            Math.max(settings.recentWindow, Math.floor(lookbackPeriods / 2)),
-            lookbackPeriods - 1,
-          ),
-        );
+  const { k, lookbackPeriods, recentPeriods } = analysisWindows(history, cadence, settings);
   const baselinePeriods = lookbackPeriods - recentPeriods;
   const windowStart = asOfIndex - lookbackPeriods + 1;
   const recentStart = asOfIndex - recentPeriods + 1;

@@ -180,6 +180,26 @@ describe('revgap customer', () => {
     expect(r.stderr).toContain('C0016  Brightwater Florists');
   });
 
+  it('writes the revenue chart as a PNG with --chart, next to the deep dive', async () => {
+    const png = join(work, 'c0004.png');
+    const r = await revgap(['customer', 'C0004', '--chart', png, ...DATA()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Westfield Bakery');
+    expect(r.stderr).toContain(`wrote the chart to ${png}`);
+    const bytes = readFileSync(png);
+    // PNG signature, then the IHDR size: 720 x 320 drawn at twice the size.
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.readUInt32BE(16)).toBe(1440);
+    expect(bytes.readUInt32BE(20)).toBe(640);
+  });
+
+  it('refuses a --chart file that is not a .png, before the analysis', async () => {
+    const r = await revgap(['customer', 'C0004', '--chart', join(work, 'c.svg'), ...DATA()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--chart writes a PNG image');
+    expect(r.stderr).toContain('--chart acme.png');
+  });
+
   it('says no customer matches an unknown id and suggests close ones', async () => {
     const r = await revgap(['customer', 'C0O04', ...DATA()]);
     expect(r.code).toBe(2);
