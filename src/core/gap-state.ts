@@ -9,10 +9,14 @@
  *   or becomes the logger when nobody had claimed the gap.
  * - `follow_up` with outcome `not_a_gap`: `dismissed`, remembering the gap amount at the decision.
  * - `follow_up` without an outcome (a note): status unchanged.
- * - `snooze`: `snoozed` until `snoozeUntil` (none: until changed), remembering the gap amount.
+ * - `snooze`: `snoozed` until `snoozeUntil` (none: until changed), remembering the gap amount and who
+ *   snoozed it; the owner is kept.
+ * - `unsnooze`: a snoozed gap goes back to what it was before the snooze (as when the snooze ends);
+ *   on a gap that is not snoozed it changes nothing.
+ * - `release`: `open`, nobody on it (the owner let go); a snooze ends with it.
  * With `today`, a snooze whose `snoozeUntil <= today` has ended: the state goes back to what it was
  * before the snooze (e.g. still claimed by the same owner). With `ignoreSnoozes`, snooze events are
- * passed over altogether (the gap counts as it was before any snooze): for a caller that cannot know
+ * (and unsnoozes) passed over altogether (the gap counts as it was before any snooze): for a caller that cannot know
  * today's date and so cannot tell whether a snooze has ended. `lastActionAt` is the last replayed
  * event's `at`.
  */
@@ -25,7 +29,10 @@ export interface DeriveGapStateOptions {
   ignoreSnoozes?: boolean;
 }
 
-type Decision = Pick<GapState, 'status' | 'ownerUserId' | 'snoozedUntil' | 'gapAmountCentsAtDecision'>;
+type Decision = Pick<
+  GapState,
+  'status' | 'ownerUserId' | 'snoozedUntil' | 'snoozedByUserId' | 'gapAmountCentsAtDecision'
+>;
 
 const OUTCOME_STATUS: Record<string, GapStatus> = {
   contacted: 'contacted',
@@ -46,7 +53,7 @@ export function deriveGapState(
   let lastActionAt: string | undefined;
 
   for (const event of events) {
-    if (event.kind === 'snooze' && options.ignoreSnoozes) continue;
+    if ((event.kind === 'snooze' || event.kind === 'unsnooze') && options.ignoreSnoozes) continue;
     lastActionAt = event.at;
     if (event.kind === 'snooze') {
       if (current.status !== 'snoozed') beforeSnooze = current;
@@ -54,12 +61,20 @@ export function deriveGapState(
         status: 'snoozed',
         ownerUserId: current.ownerUserId,
         snoozedUntil: event.snoozeUntil,
+        snoozedByUserId: event.userId,
         gapAmountCentsAtDecision: event.gapAmountCents,
       };
       continue;
     }
+    if (event.kind === 'unsnooze') {
+      if (current.status === 'snoozed') current = stateBeforeSnooze(current, beforeSnooze);
+      beforeSnooze = undefined;
+      continue;
+    }
     beforeSnooze = undefined;
-    if (event.kind === 'claim') {
+    if (event.kind === 'release') {
+      current = { status: 'open' };
+    } else if (event.kind === 'claim') {
       current = { status: 'claimed', ownerUserId: event.userId };
     } else if (event.outcome !== undefined) {
       const status = OUTCOME_STATUS[event.outcome] ?? current.status;
@@ -76,9 +91,14 @@ export function deriveGapState(
     options.today !== undefined &&
     current.snoozedUntil !== undefined &&
     current.snoozedUntil <= options.today;
-  if (snoozeOver) current = beforeSnooze ?? { status: 'open', ownerUserId: current.ownerUserId };
+  if (snoozeOver) current = stateBeforeSnooze(current, beforeSnooze);
 
   return withoutUndefined({ customerId, ...current, lastActionAt });
+}
+
+/** What a snoozed gap returns to when its snooze ends or is undone. */
+function stateBeforeSnooze(snoozed: Decision, before: Decision | undefined): Decision {
+  return before ?? { status: 'open', ownerUserId: snoozed.ownerUserId };
 }
 
 /** Groups events by customer (keeping their order) and derives each customer's state. */

@@ -382,13 +382,25 @@ export type FollowUpOutcome = 'contacted' | 'recovering' | 'lost' | 'not_a_gap';
 /** Where a customer's gap stands in the follow-up workflow. */
 export type GapStatus = 'open' | 'claimed' | 'contacted' | 'recovering' | 'lost' | 'dismissed' | 'snoozed';
 
+/** What a follow-up event does; events are stored as JSON, so a new kind needs no migration. */
+export type FollowUpKind = 'claim' | 'follow_up' | 'snooze' | 'unsnooze' | 'release';
+
 /** One recorded follow-up action, as kept by the state store (append-only history). */
 export interface FollowUpEvent {
   id: string;
   customerId: string;
-  kind: 'claim' | 'follow_up' | 'snooze';
+  /**
+   * `claim` (also a take-over: see `previousOwnerUserId`), `follow_up` (an outcome, or a note), `snooze`,
+   * `unsnooze` (ends a snooze early), `release` (the owner lets go: back to open, nobody on it).
+   */
+  kind: FollowUpKind;
   /** Slack user id of who did it. */
   userId: string;
+  /**
+   * Who was on the gap when someone else acted on it: set on a claim that took the gap over, and on a
+   * snooze of someone else's account. The history says "took it over from <@X>".
+   */
+  previousOwnerUserId?: string;
   outcome?: FollowUpOutcome;
   nextStep?: string;
   note?: string;
@@ -411,6 +423,8 @@ export interface GapState {
   status: GapStatus;
   ownerUserId?: string;
   snoozedUntil?: string;
+  /** Who snoozed it (while `snoozed`): the card says "Snoozed until … by <@U>". */
+  snoozedByUserId?: string;
   /** Gap amount when it was snoozed or dismissed: a worse gap re-surfaces early. */
   gapAmountCentsAtDecision?: number;
   lastActionAt?: string;

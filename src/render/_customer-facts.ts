@@ -153,8 +153,13 @@ export interface FollowUpParts {
   /** "2026-11-20 10:04 UTC" from the ISO timestamp (no clock read; "UTC" only for a `Z` timestamp). */
   when: string;
   userId: string;
-  /** What happened, no user data: "claimed it", "logged a follow-up: contacted", "snoozed it until 2026-12-01". */
+  /**
+   * What happened, no user data: "claimed it", "took it over" (then `fromUserId`), "released it",
+   * "logged a follow-up: contacted", "snoozed it until 2026-12-01", "unsnoozed it".
+   */
   action: string;
+  /** Whose gap it was, when someone else took it over or snoozed it: "took it over from <fromUserId>". */
+  fromUserId?: string;
   nextStep?: string;
   note?: string;
 }
@@ -167,10 +172,16 @@ export function followUpParts(event: FollowUpEvent): FollowUpParts {
   let action: string;
   switch (event.kind) {
     case 'claim':
-      action = 'claimed it';
+      action = event.previousOwnerUserId ? 'took it over' : 'claimed it';
+      break;
+    case 'release':
+      action = 'released it';
       break;
     case 'snooze':
       action = event.snoozeUntil ? `snoozed it until ${event.snoozeUntil}` : 'snoozed it';
+      break;
+    case 'unsnooze':
+      action = 'unsnoozed it';
       break;
     case 'follow_up':
       action = event.outcome ? `logged a follow-up: ${OUTCOME_LABELS[event.outcome]}` : 'logged a follow-up';
@@ -180,6 +191,7 @@ export function followUpParts(event: FollowUpEvent): FollowUpParts {
     when,
     userId: event.userId,
     action,
+    ...(event.previousOwnerUserId ? { fromUserId: event.previousOwnerUserId } : {}),
     ...(event.nextStep ? { nextStep: event.nextStep } : {}),
     ...(event.note ? { note: event.note } : {}),
   };

@@ -195,7 +195,8 @@ export function renderDeepDiveMarkdown(
     if (history.length === 0) out.push('No follow-ups recorded yet.');
     for (const event of history) {
       const f = followUpParts(event);
-      let line = `- ${f.when}: ${escapeMarkdown(f.userId)} ${f.action}.`;
+      const from = f.fromUserId ? ` from ${escapeMarkdown(f.fromUserId)}` : '';
+      let line = `- ${f.when}: ${escapeMarkdown(f.userId)} ${f.action}${from}.`;
       if (f.nextStep) line += ` Next step: ${escapeMarkdown(f.nextStep)}.`;
       if (f.note) line += ` Note: ${escapeMarkdown(f.note)}`;
       out.push(line);

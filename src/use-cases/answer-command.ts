@@ -104,7 +104,11 @@ export async function buildAnswer(
         ranked.push(p);
       }
       const priorities = await withSlackUsers(ranked);
-      return renderTopList({ ...result, priorities }, settings, { states: await states(), n });
+      return renderTopList({ ...result, priorities }, settings, {
+        states: await states(),
+        n,
+        ...(who.audience === 'private' ? { viewerUserId: who.userId } : {}),
+      });
     }
     case 'churn':
       return renderChurnList(
@@ -132,12 +136,17 @@ export async function buildAnswer(
         result: { ...result, priorities },
         settings,
         states: gapStates,
+        private: who.audience === 'private',
       });
     }
     case 'report':
       throw new AppError('INTERNAL', 'report is answered by uploading the file');
     case 'customer':
-      return answerDeepDive(request.query, loaded, deps, { shareButton: who.audience === 'private', today });
+      return answerDeepDive(request.query, loaded, deps, {
+        shareButton: who.audience === 'private',
+        today,
+        ...(who.audience === 'private' ? { viewerUserId: who.userId } : {}),
+      });
   }
 }
 

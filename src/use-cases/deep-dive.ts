@@ -26,6 +26,8 @@ export interface DeepDiveOptions {
   digestRunId?: string;
   /** YYYY-MM-DD: a snooze that ended by then no longer counts. */
   today: string;
+  /** Who sees it, for a private answer: their own gap offers Release instead of Take over. */
+  viewerUserId?: string;
 }
 
 /** The deep dive of one customer by id; null when the snapshot does not have it. */
@@ -46,6 +48,7 @@ export async function deepDiveOfCustomer(
     ...(options.digestRunId ? { digestRunId: options.digestRunId } : {}),
     ...(state ? { state } : {}),
     ...(recoveries.length > 0 ? { recoveries } : {}),
+    ...(options.viewerUserId ? { viewerUserId: options.viewerUserId } : {}),
   });
 }
 

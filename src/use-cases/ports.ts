@@ -25,6 +25,18 @@ export interface ChatPort {
   postEphemeral(
     message: OutgoingMessage & { channel: string; user: string; threadTs?: string },
   ): Promise<void>;
+  /**
+   * Answers through an interaction's `response_url` (30 minutes, 5 uses): `replaceOriginal` swaps the
+   * message clicked (the only way to change an ephemeral message), otherwise a new message.
+   */
+  respond(
+    responseUrl: string,
+    message: OutgoingMessage & {
+      responseType?: 'ephemeral' | 'in_channel';
+      replaceOriginal?: boolean;
+      deleteOriginal?: boolean;
+    },
+  ): Promise<void>;
   openView(triggerId: string, view: View): Promise<void>;
   uploadFile(file: FileToShare & { channel: string; threadTs?: string }): Promise<{ fileId: string | null }>;
   /** One posted message's text and blocks, or null when it is gone. */

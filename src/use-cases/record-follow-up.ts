@@ -55,8 +55,10 @@ export interface FollowUpInput {
 }
 
 export interface FollowUpResult {
-  /** False when the same delivery was recorded before (nothing posted again). */
+  /** False when the same delivery was recorded before (nothing posted again), or when refused. */
   recorded: boolean;
+  /** Set when the action did not apply (nothing recorded, nothing posted): tell the clicker why. */
+  refused?: FollowUpRefusal;
   state: GapState | undefined;
   customerName: string;
   /** The thread reply text, when one was posted. */
@@ -70,18 +72,23 @@ const DAY_MS = 86_400_000;
 export function describeFollowUp(event: FollowUpEvent, customerName: string, before?: GapState): string {
   const who = `<@${event.userId}>`;
   const name = `*${escapeMrkdwn(customerName)}*`;
+  // Someone else's account: the thread reply starts with its owner, so Slack tells them.
+  const owner = event.previousOwnerUserId ? `<@${event.previousOwnerUserId}>, ` : '';
   switch (event.kind) {
     case 'claim': {
       // As the card's button says: Reopen (closed), Take over (someone on it), Claim.
       if (before?.status === 'lost' || before?.status === 'dismissed')
         return `${who} reopened and claimed ${name}`;
-      const previous = before?.ownerUserId;
-      return previous && previous !== event.userId && before?.status !== 'open'
-        ? `${who} took over ${name} from <@${previous}>`
-        : `${who} claimed ${name}`;
+      return owner ? `${owner}${who} took over ${name} from you` : `${who} claimed ${name}`;
     }
-    case 'snooze':
-      return `${who} snoozed ${name}${event.snoozeUntil ? ` until ${event.snoozeUntil}` : ''}`;
+    case 'release':
+      return `${who} released ${name}: nobody is on it now`;
+    case 'snooze': {
+      const until = event.snoozeUntil ? ` until ${event.snoozeUntil}` : '';
+      return owner ? `${owner}${who} snoozed your account ${name}${until}` : `${who} snoozed ${name}${until}`;
+    }
+    case 'unsnooze':
+      return `${who} unsnoozed ${name}: it is back in the digest`;
     case 'follow_up': {
       const parts = [`${who} logged a follow-up on ${name}`];
       if (event.outcome) parts[0] += `: ${OUTCOME_LABELS[event.outcome]}`;
@@ -90,6 +97,42 @@ export function describeFollowUp(event: FollowUpEvent, customerName: string, bef
       return parts.join('\n');
     }
   }
+}
+
+/**
+ * Why an action was not recorded although the click was new: the clicker already holds the gap
+ * (a Claim or Take over on their own gap: offer Release), someone else holds it (Release), or it is
+ * not snoozed (Unsnooze).
+ */
+export type FollowUpRefusal = 'already_yours' | 'not_yours' | 'not_snoozed';
+
+/** Statuses in which someone is working on the gap. */
+const WORKING: ReadonlySet<GapState['status']> = new Set(['claimed', 'contacted', 'recovering']);
+
+/** Why `kind` by `userId` does not apply to a gap in state `before`, or null when it does. */
+export function refusalOf(
+  kind: FollowUpEvent['kind'],
+  userId: string,
+  before: GapState | undefined,
+): FollowUpRefusal | null {
+  const holds = before?.ownerUserId === userId && WORKING.has(before.status);
+  if (kind === 'claim' && holds) return 'already_yours';
+  if (kind === 'release' && !holds) return 'not_yours';
+  if (kind === 'unsnooze' && before?.status !== 'snoozed') return 'not_snoozed';
+  return null;
+}
+
+/** Whose gap `userId` acts on when they are not its owner (a take-over, a snooze of someone else's). */
+export function previousOwnerOf(
+  kind: FollowUpEvent['kind'],
+  userId: string,
+  before: GapState | undefined,
+): string | undefined {
+  if (kind !== 'claim' && kind !== 'snooze') return undefined;
+  const owner = before?.ownerUserId;
+  if (!owner || owner === userId) return undefined;
+  if (before.status === 'open' || before.status === 'lost' || before.status === 'dismissed') return undefined;
+  return owner;
 }
 
 function oneLine(text: string, max: number): string {
@@ -129,6 +172,19 @@ export async function recordFollowUp(
     ...(customer ? { gapAmountCents: customer.gapAmountCents } : {}),
   };
   const before = (await deps.store.getGapStates([input.customerId], { today })).get(input.customerId);
+  const history = await deps.store.listFollowUps(input.customerId);
+  if (history.some((e) => e.id === input.eventId)) {
+    log.info({ eventId: input.eventId }, 'follow-up already recorded (re-sent delivery); nothing to do');
+    return { recorded: false, state: before, customerName, reply: null, cardUpdated: false };
+  }
+  const refused = refusalOf(input.kind, input.userId, before);
+  if (refused) {
+    // Nothing changes (no second claim in the history): the caller tells the clicker why.
+    log.info({ eventId: input.eventId, refused }, 'follow-up refused');
+    return { recorded: false, refused, state: before, customerName, reply: null, cardUpdated: false };
+  }
+  const previousOwner = previousOwnerOf(input.kind, input.userId, before);
+  if (previousOwner) event.previousOwnerUserId = previousOwner;
   const recorded = await deps.store.recordFollowUp(event);
   const state = (await deps.store.getGapStates([input.customerId], { today })).get(input.customerId);
   if (!recorded) {
@@ -140,12 +196,6 @@ export async function recordFollowUp(
     await startFollowedUpGap(event, snapshot?.snapshot.result, deps.recovery).catch((error: unknown) =>
       log.error({ err: error }, 'could not record the followed-up gap'),
     );
-  }
-  if (input.kind === 'claim' && before?.status === 'claimed' && before.ownerUserId === input.userId) {
-    // Claim clicked again by its owner: nothing changed, nothing to announce in the thread.
-    const text = `You have already claimed *${escapeMrkdwn(customerName)}*.`;
-    await deps.slack.postEphemeral({ channel: input.channel, user: input.userId, text });
-    return { recorded, state, customerName, reply: null, cardUpdated: false };
   }
 
   const reply = describeFollowUp(event, customerName, before);

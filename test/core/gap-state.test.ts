@@ -13,6 +13,41 @@ const ev = (partial: Partial<FollowUpEvent>): FollowUpEvent => ({
 });
 
 describe('deriveGapState', () => {
+  it('releases: back to open with nobody on it, whatever the status was', () => {
+    const state = deriveGapState('C-1', [
+      ev({ userId: 'U_ANA' }),
+      ev({ kind: 'follow_up', outcome: 'contacted', userId: 'U_ANA' }),
+      ev({ kind: 'release', userId: 'U_ANA' }),
+    ]);
+    expect(state.status).toBe('open');
+    expect(state.ownerUserId).toBeUndefined();
+  });
+
+  it('unsnoozes: back to the state before the snooze, remembering who snoozed until then', () => {
+    const claimed = [ev({ userId: 'U_ANA' })];
+    const snoozed = [...claimed, ev({ kind: 'snooze', userId: 'U_BO', snoozeUntil: '2026-12-20' })];
+    expect(deriveGapState('C-1', snoozed)).toMatchObject({
+      status: 'snoozed',
+      ownerUserId: 'U_ANA',
+      snoozedByUserId: 'U_BO',
+      snoozedUntil: '2026-12-20',
+    });
+    const back = deriveGapState('C-1', [...snoozed, ev({ kind: 'unsnooze', userId: 'U_ANA' })]);
+    expect(back).toMatchObject({ status: 'claimed', ownerUserId: 'U_ANA' });
+    expect(back.snoozedByUserId).toBeUndefined();
+    // Two snoozes in a row, then Unsnooze: back to before the first.
+    const twice = [...snoozed, ev({ kind: 'snooze', snoozeUntil: '2027-01-20' }), ev({ kind: 'unsnooze' })];
+    expect(deriveGapState('C-1', twice).status).toBe('claimed');
+    // An unsnooze of a gap that is not snoozed changes nothing; ignoreSnoozes passes over both.
+    expect(deriveGapState('C-1', [...claimed, ev({ kind: 'unsnooze' })]).status).toBe('claimed');
+    expect(
+      deriveGapState('C-1', [ev({ kind: 'snooze' }), ev({ kind: 'unsnooze' })], { ignoreSnoozes: true }),
+    ).toEqual({
+      customerId: 'C-1',
+      status: 'open',
+    });
+  });
+
   it('is open with no events', () => {
     expect(deriveGapState('C-1', [])).toEqual({ customerId: 'C-1', status: 'open' });
   });

@@ -85,7 +85,8 @@ describe('holdout assignments in the store', () => {
     const ranked = result.priorities.map((p) => p.customerId);
     const shownIds = ranked.filter((id) => text.includes(id));
     const visible = ranked.filter((id) => !heldOut.has(id));
-    expect(shownIds.length).toBeGreaterThanOrEqual(10);
+    // Ids show in the full cards' button values (the rest are compact lines by name): at least 8 cards.
+    expect(shownIds.length).toBeGreaterThanOrEqual(8);
     expect(shownIds).toEqual(visible.slice(0, shownIds.length));
     const lastShownRank = ranked.indexOf(shownIds.at(-1) ?? '');
     expect(ranked.slice(0, lastShownRank).some((id) => heldOut.has(id))).toBe(true);

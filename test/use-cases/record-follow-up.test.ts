@@ -143,9 +143,9 @@ describe('recordFollowUp', () => {
     expect(await store.listFollowUps('C001')).toHaveLength(1);
   });
 
-  it('tells the owner privately when they claim their own gap again, and says "took over" for someone else', async () => {
+  it('records nothing when the holder claims their own gap again (refused: already_yours), and a take-over as such', async () => {
     const again = recordingSlack();
-    await recordFollowUp(
+    const mine = await recordFollowUp(
       {
         kind: 'claim',
         customerId: 'C001',
@@ -156,10 +156,12 @@ describe('recordFollowUp', () => {
       },
       deps(again.slack),
     );
+    // No second claim in the history, nothing in the thread, no "You have already claimed" +
+    // "Done." pair: the caller offers Release instead.
+    expect(mine).toMatchObject({ recorded: false, refused: 'already_yours', reply: null });
     expect(again.posted).toEqual([]);
-    expect(again.ephemeral.map((m) => [m.user, m.text])).toEqual([
-      ['U1', 'You have already claimed *Acme | *\u200bCorp*\u200b*.'],
-    ]);
+    expect(again.ephemeral).toEqual([]);
+    expect((await store.listFollowUps('C001')).map((e) => [e.kind, e.userId])).toEqual([['claim', 'U1']]);
 
     const other = recordingSlack();
     const outcome = await recordFollowUp(
@@ -173,10 +175,56 @@ describe('recordFollowUp', () => {
       },
       deps(other.slack),
     );
+    // The previous holder is named first, so Slack notifies them.
     expect(other.posted.map((m) => m.text)).toEqual([
-      '<@U9> took over *Acme | *\u200bCorp*\u200b* from <@U1>',
+      '<@U1>, <@U9> took over *Acme | *\u200bCorp*\u200b* from you',
     ]);
     expect(outcome.state).toMatchObject({ status: 'claimed', ownerUserId: 'U9' });
+    const events = await store.listFollowUps('C001');
+    expect(events.at(-1)).toMatchObject({ kind: 'claim', userId: 'U9', previousOwnerUserId: 'U1' });
+    // The history says so (deep dive and report read these parts).
+    expect(followUpParts(events.at(-1)!)).toMatchObject({ action: 'took it over', fromUserId: 'U1' });
+    expect(followUpParts(events[0]!).action).toBe('claimed it');
+  });
+
+  it("releases only the holder's gap: back to open, nobody on it, said in the thread", async () => {
+    const notHolder = recordingSlack();
+    const refused = await recordFollowUp(
+      {
+        kind: 'release',
+        customerId: 'C001',
+        userId: 'U1',
+        eventId: 'rel-1',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(notHolder.slack),
+    );
+    expect(refused).toMatchObject({ recorded: false, refused: 'not_yours' });
+    expect(notHolder.posted).toEqual([]);
+
+    const holder = recordingSlack();
+    const released = await recordFollowUp(
+      {
+        kind: 'release',
+        customerId: 'C001',
+        userId: 'U9',
+        eventId: 'rel-2',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(holder.slack),
+    );
+    expect(released).toMatchObject({ recorded: true, state: { status: 'open' } });
+    expect(released.state?.ownerUserId).toBeUndefined();
+    expect(holder.posted.map((m) => m.text)).toEqual([
+      '<@U9> released *Acme | *\u200bCorp*\u200b*: nobody is on it now',
+    ]);
+    const card = holder.updated
+      .flatMap((m) => m.blocks ?? [])
+      .find((b) => b.block_id === cardBlockIds('C001').section) as { text: { text: string } };
+    expect(card.text.text).toContain('Open: nobody has claimed it yet');
+    expect(followUpParts((await store.listFollowUps('C001')).at(-1)!).action).toBe('released it');
   });
 
   it('snoozes until today plus the weeks chosen, remembering the gap at the decision', async () => {
@@ -202,6 +250,77 @@ describe('recordFollowUp', () => {
       digestRunId: runId,
     });
     expect(fake.posted[0]?.text).toBe('<@U2> snoozed *Bolt_\u200bWorks* until 2026-12-08');
+  });
+
+  it('tells the holder when someone else snoozes their account; Unsnooze brings the gap back as it was', async () => {
+    const claim = recordingSlack();
+    await recordFollowUp(
+      {
+        kind: 'claim',
+        customerId: 'C002',
+        userId: 'U5',
+        eventId: 'c2-claim',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(claim.slack),
+    );
+    const snooze = recordingSlack();
+    const snoozed = await recordFollowUp(
+      {
+        kind: 'snooze',
+        customerId: 'C002',
+        userId: 'U6',
+        eventId: 'c2-snooze',
+        channel: 'C1',
+        messageTs: '100.1',
+        snoozeWeeks: 4,
+      },
+      deps(snooze.slack),
+    );
+    expect(snooze.posted.map((m) => m.text)).toEqual([
+      '<@U5>, <@U6> snoozed your account *Bolt_\u200bWorks* until 2026-12-22',
+    ]);
+    expect(snoozed.state).toMatchObject({ status: 'snoozed', ownerUserId: 'U5', snoozedByUserId: 'U6' });
+    const card = (f: typeof snooze) => {
+      const block = f.updated
+        .flatMap((m) => m.blocks ?? [])
+        .find((b) => b.block_id === cardBlockIds('C002').section);
+      return (block as { text?: { text: string } } | undefined)?.text?.text ?? '';
+    };
+    expect(card(snooze)).toContain(':zzz: Snoozed until 2026-12-22 by <@U6>; <@U5> has it');
+
+    const unsnooze = recordingSlack();
+    const back = await recordFollowUp(
+      {
+        kind: 'unsnooze',
+        customerId: 'C002',
+        userId: 'U5',
+        eventId: 'c2-unsnooze',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(unsnooze.slack),
+    );
+    expect(back.state).toMatchObject({ status: 'claimed', ownerUserId: 'U5' });
+    expect(unsnooze.posted.map((m) => m.text)).toEqual([
+      '<@U5> unsnoozed *Bolt_\u200bWorks*: it is back in the digest',
+    ]);
+    expect(card(unsnooze)).toContain('Claimed by <@U5>');
+
+    const twice = recordingSlack();
+    const again = await recordFollowUp(
+      {
+        kind: 'unsnooze',
+        customerId: 'C002',
+        userId: 'U5',
+        eventId: 'c2-unsnooze-2',
+        channel: 'C1',
+        messageTs: '100.1',
+      },
+      deps(twice.slack),
+    );
+    expect(again).toMatchObject({ recorded: false, refused: 'not_snoozed' });
   });
 });
 

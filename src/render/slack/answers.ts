@@ -3,7 +3,8 @@
  * failure said in plain words, a notice, the "Share in channel" button and its "Shared by" line,
  * and the report-uploaded confirmations. Every Block Kit literal of those answers lives here.
  */
-import { ACTION_SHARE } from './ids.ts';
+import { button, ownerMrkdwn, userText } from './_blocks.ts';
+import { ACTION_RELEASE, ACTION_SHARE } from './ids.ts';
 import type { SlackMessage } from './message.ts';
 
 /** One mrkdwn section with the same text as its fallback. */
@@ -84,4 +85,41 @@ export function renderReportUploaded(): SlackMessage {
 /** `@revgap report`: the file is in the thread. */
 export function renderReportInThread(userId: string, asOf: string): SlackMessage {
   return renderNotice(`<@${userId}> here is the full report (as of ${asOf}).`);
+}
+
+/** Why a card action changed nothing (see use-cases/record-follow-up.ts `FollowUpRefusal`). */
+export type RefusedAction =
+  | { kind: 'already_yours'; customerName: string; value: string }
+  | { kind: 'not_yours'; customerName: string; ownerUserId?: string }
+  | { kind: 'not_snoozed'; customerName: string };
+
+/**
+ * The private answer to an action that changed nothing: the holder who clicked Take over (or Claim)
+ * on their own gap is offered Release; Release of someone else's gap and Unsnooze of a gap that is
+ * not snoozed say why not and what to do instead.
+ */
+export function renderRefusedAction(refused: RefusedAction): SlackMessage {
+  const name = `*${userText(refused.customerName, 120)}*`;
+  switch (refused.kind) {
+    case 'already_yours': {
+      const text =
+        `You are already on ${name}: nothing changed. ` +
+        'If you are not following it up any more, release it: it goes back to open, for anyone to claim.';
+      return {
+        text,
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text } },
+          { type: 'actions', elements: [button('Release', ACTION_RELEASE, refused.value)] },
+        ],
+      };
+    }
+    case 'not_yours':
+      return renderNotice(
+        refused.ownerUserId
+          ? `${ownerMrkdwn(refused.ownerUserId)} is on ${name}, so only they can release it. To take it yourself, use *Take over* on its card.`
+          : `Nobody is on ${name}: there is nothing to release. Use *Claim* on its card to take it.`,
+      );
+    case 'not_snoozed':
+      return renderNotice(`${name} is not snoozed (any more): it is in the digest already.`);
+  }
 }

@@ -46,6 +46,11 @@ export const LIMITS = {
   inputHint: 2000,
   textInputMax: 3000,
   imageAltText: 2000,
+  /** Confirmation dialog object: title, text, and its two buttons (all plain_text). */
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
+  overflowOptionsMin: 2,
   markdownTotal: 12_000,
   tableRows: 100,
   tableCells: 20,
@@ -108,6 +113,29 @@ class Checker {
     this.tooLong(`${path}.url`, option.url, LIMITS.url);
   }
 
+  /** A confirmation dialog: every part required and plain_text. */
+  confirm(path: string, value: unknown): void {
+    if (!isObj(value)) {
+      this.problem(path, 'a confirmation dialog must be an object');
+      return;
+    }
+    const parts = [
+      ['title', LIMITS.confirmTitle],
+      ['text', LIMITS.confirmText],
+      ['confirm', LIMITS.confirmButton],
+      ['deny', LIMITS.confirmButton],
+    ] as const;
+    for (const [key, max] of parts) {
+      const part = value[key];
+      if (!isObj(part) || typeof part.text !== 'string') this.problem(`${path}.${key}`, 'missing');
+      else {
+        this.text(`${path}.${key}`, part, max);
+        if (part.type !== 'plain_text')
+          this.problem(`${path}.${key}.type`, 'a confirmation takes plain_text');
+      }
+    }
+  }
+
   options(path: string, options: unknown, max: number): void {
     this.tooMany(path, options, max, 'options');
     if (Array.isArray(options)) for (const [i, o] of options.entries()) this.option(`${path}[${i}]`, o);
@@ -117,6 +145,7 @@ class Checker {
     if (!isObj(el)) return;
     this.tooLong(`${path}.action_id`, el.action_id, LIMITS.id);
     this.text(`${path}.placeholder`, el.placeholder, LIMITS.placeholder);
+    if (el.confirm !== undefined) this.confirm(`${path}.confirm`, el.confirm);
     switch (el.type) {
       case 'button':
         this.text(`${path}.text`, el.text, LIMITS.buttonText);
@@ -125,6 +154,11 @@ class Checker {
         break;
       case 'overflow':
         this.options(`${path}.options`, el.options, LIMITS.overflowOptions);
+        if (!Array.isArray(el.options) || el.options.length < LIMITS.overflowOptionsMin)
+          this.problem(
+            `${path}.options`,
+            `an overflow menu needs at least ${LIMITS.overflowOptionsMin} options`,
+          );
         break;
       case 'static_select':
       case 'multi_static_select': {

@@ -1,7 +1,8 @@
 /**
  * One gap card of the digest: a section (who, what, how much, why it ranks, owner, sparkline,
- * follow-up status) and an actions block (Claim / Take over / Reopen, Log follow-up, Deep dive,
- * Snooze menu).
+ * follow-up status) and an actions block (Claim / Take over / Release / Reopen, Log follow-up, Deep
+ * dive, Unsnooze on a snoozed gap, Snooze menu). Taking over or snoozing a gap someone else holds asks
+ * for confirmation (Block Kit `confirm`).
  *
  * Block ids come from the customer id (`cardBlockIds`): the Slack layer finds a customer's card in a
  * posted digest by them and swaps in a re-rendered card (`replaceCard`) before `chat.update`.
@@ -21,12 +22,15 @@ import {
   formatScore,
 } from '../format.ts';
 import { renderSparkline } from '../sparkline.ts';
-import { type Block, button, ownerMrkdwn, section, userText } from './_blocks.ts';
+import { type Block, button, ownerMrkdwn, plainText, plainUserText, section, userText } from './_blocks.ts';
+import { measureBlockText } from './block-kit-limits.ts';
 import {
   ACTION_CLAIM,
   ACTION_DEEP_DIVE,
   ACTION_LOG,
+  ACTION_RELEASE,
   ACTION_SNOOZE,
+  ACTION_UNSNOOZE,
   cardBlockIds,
   encodeCardAction,
   encodeSnooze,
@@ -45,6 +49,12 @@ export interface GapCardOptions {
   /** The customer's revenue series (the last `CARD_SPARK_PERIODS` are drawn). */
   series?: readonly number[];
   digestRunId?: string;
+  /**
+   * Who will see this copy, for a message only one person sees (an ephemeral answer, the Home tab, a
+   * DM): their own gap offers "Release" instead of "Take over", and needs no confirmation. A shared
+   * message leaves it out: the server works out who clicked (Take over by its holder offers Release).
+   */
+  viewerUserId?: string;
 }
 
 /**
@@ -100,15 +110,70 @@ export function renderStatusLine(state: GapState | undefined): string {
     case 'dismissed':
       line = `:heavy_minus_sign: Not a real gap${by}`;
       break;
-    case 'snoozed':
-      line = `:zzz: Snoozed${state?.snoozedUntil ? ` until ${state.snoozedUntil}` : ''}${by}`;
+    case 'snoozed': {
+      // Who snoozed it (older events did not say: then its owner), and whose it is if someone else's.
+      const snoozer = state?.snoozedByUserId ?? state?.ownerUserId;
+      const owner =
+        state?.ownerUserId && state.ownerUserId !== snoozer ? `; <@${state.ownerUserId}> has it` : '';
+      line =
+        `:zzz: Snoozed${state?.snoozedUntil ? ` until ${state.snoozedUntil}` : ''}` +
+        `${snoozer ? ` by <@${snoozer}>` : ''}${owner}`;
       break;
+    }
   }
   return line.length <= STATUS_LINE_MAX ? line : line.slice(0, STATUS_LINE_MAX);
 }
 
 /** Labels the Claim button can have, by state (see `claimButton`). */
-export const CLAIM_LABELS = { claim: 'Claim', takeOver: 'Take over', reopen: 'Reopen' } as const;
+export const CLAIM_LABELS = {
+  claim: 'Claim',
+  takeOver: 'Take over',
+  release: 'Release',
+  reopen: 'Reopen',
+} as const;
+
+/** Statuses in which someone is working on the gap (its holder can release it). */
+function isWorking(state: GapState | undefined): boolean {
+  return state?.status === 'claimed' || state?.status === 'contacted' || state?.status === 'recovering';
+}
+
+/** Whether `viewerUserId` is the one working on the gap. */
+export function holdsGap(state: GapState | undefined, viewerUserId: string | undefined): boolean {
+  return viewerUserId !== undefined && isWorking(state) && state?.ownerUserId === viewerUserId;
+}
+
+/**
+ * Longest customer name in a confirmation dialog (its title takes 100 characters). Kept short, with
+ * the dialog's text: every card reserves room for both dialogs in the message's text budget.
+ */
+const CONFIRM_NAME_MAX = 40;
+
+/** The confirmation before taking over a gap someone else is working on. */
+export function takeOverConfirm(customerName: string): types.ConfirmationDialog {
+  return {
+    title: plainText(`Take over ${plainUserText(customerName, CONFIRM_NAME_MAX)}?`),
+    text: plainText('Someone else has it. They will be told in the digest thread.'),
+    confirm: plainText('Take over'),
+    deny: plainText('Cancel'),
+  };
+}
+
+/** The confirmation before snoozing a gap someone else is working on. */
+export function snoozeConfirm(customerName: string): types.ConfirmationDialog {
+  return {
+    title: plainText(`Snooze ${plainUserText(customerName, CONFIRM_NAME_MAX)}?`),
+    text: plainText('Someone else has it. They will be told in the digest thread.'),
+    confirm: plainText('Snooze'),
+    deny: plainText('Cancel'),
+  };
+}
+
+/** Whether acting on the gap touches someone else's work (a confirmation is due). */
+function someoneElses(state: GapState | undefined, viewerUserId: string | undefined): boolean {
+  const owner = state?.ownerUserId;
+  if (!owner || owner === viewerUserId) return false;
+  return isWorking(state) || state?.status === 'snoozed';
+}
 
 /** Statuses after which a gap is closed: lost, or not a real gap. */
 function isClosed(state: GapState | undefined): boolean {
@@ -116,10 +181,13 @@ function isClosed(state: GapState | undefined): boolean {
 }
 
 /**
- * The Claim button for a follow-up state, always with `ACTION_CLAIM` (a click claims the gap for
- * whoever clicks, reassigning it if someone else had it):
+ * The Claim button for a follow-up state, with `ACTION_CLAIM` (a click claims the gap for whoever
+ * clicks, reassigning it if someone else had it) or `ACTION_RELEASE`:
  * - open, nobody on it: "Claim", primary (green): the one thing to do;
- * - someone on it (claimed, contacted, recovering, or snoozed by an owner): "Take over", plain;
+ * - the viewer's own gap (`viewerUserId` holds it: claimed, contacted, recovering): "Release";
+ * - someone else on it (claimed, contacted, recovering, or snoozed by an owner): "Take over", plain,
+ *   with a confirmation (given `customerName`); on a shared message the holder sees it too, and
+ *   clicking it is answered privately with Release (the server knows who clicked);
  * - closed (lost, not a real gap), which shows only when a dismissed gap grew back: "Reopen", plain;
  * - snoozed with nobody on it: "Claim", plain.
  * `highlight: false` never makes it green (a deep dive, where "Share in channel" is the green one).
@@ -127,18 +195,47 @@ function isClosed(state: GapState | undefined): boolean {
 export function claimButton(
   state: GapState | undefined,
   value: string,
-  options: { highlight?: boolean } = {},
+  options: { highlight?: boolean; viewerUserId?: string; customerName?: string } = {},
 ): types.Button {
   const status = state?.status ?? 'open';
   if (isClosed(state)) return button(CLAIM_LABELS.reopen, ACTION_CLAIM, value);
+  if (holdsGap(state, options.viewerUserId)) return button(CLAIM_LABELS.release, ACTION_RELEASE, value);
   const owned =
     state?.ownerUserId !== undefined ||
     status === 'claimed' ||
     status === 'contacted' ||
     status === 'recovering';
-  if (owned) return button(CLAIM_LABELS.takeOver, ACTION_CLAIM, value);
+  if (owned) {
+    const takeOver = button(CLAIM_LABELS.takeOver, ACTION_CLAIM, value);
+    return options.customerName !== undefined && someoneElses(state, options.viewerUserId)
+      ? { ...takeOver, confirm: takeOverConfirm(options.customerName) }
+      : takeOver;
+  }
   const primary = status === 'open' && options.highlight !== false;
   return button(CLAIM_LABELS.claim, ACTION_CLAIM, value, primary ? 'primary' : undefined);
+}
+
+/** "Unsnooze" for a snoozed gap: it comes back now, as it was before the snooze. */
+export function unsnoozeButton(value: string): types.Button {
+  return button('Unsnooze', ACTION_UNSNOOZE, value);
+}
+
+/** The Snooze menu (1, 2, 4 weeks); confirmed first when someone else holds the gap. */
+export function snoozeMenu(
+  customerId: string,
+  customerName: string,
+  state: GapState | undefined,
+  viewerUserId?: string,
+): types.Overflow {
+  return {
+    type: 'overflow',
+    action_id: ACTION_SNOOZE,
+    options: SNOOZE_WEEKS.map((w) => ({
+      text: { type: 'plain_text' as const, text: `Snooze ${w} week${w === 1 ? '' : 's'}` },
+      value: encodeSnooze(customerId, w),
+    })),
+    ...(someoneElses(state, viewerUserId) ? { confirm: snoozeConfirm(customerName) } : {}),
+  };
 }
 
 /** The mrkdwn of a card's section, without the status line. */
@@ -170,23 +267,21 @@ export function renderGapCard(
   const ids = cardBlockIds(priority.customerId);
   const value = encodeCardAction(priority.customerId, options.digestRunId);
   const text = `${cardBody(priority, options)}\n${renderStatusLine(state)}`;
+  const viewer = options.viewerUserId;
   return [
     section(text, ids.section),
     {
       type: 'actions',
       block_id: ids.actions,
       elements: [
-        claimButton(state, value),
+        claimButton(state, value, {
+          customerName: priority.customerName,
+          ...(viewer !== undefined ? { viewerUserId: viewer } : {}),
+        }),
         button('Log follow-up', ACTION_LOG, value),
         button('Deep dive', ACTION_DEEP_DIVE, value),
-        {
-          type: 'overflow',
-          action_id: ACTION_SNOOZE,
-          options: SNOOZE_WEEKS.map((w) => ({
-            text: { type: 'plain_text' as const, text: `Snooze ${w} week${w === 1 ? '' : 's'}` },
-            value: encodeSnooze(priority.customerId, w),
-          })),
-        },
+        ...(state?.status === 'snoozed' ? [unsnoozeButton(value)] : []),
+        snoozeMenu(priority.customerId, priority.customerName, state, viewer),
       ],
     },
   ];
@@ -194,10 +289,15 @@ export function renderGapCard(
 
 /** Characters a card can count toward the message's block text, whatever its state. */
 export function measureCardText(priority: CardPriority, options: GapCardOptions): number {
-  // Section text + newline + reserved status, and the button/option labels.
+  // Section text + newline + reserved status, the button/option labels (Unsnooze shows only when
+  // snoozed) and the confirmations (Take over and Snooze of someone else's gap).
   const claim = Math.max(...Object.values(CLAIM_LABELS).map((l) => l.length));
-  const labels = claim + 'Log follow-up'.length + 'Deep dive'.length + 3 * 'Snooze 4 weeks'.length;
-  return cardBody(priority, options).length + 1 + STATUS_LINE_MAX + labels;
+  const labels =
+    claim + 'Log follow-up'.length + 'Deep dive'.length + 'Unsnooze'.length + 3 * 'Snooze 4 weeks'.length;
+  const confirms =
+    measureBlockText([takeOverConfirm(priority.customerName)]) +
+    measureBlockText([snoozeConfirm(priority.customerName)]);
+  return cardBody(priority, options).length + 1 + STATUS_LINE_MAX + labels + confirms;
 }
 
 /**

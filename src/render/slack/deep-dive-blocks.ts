@@ -114,6 +114,8 @@ export interface DeepDiveMessageOptions {
   state?: GapState;
   /** The customer's followed-up gaps and what the data since shows (measured recovery). */
   recoveries?: readonly { gap: FollowedUpGap; measure: RecoveryMeasure | null }[];
+  /** Who sees it, for a private answer: their own gap offers Release instead of Take over. */
+  viewerUserId?: string;
 }
 
 /** The deep dive of one customer as a Slack message. */
@@ -195,6 +197,7 @@ export function renderDeepDiveMessage(
     const lines = latest.map((e) => {
       const f = followUpParts(e);
       let line = `• ${f.when}: ${ownerMrkdwn(f.userId, 30)} ${f.action}`;
+      if (f.fromUserId) line += ` from ${ownerMrkdwn(f.fromUserId, 30)}`;
       if (f.nextStep) line += ` · next: ${userText(f.nextStep, 150)}`;
       if (f.note) line += ` · “${userText(f.note, 250)}”`;
       return line;
@@ -224,7 +227,11 @@ export function renderDeepDiveMessage(
   if (options.actions !== false && customer.status === 'scored') {
     const state = options.state ?? claimStateFromHistory(customer.customerId, history ?? []);
     elements.push(
-      claimButton(state, value, { highlight: false }),
+      claimButton(state, value, {
+        highlight: false,
+        customerName: customer.name,
+        ...(options.viewerUserId ? { viewerUserId: options.viewerUserId } : {}),
+      }),
       button('Log follow-up', ACTION_LOG, value),
     );
   }
@@ -316,6 +323,8 @@ export function renderNotFound(
 interface CardListOptions {
   states?: ReadonlyMap<string, GapState>;
   digestRunId?: string;
+  /** Who sees the answer (a private answer): their own gaps offer Release (card.ts `viewerUserId`). */
+  viewerUserId?: string;
 }
 
 /**
@@ -337,6 +346,7 @@ function cardsThenLines(
     currency: settings.currency,
     ...(series.has(id) ? { series: series.get(id)! } : {}),
     ...(options.digestRunId === undefined ? {} : { digestRunId: options.digestRunId }),
+    ...(options.viewerUserId === undefined ? {} : { viewerUserId: options.viewerUserId }),
   });
   const blocks = [...intro];
   // Room for one section of compact lines and a closing context.
@@ -447,6 +457,8 @@ export function renderMine(input: {
   settings: AnalysisSettings;
   states?: ReadonlyMap<string, GapState>;
   digestRunId?: string;
+  /** Set when only the user sees the answer (their own gaps then offer Release). */
+  private?: boolean;
 }): SlackMessage {
   const { userId, result, settings, states } = input;
   const mine = cardPriorities(result.priorities).filter(
@@ -472,6 +484,7 @@ export function renderMine(input: {
     blocks: cardsThenLines(intro, mine, result, settings, {
       ...(states ? { states } : {}),
       ...(input.digestRunId === undefined ? {} : { digestRunId: input.digestRunId }),
+      ...(input.private ? { viewerUserId: userId } : {}),
     }),
   };
 }

@@ -16,6 +16,9 @@ export const ACTION_DEEP_DIVE = 'gap_deep_dive';
 export const ACTION_LINE_MENU = 'gap_line_menu';
 /** The select naming the digest's customers beyond its compact lines: opens the one picked. */
 export const ACTION_LINE_PICK = 'gap_line_pick';
+/** "Release" (the claimer lets go of the gap) and "Unsnooze" (a snoozed gap back now), with the card's value. */
+export const ACTION_RELEASE = 'gap_release';
+export const ACTION_UNSNOOZE = 'gap_unsnooze';
 /** "Share in channel" on an ephemeral deep dive. */
 export const ACTION_SHARE = 'share_in_channel';
 /** A customer chosen from a pick list (several fuzzy matches). */

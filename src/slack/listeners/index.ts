@@ -10,8 +10,10 @@ import {
   ACTION_LINE_PICK,
   ACTION_LOG,
   ACTION_PICK_CUSTOMER,
+  ACTION_RELEASE,
   ACTION_SHARE,
   ACTION_SNOOZE,
+  ACTION_UNSNOOZE,
   CALLBACK_FOLLOW_UP,
 } from '../../render/slack/ids.ts';
 import type { SlackDeps } from '../slack-deps.ts';
@@ -21,8 +23,10 @@ import * as lineMenu from './actions/line-menu.ts';
 import * as linePick from './actions/line-pick.ts';
 import * as logFollowUp from './actions/log-follow-up.ts';
 import * as pickCustomer from './actions/pick-customer.ts';
+import * as release from './actions/release.ts';
 import * as share from './actions/share.ts';
 import * as snooze from './actions/snooze.ts';
+import * as unsnooze from './actions/unsnooze.ts';
 import * as revgap from './commands/revgap.ts';
 import * as appMention from './events/app-mention.ts';
 import * as followUp from './views/follow-up.ts';
@@ -39,6 +43,8 @@ export const LISTENED = {
     ACTION_PICK_CUSTOMER,
     ACTION_LINE_MENU,
     ACTION_LINE_PICK,
+    ACTION_RELEASE,
+    ACTION_UNSNOOZE,
   ],
   views: [CALLBACK_FOLLOW_UP],
   events: ['app_mention'],
@@ -49,6 +55,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   claim.register(app, deps);
   logFollowUp.register(app, deps);
   snooze.register(app, deps);
+  release.register(app, deps);
+  unsnooze.register(app, deps);
   deepDive.register(app, deps);
   lineMenu.register(app, deps);
   linePick.register(app, deps);

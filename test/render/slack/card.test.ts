@@ -209,6 +209,78 @@ describe('the Claim button', () => {
   });
 });
 
+describe('Release, confirmations and Unsnooze', () => {
+  type Element = {
+    type: string;
+    action_id: string;
+    value?: string;
+    text?: { text: string };
+    confirm?: { title: { text: string }; text: { text: string } };
+  };
+  const elementsOf = (state: GapState | undefined, viewerUserId?: string): Element[] =>
+    (
+      renderGapCard(priorityOf(BOLT), state, {
+        currency: 'USD',
+        digestRunId: 'run-7',
+        ...(viewerUserId ? { viewerUserId } : {}),
+      })[1] as { elements: Element[] }
+    ).elements;
+  const claimed: GapState = { customerId: 'C002', status: 'claimed', ownerUserId: 'U1' };
+
+  it('offers its holder "Release" (no confirmation) in a copy only they see; others "Take over"', () => {
+    for (const status of ['claimed', 'contacted', 'recovering'] as const) {
+      const [button] = elementsOf({ ...claimed, status }, 'U1');
+      expect([button?.text?.text, button?.action_id, button?.confirm]).toEqual([
+        'Release',
+        'gap_release',
+        undefined,
+      ]);
+    }
+    expect(elementsOf(claimed, 'U2')[0]?.text?.text).toBe('Take over');
+    // A shared copy cannot know who looks: Take over (the server offers its holder Release on click).
+    expect(elementsOf(claimed)[0]?.text?.text).toBe('Take over');
+  });
+
+  it('asks for confirmation before taking over or snoozing a gap someone else holds', () => {
+    const [takeOver, , , snooze] = elementsOf(claimed);
+    expect(takeOver?.confirm?.title.text).toBe('Take over Bolt_Works?');
+    expect(takeOver?.confirm?.text.text).toContain('told in the digest thread');
+    expect([snooze?.type, snooze?.confirm?.title.text]).toEqual(['overflow', 'Snooze Bolt_Works?']);
+    // Nobody on it, or your own: no dialog.
+    for (const [state, viewer] of [
+      [undefined, undefined],
+      [claimed, 'U1'],
+    ] as const) {
+      for (const e of elementsOf(state, viewer)) expect(e.confirm).toBeUndefined();
+    }
+    expect(
+      checkMessage({ text: 'card', blocks: renderGapCard(priorityOf(BOLT), claimed, { currency: 'USD' }) }),
+    ).toEqual([]);
+  });
+
+  it('offers Unsnooze on a snoozed card only, and says who snoozed it until when', () => {
+    const snoozed: GapState = {
+      customerId: 'C002',
+      status: 'snoozed',
+      snoozedUntil: '2026-12-08',
+      snoozedByUserId: 'U2',
+      ownerUserId: 'U1',
+    };
+    expect(elementsOf(snoozed).map((e) => e.action_id)).toEqual([
+      'gap_claim',
+      'gap_log_followup',
+      'gap_deep_dive',
+      'gap_unsnooze',
+      'gap_snooze',
+    ]);
+    expect(elementsOf(claimed).map((e) => e.action_id)).not.toContain('gap_unsnooze');
+    expect(renderStatusLine(snoozed)).toBe(':zzz: Snoozed until 2026-12-08 by <@U2>; <@U1> has it');
+    expect(renderStatusLine({ ...snoozed, snoozedByUserId: 'U1' })).toBe(
+      ':zzz: Snoozed until 2026-12-08 by <@U1>',
+    );
+  });
+});
+
 describe('measureCardText', () => {
   it('reserves room for the card in its longest state (longest status line, longest button label)', () => {
     const options = { currency: 'USD', series: BOLT.series, digestRunId: 'run-7' };
@@ -218,7 +290,13 @@ describe('measureCardText', () => {
     const states: (GapState | undefined)[] = [
       undefined,
       { customerId: 'C002', status: 'claimed', ownerUserId: owner },
-      { customerId: 'C002', status: 'snoozed', snoozedUntil: '2026-12-08', ownerUserId: owner },
+      {
+        customerId: 'C002',
+        status: 'snoozed',
+        snoozedUntil: '2026-12-08',
+        ownerUserId: owner,
+        snoozedByUserId: 'U2',
+      },
       { customerId: 'C002', status: 'dismissed', ownerUserId: owner },
     ];
     const reserved = measureCardText(p, options);

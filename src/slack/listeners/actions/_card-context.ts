@@ -11,7 +11,11 @@ export function cardContext(
 ): CardActionContext {
   const decoded = decodeCardAction(value);
   const blockId = body.actions[0]?.block_id ?? '';
-  const message = body.message as { ts?: string; text?: string; blocks?: SlackBlock[] } | undefined;
+  const message = body.message as
+    | { ts?: string; text?: string; blocks?: SlackBlock[]; subtype?: string }
+    | undefined;
+  // Only the clicker sees an ephemeral message; it can be changed only through the response_url.
+  const ephemeral = body.container?.is_ephemeral === true || message?.subtype === 'ephemeral';
   return {
     userId: body.user.id,
     channel: body.channel?.id ?? body.container?.channel_id ?? '',
@@ -22,5 +26,6 @@ export function cardContext(
     ...(decoded?.digestRunId ? { digestRunId: decoded.digestRunId } : {}),
     cardKey: cardKey ?? decoded?.cardKey ?? cardKeyFromBlockId(blockId) ?? undefined,
     ...(body.response_url ? { responseUrl: body.response_url } : {}),
+    ...(ephemeral ? { ephemeral: true } : {}),
   };
 }
