@@ -1,12 +1,16 @@
 /**
- * Finds the customer someone means by `/revgap <id or name>`: an exact id or name wins, then every
- * customer whose id or name contains all the words typed (one -> that customer, several -> a pick
- * list, best ranked first), then near misses for a typo ("Acme Crop" -> "Acme Corp").
+ * Finds the customer someone means by `/revgap <id or name>`, `@revgap <...>` or
+ * `revgap customer <...>` (the one matcher of the bot and the CLI): an exact id or name wins, then
+ * every customer whose id or name contains all the words typed (one -> that customer, several -> a
+ * pick list, best ranked first), then near misses for a typo: names and ids within a few edits
+ * ("C0O04" -> "C0004", "Bolt Suply" -> "Bolt Supply"), topped up with trigram look-alikes, which
+ * catch a typo too far from a whole name for the edit distance ("pinecrst marin").
  *
  * Built once per analysis snapshot and queried on the request path, so a query never re-reads data
  * and stays fast at a million customers: exact lookups are maps, the containment scan is one pass
  * over pre-normalised strings, and typo suggestions only score customers sharing a word prefix.
  */
+import { distance } from 'fastest-levenshtein';
 import type { CustomerAnalysis } from '../core/types.ts';
 
 export type CustomerMatch =
@@ -40,6 +44,13 @@ export function normalizeName(text: string): string {
 const PREFIX = 3;
 /** Most customers scored for typo suggestions (trigram similarity) per query. */
 const MAX_SCORED = 5000;
+/**
+ * Up to this many customers, every name and id is compared by edit distance when nothing matched
+ * (a few milliseconds); past it, only the customers sharing a word beginning with the query are.
+ */
+const EDIT_SCAN_MAX = 200_000;
+/** Most suggestions given for a query that matched nobody. */
+const SUGGESTIONS = 5;
 
 function trigrams(text: string): Set<string> {
   const padded = `  ${text} `;
@@ -94,6 +105,9 @@ function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
   const names = new Map<string, CustomerAnalysis | null>();
   // "id name" per customer, normalised, for the containment scan.
   const haystack: string[] = new Array(customers.length);
+  // Normalised name and lower-case id per customer, for the edit distance of typo suggestions.
+  const plainNames: string[] = new Array(customers.length);
+  const foldedIds: string[] = new Array(customers.length);
   // Word prefix -> customer positions, for typo suggestions.
   const prefixes = new Map<string, number[]>();
 
@@ -103,6 +117,8 @@ function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
       ids.set(customer.customerId, customer);
       idsFolded.set(customer.customerId.toLowerCase(), customer);
       const name = normalizeName(customer.name);
+      plainNames[i] = name;
+      foldedIds[i] = customer.customerId.toLowerCase();
       names.set(name, names.has(name) ? null : customer);
       const text = `${normalizeName(customer.customerId)} ${name}`;
       haystack[i] = text;
@@ -119,7 +135,8 @@ function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
     }
   };
 
-  const finish = (): CustomerIndex => buildQueries(customers, { ids, idsFolded, names, haystack, prefixes });
+  const finish = (): CustomerIndex =>
+    buildQueries(customers, { ids, idsFolded, names, haystack, prefixes, plainNames, foldedIds });
   return { addRange, finish };
 }
 
@@ -131,10 +148,29 @@ function buildQueries(
     names: Map<string, CustomerAnalysis | null>;
     haystack: string[];
     prefixes: Map<string, number[]>;
+    plainNames: string[];
+    foldedIds: string[];
   },
 ): CustomerIndex {
-  const { ids, idsFolded, names, haystack, prefixes } = tables;
-  const suggest = (normalized: string, limit: number): CustomerAnalysis[] => {
+  const { ids, idsFolded, names, haystack, prefixes, plainNames, foldedIds } = tables;
+  /**
+   * Names and ids within a few edits of the query (at most 2, or a third of its length), closest
+   * first: every customer up to EDIT_SCAN_MAX, else `candidates` (those sharing a word beginning).
+   */
+  const nearByEdits = (raw: string, normalized: string, candidates: Iterable<number>): CustomerAnalysis[] => {
+    const folded = raw.toLowerCase();
+    const max = Math.max(2, Math.floor(folded.length / 3));
+    const close: Array<{ i: number; d: number }> = [];
+    const consider = (i: number) => {
+      const d = Math.min(distance(normalized, plainNames[i]!), distance(folded, foldedIds[i]!));
+      if (d <= max) close.push({ i, d });
+    };
+    if (customers.length <= EDIT_SCAN_MAX) for (let i = 0; i < customers.length; i++) consider(i);
+    else for (const i of candidates) consider(i);
+    close.sort((a, b) => a.d - b.d || (customers[a.i]!.customerId < customers[b.i]!.customerId ? -1 : 1));
+    return close.slice(0, SUGGESTIONS).map(({ i }) => customers[i]!);
+  };
+  const suggest = (raw: string, normalized: string, limit: number): CustomerAnalysis[] => {
     const words = [
       ...new Set(
         normalized
@@ -177,7 +213,13 @@ function buildQueries(
       if (score >= 0.4) scored.push({ customer, score });
     }
     scored.sort((a, b) => b.score - a.score || byRankThenName(a.customer, b.customer));
-    return scored.slice(0, limit).map((s) => s.customer);
+    // Edit-distance neighbours first (the typo of an id or a short name), then trigram look-alikes.
+    const out = nearByEdits(raw, normalized, shared.keys());
+    for (const { customer } of scored) {
+      if (out.length >= limit) break;
+      if (!out.includes(customer)) out.push(customer);
+    }
+    return out.slice(0, limit);
   };
 
   return {
@@ -204,7 +246,7 @@ function buildQueries(
         matches.sort(byRankThenName);
         return { kind: 'several', candidates: matches.slice(0, limit), total: matches.length };
       }
-      return { kind: 'none', suggestions: suggest(normalized, Math.min(limit, 5)) };
+      return { kind: 'none', suggestions: suggest(raw, normalized, Math.min(limit, SUGGESTIONS)) };
     },
   };
 }
