@@ -202,6 +202,19 @@ export const appConfigSchema = z
       .describe(
         'Holdout share q in percent (0-50, default 0 = off): customers newly in the top N are held back from account managers with this probability, to measure what follow-ups cause',
       ),
+    dmOwners: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Send every account manager their own accounts by direct message with each weekly digest (default false: only those who turn it on in the Home tab)',
+      ),
+    reminderHour: z
+      .number()
+      .int()
+      .min(0)
+      .max(23)
+      .default(9)
+      .describe('Hour of the day (in the time zone) when next-step reminders are sent by direct message'),
   })
   .describe('revgap configuration');
 
@@ -303,6 +316,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: ['databaseUrl'], kind: 'string', env: ['DATABASE_URL', 'REVGAP_DATABASE_URL'] },
   { path: ['logLevel'], kind: 'string', env: ['REVGAP_LOG_LEVEL', 'LOG_LEVEL'], flag: 'log-level' },
   { path: ['holdoutPercent'], kind: 'number', env: ['REVGAP_HOLDOUT'] },
+  { path: ['dmOwners'], kind: 'boolean', env: ['REVGAP_DM_OWNERS'] },
+  { path: ['reminderHour'], kind: 'int', env: ['REVGAP_REMINDER_HOUR'] },
 ];
 
 /** Where a value came from, in the words an error message uses. */

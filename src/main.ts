@@ -11,9 +11,11 @@ import { type AppConfig, configSecrets } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
 import { AppError, ConfigError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { dayInZone } from './scheduler/cron-slots.ts';
 import { createRefreshOnChange, type RefreshOnChange } from './scheduler/refresh-on-change.ts';
 import { createWeeklyJob, type WeeklyJob } from './scheduler/weekly-job.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
+import { showHome } from './slack/home.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { classifySlackError } from './slack/reliability/classify-slack-error.ts';
 import { createSlackDelivery } from './slack/reliability/create-slack-delivery.ts';
@@ -224,7 +226,12 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       recovery: store,
       holdout: store,
       holdoutPercent: config.holdoutPercent,
+      personal: store,
+      dmOwners: config.dmOwners,
+      today: () => dayInZone(now(), config.timezone),
     };
+    // After each recorded follow-up, the actor's Home tab shows it.
+    deps.onRecorded = (event) => showHome(event.userId, deps);
     registerListeners(slackApp.app, deps);
 
     const notifier = createAdminNotifier({

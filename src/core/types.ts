@@ -403,6 +403,8 @@ export interface FollowUpEvent {
   previousOwnerUserId?: string;
   outcome?: FollowUpOutcome;
   nextStep?: string;
+  /** ISO date (YYYY-MM-DD) the next step is due: the account manager gets a reminder that day. */
+  nextStepDue?: string;
   note?: string;
   /** ISO date (YYYY-MM-DD) a snooze ends. */
   snoozeUntil?: string;

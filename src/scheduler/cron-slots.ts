@@ -152,6 +152,12 @@ export function wallTimeAt(ms: number, timeZone: string): WallTime {
   };
 }
 
+/** The calendar day (YYYY-MM-DD) in `timeZone` at `date`. */
+export function dayInZone(date: Date, timeZone: string): string {
+  const w = wallTimeAt(date.getTime(), timeZone);
+  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
 function wallAsUtc(w: WallTime): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }

@@ -17,11 +17,38 @@ import {
 import { slackErrorCode } from './slack-client.ts';
 import type { SlackDeps } from './slack-deps.ts';
 
+/** A click on the Home tab (or in a modal opened from it): there is no channel message to answer by. */
+function fromHome(context: CardActionContext): boolean {
+  return context.channel === '';
+}
+
+/**
+ * The deps for a Home tab click: an ephemeral note has no channel to go to, and the Home tab is
+ * re-published after the action (onRecorded), which shows its result, so such notes are dropped.
+ */
+function forHome(deps: SlackDeps): SlackDeps {
+  const slack = deps.slack;
+  return {
+    ...deps,
+    slack: {
+      ...slack,
+      postEphemeral: async (message) => {
+        if (message.channel) await slack.postEphemeral(message);
+      },
+    },
+  };
+}
+
 async function answerPrivately(
   deps: SlackDeps,
   context: CardActionContext,
   message: SlackMessage,
 ): Promise<void> {
+  // From the Home tab: the answer (a deep dive, a failure) comes as a direct message.
+  if (fromHome(context)) {
+    await deps.slack.postMessage({ channel: context.userId, ...message });
+    return;
+  }
   try {
     await deps.slack.postEphemeral({ channel: context.channel, user: context.userId, ...message });
   } catch (error) {
@@ -47,8 +74,10 @@ export async function handleCardAction(
 ): Promise<void> {
   const log = deps.logger.child({ component: 'card-action', kind: input.kind, userId: input.userId });
   try {
-    const reply = await cardAction(input, deps);
-    if (reply) await answerPrivately(deps, input, reply);
+    const home = fromHome(input);
+    const reply = await cardAction(input, home ? forHome(deps) : deps);
+    // On the Home tab, "Done." is the re-published tab itself; a deep dive or a refusal comes by DM.
+    if (reply && !(home && reply.text === 'Done.')) await answerPrivately(deps, input, reply);
   } catch (error) {
     log.error({ err: error }, 'card action failed');
     await tellUser(deps, input, `:warning: Sorry, that did not work: ${(error as Error).message}`).catch(
@@ -83,7 +112,7 @@ export async function submitFollowUp(input: FollowUpSubmissionInput, deps: Slack
     return;
   }
   try {
-    await recordSubmission(context, input, deps);
+    await recordSubmission(context, input, fromHome(context) ? forHome(deps) : deps);
   } catch (error) {
     log.error({ err: error }, 'follow-up not recorded');
     await tellUser(

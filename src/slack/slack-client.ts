@@ -52,6 +52,8 @@ export interface SlackClient extends ChatPort {
     },
   ): Promise<void>;
   openView(triggerId: string, view: types.View): Promise<void>;
+  /** Publishes a user's Home tab (views.publish), limit-checked (at most 100 blocks). */
+  publishView(userId: string, view: types.View): Promise<void>;
   /** Uploads a text file into a channel (and thread) with `filesUploadV2`; resolves to the file id. */
   uploadFile(file: {
     channel: string;
@@ -107,7 +109,7 @@ export function assertViewFits(view: types.View, what: string): void {
   const violations = checkView(view as unknown as Record<string, unknown>);
   if (violations.length > 0) {
     throw new AppError('INTERNAL', `${what} breaks Slack's limits: ${describeViolations(violations)}`, {
-      hint: 'This is a revgap bug: the modal was not opened. Please report it with this log line.',
+      hint: `This is a revgap bug: the ${view.type === 'home' ? 'Home tab was not published' : 'modal was not opened'}. Please report it with this log line.`,
     });
   }
 }
@@ -211,6 +213,12 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
       assertViewFits(view, 'A modal');
       // trigger_id lives 3 s and works once: never retried.
       await web.views.open({ trigger_id: triggerId, view });
+    },
+
+    async publishView(userId, view) {
+      assertViewFits(view, 'A Home tab');
+      // A publish replaces the whole tab, so a repeat does no harm: retried like a read.
+      await run({ label: 'views.publish', paced: false }, () => web.views.publish({ user_id: userId, view }));
     },
 
     async uploadFile(file) {

@@ -5,8 +5,11 @@
  * De-duplication of re-sent deliveries and access control are app-wide middleware
  * (reliability/install-reliability.ts), installed before the listeners.
  */
+
+import type { FollowUpEvent } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 import type { HoldoutStore } from '../store/holdout-store.ts';
+import type { PersonalStore } from '../store/personal-store.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { DigestRunStore, FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from '../use-cases/account-managers.ts';
@@ -30,4 +33,12 @@ export interface SlackDeps {
   holdout?: HoldoutStore;
   /** The configured holdout share q in percent (for the report's method). */
   holdoutPercent?: number;
+  /** "My digest by DM" choices and sent direct messages (optional; the state store implements it). */
+  personal?: PersonalStore;
+  /** REVGAP_DM_OWNERS=true: every account manager gets their digest by DM (no toggle on Home). */
+  dmOwners?: boolean;
+  /** Today (YYYY-MM-DD) in the configured time zone. */
+  today?: () => string;
+  /** After each newly recorded follow-up (main.ts binds it to re-publish the actor's Home tab). */
+  onRecorded?: (event: FollowUpEvent) => Promise<void>;
 }

@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import { scrubSecrets } from '../logger.ts';
 import type { SqlExecutor } from './_sql-executor.ts';
 import { sqlHoldoutStore } from './_sql-holdout-store.ts';
+import { sqlPersonalStore } from './_sql-personal-store.ts';
 import { sqlRecoveryStore } from './_sql-recovery-store.ts';
 import type {
   AnalysisSnapshot,
@@ -270,6 +271,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
   const store: StateStore = {
     ...sqlRecoveryStore(retrying),
     ...sqlHoldoutStore(retrying),
+    ...sqlPersonalStore(retrying),
     backend: backend.kind,
     location: backend.location,
 

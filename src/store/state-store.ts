@@ -1,8 +1,8 @@
 /**
  * The store ports: everything revgap remembers between runs and across instances, split by kind of
  * state: `SnapshotStore`, `DigestRunStore`, `FollowUpStore`, `DeliveryKeyStore`, `JobLockStore`.
- * `StateStore` is all of them, with `RecoveryStore` (recovery-store.ts) and `HoldoutStore`
- * (holdout-store.ts), plus a lifecycle (`ready`, `close`).
+ * `StateStore` is all of them, with `RecoveryStore` (recovery-store.ts), `HoldoutStore`
+ * (holdout-store.ts) and `PersonalStore` (personal-store.ts), plus a lifecycle (`ready`, `close`).
  *
  * Two backends implement them with one SQL implementation and one set of migrations: PGlite
  * (embedded, one process, data in `<dataDir>/pglite`) and a PostgreSQL server (`DATABASE_URL`,
@@ -22,6 +22,7 @@
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, FollowUpEvent, GapState } from '../core/types.ts';
 import type { HoldoutStore } from './holdout-store.ts';
+import type { PersonalStore } from './personal-store.ts';
 import type { RecoveryStore } from './recovery-store.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -299,7 +300,8 @@ export interface StateStore
     DeliveryKeyStore,
     JobLockStore,
     RecoveryStore,
-    HoldoutStore {
+    HoldoutStore,
+    PersonalStore {
   /** `pglite` or `postgres`. */
   readonly backend: 'pglite' | 'postgres';
   /** Where the data lives, safe to log: the PGlite directory or the URL with its password masked. */

@@ -233,6 +233,8 @@ export interface FollowUpSubmissionInput {
   privateMetadata: string;
   outcome: FollowUpOutcome;
   nextStep?: string;
+  /** YYYY-MM-DD the next step is due. */
+  nextStepDue?: string;
   note?: string;
   eventId: string;
 }
@@ -240,11 +242,12 @@ export interface FollowUpSubmissionInput {
 /** The card a follow-up modal was opened from (its metadata), or null when the metadata is unusable. */
 export function submissionContext(input: FollowUpSubmissionInput): CardActionContext | null {
   const metadata = decodeFollowUpMetadata(input.privateMetadata);
-  if (!metadata?.channelId || !metadata.messageTs) return null;
+  if (!metadata) return null;
+  // Opened from the Home tab: no message; the channel's card is found through the digest run.
   return {
     userId: input.userId,
-    channel: metadata.channelId,
-    messageTs: metadata.messageTs,
+    channel: metadata.channelId ?? '',
+    messageTs: metadata.messageTs ?? '',
     ...(metadata.customerId ? { customerId: metadata.customerId } : {}),
     cardKey: metadata.cardKey,
     ...(metadata.digestRunId ? { digestRunId: metadata.digestRunId } : {}),
@@ -269,6 +272,7 @@ export async function submitFollowUp(
       outcome: input.outcome,
       ...(context.digestRunId ? { digestRunId: context.digestRunId } : {}),
       ...(input.nextStep ? { nextStep: input.nextStep } : {}),
+      ...(input.nextStepDue ? { nextStepDue: input.nextStepDue } : {}),
       ...(input.note ? { note: input.note } : {}),
     },
     deps,

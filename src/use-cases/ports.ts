@@ -38,6 +38,8 @@ export interface ChatPort {
     },
   ): Promise<void>;
   openView(triggerId: string, view: View): Promise<void>;
+  /** Publishes `view` (type `home`) as `userId`'s Home tab (views.publish). */
+  publishView(userId: string, view: View): Promise<void>;
   uploadFile(file: FileToShare & { channel: string; threadTs?: string }): Promise<{ fileId: string | null }>;
   /** One posted message's text and blocks, or null when it is gone. */
   fetchMessage(

@@ -32,6 +32,8 @@ export interface RecordFollowUpDeps {
   now: () => Date;
   /** Where a claim or logged follow-up starts a followed-up gap (measured recovery; optional). */
   recovery?: RecoveryStore;
+  /** Called once per newly recorded follow-up (re-publishes the actor's Home tab); failures only logged. */
+  onRecorded?: (event: FollowUpEvent) => Promise<void>;
 }
 
 export interface FollowUpInput {
@@ -50,6 +52,8 @@ export interface FollowUpInput {
   digestRunId?: string;
   outcome?: FollowUpOutcome;
   nextStep?: string;
+  /** YYYY-MM-DD the next step is due (a reminder that day). */
+  nextStepDue?: string;
   note?: string;
   snoozeWeeks?: number;
 }
@@ -160,6 +164,7 @@ export async function recordFollowUp(
     at: now.toISOString(),
     ...(input.outcome ? { outcome: input.outcome } : {}),
     ...(input.nextStep?.trim() ? { nextStep: input.nextStep.trim() } : {}),
+    ...(input.nextStepDue ? { nextStepDue: input.nextStepDue } : {}),
     ...(input.note?.trim() ? { note: input.note.trim() } : {}),
     ...(input.kind === 'snooze'
       ? {
@@ -196,6 +201,12 @@ export async function recordFollowUp(
     await startFollowedUpGap(event, snapshot?.snapshot.result, deps.recovery).catch((error: unknown) =>
       log.error({ err: error }, 'could not record the followed-up gap'),
     );
+  }
+  if (deps.onRecorded) {
+    // After the reply and card update would be nicer, but those may return early; the hook is cheap.
+    await deps
+      .onRecorded(event)
+      .catch((error: unknown) => log.warn({ err: error }, 'after-follow-up hook failed'));
   }
 
   const reply = describeFollowUp(event, customerName, before);

@@ -46,6 +46,20 @@ export interface LocalSlackHandle extends LocalSlackServer {
   ): Promise<StoredMessage[]>;
   /** The `#revenue` channel id. */
   channel: string;
+  /** `user` opens the app's Home tab (local-slack sends `app_home_opened`). */
+  openHome(user: string): Promise<void>;
+  /** The Home view last published for `user`, or undefined. */
+  homeView(user: string): Promise<{ blocks: Array<Record<string, unknown>> } | undefined>;
+  /** Polls `homeView` until `predicate` holds; fails with what was there after `timeoutMs`. */
+  waitForHome(
+    user: string,
+    predicate: (view: { blocks: Array<Record<string, unknown>> }) => boolean,
+    timeoutMs?: number,
+  ): Promise<{ blocks: Array<Record<string, unknown>> }>;
+  /** Clicks a button (or menu option) on `user`'s Home tab. */
+  interactInHome(user: string, action: Record<string, unknown>): Promise<void>;
+  /** Messages of the direct message between `user` and the bot ([] when none yet). */
+  directMessages(user: string): Promise<StoredMessage[]>;
 }
 
 export interface StartTestSlackOptions {
@@ -83,6 +97,46 @@ export async function startTestSlack(options: StartTestSlackOptions = {}): Promi
   const messages = async (ch = channel): Promise<StoredMessage[]> =>
     (await call<{ messages: StoredMessage[] }>(`/messages/${ch}`)).messages;
 
+  /** Opens the web UI's socket, hands it to `use`, closes it. */
+  const withUiSocket = async <T>(use: (socket: WebSocket) => Promise<T>): Promise<T> => {
+    const socket = new WebSocket(`ws://localhost:${server.port}/ui`);
+    await new Promise<void>((resolveOpen, reject) => {
+      socket.addEventListener('open', () => resolveOpen());
+      socket.addEventListener('error', () => reject(new Error('could not open the local-slack UI socket')));
+    });
+    try {
+      return await use(socket);
+    } finally {
+      socket.close();
+    }
+  };
+  const uiSend = (frame: unknown): Promise<void> =>
+    withUiSocket(async (socket) => {
+      socket.send(JSON.stringify(frame));
+      // The UI protocol has no acknowledgement; give the server a moment to read the frame.
+      await new Promise((r) => setTimeout(r, 100));
+    });
+  /** The UI's first frame is the whole state, Home views included. */
+  const homeView = (user: string): Promise<{ blocks: Array<Record<string, unknown>> } | undefined> =>
+    withUiSocket(
+      (socket) =>
+        new Promise((resolveView, reject) => {
+          const timer = setTimeout(() => reject(new Error('local-slack UI sent no state')), 5000);
+          socket.addEventListener('message', (event) => {
+            const frame = JSON.parse(String(event.data)) as {
+              t?: string;
+              state?: {
+                homeViews?: Record<string, Record<string, { blocks: Array<Record<string, unknown>> }>>;
+              };
+            };
+            if (frame.t !== 'init') return;
+            clearTimeout(timer);
+            const views = Object.values(frame.state?.homeViews?.[user] ?? {});
+            resolveView(views[0]);
+          });
+        }),
+    );
+
   return {
     ...server,
     channel,
@@ -99,6 +153,40 @@ export async function startTestSlack(options: StartTestSlackOptions = {}): Promi
     messages,
     async log() {
       return (await call<{ log: LogEntry[] }>('/log')).log;
+    },
+    async openHome(user) {
+      await call('/open-home', { user });
+    },
+    homeView,
+    async waitForHome(user, predicate, timeoutMs = 8000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const view = await homeView(user);
+        if (view && predicate(view)) return view;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `Timed out waiting for the Home tab of ${user}: ${JSON.stringify(view)?.slice(0, 2000)}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 60));
+      }
+    },
+    async interactInHome(user, action) {
+      // The web UI's Home tab sends clicks with no channel and no message (as Slack's view clicks have none).
+      await uiSend({
+        t: 'block_action',
+        channel: '',
+        messageTs: '',
+        user,
+        action: { type: 'button', ...action },
+      });
+    },
+    async directMessages(user) {
+      const state = await call<{ channels: Array<{ id: string; is_im?: boolean; members: string[] }> }>(
+        '/state',
+      );
+      const dm = state.channels.find((c) => c.is_im && c.members.includes(user));
+      return dm ? messages(dm.id) : [];
     },
     async submitView(user, values) {
       const socket = new WebSocket(`ws://localhost:${server.port}/ui`);

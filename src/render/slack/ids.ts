@@ -24,6 +24,10 @@ export const ACTION_SHARE = 'share_in_channel';
 /** A customer chosen from a pick list (several fuzzy matches). */
 export const ACTION_PICK_CUSTOMER = 'pick_customer';
 
+/** Home tab: "Next page" / "Previous page" (value: the offset), and the "My digest by DM" toggle (value: on/off). */
+export const ACTION_HOME_PAGE = 'home_page';
+export const ACTION_HOME_DM_DIGEST = 'home_dm_digest';
+
 /** Follow-up modal. */
 export const CALLBACK_FOLLOW_UP = 'follow_up_modal';
 export const BLOCK_FOLLOW_UP_OUTCOME = 'follow_up_outcome';

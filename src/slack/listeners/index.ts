@@ -6,6 +6,8 @@ import type { App } from '@slack/bolt';
 import {
   ACTION_CLAIM,
   ACTION_DEEP_DIVE,
+  ACTION_HOME_DM_DIGEST,
+  ACTION_HOME_PAGE,
   ACTION_LINE_MENU,
   ACTION_LINE_PICK,
   ACTION_LOG,
@@ -19,6 +21,8 @@ import {
 import type { SlackDeps } from '../slack-deps.ts';
 import * as claim from './actions/claim.ts';
 import * as deepDive from './actions/deep-dive.ts';
+import * as homeDmDigest from './actions/home-dm-digest.ts';
+import * as homePage from './actions/home-page.ts';
 import * as lineMenu from './actions/line-menu.ts';
 import * as linePick from './actions/line-pick.ts';
 import * as logFollowUp from './actions/log-follow-up.ts';
@@ -28,6 +32,7 @@ import * as share from './actions/share.ts';
 import * as snooze from './actions/snooze.ts';
 import * as unsnooze from './actions/unsnooze.ts';
 import * as revgap from './commands/revgap.ts';
+import * as appHomeOpened from './events/app-home-opened.ts';
 import * as appMention from './events/app-mention.ts';
 import * as followUp from './views/follow-up.ts';
 
@@ -45,9 +50,11 @@ export const LISTENED = {
     ACTION_LINE_PICK,
     ACTION_RELEASE,
     ACTION_UNSNOOZE,
+    ACTION_HOME_PAGE,
+    ACTION_HOME_DM_DIGEST,
   ],
   views: [CALLBACK_FOLLOW_UP],
-  events: ['app_mention'],
+  events: ['app_mention', 'app_home_opened'],
 } as const;
 
 export function registerListeners(app: App, deps: SlackDeps): void {
@@ -64,4 +71,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   pickCustomer.register(app, deps);
   followUp.register(app, deps);
   appMention.register(app, deps);
+  appHomeOpened.register(app, deps);
+  homePage.register(app, deps);
+  homeDmDigest.register(app, deps);
 }

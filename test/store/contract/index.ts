@@ -9,6 +9,7 @@ import { describeDigestRunStoreContract } from './digest-run-store.ts';
 import { describeFollowUpStoreContract } from './follow-up-store.ts';
 import { describeHoldoutStoreContract } from './holdout-store.ts';
 import { describeJobLockStoreContract } from './job-lock-store.ts';
+import { describePersonalStoreContract } from './personal-store.ts';
 import { describeRecoveryStoreContract } from './recovery-store.ts';
 import { describeSnapshotStoreContract } from './snapshot-store.ts';
 import { describeStoreLifecycleContract } from './store-lifecycle.ts';
@@ -23,5 +24,6 @@ export function describeStoreContracts(harness: StoreHarness): void {
   describeJobLockStoreContract(harness);
   describeRecoveryStoreContract(harness);
   describeHoldoutStoreContract(harness);
+  describePersonalStoreContract(harness);
   describeStoreLifecycleContract(harness);
 }

@@ -1,0 +1,74 @@
+/**
+ * The Home tab, "My accounts", on the real bot and local-slack (Socket Mode): published when a user
+ * opens it (open-home), with their accounts (Jane is Bolt_Works' account manager by email), and
+ * re-published after a Claim made there, which also says so in the digest thread and updates the
+ * channel card.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_CLAIM, cardBlockIds, lineBlockId } from '../../src/render/slack/ids.ts';
+import type { StoredMessage } from '../helpers/local-slack.ts';
+import { type BotUnderTest, JANE, repliesTo, shownText, startBotUnderTest, topLevel } from './_harness.ts';
+
+let t: BotUnderTest;
+
+beforeAll(async () => {
+  t = await startBotUnderTest('socket');
+}, 60_000);
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+const viewText = (view: { blocks: Array<Record<string, unknown>> }): string =>
+  shownText({ type: 'message', ts: '0', channel: '', text: '', blocks: view.blocks } as StoredMessage);
+
+function claimButtonOf(view: { blocks: Array<Record<string, unknown>> }, customerId: string) {
+  const ids = cardBlockIds(customerId);
+  const actions = view.blocks.find((b) => b.block_id === ids.actions);
+  const claim = (actions?.elements as Array<{ action_id: string; value: string }> | undefined)?.find(
+    (e) => e.action_id === ACTION_CLAIM,
+  );
+  if (!claim) throw new Error(`no Claim button for ${customerId} on the Home tab: ${viewText(view)}`);
+  return { action_id: ACTION_CLAIM, block_id: ids.actions, value: claim.value };
+}
+
+describe('Home tab', () => {
+  it('is published on open-home with my accounts, my total and the team’s unclaimed gaps', async () => {
+    const posted = await t.bot.postDigest({ force: true });
+    expect(posted.status).toBe('posted');
+    await t.slack.openHome(JANE);
+    const view = await t.slack.waitForHome(JANE, (v) => viewText(v).includes('My accounts'));
+    const text = viewText(view);
+    // Bolt_Works ($600 gap) is Jane's by email; Acme (another account manager, unclaimed) is the team's.
+    expect(text).toContain('*$600.00* at risk on *1 gap* of yours');
+    expect(text).toContain('1 open ($600.00) · 0 claimed ($0.00)');
+    expect(view.blocks.some((b) => b.block_id === cardBlockIds('C002').section)).toBe(true);
+    expect(text).toContain("Team's top unclaimed gaps");
+    expect(view.blocks.some((b) => b.block_id === cardBlockIds('C001').section)).toBe(true);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+  });
+
+  it('is re-published after a Claim made there, which also updates the channel card', async () => {
+    const before = await t.slack.homeView(JANE);
+    if (!before) throw new Error('no Home tab');
+    await t.slack.interactInHome(JANE, claimButtonOf(before, 'C002'));
+    const after = await t.slack.waitForHome(JANE, (v) => viewText(v).includes('1 claimed ($600.00)'));
+    expect(viewText(after)).toContain(`Claimed by <@${JANE}>`);
+
+    const messages = await t.slack.waitForMessages((m) =>
+      m.some((x) => x.text.includes(`<@${JANE}> claimed`) || shownText(x).includes(`<@${JANE}> claimed`)),
+    );
+    const parent = topLevel(messages).at(-1)!;
+    expect(repliesTo(messages, parent.ts).some((m) => shownText(m).includes(`<@${JANE}> claimed`))).toBe(
+      true,
+    );
+    // The digest's card (or line) for Bolt_Works in the channel says who has it now.
+    const ids = new Set([cardBlockIds('C002').section, lineBlockId('C002')]);
+    const updated = await t.slack.waitForMessages((m) =>
+      m.some((x) =>
+        (x.blocks ?? []).some((b) => ids.has(String(b.block_id)) && JSON.stringify(b).includes(`<@${JANE}>`)),
+      ),
+    );
+    expect(updated.length).toBeGreaterThan(0);
+  });
+});
