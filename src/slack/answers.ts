@@ -6,9 +6,11 @@
  * here); nothing is swallowed.
  */
 import { AppError } from '../errors.ts';
-import { renderFailure } from '../render/slack/answers.ts';
+import { renderFailure, renderNotice } from '../render/slack/answers.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
 import { type Answer, type AnswerDeps, answerButton, answerRevgap } from '../use-cases/answer-command.ts';
+import { recordTypedFollowUp, type TypedFollowUp } from '../use-cases/follow-up-by-text.ts';
+import { parseRevgapCommand } from '../use-cases/parse-revgap-command.ts';
 import { slackErrorCode } from './slack-client.ts';
 import type { SlackDeps } from './slack-deps.ts';
 
@@ -17,6 +19,8 @@ export interface CommandInput {
   userId: string;
   channelId: string;
   responseUrl: string;
+  /** The command's trigger id: the idempotency key of a typed follow-up (`/revgap log …`). */
+  triggerId?: string;
 }
 
 export interface ButtonInput {
@@ -32,6 +36,8 @@ export interface MentionInput {
   userId: string;
   channelId: string;
   threadTs: string;
+  /** The mention's own ts: the idempotency key of a typed follow-up (`@revgap log …`). */
+  ts?: string;
 }
 
 const answerDeps = (deps: SlackDeps): AnswerDeps => ({ ...deps, chat: deps.slack });
@@ -68,6 +74,30 @@ export async function answerCommand(input: CommandInput, deps: SlackDeps): Promi
   const log = deps.logger.child({ component: 'command', userId: input.userId });
   let message: SlackMessage;
   let kind = 'unknown';
+  const typed = typedFollowUp(input.text);
+  if (typed) {
+    let answer: SlackMessage | null;
+    try {
+      answer = await recordTypedFollowUp(
+        {
+          request: typed,
+          userId: input.userId,
+          channel: input.channelId,
+          eventId: `command:${input.triggerId ?? `${input.channelId}:${input.userId}:${deps.now().getTime()}`}`,
+        },
+        deps,
+      );
+    } catch (error) {
+      log.error({ err: error, request: typed.kind }, '/revgap follow-up failed');
+      answer = failureMessage(error);
+    }
+    // Recorded and said in the digest thread: the command itself needs no answer.
+    await deps.slack.respond(input.responseUrl, {
+      ...(answer ?? renderNotice('Recorded: see the digest thread.')),
+      responseType: 'ephemeral',
+    });
+    return;
+  }
   try {
     const answer = await answerRevgap(
       input.text,
@@ -132,6 +162,11 @@ export async function answerMention(input: MentionInput, deps: SlackDeps): Promi
   const text = input.text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
   let message: SlackMessage;
   let kind = 'unknown';
+  const typed = typedFollowUp(text);
+  if (typed) {
+    await recordMentionedFollowUp(typed, input, deps);
+    return;
+  }
   try {
     const answer = await answerRevgap(text, { userId: input.userId, audience: 'thread' }, answerDeps(deps));
     kind = answer.request?.kind ?? kind;
@@ -142,4 +177,48 @@ export async function answerMention(input: MentionInput, deps: SlackDeps): Promi
   }
   await deps.slack.postMessage({ channel: input.channelId, threadTs: input.threadTs, ...message });
   log.info({ request: kind }, 'mention answered');
+}
+
+/** `log <customer>: <note>` or `snooze <customer> 2w`, or null for anything else. */
+function typedFollowUp(text: string): TypedFollowUp | null {
+  const request = parseRevgapCommand(text);
+  return request.kind === 'log' || request.kind === 'snooze' ? request : null;
+}
+
+/**
+ * `@revgap log …` / `@revgap snooze …`: recorded like the buttons (the reply goes in the digest
+ * thread); a problem (several customers, none, a failure) is told privately to the writer, in the
+ * thread they wrote in, so the shared thread stays quiet.
+ */
+async function recordMentionedFollowUp(
+  typed: TypedFollowUp,
+  input: MentionInput,
+  deps: SlackDeps,
+): Promise<void> {
+  const log = deps.logger.child({ component: 'mention', userId: input.userId, request: typed.kind });
+  let answer: SlackMessage | null;
+  try {
+    answer = await recordTypedFollowUp(
+      {
+        request: typed,
+        userId: input.userId,
+        channel: input.channelId,
+        threadTs: input.threadTs,
+        eventId: `mention:${input.channelId}:${input.ts ?? input.threadTs}:${input.userId}`,
+      },
+      deps,
+    );
+  } catch (error) {
+    log.error({ err: error }, 'typed follow-up failed');
+    answer = failureMessage(error);
+  }
+  if (answer) {
+    await deps.slack.postEphemeral({
+      channel: input.channelId,
+      user: input.userId,
+      threadTs: input.threadTs,
+      ...answer,
+    });
+  }
+  log.info({ answered: answer !== null }, 'typed follow-up handled');
 }

@@ -25,6 +25,7 @@ import type { HoldoutStore } from '../store/holdout-store.ts';
 import type { FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
 import { answerDeepDive } from './deep-dive.ts';
+import { typedFollowUpSyntax } from './follow-up-by-text.ts';
 import { loadHeldOut, visiblePriorities, withoutHeldOut } from './holdout.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
 import type { ChatPort, FileToShare } from './ports.ts';
@@ -141,7 +142,13 @@ export async function buildAnswer(
     }
     case 'report':
       throw new AppError('INTERNAL', 'report is answered by uploading the file');
+    case 'log':
+    case 'snooze':
+      throw new AppError('INTERNAL', `${request.kind} is recorded by recordTypedFollowUp, not answered`);
     case 'customer':
+      // `log acme` (no colon) or `snooze acme` (no weeks): a customer of that name, else the syntax.
+      if (request.commandHint && loaded.index.find(request.query).kind !== 'found')
+        return typedFollowUpSyntax(request.commandHint);
       return answerDeepDive(request.query, loaded, deps, {
         shareButton: who.audience === 'private',
         today,

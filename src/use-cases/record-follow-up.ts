@@ -67,6 +67,8 @@ export interface FollowUpResult {
   customerName: string;
   /** The thread reply text, when one was posted. */
   reply: string | null;
+  /** Where the reply went, when it went into a digest's thread (else privately, or nowhere). */
+  replyIn?: { channel: string; threadTs: string };
   cardUpdated: boolean;
 }
 
@@ -235,7 +237,14 @@ export async function recordFollowUp(
     );
   }
   log.info({ eventId: input.eventId, status: state?.status, cardUpdated }, 'follow-up recorded');
-  return { recorded, state, customerName, reply, cardUpdated };
+  return {
+    recorded,
+    state,
+    customerName,
+    reply,
+    cardUpdated,
+    replyIn: { channel: run.channel, threadTs: parentTs },
+  };
 }
 
 /** The digest the card is in; else the latest digest that shows this customer; else null. */

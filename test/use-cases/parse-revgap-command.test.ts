@@ -27,3 +27,37 @@ describe('parseRevgapCommand', () => {
     expect(parseRevgapCommand('churn masters')).toEqual({ kind: 'customer', query: 'churn masters' });
   });
 });
+
+describe('parseRevgapCommand: follow-ups typed as commands', () => {
+  it('reads log <customer>: <note>, keeping the note as typed after the first colon', () => {
+    expect(parseRevgapCommand('log Acme Corp: called the buyer: new order\nnext week')).toEqual({
+      kind: 'log',
+      query: 'Acme Corp',
+      note: 'called the buyer: new order\nnext week',
+    });
+  });
+
+  it('reads snooze <customer> <N>w in its spellings, 1 to 12 weeks', () => {
+    for (const text of ['snooze Acme Corp 2w', 'Snooze Acme Corp 2 weeks', 'snooze  Acme Corp  2 W']) {
+      expect(parseRevgapCommand(text)).toEqual({ kind: 'snooze', query: 'Acme Corp', weeks: 2 });
+    }
+    expect(parseRevgapCommand('snooze C001 1 week')).toEqual({ kind: 'snooze', query: 'C001', weeks: 1 });
+  });
+
+  it('keeps a customer query, marked with the command, when the syntax is not there', () => {
+    expect(parseRevgapCommand('log cabin')).toEqual({
+      kind: 'customer',
+      query: 'log cabin',
+      commandHint: 'log',
+    });
+    expect(parseRevgapCommand('log : a note')).toEqual({
+      kind: 'customer',
+      query: 'log : a note',
+      commandHint: 'log',
+    });
+    expect(parseRevgapCommand('snooze Acme')).toMatchObject({ kind: 'customer', commandHint: 'snooze' });
+    expect(parseRevgapCommand('snooze Acme 13w')).toMatchObject({ kind: 'customer', commandHint: 'snooze' });
+    expect(parseRevgapCommand('snooze Acme 0w')).toMatchObject({ kind: 'customer', commandHint: 'snooze' });
+    expect(parseRevgapCommand('log')).toEqual({ kind: 'customer', query: 'log' });
+  });
+});

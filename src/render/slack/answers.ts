@@ -123,3 +123,45 @@ export function renderRefusedAction(refused: RefusedAction): SlackMessage {
       return renderNotice(`${name} is not snoozed (any more): it is in the digest already.`);
   }
 }
+
+/** A follow-up typed as a command (`@revgap log …`, `@revgap snooze …`) that could not be recorded. */
+export type FollowUpCommandProblem =
+  | { kind: 'syntax'; syntax: string }
+  | {
+      kind: 'several';
+      query: string;
+      candidates: { name: string; customerId: string }[];
+      total: number;
+      example: string;
+    }
+  | { kind: 'none'; query: string; suggestions: { name: string; customerId: string }[]; example: string };
+
+/**
+ * What went wrong with a typed follow-up, and how to write it: the syntax, the customers a name
+ * matches (with their ids, to say which), or the nearest names when none matches. Nothing recorded.
+ */
+export function renderFollowUpCommandProblem(problem: FollowUpCommandProblem): SlackMessage {
+  const customerLine = (c: { name: string; customerId: string }) =>
+    `• *${userText(c.name, 80)}*: \`${userText(c.customerId, 60)}\``;
+  switch (problem.kind) {
+    case 'syntax':
+      return renderNotice(`Nothing recorded: I did not understand that. Write it as ${problem.syntax}.`);
+    case 'several': {
+      const more =
+        problem.total > problem.candidates.length
+          ? `\n…and ${problem.total - problem.candidates.length} more.`
+          : '';
+      return renderNotice(
+        `Nothing recorded: ${problem.total} customers match “${userText(problem.query, 80)}”. ` +
+          `Say which by its id, e.g. ${problem.example}\n${problem.candidates.map(customerLine).join('\n')}${more}`,
+      );
+    }
+    case 'none':
+      return renderNotice(
+        `Nothing recorded: no customer matches “${userText(problem.query, 80)}”.` +
+          (problem.suggestions.length > 0
+            ? ` Did you mean one of these? Use its name or id, e.g. ${problem.example}\n${problem.suggestions.map(customerLine).join('\n')}`
+            : ' Try the customer id, or part of the name.'),
+      );
+  }
+}

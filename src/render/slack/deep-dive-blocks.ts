@@ -499,7 +499,10 @@ export function renderHelp(): SlackMessage {
     '• `/revgap mine`: gaps you claimed or own',
     '• `/revgap report`: the full markdown report',
     '• `/revgap help`: this message',
-    'In the digest: *Claim* a gap, *Log follow-up* after a call, *Snooze* it for 1 to 4 weeks, or open a *Deep dive*.',
+    'In the digest: *Claim* a gap (*Release* it when you stop), *Log follow-up* after a call, *Snooze* it for 1 to 4 weeks (*Unsnooze* brings it back), or open a *Deep dive*. Taking over or snoozing someone else’s gap asks first, and tells them in the thread.',
+    'In a digest thread, mention revgap to record without clicking:',
+    '• `@revgap log &lt;customer&gt;: &lt;note&gt;`: a note, shown in the deep dive’s follow-ups',
+    '• `@revgap snooze &lt;customer&gt; 2w`: snooze for 1 to 12 weeks',
   ];
   return {
     text: 'revgap commands: top, &lt;customer&gt;, churn, mine, report, help.',

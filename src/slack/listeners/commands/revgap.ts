@@ -17,6 +17,7 @@ export function register(app: App, deps: SlackDeps): void {
         userId: command.user_id,
         channelId: command.channel_id,
         responseUrl: command.response_url,
+        triggerId: command.trigger_id,
       },
       deps,
     );

@@ -1,6 +1,7 @@
 /**
  * `@revgap <customer>` (or `@revgap top`, `help`...): answered in the thread it was asked in, for
- * everyone in it, since slash commands cannot be used inside threads.
+ * everyone in it, since slash commands cannot be used inside threads. `@revgap log <customer>: <note>`
+ * and `@revgap snooze <customer> 2w` record a follow-up like the card's buttons.
  */
 import type { App } from '@slack/bolt';
 import { answerMention } from '../../answers.ts';
@@ -15,6 +16,7 @@ export function register(app: App, deps: SlackDeps): void {
         userId: event.user,
         channelId: event.channel,
         threadTs: event.thread_ts ?? event.ts,
+        ts: event.ts,
       },
       deps,
     );
