@@ -22,7 +22,8 @@ export const MAX_SNOOZE_WEEKS = 12;
 /** How to write the follow-up commands, for answers to a mistyped one (mrkdwn: `<` escaped). */
 export const FOLLOW_UP_SYNTAX = {
   log: '`@revgap log &lt;customer&gt;: &lt;note&gt;`, e.g. `@revgap log Acme Corp: called the buyer, new order next week`',
-  snooze: '`@revgap snooze &lt;customer&gt; &lt;weeks&gt;w`, e.g. `@revgap snooze Acme Corp 2w` (1 to 12 weeks)',
+  snooze:
+    '`@revgap snooze &lt;customer&gt; &lt;weeks&gt;w`, e.g. `@revgap snooze Acme Corp 2w` (1 to 12 weeks)',
 } as const;
 
 /** `2w`, `2 w`, `2 weeks`, `1 week` at the end of the text: the weeks and the text before it. */
