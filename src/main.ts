@@ -343,10 +343,24 @@ function buildPostDigestDeps(parts: {
   logger: Logger;
   now: () => Date;
   people: NonNullable<PostDigestDeps['people']>;
-  config: Pick<AppConfig, 'holdoutPercent'>;
+  config: Pick<AppConfig, 'holdoutPercent' | 'dmOwners'>;
 }): PostDigestDeps {
   const { store, config, ...rest } = parts;
-  return { ...rest, store, recovery: store, holdout: store, holdoutPercent: config.holdoutPercent };
+  return {
+    ...rest,
+    store,
+    recovery: store,
+    holdout: store,
+    holdoutPercent: config.holdoutPercent,
+    ownerDigests: {
+      slack: parts.slack,
+      personal: store,
+      people: parts.people,
+      dmOwners: config.dmOwners,
+      logger: parts.logger,
+      now: parts.now,
+    },
+  };
 }
 
 /** What a refresh needs, the same for the bot and `revgap digest`: the one store serves every port. */

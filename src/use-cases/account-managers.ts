@@ -25,6 +25,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** What the Slack renderers mention as a user (render/slack/_blocks.ts `isSlackUserId`). */
 const LOOKS_LIKE_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+/** Whether an account manager value is written as a Slack user id (what the renderers mention). */
+export function looksLikeUserId(value: string): boolean {
+  return LOOKS_LIKE_USER_ID.test(value);
+}
+
 /**
  * A value that looks like a user id but is none, as text: a zero-width space after the first letter
  * (invisible) keeps the renderers from writing `<@UNASSIGNED>`, the same device `escapeMrkdwn` uses.

@@ -31,6 +31,7 @@ import type {
 import type { AccountManagerDirectory } from './account-managers.ts';
 import { heldOutNow, visiblePriorities, withoutHeldOut } from './holdout.ts';
 import { loadFollowUpResults, recoveredSince } from './measure-recovery.ts';
+import { type OwnerDigestDeps, sendOwnerDigests } from './owner-digests.ts';
 import type { ChatPort, OutgoingMessage } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 import { loadSnapshotInSlices } from './refresh-snapshot.ts';
@@ -52,6 +53,8 @@ export interface PostDigestDeps {
   holdout?: HoldoutStore;
   /** The configured holdout share q in percent, for the report's method (default 0). */
   holdoutPercent?: number;
+  /** "My digest by DM": sent after the channel digest, each recorded (optional). */
+  ownerDigests?: OwnerDigestDeps;
 }
 
 export interface PostDigestContext {
@@ -208,6 +211,11 @@ export async function postDigestRun(
     });
     fileId = uploaded.fileId;
     if (fileId !== null) await deps.store.markDigestFileUploaded(run.id, fileId);
+  }
+  if (deps.ownerDigests) {
+    context.signal?.throwIfAborted();
+    const ranked = visiblePriorities(rankedPriorities(snapshotResult), heldOut);
+    await sendOwnerDigests({ run, loaded, ranked, states }, deps.ownerDigests);
   }
   log.info({ parts: messages.length, cards: shown.length, hidden: hiddenCount, fileId }, 'digest posted');
   return { parentTs, parts: messages.length, cards: shown.length, fileId };

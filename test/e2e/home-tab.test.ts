@@ -5,9 +5,22 @@
  * channel card.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_CLAIM, cardBlockIds, lineBlockId } from '../../src/render/slack/ids.ts';
+import {
+  ACTION_CLAIM,
+  ACTION_HOME_DM_DIGEST,
+  cardBlockIds,
+  lineBlockId,
+} from '../../src/render/slack/ids.ts';
 import type { StoredMessage } from '../helpers/local-slack.ts';
-import { type BotUnderTest, JANE, repliesTo, shownText, startBotUnderTest, topLevel } from './_harness.ts';
+import {
+  ALICE,
+  type BotUnderTest,
+  JANE,
+  repliesTo,
+  shownText,
+  startBotUnderTest,
+  topLevel,
+} from './_harness.ts';
 
 let t: BotUnderTest;
 
@@ -70,5 +83,26 @@ describe('Home tab', () => {
       ),
     );
     expect(updated.length).toBeGreaterThan(0);
+  });
+
+  it('sends an opted-in user their own accounts by DM with the next digest, and nobody else', async () => {
+    await t.slack.interactInHome(JANE, { action_id: ACTION_HOME_DM_DIGEST, block_id: 'x', value: 'on' });
+    await t.slack.waitForHome(JANE, (v) => viewText(v).includes('*My digest by DM:* on'));
+    const posted = await t.bot.postDigest({ force: true });
+    expect(posted.status).toBe('posted');
+    const deadline = Date.now() + 8000;
+    let dms = await t.slack.directMessages(JANE);
+    while (dms.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 60));
+      dms = await t.slack.directMessages(JANE);
+    }
+    expect(dms).toHaveLength(1);
+    const dm = dms[0]!;
+    expect(dm.text).toContain('$600.00 at risk on 1 gap');
+    expect(dm.blocks?.some((b) => b.block_id === cardBlockIds('C002').section)).toBe(true);
+    expect(dm.blocks?.some((b) => b.block_id === cardBlockIds('C001').section)).toBe(false);
+    expect((dm.blocks ?? []).length).toBeLessThanOrEqual(50);
+    // Alice did not turn it on.
+    expect(await t.slack.directMessages(ALICE)).toEqual([]);
   });
 });
