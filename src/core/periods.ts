@@ -137,6 +137,68 @@ export function formatPeriod(period: number, spec: PeriodSpec): string {
   return `${formatYear(year)}-${pad2(period - year * 12 + 1)}`;
 }
 
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTH_SHORT = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;
+const MONTH_LONG = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/**
+ * The name of the period the digest, the report (title, heading, file name's period) and the
+ * answers all use for an as-of period: "week of Mon 23 Nov 2026 (to 29 Nov)" (the year of the last
+ * day too when it differs), "November 2026".
+ */
+export function periodTitle(period: number, spec: PeriodSpec): string {
+  if (spec.kind === 'month') {
+    const year = Math.floor(period / 12);
+    return `${MONTH_LONG[period - year * 12]!} ${formatYear(year)}`;
+  }
+  const startDay = periodStartDay(period, spec);
+  const start = civilFromDays(startDay);
+  const end = civilFromDays(periodEndDay(period, spec));
+  const endYear = end.year === start.year ? '' : ` ${formatYear(end.year)}`;
+  return (
+    `week of ${DAY_NAMES[weekdayOfDay(startDay)]!} ${start.day} ${MONTH_SHORT[start.month - 1]!} ${formatYear(start.year)} ` +
+    `(to ${end.day} ${MONTH_SHORT[end.month - 1]!}${endYear})`
+  );
+}
+
+/** `periodTitle` inside a sentence: "the week of Mon 23 Nov 2026 (to 29 Nov)", "November 2026". */
+export function periodTitleInText(period: number, spec: PeriodSpec): string {
+  return `${spec.kind === 'week' ? 'the ' : ''}${periodTitle(period, spec)}`;
+}
+
+/** The period in a file name, sortable: "week-of-2026-11-23", "2026-11". */
+export function periodFileStem(period: number, spec: PeriodSpec): string {
+  return spec.kind === 'week'
+    ? `week-of-${isoFromDay(periodStartDay(period, spec))}`
+    : formatPeriod(period, spec);
+}
+
 /** A period inside a sentence: "the week of 2026-11-16", but "2026-11" (never "the 2026-11"). */
 export function periodInText(period: number, spec: PeriodSpec): string {
   return `${spec.kind === 'week' ? 'the ' : ''}${formatPeriod(period, spec)}`;

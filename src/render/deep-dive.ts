@@ -5,7 +5,7 @@
 
 import { evidenceOf } from '../core/backtest.ts';
 import { formatMoney } from '../core/money.ts';
-import { isoFromDay } from '../core/periods.ts';
+import { isoFromDay, periodTitleInText } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../core/types.ts';
 import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from './_customer-facts.ts';
@@ -90,7 +90,7 @@ export function renderDeepDiveMarkdown(
   const facts = [
     `Segment: ${customer.segment ? escapeMarkdown(customer.segment) : 'none'}`,
     `Account manager: ${customer.accountManager ? escapeMarkdown(customer.accountManager) : 'none'}`,
-    `As of ${periodInText(result.asOf.period, spec)} (${isoFromDay(result.asOf.startDay)} to ${isoFromDay(result.asOf.endDay)})`,
+    `As of ${periodTitleInText(result.asOf.period, spec)}`,
   ];
   const out: string[] = [
     `# ${title}`,

@@ -11,7 +11,7 @@
 import type { HoldoutComparison } from '../core/holdout.ts';
 import { MIN_SALES_TO_JUDGE } from '../core/metrics.ts';
 import { formatMoney } from '../core/money.ts';
-import { formatPeriod, isoFromDay } from '../core/periods.ts';
+import { formatPeriod, isoFromDay, periodFileStem, periodTitle } from '../core/periods.ts';
 import { defaultHorizon, type FollowUpResults } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import {
@@ -142,8 +142,24 @@ export function renderMarkdownReport(
 }
 
 function asOfLabel(ctx: Ctx): string {
-  const { asOf } = ctx.result;
-  return `${ctx.period(asOf.period)} (${isoFromDay(asOf.startDay)} to ${isoFromDay(asOf.endDay)})`;
+  return periodTitle(ctx.result.asOf.period, ctx.result.period);
+}
+
+/**
+ * The report file's name and title, named by its as-of period as the digest and the answers name
+ * it: `revgap-report-week-of-2026-11-23.md`, "revgap report, week of Mon 23 Nov 2026 (to 29 Nov)".
+ */
+export function reportFileNames(result: Pick<AnalysisResult, 'asOf' | 'period'>): {
+  filename: string;
+  title: string;
+  period: string;
+} {
+  const period = periodTitle(result.asOf.period, result.period);
+  return {
+    filename: `revgap-report-${periodFileStem(result.asOf.period, result.period)}.md`,
+    title: `revgap report, ${period}`,
+    period,
+  };
 }
 
 function cell(text: string): string {

@@ -10,7 +10,7 @@ import { rankedPriorities } from '../core/analyze.ts';
 import type { GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { renderMarkdownReport } from '../render/markdown-report.ts';
+import { renderMarkdownReport, reportFileNames } from '../render/markdown-report.ts';
 import {
   renderNoSnapshot,
   renderReportInThread,
@@ -18,7 +18,14 @@ import {
   withShareButton,
   withSharedBy,
 } from '../render/slack/answers.ts';
-import { renderChurnList, renderHelp, renderMine, renderTopList } from '../render/slack/deep-dive-blocks.ts';
+import {
+  CHURN_LIST_LIMIT,
+  renderChurnList,
+  renderHelp,
+  renderMine,
+  renderTopList,
+} from '../render/slack/deep-dive-blocks.ts';
+import { cardPriorities } from '../render/slack/digest.ts';
 import { decodeCardAction, resolveCardKey } from '../render/slack/ids.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
 import type { HoldoutStore } from '../store/holdout-store.ts';
@@ -60,7 +67,9 @@ export interface Answer {
 function requestText(request: RevgapRequest): string {
   switch (request.kind) {
     case 'top':
-      return request.n === null ? 'top' : `top ${request.n}`;
+      return request.all ? 'top all' : request.n === null ? 'top' : `top ${request.n}`;
+    case 'churn':
+      return request.all ? 'churn all' : 'churn';
     case 'customer':
       return request.query;
     default:
@@ -97,30 +106,27 @@ export async function buildAnswer(
     case 'help':
       return renderHelp();
     case 'top': {
-      const n = request.n ?? 10;
-      // Past the analysis' own top N too (up to 25), in rank order.
-      const ranked: Priority[] = [];
-      for (const p of visiblePriorities(rankedPriorities(result), await loadHeldOut(deps.holdout))) {
-        if (ranked.length >= n) break;
-        ranked.push(p);
-      }
-      const priorities = await withSlackUsers(ranked);
+      // Past the analysis' own top N too, in rank order; the answer says how many there are in all.
+      const visible = [...visiblePriorities(rankedPriorities(result), await loadHeldOut(deps.holdout))];
+      const n = request.all ? visible.length : (request.n ?? 10);
+      const priorities = await withSlackUsers(visible.slice(0, n));
       return renderTopList({ ...result, priorities }, settings, {
         states: await states(),
         n,
+        total: cardPriorities(visible).length,
+        ...(request.all ? { all: true } : {}),
         ...(who.audience === 'private' ? { viewerUserId: who.userId } : {}),
       });
     }
-    case 'churn':
+    case 'churn': {
+      const churnRisk = withoutHeldOut(result, await loadHeldOut(deps.holdout)).churnRisk;
+      const limit = request.all ? churnRisk.length : CHURN_LIST_LIMIT;
       return renderChurnList(
-        {
-          ...result,
-          churnRisk: await withSlackUsers(
-            withoutHeldOut(result, await loadHeldOut(deps.holdout)).churnRisk.slice(0, 25),
-          ),
-        },
+        { ...result, churnRisk: await withSlackUsers(churnRisk.slice(0, limit)) },
         settings,
+        { total: churnRisk.length, ...(request.all ? { all: true } : {}) },
       );
+    }
     case 'mine': {
       const me = new Set(await callerIdentities(who.userId, deps));
       const gapStates = await states();
@@ -170,7 +176,7 @@ export async function answerRevgap(text: string, who: Asker, deps: AnswerDeps): 
           request,
           report: {
             ...report.file,
-            initialComment: `<@${who.userId}> asked for the full revgap report (as of ${report.asOf}).`,
+            initialComment: `<@${who.userId}> asked for the full revgap report (${report.asOf}).`,
           },
           message: renderReportUploaded(),
         }
@@ -209,18 +215,18 @@ function shareable(message: SlackMessage, request: RevgapRequest): SlackMessage 
   return withShareButton(message, requestText(request));
 }
 
-/** The markdown report of the loaded snapshot, named by its as-of day ("2026-11-22"). */
+/** The markdown report of the loaded snapshot, named by its as-of period as the digest names it. */
 function reportFile(
   loaded: LoadedSnapshot,
   heldOut: ReadonlySet<string>,
 ): { file: FileToShare; asOf: string } {
   const result = withoutHeldOut(loaded.snapshot.result, heldOut);
-  const asOf = new Date(result.asOf.endDay * 86_400_000).toISOString().slice(0, 10);
+  const names = reportFileNames(result);
   return {
-    asOf,
+    asOf: names.period,
     file: {
-      filename: `revgap-report-${asOf}.md`,
-      title: `revgap report, as of ${asOf}`,
+      filename: names.filename,
+      title: names.title,
       content: renderMarkdownReport(result, loaded.settings),
     },
   };

@@ -1,6 +1,6 @@
 /**
- * What someone asked with `/revgap <text>` (or `@revgap <text>`): a keyword (`top [N]`, `churn`,
- * `mine`, `report`, `help`), a follow-up to record (`log <customer>: <note>`, `snooze <customer> 2w`),
+ * What someone asked with `/revgap <text>` (or `@revgap <text>`): a keyword (`top [N|all]`,
+ * `churn [all]`, `mine`, `report`, `help`), a follow-up to record (`log <customer>: <note>`, `snooze <customer> 2w`),
  * or else a customer id or name. A customer whose name starts with a keyword still works: `top notch`
  * is not `top` followed by a number, and `log cabin` (no colon) is not a note, so both are customer
  * queries; those two carry `commandHint`, so that when no single customer matches, the answer can
@@ -8,8 +8,8 @@
  */
 export type RevgapRequest =
   | { kind: 'help' }
-  | { kind: 'top'; n: number | null }
-  | { kind: 'churn' }
+  | { kind: 'top'; n: number | null; all?: true }
+  | { kind: 'churn'; all?: true }
   | { kind: 'mine' }
   | { kind: 'report' }
   | { kind: 'log'; query: string; note: string }
@@ -46,6 +46,9 @@ export function parseRevgapCommand(text: string): RevgapRequest {
     if (keyword === 'churn') return { kind: 'churn' };
     if (keyword === 'mine') return { kind: 'mine' };
     if (keyword === 'report') return { kind: 'report' };
+  }
+  if ((keyword === 'top' || keyword === 'churn') && rest.length === 1 && rest[0]!.toLowerCase() === 'all') {
+    return keyword === 'top' ? { kind: 'top', n: null, all: true } : { kind: 'churn', all: true };
   }
   if (keyword === 'log' && rest.length > 0) {
     const body = trimmed.slice(first.length).trim();

@@ -15,7 +15,7 @@ import { compareHoldout } from '../core/holdout.ts';
 import type { AnalysisResult, FollowUpEvent, GapState, Priority } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { renderMarkdownReport } from '../render/markdown-report.ts';
+import { renderMarkdownReport, reportFileNames } from '../render/markdown-report.ts';
 import { type FollowUpRecap, renderDigest } from '../render/slack/digest.ts';
 import { cardBlockIds } from '../render/slack/ids.ts';
 import type { HoldoutStore } from '../store/holdout-store.ts';
@@ -201,11 +201,12 @@ export async function postDigestRun(
           }
         : {}),
     });
+    const names = reportFileNames(result);
     const uploaded = await deps.slack.uploadFile({
       channel: run.channel,
       threadTs: parentTs,
-      filename: `revgap-report-${isoOfDay(result.asOf.endDay)}.md`,
-      title: `revgap report, as of ${isoOfDay(result.asOf.endDay)}`,
+      filename: names.filename,
+      title: names.title,
       content: report,
       initialComment: 'The full report: every priority, churn risks, gaps by type and data quality.',
     });
@@ -303,10 +304,6 @@ async function snapshotForRun(run: DigestRun, deps: PostDigestDeps): Promise<Loa
   throw new AppError('NOT_FOUND', 'There is no analysis to post a digest from yet.', {
     hint: 'The analysis runs at start-up; check the log for why it failed (sales file, settings).',
   });
-}
-
-function isoOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
 /**

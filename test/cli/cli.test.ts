@@ -66,7 +66,7 @@ describe('revgap analyze', () => {
       '## Data quality',
       '## Method',
     ]);
-    expect(r.stdout).toMatch(/^# Revenue gap report: .*2026-11-16/);
+    expect(r.stdout).toMatch(/^# Revenue gap report: week of Mon 16 Nov 2026 \(to 22 Nov\)\n/);
   });
 
   it('writes a JSON document that validates against the published schema', async () => {

@@ -6,8 +6,10 @@ import {
   isoFromDay,
   parseIsoDay,
   periodEndDay,
+  periodFileStem,
   periodOfDay,
   periodStartDay,
+  periodTitle,
   periodUnit,
   periodWord,
   toPeriodSpec,
@@ -165,5 +167,30 @@ describe('period words', () => {
     expect(periodWord(month, 2)).toBe('months');
     expect(periodUnit(monday)).toBe('wk');
     expect(periodUnit(month)).toBe('mo');
+  });
+});
+
+describe('periodTitle', () => {
+  const monday: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
+  it('names a week by its first day, with its last day', () => {
+    const week = periodOfDay(dayFromIso('2026-11-25'), monday);
+    expect(periodTitle(week, monday)).toBe('week of Mon 23 Nov 2026 (to 29 Nov)');
+    expect(periodFileStem(week, monday)).toBe('week-of-2026-11-23');
+  });
+
+  it('gives the last day its year when the week crosses into the next one', () => {
+    const week = periodOfDay(dayFromIso('2026-12-30'), monday);
+    expect(periodTitle(week, monday)).toBe('week of Mon 28 Dec 2026 (to 3 Jan 2027)');
+    const sunday: PeriodSpec = { kind: 'week', weekStartsOn: 0 };
+    expect(periodTitle(periodOfDay(dayFromIso('2026-11-25'), sunday), sunday)).toBe(
+      'week of Sun 22 Nov 2026 (to 28 Nov)',
+    );
+  });
+
+  it('names a month in words, and its file stem as YYYY-MM', () => {
+    const month: PeriodSpec = { kind: 'month', weekStartsOn: 1 };
+    const november = periodOfDay(dayFromIso('2026-11-25'), month);
+    expect(periodTitle(november, month)).toBe('November 2026');
+    expect(periodFileStem(november, month)).toBe('2026-11');
   });
 });

@@ -60,10 +60,12 @@ describe('revgap digest', () => {
     );
     const messages = await slack.waitForMessages((m) => m.some((x) => x.files?.length));
     const parent = topLevel(messages)[0]!;
-    expect(parent.text).toMatch(/^Revenue gaps, week of 2026-11-16: /);
+    expect(parent.text).toMatch(/^Revenue gaps, week of Mon 16 Nov 2026 \(to 22 Nov\): /);
+    // The compact parent: one screen, the 20 cards in its thread.
+    expect(parent.blocks?.length).toBeLessThanOrEqual(20);
     expect(
       repliesTo(messages, parent.ts).some(
-        (x: StoredMessage) => x.files?.[0]?.name === 'revgap-report-2026-11-22.md',
+        (x: StoredMessage) => x.files?.[0]?.name === 'revgap-report-week-of-2026-11-16.md',
       ),
     ).toBe(true);
 

@@ -92,7 +92,7 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(cardText(cards, 'C001')).toContain('$2,000.00');
     expect(cardText(cards, 'C002')).toContain('$600.00');
     const file = repliesTo(messages, digest.ts).find((m) => m.files?.length);
-    expect(file?.files?.[0]?.name).toMatch(/^revgap-report-2026-11-22\.md$/);
+    expect(file?.files?.[0]?.name).toMatch(/^revgap-report-week-of-2026-11-16\.md$/);
     expect(file?.files?.[0]?.size).toBeGreaterThan(500);
   });
 
@@ -220,8 +220,10 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
         ephemeralsFor(m, ALICE).some((x) => x.text.includes('full report is uploaded')),
     );
     const upload = topLevel(messages).find((x) => x.files?.length)!;
-    expect(upload.text).toBe(`<@${ALICE}> asked for the full revgap report (as of 2026-11-22).`);
-    expect(upload.files?.[0]?.name).toBe('revgap-report-2026-11-22.md');
+    expect(upload.text).toBe(
+      `<@${ALICE}> asked for the full revgap report (week of Mon 16 Nov 2026 (to 22 Nov)).`,
+    );
+    expect(upload.files?.[0]?.name).toBe('revgap-report-week-of-2026-11-16.md');
   });
 
   it('answered every command, click and mention from the snapshot, never re-reading the data', () => {

@@ -43,7 +43,9 @@ describe('renderDeepDiveMarkdown', () => {
 
   it('titles the deep dive with the escaped name and id', () => {
     expect(acme.split('\n')[0]).toBe('# Acme \\| \\*Corp\\* (C001)');
-    expect(acme).toContain('Segment: Retail · Account manager: U0ACME01 · As of the week of 2026-11-16');
+    expect(acme).toContain(
+      'Segment: Retail · Account manager: U0ACME01 · As of the week of Mon 16 Nov 2026 (to 22 Nov)',
+    );
   });
 
   it('gives the rank among all scored customers', () => {

@@ -63,7 +63,7 @@ describe('renderMarkdownReport', () => {
   });
 
   it('titles the report with the as-of week and its dates', () => {
-    expect(report.split('\n')[0]).toBe('# Revenue gap report: week of 2026-11-16 (2026-11-16 to 2026-11-22)');
+    expect(report.split('\n')[0]).toBe('# Revenue gap report: week of Mon 16 Nov 2026 (to 22 Nov)');
   });
 
   it('puts the key metrics in the executive summary', () => {
@@ -281,7 +281,7 @@ describe('renderMarkdownReport', () => {
       churnRisk: buildSampleResult().churnRisk.map((c) => ({ ...c, lastSalePeriod: nov - 4 })),
     });
     const md = renderMarkdownReport(monthly, sampleSettings({ period: 'month' }));
-    expect(md.split('\n')[0]).toBe('# Revenue gap report: 2026-11 (2026-11-01 to 2026-11-30)');
+    expect(md.split('\n')[0]).toBe('# Revenue gap report: November 2026');
     expect(md).toContain('| Too new to judge (< 6 months, or < 3 months with a sale) | 1 |');
     expect(md).toContain(
       '| Acme \\| \\*Corp\\* (C001) | 4 | $500.00/mo | $2,000.00 | 2026-07 | 100% | U0ACME01 |',

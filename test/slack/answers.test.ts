@@ -60,9 +60,9 @@ describe('the full report on request', () => {
     expect([file.channel, file.threadTs, file.filename, file.title, file.initialComment]).toEqual([
       'C9',
       undefined,
-      'revgap-report-2026-11-22.md',
-      'revgap report, as of 2026-11-22',
-      '<@U1> asked for the full revgap report (as of 2026-11-22).',
+      'revgap-report-week-of-2026-11-16.md',
+      'revgap report, week of Mon 16 Nov 2026 (to 22 Nov)',
+      '<@U1> asked for the full revgap report (week of Mon 16 Nov 2026 (to 22 Nov)).',
     ]);
     expect(file.content).toContain('Acme');
     expect(d.sent.map((m) => m.text)).toEqual(['The full report is uploaded in this channel.']);
@@ -76,10 +76,12 @@ describe('the full report on request', () => {
     expect([file.channel, file.threadTs, file.filename, file.title, file.initialComment]).toEqual([
       'C9',
       '5.5',
-      'revgap-report-2026-11-22.md',
-      'revgap report, as of 2026-11-22',
+      'revgap-report-week-of-2026-11-16.md',
+      'revgap report, week of Mon 16 Nov 2026 (to 22 Nov)',
       undefined,
     ]);
-    expect(d.sent.map((m) => m.text)).toEqual(['<@U1> here is the full report (as of 2026-11-22).']);
+    expect(d.sent.map((m) => m.text)).toEqual([
+      '<@U1> here is the full report, week of Mon 16 Nov 2026 (to 22 Nov).',
+    ]);
   });
 });

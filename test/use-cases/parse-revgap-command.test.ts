@@ -18,6 +18,9 @@ describe('parseRevgapCommand', () => {
     expect(parseRevgapCommand('top 5')).toEqual({ kind: 'top', n: 5 });
     expect(parseRevgapCommand('top 500')).toEqual({ kind: 'top', n: 25 });
     expect(parseRevgapCommand('top 0')).toEqual({ kind: 'top', n: 1 });
+    expect(parseRevgapCommand('top all')).toEqual({ kind: 'top', n: null, all: true });
+    expect(parseRevgapCommand('Churn ALL')).toEqual({ kind: 'churn', all: true });
+    expect(parseRevgapCommand('churn all stores')).toEqual({ kind: 'customer', query: 'churn all stores' });
   });
 
   it('treats anything else as a customer id or name, keyword-like names included', () => {

@@ -82,9 +82,9 @@ export function renderReportUploaded(): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:page_facing_up: ${text}` } }] };
 }
 
-/** `@revgap report`: the file is in the thread. */
-export function renderReportInThread(userId: string, asOf: string): SlackMessage {
-  return renderNotice(`<@${userId}> here is the full report (as of ${asOf}).`);
+/** `@revgap report`: the file is in the thread; `period` names its as-of period ("week of Mon 23 Nov 2026 (to 29 Nov)"). */
+export function renderReportInThread(userId: string, period: string): SlackMessage {
+  return renderNotice(`<@${userId}> here is the full report, ${period}.`);
 }
 
 /** Why a card action changed nothing (see use-cases/record-follow-up.ts `FollowUpRefusal`). */

@@ -6,7 +6,7 @@
 
 import { evidenceOf } from '../../core/backtest.ts';
 import { formatMoney } from '../../core/money.ts';
-import { formatPeriod, periodInText } from '../../core/periods.ts';
+import { formatPeriod, periodInText, periodTitle, periodTitleInText } from '../../core/periods.ts';
 import { defaultHorizon, type FollowedUpGap, type RecoveryMeasure } from '../../core/recovery.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
@@ -128,7 +128,7 @@ export function renderDeepDiveMessage(
 ): SlackMessage {
   const money = (c: number) => formatMoney(c, settings.currency);
   const spec = result.period;
-  const asOf = periodInText(result.asOf.period, spec);
+  const asOf = periodTitleInText(result.asOf.period, spec);
   const blocks: Block[] = [header(plainUserText(customerTitle(customer), 150))];
   const facts = [
     customer.segment ? `Segment: ${userText(customer.segment, 80)}` : null,
@@ -325,6 +325,8 @@ interface CardListOptions {
   digestRunId?: string;
   /** Who sees the answer (a private answer): their own gaps offer Release (card.ts `viewerUserId`). */
   viewerUserId?: string;
+  /** Compact lines only, no cards (a long list: `/revgap top all`). */
+  linesOnly?: boolean;
 }
 
 /**
@@ -354,39 +356,47 @@ function cardsThenLines(
   let chars = measureBlockText(intro);
   const reserve = SECTION_MAX + 300;
   let i = 0;
-  for (; i < cards.length; i++) {
+  for (; i < cards.length && options.linesOnly !== true; i++) {
     const card = cards[i]!;
     const cost = measureCardText(card, cardOptions(card.customerId));
     if (blocks.length + 2 > blockLimit || chars + cost + reserve > TEXT_BUDGET) break;
     blocks.push(...renderGapCard(card, options.states?.get(card.customerId), cardOptions(card.customerId)));
     chars += cost;
   }
-  const lines: string[] = [];
-  let used = 0;
-  let j = i;
-  for (; j < cards.length; j++) {
-    const c = cards[j]!;
-    const line = `${c.rank}. *${userText(c.customerName, 80)}* · ${money(c.gapAmountCents)} · score ${formatScore(c.score)} · ${formatGapTypes(c.gapTypes)}`;
-    if (used + line.length + 1 > SECTION_MAX) break;
-    lines.push(line);
-    used += line.length + 1;
-  }
-  if (lines.length > 0) blocks.push(section(lines.join('\n')));
+  const lines = cards
+    .slice(i)
+    .map(
+      (c) =>
+        `${c.rank}. *${userText(c.customerName, 80)}* · ${money(c.gapAmountCents)} · score ${formatScore(c.score)} · ${formatGapTypes(c.gapTypes)}`,
+    );
+  // After cards, one section of lines; a list of lines only, as many sections as the text allows.
+  const room = options.linesOnly ? Math.floor((TEXT_BUDGET - chars) / SECTION_MAX) : 1;
+  const packed = packLines(lines, { maxSections: Math.max(1, room) });
+  blocks.push(...packed.blocks);
+  const j = i + packed.count;
   if (j < cards.length) {
     blocks.push(context(`…and ${formatCount(cards.length - j)} more: \`/revgap report\` has them all.`));
   }
   return blocks;
 }
 
-/** `/revgap top [N]`: the first N priorities as cards (then compact lines when they stop fitting). */
+/** " · `/revgap top all` for the rest" when a list shows fewer than there are; else nothing. */
+function cutNote(shown: number, total: number, restCommand: string): string {
+  return shown < total ? ` · \`${restCommand}\` for the rest` : '';
+}
+
+/**
+ * `/revgap top [N|all]`: the first N priorities as cards (then compact lines when they stop
+ * fitting); `all` lists every ranked customer as compact lines. Says "N of total" when cut.
+ */
 export function renderTopList(
   result: AnalysisResult,
   settings: AnalysisSettings,
-  options: CardListOptions & { n?: number } = {},
+  options: CardListOptions & { n?: number; total?: number; all?: boolean } = {},
 ): SlackMessage {
   const money = (c: number) => formatMoney(c, settings.currency);
-  const asOf = formatPeriod(result.asOf.period, result.period);
-  const asOfInText = periodInText(result.asOf.period, result.period);
+  const asOf = periodTitle(result.asOf.period, result.period);
+  const asOfInText = periodTitleInText(result.asOf.period, result.period);
   const cards = cardPriorities(result.priorities).slice(0, options.n ?? 10);
   if (cards.length === 0) {
     return {
@@ -394,29 +404,40 @@ export function renderTopList(
       blocks: [section(`No revenue gaps for ${asOfInText}. :tada:`)],
     };
   }
+  const total = Math.max(options.total ?? cards.length, cards.length);
+  const count =
+    cards.length < total
+      ? `${formatCount(cards.length)} of ${formatCount(total)}`
+      : formatCount(cards.length);
   const intro: Block[] = [
     section(
-      `*Top ${formatCount(cards.length)} revenue gaps* · ${asOf} · ${money(result.summary.totalGapCents)} across ` +
-        `${plural(result.summary.customersWithGaps, 'customer')}`,
+      `*Top ${count} revenue gaps* · ${asOf} · ${money(result.summary.totalGapCents)} across ` +
+        `${plural(result.summary.customersWithGaps, 'customer')}${cutNote(cards.length, total, '/revgap top all')}`,
     ),
     divider(),
   ];
   return {
-    text: fallbackText(`Top ${cards.length} revenue gaps for ${asOfInText}.`),
-    blocks: cardsThenLines(intro, cards, result, settings, options),
+    text: fallbackText(`Top ${count} revenue gaps for ${asOfInText}.`),
+    blocks: cardsThenLines(intro, cards, result, settings, { ...options, linesOnly: options.all === true }),
   };
 }
 
-/** `/revgap churn`: churn-risk customers, most at risk first, compact lines. */
+/** Churn-risk customers `/revgap churn` lists; `/revgap churn all` lists every one. */
+export const CHURN_LIST_LIMIT = 25;
+
+/**
+ * `/revgap churn [all]`: churn-risk customers, most at risk first, compact lines. `result.churnRisk`
+ * holds the ones to list; `total` says how many there are in all ("25 of 29").
+ */
 export function renderChurnList(
   result: AnalysisResult,
   settings: AnalysisSettings,
-  options: { limit?: number } = {},
+  options: { limit?: number; total?: number; all?: boolean } = {},
 ): SlackMessage {
   const money = (c: number) => formatMoney(c, settings.currency);
   const spec = result.period;
-  const asOf = formatPeriod(result.asOf.period, spec);
-  const asOfInText = periodInText(result.asOf.period, spec);
+  const asOf = periodTitle(result.asOf.period, spec);
+  const asOfInText = periodTitleInText(result.asOf.period, spec);
   const list = result.churnRisk;
   if (list.length === 0) {
     return {
@@ -428,7 +449,7 @@ export function renderChurnList(
       ],
     };
   }
-  const limit = Math.min(options.limit ?? 25, list.length);
+  const limit = Math.min(options.limit ?? (options.all ? list.length : CHURN_LIST_LIMIT), list.length);
   const lines = list
     .slice(0, limit)
     .map(
@@ -436,18 +457,20 @@ export function renderChurnList(
         `• *${userText(c.customerName, 80)}*: ${plural(c.zeroStreak, periodNoun(spec))} without sales · usual ` +
         `${money(c.baselineCents)}${perPeriod(spec)} · *${money(c.atRiskCents)}* at risk · owner ${ownerMrkdwn(c.accountManager, 60)}`,
     );
-  const packed = packLines(lines, { lineMax: LINE_MAX, maxSections: 3 });
+  const packed = packLines(lines, { lineMax: LINE_MAX, maxSections: options.all ? 4 : 3 });
+  const total = Math.max(options.total ?? list.length, list.length);
+  const shownLines = packed.count;
+  const count =
+    shownLines < total
+      ? `${formatCount(shownLines)} of ${plural(total, 'churn-risk customer')}`
+      : plural(total, 'churn-risk customer');
+  // Cut at the count asked for: `churn all` has the rest; cut by the message's size: the report.
+  const rest = options.all || shownLines < limit ? '/revgap report' : '/revgap churn all';
   const blocks: Block[] = [
-    section(`*${plural(list.length, 'churn-risk customer')}* · ${asOf}`),
+    section(`*${count}* · ${asOf}${cutNote(shownLines, total, rest)}`),
     ...packed.blocks,
   ];
-  const shownLines = packed.count;
-  if (list.length > shownLines) {
-    blocks.push(
-      context(`…and ${formatCount(list.length - shownLines)} more: \`/revgap report\` has them all.`),
-    );
-  }
-  return { text: fallbackText(`${list.length} churn-risk customers for ${asOfInText}.`), blocks };
+  return { text: fallbackText(`${count} for ${asOfInText}.`), blocks };
 }
 
 /** `/revgap mine`: gaps the user claimed or owns as account manager. */
@@ -493,9 +516,9 @@ export function renderMine(input: {
 export function renderHelp(): SlackMessage {
   const lines = [
     '*revgap* finds customers whose revenue is slipping and ranks them.',
-    '• `/revgap top` or `/revgap top 5`: the top gaps (up to 25)',
+    '• `/revgap top` or `/revgap top 5`: the top gaps (up to 25); `/revgap top all`: every one, one line each',
     '• `/revgap &lt;customer id or name&gt;`: a deep dive on one customer',
-    '• `/revgap churn`: customers with no sales for weeks in a row',
+    '• `/revgap churn`: customers with no sales for weeks in a row (the first 25; `/revgap churn all` for every one)',
     '• `/revgap mine`: gaps you claimed or own',
     '• `/revgap report`: the full markdown report',
     '• `/revgap help`: this message',

@@ -11,7 +11,7 @@
  */
 
 import { formatMoney, formatMoneyShort } from '../../core/money.ts';
-import { formatPeriod } from '../../core/periods.ts';
+import { formatPeriod, periodTitle } from '../../core/periods.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import {
   type AnalysisResult,
@@ -234,7 +234,7 @@ function notes(input: DigestInput): string[] {
 export function renderDigest(input: DigestInput): DigestMessages {
   const { result, settings } = input;
   const money = (c: number) => formatMoney(c, settings.currency);
-  const asOf = formatPeriod(result.asOf.period, result.period);
+  const asOf = periodTitle(result.asOf.period, result.period);
   const cards = cardPriorities(result.priorities);
 
   const wanted = new Set(cards.map((c) => c.customerId));

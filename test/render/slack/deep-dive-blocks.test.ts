@@ -136,15 +136,15 @@ describe('renderDeepDiveMessage', () => {
     expect(t).toContain(`week of 2026-11-02${' '.repeat(9)}-$40.00`);
   });
 
-  it('says "As of the week of 2026-11-16" but "As of 2026-11" for months', () => {
-    expect(text(dive)).toContain('As of the week of 2026-11-16');
+  it('says "As of the week of Mon 16 Nov 2026 (to 22 Nov)" but "As of November 2026" for months', () => {
+    expect(text(dive)).toContain('As of the week of Mon 16 Nov 2026 (to 22 Nov)');
     const monthly = {
       ...result,
       period: { kind: 'month' as const, weekStartsOn: 1 as const },
       asOf: { ...result.asOf, period: 2026 * 12 + 10 },
     };
     const t = text(renderDeepDiveMessage(CALM, monthly, settings, [], {}));
-    expect(t).toContain('As of 2026-11');
+    expect(t).toContain('As of November 2026');
     expect(t).not.toContain('the 2026-11');
   });
 
@@ -290,7 +290,7 @@ describe('renderPickList and renderNotFound', () => {
 describe('renderTopList, renderChurnList, renderMine', () => {
   it('lists the top gaps as cards', () => {
     const m = renderTopList(result, settings, { n: 5 });
-    expect(m.text).toBe('Top 2 revenue gaps for the week of 2026-11-16.');
+    expect(m.text).toBe('Top 2 revenue gaps for the week of Mon 16 Nov 2026 (to 22 Nov).');
     expect(text(m)).toContain('gap:s:C001');
     expect(checkMessage(m)).toEqual([]);
   });
@@ -310,9 +310,38 @@ describe('renderTopList, renderChurnList, renderMine', () => {
     expect(text(m)).toContain(
       '• *Acme | *​Corp*​*: 4 weeks without sales · usual $500.00/wk · *$2,000.00* at risk · owner <@U0ACME01>',
     );
-    const big = renderChurnList(buildLargeResult(1000, 300), settings, { limit: 1000 });
+    const big = renderChurnList(buildLargeResult(1000, 300), settings, { all: true });
     expect(checkMessage(big)).toEqual([]);
-    expect(text(big)).toMatch(/…and [\d,]+ more: `\/revgap report` has them all\./);
+    // Cut by the message's size: the report has the rest.
+    expect(text(big)).toMatch(
+      /\*[\d,]+ of 1,000 churn-risk customers\* · week of [^·]+ · `\/revgap report` for the rest/,
+    );
+  });
+
+  it('says when a list is cut and which command lists the rest', () => {
+    const large = buildLargeResult(29, 20);
+    const churn = renderChurnList({ ...large, churnRisk: large.churnRisk.slice(0, 25) }, settings, {
+      total: 29,
+    });
+    expect(churn.text).toBe('25 of 29 churn-risk customers for the week of Mon 16 Nov 2026 (to 22 Nov).');
+    expect(text(churn)).toContain(
+      '*25 of 29 churn-risk customers* · week of Mon 16 Nov 2026 (to 22 Nov) · `/revgap churn all` for the rest',
+    );
+    const all = renderChurnList(large, settings, { total: 29, all: true });
+    expect(all.text).toBe('29 churn-risk customers for the week of Mon 16 Nov 2026 (to 22 Nov).');
+    expect(text(all)).not.toContain('for the rest');
+
+    const top = renderTopList({ ...large, priorities: large.priorities.slice(0, 10) }, settings, {
+      total: 29,
+    });
+    expect(top.text).toBe('Top 10 of 29 revenue gaps for the week of Mon 16 Nov 2026 (to 22 Nov).');
+    expect(text(top)).toContain('`/revgap top all` for the rest');
+    const topAll = renderTopList(large, settings, { n: 29, total: 29, all: true });
+    expect(topAll.text).toBe('Top 29 revenue gaps for the week of Mon 16 Nov 2026 (to 22 Nov).');
+    // Every one as a compact line, no cards.
+    expect(text(topAll)).not.toContain('gap:s:');
+    for (let rank = 1; rank <= 29; rank++) expect(text(topAll)).toContain(`${rank}. *`);
+    expect(checkMessage(topAll)).toEqual([]);
   });
 
   it('shows my gaps: claimed by me or where I am the account manager', () => {
@@ -335,9 +364,9 @@ describe('renderHelp and renderRefusal', () => {
         {
           "text": {
             "text": "*revgap* finds customers whose revenue is slipping and ranks them.
-      • \`/revgap top\` or \`/revgap top 5\`: the top gaps (up to 25)
+      • \`/revgap top\` or \`/revgap top 5\`: the top gaps (up to 25); \`/revgap top all\`: every one, one line each
       • \`/revgap &lt;customer id or name&gt;\`: a deep dive on one customer
-      • \`/revgap churn\`: customers with no sales for weeks in a row
+      • \`/revgap churn\`: customers with no sales for weeks in a row (the first 25; \`/revgap churn all\` for every one)
       • \`/revgap mine\`: gaps you claimed or own
       • \`/revgap report\`: the full markdown report
       • \`/revgap help\`: this message

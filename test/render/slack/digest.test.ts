@@ -44,7 +44,7 @@ describe('renderDigest', () => {
 
   it('opens with a header naming the as-of week and the summary figures', () => {
     const [head, summary] = digest.parent.blocks as AnyBlock[];
-    expect(head?.text?.text).toBe('Revenue gaps · week of 2026-11-16');
+    expect(head?.text?.text).toBe('Revenue gaps · week of Mon 16 Nov 2026 (to 22 Nov)');
     expect(summary?.text?.text).toBe(
       '*2* of 3 customers analysed have a revenue gap, *$2,600.00* in total. The top 2 could recover about *$1,140.00*.\n' +
         'Gaps by type: 1 declining revenue, 2 below baseline, 1 zero spend, 1 churn risk · 1 too new · 1 lapsed',
@@ -64,7 +64,7 @@ describe('renderDigest', () => {
 
   it('has a short fallback text', () => {
     expect(digest.parent.text).toBe(
-      'Revenue gaps, week of 2026-11-16: 2 customers with gaps, $2,600.00 in total. Top: Acme | *Corp* ($2,000.00).',
+      'Revenue gaps, week of Mon 16 Nov 2026 (to 22 Nov): 2 customers with gaps, $2,600.00 in total. Top: Acme | *Corp* ($2,000.00).',
     );
   });
 
@@ -149,7 +149,7 @@ describe('renderDigest', () => {
       settings,
     });
     expect(allText(d.parent.blocks)).toContain('Nothing to chase this week. :tada:');
-    expect(d.parent.text).toBe('Revenue gaps, week of 2026-11-16: no gaps this week.');
+    expect(d.parent.text).toBe('Revenue gaps, week of Mon 16 Nov 2026 (to 22 Nov): no gaps this week.');
   });
 
   it('merges seed-rule rows (one per gap) into one card per customer', () => {
@@ -210,7 +210,7 @@ describe('renderDigest at scale', () => {
   it('labels each continuation with its place and ranks', () => {
     const first = digest.continuations[0]!;
     const label = (first.blocks[0] as AnyBlock).elements?.[0]?.text ?? '';
-    expect(label).toMatch(/^\*Full cards \(1\/\d+\)\* · #1 to #\d+ · week of 2026-11-16$/);
+    expect(label).toMatch(/^\*Full cards \(1\/\d+\)\* · #1 to #\d+ · week of Mon 16 Nov 2026 \(to 22 Nov\)$/);
   });
 });
 
