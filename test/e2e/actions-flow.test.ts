@@ -136,7 +136,7 @@ describe('claim flow and typed follow-ups (socket mode)', () => {
     // Release from the offer: back to open, said in the thread, and the offer says what was done.
     await t.slack.interact(JANE, offer.ts, {
       action_id: ACTION_RELEASE,
-      value: (offer.blocks?.[1] as { elements: Element[] }).elements[0]?.value,
+      value: (offer.blocks?.[1] as { elements: Element[] } | undefined)?.elements[0]?.value,
     });
     const released = await t.slack.waitForMessages(
       (m) =>
