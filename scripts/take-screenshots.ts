@@ -7,9 +7,10 @@
  * drives headless Chromium (Debian's /usr/bin/chromium through playwright-core) and local-slack's
  * `/_control` API:
  *
- *   digest.png         #revenue with the digest's header and first cards
- *   digest-thread.png  the digest's thread open: the last cards and the markdown report reply
- *   claim.png          Bob claims the top gap: the card updated in place, the claim in the thread
+ *   digest.png         #revenue with the compact digest: summary, one line per top customer
+ *   digest-thread.png  the digest's thread open: the last full cards and the markdown report reply
+ *   claim.png          Bob claims the top gap on its card in the thread: the card and the digest's
+ *                      line updated in place, the claim in the thread
  *   deep-dive.png      Bob's `/revgap <customer id>` answer (ephemeral, "only visible to you")
  *
  * Everything started here is stopped at the end, also on failure.
@@ -205,9 +206,13 @@ async function main(): Promise<void> {
       m.some((x) => x.thread_ts !== undefined && x.thread_ts !== x.ts && (x.files?.length ?? 0) > 0),
     );
     const digest = messages.find((m) => m.thread_ts === undefined || m.thread_ts === m.ts)!;
-    const firstActions = digest.blocks?.find((b) => b.type === 'actions' && b.block_id?.startsWith('gap:a:'));
+    // The full cards are in the digest's thread; the first of them is the top gap's.
+    const cards = messages.find(
+      (m) => m.thread_ts === digest.ts && m.blocks?.some((b) => b.block_id?.startsWith('gap:a:')),
+    );
+    const firstActions = cards?.blocks?.find((b) => b.type === 'actions' && b.block_id?.startsWith('gap:a:'));
     const claim = firstActions?.elements?.find((e) => e.action_id === ACTION_CLAIM);
-    if (!firstActions || !claim) throw new Error('the digest has no card with a Claim button');
+    if (!cards || !firstActions || !claim) throw new Error('the digest thread has no card with a Claim button');
     const topCustomer = JSON.parse(String(claim.value)) as { c: string };
     step(`digest posted (${digest.text.slice(0, 70)}...)`);
 
@@ -241,10 +246,10 @@ async function main(): Promise<void> {
     await scrollTo(page, '.messages', 'bottom');
     await shoot(page, join(outDir, 'digest-thread.png'), likeSlack);
 
-    // 3. Bob claims the top gap (a click on the card's Claim button).
+    // 3. Bob claims the top gap (a click on its card's Claim button, in the thread).
     await control(slack, '/interact', {
       channel,
-      messageTs: digest.ts,
+      messageTs: cards.ts,
       user: ACTOR.id,
       action: { type: 'button', ...claim, block_id: firstActions.block_id },
     });
@@ -254,6 +259,7 @@ async function main(): Promise<void> {
       'the claim',
       (m) =>
         m.some((x) => x.thread_ts === digest.ts && x.ts !== digest.ts && x.text.includes('claimed')) &&
+        JSON.stringify(m.find((x) => x.ts === cards.ts)?.blocks ?? []).includes('Claimed by') &&
         JSON.stringify(m.find((x) => x.ts === digest.ts)?.blocks ?? []).includes('Claimed by'),
     );
     await page.waitForTimeout(500);
