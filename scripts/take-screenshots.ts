@@ -212,7 +212,8 @@ async function main(): Promise<void> {
     );
     const firstActions = cards?.blocks?.find((b) => b.type === 'actions' && b.block_id?.startsWith('gap:a:'));
     const claim = firstActions?.elements?.find((e) => e.action_id === ACTION_CLAIM);
-    if (!cards || !firstActions || !claim) throw new Error('the digest thread has no card with a Claim button');
+    if (!cards || !firstActions || !claim)
+      throw new Error('the digest thread has no card with a Claim button');
     const topCustomer = JSON.parse(String(claim.value)) as { c: string };
     step(`digest posted (${digest.text.slice(0, 70)}...)`);
 
