@@ -55,6 +55,14 @@ const cardCount = (message: StoredMessage): number =>
   (message.blocks ?? []).filter((b) => typeof b.block_id === 'string' && b.block_id.startsWith('gap:s:'))
     .length;
 
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A customer's compact line in a digest parent. */
 const lineOf = (message: StoredMessage, customerId: string): string =>
   ((message.blocks ?? []).find((b) => b.block_id === lineBlockId(customerId)) as { text?: { text: string } })
@@ -121,6 +129,25 @@ describe('the compact digest', () => {
     });
     messages = await t.slack.waitForMessages((m) =>
       ephemeralsFor(m, ALICE).some((x) => x.text.startsWith('Shop 30 Ltd')),
+    );
+
+    // A line's menu: Deep dive answers like the card's button; Log follow-up opens the form.
+    const line = (customerId: string, what: LineMenuAction, label: string) => ({
+      type: 'overflow',
+      action_id: ACTION_LINE_MENU,
+      block_id: lineBlockId(customerId),
+      selected_option: {
+        value: encodeLineOption(customerId, what),
+        text: { type: 'plain_text', text: label },
+      },
+    });
+    const top = result.priorities[0]!.customerId;
+    await t.slack.interact(JANE, parent.ts, line(top, { action: 'deep_dive' }, 'Deep dive'));
+    await t.slack.waitForMessages((m) => ephemeralsFor(m, JANE).some((x) => x.text.startsWith('Shop 1 Ltd')));
+    const opened = (await t.slack.log()).filter((e) => e.summary === 'views.open').length;
+    await t.slack.interact(JANE, parent.ts, line(top, { action: 'log' }, 'Log follow-up'));
+    await waitUntil(
+      async () => (await t.slack.log()).filter((e) => e.summary === 'views.open').length > opened,
     );
   });
 });

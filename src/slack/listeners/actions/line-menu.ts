@@ -8,6 +8,7 @@ import { handleCardAction, openFollowUpModal } from '../../card-actions.ts';
 import { actionDeliveryKey } from '../../reliability/delivery-keys.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 import { cardContext } from './_card-context.ts';
+import { openDeepDive } from './deep-dive.ts';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<OverflowAction>>(ACTION_LINE_MENU, async ({ ack, body, action }) => {
@@ -20,6 +21,10 @@ export function register(app: App, deps: SlackDeps): void {
     const context = cardContext(body, undefined, chosen.cardKey);
     if (chosen.action === 'log') {
       await openFollowUpModal({ ...context, triggerId: body.trigger_id }, deps);
+      return;
+    }
+    if (chosen.action === 'deep_dive') {
+      await openDeepDive(body, action, context, deps);
       return;
     }
     await handleCardAction(

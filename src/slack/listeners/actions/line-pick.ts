@@ -4,10 +4,9 @@
  */
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import { ACTION_LINE_PICK, decodeLinePick } from '../../../render/slack/ids.ts';
-import { handleCardAction } from '../../card-actions.ts';
-import { actionDeliveryKey } from '../../reliability/delivery-keys.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 import { cardContext } from './_card-context.ts';
+import { openDeepDive } from './deep-dive.ts';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<StaticSelectAction>>(ACTION_LINE_PICK, async ({ ack, body, action }) => {
@@ -17,9 +16,6 @@ export function register(app: App, deps: SlackDeps): void {
       deps.logger.warn({ value: action.selected_option?.value }, 'unreadable digest pick list option');
       return;
     }
-    await handleCardAction(
-      { ...cardContext(body, undefined, key), kind: 'deep_dive', eventId: actionDeliveryKey(body, action) },
-      deps,
-    );
+    await openDeepDive(body, action, cardContext(body, undefined, key), deps);
   });
 }
