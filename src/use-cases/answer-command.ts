@@ -115,7 +115,7 @@ export async function buildAnswer(
         n,
         total: cardPriorities(visible).length,
         ...(request.all ? { all: true } : {}),
-        ...(who.audience === 'private' ? { viewerUserId: who.userId } : {}),
+        ...(who.audience === 'private' ? { viewerUserId: who.userId, origin: requestText(request) } : {}),
       });
     }
     case 'churn': {

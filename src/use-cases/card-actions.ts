@@ -22,6 +22,7 @@ import {
   resolveCardKey,
 } from '../render/slack/ids.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
+import { type AnswerDeps, answerRevgap } from './answer-command.ts';
 import { type DeepDiveDeps, deepDiveOfCustomer } from './deep-dive.ts';
 import type { AnyBlock, ChatPort, OutgoingMessage, View } from './ports.ts';
 import { type FollowUpResult, type RecordFollowUpDeps, recordFollowUp } from './record-follow-up.ts';
@@ -41,12 +42,18 @@ export interface CardActionContext {
   responseUrl?: string;
   /** The message clicked is ephemeral (only the clicker sees it): changed through the response_url. */
   ephemeral?: boolean;
+  /** The private answer the button was in (`top 10`, `mine`, a customer id), from its value. */
+  origin?: string;
 }
 
 export type CardActionKind = 'claim' | 'snooze' | 'deep_dive' | 'release' | 'unsnooze';
 
 export type CardActionDeps = RecordFollowUpDeps &
-  DeepDiveDeps & { slack: Pick<ChatPort, 'respond' | 'updateMessage'> };
+  DeepDiveDeps & {
+    slack: Pick<ChatPort, 'respond' | 'updateMessage' | 'userEmail'>;
+    /** Held-out customers stay out of a private answer rendered again (optional). */
+    holdout?: AnswerDeps['holdout'];
+  };
 
 async function resolveCustomer(
   context: CardActionContext,
@@ -153,8 +160,26 @@ export async function updateClickedCopy(
 ): Promise<boolean> {
   const { state } = result;
   const blocks = context.messageBlocks;
-  if (!blocks || !context.messageTs) return false;
   const log = deps.logger.child({ component: 'clicked-copy', customerId });
+  if (!blocks && context.ephemeral && context.origin && context.responseUrl) {
+    // Slack sent no blocks (an ephemeral message): the answer the button named, rendered again.
+    try {
+      const answer = await answerRevgap(
+        context.origin,
+        { userId: context.userId, audience: 'private' },
+        { ...deps, chat: deps.slack },
+      );
+      await deps.slack.respond(context.responseUrl, { ...answer.message, replaceOriginal: true });
+      return true;
+    } catch (error) {
+      log.warn(
+        { err: error },
+        'the private answer clicked could not be rendered again; the action is recorded',
+      );
+      return false;
+    }
+  }
+  if (!blocks || !context.messageTs) return false;
   try {
     if (await deps.store.findDigestByMessage(context.channel, context.messageTs)) return false;
     const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());

@@ -185,4 +185,35 @@ describe('cardAction: the clicked copy', () => {
     expect(shown).toContain('"action_id":"gap_release"');
     expect(shown).toContain('Share in channel');
   });
+
+  it('renders a private answer again from the origin its button carries when Slack sends no blocks', async () => {
+    const top = await answerRevgap(
+      'top 5',
+      { userId: 'U4', audience: 'private' },
+      { ...fakeSlack().deps, chat: { userEmail: async () => null } },
+    );
+    // The buttons of a private answer name it, so a click can render it again.
+    const claim = cardElements(top.message.blocks, 'C002')[0] as { value?: string };
+    expect(JSON.parse(claim.value ?? '{}')).toMatchObject({ c: 'C002', o: 'top 5' });
+    const { deps, calls } = fakeSlack();
+    await cardAction(
+      {
+        kind: 'release',
+        eventId: 'no-blocks-release',
+        userId: 'U3',
+        channel: 'C9',
+        messageTs: '9.1',
+        customerId: 'C002',
+        responseUrl: 'https://example.test/r/3',
+        ephemeral: true,
+        origin: 'top 5',
+      },
+      deps,
+    );
+    expect(calls.responded).toHaveLength(1);
+    const [url, message] = calls.responded[0]!;
+    expect([url, message.replaceOriginal]).toEqual(['https://example.test/r/3', true]);
+    expect(message.text).toMatch(/^Top 2 revenue gaps/);
+    expect(cardStatus(message.blocks, 'C002')).toContain('Open: nobody has claimed it yet');
+  });
 });

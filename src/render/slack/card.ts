@@ -55,6 +55,8 @@ export interface GapCardOptions {
    * message leaves it out: the server works out who clicked (Take over by its holder offers Release).
    */
   viewerUserId?: string;
+  /** The private answer the card is in (`top 10`, `mine`), carried by its buttons (ids.ts `origin`). */
+  origin?: string;
 }
 
 /**
@@ -265,7 +267,7 @@ export function renderGapCard(
   options: GapCardOptions,
 ): Block[] {
   const ids = cardBlockIds(priority.customerId);
-  const value = encodeCardAction(priority.customerId, options.digestRunId);
+  const value = encodeCardAction(priority.customerId, options.digestRunId, options.origin);
   const text = `${cardBody(priority, options)}\n${renderStatusLine(state)}`;
   const viewer = options.viewerUserId;
   return [

@@ -222,7 +222,12 @@ export function renderDeepDiveMessage(
     );
   }
 
-  const value = encodeCardAction(customer.customerId, options.digestRunId);
+  // A private deep dive's buttons name it (the customer id), so a click can render it again.
+  const value = encodeCardAction(
+    customer.customerId,
+    options.digestRunId,
+    options.viewerUserId ? customer.customerId : undefined,
+  );
   const elements = [];
   if (options.actions !== false && customer.status === 'scored') {
     const state = options.state ?? claimStateFromHistory(customer.customerId, history ?? []);
@@ -327,6 +332,8 @@ interface CardListOptions {
   viewerUserId?: string;
   /** Compact lines only, no cards (a long list: `/revgap top all`). */
   linesOnly?: boolean;
+  /** The private answer's request (`top 10`, `mine`), carried by the cards' buttons. */
+  origin?: string;
 }
 
 /**
@@ -349,6 +356,7 @@ function cardsThenLines(
     ...(series.has(id) ? { series: series.get(id)! } : {}),
     ...(options.digestRunId === undefined ? {} : { digestRunId: options.digestRunId }),
     ...(options.viewerUserId === undefined ? {} : { viewerUserId: options.viewerUserId }),
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
   });
   const blocks = [...intro];
   // Room for one section of compact lines and a closing context.
@@ -507,7 +515,7 @@ export function renderMine(input: {
     blocks: cardsThenLines(intro, mine, result, settings, {
       ...(states ? { states } : {}),
       ...(input.digestRunId === undefined ? {} : { digestRunId: input.digestRunId }),
-      ...(input.private ? { viewerUserId: userId } : {}),
+      ...(input.private ? { viewerUserId: userId, origin: 'mine' } : {}),
     }),
   };
 }

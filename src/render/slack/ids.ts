@@ -106,15 +106,29 @@ export interface CardActionValue {
   /** Set instead of `customerId` when the id would not fit; resolve with `resolveCardKey`. */
   cardKey?: string;
   digestRunId?: string;
+  /**
+   * The private answer the button is in (`top 10`, `mine`, a customer id), so that a click on it can
+   * render that answer again when Slack does not send the message's blocks (ephemeral messages).
+   */
+  origin?: string;
 }
 
 const MAX_BUTTON_VALUE = 2000;
 
-/** Compact JSON for a button value (`{"c":"C001","r":"run-7"}`), always within 2000 chars. */
-export function encodeCardAction(customerId: string, digestRunId?: string): string {
+/** Longest answer origin a button carries (a longer one is left out: that copy is not re-rendered). */
+export const MAX_ORIGIN = 200;
+
+/**
+ * Compact JSON for a button value (`{"c":"C001","r":"run-7","o":"top 10"}`), always within 2000
+ * chars; `origin` is the private answer the button is in (see `CardActionValue.origin`).
+ */
+export function encodeCardAction(customerId: string, digestRunId?: string, origin?: string): string {
   return encodeCustomerJson(
     customerId,
-    digestRunId === undefined ? {} : { r: digestRunId },
+    {
+      ...(digestRunId === undefined ? {} : { r: digestRunId }),
+      ...(origin !== undefined && origin.length <= MAX_ORIGIN ? { o: origin } : {}),
+    },
     MAX_BUTTON_VALUE,
   );
 }
@@ -137,6 +151,7 @@ export function readCustomerJson(o: Record<string, unknown>): CardActionValue {
   if (typeof o.c === 'string') out.customerId = o.c;
   if (typeof o.k === 'string') out.cardKey = o.k;
   if (typeof o.r === 'string') out.digestRunId = o.r;
+  if (typeof o.o === 'string') out.origin = o.o;
   return out;
 }
 

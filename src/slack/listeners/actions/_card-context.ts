@@ -24,6 +24,7 @@ export function cardContext(
     ...(message?.text !== undefined ? { messageText: message.text } : {}),
     ...(decoded?.customerId ? { customerId: decoded.customerId } : {}),
     ...(decoded?.digestRunId ? { digestRunId: decoded.digestRunId } : {}),
+    ...(decoded?.origin ? { origin: decoded.origin } : {}),
     cardKey: cardKey ?? decoded?.cardKey ?? cardKeyFromBlockId(blockId) ?? undefined,
     ...(body.response_url ? { responseUrl: body.response_url } : {}),
     ...(ephemeral ? { ephemeral: true } : {}),
