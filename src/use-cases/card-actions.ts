@@ -184,7 +184,9 @@ export async function updateClickedCopy(
     if (await deps.store.findDigestByMessage(context.channel, context.messageTs)) return false;
     const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
     if (!loaded) return false;
-    const viewer = context.ephemeral ? { viewerUserId: context.userId } : {};
+    // Seen by the clicker alone (an ephemeral answer, or a DM: a `D…` channel): their own gap shows Release.
+    const personal = context.ephemeral === true || context.channel.startsWith('D');
+    const viewer = personal ? { viewerUserId: context.userId } : {};
     let message: OutgoingMessage | null = null;
     const customer = loaded.index.byId(customerId);
     const listed = loaded.snapshot.result.priorities.find((p) => p.customerId === customerId);

@@ -11,7 +11,7 @@ import type { OutgoingMessage, SlackBlock, SlackClient } from '../../src/slack/s
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
 import { answerRevgap } from '../../src/use-cases/answer-command.ts';
-import { type CardActionDeps, cardAction } from '../../src/use-cases/card-actions.ts';
+import { type CardActionDeps, cardAction, updateClickedCopy } from '../../src/use-cases/card-actions.ts';
 import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
@@ -130,7 +130,7 @@ describe('cardAction: the clicked copy', () => {
     expect((await store.listFollowUps('C001')).map((e) => e.kind)).toEqual(['claim']);
   });
 
-  it('updates a shared bot message that is not the digest with chat.update (no viewer: Take over)', async () => {
+  it('updates a bot message that is not the digest with chat.update: Take over in a channel, Release in a DM', async () => {
     const top = await answerRevgap(
       'top',
       { userId: 'U1', audience: 'thread' },
@@ -142,7 +142,7 @@ describe('cardAction: the clicked copy', () => {
         kind: 'claim',
         eventId: 'dm-claim',
         userId: 'U2',
-        channel: 'D1',
+        channel: 'C8',
         messageTs: '7.7',
         customerId: 'C002',
         messageBlocks: top.message.blocks as SlackBlock[],
@@ -151,9 +151,27 @@ describe('cardAction: the clicked copy', () => {
       deps,
     );
     expect(calls.updated).toHaveLength(1);
-    expect(calls.updated[0]).toMatchObject({ channel: 'D1', ts: '7.7' });
+    expect(calls.updated[0]).toMatchObject({ channel: 'C8', ts: '7.7' });
     expect(cardStatus(calls.updated[0]?.blocks, 'C002')).toContain('Claimed by <@U2>');
+    // Everyone in the channel sees it: Take over (its holder clicking it is offered Release).
     expect(cardElements(calls.updated[0]?.blocks, 'C002')[0]?.text?.text).toBe('Take over');
+
+    // The same answer in U2's DM (only they see it): Release.
+    const dm = fakeSlack();
+    await updateClickedCopy(
+      {
+        userId: 'U2',
+        channel: 'D1',
+        messageTs: '7.8',
+        messageBlocks: top.message.blocks as SlackBlock[],
+        messageText: top.message.text,
+      },
+      'C002',
+      { state: { customerId: 'C002', status: 'claimed', ownerUserId: 'U2' }, reply: null },
+      dm.deps,
+    );
+    expect(dm.calls.updated[0]).toMatchObject({ channel: 'D1', ts: '7.8' });
+    expect(cardElements(dm.calls.updated[0]?.blocks, 'C002')[0]?.text?.text).toBe('Release');
   });
 
   it('renders a deep dive again after a take-over from it, its history saying "took it over"', async () => {
