@@ -11,7 +11,7 @@
  */
 
 import { isGapHidden } from '../core/gap-state.ts';
-import { formatPeriod } from '../core/periods.ts';
+import { periodTitle } from '../core/periods.ts';
 import type { GapState, Priority } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 import { renderOwnerDigest } from '../render/slack/owner-digest.ts';
@@ -100,7 +100,7 @@ export async function sendOwnerDigests(
     const message = renderOwnerDigest({
       userId,
       currency: input.loaded.settings.currency,
-      weekLabel: formatPeriod(result.asOf.period, result.period),
+      weekLabel: periodTitle(result.asOf.period, result.period),
       cards: priorities.map((p) => {
         const customer = input.loaded.index.byId(p.customerId);
         const state = input.states.get(p.customerId);

@@ -109,6 +109,8 @@ describe('sendOwnerDigests', () => {
     expect(shown).toContain('Bolt');
     expect(shown).not.toContain('Acme');
     expect(posted[0]!.text).toContain('$600.00 at risk on 1 gap');
+    // The week named as the channel digest and the report name it.
+    expect(posted[0]!.text).toMatch(/^Your accounts · week of Mon 16 Nov 2026 \(to 22 Nov\): /);
     expect(sent.get(ownerDigestKey('run-1', 'U01JANE'))).toBe('9.1');
     // The run resumed after a restart: already sent, nothing posted twice.
     expect(await sendOwnerDigests(input, deps)).toBe(0);
