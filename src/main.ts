@@ -13,6 +13,7 @@ import { AppError, ConfigError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { dayInZone } from './scheduler/cron-slots.ts';
 import { createRefreshOnChange, type RefreshOnChange } from './scheduler/refresh-on-change.ts';
+import { createReminderJob, type ReminderJob } from './scheduler/reminder-job.ts';
 import { createWeeklyJob, type WeeklyJob } from './scheduler/weekly-job.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 import { showHome } from './slack/home.ts';
@@ -36,6 +37,7 @@ import {
   refreshSnapshot,
   type SnapshotHolder,
 } from './use-cases/refresh-snapshot.ts';
+import { sendDueReminders } from './use-cases/reminders.ts';
 import { runAnalysis } from './use-cases/run-analysis.ts';
 import { createDigestRunner, type PostDigestNowOutcome, postDigestNow } from './use-cases/run-digest.ts';
 
@@ -63,6 +65,10 @@ export interface RunningRevgap {
   deps: SlackDeps;
   digestChannel: string;
   job: WeeklyJob | null;
+  /** The daily next-step reminder job (null without the scheduler). */
+  reminderJob: ReminderJob | null;
+  /** Sends the next-step reminders due today (in the configured time zone) now; how many were sent. */
+  sendReminders(): Promise<number>;
   /** Re-runs the analysis when the data files change (polls only with a sales file and refreshMinutes > 0). */
   dataWatch: RefreshOnChange;
   /** Posts one digest now, like `revgap digest`. */
@@ -293,7 +299,28 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       logger,
       now,
     });
+    const sendReminders = (): Promise<number> =>
+      sendDueReminders(dayInZone(now(), config.timezone), {
+        slack,
+        store,
+        personal: store,
+        snapshots,
+        logger,
+        now,
+      });
+    const reminderJob =
+      options.scheduler === false
+        ? null
+        : createReminderJob({
+            timezone: config.timezone,
+            hour: config.reminderHour,
+            store,
+            logger,
+            now,
+            send: () => sendReminders(),
+          });
     if (job) await job.start();
+    if (reminderJob) await reminderJob.start();
     dataWatch.start();
 
     return {
@@ -306,6 +333,8 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       deps,
       digestChannel,
       job,
+      reminderJob,
+      sendReminders,
       dataWatch,
       refresh,
       postDigest: (postOptions = {}) =>
@@ -320,6 +349,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
         // analysis in progress (at most 5 s) overlap, so shutdown stays within its deadline.
         const watchStopped = dataWatch.stop();
         if (job) await job.stop();
+        if (reminderJob) await reminderJob.stop();
         await watchStopped;
         await slackApp.stop();
         await store.close();

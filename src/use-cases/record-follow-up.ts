@@ -98,7 +98,9 @@ export function describeFollowUp(event: FollowUpEvent, customerName: string, bef
     case 'follow_up': {
       const parts = [`${who} logged a follow-up on ${name}`];
       if (event.outcome) parts[0] += `: ${OUTCOME_LABELS[event.outcome]}`;
-      if (event.nextStep) parts.push(`Next step: ${escapeMrkdwn(oneLine(event.nextStep, 300))}`);
+      const due = event.nextStepDue ? ` (due ${event.nextStepDue})` : '';
+      if (event.nextStep) parts.push(`Next step${due}: ${escapeMrkdwn(oneLine(event.nextStep, 300))}`);
+      else if (due) parts.push(`Next step due ${event.nextStepDue}`);
       if (event.note) parts.push(`Note: ${escapeMrkdwn(oneLine(event.note, 500))}`);
       return parts.join('\n');
     }

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTION_CLAIM,
   ACTION_HOME_DM_DIGEST,
+  ACTION_LOG,
   cardBlockIds,
   lineBlockId,
 } from '../../src/render/slack/ids.ts';
-import type { StoredMessage } from '../helpers/local-slack.ts';
+import { radioValue, type StoredMessage, textValue } from '../helpers/local-slack.ts';
 import {
   ALICE,
   type BotUnderTest,
@@ -35,14 +36,29 @@ afterAll(async () => {
 const viewText = (view: { blocks: Array<Record<string, unknown>> }): string =>
   shownText({ type: 'message', ts: '0', channel: '', text: '', blocks: view.blocks } as StoredMessage);
 
-function claimButtonOf(view: { blocks: Array<Record<string, unknown>> }, customerId: string) {
+function buttonOf(
+  view: { blocks: Array<Record<string, unknown>> },
+  customerId: string,
+  actionId = ACTION_CLAIM,
+) {
   const ids = cardBlockIds(customerId);
   const actions = view.blocks.find((b) => b.block_id === ids.actions);
-  const claim = (actions?.elements as Array<{ action_id: string; value: string }> | undefined)?.find(
-    (e) => e.action_id === ACTION_CLAIM,
+  const found = (actions?.elements as Array<{ action_id: string; value: string }> | undefined)?.find(
+    (e) => e.action_id === actionId,
   );
-  if (!claim) throw new Error(`no Claim button for ${customerId} on the Home tab: ${viewText(view)}`);
-  return { action_id: ACTION_CLAIM, block_id: ids.actions, value: claim.value };
+  if (!found) throw new Error(`no ${actionId} button for ${customerId} on the Home tab: ${viewText(view)}`);
+  return { action_id: actionId, block_id: ids.actions, value: found.value };
+}
+
+/** Polls `user`'s DMs until there are `count`. */
+async function directMessagesOf(user: string, count: number): Promise<StoredMessage[]> {
+  const deadline = Date.now() + 8000;
+  let dms = await t.slack.directMessages(user);
+  while (dms.length < count && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 60));
+    dms = await t.slack.directMessages(user);
+  }
+  return dms;
 }
 
 describe('Home tab', () => {
@@ -64,7 +80,7 @@ describe('Home tab', () => {
   it('is re-published after a Claim made there, which also updates the channel card', async () => {
     const before = await t.slack.homeView(JANE);
     if (!before) throw new Error('no Home tab');
-    await t.slack.interactInHome(JANE, claimButtonOf(before, 'C002'));
+    await t.slack.interactInHome(JANE, buttonOf(before, 'C002'));
     const after = await t.slack.waitForHome(JANE, (v) => viewText(v).includes('1 claimed ($600.00)'));
     expect(viewText(after)).toContain(`Claimed by <@${JANE}>`);
 
@@ -104,5 +120,31 @@ describe('Home tab', () => {
     expect((dm.blocks ?? []).length).toBeLessThanOrEqual(50);
     // Alice did not turn it on.
     expect(await t.slack.directMessages(ALICE)).toEqual([]);
+  });
+
+  it('takes a next step with a due date, and DMs a reminder that day, once', async () => {
+    const dmsBefore = (await t.slack.directMessages(JANE)).length;
+    const today = new Date().toISOString().slice(0, 10); // the bot runs in UTC here
+    const home = await t.slack.waitForHome(JANE, (v) => viewText(v).includes('My accounts'));
+    await t.slack.interactInHome(JANE, buttonOf(home, 'C002', ACTION_LOG));
+    await new Promise((r) => setTimeout(r, 300)); // the modal opens
+    await t.slack.submitView(JANE, {
+      follow_up_outcome: { follow_up_outcome_select: radioValue('contacted') },
+      follow_up_next_step: { follow_up_next_step_input: textValue('send the spring price list') },
+      follow_up_due: { follow_up_due_date: { type: 'datepicker', selected_date: today } },
+    });
+    // The Home tab lists it under next steps due, today.
+    await t.slack.waitForHome(JANE, (v) => viewText(v).includes('— send the spring price list'));
+
+    expect(await t.bot.sendReminders()).toBe(1);
+    const dms = await directMessagesOf(JANE, dmsBefore + 1);
+    const reminder = dms.at(-1)!;
+    expect(reminder.text).toContain('Next step due today for Bolt_Works');
+    expect(shownText(reminder)).toContain('send the spring price list');
+    // The customer's current figures, with the card's buttons.
+    expect(reminder.blocks?.some((b) => b.block_id === cardBlockIds('C002').actions)).toBe(true);
+    // Never twice.
+    expect(await t.bot.sendReminders()).toBe(0);
+    expect(await t.slack.directMessages(JANE)).toHaveLength(dmsBefore + 1);
   });
 });

@@ -5,12 +5,15 @@
  */
 
 import { formatMoney } from '../../core/money.ts';
+import { isIsoDay } from '../../core/next-steps.ts';
 import type { FollowUpOutcome } from '../../core/types.ts';
 import { type Block, type ModalView, plainText, plainUserText, section, userText } from './_blocks.ts';
 import {
+  ACTION_FOLLOW_UP_DUE,
   ACTION_FOLLOW_UP_NEXT_STEP,
   ACTION_FOLLOW_UP_NOTE,
   ACTION_FOLLOW_UP_OUTCOME,
+  BLOCK_FOLLOW_UP_DUE,
   BLOCK_FOLLOW_UP_NEXT_STEP,
   BLOCK_FOLLOW_UP_NOTE,
   BLOCK_FOLLOW_UP_OUTCOME,
@@ -118,6 +121,18 @@ export function renderFollowUpModal(input: FollowUpModalInput): ModalView {
     },
     {
       type: 'input',
+      block_id: BLOCK_FOLLOW_UP_DUE,
+      optional: true,
+      label: plainText('Next step due'),
+      hint: plainText('You get a reminder by direct message that morning, with the customer’s figures.'),
+      element: {
+        type: 'datepicker',
+        action_id: ACTION_FOLLOW_UP_DUE,
+        placeholder: plainText('Pick a day'),
+      },
+    },
+    {
+      type: 'input',
       block_id: BLOCK_FOLLOW_UP_NOTE,
       optional: true,
       label: plainText('Note'),
@@ -142,25 +157,47 @@ export function renderFollowUpModal(input: FollowUpModalInput): ModalView {
 
 /** What a follow-up submission says, or a per-block error to send back with `response_action: errors`. */
 export type FollowUpSubmission =
-  | { ok: true; outcome: FollowUpOutcome; nextStep?: string; note?: string }
+  | { ok: true; outcome: FollowUpOutcome; nextStep?: string; nextStepDue?: string; note?: string }
   | { ok: false; errors: Record<string, string> };
 
 type StateValues = Record<
   string,
-  Record<string, { selected_option?: { value?: string } | null; value?: string | null }>
+  Record<
+    string,
+    { selected_option?: { value?: string } | null; value?: string | null; selected_date?: string | null }
+  >
 >;
 
-/** Reads `view.state.values` of a submitted follow-up modal. */
-export function readFollowUpSubmission(values: StateValues): FollowUpSubmission {
+/**
+ * Reads `view.state.values` of a submitted follow-up modal. With `today` (YYYY-MM-DD, the configured
+ * time zone), a due date before it is refused: a reminder for a day gone by would never come.
+ */
+export function readFollowUpSubmission(
+  values: StateValues,
+  options: { today?: string } = {},
+): FollowUpSubmission {
   const outcome = values[BLOCK_FOLLOW_UP_OUTCOME]?.[ACTION_FOLLOW_UP_OUTCOME]?.selected_option?.value;
   const known = FOLLOW_UP_OUTCOMES.find((o) => o.value === outcome);
   if (!known) return { ok: false, errors: { [BLOCK_FOLLOW_UP_OUTCOME]: 'Pick an outcome.' } };
+  const due = values[BLOCK_FOLLOW_UP_DUE]?.[ACTION_FOLLOW_UP_DUE]?.selected_date ?? undefined;
+  if (due && !isIsoDay(due)) {
+    return { ok: false, errors: { [BLOCK_FOLLOW_UP_DUE]: 'Pick the day from the calendar.' } };
+  }
+  if (due && options.today && due < options.today) {
+    return {
+      ok: false,
+      errors: {
+        [BLOCK_FOLLOW_UP_DUE]: `Pick today (${options.today}) or a later day: a reminder cannot go back in time.`,
+      },
+    };
+  }
   const nextStep = values[BLOCK_FOLLOW_UP_NEXT_STEP]?.[ACTION_FOLLOW_UP_NEXT_STEP]?.value?.trim();
   const note = values[BLOCK_FOLLOW_UP_NOTE]?.[ACTION_FOLLOW_UP_NOTE]?.value?.trim();
   return {
     ok: true,
     outcome: known.value,
     ...(nextStep ? { nextStep: plainUserText(nextStep, NEXT_STEP_MAX) } : {}),
+    ...(due ? { nextStepDue: due } : {}),
     ...(note ? { note: note.slice(0, NOTE_MAX) } : {}),
   };
 }

@@ -98,9 +98,11 @@ export function summarizeMine(mine: readonly HomeCard[]): MineSummary {
   return { count: mine.length, atRiskCents, byStatus };
 }
 
-function cardBlocks(card: HomeCard, currency: string): Block[] {
+function cardBlocks(card: HomeCard, currency: string, viewerUserId: string): Block[] {
+  // The tab is the viewer's own: their gaps offer Release, without a confirmation.
   return renderGapCard(card.priority, card.state, {
     currency,
+    viewerUserId,
     ...(card.series ? { series: card.series } : {}),
     ...(card.digestRunId ? { digestRunId: card.digestRunId } : {}),
   });
@@ -196,7 +198,7 @@ export function renderHome(input: HomeInput): HomeView {
       ? [
           divider(),
           section(`*Team's top unclaimed gaps* (${plural(team.length, 'gap')} nobody has claimed yet)`),
-          ...team.flatMap((c) => cardBlocks(c, input.currency)),
+          ...team.flatMap((c) => cardBlocks(c, input.currency, input.userId)),
         ]
       : [];
   // Room for my cards: the limit less the summary, the section title, the team and the paging row.
@@ -215,7 +217,7 @@ export function renderHome(input: HomeInput): HomeView {
           : `*My open gaps* (${plural(input.mine.length, 'gap')}, largest first)`,
       ),
     );
-    for (const card of page) blocks.push(...cardBlocks(card, input.currency));
+    for (const card of page) blocks.push(...cardBlocks(card, input.currency, input.userId));
     const buttons: types.Button[] = [];
     if (offset > 0)
       buttons.push(button('Previous page', ACTION_HOME_PAGE, String(Math.max(0, offset - perPage))));

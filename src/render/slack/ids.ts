@@ -34,6 +34,8 @@ export const BLOCK_FOLLOW_UP_OUTCOME = 'follow_up_outcome';
 export const ACTION_FOLLOW_UP_OUTCOME = 'follow_up_outcome_select';
 export const BLOCK_FOLLOW_UP_NEXT_STEP = 'follow_up_next_step';
 export const ACTION_FOLLOW_UP_NEXT_STEP = 'follow_up_next_step_input';
+export const BLOCK_FOLLOW_UP_DUE = 'follow_up_due';
+export const ACTION_FOLLOW_UP_DUE = 'follow_up_due_date';
 export const BLOCK_FOLLOW_UP_NOTE = 'follow_up_note';
 export const ACTION_FOLLOW_UP_NOTE = 'follow_up_note_input';
 

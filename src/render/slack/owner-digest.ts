@@ -35,6 +35,7 @@ export function renderOwnerDigest(input: OwnerDigestInput): SlackMessage {
     blocks.push(
       ...renderGapCard(card.priority, card.state, {
         currency: input.currency,
+        viewerUserId: input.userId,
         ...(card.series ? { series: card.series } : {}),
         ...(card.digestRunId ? { digestRunId: card.digestRunId } : {}),
       }),

@@ -9,7 +9,7 @@ import {
 import { cardKey } from '../../../src/render/slack/ids.ts';
 
 describe('renderFollowUpModal', () => {
-  it('asks for outcome, next step and note', () => {
+  it('asks for outcome, next step, its due date and note', () => {
     const view = renderFollowUpModal({
       customerId: 'C001',
       customerName: 'Acme',
@@ -26,8 +26,10 @@ describe('renderFollowUpModal', () => {
       ['section', undefined],
       ['input', 'follow_up_outcome'],
       ['input', 'follow_up_next_step'],
+      ['input', 'follow_up_due'],
       ['input', 'follow_up_note'],
     ]);
+    expect(JSON.stringify(view.blocks[3])).toContain('"type":"datepicker"');
     expect(JSON.stringify(view.blocks[0])).toContain('*Acme (C001)* · gap $2,000.00');
     expect(JSON.stringify(view.blocks[1])).toContain('"value":"not_a_gap"');
   });
@@ -97,6 +99,33 @@ describe('readFollowUpSubmission', () => {
     expect(readFollowUpSubmission({})).toEqual({
       ok: false,
       errors: { follow_up_outcome: 'Pick an outcome.' },
+    });
+  });
+
+  it('reads the due date, and refuses one that is no calendar day or is before today', () => {
+    const values = (date: string | null) => ({
+      follow_up_outcome: { follow_up_outcome_select: { selected_option: { value: 'contacted' } } },
+      follow_up_next_step: { follow_up_next_step_input: { value: 'call Friday' } },
+      follow_up_due: { follow_up_due_date: { selected_date: date } },
+    });
+    expect(readFollowUpSubmission(values('2026-11-27'), { today: '2026-11-25' })).toEqual({
+      ok: true,
+      outcome: 'contacted',
+      nextStep: 'call Friday',
+      nextStepDue: '2026-11-27',
+    });
+    expect(readFollowUpSubmission(values(null))).toEqual({
+      ok: true,
+      outcome: 'contacted',
+      nextStep: 'call Friday',
+    });
+    expect(readFollowUpSubmission(values('2026-11-24'), { today: '2026-11-25' })).toEqual({
+      ok: false,
+      errors: { follow_up_due: 'Pick today (2026-11-25) or a later day: a reminder cannot go back in time.' },
+    });
+    expect(readFollowUpSubmission(values('2026-13-01'))).toEqual({
+      ok: false,
+      errors: { follow_up_due: 'Pick the day from the calendar.' },
     });
   });
 });

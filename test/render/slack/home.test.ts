@@ -4,7 +4,12 @@ import type { GapState } from '../../../src/core/types.ts';
 import { checkView } from '../../../src/render/slack/block-kit-limits.ts';
 import type { CardPriority } from '../../../src/render/slack/card.ts';
 import { type HomeCard, type HomeInput, renderHome, summarizeMine } from '../../../src/render/slack/home.ts';
-import { ACTION_CLAIM, ACTION_HOME_DM_DIGEST, ACTION_HOME_PAGE } from '../../../src/render/slack/ids.ts';
+import {
+  ACTION_CLAIM,
+  ACTION_HOME_DM_DIGEST,
+  ACTION_HOME_PAGE,
+  ACTION_RELEASE,
+} from '../../../src/render/slack/ids.ts';
 
 const ME = 'U01ALICE';
 
@@ -107,7 +112,9 @@ describe('renderHome', () => {
       }),
     );
     expect(cardIds(view)).toEqual(['C001', 'C002', 'C003', 'C004', 'C009']);
-    expect(buttons(view, ACTION_CLAIM)).toHaveLength(5);
+    // The tab is mine: the gaps I hold (claimed, contacted) offer Release, the others Claim.
+    expect(buttons(view, ACTION_CLAIM)).toHaveLength(3);
+    expect(buttons(view, ACTION_RELEASE)).toHaveLength(2);
     const shown = texts(view);
     expect(shown).toContain('Snoozes ending this week:* Customer 3 (2026-11-28)');
     expect(shown).toContain('*overdue* since 2026-11-24: Customer 4 — send the price list');

@@ -13,6 +13,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.view(CALLBACK_FOLLOW_UP, async ({ ack, body, view }) => {
     const submission = readFollowUpSubmission(
       view.state.values as Parameters<typeof readFollowUpSubmission>[0],
+      deps.today ? { today: deps.today() } : {},
     );
     if (!submission.ok) {
       // Keeps the modal open with the message under the field.
@@ -26,6 +27,7 @@ export function register(app: App, deps: SlackDeps): void {
         privateMetadata: view.private_metadata,
         outcome: submission.outcome,
         ...(submission.nextStep ? { nextStep: submission.nextStep } : {}),
+        ...(submission.nextStepDue ? { nextStepDue: submission.nextStepDue } : {}),
         ...(submission.note ? { note: submission.note } : {}),
         eventId: viewSubmissionKey(body),
       },
