@@ -88,11 +88,14 @@ export async function handleCardAction(
 
 /** "Log follow-up": opens the modal right away (the trigger id lives 3 seconds). */
 export async function openFollowUpModal(
-  input: CardActionContext & { triggerId: string },
+  input: CardActionContext & { triggerId: string; fromModal?: boolean },
   deps: SlackDeps,
 ): Promise<void> {
   try {
-    await deps.slack.openView(input.triggerId, await followUpModal(input, deps));
+    const view = await followUpModal(input, deps);
+    // From the deep-dive modal: on top of it (views.push); elsewhere a new modal.
+    if (input.fromModal) await deps.slack.pushView(input.triggerId, view);
+    else await deps.slack.openView(input.triggerId, view);
   } catch (error) {
     deps.logger.error({ err: error }, 'could not open the follow-up modal');
     await tellUser(

@@ -51,18 +51,25 @@ export interface SlackClient extends ChatPort {
       deleteOriginal?: boolean;
     },
   ): Promise<void>;
-  openView(triggerId: string, view: types.View): Promise<void>;
+  openView(triggerId: string, view: types.View): Promise<{ viewId: string | null }>;
+  updateView(viewId: string, view: types.View): Promise<void>;
+  pushView(triggerId: string, view: types.View): Promise<void>;
   /** Publishes a user's Home tab (views.publish), limit-checked (at most 100 blocks). */
   publishView(userId: string, view: types.View): Promise<void>;
-  /** Uploads a text file into a channel (and thread) with `filesUploadV2`; resolves to the file id. */
+  /**
+   * Uploads a file (text or bytes) with `filesUploadV2` into a channel (and thread), or, with no
+   * channel, privately to the bot (for an image block); resolves to the file id.
+   */
   uploadFile(file: {
-    channel: string;
+    channel?: string;
     threadTs?: string;
     filename: string;
     title: string;
-    content: string;
+    content: string | Uint8Array;
     initialComment?: string;
+    altText?: string;
   }): Promise<{ fileId: string | null }>;
+  openDirectMessage(userId: string): Promise<string>;
   /**
    * One message's text and blocks (conversations.history, or .replies for a thread reply when
    * `threadTs` is its parent), or null when it is gone.
@@ -212,7 +219,19 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
     async openView(triggerId, view) {
       assertViewFits(view, 'A modal');
       // trigger_id lives 3 s and works once: never retried.
-      await web.views.open({ trigger_id: triggerId, view });
+      const result = await web.views.open({ trigger_id: triggerId, view });
+      return { viewId: result.view?.id ?? null };
+    },
+
+    async updateView(viewId, view) {
+      assertViewFits(view, 'A modal update');
+      await run({ label: 'views.update', paced: false }, () => web.views.update({ view_id: viewId, view }));
+    },
+
+    async pushView(triggerId, view) {
+      assertViewFits(view, 'A modal');
+      // trigger_id lives 3 s and works once: never retried.
+      await web.views.push({ trigger_id: triggerId, view });
     },
 
     async publishView(userId, view) {
@@ -222,22 +241,37 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
     },
 
     async uploadFile(file) {
-      const result = await run({ label: 'files.uploadV2', channel: file.channel, paced: true }, () =>
-        // The argument type is a union keyed on which optional fields are present; this shape is one of them.
-        web.filesUploadV2({
-          channel_id: file.channel,
-          ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
-          filename: file.filename,
-          title: file.title,
-          content: file.content,
-          ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
-        } as webApi.FilesUploadV2Arguments),
+      const channel = file.channel;
+      const result = await run(
+        { label: 'files.uploadV2', ...(channel ? { channel } : {}), paced: channel !== undefined },
+        () =>
+          // The argument type is a union keyed on which optional fields are present; this shape is one of them.
+          web.filesUploadV2({
+            ...(channel ? { channel_id: channel } : {}),
+            ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
+            filename: file.filename,
+            title: file.title,
+            ...(typeof file.content === 'string'
+              ? { content: file.content }
+              : { file: Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength) }),
+            ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
+            ...(file.altText ? { alt_text: file.altText } : {}),
+          } as webApi.FilesUploadV2Arguments),
       );
       // The answer nests as files[0].files[0] (one completeUploadExternal call holding one file).
       const outer = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files;
       const fileId = outer?.[0]?.files?.[0]?.id ?? null;
       logger.debug({ fileId, channel: file.channel, threadTs: file.threadTs }, 'file uploaded');
       return { fileId };
+    },
+
+    async openDirectMessage(userId) {
+      const result = await run({ label: 'conversations.open', paced: false }, () =>
+        web.conversations.open({ users: userId }),
+      );
+      const id = result.channel?.id;
+      if (!id) throw new AppError('SLACK_API', 'conversations.open answered without a channel id');
+      return id;
     },
 
     async fetchMessage(channel, ts, threadTs) {

@@ -13,6 +13,7 @@ import type { PersonalStore } from '../store/personal-store.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { DigestRunStore, FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from '../use-cases/account-managers.ts';
+import type { ChartRasterizer } from '../use-cases/deep-dive.ts';
 import type { SnapshotHolder } from '../use-cases/refresh-snapshot.ts';
 import type { SlackClient } from './slack-client.ts';
 
@@ -41,4 +42,6 @@ export interface SlackDeps {
   today?: () => string;
   /** After each newly recorded follow-up (main.ts binds it to re-publish the actor's Home tab). */
   onRecorded?: (event: FollowUpEvent) => Promise<void>;
+  /** Draws the deep dive's chart as PNG (src/rasterize-svg.ts); without it the modal has no chart. */
+  rasterize?: ChartRasterizer;
 }

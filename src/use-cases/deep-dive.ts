@@ -10,13 +10,26 @@
 import type { FollowedUpGap, RecoveryMeasure } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../core/types.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { customerChartSvg } from '../render/chart.ts';
 import { renderDeepDiveMessage, renderNotFound, renderPickList } from '../render/slack/deep-dive-blocks.ts';
-import type { SlackMessage } from '../render/slack/message.ts';
+import {
+  type DeepDiveOrigin,
+  type ModalChart,
+  renderDeepDiveModal,
+  renderDeepDiveShare,
+} from '../render/slack/deep-dive-modal.ts';
+import { decodeFollowUpMetadata } from '../render/slack/follow-up-modal.ts';
+import { resolveCardKey } from '../render/slack/ids.ts';
+import type { SlackMessage, View } from '../render/slack/message.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
-import type { FollowUpStore } from '../store/state-store.ts';
+import type { DigestRunStore, FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
 import type { CustomerIndex } from './find-customer.ts';
-import type { LoadedSnapshot } from './refresh-snapshot.ts';
+import type { ChatPort } from './ports.ts';
+import { findRun } from './record-follow-up.ts';
+import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 
 export interface DeepDiveDeps {
   store: FollowUpStore;
@@ -156,4 +169,167 @@ export async function answerDeepDive(
     case 'found':
       return deepDiveMessage(found.dive, options);
   }
+}
+
+/** SVG to PNG (src/rasterize-svg.ts), given by the composition root: native code stays in the shell. */
+export type ChartRasterizer = (svg: string) => Uint8Array;
+
+export interface DeepDiveModalDeps extends DeepDiveDeps {
+  snapshots: Pick<SnapshotHolder, 'load'>;
+  /** Uploads the chart privately to the bot, for the modal's image block. */
+  chat: Pick<ChatPort, 'uploadFile'>;
+  /** Without it the modal has no chart. */
+  rasterize?: ChartRasterizer;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** Who opened which customer's deep dive, from which card. */
+export interface DeepDiveRequest {
+  /** The customer, or the card key naming it when its id was too long for the button. */
+  customerId?: string;
+  cardKey?: string;
+  userId: string;
+  origin: DeepDiveOrigin;
+}
+
+/**
+ * The deep-dive modal of a card's customer: the deep dive (as `deepDiveOf` gathers it) with its
+ * chart drawn (render/chart.ts), rasterised and uploaded privately to the bot for the image block.
+ * A chart that cannot be drawn or uploaded leaves the modal without it, saying why.
+ * @throws AppError NOT_FOUND when the analysis has no such customer (or none is loaded).
+ */
+export async function deepDiveModal(
+  request: DeepDiveRequest,
+  deps: DeepDiveModalDeps,
+): Promise<{ view: View; withoutChart?: View }> {
+  const loaded = await deps.snapshots.load();
+  if (!loaded) {
+    throw new AppError('NOT_FOUND', 'No analysis is loaded yet.', {
+      hint: 'Wait for the first analysis (a minute after start-up), or check the bot log for a data error.',
+    });
+  }
+  const customerId =
+    request.customerId ??
+    (request.cardKey
+      ? resolveCardKey(
+          request.cardKey,
+          loaded.snapshot.result.customers.map((c) => c.customerId),
+        )
+      : null);
+  const today = deps.now().toISOString().slice(0, 10);
+  const dive = customerId ? await deepDiveOf(customerId, snapshotSource(loaded), deps, { today }) : null;
+  if (!dive) {
+    throw new AppError(
+      'NOT_FOUND',
+      `Customer ${customerId ?? request.cardKey ?? ''} is not in the latest analysis.`,
+      {
+        hint: 'The data changed since this card was posted: look the customer up with `/revgap <name>`.',
+      },
+    );
+  }
+  const chart = deps.rasterize ? await drawChart(dive, deps) : undefined;
+  const view = modalOf(dive, request, chart);
+  // Slack may refuse a file it has not finished processing: the adapter falls back to this one.
+  return chart && 'fileId' in chart
+    ? {
+        view,
+        withoutChart: modalOf(dive, request, {
+          missing: 'Slack could not show the chart image yet; open the deep dive again in a moment.',
+          altText: chart.altText,
+        }),
+      }
+    : { view };
+}
+
+function modalOf(dive: DeepDive, request: DeepDiveRequest, chart: ModalChart | undefined): View {
+  return renderDeepDiveModal({
+    customer: dive.customer,
+    result: dive.result,
+    settings: dive.settings,
+    ...(dive.history ? { history: dive.history } : {}),
+    options: {
+      ...(dive.state ? { state: dive.state } : {}),
+      ...(dive.recoveries ? { recoveries: dive.recoveries } : {}),
+      viewerUserId: request.userId,
+    },
+    origin: request.origin,
+    ...(chart ? { chart } : {}),
+  });
+}
+
+async function drawChart(dive: DeepDive, deps: DeepDiveModalDeps): Promise<ModalChart> {
+  const { svg, altText } = customerChartSvg(dive.customer, dive.result, dive.settings);
+  try {
+    const png = deps.rasterize!(svg);
+    const safeId = dive.customer.customerId.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60);
+    const { fileId } = await deps.chat.uploadFile({
+      filename: `revgap-chart-${safeId}.png`,
+      title: `Revenue of ${dive.customer.name}`.slice(0, 200),
+      content: png,
+      altText,
+    });
+    if (!fileId) return { missing: 'Slack accepted the chart but gave no file id.', altText };
+    return { fileId, altText };
+  } catch (error) {
+    deps.logger.warn({ err: error, customerId: dive.customer.customerId }, 'deep-dive chart not shown');
+    return {
+      missing: `the chart could not be drawn or uploaded (${(error as Error).message}). The figures below are complete.`,
+      altText,
+    };
+  }
+}
+
+export interface ShareDeepDiveDeps {
+  snapshots: Pick<SnapshotHolder, 'load'>;
+  store: Pick<DigestRunStore, 'findDigestByMessage' | 'getDigestRunById' | 'listDigestRuns'>;
+  chat: Pick<ChatPort, 'postMessage'>;
+}
+
+/**
+ * "Share" in the deep-dive modal: a short summary of the customer (render/slack/deep-dive-modal.ts
+ * `renderDeepDiveShare`) posted in the thread of the digest showing it. Resolves to where it went,
+ * or to the reason it was not posted (no digest shows the customer).
+ */
+export async function shareDeepDive(
+  input: { value: string; userId: string },
+  deps: ShareDeepDiveDeps,
+): Promise<{ posted: { channel: string; threadTs: string } } | { notPosted: string }> {
+  const target = decodeFollowUpMetadata(input.value);
+  const loaded = await deps.snapshots.load();
+  const customerId =
+    target?.customerId ??
+    (target?.cardKey && loaded
+      ? resolveCardKey(
+          target.cardKey,
+          loaded.snapshot.result.customers.map((c) => c.customerId),
+        )
+      : null);
+  const customer = customerId ? loaded?.index.byId(customerId) : undefined;
+  if (!loaded || !customerId || !customer) {
+    return {
+      notPosted: 'This customer is not in the latest analysis any more, so there is nothing to share.',
+    };
+  }
+  const run = await findRun(
+    {
+      channel: target?.channelId ?? '',
+      messageTs: target?.messageTs ?? '',
+      customerId,
+      ...(target?.digestRunId ? { digestRunId: target.digestRunId } : {}),
+    },
+    deps.store,
+  );
+  if (!run) {
+    return {
+      notPosted:
+        'No digest shows this customer, so there is no digest thread to share it in. ' +
+        `To show it in a channel, use \`/revgap ${customerId}\` there and *Share in channel*.`,
+    };
+  }
+  const parentTs = run.parts.find((p) => p.partIndex === 0)?.ts ?? target?.messageTs;
+  if (!parentTs) return { notPosted: 'The digest of this card has no posted message to reply to.' };
+  const message = renderDeepDiveShare(customer, loaded.snapshot.result, loaded.settings, input.userId);
+  await deps.chat.postMessage({ channel: run.channel, threadTs: parentTs, ...message });
+  return { posted: { channel: run.channel, threadTs: parentTs } };
 }

@@ -8,12 +8,14 @@ import type { AnyBlock, OutgoingMessage, View } from '../render/slack/message.ts
 
 export type { AnyBlock, OutgoingMessage, View };
 
-/** A text file to share (the markdown report). */
+/** A file to share: the markdown report (text), or a chart (PNG bytes). */
 export interface FileToShare {
   filename: string;
   title: string;
-  content: string;
+  content: string | Uint8Array;
   initialComment?: string;
+  /** An image's description for screen readers. */
+  altText?: string;
 }
 
 export interface ChatPort {
@@ -37,10 +39,21 @@ export interface ChatPort {
       deleteOriginal?: boolean;
     },
   ): Promise<void>;
-  openView(triggerId: string, view: View): Promise<void>;
+  /** Opens a modal with an interaction's trigger id (it lives 3 seconds, works once). */
+  openView(triggerId: string, view: View): Promise<{ viewId: string | null }>;
+  /** Replaces an open modal (no trigger id needed). */
+  updateView(viewId: string, view: View): Promise<void>;
+  /** Opens a modal on top of the one the interaction came from (a button inside a modal). */
+  pushView(triggerId: string, view: View): Promise<void>;
   /** Publishes `view` (type `home`) as `userId`'s Home tab (views.publish). */
   publishView(userId: string, view: View): Promise<void>;
-  uploadFile(file: FileToShare & { channel: string; threadTs?: string }): Promise<{ fileId: string | null }>;
+  /**
+   * Uploads a file (files.uploadV2) into a channel or thread; with no channel it stays private to
+   * the bot, for an image block to show (`slack_file`). Resolves to the file id.
+   */
+  uploadFile(file: FileToShare & { channel?: string; threadTs?: string }): Promise<{ fileId: string | null }>;
+  /** The bot's direct-message channel with a user (conversations.open). */
+  openDirectMessage(userId: string): Promise<string>;
   /** One posted message's text and blocks, or null when it is gone. */
   fetchMessage(
     channel: string,

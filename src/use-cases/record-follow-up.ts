@@ -250,7 +250,14 @@ export async function recordFollowUp(
 }
 
 /** The digest the card is in; else the latest digest that shows this customer; else null. */
-async function findRun(input: FollowUpInput, store: DigestRunStore): Promise<DigestRun | null> {
+/**
+ * The digest a click is about: the one holding the message clicked, else the run its button named,
+ * else the latest digest if it shows the customer; null when no digest does.
+ */
+export async function findRun(
+  input: Pick<FollowUpInput, 'channel' | 'messageTs' | 'digestRunId' | 'customerId'>,
+  store: Pick<DigestRunStore, 'findDigestByMessage' | 'getDigestRunById' | 'listDigestRuns'>,
+): Promise<DigestRun | null> {
   const byMessage = await store.findDigestByMessage(input.channel, input.messageTs);
   if (byMessage) return byMessage;
   if (input.digestRunId) {

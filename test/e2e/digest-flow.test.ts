@@ -98,7 +98,7 @@ describe('the compact digest', () => {
     expect(posted.status).toBe('posted');
     if (posted.status !== 'posted') return;
 
-    let messages = await t.slack.waitForMessages((m) => m.some((x) => x.files?.length));
+    const messages = await t.slack.waitForMessages((m) => m.some((x) => x.files?.length));
     const parent = topLevel(messages).at(-1)!;
     expect(parent.blocks?.length).toBeLessThanOrEqual(20);
     const text = shownText(parent);
@@ -115,7 +115,12 @@ describe('the compact digest', () => {
       expect(checkMessage({ text: m.text, blocks: m.blocks ?? [] })).toEqual([]);
     }
 
-    // The pick list reaches a customer beyond the lines: its deep dive, privately.
+    // The pick list reaches a customer beyond the lines: its deep dive, in a modal.
+    const modalShows = async (name: string) =>
+      waitUntil(async () => {
+        const top = (await t.slack.modalStack()).at(-1);
+        return JSON.stringify(top?.blocks ?? []).includes(`"text":"${name}`);
+      });
     const pick = parent.blocks?.find((b) => b.block_id === 'gap:rest') as
       | { block_id: string; accessory: { options: { text: { text: string }; value: string }[] } }
       | undefined;
@@ -127,11 +132,9 @@ describe('the compact digest', () => {
       block_id: 'gap:rest',
       selected_option: option,
     });
-    messages = await t.slack.waitForMessages((m) =>
-      ephemeralsFor(m, ALICE).some((x) => x.text.startsWith('Shop 30 Ltd')),
-    );
+    await modalShows('Shop 30 Ltd');
 
-    // A line's menu: Deep dive answers like the card's button; Log follow-up opens the form.
+    // A line's menu: Deep dive opens the modal like the card's button; Log follow-up opens the form.
     const line = (customerId: string, what: LineMenuAction, label: string) => ({
       type: 'overflow',
       action_id: ACTION_LINE_MENU,
@@ -143,7 +146,7 @@ describe('the compact digest', () => {
     });
     const top = result.priorities[0]!.customerId;
     await t.slack.interact(JANE, parent.ts, line(top, { action: 'deep_dive' }, 'Deep dive'));
-    await t.slack.waitForMessages((m) => ephemeralsFor(m, JANE).some((x) => x.text.startsWith('Shop 1 Ltd')));
+    await modalShows('Shop 1 Ltd');
     const opened = (await t.slack.log()).filter((e) => e.summary === 'views.open').length;
     await t.slack.interact(JANE, parent.ts, line(top, { action: 'log' }, 'Log follow-up'));
     await waitUntil(

@@ -13,6 +13,7 @@ import {
   ACTION_FOLLOW_UP_NOTE,
   ACTION_FOLLOW_UP_OUTCOME,
   ACTION_LOG,
+  ACTION_SHARE_DIVE,
   BLOCK_FOLLOW_UP_NEXT_STEP,
   BLOCK_FOLLOW_UP_NOTE,
   BLOCK_FOLLOW_UP_OUTCOME,
@@ -126,21 +127,67 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(events.map((e) => [e.kind, e.userId])).toEqual([['claim', ALICE]]);
   });
 
-  it('shows the deep dive privately to whoever clicks Deep dive on a card', async () => {
+  it('opens the deep dive in a modal from a card, with the revenue chart, and Share posts a short summary in the digest thread', async () => {
+    const before = await t.slack.messages();
     await t.slack.interact(JANE, cards.ts, cardButton(cards, 'C001', ACTION_DEEP_DIVE));
-    const messages = await t.slack.waitForMessages((m) =>
-      ephemeralsFor(m, JANE).some((x) => x.text.startsWith('Acme')),
+    // Opened at once (views.open), then filled in (views.update) once the chart is uploaded.
+    await waitFor(async () => {
+      const log = await t.slack.log();
+      return log.some((e) => e.summary === 'views.open') && log.some((e) => e.summary === 'views.update');
+    });
+    let modal: Awaited<ReturnType<typeof t.slack.modalStack>>[number] | undefined;
+    await waitFor(async () => {
+      modal = (await t.slack.modalStack()).at(-1);
+      return modal?.blocks?.some((b) => b.type === 'image') === true;
+    });
+    expect(modal?.title).toMatchObject({ text: 'Deep dive' });
+    const blocks = modal?.blocks ?? [];
+    // The reason first (the gaps), then the recommendation; the score breakdown after the figures.
+    const at = (needle: string) => blocks.findIndex((b) => JSON.stringify(b).includes(needle));
+    expect(at('Churn risk*')).toBe(1);
+    expect(at('Recommendation:')).toBeLessThan(at('Usual revenue (baseline)'));
+    expect(at('Usual revenue (baseline)')).toBeLessThan(at('*Score '));
+    // The chart: a PNG uploaded by the bot, shown by file id, its alt text stating the numbers.
+    const image = blocks.find((b) => b.type === 'image') as {
+      slack_file: { id: string };
+      alt_text: string;
+    };
+    expect(image.alt_text).toContain('usual level (baseline) $500.00/wk');
+    const uploaded = (await t.slack.log()).find(
+      (e) =>
+        typeof e.summary === 'string' &&
+        e.summary.startsWith(`upload ${image.slack_file.id} revgap-chart-C001.png`),
     );
-    const answer = ephemeralsFor(messages, JANE).find((x) => x.text.startsWith('Acme'))!;
-    expect(shownText(answer)).toContain('$2,000.00');
-    // The digest is still there with its cards (the private answer did not replace it).
-    expect(topLevel(messages)[0]?.ts).toBe(digest.ts);
+    expect(uploaded).toBeDefined();
+    // Nothing was posted for the deep dive itself: no top-level message, no ephemeral.
+    const after = await t.slack.messages();
+    expect(topLevel(after)).toHaveLength(topLevel(before).length);
+    expect(ephemeralsFor(after, JANE).length).toBe(ephemeralsFor(before, JANE).length);
+
+    // Share, from the modal: a short summary in the digest's thread, not the whole dive at the top.
+    const actions = blocks.find((b) => b.type === 'actions') as {
+      elements: Array<{ action_id: string; value?: string }>;
+    };
+    const share = actions.elements.find((e) => e.action_id === ACTION_SHARE_DIVE)!;
+    await t.slack.interact(JANE, cards.ts, { action_id: ACTION_SHARE_DIVE, value: share.value });
+    const messages = await t.slack.waitForMessages((m) =>
+      repliesTo(m, digest.ts).some((x) => x.text.includes('Deep dive shared')),
+    );
+    const summary = repliesTo(messages, digest.ts).find((x) => x.text.includes('Deep dive shared'))!;
+    const shown = shownText(summary);
+    expect(shown).toContain(`<@${JANE}> shared a deep dive`);
+    expect(shown).toContain('$2,000.00');
+    expect(shown).not.toContain('pts');
+    expect(summary.blocks?.length).toBeLessThanOrEqual(2);
+    expect(topLevel(messages)).toHaveLength(topLevel(before).length);
     expect(cardText(cardsNow(messages), 'C001')).toContain('$2,000.00');
   });
 
   it('logs a follow-up through the modal: stored, announced in the thread, shown on the card', async () => {
+    const opens = async () => (await t.slack.log()).filter((e) => e.summary === 'views.open').length;
+    const opened = await opens();
     await t.slack.interact(JANE, cards.ts, cardButton(cards, 'C002', ACTION_LOG));
-    await waitFor(async () => (await t.slack.log()).some((e) => e.summary === 'views.open'));
+    await waitFor(async () => (await opens()) > opened);
     await t.slack.submitView(JANE, {
       [BLOCK_FOLLOW_UP_OUTCOME]: { [ACTION_FOLLOW_UP_OUTCOME]: radioValue('contacted') },
       [BLOCK_FOLLOW_UP_NEXT_STEP]: { [ACTION_FOLLOW_UP_NEXT_STEP]: textValue('Send the spring price list') },

@@ -37,6 +37,10 @@ export interface LocalSlackHandle extends LocalSlackServer {
   message(user: string, text: string, threadTs?: string, channel?: string): Promise<StoredMessage>;
   messages(channel?: string): Promise<StoredMessage[]>;
   log(): Promise<LogEntry[]>;
+  /** The open modals, bottom first, as the web UI sees them (the control API has no endpoint for it). */
+  modalStack(): Promise<
+    Array<Record<string, unknown> & { id: string; blocks?: Array<Record<string, unknown>> }>
+  >;
   /** Submits the modal on top of the stack as `user`, with `values[block_id][action_id]` = element state. */
   submitView(user: string, values: Record<string, Record<string, unknown>>): Promise<void>;
   /** Polls `messages` until `predicate` holds; fails with what was there after `timeoutMs`. */
@@ -187,6 +191,22 @@ export async function startTestSlack(options: StartTestSlackOptions = {}): Promi
       );
       const dm = state.channels.find((c) => c.is_im && c.members.includes(user));
       return dm ? messages(dm.id) : [];
+    },
+    async modalStack() {
+      const socket = new WebSocket(`ws://localhost:${server.port}/ui`);
+      try {
+        return await new Promise((resolveStack, reject) => {
+          socket.addEventListener('message', (event) => {
+            const frame = JSON.parse(String(event.data)) as { t: string; state?: { modalStack?: unknown } };
+            if (frame.t === 'init') resolveStack((frame.state?.modalStack ?? []) as never);
+          });
+          socket.addEventListener('error', () =>
+            reject(new Error('could not open the local-slack UI socket')),
+          );
+        });
+      } finally {
+        socket.close();
+      }
     },
     async submitView(user, values) {
       const socket = new WebSocket(`ws://localhost:${server.port}/ui`);

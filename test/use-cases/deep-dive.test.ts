@@ -6,8 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FollowUpEvent } from '../../src/core/types.ts';
+import { createLogger } from '../../src/logger.ts';
 import { renderDeepDiveMarkdown } from '../../src/render/deep-dive.ts';
-import { deepDiveMessage, lookUpCustomer } from '../../src/use-cases/deep-dive.ts';
+import { encodeShareValue } from '../../src/render/slack/deep-dive-modal.ts';
+import {
+  deepDiveMessage,
+  deepDiveModal,
+  lookUpCustomer,
+  shareDeepDive,
+} from '../../src/use-cases/deep-dive.ts';
 import { buildCustomerIndex } from '../../src/use-cases/find-customer.ts';
 import { buildCustomer, buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 
@@ -116,5 +123,140 @@ describe('one deep dive, two renderers', () => {
     expect(markdown).not.toContain('Follow-up history');
     expect(slack.dive.history).toEqual([claim]);
     expect(blocks).toContain('claimed it');
+  });
+});
+
+describe('deepDiveModal: the modal with its chart', () => {
+  const result = buildSampleResult();
+  const settings = sampleSettings();
+  const index = buildCustomerIndex(result.customers);
+  const loaded = { snapshot: { result }, settings, index } as never;
+  const base = {
+    snapshots: { load: async () => loaded },
+    store: { listFollowUps: async () => [], getGapStates: async () => new Map() } as never,
+    logger: createLogger({ level: 'silent' }),
+    now: () => new Date('2026-11-25T09:00:00Z'),
+  };
+  const request = {
+    customerId: 'C001',
+    userId: 'U01ALICE',
+    origin: { channelId: 'C0REV', messageTs: '1.1' },
+  };
+
+  it('draws the chart, uploads the PNG privately to the bot and shows it with the numbers as alt text', async () => {
+    const uploads: Array<{
+      channel?: string;
+      content: string | Uint8Array;
+      altText?: string;
+      filename: string;
+    }> = [];
+    const svgs: string[] = [];
+    const { view, withoutChart } = await deepDiveModal(request, {
+      ...base,
+      chat: {
+        uploadFile: async (f) => {
+          uploads.push(f);
+          return { fileId: 'F0PNG' };
+        },
+      },
+      rasterize: (svg) => {
+        svgs.push(svg);
+        return new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+      },
+    });
+    expect(svgs[0]).toContain('<svg');
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]!.channel).toBeUndefined();
+    expect(uploads[0]!.filename).toBe('revgap-chart-C001.png');
+    expect([...(uploads[0]!.content as Uint8Array)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const image = view.blocks.find((b) => b.type === 'image') as unknown as Record<string, unknown>;
+    expect(image.slack_file).toEqual({ id: 'F0PNG' });
+    expect(image.alt_text).toBe(uploads[0]!.altText);
+    expect(image.alt_text).toContain('usual level (baseline) $500.00/wk');
+    // The fallback for a file Slack has not finished processing: same modal, no image.
+    expect(withoutChart?.blocks.some((b) => b.type === 'image')).toBe(false);
+  });
+
+  it('still shows the deep dive when the chart cannot be uploaded, saying why', async () => {
+    const { view } = await deepDiveModal(request, {
+      ...base,
+      chat: {
+        uploadFile: async () => {
+          throw new Error('ratelimited');
+        },
+      },
+      rasterize: () => new Uint8Array([1]),
+    });
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Chart not shown: the chart could not be drawn or uploaded (ratelimited)');
+    expect(text).toContain('Recommendation:');
+  });
+
+  it('says what to do when the customer is gone from the analysis', async () => {
+    await expect(
+      deepDiveModal(
+        { ...request, customerId: 'C999' },
+        { ...base, chat: { uploadFile: async () => ({ fileId: null }) } },
+      ),
+    ).rejects.toThrow(/C999 is not in the latest analysis/);
+  });
+});
+
+describe('shareDeepDive: a short summary into the digest thread', () => {
+  const result = buildSampleResult();
+  const loaded = {
+    snapshot: { result },
+    settings: sampleSettings(),
+    index: buildCustomerIndex(result.customers),
+  } as never;
+  const run = {
+    id: 'run-1',
+    channel: 'C0REV',
+    parts: [
+      { partIndex: 0, ts: '100.1' },
+      { partIndex: 1, ts: '100.2' },
+    ],
+    priorities: [{ customerId: 'C001' }],
+  };
+  const store = {
+    findDigestByMessage: async (_channel: string, ts: string) => (ts === '100.2' ? run : null),
+    getDigestRunById: async () => null,
+    listDigestRuns: async () => [],
+  } as never;
+
+  it('posts the summary under the digest parent, not at the top level', async () => {
+    const posted: Array<{ channel: string; threadTs?: string; text: string }> = [];
+    const chat = {
+      postMessage: async (m: { channel: string; threadTs?: string; text: string }) => {
+        posted.push(m);
+        return { ts: '1', channel: m.channel };
+      },
+    };
+    const value = encodeShareValue('C001', { channelId: 'C0REV', messageTs: '100.2' });
+    const shared = await shareDeepDive(
+      { value, userId: 'U01ALICE' },
+      { snapshots: { load: async () => loaded }, store, chat },
+    );
+    expect(shared).toEqual({ posted: { channel: 'C0REV', threadTs: '100.1' } });
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.threadTs).toBe('100.1');
+    expect(posted[0]!.text).toContain('Deep dive shared');
+  });
+
+  it('posts nothing and says why when no digest shows the customer', async () => {
+    const value = encodeShareValue('C002', { channelId: 'C0OTHER', messageTs: '5.5' });
+    const shared = await shareDeepDive(
+      { value, userId: 'U01ALICE' },
+      {
+        snapshots: { load: async () => loaded },
+        store,
+        chat: {
+          postMessage: async () => {
+            throw new Error('must not post');
+          },
+        },
+      },
+    );
+    expect(shared).toMatchObject({ notPosted: expect.stringContaining('No digest shows this customer') });
   });
 });

@@ -4,9 +4,10 @@
  * the access refusal. Pure; every answer is a `{ text, blocks }` within Slack's limits.
  */
 
+import type { types } from '@slack/bolt';
 import { evidenceOf } from '../../core/backtest.ts';
 import { formatMoney } from '../../core/money.ts';
-import { formatPeriod, periodInText, periodTitle, periodTitleInText } from '../../core/periods.ts';
+import { formatPeriod, periodTitle, periodTitleInText } from '../../core/periods.ts';
 import { defaultHorizon, type FollowedUpGap, type RecoveryMeasure } from '../../core/recovery.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
@@ -118,24 +119,62 @@ export interface DeepDiveMessageOptions {
   viewerUserId?: string;
 }
 
-/** The deep dive of one customer as a Slack message. */
-export function renderDeepDiveMessage(
+/** The parts of a deep dive, each a list of blocks, for the message and the modal to order. */
+export interface DeepDiveParts {
+  header: Block[];
+  /** Where the customer stands, segment, account manager, as-of period. */
+  status: Block[];
+  /** Score, its components and points, the evidence line. */
+  score: Block[];
+  /** Every gap with its rationale (the reason). */
+  gaps: Block[];
+  recommendation: Block[];
+  /** Possibly supply-caused (stock file). */
+  supply: Block[];
+  /** The metrics as fields (the figures). */
+  metrics: Block[];
+  /** Revenue by period: sparkline and the latest periods' table. */
+  series: Block[];
+  followUps: Block[];
+  /** Claim (or Release, Take over, Reopen) and Log follow-up, for a scored customer. */
+  actionElements: types.ActionsBlockElement[];
+  /** What those buttons carry (the customer, the digest run, and for a private deep dive itself). */
+  actionValue: string;
+  /** The notification fallback. */
+  text: string;
+}
+
+/** Builds each part of a customer's deep dive (the message and the modal put them in their order). */
+export function deepDiveParts(
   customer: CustomerAnalysis,
   result: AnalysisResult,
   settings: AnalysisSettings,
   history?: readonly FollowUpEvent[],
   options: DeepDiveMessageOptions = {},
-): SlackMessage {
+): DeepDiveParts {
   const money = (c: number) => formatMoney(c, settings.currency);
   const spec = result.period;
   const asOf = periodTitleInText(result.asOf.period, spec);
-  const blocks: Block[] = [header(plainUserText(customerTitle(customer), 150))];
+  const parts: DeepDiveParts = {
+    header: [header(plainUserText(customerTitle(customer), 150))],
+    status: [],
+    score: [],
+    gaps: [],
+    recommendation: [],
+    supply: [],
+    metrics: [],
+    series: [],
+    followUps: [],
+    actionElements: [],
+    actionValue: '',
+    text: '',
+  };
   const facts = [
     customer.segment ? `Segment: ${userText(customer.segment, 80)}` : null,
     `Account manager: ${ownerMrkdwn(customer.accountManager)}`,
     `As of ${asOf}`,
   ].filter((x): x is string => x !== null);
-  blocks.push(section(`${statusSentence(customer, result, settings)}\n${facts.join(' · ')}`));
+  parts.status.push(section(`${statusSentence(customer, result, settings)}\n${facts.join(' · ')}`));
 
   if (customer.score !== null && customer.components && customer.contributions) {
     const c = customer.components;
@@ -150,7 +189,7 @@ export function renderDeepDiveMessage(
     const types = customer.gaps.map((g) => g.type);
     const evidence = evidenceOf(result, types, customer.score);
     if (evidence) lines.push(`_${evidenceLong(evidence, types, customer.score, spec)}_`);
-    blocks.push(section(lines.join('\n')));
+    parts.score.push(section(lines.join('\n')));
   }
 
   if (customer.gaps.length > 0) {
@@ -158,18 +197,20 @@ export function renderDeepDiveMessage(
       (g) =>
         `• *${GAP_TYPE_LABELS[g.type]}* (${money(g.amountCents)}, ${g.severity}): ${userText(g.rationale, 300)}`,
     );
-    blocks.push(...packLines(lines, { lineMax: LINE_MAX }).blocks);
+    parts.gaps.push(...packLines(lines, { lineMax: LINE_MAX }).blocks);
   }
   if (customer.recommendation) {
-    blocks.push(section(truncateText(`*Recommendation:* ${userText(customer.recommendation, 500)}`, 600)));
+    parts.recommendation.push(
+      section(truncateText(`*Recommendation:* ${userText(customer.recommendation, 500)}`, 600)),
+    );
   }
   // Possibly supply-caused (stock file): which SKUs were out at the customer's store, and when.
   const supplyMark = result.priorities.find((p) => p.customerId === customer.customerId)?.supplyMark;
-  if (supplyMark) blocks.push(section(supplyMarkLine(supplyMark)));
+  if (supplyMark) parts.supply.push(section(supplyMarkLine(supplyMark)));
 
   const metrics = metricRows(customer, result, settings);
   if (metrics.length > 0) {
-    blocks.push({
+    parts.metrics.push({
       type: 'section',
       fields: metrics.slice(0, 10).map(([label, value]) => mrkdwn(`*${label}*\n${value}`)),
     });
@@ -183,7 +224,7 @@ export function renderDeepDiveMessage(
     let shown = table.slice(-SERIES_TABLE_PERIODS);
     while (shown.join('\n').length > SECTION_MAX - 200) shown = shown.slice(1);
     const dropped = table.length - shown.length;
-    blocks.push(
+    parts.series.push(
       section(
         `*Revenue by ${periodNoun(spec)}* \`${renderSparkline(customer.series)}\` ` +
           `(${plural(series.length, periodNoun(spec))})\n\`\`\`${shown.join('\n')}\`\`\`` +
@@ -215,7 +256,7 @@ export function renderDeepDiveMessage(
         })}`,
       );
     }
-    blocks.push(
+    parts.followUps.push(
       ...packLines([`*Follow-ups*${history.length === 0 ? ': none yet.' : ''}`, ...lines], {
         lineMax: LINE_MAX,
       }).blocks,
@@ -228,10 +269,10 @@ export function renderDeepDiveMessage(
     options.digestRunId,
     options.viewerUserId ? customer.customerId : undefined,
   );
-  const elements = [];
+  parts.actionValue = value;
   if (options.actions !== false && customer.status === 'scored') {
     const state = options.state ?? claimStateFromHistory(customer.customerId, history ?? []);
-    elements.push(
+    parts.actionElements.push(
       claimButton(state, value, {
         highlight: false,
         customerName: customer.name,
@@ -240,14 +281,39 @@ export function renderDeepDiveMessage(
       button('Log follow-up', ACTION_LOG, value),
     );
   }
-  if (options.shareButton) elements.push(button('Share in channel', ACTION_SHARE, value, 'primary'));
-  if (elements.length > 0) blocks.push({ type: 'actions', elements });
 
   const gapText =
     customer.gaps.length > 0
       ? `gap ${money(customer.gapAmountCents)}, ${formatGapTypes(customer.gaps.map((g) => g.type))}`
       : statusSentence(customer, result, settings);
-  return { text: fallbackText(`${customerTitle(customer)}: ${gapText}`), blocks };
+  parts.text = fallbackText(`${customerTitle(customer)}: ${gapText}`);
+  return parts;
+}
+
+/** The deep dive of one customer as a Slack message. */
+export function renderDeepDiveMessage(
+  customer: CustomerAnalysis,
+  result: AnalysisResult,
+  settings: AnalysisSettings,
+  history?: readonly FollowUpEvent[],
+  options: DeepDiveMessageOptions = {},
+): SlackMessage {
+  const p = deepDiveParts(customer, result, settings, history, options);
+  const blocks: Block[] = [
+    ...p.header,
+    ...p.status,
+    ...p.score,
+    ...p.gaps,
+    ...p.recommendation,
+    ...p.supply,
+    ...p.metrics,
+    ...p.series,
+    ...p.followUps,
+  ];
+  const elements = [...p.actionElements];
+  if (options.shareButton) elements.push(button('Share in channel', ACTION_SHARE, p.actionValue, 'primary'));
+  if (elements.length > 0) blocks.push({ type: 'actions', elements });
+  return { text: p.text, blocks };
 }
 
 function pickButtons(customers: readonly CustomerAnalysis[], money: (c: number) => string): Block[] {

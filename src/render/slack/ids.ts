@@ -21,6 +21,8 @@ export const ACTION_RELEASE = 'gap_release';
 export const ACTION_UNSNOOZE = 'gap_unsnooze';
 /** "Share in channel" on an ephemeral deep dive. */
 export const ACTION_SHARE = 'share_in_channel';
+/** "Share" in the deep-dive modal: a short summary into the digest's thread. */
+export const ACTION_SHARE_DIVE = 'deep_dive_share';
 /** A customer chosen from a pick list (several fuzzy matches). */
 export const ACTION_PICK_CUSTOMER = 'pick_customer';
 

@@ -14,6 +14,7 @@ import {
   ACTION_PICK_CUSTOMER,
   ACTION_RELEASE,
   ACTION_SHARE,
+  ACTION_SHARE_DIVE,
   ACTION_SNOOZE,
   ACTION_UNSNOOZE,
   CALLBACK_FOLLOW_UP,
@@ -29,6 +30,7 @@ import * as logFollowUp from './actions/log-follow-up.ts';
 import * as pickCustomer from './actions/pick-customer.ts';
 import * as release from './actions/release.ts';
 import * as share from './actions/share.ts';
+import * as shareDeepDive from './actions/share-deep-dive.ts';
 import * as snooze from './actions/snooze.ts';
 import * as unsnooze from './actions/unsnooze.ts';
 import * as revgap from './commands/revgap.ts';
@@ -45,6 +47,7 @@ export const LISTENED = {
     ACTION_SNOOZE,
     ACTION_DEEP_DIVE,
     ACTION_SHARE,
+    ACTION_SHARE_DIVE,
     ACTION_PICK_CUSTOMER,
     ACTION_LINE_MENU,
     ACTION_LINE_PICK,
@@ -68,6 +71,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   lineMenu.register(app, deps);
   linePick.register(app, deps);
   share.register(app, deps);
+  shareDeepDive.register(app, deps);
   pickCustomer.register(app, deps);
   followUp.register(app, deps);
   appMention.register(app, deps);

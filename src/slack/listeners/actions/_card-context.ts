@@ -1,5 +1,6 @@
 /** The fields every card action needs, read out of a `block_actions` payload. */
 import type { BlockAction } from '@slack/bolt';
+import { decodeFollowUpMetadata } from '../../../render/slack/follow-up-modal.ts';
 import { cardKeyFromBlockId, decodeCardAction } from '../../../render/slack/ids.ts';
 import type { CardActionContext } from '../../../use-cases/card-actions.ts';
 import type { SlackBlock } from '../../slack-client.ts';
@@ -16,10 +17,16 @@ export function cardContext(
     | undefined;
   // Only the clicker sees an ephemeral message; it can be changed only through the response_url.
   const ephemeral = body.container?.is_ephemeral === true || message?.subtype === 'ephemeral';
+  // A button in the deep-dive modal: no channel or message; the modal's metadata names the card.
+  const fromModal =
+    body.container?.type === 'view' ? decodeFollowUpMetadata(body.view?.private_metadata) : null;
   return {
     userId: body.user.id,
-    channel: body.channel?.id ?? body.container?.channel_id ?? '',
-    messageTs: body.container?.message_ts ?? message?.ts ?? '',
+    channel: body.channel?.id ?? body.container?.channel_id ?? fromModal?.channelId ?? '',
+    messageTs: body.container?.message_ts ?? message?.ts ?? fromModal?.messageTs ?? '',
+    ...(fromModal?.digestRunId && !decodeCardAction(value)?.digestRunId
+      ? { digestRunId: fromModal.digestRunId }
+      : {}),
     ...(message?.blocks ? { messageBlocks: message.blocks } : {}),
     ...(message?.text !== undefined ? { messageText: message.text } : {}),
     ...(decoded?.customerId ? { customerId: decoded.customerId } : {}),

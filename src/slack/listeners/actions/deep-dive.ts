@@ -1,23 +1,23 @@
-/** "Deep dive" on a digest card: the customer's deep dive, shown only to whoever clicked. */
+/** "Deep dive" on a card: the customer's deep dive in a modal, opened at once with the click's trigger id. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTION_DEEP_DIVE } from '../../../render/slack/ids.ts';
 import type { CardActionContext } from '../../../use-cases/card-actions.ts';
-import { handleCardAction } from '../../card-actions.ts';
-import { actionDeliveryKey } from '../../reliability/delivery-keys.ts';
+import { openDeepDive as openDeepDiveModal } from '../../deep-dive-modal.ts';
 import type { SlackDeps } from '../../slack-deps.ts';
 import { cardContext } from './_card-context.ts';
 
 /**
  * What every Deep dive control does, for the customer in `context`: the card's button, a digest
- * line's menu (line-menu.ts) and the digest's pick list (line-pick.ts) all come here.
+ * line's menu (line-menu.ts) and the digest's pick list (line-pick.ts) all come here. The modal
+ * opens in context (src/slack/deep-dive-modal.ts).
  */
 export async function openDeepDive(
   body: BlockAction,
-  action: unknown,
+  _action: unknown,
   context: CardActionContext,
   deps: SlackDeps,
 ): Promise<void> {
-  await handleCardAction({ ...context, kind: 'deep_dive', eventId: actionDeliveryKey(body, action) }, deps);
+  await openDeepDiveModal({ ...context, triggerId: body.trigger_id }, deps);
 }
 
 export function register(app: App, deps: SlackDeps): void {

@@ -11,6 +11,13 @@ import { cardContext } from './_card-context.ts';
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_LOG, async ({ ack, body, action }) => {
     await ack();
-    await openFollowUpModal({ ...cardContext(body, action.value), triggerId: body.trigger_id }, deps);
+    await openFollowUpModal(
+      {
+        ...cardContext(body, action.value),
+        triggerId: body.trigger_id,
+        ...(body.container?.type === 'view' ? { fromModal: true } : {}),
+      },
+      deps,
+    );
   });
 }
