@@ -3,6 +3,7 @@
  * reference for the logs) and the modal shown when an access rule refuses a form submission. The
  * Slack adapter (src/slack/reliability) decides when to send them; the wording and Block Kit live here.
  */
+import type { types } from '@slack/bolt';
 import type { ModalView, SlackMessage } from './message.ts';
 
 /** The admin notice; every text is already free of secrets (the caller scrubs them). */
@@ -38,4 +39,9 @@ export function renderRefusalModal(text: string): ModalView {
     close: { type: 'plain_text', text: 'Close' },
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
   };
+}
+
+/** The Home tab of someone who may not see customer data: the refusal and nothing else. */
+export function renderRefusalHome(text: string): types.HomeView {
+  return { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

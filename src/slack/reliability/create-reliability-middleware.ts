@@ -13,7 +13,7 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../../logger.ts';
-import { renderRefusalModal } from '../../render/slack/notices.ts';
+import { renderRefusalHome, renderRefusalModal } from '../../render/slack/notices.ts';
 import type { DeliveryKeyStore } from '../../store/state-store.ts';
 import type { AccessPolicy } from './create-access-policy.ts';
 import {
@@ -157,8 +157,11 @@ export function actorOf(body: unknown): { user?: string; channel?: string; kind:
   return { kind: String(b.type), ...(user ? { user } : {}), ...(channel ? { channel } : {}) };
 }
 
-/** Events that carry a person asking for something; other events (joins, app_home) pass through. */
-const GUARDED_EVENTS = new Set(['event:app_mention', 'event:message']);
+/**
+ * Events that carry a person asking for something (opening the Home tab shows customer data); other
+ * events (joins) pass through.
+ */
+const GUARDED_EVENTS = new Set(['event:app_mention', 'event:message', 'event:app_home_opened']);
 
 export interface AccessMiddlewareOptions {
   policy: AccessPolicy;
@@ -218,6 +221,11 @@ export function createAccessMiddleware(options: AccessMiddlewareOptions): Middle
       // Plain messages are not addressed to the bot: drop them quietly rather than answer every
       // line typed in a channel the bot happens to be in.
       if (actor.kind === 'event:message') return;
+      if (actor.kind === 'event:app_home_opened') {
+        // The tab itself says why it holds nothing.
+        await args.client.views.publish({ user_id: actor.user, view: renderRefusalHome(text) });
+        return;
+      }
       if (actor.channel !== undefined) {
         const thread = str(bag(b.event).thread_ts) ?? str(bag(b.container).thread_ts);
         await args.client.chat.postEphemeral({

@@ -65,6 +65,9 @@ beforeEach(async () => {
   app.event('app_mention', async ({ event }) => {
     handled.push(`mention ${event.user}`);
   });
+  app.event('app_home_opened', async ({ event }) => {
+    handled.push(`home ${event.user}`);
+  });
   const server = (await app.start(0)) as unknown as { address(): AddressInfo };
   url = `http://127.0.0.1:${server.address().port}/slack/events`;
 });
@@ -135,6 +138,19 @@ const mention = (user: string, eventId = 'Ev1') =>
     'application/json',
   );
 
+const openHome = (user: string, eventId: string) =>
+  deliver(
+    JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: eventId,
+      event_time: 1700000000,
+      event: { type: 'app_home_opened', user, channel: 'DHOME1', tab: 'home', event_ts: '1700000000.000300' },
+    }),
+    'application/json',
+  );
+
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
 describe('createDedupeMiddleware', () => {
@@ -193,6 +209,16 @@ describe('createAccessMiddleware', () => {
     await settle();
     expect(handled).toEqual([]);
     expect(upstream.received).toEqual(['chat.postEphemeral']);
+  });
+
+  it('shows a non-member who opens the Home tab the refusal there, and a member their tab', async () => {
+    await openHome('UMALLORY', 'EvH1');
+    await settle();
+    expect(handled).toEqual([]);
+    expect(upstream.received).toEqual(['views.publish']);
+    await openHome('UALICE', 'EvH2');
+    await settle();
+    expect(handled).toEqual(['home UALICE']);
   });
 
   it('refuses a mention from a non-member', async () => {
