@@ -191,7 +191,7 @@ export function followUpParts(event: FollowUpEvent): FollowUpParts {
     when,
     userId: event.userId,
     action,
-    ...(event.previousOwnerUserId ? { fromUserId: event.previousOwnerUserId } : {}),
+    ...(event.kind === 'claim' && event.previousOwnerUserId ? { fromUserId: event.previousOwnerUserId } : {}),
     ...(event.nextStep ? { nextStep: event.nextStep } : {}),
     ...(event.note ? { note: event.note } : {}),
   };

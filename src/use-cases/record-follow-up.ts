@@ -14,7 +14,7 @@ import { renderGapCard, replaceCard } from '../render/slack/card.ts';
 import { renderDigestLine, replaceLine } from '../render/slack/digest-line.ts';
 import type { RecoveryStore } from '../store/recovery-store.ts';
 import type { DigestRun, DigestRunStore, FollowUpStore } from '../store/state-store.ts';
-import type { AccountManagerDirectory } from './account-managers.ts';
+import { type AccountManagerDirectory, looksLikeUserId } from './account-managers.ts';
 import { startFollowedUpGap } from './measure-recovery.ts';
 import type { AnyBlock, ChatPort } from './ports.ts';
 import type { SnapshotHolder } from './refresh-snapshot.ts';
@@ -130,17 +130,42 @@ export function refusalOf(
   return null;
 }
 
-/** Whose gap `userId` acts on when they are not its owner (a take-over, a snooze of someone else's). */
+/**
+ * Whose gap `userId` acts on when it is not theirs: a take-over (the one working on it), a snooze of
+ * a gap someone else is working on or, when nobody is, of an account another account manager has
+ * (`accountManagerUserId`, a Slack user id).
+ */
 export function previousOwnerOf(
   kind: FollowUpEvent['kind'],
   userId: string,
   before: GapState | undefined,
+  accountManagerUserId?: string,
 ): string | undefined {
   if (kind !== 'claim' && kind !== 'snooze') return undefined;
   const owner = before?.ownerUserId;
-  if (!owner || owner === userId) return undefined;
-  if (before.status === 'open' || before.status === 'lost' || before.status === 'dismissed') return undefined;
-  return owner;
+  const working =
+    owner !== undefined &&
+    before?.status !== 'open' &&
+    before?.status !== 'lost' &&
+    before?.status !== 'dismissed';
+  if (working) return owner === userId ? undefined : owner;
+  if (kind === 'snooze' && accountManagerUserId && accountManagerUserId !== userId)
+    return accountManagerUserId;
+  return undefined;
+}
+
+/**
+ * The account manager as a confirmed Slack user id (given by email: looked up; a value that only
+ * looks like an id, such as UNASSIGNED, is not one), or undefined. Needs the directory.
+ */
+async function accountManagerUserId(
+  accountManager: string | undefined,
+  deps: Pick<RecordFollowUpDeps, 'people'>,
+): Promise<string | undefined> {
+  if (!accountManager || !deps.people) return undefined;
+  const [shown] = await deps.people.withSlackUsers([{ accountManager }]);
+  const id = shown?.accountManager;
+  return id && looksLikeUserId(id) ? id : undefined;
 }
 
 function oneLine(text: string, max: number): string {
@@ -192,7 +217,9 @@ export async function recordFollowUp(
     log.info({ eventId: input.eventId, refused }, 'follow-up refused');
     return { recorded: false, refused, state: before, customerName, reply: null, cardUpdated: false };
   }
-  const previousOwner = previousOwnerOf(input.kind, input.userId, before);
+  const manager =
+    input.kind === 'snooze' ? await accountManagerUserId(customer?.accountManager, deps) : undefined;
+  const previousOwner = previousOwnerOf(input.kind, input.userId, before, manager);
   if (previousOwner) event.previousOwnerUserId = previousOwner;
   const recorded = await deps.store.recordFollowUp(event);
   const state = (await deps.store.getGapStates([input.customerId], { today })).get(input.customerId);

@@ -175,13 +175,29 @@ describe('claim flow and typed follow-ups (socket mode)', () => {
     expect(shownText(answer)).toContain(`<@${ALICE}> logged a follow-up · “buyer on leave until Monday”`);
   });
 
+  it('tells the account manager when someone else snoozes their account (a typed snooze)', async () => {
+    // Bolt_Works' account manager is jane@example.com: Jane in this workspace; nobody works on it.
+    const card = (await t.slack.messages()).find((x) => x.ts === cards.ts)!;
+    expect(cardActions(card, 'C002').elements.at(-1)?.confirm?.title.text).toBe('Snooze Bolt_Works?');
+    await t.slack.message(ALICE, `<@${BOT}> snooze bolt 2w`, digest.ts);
+    const messages = await t.slack.waitForMessages((m) =>
+      repliesTo(m, digest.ts).some((x) => x.text.includes('snoozed your account')),
+    );
+    const reply = repliesTo(messages, digest.ts).find((x) => x.text.includes('snoozed your account'))!;
+    expect(reply.text).toMatch(
+      new RegExp(
+        `^<@${JANE}>, <@${ALICE}> snoozed your account \\*Bolt_\u200bWorks\\* until \\d{4}-\\d{2}-\\d{2}$`,
+      ),
+    );
+  });
+
   it('answers a mistyped mention with the syntax, recording nothing', async () => {
     await t.slack.message(ALICE, `<@${BOT}> snooze bolt`, digest.ts);
     const messages = await t.slack.waitForMessages((m) =>
       m.some((x) => x.text.includes('@revgap snooze &lt;customer&gt; &lt;weeks&gt;w')),
     );
     const answer = messages.find((x) => x.text.includes('@revgap snooze &lt;customer&gt;'))!;
-    expect((await t.bot.store.listFollowUps('C002')).map((e) => e.kind)).toEqual(['follow_up']);
+    expect((await t.bot.store.listFollowUps('C002')).map((e) => e.kind)).toEqual(['follow_up', 'snooze']);
     // A customer query that names nobody: the answer goes in the thread like any mention answer.
     expect(answer.thread_ts).toBe(digest.ts);
   });

@@ -6,7 +6,7 @@ import { cardBlockIds, lineBlockId } from '../../src/render/slack/ids.ts';
 import type { OutgoingMessage, SlackBlock, SlackClient } from '../../src/slack/slack-client.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
-import { describeFollowUp, recordFollowUp } from '../../src/use-cases/record-follow-up.ts';
+import { describeFollowUp, previousOwnerOf, recordFollowUp } from '../../src/use-cases/record-follow-up.ts';
 import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
@@ -321,6 +321,20 @@ describe('recordFollowUp', () => {
       deps(twice.slack),
     );
     expect(again).toMatchObject({ recorded: false, refused: 'not_snoozed' });
+  });
+});
+
+describe('previousOwnerOf', () => {
+  const claimed = { customerId: 'C9', status: 'claimed' as const, ownerUserId: 'U0BOB' };
+  it('names who works on the gap for a take-over or a snooze by someone else, else the account manager for a snooze', () => {
+    expect(previousOwnerOf('claim', 'U0CAROL', claimed)).toBe('U0BOB');
+    expect(previousOwnerOf('snooze', 'U0CAROL', claimed, 'U0DAN')).toBe('U0BOB');
+    expect(previousOwnerOf('claim', 'U0BOB', claimed)).toBeUndefined();
+    // Nobody on it: a snooze is the account manager's business, a claim is nobody's.
+    expect(previousOwnerOf('snooze', 'U0CAROL', undefined, 'U0DAN')).toBe('U0DAN');
+    expect(previousOwnerOf('snooze', 'U0DAN', undefined, 'U0DAN')).toBeUndefined();
+    expect(previousOwnerOf('claim', 'U0CAROL', undefined, 'U0DAN')).toBeUndefined();
+    expect(previousOwnerOf('claim', 'U0CAROL', { ...claimed, status: 'lost' })).toBeUndefined();
   });
 });
 

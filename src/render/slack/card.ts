@@ -22,7 +22,16 @@ import {
   formatScore,
 } from '../format.ts';
 import { renderSparkline } from '../sparkline.ts';
-import { type Block, button, ownerMrkdwn, plainText, plainUserText, section, userText } from './_blocks.ts';
+import {
+  type Block,
+  button,
+  isSlackUserId,
+  ownerMrkdwn,
+  plainText,
+  plainUserText,
+  section,
+  userText,
+} from './_blocks.ts';
 import { measureBlockText } from './block-kit-limits.ts';
 import {
   ACTION_CLAIM,
@@ -164,7 +173,7 @@ export function takeOverConfirm(customerName: string): types.ConfirmationDialog 
 export function snoozeConfirm(customerName: string): types.ConfirmationDialog {
   return {
     title: plainText(`Snooze ${plainUserText(customerName, CONFIRM_NAME_MAX)}?`),
-    text: plainText('Someone else has it. They will be told in the digest thread.'),
+    text: plainText("It is someone else's (see the card). They will be told in the digest thread."),
     confirm: plainText('Snooze'),
     deny: plainText('Cancel'),
   };
@@ -222,13 +231,23 @@ export function unsnoozeButton(value: string): types.Button {
   return button('Unsnooze', ACTION_UNSNOOZE, value);
 }
 
-/** The Snooze menu (1, 2, 4 weeks); confirmed first when someone else holds the gap. */
+/**
+ * The Snooze menu (1, 2, 4 weeks); confirmed first when the gap is someone else's: someone else is
+ * working on it or, when nobody is, it is another account manager's account (a Slack user id).
+ */
 export function snoozeMenu(
   customerId: string,
   customerName: string,
   state: GapState | undefined,
   viewerUserId?: string,
+  accountManager?: string,
 ): types.Overflow {
+  const nobodyOnIt = !isWorking(state) && state?.status !== 'snoozed';
+  const othersAccount =
+    nobodyOnIt &&
+    accountManager !== undefined &&
+    isSlackUserId(accountManager) &&
+    accountManager !== viewerUserId;
   return {
     type: 'overflow',
     action_id: ACTION_SNOOZE,
@@ -236,7 +255,7 @@ export function snoozeMenu(
       text: { type: 'plain_text' as const, text: `Snooze ${w} week${w === 1 ? '' : 's'}` },
       value: encodeSnooze(customerId, w),
     })),
-    ...(someoneElses(state, viewerUserId) ? { confirm: snoozeConfirm(customerName) } : {}),
+    ...(someoneElses(state, viewerUserId) || othersAccount ? { confirm: snoozeConfirm(customerName) } : {}),
   };
 }
 
@@ -283,7 +302,7 @@ export function renderGapCard(
         button('Log follow-up', ACTION_LOG, value),
         button('Deep dive', ACTION_DEEP_DIVE, value),
         ...(state?.status === 'snoozed' ? [unsnoozeButton(value)] : []),
-        snoozeMenu(priority.customerId, priority.customerName, state, viewer),
+        snoozeMenu(priority.customerId, priority.customerName, state, viewer, priority.accountManager),
       ],
     },
   ];

@@ -258,6 +258,20 @@ describe('Release, confirmations and Unsnooze', () => {
     ).toEqual([]);
   });
 
+  it("asks before snoozing another account manager's account nobody is working on", () => {
+    const snoozeOf = (accountManager: string, viewerUserId?: string) =>
+      (
+        renderGapCard({ ...priorityOf(BOLT), accountManager }, undefined, {
+          currency: 'USD',
+          ...(viewerUserId ? { viewerUserId } : {}),
+        })[1] as { elements: Element[] }
+      ).elements.at(-1);
+    expect(snoozeOf('U0BOB')?.confirm?.title.text).toBe('Snooze Bolt_Works?');
+    expect(snoozeOf('U0BOB', 'U0BOB')?.confirm).toBeUndefined();
+    // Not a Slack user (an email nobody has, a placeholder): nobody to ask for.
+    expect(snoozeOf('jane@example.com')?.confirm).toBeUndefined();
+  });
+
   it('offers Unsnooze on a snoozed card only, and says who snoozed it until when', () => {
     const snoozed: GapState = {
       customerId: 'C002',
