@@ -295,6 +295,52 @@ export async function findRun(
   return latest?.priorities.some((p) => p.customerId === input.customerId) ? latest : null;
 }
 
+/** A digest message's blocks and text as this process last wrote them. */
+interface WrittenMessage {
+  blocks: readonly AnyBlock[];
+  text: string;
+}
+
+type DigestMessageEntry = { queue: Promise<unknown>; written: WrittenMessage | null };
+/**
+ * Per chat workspace (its `ChatPort`), the digest messages this process updates: one update at a
+ * time each, and what it last wrote.
+ */
+const digestMessagesByChat = new WeakMap<object, Map<string, DigestMessageEntry>>();
+/** Messages remembered; the oldest is forgotten past this (it is fetched again if needed). */
+const DIGEST_MESSAGES_KEPT = 500;
+
+/**
+ * Runs `update` on the message `key` after the updates queued before it (two follow-ups on different
+ * customers of one digest message must not each write their own copy over the other's), passing what
+ * this process last wrote to it.
+ */
+function oneUpdateAtATime<T>(
+  chat: object,
+  key: string,
+  update: (written: WrittenMessage | null) => Promise<{ result: T; written?: WrittenMessage }>,
+): Promise<T> {
+  let digestMessages = digestMessagesByChat.get(chat);
+  if (!digestMessages) {
+    digestMessages = new Map();
+    digestMessagesByChat.set(chat, digestMessages);
+  }
+  const entry = digestMessages.get(key) ?? { queue: Promise.resolve(), written: null };
+  digestMessages.delete(key);
+  digestMessages.set(key, entry);
+  if (digestMessages.size > DIGEST_MESSAGES_KEPT) {
+    const oldest = digestMessages.keys().next().value;
+    if (oldest !== undefined) digestMessages.delete(oldest);
+  }
+  const run = entry.queue.then(async () => {
+    const outcome = await update(entry.written);
+    if (outcome.written) entry.written = outcome.written;
+    return outcome.result;
+  });
+  entry.queue = run.catch(() => undefined);
+  return run;
+}
+
 /**
  * Re-renders every copy of a customer in a digest and swaps each in with chat.update: its full card
  * (in the thread) and its compact line (in the parent), one update per message. True when the card
@@ -329,29 +375,28 @@ async function updateDigestCopies(
       changed: withCard.replaced || withLine.replaced,
     };
   };
-  const update = async (ts: string): Promise<{ card: boolean }> => {
-    const { clicked } = target;
-    let blocks: readonly AnyBlock[] | undefined;
-    let text: string | undefined;
-    if (clicked.channel === target.channel && clicked.messageTs === ts && clicked.messageBlocks) {
-      blocks = clicked.messageBlocks;
-      text = clicked.messageText;
-    } else {
-      const fetched = await deps.slack.fetchMessage(target.channel, ts, target.parentTs);
-      blocks = fetched?.blocks;
-      text = fetched?.text;
-    }
-    if (!blocks) return { card: false };
-    const swapped = swap(blocks);
-    if (!swapped.changed) return { card: false };
-    await deps.slack.updateMessage({
-      channel: target.channel,
-      ts,
-      text: text || 'revgap weekly digest',
-      blocks: swapped.blocks,
+  const update = (ts: string): Promise<{ card: boolean }> =>
+    oneUpdateAtATime(deps.slack, `${target.channel}:${ts}`, async (written) => {
+      const { clicked } = target;
+      // What the message says now: what this process last wrote to it (a click's payload can
+      // predate that write), else the payload of a click on it, else Slack's copy.
+      let current: WrittenMessage | null | undefined = written;
+      if (
+        !current &&
+        clicked.channel === target.channel &&
+        clicked.messageTs === ts &&
+        clicked.messageBlocks
+      ) {
+        current = { blocks: clicked.messageBlocks, text: clicked.messageText ?? '' };
+      }
+      current ??= await deps.slack.fetchMessage(target.channel, ts, target.parentTs);
+      if (!current) return { result: { card: false } };
+      const swapped = swap(current.blocks);
+      if (!swapped.changed) return { result: { card: false } };
+      const message = { text: current.text || 'revgap weekly digest', blocks: swapped.blocks };
+      await deps.slack.updateMessage({ channel: target.channel, ts, ...message });
+      return { result: { card: swapped.card }, written: message };
     });
-    return { card: swapped.card };
-  };
   const { card: cardUpdated } = await update(target.cardTs);
   // The parent holds the customer's line (a digest posted before lines held its cards there).
   if (target.parentTs !== target.cardTs) {

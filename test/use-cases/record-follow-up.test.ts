@@ -322,6 +322,35 @@ describe('recordFollowUp', () => {
     );
     expect(again).toMatchObject({ recorded: false, refused: 'not_snoozed' });
   });
+  it('keeps both follow-ups when a second click carries the digest as it was before the first update', async () => {
+    // Slack's copy and both clicks' payloads are the digest as posted: the second update must build
+    // on what the first one wrote, not undo it.
+    const fake = recordingSlack();
+    const click = (customerId: string, userId: string, eventId: string) => ({
+      customerId,
+      userId,
+      eventId,
+      channel: 'C1',
+      messageTs: '100.1',
+      messageBlocks: parentBlocks,
+      messageText: 'digest',
+    });
+    await recordFollowUp(
+      { ...click('C002', 'U7', 'race-1'), kind: 'follow_up', outcome: 'contacted' },
+      deps(fake.slack),
+    );
+    await recordFollowUp(
+      { ...click('C001', 'U8', 'race-2'), kind: 'follow_up', outcome: 'contacted' },
+      deps(fake.slack),
+    );
+    const last = (ts: string) => fake.updated.filter((u) => u.ts === ts).at(-1)!;
+    const textOf = (blocks: readonly SlackBlock[] | undefined, id: string) =>
+      JSON.stringify(blocks?.find((b) => b.block_id === id));
+    expect(textOf(last('100.1').blocks, lineBlockId('C002'))).toContain('Contacted');
+    expect(textOf(last('100.1').blocks, lineBlockId('C001'))).toContain('Contacted');
+    expect(textOf(last('100.2').blocks, cardBlockIds('C002').section)).toContain('Contacted');
+    expect(textOf(last('100.2').blocks, cardBlockIds('C001').section)).toContain('Contacted');
+  });
 });
 
 describe('previousOwnerOf', () => {
