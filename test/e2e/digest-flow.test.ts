@@ -193,7 +193,10 @@ describe('follow-ups across digests', () => {
         lineOf(topLevel(m).find((x) => x.ts === first.ts)!, 'C001').includes('Claimed by'),
     );
     expect(repliesTo(messages, first.ts).map((x) => x.text)).toEqual(
-      expect.arrayContaining([expect.stringMatching(new RegExp(`^<@${ALICE}> snoozed \\*Bolt`))]),
+      // Bolt_Works is Jane's account (jane@example.com): the reply mentions her first.
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^<@${JANE}>, <@${ALICE}> snoozed your account \\*Bolt`)),
+      ]),
     );
     // The line and the full card in the thread both say who has it.
     const parentNow = topLevel(messages).find((x) => x.ts === first.ts)!;
