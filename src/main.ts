@@ -239,7 +239,12 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       rasterize: (svg) => rasterizeSvg(svg),
     };
     // After each recorded follow-up, the actor's Home tab shows it.
-    deps.onRecorded = (event) => showHome(event.userId, deps);
+    deps.onRecorded = async (event) => {
+      await showHome(event.userId, deps);
+      // A take-over or release changes the previous holder's tab too.
+      if (event.previousOwnerUserId && event.previousOwnerUserId !== event.userId)
+        await showHome(event.previousOwnerUserId, deps);
+    };
     registerListeners(slackApp.app, deps);
 
     const notifier = createAdminNotifier({

@@ -34,6 +34,7 @@ import type { AccountManagerDirectory } from './account-managers.ts';
 import { answerDeepDive } from './deep-dive.ts';
 import { typedFollowUpSyntax } from './follow-up-by-text.ts';
 import { loadHeldOut, visiblePriorities, withoutHeldOut } from './holdout.ts';
+import { isMine } from './my-accounts.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
 import type { ChatPort, FileToShare } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
@@ -128,13 +129,15 @@ export async function buildAnswer(
       );
     }
     case 'mine': {
-      const me = new Set(await callerIdentities(who.userId, deps));
+      const [, email] = await callerIdentities(who.userId, deps);
+      const me = { userId: who.userId, email: email ?? null };
       const gapStates = await states();
       // The caller's whole book, not only the top N: their accounts (by Slack id or email) and
       // the gaps they claimed; account managers matching the caller become the caller's id.
       const priorities: Priority[] = [];
       for (const p of visiblePriorities(rankedPriorities(result), await loadHeldOut(deps.holdout))) {
-        const mineByAccount = p.accountManager !== undefined && me.has(p.accountManager.toLowerCase());
+        // The same rule as the Home tab and the digest by DM (my-accounts.ts).
+        const mineByAccount = isMine(p.accountManager, undefined, me);
         if (mineByAccount) priorities.push({ ...p, accountManager: who.userId });
         else if (gapStates.get(p.customerId)?.ownerUserId === who.userId) priorities.push(p);
       }

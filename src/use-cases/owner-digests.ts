@@ -69,7 +69,10 @@ export function selectOwnerDigests(
   return byUser;
 }
 
-/** Sends the run's DMs not sent yet; returns how many were sent now. Throws on a failed post (the run is resumed). */
+/**
+ * Sends the run's DMs not sent yet; returns how many were sent now. A DM Slack refuses is logged and
+ * skipped (the channel digest is already out); an interrupted run resumed later sends the missing ones.
+ */
 export async function sendOwnerDigests(
   input: {
     run: DigestRun;
@@ -94,6 +97,7 @@ export async function sendOwnerDigests(
   const { result } = input.loaded.snapshot;
   const shownInRun = new Set(input.run.priorities.map((p) => p.customerId));
   let sent = 0;
+  let failed = 0;
   for (const [userId, priorities] of byUser) {
     const key = ownerDigestKey(input.run.id, userId);
     if (await deps.personal.directMessageSent(key)) continue;
@@ -113,11 +117,21 @@ export async function sendOwnerDigests(
         };
       }),
     });
-    // Posting to the user id lands in the app's Messages tab with that user (chat:write only).
-    const { ts } = await deps.slack.postMessage({ channel: userId, ...message });
-    await deps.personal.recordDirectMessage(key, { userId, ts, at: deps.now().toISOString() });
-    sent++;
+    try {
+      // Posting to the user id lands in the app's Messages tab with that user (chat:write only).
+      const { ts } = await deps.slack.postMessage({ channel: userId, ...message });
+      await deps.personal.recordDirectMessage(key, { userId, ts, at: deps.now().toISOString() });
+      sent++;
+    } catch (error) {
+      // One person's DM (a deactivated user, Slack down past the client's retries) never fails the
+      // team's digest, which is already posted: logged, and the others still go out.
+      failed++;
+      log.error(
+        { err: error, userId },
+        'could not send a digest by DM; check that the user is active and the app may message them (chat:write)',
+      );
+    }
   }
-  log.info({ recipients: byUser.size, sent }, 'digests by DM sent');
+  log.info({ recipients: byUser.size, sent, failed }, 'digests by DM sent');
   return sent;
 }

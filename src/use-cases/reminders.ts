@@ -6,6 +6,7 @@
  */
 import { priorityOfCustomer } from '../core/analyze.ts';
 import { selectDueReminders } from '../core/next-steps.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { renderReminder } from '../render/slack/reminder.ts';
 import type { PersonalStore } from '../store/personal-store.ts';
@@ -38,6 +39,7 @@ export async function sendDueReminders(today: string, deps: ReminderDeps): Promi
   const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
   const [latestRun] = await deps.store.listDigestRuns(1);
   let sent = 0;
+  const failures: unknown[] = [];
   for (const reminder of due) {
     if (await deps.personal.directMessageSent(reminder.key)) continue;
     const customerId = reminder.event.customerId;
@@ -66,14 +68,30 @@ export async function sendDueReminders(today: string, deps: ReminderDeps): Promi
           }
         : {}),
     });
-    const { ts } = await deps.slack.postMessage({ channel: reminder.userId, ...message });
-    await deps.personal.recordDirectMessage(reminder.key, {
-      userId: reminder.userId,
-      ts,
-      at: deps.now().toISOString(),
-    });
-    sent++;
-    log.info({ customerId, userId: reminder.userId, due: reminder.due }, 'next-step reminder sent');
+    try {
+      const { ts } = await deps.slack.postMessage({ channel: reminder.userId, ...message });
+      await deps.personal.recordDirectMessage(reminder.key, {
+        userId: reminder.userId,
+        ts,
+        at: deps.now().toISOString(),
+      });
+      sent++;
+      log.info({ customerId, userId: reminder.userId, due: reminder.due }, 'next-step reminder sent');
+    } catch (error) {
+      // The others still go out; this one is tried again at the next tick (the job sees the failure).
+      failures.push(error);
+      log.error({ err: error, customerId, userId: reminder.userId }, 'could not send a next-step reminder');
+    }
+  }
+  if (failures.length > 0) {
+    throw new AppError(
+      'SLACK_API',
+      `${failures.length} of ${due.length} next-step reminders could not be sent (${(failures[0] as Error).message})`,
+      {
+        hint: 'They are tried again at the next minute; check that the users are active.',
+        cause: failures[0],
+      },
+    );
   }
   return sent;
 }

@@ -116,4 +116,47 @@ describe('sendOwnerDigests', () => {
     expect(await sendOwnerDigests(input, deps)).toBe(0);
     expect(posted).toHaveLength(1);
   });
+
+  it('sends the others when Slack refuses one person’s DM, and never fails the digest for it', async () => {
+    const result = buildSampleResult();
+    const loaded = loadSnapshot(
+      { id: 's', createdAt: '2026-11-24T09:00:00.000Z', asOfPeriod: result.asOf.period, source: 't', result },
+      sampleSettings(),
+    );
+    const posted: string[] = [];
+    const sent = new Set<string>();
+    const deps = {
+      slack: {
+        postMessage: async (m: { channel: string }) => {
+          if (m.channel === 'U0ACME01') throw new Error('An API error occurred: account_inactive');
+          posted.push(m.channel);
+          return { ts: '1.1', channel: m.channel };
+        },
+      },
+      personal: {
+        listDmDigestUsers: async () => [],
+        directMessageSent: async (key: string) => sent.has(key),
+        recordDirectMessage: async (key: string) => !sent.has(key) && sent.add(key) !== undefined,
+      },
+      people: {
+        userIdFor: async () => null,
+        unresolved: () => [],
+        withSlackUsers: async <T extends { accountManager?: string }>(items: readonly T[]) =>
+          items.map((i) =>
+            i.accountManager === 'jane@example.com' ? { ...i, accountManager: 'U01JANE' } : i,
+          ),
+      },
+      dmOwners: true,
+      logger: createLogger({ level: 'silent' }),
+      now: () => new Date('2026-11-24T09:00:00.000Z'),
+    };
+    const run = { id: 'run-2', priorities: [] } as unknown as DigestRun;
+    const count = await sendOwnerDigests(
+      { run, loaded, ranked: result.priorities, states: new Map<string, GapState>() },
+      deps,
+    );
+    expect(count).toBe(1);
+    expect(posted).toEqual(['U01JANE']);
+    expect([...sent]).toEqual([ownerDigestKey('run-2', 'U01JANE')]);
+  });
 });
