@@ -339,7 +339,7 @@ export function renderDigest(input: DigestInput): DigestMessages {
 /** Longest name in the rest's list and pick list. */
 const REST_NAME_MAX = 30;
 /** Block text the rest's named list may use (the pick list takes what is left of the budget). */
-const REST_LIST_CHARS = 1500;
+const REST_LIST_CHARS = 2500;
 
 /**
  * The customers after the compact lines: named in one line each ("#11 Foo $1.2k"), with a pick list

@@ -239,6 +239,20 @@ describe('the compact parent', () => {
     expect(d.continuations.flatMap((m) => cardIds(m.blocks))).toHaveLength(n);
   });
 
+  it('names all of a top 50 with everyday names (about 25 characters) in the parent', () => {
+    const result = shops(50);
+    const named = {
+      ...result,
+      priorities: result.priorities.map((p) => ({ ...p, customerName: `Northwind Logistics No. ${p.rank}` })),
+    };
+    const d = renderDigest({ result: named, settings: sampleSettings({ topN: 50 }) });
+    expect(d.parent.blocks.length).toBeLessThanOrEqual(20);
+    expect(checkMessage(d.parent)).toEqual([]);
+    const text = allText(d.parent.blocks);
+    for (let rank = 1; rank <= 50; rank++) expect(text).toContain(`Northwind Logistics No. ${rank}`);
+    expect(text).not.toContain('their cards are in the thread');
+  });
+
   it('shows the first ten as lines with a menu, and the rest in a pick list that opens them', () => {
     const d = render(20);
     expect(lineIds(d.parent.blocks)).toHaveLength(10);
