@@ -5,7 +5,7 @@
 
 import { evidenceOf } from '../core/backtest.ts';
 import { formatMoney } from '../core/money.ts';
-import { isoFromDay, periodTitleInText } from '../core/periods.ts';
+import { periodTitleInText } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../core/types.ts';
 import { followUpParts, metricRows, rankLabel, seriesRows, statusSentence } from './_customer-facts.ts';
@@ -21,7 +21,6 @@ import {
   GAP_TYPE_LABELS,
   markdownCustomer,
   markdownTable,
-  periodInText,
   periodNoun,
   plural,
   singleLine,

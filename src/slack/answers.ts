@@ -57,14 +57,20 @@ export function failureMessage(error: unknown): SlackMessage {
 async function withReportShared(
   answer: Answer,
   deps: SlackDeps,
-  target: { channel: string; threadTs?: string },
+  target: { channel: string; threadTs?: string; userId: string },
 ): Promise<SlackMessage> {
   if (answer.report) {
-    await deps.slack.uploadFile({
-      channel: target.channel,
-      ...(target.threadTs === undefined ? {} : { threadTs: target.threadTs }),
-      ...answer.report,
-    });
+    if (answer.reportByDm) {
+      // Private by default: into the asker's direct messages with the bot (conversations.open).
+      const dm = await deps.slack.openDirectMessage(target.userId);
+      await deps.slack.uploadFile({ channel: dm, ...answer.report });
+    } else {
+      await deps.slack.uploadFile({
+        channel: target.channel,
+        ...(target.threadTs === undefined ? {} : { threadTs: target.threadTs }),
+        ...answer.report,
+      });
+    }
   }
   return answer.message;
 }
@@ -105,7 +111,7 @@ export async function answerCommand(input: CommandInput, deps: SlackDeps): Promi
       answerDeps(deps),
     );
     kind = answer.request?.kind ?? kind;
-    message = await withReportShared(answer, deps, { channel: input.channelId });
+    message = await withReportShared(answer, deps, { channel: input.channelId, userId: input.userId });
   } catch (error) {
     log.error({ err: error, request: kind }, '/revgap failed');
     message = failureMessage(error);
@@ -167,16 +173,34 @@ export async function answerMention(input: MentionInput, deps: SlackDeps): Promi
     await recordMentionedFollowUp(typed, input, deps);
     return;
   }
+  // Personal answers (a deep dive, `mine`, the report) are shown to the asker only, in the thread.
+  let privately = false;
   try {
     const answer = await answerRevgap(text, { userId: input.userId, audience: 'thread' }, answerDeps(deps));
     kind = answer.request?.kind ?? kind;
-    message = await withReportShared(answer, deps, { channel: input.channelId, threadTs: input.threadTs });
+    privately = answer.privateInThread === true || answer.reportByDm === true;
+    message = await withReportShared(answer, deps, {
+      channel: input.channelId,
+      threadTs: input.threadTs,
+      userId: input.userId,
+    });
   } catch (error) {
     log.error({ err: error, request: kind }, 'mention failed');
     message = failureMessage(error);
+    // What went wrong concerns the asker, not the thread.
+    privately = true;
   }
-  await deps.slack.postMessage({ channel: input.channelId, threadTs: input.threadTs, ...message });
-  log.info({ request: kind }, 'mention answered');
+  if (privately) {
+    await deps.slack.postEphemeral({
+      channel: input.channelId,
+      user: input.userId,
+      threadTs: input.threadTs,
+      ...message,
+    });
+  } else {
+    await deps.slack.postMessage({ channel: input.channelId, threadTs: input.threadTs, ...message });
+  }
+  log.info({ request: kind, privately }, 'mention answered');
 }
 
 /** `log <customer>: <note>` or `snooze <customer> 2w`, or null for anything else. */

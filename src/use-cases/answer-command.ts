@@ -13,8 +13,7 @@ import type { Logger } from '../logger.ts';
 import { renderMarkdownReport, reportFileNames } from '../render/markdown-report.ts';
 import {
   renderNoSnapshot,
-  renderReportInThread,
-  renderReportUploaded,
+  renderReportSentByDm,
   withShareButton,
   withSharedBy,
 } from '../render/slack/answers.ts';
@@ -63,7 +62,17 @@ export interface Answer {
   request: RevgapRequest | null;
   message: SlackMessage;
   report?: FileToShare;
+  /** The report goes to the asker's direct messages, not the channel or thread asked in. */
+  reportByDm?: boolean;
+  /**
+   * Personal (a deep dive, `mine`) asked for in a thread: shown only to the asker, with a Share
+   * button; sharing is their explicit choice.
+   */
+  privateInThread?: boolean;
 }
+
+/** Requests whose answer is personal: private wherever they are asked (issue 10, private by default). */
+const PERSONAL: ReadonlySet<RevgapRequest['kind']> = new Set(['mine', 'customer', 'report']);
 
 function requestText(request: RevgapRequest): string {
   switch (request.kind) {
@@ -173,17 +182,18 @@ export async function answerRevgap(text: string, who: Asker, deps: AnswerDeps): 
   const loaded = deps.snapshots.current() ?? (await deps.snapshots.load());
   if (!loaded) return { request, message: renderNoSnapshot() };
   if (request.kind === 'report') {
+    // Private by default: the file goes to the asker's direct messages, never the channel or thread.
     const report = reportFile(loaded, await loadHeldOut(deps.holdout));
-    return who.audience === 'private'
-      ? {
-          request,
-          report: {
-            ...report.file,
-            initialComment: `<@${who.userId}> asked for the full revgap report (${report.asOf}).`,
-          },
-          message: renderReportUploaded(),
-        }
-      : { request, report: report.file, message: renderReportInThread(who.userId, report.asOf) };
+    return {
+      request,
+      report: { ...report.file, initialComment: `The full revgap report you asked for (${report.asOf}).` },
+      reportByDm: true,
+      message: renderReportSentByDm(report.asOf),
+    };
+  }
+  if (who.audience === 'thread' && PERSONAL.has(request.kind)) {
+    const message = await buildAnswer(request, { ...who, audience: 'private' }, loaded, deps);
+    return { request, message: shareable(message, request), privateInThread: true };
   }
   const message = await buildAnswer(request, who, loaded, deps);
   return { request, message: who.audience === 'private' ? shareable(message, request) : message };

@@ -234,14 +234,21 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(await t.bot.store.listFollowUps('C001')).toHaveLength(before);
   });
 
-  it('answers a mention in the digest thread, in that thread', async () => {
+  it('answers a deep dive asked by mention in the digest thread only to the asker, in that thread', async () => {
+    const before = await t.slack.messages();
     await t.slack.message(ALICE, `<@${BOT}> bolt`, digest.ts);
     const messages = await t.slack.waitForMessages((m) =>
-      repliesTo(m, digest.ts).some((x) => x.user === BOT && x.text.includes('Bolt_Works (C002)')),
+      ephemeralsFor(m, ALICE).some((x) => x.text.includes('Bolt_Works (C002)') && x.thread_ts === digest.ts),
     );
-    const answer = repliesTo(messages, digest.ts).find((x) => x.text.includes('Bolt_Works (C002)'))!;
+    const answer = ephemeralsFor(messages, ALICE).find(
+      (x) => x.text.includes('Bolt_Works (C002)') && x.thread_ts === digest.ts,
+    )!;
     expect(shownText(answer)).toContain('$600.00');
-    expect(answer.subtype).toBeUndefined();
+    expect(shownText(answer)).toContain('Share in channel');
+    // Nothing new for everyone in the thread but Alice's own question.
+    const botReplies = (m: StoredMessage[]) =>
+      repliesTo(m, digest.ts).filter((x) => x.user === BOT && x.subtype !== 'ephemeral');
+    expect(botReplies(messages)).toHaveLength(botReplies(before).length);
   });
 
   it('answers an unknown customer helpfully, privately, suggesting near names', async () => {
@@ -259,18 +266,24 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(shownText(typo!)).toMatch(/Bolt_\u200b?Works/);
   });
 
-  it('uploads the full report for /revgap report and says so privately', async () => {
+  it('sends /revgap report asked in the channel as a file in a direct message, not in the channel', async () => {
+    const before = await t.slack.messages();
     await t.slack.command(ALICE, 'report');
-    const messages = await t.slack.waitForMessages(
-      (m) =>
-        topLevel(m).some((x) => x.files?.length) &&
-        ephemeralsFor(m, ALICE).some((x) => x.text.includes('full report is uploaded')),
+    const messages = await t.slack.waitForMessages((m) =>
+      ephemeralsFor(m, ALICE).some((x) => x.text.includes('in your direct messages with revgap')),
     );
-    const upload = topLevel(messages).find((x) => x.files?.length)!;
-    expect(upload.text).toBe(
-      `<@${ALICE}> asked for the full revgap report (week of Mon 16 Nov 2026 (to 22 Nov)).`,
-    );
+    let dm: StoredMessage[] = [];
+    await waitFor(async () => {
+      dm = await t.slack.directMessages(ALICE);
+      return dm.some((x) => x.files?.length);
+    });
+    const upload = dm.find((x) => x.files?.length)!;
     expect(upload.files?.[0]?.name).toBe('revgap-report-week-of-2026-11-16.md');
+    expect(upload.text).toContain('The full revgap report you asked for');
+    // The channel got no file and no new top-level message.
+    const filesIn = (m: StoredMessage[]) => m.filter((x) => x.files?.length).length;
+    expect(filesIn(messages)).toBe(filesIn(before));
+    expect(topLevel(messages)).toHaveLength(topLevel(before).length);
   });
 
   it('answered every command, click and mention from the snapshot, never re-reading the data', () => {

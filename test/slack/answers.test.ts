@@ -11,9 +11,15 @@ import { partialPort } from '../helpers/partial-port.ts';
 type Upload = Parameters<SlackClient['uploadFile']>[0];
 
 /** Deps around the sample analysis (as of the week of 2026-11-16, which ends 2026-11-22). */
-function deps(): { deps: SlackDeps; uploads: Upload[]; sent: OutgoingMessage[] } {
+function deps(): {
+  deps: SlackDeps;
+  uploads: Upload[];
+  sent: OutgoingMessage[];
+  ephemeral: Array<OutgoingMessage & { channel: string; user: string; threadTs?: string }>;
+} {
   const uploads: Upload[] = [];
   const sent: OutgoingMessage[] = [];
+  const ephemeral: Array<OutgoingMessage & { channel: string; user: string; threadTs?: string }> = [];
   const result = buildSampleResult();
   const snapshots = createSnapshotHolder({
     store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
@@ -33,10 +39,14 @@ function deps(): { deps: SlackDeps; uploads: Upload[]; sent: OutgoingMessage[] }
     },
     respond: async (_url: string, m: OutgoingMessage) => void sent.push(m),
     postMessage: async (m: OutgoingMessage) => void sent.push(m),
+    postEphemeral: async (m: OutgoingMessage & { channel: string; user: string }) => void ephemeral.push(m),
+    openDirectMessage: async (user: string) => `D-${user}`,
+    userEmail: async () => null,
   };
   return {
     uploads,
     sent,
+    ephemeral,
     deps: {
       slack: slack as unknown as SlackClient,
       store: { listFollowUps: async () => [], getGapStates: async () => new Map() } as unknown as StateStore,
@@ -48,8 +58,8 @@ function deps(): { deps: SlackDeps; uploads: Upload[]; sent: OutgoingMessage[] }
   };
 }
 
-describe('the full report on request', () => {
-  it('/revgap report uploads the markdown report to the channel, named by the as-of day', async () => {
+describe('the full report on request: private by default', () => {
+  it('/revgap report in a channel sends the file to a direct message, not the channel', async () => {
     const d = deps();
     await answerCommand(
       { text: 'report', userId: 'U1', channelId: 'C9', responseUrl: 'https://x.test/r' },
@@ -58,30 +68,50 @@ describe('the full report on request', () => {
     expect(d.uploads).toHaveLength(1);
     const file = d.uploads[0]!;
     expect([file.channel, file.threadTs, file.filename, file.title, file.initialComment]).toEqual([
-      'C9',
+      'D-U1',
       undefined,
       'revgap-report-week-of-2026-11-16.md',
       'revgap report, week of Mon 16 Nov 2026 (to 22 Nov)',
-      '<@U1> asked for the full revgap report (week of Mon 16 Nov 2026 (to 22 Nov)).',
+      'The full revgap report you asked for (week of Mon 16 Nov 2026 (to 22 Nov)).',
     ]);
     expect(file.content).toContain('Acme');
-    expect(d.sent.map((m) => m.text)).toEqual(['The full report is uploaded in this channel.']);
+    expect(d.sent.map((m) => m.text)).toEqual([
+      ':page_facing_up: The full report, week of Mon 16 Nov 2026 (to 22 Nov), is in your direct messages with revgap (only you see it). To show it to the team, share the file from there.',
+    ]);
   });
 
-  it('@revgap report uploads the same file into the thread it was asked in', async () => {
+  it('@revgap report in a thread sends the file to a direct message and tells only the asker', async () => {
     const d = deps();
     await answerMention({ text: '<@UBOT> report', userId: 'U1', channelId: 'C9', threadTs: '5.5' }, d.deps);
-    expect(d.uploads).toHaveLength(1);
-    const file = d.uploads[0]!;
-    expect([file.channel, file.threadTs, file.filename, file.title, file.initialComment]).toEqual([
-      'C9',
-      '5.5',
-      'revgap-report-week-of-2026-11-16.md',
-      'revgap report, week of Mon 16 Nov 2026 (to 22 Nov)',
-      undefined,
-    ]);
-    expect(d.sent.map((m) => m.text)).toEqual([
-      '<@U1> here is the full report, week of Mon 16 Nov 2026 (to 22 Nov).',
-    ]);
+    expect(d.uploads.map((f) => [f.channel, f.threadTs])).toEqual([['D-U1', undefined]]);
+    expect(d.sent).toEqual([]);
+    expect(d.ephemeral.map((m) => [m.channel, m.user, m.threadTs])).toEqual([['C9', 'U1', '5.5']]);
+  });
+});
+
+describe('personal answers asked in a thread are private', () => {
+  it('@revgap <customer> in a thread: the deep dive only for the asker, with Share in channel', async () => {
+    const d = deps();
+    await answerMention({ text: '<@UBOT> bolt', userId: 'U1', channelId: 'C9', threadTs: '5.5' }, d.deps);
+    expect(d.sent).toEqual([]);
+    expect(d.ephemeral).toHaveLength(1);
+    const answer = d.ephemeral[0]!;
+    expect([answer.channel, answer.user, answer.threadTs]).toEqual(['C9', 'U1', '5.5']);
+    expect(answer.text).toContain('Bolt_Works (C002)');
+    expect(JSON.stringify(answer.blocks)).toContain('Share in channel');
+  });
+
+  it('@revgap mine in a thread: private too', async () => {
+    const d = deps();
+    await answerMention({ text: '<@UBOT> mine', userId: 'U1', channelId: 'C9', threadTs: '5.5' }, d.deps);
+    expect(d.sent).toEqual([]);
+    expect(d.ephemeral).toHaveLength(1);
+  });
+
+  it('@revgap top in a thread stays public (the team list)', async () => {
+    const d = deps();
+    await answerMention({ text: '<@UBOT> top', userId: 'U1', channelId: 'C9', threadTs: '5.5' }, d.deps);
+    expect(d.ephemeral).toEqual([]);
+    expect(d.sent).toHaveLength(1);
   });
 });

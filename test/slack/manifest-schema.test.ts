@@ -52,6 +52,7 @@ describe('manifest.yml', () => {
       'files:write',
       'groups:history',
       'groups:read',
+      'im:write',
       'users:read',
       'users:read.email',
     ]);

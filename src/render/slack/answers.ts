@@ -77,14 +77,12 @@ export function withSharedBy(message: SlackMessage, userId: string): SlackMessag
 }
 
 /** `/revgap report`: the file is in the channel. */
-export function renderReportUploaded(): SlackMessage {
-  const text = 'The full report is uploaded in this channel.';
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:page_facing_up: ${text}` } }] };
-}
-
-/** `@revgap report`: the file is in the thread; `period` names its as-of period ("week of Mon 23 Nov 2026 (to 29 Nov)"). */
-export function renderReportInThread(userId: string, period: string): SlackMessage {
-  return renderNotice(`<@${userId}> here is the full report, ${period}.`);
+/** `/revgap report` or `@revgap report`: the file went to the asker's direct messages with revgap. */
+export function renderReportSentByDm(period: string): SlackMessage {
+  return renderNotice(
+    `:page_facing_up: The full report, ${period}, is in your direct messages with revgap (only you see it). ` +
+      'To show it to the team, share the file from there.',
+  );
 }
 
 /** Why a card action changed nothing (see use-cases/record-follow-up.ts `FollowUpRefusal`). */

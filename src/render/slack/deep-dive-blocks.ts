@@ -7,7 +7,7 @@
 import type { types } from '@slack/bolt';
 import { evidenceOf } from '../../core/backtest.ts';
 import { formatMoney } from '../../core/money.ts';
-import { formatPeriod, periodTitle, periodTitleInText } from '../../core/periods.ts';
+import { periodTitle, periodTitleInText } from '../../core/periods.ts';
 import { defaultHorizon, type FollowedUpGap, type RecoveryMeasure } from '../../core/recovery.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
