@@ -191,5 +191,5 @@ describe.skipIf(!hasPostgres)('the bot process stopped mid-digest', () => {
     bots.push(restarted);
     await expectOneCompleteDigest(stack);
     expectNoSecretIn([...bot.lines, ...restarted.lines], stack);
-  });
+  }, 120_000);
 });

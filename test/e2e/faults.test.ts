@@ -175,20 +175,22 @@ describe.skipIf(!hasPostgres)('digest delivery under Web API faults (Socket Mode
     const first = await stack.startBot({ now: clockAfterSlot(5 * 3_600_000) });
     await first.stop();
     stack.bot = null;
-    await stack.startBot({ now: clockAfterSlot(5 * 3_600_000 + 60_000) });
+    const bot = await stack.startBot({ now: clockAfterSlot(5 * 3_600_000 + 60_000) });
     const messages = await stack.slack.messages();
     expect(digestParents(messages)).toHaveLength(1);
     expect(digestParents(messages)[0]?.blocks?.some((b) => JSON.stringify(b).includes('Late'))).toBe(true);
     // Posts to the channel are paced about a second apart (Slack's 1/s per channel guidance): the
-    // full cards, then the report upload (shared into the thread) waited for their turn.
+    // parent, the full cards in its thread (as many messages as the run recorded), then the report
+    // upload (shared into the thread) waited for their turn.
     const channelPosts = stack.proxy.calls.filter(
       (c) =>
         (c.method === 'chat.postMessage' && c.body.includes(stack?.slack.channel ?? '?')) ||
         c.method === 'files.getUploadURLExternal',
     );
+    const [run] = await bot.store.listDigestRuns();
+    expect(run?.parts.length).toBeGreaterThanOrEqual(2);
     expect(channelPosts.map((c) => c.method)).toEqual([
-      'chat.postMessage',
-      'chat.postMessage',
+      ...Array.from({ length: run?.parts.length ?? 0 }, () => 'chat.postMessage'),
       'files.getUploadURLExternal',
     ]);
     for (let i = 1; i < channelPosts.length; i++) {
@@ -243,7 +245,8 @@ describe.skipIf(!hasPostgres)('retried, forged and unauthorised requests (HTTP m
   }
   const answers = () =>
     stack.proxy.calls.filter((c) =>
-      ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method),
+      // views.open: a deep dive opens in a modal.
+      ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'views.open'].includes(c.method),
     ).length;
   const followUps = async (customerId: string) => stack.bot?.store.listFollowUps(customerId) ?? [];
   /** Waits until the bot has made no answering call for `quietMs` (posts are paced ~1.1 s apart). */
