@@ -12,6 +12,8 @@
  *   claim.png          Bob claims the top gap on its card in the thread: the card and the digest's
  *                      line updated in place, the claim in the thread
  *   deep-dive.png      Bob's `/revgap <customer id>` answer (ephemeral, "only visible to you")
+ *   home.png           Bob's Home tab, "My accounts": his total and split, his gaps, the team's
+ *   dm-digest.png      Bob's digest by DM (turned on), sent with the next digest
  *
  * Everything started here is stopped at the end, also on failure.
  *
@@ -283,6 +285,37 @@ async function main(): Promise<void> {
     await viewport(page, 1300);
     await scrollTo(page, '.messages', 'bottom');
     await shoot(page, join(outDir, 'deep-dive.png'), likeSlack);
+
+    // 5. Bob's Home tab, "My accounts" (published when he opens it; the claim above is on it).
+    await page.goto(`${slack.url}/archives/${channel}`);
+    await settle(page, '.messages .msg');
+    await actAs(page, ACTOR.id);
+    await page.locator('.sidebar-item', { hasText: '🏠' }).first().click();
+    await settle(page, '.home .blocks');
+    await page.getByText('My accounts').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await viewport(page, 1500);
+    await scrollTo(page, '.home', 'top');
+    await shoot(page, join(outDir, 'home.png'), likeSlack);
+
+    // 6. His digest by DM: he turns it on (the Home tab's toggle), and the next digest sends it.
+    await bot.store.setDmDigest(ACTOR.id, true, new Date().toISOString());
+    const again = await bot.postDigest({ force: true });
+    if (again.status !== 'posted') throw new Error(`the second digest was not posted: ${again.status}`);
+    const state = await control<{ channels: Array<{ id: string; is_im?: boolean; members: string[] }> }>(
+      slack,
+      '/state',
+    );
+    const dm = state.channels.find((c) => c.is_im && c.members.includes(ACTOR.id));
+    if (!dm) throw new Error('no direct message with Bob');
+    await waitForMessages(slack, dm.id, 'the digest by DM', (m) =>
+      m.some((x) => x.text.includes('Your accounts')),
+    );
+    await page.goto(`${slack.url}/archives/${dm.id}`);
+    await settle(page, '.messages .msg');
+    await actAs(page, ACTOR.id);
+    await viewport(page, 1500);
+    await scrollTo(page, '.messages', 'top');
+    await shoot(page, join(outDir, 'dm-digest.png'), likeSlack);
     step('done');
   } finally {
     for (const cleanup of cleanups) {

@@ -168,8 +168,8 @@ function summaryBlocks(input: HomeInput): Block[] {
   if (input.dmDigest) {
     const { on, forAll } = input.dmDigest;
     const text = forAll
-      ? ':envelope: *My digest by DM:* on for every account manager (set by your admin).'
-      : `:envelope: *My digest by DM:* ${on ? 'on' : 'off'}. ${on ? 'Each weekly digest also sends you your own accounts in a direct message.' : 'Turn it on to get your own accounts by direct message with each weekly digest.'}`;
+      ? ':email: *My digest by DM:* on for every account manager (set by your admin).'
+      : `:email: *My digest by DM:* ${on ? 'on' : 'off'}. ${on ? 'Each weekly digest also sends you your own accounts in a direct message.' : 'Turn it on to get your own accounts by direct message with each weekly digest.'}`;
     blocks.push(
       forAll
         ? section(text)
