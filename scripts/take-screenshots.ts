@@ -14,6 +14,7 @@
  *   deep-dive.png      Bob's `/revgap <customer id>` answer (ephemeral, "only visible to you")
  *   home.png           Bob's Home tab, "My accounts": his total and split, his gaps, the team's
  *   dm-digest.png      Bob's digest by DM (turned on), sent with the next digest
+ *   deep-dive-modal.png  Bob's Deep dive on the top card: the modal with the revenue chart
  *
  * Everything started here is stopped at the end, also on failure.
  *
@@ -36,7 +37,7 @@ import {
 } from '../src/dev/local-slack.ts';
 import { createLogger } from '../src/logger.ts';
 import { type RunningRevgap, startRevgap } from '../src/main.ts';
-import { ACTION_CLAIM } from '../src/render/slack/ids.ts';
+import { ACTION_CLAIM, ACTION_DEEP_DIVE } from '../src/render/slack/ids.ts';
 import { SAMPLE_ACCOUNT_MANAGERS } from '../src/sources/sample/generate-sample.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -316,6 +317,47 @@ async function main(): Promise<void> {
     await viewport(page, 1500);
     await scrollTo(page, '.messages', 'top');
     await shoot(page, join(outDir, 'dm-digest.png'), likeSlack);
+
+    // 7. Bob's Deep dive on the top card: the modal, once filled in with its chart.
+    const deepDive = firstActions.elements?.find((e) => e.action_id === ACTION_DEEP_DIVE);
+    if (!deepDive) throw new Error('the top card has no Deep dive button');
+    await page.goto(`${slack.url}/archives/${channel}?thread_ts=${digest.ts}`);
+    await settle(page, '.thread-body .msg');
+    await actAs(page, ACTOR.id);
+    await control(slack, '/interact', {
+      channel,
+      messageTs: cards.ts,
+      user: ACTOR.id,
+      action: { type: 'button', ...deepDive, block_id: firstActions.block_id },
+    });
+    await page.locator('.modal .bk-image img').first().waitFor({ state: 'attached', timeout: 15_000 });
+    // local-slack's UI draws an image block from `image_url` only; Slack draws a `slack_file` from
+    // the uploaded file. Point the image at the file the bot uploaded, as Slack would show it.
+    await page.evaluate(async () => {
+      const stack = await new Promise<Array<{ blocks?: Array<Record<string, unknown>> }>>((done) => {
+        const ws = new WebSocket(`ws://${location.host}/ui`);
+        ws.onmessage = (event) => {
+          const frame = JSON.parse(String(event.data)) as { t: string; state?: { modalStack?: [] } };
+          if (frame.t !== 'init') return;
+          ws.close();
+          done(frame.state?.modalStack ?? []);
+        };
+      });
+      const ids = (stack.at(-1)?.blocks ?? [])
+        .map((b) => (b.slack_file as { id?: string } | undefined)?.id)
+        .filter((id): id is string => typeof id === 'string');
+      document.querySelectorAll<HTMLImageElement>('.modal .bk-image img').forEach((img, i) => {
+        if (ids[i]) img.src = `/files/bot/${ids[i]}/chart.png`;
+      });
+    });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.modal .bk-image img')].every(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    await page.waitForTimeout(500);
+    await viewport(page, 1500);
+    await shoot(page, join(outDir, 'deep-dive-modal.png'), likeSlack);
     step('done');
   } finally {
     for (const cleanup of cleanups) {
