@@ -36,6 +36,15 @@ export function latestNextSteps(events: readonly FollowUpEvent[]): PendingNextSt
   return out;
 }
 
+/**
+ * Whether a gap's next step still stands: someone works on it (claimed, contacted, recovering, or
+ * snoozed); not when it was closed since (lost, not a real gap) or released (open, nobody on it).
+ */
+export function isStillWorkedOn(state: GapState | undefined): boolean {
+  const status = state?.status ?? 'open';
+  return status !== 'lost' && status !== 'dismissed' && status !== 'open';
+}
+
 export interface DueReminder extends PendingNextStep {
   /** Who gets it: whoever holds the gap now, else who logged the step. */
   userId: string;
@@ -65,9 +74,7 @@ export function selectDueReminders(
   for (const step of latestNextSteps(events)) {
     if (step.due > today || step.due < earliest) continue;
     const state = states.get(step.event.customerId);
-    const status = state?.status ?? 'open';
-    // Closed since, or released (open with nobody on it): nothing to remind anyone of.
-    if (status === 'lost' || status === 'dismissed' || status === 'open') continue;
+    if (!isStillWorkedOn(state)) continue;
     const key = reminderKey(step.event);
     if (options.sent(key)) continue;
     out.push({ ...step, userId: state?.ownerUserId ?? step.event.userId, key });

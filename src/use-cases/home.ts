@@ -6,7 +6,7 @@
  * "Next page", after each of their recorded follow-ups, and when they flip "My digest by DM".
  */
 import { rankedPriorities } from '../core/analyze.ts';
-import { latestNextSteps } from '../core/next-steps.ts';
+import { isStillWorkedOn, latestNextSteps } from '../core/next-steps.ts';
 import type { GapState, Priority } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 import {
@@ -123,7 +123,10 @@ export async function buildHome(userId: string, offset: number, deps: HomeDeps):
   const since = new Date(Date.parse(`${today}T00:00:00Z`) - NEXT_STEP_WINDOW_DAYS * DAY_MS).toISOString();
   const events = await deps.store.listFollowUpsSince(since);
   const nextSteps: HomeNextStep[] = latestNextSteps(events)
-    .filter((n) => mineIds.has(n.event.customerId) && n.due < weekEnd)
+    .filter(
+      (n) =>
+        mineIds.has(n.event.customerId) && n.due < weekEnd && isStillWorkedOn(states.get(n.event.customerId)),
+    )
     .map((n) => ({
       customerName: loaded.index.byId(n.event.customerId)?.name ?? n.event.customerId,
       due: n.due,

@@ -9,6 +9,7 @@ import {
   ACTION_CLAIM,
   ACTION_HOME_DM_DIGEST,
   ACTION_LOG,
+  ACTION_RELEASE,
   cardBlockIds,
   lineBlockId,
 } from '../../src/render/slack/ids.ts';
@@ -146,5 +147,14 @@ describe('Home tab', () => {
     // Never twice.
     expect(await t.bot.sendReminders()).toBe(0);
     expect(await t.slack.directMessages(JANE)).toHaveLength(dmsBefore + 1);
+  });
+
+  it('offers Release on a gap I hold, and a Release there re-publishes the tab with the gap open again', async () => {
+    const home = await t.slack.waitForHome(JANE, (v) => viewText(v).includes('1 contacted ($600.00)'));
+    await t.slack.interactInHome(JANE, buttonOf(home, 'C002', ACTION_RELEASE));
+    const after = await t.slack.waitForHome(JANE, (v) => viewText(v).includes('1 open ($600.00)'));
+    expect(viewText(after)).toContain('Open: nobody has claimed it yet');
+    // The next step is no longer due for anyone: nothing to remind of.
+    expect(viewText(after)).not.toContain('send the spring price list');
   });
 });
