@@ -14,6 +14,7 @@ import {
   submitFollowUp as recordSubmission,
   submissionContext,
 } from '../use-cases/card-actions.ts';
+import { refreshDeepDive } from './deep-dive-modal.ts';
 import { slackErrorCode } from './slack-client.ts';
 import type { SlackDeps } from './slack-deps.ts';
 
@@ -76,6 +77,8 @@ export async function handleCardAction(
   try {
     const home = fromHome(input);
     const reply = await cardAction(input, home ? forHome(deps) : deps);
+    // A click in the deep-dive modal: the modal shows the new state (the clicked copy stays true).
+    if (input.view && !home && input.kind !== 'deep_dive') await refreshDeepDive(input, input.view.id, deps);
     // On the Home tab, "Done." is the re-published tab itself; a deep dive or a refusal comes by DM.
     if (reply && !(home && reply.text === 'Done.')) await answerPrivately(deps, input, reply);
   } catch (error) {

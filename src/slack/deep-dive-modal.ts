@@ -103,3 +103,37 @@ export async function shareDeepDiveSummary(
     .postEphemeral({ channel, user: input.userId, ...renderNotice(text) })
     .catch((error: unknown) => log.error({ err: error }, 'could not tell the user'));
 }
+
+/**
+ * The deep-dive modal rendered again after a click in it (Claim, Release, Snooze, Unsnooze), keeping
+ * the chart it shows. A failure costs only the stale modal (the action is recorded): logged.
+ */
+export async function refreshDeepDive(
+  input: CardActionContext,
+  viewId: string,
+  deps: SlackDeps,
+): Promise<void> {
+  try {
+    const { view } = await deepDiveModal(
+      {
+        ...(input.customerId ? { customerId: input.customerId } : {}),
+        ...(input.cardKey ? { cardKey: input.cardKey } : {}),
+        userId: input.userId,
+        origin: {
+          ...(input.channel ? { channelId: input.channel } : {}),
+          ...(input.messageTs ? { messageTs: input.messageTs } : {}),
+          ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
+        },
+        ...(input.view?.chart ? { chart: input.view.chart } : {}),
+      },
+      // No rasteriser: a modal without its chart stays without one rather than uploading it again.
+      { ...modalDeps(deps), rasterize: undefined },
+    );
+    await deps.slack.updateView(viewId, view);
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, viewId },
+      'the deep-dive modal clicked could not be updated; the action is recorded',
+    );
+  }
+}

@@ -44,6 +44,8 @@ export interface CardActionContext {
   ephemeral?: boolean;
   /** The private answer the button was in (`top 10`, `mine`, a customer id), from its value. */
   origin?: string;
+  /** A click in the deep-dive modal: its view id, and the chart it shows (kept when rendered again). */
+  view?: { id: string; chart?: { fileId: string; altText: string } };
 }
 
 export type CardActionKind = 'claim' | 'snooze' | 'deep_dive' | 'release' | 'unsnooze';

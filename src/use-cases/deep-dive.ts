@@ -191,6 +191,11 @@ export interface DeepDiveRequest {
   cardKey?: string;
   userId: string;
   origin: DeepDiveOrigin;
+  /**
+   * The chart the modal shows already (a modal rendered again after a click in it): reused, not
+   * drawn and uploaded again.
+   */
+  chart?: ModalChart;
 }
 
 /**
@@ -228,7 +233,7 @@ export async function deepDiveModal(
       },
     );
   }
-  const chart = deps.rasterize ? await drawChart(dive, deps) : undefined;
+  const chart = request.chart ?? (deps.rasterize ? await drawChart(dive, deps) : undefined);
   const view = modalOf(dive, request, chart);
   // Slack may refuse a file it has not finished processing: the adapter falls back to this one.
   return chart && 'fileId' in chart

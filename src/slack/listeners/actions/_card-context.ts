@@ -35,5 +35,18 @@ export function cardContext(
     cardKey: cardKey ?? decoded?.cardKey ?? cardKeyFromBlockId(blockId) ?? undefined,
     ...(body.response_url ? { responseUrl: body.response_url } : {}),
     ...(ephemeral ? { ephemeral: true } : {}),
+    ...(fromModal && body.view?.id && body.view.type === 'modal'
+      ? { view: { id: body.view.id, ...modalChart(body.view.blocks) } }
+      : {}),
   };
+}
+
+/** The chart image a deep-dive modal shows (its `slack_file`), to keep when the modal is rendered again. */
+function modalChart(blocks: unknown): { chart?: { fileId: string; altText: string } } {
+  if (!Array.isArray(blocks)) return {};
+  for (const block of blocks as { type?: string; slack_file?: { id?: string }; alt_text?: string }[]) {
+    if (block.type === 'image' && block.slack_file?.id)
+      return { chart: { fileId: block.slack_file.id, altText: block.alt_text ?? '' } };
+  }
+  return {};
 }

@@ -1,0 +1,68 @@
+/**
+ * A click in the deep-dive modal (Claim, Release, Snooze) renders the modal again with views.update,
+ * showing the new state and keeping the chart image it showed (no new upload).
+ */
+import { describe, expect, it } from 'vitest';
+import type { GapState } from '../../src/core/types.ts';
+import { createLogger } from '../../src/logger.ts';
+import { refreshDeepDive } from '../../src/slack/deep-dive-modal.ts';
+import type { SlackClient } from '../../src/slack/slack-client.ts';
+import type { SlackDeps } from '../../src/slack/slack-deps.ts';
+import type { SnapshotStore, StateStore } from '../../src/store/state-store.ts';
+import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
+import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
+import { partialPort } from '../helpers/partial-port.ts';
+
+describe('refreshDeepDive', () => {
+  it('updates the modal clicked with the new state, keeping its chart and uploading nothing', async () => {
+    const result = buildSampleResult();
+    const snapshots = createSnapshotHolder({
+      store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
+      settings: sampleSettings(),
+    });
+    snapshots.set({
+      id: 's',
+      createdAt: '2026-11-24T08:00:00.000Z',
+      asOfPeriod: result.asOf.period,
+      source: 't',
+      result,
+    });
+    const state: GapState = { customerId: 'C002', status: 'claimed', ownerUserId: 'U0ALICE' };
+    const updated: Array<[string, unknown]> = [];
+    let uploads = 0;
+    const deps = {
+      slack: {
+        updateView: async (id: string, view: unknown) => void updated.push([id, view]),
+        uploadFile: async () => {
+          uploads++;
+          return { fileId: 'F-NEW' };
+        },
+      } as unknown as SlackClient,
+      store: {
+        listFollowUps: async () => [],
+        getGapStates: async () => new Map([['C002', state]]),
+      } as unknown as StateStore,
+      snapshots,
+      digestChannel: 'C1',
+      logger: createLogger({ level: 'silent' }),
+      now: () => new Date('2026-11-24T08:00:00.000Z'),
+    } satisfies SlackDeps;
+    await refreshDeepDive(
+      {
+        userId: 'U0ALICE',
+        channel: 'C1',
+        messageTs: '1.1',
+        customerId: 'C002',
+        view: { id: 'V1', chart: { fileId: 'F-CHART', altText: 'Revenue by week: ...' } },
+      },
+      'V1',
+      deps,
+    );
+    expect(updated.map(([id]) => id)).toEqual(['V1']);
+    const shown = JSON.stringify(updated[0]?.[1]);
+    expect(shown).toContain('"slack_file":{"id":"F-CHART"}');
+    // Alice holds it and only she sees the modal: Release.
+    expect(shown).toContain('"action_id":"gap_release"');
+    expect(uploads).toBe(0);
+  });
+});
