@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/cli/_context.ts';
 import { withDotEnv } from '../../src/cli/_dotenv.ts';
-import { runCli } from '../../src/cli/run-cli.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -34,21 +34,8 @@ function contextIn(
   return { values, positionals: [], io, env, cwd, now: new Date('2026-11-24T10:00:00Z') };
 }
 
-async function run(cwd: string, env: Record<string, string>, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    io: {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      stderrIsTTY: false,
-    },
-    env,
-    cwd,
-    now: new Date('2026-11-24T10:00:00Z'),
-  });
-  return { code, stdout, stderr };
-}
+const run = (cwd: string, env: Record<string, string>, ...argv: string[]) =>
+  runCliCaptured(argv, { cwd, env, now: new Date('2026-11-24T10:00:00Z') });
 
 describe('withDotEnv', () => {
   it("applies the file's values under the real environment, which wins", () => {

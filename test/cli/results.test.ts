@@ -3,28 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.ts';
 import { type FollowedUpGap, measureRecovery } from '../../src/core/recovery.ts';
 import { createStateStore } from '../../src/store/create-state-store.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'revgap-results-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    io: {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      stderrIsTTY: false,
-    },
-    env: {},
-    cwd: dir,
-    now: new Date('2026-12-07T10:00:00Z'),
-  });
-  return { code, stdout, stderr };
-}
+/** Runs the CLI in-process with captured output. */
+const run = (...argv: string[]) => runCliCaptured(argv, { cwd: dir, now: new Date('2026-12-07T10:00:00Z') });
 
 const gap: FollowedUpGap = {
   customerId: 'C1',

@@ -2,28 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatError, runCli } from '../../src/cli/run-cli.ts';
+import { formatError } from '../../src/cli/run-cli.ts';
 import { AppError, ConfigError, InputError } from '../../src/errors.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'revgap-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the CLI in-process with captured output. */
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    io: {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      stderrIsTTY: false,
-    },
-    env: {},
-    cwd: dir,
-    now: new Date('2026-11-24T10:00:00Z'),
-  });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCliCaptured(argv, { cwd: dir, now: new Date('2026-11-24T10:00:00Z') });
 
 describe('revgap (dispatcher)', () => {
   it('prints the command list and exits 2 when run without a command', async () => {

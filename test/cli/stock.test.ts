@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.ts';
 import { analysisDocumentSchema } from '../../src/render/json-document.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/stock');
 const SALES = join(FIXTURES, 'sales.csv');
@@ -19,21 +19,7 @@ const STOCK = join(FIXTURES, 'stock.csv');
 const dir = mkdtempSync(join(tmpdir(), 'revgap-stock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    io: {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      stderrIsTTY: false,
-    },
-    env: {},
-    cwd: dir,
-    now: new Date('2026-11-24T10:00:00Z'),
-  });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCliCaptured(argv, { cwd: dir, now: new Date('2026-11-24T10:00:00Z') });
 
 const base = ['analyze', '--sales', SALES, '--as-of', '2026-11-22'];
 

@@ -16,7 +16,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { FollowUpEvent } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -29,6 +28,7 @@ import { postDigestRun } from '../../src/use-cases/post-digest.ts';
 import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { runAnalysis } from '../../src/use-cases/run-analysis.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const GOLDEN_DIR = join(import.meta.dirname, '../fixtures/golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -54,18 +54,7 @@ function expectGolden(name: string, actual: string): void {
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 async function cli(...argv: string[]): Promise<{ stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    io: {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      stderrIsTTY: false,
-    },
-    env: {},
-    cwd: GOLDEN_DIR,
-    now: NOW,
-  });
+  const { code, stdout, stderr } = await runCliCaptured(argv, { cwd: GOLDEN_DIR, now: NOW });
   expect(code, stderr).toBe(0);
   return { stdout, stderr };
 }
