@@ -6,7 +6,7 @@
  * here); nothing is swallowed.
  */
 import { AppError } from '../errors.ts';
-import { renderFailure, renderNotice } from '../render/slack/answers.ts';
+import { renderFailure } from '../render/slack/answers.ts';
 import type { SlackMessage } from '../render/slack/message.ts';
 import { type Answer, type AnswerDeps, answerButton, answerRevgap } from '../use-cases/answer-command.ts';
 import { recordTypedFollowUp, type TypedFollowUp } from '../use-cases/follow-up-by-text.ts';
@@ -97,11 +97,8 @@ export async function answerCommand(input: CommandInput, deps: SlackDeps): Promi
       log.error({ err: error, request: typed.kind }, '/revgap follow-up failed');
       answer = failureMessage(error);
     }
-    // Recorded and said in the digest thread: the command itself needs no answer.
-    await deps.slack.respond(input.responseUrl, {
-      ...(answer ?? renderNotice('Recorded: see the digest thread.')),
-      responseType: 'ephemeral',
-    });
+    // Null: already said (privately, where no digest shows the customer) or nothing new.
+    if (answer) await deps.slack.respond(input.responseUrl, { ...answer, responseType: 'ephemeral' });
     return;
   }
   try {

@@ -125,7 +125,9 @@ export function refusalOf(
 ): FollowUpRefusal | null {
   const holds = before?.ownerUserId === userId && WORKING.has(before.status);
   if (kind === 'claim' && holds) return 'already_yours';
-  if (kind === 'release' && !holds) return 'not_yours';
+  // Their own snoozed gap can be released too (the snooze ends with it).
+  const releasable = holds || (before?.ownerUserId === userId && before.status === 'snoozed');
+  if (kind === 'release' && !releasable) return 'not_yours';
   if (kind === 'unsnooze' && before?.status !== 'snoozed') return 'not_snoozed';
   return null;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GapState } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { followUpParts } from '../../src/render/_customer-facts.ts';
 import { renderDigest } from '../../src/render/slack/digest.ts';
@@ -6,7 +7,12 @@ import { cardBlockIds, lineBlockId } from '../../src/render/slack/ids.ts';
 import type { OutgoingMessage, SlackBlock, SlackClient } from '../../src/slack/slack-client.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
-import { describeFollowUp, previousOwnerOf, recordFollowUp } from '../../src/use-cases/record-follow-up.ts';
+import {
+  describeFollowUp,
+  previousOwnerOf,
+  recordFollowUp,
+  refusalOf,
+} from '../../src/use-cases/record-follow-up.ts';
 import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
@@ -350,6 +356,25 @@ describe('recordFollowUp', () => {
     expect(textOf(last('100.1').blocks, lineBlockId('C001'))).toContain('Contacted');
     expect(textOf(last('100.2').blocks, cardBlockIds('C002').section)).toContain('Contacted');
     expect(textOf(last('100.2').blocks, cardBlockIds('C001').section)).toContain('Contacted');
+  });
+});
+
+describe('refusalOf', () => {
+  const st = (status: GapState['status'], ownerUserId?: string): GapState => ({
+    customerId: 'C9',
+    status,
+    ...(ownerUserId ? { ownerUserId } : {}),
+  });
+  it('refuses a claim by its holder, a release by anyone else, an unsnooze of a gap not snoozed', () => {
+    expect(refusalOf('claim', 'U0BOB', st('contacted', 'U0BOB'))).toBe('already_yours');
+    expect(refusalOf('claim', 'U0BOB', st('snoozed', 'U0BOB'))).toBeNull();
+    expect(refusalOf('claim', 'U0CAROL', st('claimed', 'U0BOB'))).toBeNull();
+    expect(refusalOf('release', 'U0CAROL', st('claimed', 'U0BOB'))).toBe('not_yours');
+    expect(refusalOf('release', 'U0BOB', undefined)).toBe('not_yours');
+    // Their own snoozed gap: released (the snooze ends with it).
+    expect(refusalOf('release', 'U0BOB', st('snoozed', 'U0BOB'))).toBeNull();
+    expect(refusalOf('unsnooze', 'U0BOB', st('claimed', 'U0BOB'))).toBe('not_snoozed');
+    expect(refusalOf('unsnooze', 'U0CAROL', st('snoozed', 'U0BOB'))).toBeNull();
   });
 });
 

@@ -211,6 +211,10 @@ export function claimButton(
   const status = state?.status ?? 'open';
   if (isClosed(state)) return button(CLAIM_LABELS.reopen, ACTION_CLAIM, value);
   if (holdsGap(state, options.viewerUserId)) return button(CLAIM_LABELS.release, ACTION_RELEASE, value);
+  // The viewer's own snoozed gap: Claim takes it up again (the snooze ends), nobody to take it from.
+  const ownSnoozed =
+    options.viewerUserId !== undefined && status === 'snoozed' && state?.ownerUserId === options.viewerUserId;
+  if (ownSnoozed) return button(CLAIM_LABELS.claim, ACTION_CLAIM, value);
   const owned =
     state?.ownerUserId !== undefined ||
     status === 'claimed' ||

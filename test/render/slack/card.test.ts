@@ -237,6 +237,14 @@ describe('Release, confirmations and Unsnooze', () => {
       ]);
     }
     expect(elementsOf(claimed, 'U2')[0]?.text?.text).toBe('Take over');
+    // Their own snoozed gap: Claim (takes it up again), next to Unsnooze.
+    expect(elementsOf({ ...claimed, status: 'snoozed' }, 'U1').map((e) => e.text?.text)).toEqual([
+      'Claim',
+      'Log follow-up',
+      'Deep dive',
+      'Unsnooze',
+      undefined,
+    ]);
     // A shared copy cannot know who looks: Take over (the server offers its holder Release on click).
     expect(elementsOf(claimed)[0]?.text?.text).toBe('Take over');
   });
