@@ -127,12 +127,13 @@ export interface DeepDiveMessageOptions {
   viewerUserId?: string;
 }
 
-/** A deep dive as a Slack message (render/slack/deep-dive-blocks.ts). */
+/** A deep dive as a Slack message (render/slack/deep-dive-blocks.ts), with its chart when drawn. */
 export function deepDiveMessage(
   dive: DeepDive,
-  options: Omit<DeepDiveMessageOptions, 'today'>,
+  options: Omit<DeepDiveMessageOptions, 'today'> & { chart?: ModalChart },
 ): SlackMessage {
   return renderDeepDiveMessage(dive.customer, dive.result, dive.settings, dive.history, {
+    ...(options.chart && 'fileId' in options.chart ? { chart: options.chart } : {}),
     ...(options.shareButton ? { shareButton: true } : {}),
     ...(options.digestRunId ? { digestRunId: options.digestRunId } : {}),
     ...(dive.state ? { state: dive.state } : {}),
@@ -152,11 +153,18 @@ export async function deepDiveOfCustomer(
   return dive && deepDiveMessage(dive, options);
 }
 
-/** The Slack answer to a customer query: deep dive, pick list, or not found with suggestions. */
+/**
+ * The Slack answer to a customer query: deep dive (with its chart when `deps.rasterize` is given),
+ * pick list, or not found with suggestions.
+ */
 export async function answerDeepDive(
   query: string,
   loaded: LoadedSnapshot,
-  deps: DeepDiveDeps,
+  deps: DeepDiveDeps & {
+    rasterize?: ChartRasterizer;
+    chat?: Partial<Pick<ChatPort, 'uploadFile'>>;
+    logger?: Logger;
+  },
   options: DeepDiveMessageOptions,
 ): Promise<SlackMessage> {
   const currency = loaded.settings.currency;
@@ -166,8 +174,15 @@ export async function answerDeepDive(
       return renderPickList(found.candidates, { query, total: found.total, currency });
     case 'none':
       return renderNotFound(query, found.suggestions, { currency });
-    case 'found':
-      return deepDiveMessage(found.dive, options);
+    case 'found': {
+      const { rasterize, logger } = deps;
+      const uploadFile = deps.chat?.uploadFile;
+      const chart =
+        rasterize && uploadFile && logger
+          ? await drawChart(found.dive, { rasterize, chat: { uploadFile }, logger })
+          : undefined;
+      return deepDiveMessage(found.dive, { ...options, ...(chart ? { chart } : {}) });
+    }
   }
 }
 
@@ -233,7 +248,9 @@ export async function deepDiveModal(
       },
     );
   }
-  const chart = request.chart ?? (deps.rasterize ? await drawChart(dive, deps) : undefined);
+  const chart =
+    request.chart ??
+    (deps.rasterize ? await drawChart(dive, { ...deps, rasterize: deps.rasterize }) : undefined);
   const view = modalOf(dive, request, chart);
   // Slack may refuse a file it has not finished processing: the adapter falls back to this one.
   return chart && 'fileId' in chart
@@ -263,10 +280,29 @@ function modalOf(dive: DeepDive, request: DeepDiveRequest, chart: ModalChart | u
   });
 }
 
-async function drawChart(dive: DeepDive, deps: DeepDiveModalDeps): Promise<ModalChart> {
+/** What drawing and showing a chart needs: the rasteriser, an upload, a logger for a failure. */
+export interface ChartDeps {
+  rasterize: ChartRasterizer;
+  chat: Pick<ChatPort, 'uploadFile'>;
+  logger: Logger;
+}
+
+/**
+ * Charts already uploaded, per analysis and customer: a snapshot never changes, so neither does its
+ * chart; the modal, the `/revgap` answer and a re-rendered copy reuse one file.
+ */
+const uploadedCharts = new WeakMap<AnalysisResult, Map<string, { fileId: string; altText: string }>>();
+
+/**
+ * The customer's chart, drawn (render/chart.ts), rasterised and uploaded privately to the bot, as an
+ * image block shows it; or why it is not shown (the deep dive itself is complete without it).
+ */
+export async function drawChart(dive: DeepDive, deps: ChartDeps): Promise<ModalChart> {
+  const cached = uploadedCharts.get(dive.result)?.get(dive.customer.customerId);
+  if (cached) return cached;
   const { svg, altText } = customerChartSvg(dive.customer, dive.result, dive.settings);
   try {
-    const png = deps.rasterize!(svg);
+    const png = deps.rasterize(svg);
     const safeId = dive.customer.customerId.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60);
     const { fileId } = await deps.chat.uploadFile({
       filename: `revgap-chart-${safeId}.png`,
@@ -275,6 +311,9 @@ async function drawChart(dive: DeepDive, deps: DeepDiveModalDeps): Promise<Modal
       altText,
     });
     if (!fileId) return { missing: 'Slack accepted the chart but gave no file id.', altText };
+    const charts = uploadedCharts.get(dive.result) ?? new Map<string, { fileId: string; altText: string }>();
+    charts.set(dive.customer.customerId, { fileId, altText });
+    uploadedCharts.set(dive.result, charts);
     return { fileId, altText };
   } catch (error) {
     deps.logger.warn({ err: error, customerId: dive.customer.customerId }, 'deep-dive chart not shown');

@@ -117,6 +117,21 @@ export interface DeepDiveMessageOptions {
   recoveries?: readonly { gap: FollowedUpGap; measure: RecoveryMeasure | null }[];
   /** Who sees it, for a private answer: their own gap offers Release instead of Take over. */
   viewerUserId?: string;
+  /** The revenue chart, uploaded (a `slack_file` id) with its alt text: shown before the figures. */
+  chart?: { fileId: string; altText: string };
+}
+
+/** The chart as an image block: the uploaded PNG by file id, the alt text stating its numbers. */
+export function chartImageBlock(
+  chart: { fileId: string; altText: string },
+  spec: AnalysisResult['period'],
+): Block {
+  return {
+    type: 'image',
+    slack_file: { id: chart.fileId },
+    alt_text: truncateText(chart.altText, 1900),
+    title: { type: 'plain_text', text: `Revenue by ${periodNoun(spec)}` },
+  };
 }
 
 /** The parts of a deep dive, each a list of blocks, for the message and the modal to order. */
@@ -306,6 +321,7 @@ export function renderDeepDiveMessage(
     ...p.gaps,
     ...p.recommendation,
     ...p.supply,
+    ...(options.chart ? [chartImageBlock(options.chart, result.period)] : []),
     ...p.metrics,
     ...p.series,
     ...p.followUps,

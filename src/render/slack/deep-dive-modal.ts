@@ -11,7 +11,7 @@ import { formatMoney } from '../../core/money.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../../core/types.ts';
 import { claimStateFromHistory, rankLabel } from '../_customer-facts.ts';
-import { customerLabel, formatGapTypes, periodNoun } from '../format.ts';
+import { customerLabel, formatGapTypes } from '../format.ts';
 import {
   type Block,
   button,
@@ -26,7 +26,7 @@ import {
 } from './_blocks.ts';
 import { truncateText } from './block-kit-limits.ts';
 import { snoozeMenu, unsnoozeButton } from './card.ts';
-import { type DeepDiveMessageOptions, deepDiveParts } from './deep-dive-blocks.ts';
+import { chartImageBlock, type DeepDiveMessageOptions, deepDiveParts } from './deep-dive-blocks.ts';
 import { encodeFollowUpMetadata } from './follow-up-modal.ts';
 import { ACTION_SHARE_DIVE, encodeCustomerJson } from './ids.ts';
 
@@ -105,13 +105,7 @@ export function renderDeepDiveModal(input: DeepDiveModalInput): ModalView {
     ...parts.status,
   ];
   if (input.chart && 'fileId' in input.chart) {
-    const image: types.ImageBlock = {
-      type: 'image',
-      slack_file: { id: input.chart.fileId },
-      alt_text: truncateText(input.chart.altText, 1900),
-      title: plainText(`Revenue by ${periodNoun(result.period)}`),
-    };
-    blocks.push(image);
+    blocks.push(chartImageBlock(input.chart, result.period));
   } else if (input.chart) {
     blocks.push(context(`Chart not shown: ${userText(input.chart.missing, 500)}`));
   }
