@@ -29,6 +29,8 @@ export interface ButtonInput {
   userId: string;
   channelId: string;
   responseUrl: string;
+  /** The thread the clicked message is in (a private answer to a mention): shared there. */
+  threadTs?: string;
 }
 
 export interface MentionInput {
@@ -134,7 +136,12 @@ export async function shareAnswer(input: ButtonInput, deps: SlackDeps): Promise<
       });
       return;
     }
-    await deps.slack.postMessage({ channel: input.channelId, ...answer.message });
+    // Asked in a thread, shared in that thread; asked in the channel, shared in the channel.
+    await deps.slack.postMessage({
+      channel: input.channelId,
+      ...(input.threadTs ? { threadTs: input.threadTs } : {}),
+      ...answer.message,
+    });
     await deps.slack.respond(input.responseUrl, { text: 'Shared.', deleteOriginal: true });
   } catch (error) {
     log.error({ err: error }, 'share failed');

@@ -245,7 +245,7 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     expect(await t.bot.store.listFollowUps('C001')).toHaveLength(before);
   });
 
-  it('answers a deep dive asked by mention in the digest thread only to the asker, in that thread', async () => {
+  it('answers a deep dive asked by mention in the digest thread only to the asker; Share posts it in that thread', async () => {
     const before = await t.slack.messages();
     await t.slack.message(ALICE, `<@${BOT}> bolt`, digest.ts);
     const messages = await t.slack.waitForMessages((m) =>
@@ -260,6 +260,16 @@ describe.each(['socket', 'http'] as const)('revgap in %s mode', (mode) => {
     const botReplies = (m: StoredMessage[]) =>
       repliesTo(m, digest.ts).filter((x) => x.user === BOT && x.subtype !== 'ephemeral');
     expect(botReplies(messages)).toHaveLength(botReplies(before).length);
+
+    // Sharing is her explicit choice, and it goes to the thread she asked in, not the channel.
+    const share = answer.blocks
+      ?.flatMap((b) => (b.elements as Array<{ action_id?: string; value?: string }> | undefined) ?? [])
+      .find((e) => e.action_id === 'share_in_channel');
+    await t.slack.interact(ALICE, answer.ts, { action_id: 'share_in_channel', value: share?.value });
+    const shared = await t.slack.waitForMessages((m) => botReplies(m).length > botReplies(before).length);
+    const posted = botReplies(shared).at(-1)!;
+    expect(posted.text).toContain('Bolt_Works');
+    expect(topLevel(shared)).toHaveLength(topLevel(before).length);
   });
 
   it('answers an unknown customer helpfully, privately, suggesting near names', async () => {
