@@ -190,10 +190,8 @@ function summaryBlocks(input: HomeInput): Block[] {
 export function renderHome(input: HomeInput): HomeView {
   const blocks: Block[] = summaryBlocks(input);
   if (input.noData) return { type: 'home', blocks };
-  const offset = Math.max(0, Math.min(input.offset ?? 0, Math.max(0, input.mine.length - 1)));
-  const firstPage = offset === 0;
-  const team = firstPage ? input.team.slice(0, HOME_TEAM_CARDS) : [];
-  const teamBlocks: Block[] =
+  const teamAll = input.team.slice(0, HOME_TEAM_CARDS);
+  const teamBlocksOf = (team: readonly HomeCard[]): Block[] =>
     team.length > 0
       ? [
           divider(),
@@ -201,11 +199,22 @@ export function renderHome(input: HomeInput): HomeView {
           ...team.flatMap((c) => cardBlocks(c, input.currency, input.userId)),
         ]
       : [];
-  // Room for my cards: the limit less the summary, the section title, the team and the paging row.
+  // Room for my cards: the limit less the summary, the section title and the paging rows; the
+  // first page also holds the team's gaps. Pages start at 0, first, first + rest, ...
   const title = 2;
   const paging = 2;
-  const room = LIMITS.viewBlocks - blocks.length - title - teamBlocks.length - paging;
-  const perPage = Math.max(1, Math.floor(room / 2));
+  const room = LIMITS.viewBlocks - blocks.length - title - paging;
+  const rest = Math.max(1, Math.floor(room / 2));
+  const first = Math.max(1, Math.floor((room - teamBlocksOf(teamAll).length) / 2));
+  const pages = input.mine.length <= first ? 1 : 1 + Math.ceil((input.mine.length - first) / rest);
+  const wanted = Math.max(0, input.offset ?? 0);
+  // The page holding `offset` (a stale button may point anywhere), within the pages there are.
+  const pageIndex = Math.min(pages - 1, wanted < first ? 0 : 1 + Math.floor((wanted - first) / rest));
+  const startOf = (i: number) => (i === 0 ? 0 : first + (i - 1) * rest);
+  const offset = startOf(pageIndex);
+  const perPage = pageIndex === 0 ? first : rest;
+  const team = pageIndex === 0 ? teamAll : [];
+  const teamBlocks = teamBlocksOf(team);
   const page = input.mine.slice(offset, offset + perPage);
   if (input.mine.length > 0) {
     const last = offset + page.length;
@@ -219,19 +228,17 @@ export function renderHome(input: HomeInput): HomeView {
     );
     for (const card of page) blocks.push(...cardBlocks(card, input.currency, input.userId));
     const buttons: types.Button[] = [];
-    if (offset > 0)
-      buttons.push(button('Previous page', ACTION_HOME_PAGE, String(Math.max(0, offset - perPage))));
+    if (pageIndex > 0)
+      buttons.push(button('Previous page', ACTION_HOME_PAGE, String(startOf(pageIndex - 1))));
     if (last < input.mine.length)
       buttons.push(button('Next page', ACTION_HOME_PAGE, String(last), 'primary'));
     if (buttons.length > 0) {
-      blocks.push(
-        context(`Page ${Math.floor(offset / perPage) + 1} of ${Math.ceil(input.mine.length / perPage)}`),
-      );
+      blocks.push(context(`Page ${pageIndex + 1} of ${pages}`));
       blocks.push({ type: 'actions', block_id: 'home:paging', elements: buttons });
     }
   }
   blocks.push(...teamBlocks);
-  if (firstPage && input.mine.length === 0 && team.length === 0) {
+  if (pageIndex === 0 && input.mine.length === 0 && team.length === 0) {
     blocks.push(
       context('No unclaimed gaps in the team either: every gap in the latest analysis has an owner.'),
     );

@@ -153,9 +153,17 @@ describe('renderHome', () => {
     }
     expect(pages).toBe(3);
     expect(seen).toEqual(many.map((c) => c.priority.customerId));
-    // The second page has "Previous page" back to the first.
-    const second = renderHome(base({ mine: many, offset: 43 }));
-    expect(buttons(second, ACTION_HOME_PAGE).map((b) => b.value)).toContain('0');
-    expect(texts(second)).toContain('*My open gaps* (44–');
+    // Every page says where it is; "Previous page" goes back to the start of the page before, and a
+    // stale offset (not on a page start) shows the page holding it.
+    const firstView = renderHome(base({ mine: many, team: [card(500, 1)] }));
+    const secondStart = Number(buttons(firstView, ACTION_HOME_PAGE)[0]?.value);
+    expect(texts(firstView)).toContain('Page 1 of 3');
+    const second = renderHome(base({ mine: many, team: [card(500, 1)], offset: secondStart + 3 }));
+    expect(texts(second)).toContain('Page 2 of 3');
+    expect(texts(second)).toContain(`*My open gaps* (${secondStart + 1}–`);
+    expect(buttons(second, ACTION_HOME_PAGE).map((b) => b.value)[0]).toBe('0');
+    const third = renderHome(base({ mine: many, team: [card(500, 1)], offset: 10_000 }));
+    expect(texts(third)).toContain('Page 3 of 3');
+    expect(cardIds(third).at(-1)).toBe('C120');
   });
 });
