@@ -193,6 +193,23 @@ class Checker {
     }
   }
 
+  /**
+   * An image shows `image_url` or `slack_file` (a file by `id` or by `url`), exactly one of each pair:
+   * Slack refuses both, or neither. Alt text is required.
+   */
+  imageSource(path: string, image: Obj): void {
+    const file = image.slack_file;
+    if ((image.image_url === undefined) === (file === undefined)) {
+      this.problem(path, 'an image needs exactly one of image_url and slack_file');
+    }
+    if (isObj(file) && (file.id === undefined) === (file.url === undefined)) {
+      this.problem(`${path}.slack_file`, 'slack_file needs exactly one of id and url');
+    }
+    if (typeof image.alt_text !== 'string' || image.alt_text === '') {
+      this.problem(`${path}.alt_text`, 'an image needs alt text');
+    }
+  }
+
   block(path: string, block: unknown): void {
     if (!isObj(block)) {
       this.problem(path, 'not a block object');
@@ -240,6 +257,7 @@ class Checker {
         this.tooLong(`${path}.alt_text`, block.alt_text, LIMITS.imageAltText);
         this.tooLong(`${path}.image_url`, block.image_url, LIMITS.url);
         this.text(`${path}.title`, block.title, 2000);
+        this.imageSource(path, block);
         break;
       case 'markdown':
         if (typeof block.text === 'string') this.markdownChars += block.text.length;

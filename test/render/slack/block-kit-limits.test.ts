@@ -195,6 +195,31 @@ describe('checkView', () => {
     ]);
   });
 
+  it('checks image blocks: one source (image_url or slack_file by id or url), alt text', () => {
+    const modal = (image: Record<string, unknown>) =>
+      checkView({
+        type: 'modal',
+        title: { type: 'plain_text', text: 'Deep dive' },
+        blocks: [{ type: 'image', ...image }],
+      });
+    expect(modal({ slack_file: { id: 'F1' }, alt_text: 'Revenue' })).toEqual([]);
+    expect(modal({ image_url: 'https://x.test/c.png', alt_text: 'Revenue' })).toEqual([]);
+    expect(modal({ alt_text: 'Revenue' }).map((v) => v.message)).toEqual([
+      'blocks[0]: an image needs exactly one of image_url and slack_file',
+    ]);
+    expect(
+      modal({ image_url: 'https://x.test/c.png', slack_file: { id: 'F1' }, alt_text: 'R' }).map(
+        (v) => v.message,
+      ),
+    ).toEqual(['blocks[0]: an image needs exactly one of image_url and slack_file']);
+    expect(
+      modal({ slack_file: { id: 'F1', url: 'https://x.test/f' }, alt_text: 'R' }).map((v) => v.message),
+    ).toEqual(['blocks[0].slack_file: slack_file needs exactly one of id and url']);
+    expect(modal({ slack_file: { id: 'F1' } }).map((v) => v.message)).toEqual([
+      'blocks[0].alt_text: an image needs alt text',
+    ]);
+  });
+
   it('allows 100 blocks in a modal and refuses 101', () => {
     const blocks = Array.from({ length: 101 }, () => ({ type: 'divider' }));
     expect(messages(checkView({ ...modal, blocks }))).toEqual(['blocks: 101 blocks > 100']);
