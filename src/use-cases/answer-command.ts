@@ -33,7 +33,7 @@ import type { AccountManagerDirectory } from './account-managers.ts';
 import { answerDeepDive, type ChartRasterizer } from './deep-dive.ts';
 import { typedFollowUpSyntax } from './follow-up-by-text.ts';
 import { loadHeldOut, visiblePriorities, withoutHeldOut } from './holdout.ts';
-import { isMine } from './my-accounts.ts';
+import { isMine, isOpenForAction } from './my-accounts.ts';
 import { parseRevgapCommand, type RevgapRequest } from './parse-revgap-command.ts';
 import type { ChatPort, FileToShare } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
@@ -150,7 +150,9 @@ export async function buildAnswer(
       // the gaps they claimed; account managers matching the caller become the caller's id.
       const priorities: Priority[] = [];
       for (const p of visiblePriorities(rankedPriorities(result), await loadHeldOut(deps.holdout))) {
-        // The same rule as the Home tab and the digest by DM (my-accounts.ts).
+        // The same rule as the Home tab (my-accounts.ts): lost and dismissed gaps are left out;
+        // snoozed ones stay, counted as snoozed in the split.
+        if (!isOpenForAction(p, gapStates.get(p.customerId))) continue;
         const mineByAccount = isMine(p.accountManager, undefined, me);
         if (mineByAccount) priorities.push({ ...p, accountManager: who.userId });
         else if (gapStates.get(p.customerId)?.ownerUserId === who.userId) priorities.push(p);

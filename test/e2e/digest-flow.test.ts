@@ -264,5 +264,7 @@ describe('private answers', () => {
     const mine = ephemeralsFor(messages, JANE).find((x) => x.text.includes('follow up'))!;
     expect(mine.text).toBe('You have 1 gap to follow up.');
     expect(shownText(mine)).toContain('Bolt');
+    // Its total and split by status, as on the Home tab (Bolt was snoozed above).
+    expect(shownText(mine)).toContain('*$600.00* at risk · 1 snoozed ($600.00)');
   });
 });

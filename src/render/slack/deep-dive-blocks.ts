@@ -54,6 +54,7 @@ import {
 import { measureBlockText, truncateText } from './block-kit-limits.ts';
 import { type CardPriority, claimButton, measureCardText, renderGapCard, supplyMarkLine } from './card.ts';
 import { cardPriorities } from './digest.ts';
+import { mineSplitText, summarizeMine } from './home.ts';
 import { ACTION_LOG, ACTION_PICK_CUSTOMER, ACTION_SHARE, encodeCardAction } from './ids.ts';
 
 /** Block text one answer may use (see DIGEST_TEXT_BUDGET). */
@@ -588,8 +589,17 @@ export function renderMine(input: {
       ],
     };
   }
+  // The same total and split by status as the Home tab.
+  const summary = summarizeMine(
+    mine.map((c) => ({
+      priority: c,
+      ...(states?.get(c.customerId) ? { state: states.get(c.customerId)! } : {}),
+    })),
+  );
   const intro: Block[] = [
-    section(`*Your ${plural(mine.length, 'gap')}* (claimed by you or your accounts)`),
+    section(
+      `*Your ${plural(mine.length, 'gap')}* (claimed by you or your accounts)\n${mineSplitText(summary, settings.currency)}`,
+    ),
     divider(),
   ];
   return {

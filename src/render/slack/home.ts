@@ -98,6 +98,15 @@ export function summarizeMine(mine: readonly HomeCard[]): MineSummary {
   return { count: mine.length, atRiskCents, byStatus };
 }
 
+/** "*$375.00* at risk · 1 open ($100.00) · 2 claimed ($275.00)": the statuses that have gaps. */
+export function mineSplitText(summary: MineSummary, currency: string): string {
+  const money = (c: number) => formatMoney(c, currency);
+  const parts = HOME_STATUSES.filter((s) => summary.byStatus[s].count > 0).map(
+    (s) => `${summary.byStatus[s].count} ${STATUS_LABEL[s]} (${money(summary.byStatus[s].cents)})`,
+  );
+  return [`*${money(summary.atRiskCents)}* at risk`, ...parts].join(' · ');
+}
+
 function cardBlocks(card: HomeCard, currency: string, viewerUserId: string): Block[] {
   // The tab is the viewer's own: their gaps offer Release, without a confirmation.
   return renderGapCard(card.priority, card.state, {
