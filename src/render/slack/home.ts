@@ -12,7 +12,7 @@ import { formatMoney } from '../../core/money.ts';
 import type { GapState, GapStatus } from '../../core/types.ts';
 import { plural } from '../format.ts';
 import { type Block, button, context, divider, header, section, userText } from './_blocks.ts';
-import { LIMITS } from './block-kit-limits.ts';
+import { LIMITS, truncateText } from './block-kit-limits.ts';
 import { type CardPriority, renderGapCard } from './card.ts';
 import { ACTION_HOME_DM_DIGEST, ACTION_HOME_PAGE } from './ids.ts';
 
@@ -173,7 +173,8 @@ function summaryBlocks(input: HomeInput): Block[] {
         `${r.measured} measured, ${r.recovered} back to usual (${money(r.recoveredCents)} recovered)`,
     );
   }
-  for (const note of notes) blocks.push(section(note));
+  // Names and steps come from files and people: cut so a section never passes Slack's 3,000 characters.
+  for (const note of notes) blocks.push(section(truncateText(note, LIMITS.sectionText)));
   if (input.dmDigest) {
     const { on, forAll } = input.dmDigest;
     const text = forAll

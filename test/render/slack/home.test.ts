@@ -166,4 +166,16 @@ describe('renderHome', () => {
     expect(texts(third)).toContain('Page 3 of 3');
     expect(cardIds(third).at(-1)).toBe('C120');
   });
+
+  it('stays within Slack’s limits with long, markup-heavy names and steps', () => {
+    const long = '&<>*_~'.repeat(100);
+    const view = renderHome(
+      base({
+        mine: [card(1, 1_000)],
+        snoozesEnding: Array.from({ length: 12 }, () => ({ customerName: long, until: '2026-11-28' })),
+        nextSteps: Array.from({ length: 12 }, () => ({ customerName: long, due: '2026-11-25', text: long })),
+      }),
+    );
+    expect(checkView(view as unknown as Record<string, unknown>)).toEqual([]);
+  });
 });
