@@ -121,6 +121,25 @@ describe('Home tab', () => {
     expect((dm.blocks ?? []).length).toBeLessThanOrEqual(50);
     // Alice did not turn it on.
     expect(await t.slack.directMessages(ALICE)).toEqual([]);
+    // A click in the DM is a click on a card: Log follow-up there works like in the channel, and the
+    // DM's own card follows (every copy stays true).
+    const release = (dm.blocks ?? []).find((b) => b.block_id === cardBlockIds('C002').actions)?.elements as
+      | Array<{ action_id: string; value: string }>
+      | undefined;
+    const button = release?.find((e) => e.action_id === ACTION_RELEASE);
+    if (!button) throw new Error('no Release in the DM');
+    await t.slack.interact(
+      JANE,
+      dm.ts,
+      { action_id: ACTION_RELEASE, block_id: cardBlockIds('C002').actions, value: button.value },
+      dm.channel,
+    );
+    await t.slack.waitForHome(JANE, (v) => viewText(v).includes('1 open ($600.00)'));
+    const updated = await t.slack.waitForMessages(
+      (m) => m.some((x) => x.ts === dm.ts && shownText(x).includes('Open: nobody has claimed it yet')),
+      { channel: dm.channel },
+    );
+    expect(updated.length).toBeGreaterThan(0);
   });
 
   it('takes a next step with a due date, and DMs a reminder that day, once', async () => {
