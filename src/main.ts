@@ -11,7 +11,7 @@ import { type AppConfig, configSecrets } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
 import { AppError, ConfigError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { rasterizeSvg } from './rasterize-svg.ts';
+import { rasterizeSvgAsync } from './rasterize-svg.ts';
 import { dayInZone } from './scheduler/cron-slots.ts';
 import { createRefreshOnChange, type RefreshOnChange } from './scheduler/refresh-on-change.ts';
 import { createReminderJob, type ReminderJob } from './scheduler/reminder-job.ts';
@@ -236,7 +236,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       personal: store,
       dmOwners: config.dmOwners,
       today: () => dayInZone(now(), config.timezone),
-      rasterize: (svg) => rasterizeSvg(svg),
+      rasterize: (svg) => rasterizeSvgAsync(svg),
     };
     // After each recorded follow-up, the actor's Home tab shows it.
     deps.onRecorded = async (event) => {

@@ -30,7 +30,7 @@ import type { SlackMessage } from '../render/slack/message.ts';
 import type { HoldoutStore } from '../store/holdout-store.ts';
 import type { FollowUpStore } from '../store/state-store.ts';
 import type { AccountManagerDirectory } from './account-managers.ts';
-import { answerDeepDive, type ChartRasterizer } from './deep-dive.ts';
+import { answerDeepDive } from './deep-dive.ts';
 import { typedFollowUpSyntax } from './follow-up-by-text.ts';
 import { loadHeldOut, visiblePriorities, withoutHeldOut } from './holdout.ts';
 import { isMine, isOpenForAction } from './my-accounts.ts';
@@ -39,13 +39,8 @@ import type { ChatPort, FileToShare } from './ports.ts';
 import type { LoadedSnapshot, SnapshotHolder } from './refresh-snapshot.ts';
 
 export interface AnswerDeps {
-  /**
-   * Profile emails, to match the caller with account managers (`mine`); uploads, for a deep dive's
-   * chart (optional).
-   */
-  chat: Pick<ChatPort, 'userEmail'> & Partial<Pick<ChatPort, 'uploadFile'>>;
-  /** Draws a deep dive's chart as PNG (src/rasterize-svg.ts); without it, no chart. */
-  rasterize?: ChartRasterizer;
+  /** Profile emails, to match the caller with account managers (`mine`). */
+  chat: Pick<ChatPort, 'userEmail'>;
   store: FollowUpStore;
   snapshots: SnapshotHolder;
   /** Shows account managers given by email as Slack users (optional). */

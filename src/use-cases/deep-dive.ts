@@ -127,13 +127,12 @@ export interface DeepDiveMessageOptions {
   viewerUserId?: string;
 }
 
-/** A deep dive as a Slack message (render/slack/deep-dive-blocks.ts), with its chart when drawn. */
+/** A deep dive as a Slack message (render/slack/deep-dive-blocks.ts). */
 export function deepDiveMessage(
   dive: DeepDive,
-  options: Omit<DeepDiveMessageOptions, 'today'> & { chart?: ModalChart },
+  options: Omit<DeepDiveMessageOptions, 'today'>,
 ): SlackMessage {
   return renderDeepDiveMessage(dive.customer, dive.result, dive.settings, dive.history, {
-    ...(options.chart && 'fileId' in options.chart ? { chart: options.chart } : {}),
     ...(options.shareButton ? { shareButton: true } : {}),
     ...(options.digestRunId ? { digestRunId: options.digestRunId } : {}),
     ...(dive.state ? { state: dive.state } : {}),
@@ -154,17 +153,14 @@ export async function deepDiveOfCustomer(
 }
 
 /**
- * The Slack answer to a customer query: deep dive (with its chart when `deps.rasterize` is given),
- * pick list, or not found with suggestions.
+ * The Slack answer to a customer query: deep dive, pick list, or not found with suggestions. No
+ * chart: answers stay instant under load (drawing and uploading one costs 30 to 50 ms of CPU and
+ * three Web API calls); the deep-dive modal carries it.
  */
 export async function answerDeepDive(
   query: string,
   loaded: LoadedSnapshot,
-  deps: DeepDiveDeps & {
-    rasterize?: ChartRasterizer;
-    chat?: Partial<Pick<ChatPort, 'uploadFile'>>;
-    logger?: Logger;
-  },
+  deps: DeepDiveDeps,
   options: DeepDiveMessageOptions,
 ): Promise<SlackMessage> {
   const currency = loaded.settings.currency;
@@ -174,20 +170,13 @@ export async function answerDeepDive(
       return renderPickList(found.candidates, { query, total: found.total, currency });
     case 'none':
       return renderNotFound(query, found.suggestions, { currency });
-    case 'found': {
-      const { rasterize, logger } = deps;
-      const uploadFile = deps.chat?.uploadFile;
-      const chart =
-        rasterize && uploadFile && logger
-          ? await drawChart(found.dive, { rasterize, chat: { uploadFile }, logger })
-          : undefined;
-      return deepDiveMessage(found.dive, { ...options, ...(chart ? { chart } : {}) });
-    }
+    case 'found':
+      return deepDiveMessage(found.dive, options);
   }
 }
 
 /** SVG to PNG (src/rasterize-svg.ts), given by the composition root: native code stays in the shell. */
-export type ChartRasterizer = (svg: string) => Uint8Array;
+export type ChartRasterizer = (svg: string) => Uint8Array | Promise<Uint8Array>;
 
 export interface DeepDiveModalDeps extends DeepDiveDeps {
   snapshots: Pick<SnapshotHolder, 'load'>;
@@ -289,7 +278,7 @@ export interface ChartDeps {
 
 /**
  * Charts already uploaded, per analysis and customer: a snapshot never changes, so neither does its
- * chart; the modal, the `/revgap` answer and a re-rendered copy reuse one file.
+ * chart; opening the same customer's deep dive again reuses the file.
  */
 const uploadedCharts = new WeakMap<AnalysisResult, Map<string, { fileId: string; altText: string }>>();
 
@@ -302,7 +291,7 @@ export async function drawChart(dive: DeepDive, deps: ChartDeps): Promise<ModalC
   if (cached) return cached;
   const { svg, altText } = customerChartSvg(dive.customer, dive.result, dive.settings);
   try {
-    const png = deps.rasterize(svg);
+    const png = await deps.rasterize(svg);
     const safeId = dive.customer.customerId.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60);
     const { fileId } = await deps.chat.uploadFile({
       filename: `revgap-chart-${safeId}.png`,

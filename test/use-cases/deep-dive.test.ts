@@ -10,7 +10,6 @@ import { createLogger } from '../../src/logger.ts';
 import { renderDeepDiveMarkdown } from '../../src/render/deep-dive.ts';
 import { encodeShareValue } from '../../src/render/slack/deep-dive-modal.ts';
 import {
-  answerDeepDive,
   deepDiveMessage,
   deepDiveModal,
   lookUpCustomer,
@@ -267,39 +266,5 @@ describe('shareDeepDive: a short summary into the digest thread', () => {
       },
     );
     expect(shared).toMatchObject({ notPosted: expect.stringContaining('No digest shows this customer') });
-  });
-});
-
-describe('answerDeepDive: the /revgap deep dive carries the chart too', () => {
-  it('uploads the chart once per analysis and customer, and shows it before the figures', async () => {
-    const result = buildSampleResult();
-    const settings = sampleSettings();
-    const loaded = { snapshot: { result }, settings, index: buildCustomerIndex(result.customers) } as never;
-    let uploads = 0;
-    const deps = {
-      store: { listFollowUps: async () => [], getGapStates: async () => new Map() } as never,
-      rasterize: () => new Uint8Array([0x89]),
-      chat: {
-        uploadFile: async () => {
-          uploads++;
-          return { fileId: 'F0CHART' };
-        },
-      },
-      logger: createLogger({ level: 'silent' }),
-    };
-    const first = await answerDeepDive('bolt', loaded, deps, { today });
-    const again = await answerDeepDive('C002', loaded, deps, { today });
-    expect(uploads).toBe(1);
-    for (const message of [first, again]) {
-      const types = (message.blocks ?? []).map((b: { type: string }) => b.type);
-      const image = types.indexOf('image');
-      expect(image).toBeGreaterThan(0);
-      expect(JSON.stringify(message.blocks?.[image])).toContain('"slack_file":{"id":"F0CHART"}');
-      // Before the metrics (the fields section).
-      expect(image).toBeLessThan(types.findIndex((_, i) => 'fields' in (message.blocks?.[i] ?? {})));
-    }
-    // Without a rasteriser (tests, the golden files): no chart, no upload.
-    const plain = await answerDeepDive('bolt', loaded, { store: deps.store }, { today });
-    expect(plain.blocks?.some((b) => b.type === 'image')).toBe(false);
   });
 });

@@ -118,8 +118,6 @@ export interface DeepDiveMessageOptions {
   recoveries?: readonly { gap: FollowedUpGap; measure: RecoveryMeasure | null }[];
   /** Who sees it, for a private answer: their own gap offers Release instead of Take over. */
   viewerUserId?: string;
-  /** The revenue chart, uploaded (a `slack_file` id) with its alt text: shown before the figures. */
-  chart?: { fileId: string; altText: string };
 }
 
 /** The chart as an image block: the uploaded PNG by file id, the alt text stating its numbers. */
@@ -322,7 +320,6 @@ export function renderDeepDiveMessage(
     ...p.gaps,
     ...p.recommendation,
     ...p.supply,
-    ...(options.chart ? [chartImageBlock(options.chart, result.period)] : []),
     ...p.metrics,
     ...p.series,
     ...p.followUps,
