@@ -77,8 +77,9 @@ export async function handleCardAction(
   try {
     const home = fromHome(input);
     const reply = await cardAction(input, home ? forHome(deps) : deps);
-    // A click in the deep-dive modal: the modal shows the new state (the clicked copy stays true).
-    if (input.view && !home && input.kind !== 'deep_dive') await refreshDeepDive(input, input.view.id, deps);
+    // A click in the deep-dive modal (also one opened from the Home tab): the modal shows the new
+    // state (the clicked copy stays true).
+    if (input.view && input.kind !== 'deep_dive') await refreshDeepDive(input, input.view.id, deps);
     // On the Home tab, "Done." is the re-published tab itself; a deep dive or a refusal comes by DM.
     if (reply && !(home && reply.text === 'Done.')) await answerPrivately(deps, input, reply);
   } catch (error) {

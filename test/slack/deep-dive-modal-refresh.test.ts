@@ -3,8 +3,9 @@
  * showing the new state and keeping the chart image it showed (no new upload).
  */
 import { describe, expect, it } from 'vitest';
-import type { GapState } from '../../src/core/types.ts';
+import type { FollowUpEvent, GapState } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
+import { handleCardAction } from '../../src/slack/card-actions.ts';
 import { refreshDeepDive } from '../../src/slack/deep-dive-modal.ts';
 import type { SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
@@ -64,5 +65,69 @@ describe('refreshDeepDive', () => {
     // Alice holds it and only she sees the modal: Release.
     expect(shown).toContain('"action_id":"gap_release"');
     expect(uploads).toBe(0);
+  });
+});
+
+describe('a click in a deep-dive modal opened from the Home tab', () => {
+  it('records the action and renders that modal again too (no channel, no message)', async () => {
+    const result = buildSampleResult();
+    const snapshots = createSnapshotHolder({
+      store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
+      settings: sampleSettings(),
+    });
+    snapshots.set({
+      id: 's',
+      createdAt: '2026-11-24T08:00:00.000Z',
+      asOfPeriod: result.asOf.period,
+      source: 't',
+      result,
+    });
+    const events: FollowUpEvent[] = [];
+    const updated: string[] = [];
+    const homes: string[] = [];
+    const deps = {
+      slack: {
+        updateView: async (id: string) => void updated.push(id),
+        postEphemeral: async () => {
+          throw new Error('no channel to post an ephemeral in');
+        },
+      } as unknown as SlackClient,
+      store: {
+        findDigestByMessage: async () => null,
+        getDigestRunById: async () => null,
+        listDigestRuns: async () => [],
+        listFollowUps: async () => events,
+        recordFollowUp: async (e: FollowUpEvent) => {
+          events.push(e);
+          return true;
+        },
+        getGapStates: async () =>
+          events.length > 0
+            ? new Map([
+                ['C002', { customerId: 'C002', status: 'claimed', ownerUserId: 'U0ALICE' } as GapState],
+              ])
+            : new Map(),
+      } as unknown as StateStore,
+      snapshots,
+      digestChannel: 'C1',
+      logger: createLogger({ level: 'silent' }),
+      now: () => new Date('2026-11-24T08:00:00.000Z'),
+      onRecorded: async (e: FollowUpEvent) => void homes.push(e.userId),
+    } satisfies SlackDeps;
+    await handleCardAction(
+      {
+        kind: 'claim',
+        eventId: 'e-1',
+        userId: 'U0ALICE',
+        channel: '',
+        messageTs: '',
+        customerId: 'C002',
+        view: { id: 'V7' },
+      },
+      deps,
+    );
+    expect(events.map((e) => [e.kind, e.customerId])).toEqual([['claim', 'C002']]);
+    expect(homes).toEqual(['U0ALICE']);
+    expect(updated).toEqual(['V7']);
   });
 });
