@@ -111,6 +111,27 @@ describe('layoutChart', () => {
   });
 });
 
+describe('layoutChart with refunds and months', () => {
+  it('draws a net-negative period below the zero line and labels months', () => {
+    const monthly = { ...result, period: { kind: 'month' as const } } as typeof result;
+    const refunds = buildCustomer({
+      customerId: 'C3',
+      series: [30_000, -10_000, 20_000],
+      seriesStartPeriod: 2026 * 12 + 8,
+    });
+    const model = layoutChart(chartInputOf(refunds, monthly, settings));
+    expect(model.yMin).toBeLessThan(0);
+    expect(model.ticks.some((t) => t.cents === 0)).toBe(true);
+    const zero = model.ticks.find((t) => t.cents === 0)!.y;
+    const [up, down] = model.bars;
+    // The positive bar ends on the zero line, the negative one starts there.
+    expect(up!.y + up!.height).toBeCloseTo(zero);
+    expect(down!.y).toBeCloseTo(zero);
+    expect(down!.height).toBeGreaterThan(0);
+    expect(model.bars.map((b) => b.label)).toEqual(['2026-09', '2026-10', '2026-11']);
+  });
+});
+
 describe('renderChartSvg', () => {
   it('writes every bar and line, and escapes the name', () => {
     const svg = renderChartSvg(layoutChart(chartInputOf(customer, result, settings)));
