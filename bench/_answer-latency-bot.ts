@@ -1,7 +1,7 @@
 /**
  * The bot for bench/answer-latency.ts, as its own process (so the load generator does not share its
  * event loop): `startRevgap` in HTTP mode with the config from the environment (as `revgap serve`
- * reads it), an in-memory embedded store, no scheduler, and a synthetic analysis of
+ * reads it), the embedded store in BENCH's temporary REVGAP_DATA_DIR (or Postgres with DATABASE_URL), no scheduler, and a synthetic analysis of
  * BENCH_CUSTOMERS customers as its snapshot. Prints `ready <ms>` once it answers.
  */
 import { loadConfig } from '../src/config.ts';
@@ -10,7 +10,9 @@ import { startRevgap } from '../src/main.ts';
 import { syntheticResult } from './_synthetic-result.ts';
 
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
-const config = { ...loadConfig({ env: process.env, cwd: process.cwd() }), dataDir: 'memory://' };
+// A data directory on disk, as `revgap serve` uses by default (an in-memory PGlite would hold every
+// snapshot in its WebAssembly heap).
+const config = loadConfig({ env: process.env, cwd: process.cwd() });
 const started = performance.now();
 const bot = await startRevgap({
   config,

@@ -15,9 +15,10 @@
  */
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -49,13 +50,17 @@ const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 // The collector: every answer the bot sends to a response_url lands here.
-const arrived = new Map<string, number>();
+const arrived = new Map<string, { at: number; body: string }>();
 const waiting = new Map<string, () => void>();
 const collector = createServer((req, res) => {
   const id = (req.url ?? '').split('/').pop() ?? '';
-  req.resume();
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    body += chunk;
+  });
   req.on('end', () => {
-    arrived.set(id, performance.now());
+    arrived.set(id, { at: performance.now(), body });
     waiting.get(id)?.();
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   });
@@ -63,6 +68,7 @@ const collector = createServer((req, res) => {
 await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
 const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
 
+const dataDir = mkdtempSync(join(tmpdir(), 'revgap-bench-answers-'));
 const port = await findFreePort();
 const user = { name: 'Bench User', email: 'bench@example.com' };
 const slack = await startLocalSlack({
@@ -92,6 +98,7 @@ const bot = spawn(
       REVGAP_CHANNEL: '#revenue',
       REVGAP_LOG_LEVEL: 'warn',
       BENCH_CUSTOMERS: String(customers),
+      REVGAP_DATA_DIR: dataDir,
       ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -100,6 +107,7 @@ const bot = spawn(
 const startMs = await new Promise<number>((resolve, reject) => {
   let out = '';
   bot.stdout.on('data', (chunk: Buffer) => {
+    if (process.env.BENCH_BOT_LOG) appendFileSync(process.env.BENCH_BOT_LOG, chunk);
     out += chunk.toString();
     const m = /ready (\d+)/.exec(out);
     if (m) resolve(Number(m[1]));
@@ -135,7 +143,9 @@ function signedCommand(text: string, id: string): { body: string; headers: Recor
   };
 }
 
-async function one(index: number): Promise<{ ackMs: number; answerMs: number | null; status: number }> {
+async function one(
+  index: number,
+): Promise<{ ackMs: number; answerMs: number | null; right: boolean; status: number }> {
   const id = randomUUID();
   // Spread over the whole book: ids C0000000..C(N-1).
   const customer = `C${String((index * 7919) % customers).padStart(7, '0')}`;
@@ -148,7 +158,15 @@ async function one(index: number): Promise<{ ackMs: number; answerMs: number | n
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
   const outcome = await Promise.race([answered.then(() => 'ok' as const), timeout]);
   waiting.delete(id);
-  return { ackMs, answerMs: outcome === 'ok' ? (arrived.get(id) ?? t0) - t0 : null, status: res.status };
+  const answer = arrived.get(id);
+  // An answer counts only when it is the customer's deep dive (not "no analysis yet" or an error).
+  const right = answer !== undefined && answer.body.includes(customer);
+  return {
+    ackMs,
+    answerMs: outcome === 'ok' && answer ? answer.at - t0 : null,
+    right,
+    status: res.status,
+  };
 }
 
 async function load(n: number, c: number) {
@@ -174,6 +192,7 @@ try {
   const acks = results.map((r) => r.ackMs).sort((a, b) => a - b);
   const lost = results.length - answers.length;
   const refused = results.filter((r) => r.status !== 200).length;
+  const wrong = results.filter((r) => r.answerMs !== null && !r.right).length;
   const f = (x: number) => `${x.toFixed(0)} ms`;
   console.log(
     `\n/revgap <id>, ${customers.toLocaleString('en-US')} customers, ${concurrency} concurrent, ${total} requests, ` +
@@ -183,11 +202,15 @@ try {
     `  answer at response_url: p50 ${f(percentile(answers, 50))}, p90 ${f(percentile(answers, 90))}, p99 ${f(percentile(answers, 99))}, max ${f(answers.at(-1) ?? Number.NaN)}`,
   );
   console.log(`  HTTP acknowledgement:   p50 ${f(percentile(acks, 50))}, p99 ${f(percentile(acks, 99))}`);
-  console.log(`  ${(answers.length / seconds).toFixed(0)} answers/s; ${lost} lost, ${refused} non-200`);
+  console.log(
+    `  ${(answers.length / seconds).toFixed(0)} answers/s; ${lost} lost, ${refused} non-200, ` +
+      `${wrong} answers that were not the customer's deep dive`,
+  );
   const p99 = percentile(answers, 99);
   console.log(`  target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`);
 } finally {
   bot.kill('SIGTERM');
   await slack.stop();
   collector.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }

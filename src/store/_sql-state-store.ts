@@ -42,6 +42,8 @@ export interface SqlBackend {
 }
 
 const DEFAULT_KEEP_SNAPSHOTS = 3;
+/** Customers per row of revgap_snapshot_customers: ~5-10 MB of JSON, far from any value or string limit. */
+const CUSTOMERS_PER_SLICE = 5_000;
 const KEEP_SNAPSHOT_FAILURES = 50;
 const DEFAULT_LIST_LIMIT = 20;
 
@@ -147,6 +149,16 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     const message = error instanceof Error ? error.message : String(error);
     // The cause travels on to loggers: mask it too, in case a driver ever quotes its settings.
     if (error instanceof Error) {
+      // PGlite's errors carry the statement's parameters: a snapshot's are megabytes of customer data,
+      // which must not go into a log line (nor be scanned for secrets there). Their count is enough.
+      const withParams = error as Error & { params?: unknown };
+      if (Array.isArray(withParams.params)) {
+        try {
+          withParams.params = `[${withParams.params.length} parameters, left out of logs]`;
+        } catch {
+          // A frozen error keeps them; the logger's redaction still applies.
+        }
+      }
       try {
         error.message = scrubSecrets(error.message, backend.secrets);
         if (error.stack) error.stack = scrubSecrets(error.stack, backend.secrets);
@@ -252,17 +264,32 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
 
   const loadSnapshotWhere = async (sql: SqlExecutor, where: string, params: unknown[]) => {
     const { rows } = await sql.query<Row>(
-      `SELECT id, created_at, as_of_period, source, result, settings FROM revgap_snapshots ${where}`,
+      `SELECT id, created_at, as_of_period, source, result, settings, customer_slices FROM revgap_snapshots ${where}`,
       params,
     );
     const row = rows[0];
     if (!row) return null;
+    const result = JSON.parse(String(row.result)) as AnalysisSnapshot['result'];
+    if (row.customer_slices !== null && row.customer_slices !== undefined) {
+      // One slice at a time: never the whole customer list as one string.
+      const customers: AnalysisSnapshot['result']['customers'] = [];
+      for (let slice = 0; slice < Number(row.customer_slices); slice++) {
+        const part = await sql.query<Row>(
+          'SELECT customers FROM revgap_snapshot_customers WHERE snapshot_id = $1 AND slice = $2',
+          [row.id, slice],
+        );
+        const text = part.rows[0]?.customers;
+        if (text === undefined) throw new Error(`snapshot ${String(row.id)} is missing its customer slice ${slice}`);
+        for (const customer of JSON.parse(String(text)) as typeof customers) customers.push(customer);
+      }
+      result.customers = customers;
+    }
     const snapshot: AnalysisSnapshot = {
       id: String(row.id),
       createdAt: iso(row.created_at),
       asOfPeriod: Number(row.as_of_period),
       source: String(row.source),
-      result: JSON.parse(String(row.result)),
+      result,
     };
     if (row.settings) snapshot.settings = JSON.parse(String(row.settings));
     return snapshot;
@@ -283,21 +310,41 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
 
     saveSnapshot(snapshot, options = {}) {
       return retrying('saving a snapshot', async (sql) => {
-        const result = JSON.stringify(snapshot.result);
+        // The customers go in slices (migration 0006): a million of them do not fit one value.
+        const { customers, ...rest } = snapshot.result;
+        const head = JSON.stringify({ ...rest, customers: [] });
+        const slices: string[] = [];
+        for (let i = 0; i < customers.length; i += CUSTOMERS_PER_SLICE) {
+          slices.push(JSON.stringify(customers.slice(i, i + CUSTOMERS_PER_SLICE)));
+        }
+        // The length of the whole result's JSON, as before the slices: each slice's items, comma-joined.
+        const chars =
+          head.length + slices.reduce((n, slice) => n + slice.length - 2, 0) + Math.max(0, slices.length - 1);
         await sql.transaction(async (tx) => {
-          await tx.query(
-            `INSERT INTO revgap_snapshots (id, created_at, as_of_period, source, result, result_chars, settings)
-             VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+          const { rowCount } = await tx.query(
+            `INSERT INTO revgap_snapshots
+               (id, created_at, as_of_period, source, result, result_chars, settings, customer_slices)
+             VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
             [
               snapshot.id,
               snapshot.createdAt,
               snapshot.asOfPeriod,
               snapshot.source,
-              result,
-              result.length,
+              head,
+              // result_chars is an integer column: a very large analysis reports its size capped.
+              Math.min(chars, 2_147_483_647),
               snapshot.settings === undefined ? null : JSON.stringify(snapshot.settings),
+              slices.length,
             ],
           );
+          if (rowCount > 0) {
+            for (const [index, slice] of slices.entries()) {
+              await tx.query(
+                'INSERT INTO revgap_snapshot_customers (snapshot_id, slice, customers) VALUES ($1, $2, $3)',
+                [snapshot.id, index, slice],
+              );
+            }
+          }
           await pruneSnapshots(tx, options.keep ?? DEFAULT_KEEP_SNAPSHOTS);
         });
       });
