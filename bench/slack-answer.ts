@@ -13,7 +13,6 @@
  */
 import { parseArgs } from 'node:util';
 import { defaultAnalysisSettings } from '../src/core/settings.ts';
-import type { AnalysisResult } from '../src/core/types.ts';
 import { createLogger } from '../src/logger.ts';
 import type { SlackClient } from '../src/slack/slack-client.ts';
 import type { SlackDeps } from '../src/slack/slack-deps.ts';

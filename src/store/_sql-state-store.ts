@@ -279,7 +279,8 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
           [row.id, slice],
         );
         const text = part.rows[0]?.customers;
-        if (text === undefined) throw new Error(`snapshot ${String(row.id)} is missing its customer slice ${slice}`);
+        if (text === undefined)
+          throw new Error(`snapshot ${String(row.id)} is missing its customer slice ${slice}`);
         for (const customer of JSON.parse(String(text)) as typeof customers) customers.push(customer);
       }
       result.customers = customers;
