@@ -160,7 +160,7 @@ async function one(
   waiting.delete(id);
   const answer = arrived.get(id);
   // An answer counts only when it is the customer's deep dive (not "no analysis yet" or an error).
-  const right = answer?.body.includes(customer);
+  const right = answer?.body.includes(customer) === true;
   return {
     ackMs,
     answerMs: outcome === 'ok' && answer ? answer.at - t0 : null,
