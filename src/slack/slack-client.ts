@@ -24,6 +24,8 @@ export interface SlackCall {
   channel?: string;
   /** Posting calls are paced per channel; reads and updates need not be. */
   paced?: boolean;
+  /** Error codes that are an answer, not a failure (logged at debug): `users_not_found` for a lookup. */
+  expectedCodes?: readonly string[];
   /**
    * After a timeout or dropped connection, looks for what the call did anyway (the posted message)
    * so that a retry does not do it twice; resolves to the call's result, or undefined.
@@ -302,8 +304,9 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
 
     async lookupUserByEmail(email) {
       try {
-        const result = await run({ label: 'users.lookupByEmail', paced: false }, () =>
-          web.users.lookupByEmail({ email }),
+        const result = await run(
+          { label: 'users.lookupByEmail', paced: false, expectedCodes: ['users_not_found'] },
+          () => web.users.lookupByEmail({ email }),
         );
         return result.user?.id ?? null;
       } catch (error) {
@@ -314,8 +317,9 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
 
     async userExists(userId) {
       try {
-        const result = await run({ label: 'users.info', paced: false }, () =>
-          web.users.info({ user: userId }),
+        const result = await run(
+          { label: 'users.info', paced: false, expectedCodes: ['user_not_found'] },
+          () => web.users.info({ user: userId }),
         );
         return result.user?.id === userId && result.user?.deleted !== true;
       } catch (error) {

@@ -21,6 +21,11 @@ export interface DeliveryCall {
   /** Wait for the channel's turn before each attempt (messages); default true when `channel` is set. */
   paced?: boolean;
   signal?: AbortSignal;
+  /**
+   * Error codes that are an answer, not a failure (`users_not_found` for a lookup): not retried by
+   * their classification anyway, and logged at debug instead of as an error.
+   */
+  expectedCodes?: readonly string[];
 }
 
 /** A call whose result can be looked up after an ambiguous failure. */
@@ -95,7 +100,9 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
               code: classification.code,
               retryInMs: delayMs,
             };
-            if (delayMs === null) {
+            if (delayMs === null && call.expectedCodes?.includes(classification.code)) {
+              log.debug(fields, 'Slack answered with an expected error code');
+            } else if (delayMs === null) {
               log.error(
                 { ...fields, reason: classification.reason, fix: classification.fix },
                 'Slack call failed',

@@ -92,6 +92,21 @@ describe('createSlackDelivery with a managed WebClient', () => {
     });
   });
 
+  it('logs an expected error code (users_not_found for a lookup) at debug, not as a failure', async () => {
+    const { client, delivery, logs } = setup();
+    proxy.inject('users.lookupByEmail', platformError('users_not_found'));
+    const error = await delivery
+      .run({ label: 'users.lookupByEmail', expectedCodes: ['users_not_found'] }, () =>
+        client.users.lookupByEmail({ email: 'nobody@example.com' }),
+      )
+      .catch((e: unknown) => e);
+    // Still an error for the caller (who turns it into "no such user"), tried once.
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect(proxy.callsTo('users.lookupByEmail')).toHaveLength(1);
+    expect(logs.find('Slack call failed')).toEqual([]);
+    expect(logs.find('expected error code')[0]).toMatchObject({ level: 20, code: 'users_not_found' });
+  });
+
   it('retries a failed upload alone, without posting the message again', async () => {
     const { client, delivery } = setup();
     await delivery.run({ label: 'chat.postMessage', channel: 'C1' }, postHello(client));
