@@ -144,13 +144,20 @@ export async function buildAnswer(
       // The caller's whole book, not only the top N: their accounts (by Slack id or email) and
       // the gaps they claimed; account managers matching the caller become the caller's id.
       const priorities: Priority[] = [];
+      let claimedByOthers = 0;
       for (const p of visiblePriorities(rankedPriorities(result), await loadHeldOut(deps.holdout))) {
         // The same rule as the Home tab (my-accounts.ts): lost and dismissed gaps are left out;
         // snoozed ones stay, counted as snoozed in the split.
-        if (!isOpenForAction(p, gapStates.get(p.customerId))) continue;
+        const state = gapStates.get(p.customerId);
+        if (!isOpenForAction(p, state)) continue;
         const mineByAccount = isMine(p.accountManager, undefined, me);
+        if (state?.ownerUserId !== undefined && state.ownerUserId !== who.userId) {
+          // Someone else has claimed it: theirs to follow up now, counted but not listed.
+          if (mineByAccount) claimedByOthers++;
+          continue;
+        }
         if (mineByAccount) priorities.push({ ...p, accountManager: who.userId });
-        else if (gapStates.get(p.customerId)?.ownerUserId === who.userId) priorities.push(p);
+        else if (state?.ownerUserId === who.userId) priorities.push(p);
       }
       return renderMine({
         userId: who.userId,
@@ -158,6 +165,7 @@ export async function buildAnswer(
         settings,
         states: gapStates,
         private: who.audience === 'private',
+        claimedByOthers,
       });
     }
     case 'report':

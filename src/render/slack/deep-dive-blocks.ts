@@ -570,38 +570,54 @@ export function renderMine(input: {
   digestRunId?: string;
   /** Set when only the user sees the answer (their own gaps then offer Release). */
   private?: boolean;
+  /** The user's accounts that someone else has claimed (theirs now: counted, not listed). */
+  claimedByOthers?: number;
 }): SlackMessage {
   const { userId, result, settings, states } = input;
   const mine = cardPriorities(result.priorities).filter(
     (c) => states?.get(c.customerId)?.ownerUserId === userId || c.accountManager === userId,
   );
+  const others = input.claimedByOthers ?? 0;
+  const othersNote =
+    others > 0
+      ? `\n_${plural(others, 'more account')} of yours ${others === 1 ? 'is' : 'are'} claimed by someone else (not listed)._`
+      : '';
   if (mine.length === 0) {
     return {
       text: 'No gaps are yours right now.',
       blocks: [
         section(
           'No gaps are yours right now: none claimed by you, and none of your accounts are in the priorities. ' +
-            'Claim one from the digest, or see `/revgap top`.',
+            `Claim one from the digest, or see \`/revgap top\`.${othersNote}`,
         ),
       ],
     };
   }
-  // The same total and split by status as the Home tab.
+  // The same total and split by status as the Home tab, snoozed gaps included; the list holds what
+  // asks for action now (a snoozed gap comes back by itself, the Home tab lists the snoozes).
   const summary = summarizeMine(
     mine.map((c) => ({
       priority: c,
       ...(states?.get(c.customerId) ? { state: states.get(c.customerId)! } : {}),
     })),
   );
+  const listed = mine.filter((c) => states?.get(c.customerId)?.status !== 'snoozed');
+  const snoozed = mine.length - listed.length;
+  const snoozedNote =
+    snoozed > 0
+      ? `\n_${plural(snoozed, 'snoozed gap')} not listed: they come back when the snooze ends._`
+      : '';
   const intro: Block[] = [
     section(
-      `*Your ${plural(mine.length, 'gap')}* (claimed by you or your accounts)\n${mineSplitText(summary, settings.currency)}`,
+      `*Your ${plural(mine.length, 'gap')}* (claimed by you or your accounts)\n${mineSplitText(summary, settings.currency)}` +
+        snoozedNote +
+        othersNote,
     ),
     divider(),
   ];
   return {
-    text: `You have ${mine.length} gap${mine.length === 1 ? '' : 's'} to follow up.`,
-    blocks: cardsThenLines(intro, mine, result, settings, {
+    text: `You have ${plural(listed.length, 'gap')} to follow up${snoozed > 0 ? ` (${snoozed} more snoozed)` : ''}.`,
+    blocks: cardsThenLines(intro, listed, result, settings, {
       ...(states ? { states } : {}),
       ...(input.digestRunId === undefined ? {} : { digestRunId: input.digestRunId }),
       ...(input.private ? { viewerUserId: userId, origin: 'mine' } : {}),

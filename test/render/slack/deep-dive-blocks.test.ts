@@ -355,6 +355,37 @@ describe('renderTopList, renderChurnList, renderMine', () => {
   });
 });
 
+describe('renderMine: what is mine to act on', () => {
+  it('counts snoozed gaps in the split but lists only the others, and says so', () => {
+    // C001 is U0ACME01's account (sample), snoozed; C002 claimed by U0ACME01.
+    const states = new Map([
+      [
+        'C001',
+        {
+          customerId: 'C001',
+          status: 'snoozed' as const,
+          snoozedUntil: '2026-12-20',
+          ownerUserId: 'U0ACME01',
+        },
+      ],
+      ['C002', { customerId: 'C002', status: 'claimed' as const, ownerUserId: 'U0ACME01' }],
+    ]);
+    const m = renderMine({ userId: 'U0ACME01', result, settings, states });
+    expect(text(m)).toContain('gap:s:C002');
+    expect(text(m)).not.toContain('gap:s:C001');
+    expect(text(m)).toContain('1 snoozed');
+    expect(text(m)).toContain('1 snoozed gap not listed: they come back when the snooze ends.');
+    expect(m.text).toBe('You have 1 gap to follow up (1 more snoozed).');
+    expect(checkMessage(m)).toEqual([]);
+  });
+
+  it('says how many of my accounts someone else has claimed', () => {
+    const m = renderMine({ userId: 'U0NOBODY', result, settings, claimedByOthers: 2 });
+    expect(m.text).toBe('No gaps are yours right now.');
+    expect(text(m)).toContain('2 more accounts of yours are claimed by someone else (not listed).');
+  });
+});
+
 describe('renderHelp and renderRefusal', () => {
   it('lists the commands', () => {
     const m = renderHelp();
