@@ -13,6 +13,20 @@ import type { SlackDeps } from './slack-deps.ts';
 
 const modalDeps = (deps: SlackDeps) => ({ ...deps, chat: deps.slack });
 
+/** Which customer the modal is about, who asked, and the card it was opened from. */
+function modalTarget(input: CardActionContext) {
+  return {
+    ...(input.customerId ? { customerId: input.customerId } : {}),
+    ...(input.cardKey ? { cardKey: input.cardKey } : {}),
+    userId: input.userId,
+    origin: {
+      ...(input.channel ? { channelId: input.channel } : {}),
+      ...(input.messageTs ? { messageTs: input.messageTs } : {}),
+      ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
+    },
+  };
+}
+
 /** "Deep dive" on a card (or a digest line): the modal, in context. */
 export async function openDeepDive(
   input: CardActionContext & { triggerId: string },
@@ -43,14 +57,7 @@ export async function openDeepDive(
   try {
     const { view, withoutChart } = await deepDiveModal(
       {
-        ...(input.customerId ? { customerId: input.customerId } : {}),
-        ...(input.cardKey ? { cardKey: input.cardKey } : {}),
-        userId: input.userId,
-        origin: {
-          ...(input.channel ? { channelId: input.channel } : {}),
-          ...(input.messageTs ? { messageTs: input.messageTs } : {}),
-          ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
-        },
+        ...modalTarget(input),
       },
       modalDeps(deps),
     );
@@ -116,14 +123,7 @@ export async function refreshDeepDive(
   try {
     const { view } = await deepDiveModal(
       {
-        ...(input.customerId ? { customerId: input.customerId } : {}),
-        ...(input.cardKey ? { cardKey: input.cardKey } : {}),
-        userId: input.userId,
-        origin: {
-          ...(input.channel ? { channelId: input.channel } : {}),
-          ...(input.messageTs ? { messageTs: input.messageTs } : {}),
-          ...(input.digestRunId ? { digestRunId: input.digestRunId } : {}),
-        },
+        ...modalTarget(input),
         ...(input.view?.chart ? { chart: input.view.chart } : {}),
       },
       // No rasteriser: a modal without its chart stays without one rather than uploading it again.
