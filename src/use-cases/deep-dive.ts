@@ -7,6 +7,7 @@
  * (Block Kit message and modal) turn it into output.
  */
 
+import { deriveGapState } from '../core/gap-state.ts';
 import type { FollowedUpGap, RecoveryMeasure } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../core/types.ts';
@@ -90,8 +91,10 @@ export async function deepDiveOf(
   const dive: DeepDive = { customer: found, result: source.result, settings: source.settings };
   if (deps.store) {
     dive.history = await deps.store.listFollowUps(customerId);
-    const state = (await deps.store.getGapStates([customerId], { today: options.today })).get(customerId);
-    if (state) dive.state = state;
+    // The state follows from the same events (what getGapStates derives): one query, not two, on
+    // the request path of every deep dive.
+    if (dive.history.length > 0)
+      dive.state = deriveGapState(customerId, dive.history, { today: options.today });
   }
   const recoveries = deps.recovery ? await deps.recovery.listFollowedUpGaps([customerId]) : [];
   if (recoveries.length > 0) dive.recoveries = recoveries;
