@@ -262,7 +262,9 @@ describe('private answers', () => {
       ephemeralsFor(m, JANE).some((x) => x.text.includes('gap') && x.text.includes('follow up')),
     );
     const mine = ephemeralsFor(messages, JANE).find((x) => x.text.includes('follow up'))!;
-    expect(mine.text).toBe('You have 1 gap to follow up.');
+    // Jane's one gap (Bolt) was snoozed above: counted and named, not listed as a card.
+    expect(mine.text).toBe('Nothing to follow up now: your 1 gap is snoozed.');
+    expect(shownText(mine)).toContain('Snoozed, not listed');
     expect(shownText(mine)).toContain('Bolt');
     // Its total and split by status, as on the Home tab (Bolt was snoozed above).
     expect(shownText(mine)).toContain('*$600.00* at risk · 1 snoozed ($600.00)');

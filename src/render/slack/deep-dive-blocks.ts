@@ -602,10 +602,17 @@ export function renderMine(input: {
     })),
   );
   const listed = mine.filter((c) => states?.get(c.customerId)?.status !== 'snoozed');
-  const snoozed = mine.length - listed.length;
+  const snoozedCards = mine.filter((c) => states?.get(c.customerId)?.status === 'snoozed');
+  const snoozed = snoozedCards.length;
+  // Named, so nobody wonders where an account went; the list itself is what asks for action now.
+  const snoozedNames = snoozedCards.slice(0, MINE_SNOOZED_NAMED).map((c) => {
+    const until = states?.get(c.customerId)?.snoozedUntil;
+    return `${userText(c.customerName, 60)}${until ? ` (until ${until})` : ''}`;
+  });
+  const moreSnoozed = snoozed > MINE_SNOOZED_NAMED ? ` and ${snoozed - MINE_SNOOZED_NAMED} more` : '';
   const snoozedNote =
     snoozed > 0
-      ? `\n_${plural(snoozed, 'snoozed gap')} not listed: they come back when the snooze ends._`
+      ? `\n_Snoozed, not listed (they come back when the snooze ends): ${snoozedNames.join(', ')}${moreSnoozed}._`
       : '';
   const intro: Block[] = [
     section(
@@ -615,8 +622,12 @@ export function renderMine(input: {
     ),
     divider(),
   ];
+  const text =
+    listed.length === 0
+      ? `Nothing to follow up now: your ${plural(snoozed, 'gap')} ${snoozed === 1 ? 'is' : 'are'} snoozed.`
+      : `You have ${plural(listed.length, 'gap')} to follow up${snoozed > 0 ? ` (${snoozed} more snoozed)` : ''}.`;
   return {
-    text: `You have ${plural(listed.length, 'gap')} to follow up${snoozed > 0 ? ` (${snoozed} more snoozed)` : ''}.`,
+    text,
     blocks: cardsThenLines(intro, listed, result, settings, {
       ...(states ? { states } : {}),
       ...(input.digestRunId === undefined ? {} : { digestRunId: input.digestRunId }),
@@ -624,6 +635,9 @@ export function renderMine(input: {
     }),
   };
 }
+
+/** Snoozed gaps named in `/revgap mine`'s intro (the rest counted). */
+const MINE_SNOOZED_NAMED = 10;
 
 /** `/revgap help`. */
 export function renderHelp(): SlackMessage {

@@ -374,8 +374,28 @@ describe('renderMine: what is mine to act on', () => {
     expect(text(m)).toContain('gap:s:C002');
     expect(text(m)).not.toContain('gap:s:C001');
     expect(text(m)).toContain('1 snoozed');
-    expect(text(m)).toContain('1 snoozed gap not listed: they come back when the snooze ends.');
+    expect(text(m)).toContain('Snoozed, not listed (they come back when the snooze ends): Acme');
+    expect(text(m)).toContain('(until 2026-12-20)');
     expect(m.text).toBe('You have 1 gap to follow up (1 more snoozed).');
+    expect(checkMessage(m)).toEqual([]);
+  });
+
+  it('says there is nothing to follow up when every gap of mine is snoozed, naming them', () => {
+    const states = new Map([
+      [
+        'C001',
+        {
+          customerId: 'C001',
+          status: 'snoozed' as const,
+          snoozedUntil: '2026-12-20',
+          ownerUserId: 'U0ACME01',
+        },
+      ],
+    ]);
+    const m = renderMine({ userId: 'U0ACME01', result, settings, states });
+    expect(m.text).toBe('Nothing to follow up now: your 1 gap is snoozed.');
+    expect(text(m)).not.toContain('gap:s:');
+    expect(text(m)).toContain('(until 2026-12-20)');
     expect(checkMessage(m)).toEqual([]);
   });
 
