@@ -29,6 +29,13 @@ describe('refreshDeepDive', () => {
       result,
     });
     const state: GapState = { customerId: 'C002', status: 'claimed', ownerUserId: 'U0ALICE' };
+    const claim: FollowUpEvent = {
+      id: 'e1',
+      customerId: 'C002',
+      kind: 'claim',
+      userId: 'U0ALICE',
+      at: '2026-11-23T09:00:00.000Z',
+    };
     const updated: Array<[string, unknown]> = [];
     let uploads = 0;
     const deps = {
@@ -40,7 +47,8 @@ describe('refreshDeepDive', () => {
         },
       } as unknown as SlackClient,
       store: {
-        listFollowUps: async () => [],
+        // Alice's claim: the history the deep dive reads, and the state that follows from it.
+        listFollowUps: async () => [claim],
         getGapStates: async () => new Map([['C002', state]]),
       } as unknown as StateStore,
       snapshots,
