@@ -186,6 +186,8 @@ function renderDemoBanner(localSlack: LocalSlackServer, posted: boolean): string
     `  Open ${localSlack.url} in your browser: the #revenue channel has ${posted ? 'the first digest' : 'the digest'}.`,
     `  Act as one of the account managers (${users}): claim a gap, log a follow-up, snooze one,`,
     '  or type /revgap top, /revgap mine, /revgap <customer name> in the message box.',
+    '  Apps -> revgap in the sidebar opens your Home tab ("My accounts"): your gaps, your total at risk,',
+    '  next steps due, and the switch for your own digest by direct message.',
     '  `npx revgap digest` in another terminal (this directory) posts another digest now.',
     '',
     '  Real Slack: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (see docs/slack-app.md).',
