@@ -3,10 +3,9 @@ import { createLogger } from '../../src/logger.ts';
 import { answerCommand, answerMention } from '../../src/slack/answers.ts';
 import type { OutgoingMessage, SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
-import type { SnapshotStore, StateStore } from '../../src/store/state-store.ts';
-import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
-import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
-import { partialPort } from '../helpers/partial-port.ts';
+import type { StateStore } from '../../src/store/state-store.ts';
+import { buildSampleResult } from '../helpers/build-result.ts';
+import { holderWith } from '../helpers/snapshot-holder.ts';
 
 type Upload = Parameters<SlackClient['uploadFile']>[0];
 
@@ -21,17 +20,7 @@ function deps(): {
   const sent: OutgoingMessage[] = [];
   const ephemeral: Array<OutgoingMessage & { channel: string; user: string; threadTs?: string }> = [];
   const result = buildSampleResult();
-  const snapshots = createSnapshotHolder({
-    store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
-    settings: sampleSettings(),
-  });
-  snapshots.set({
-    id: 's',
-    createdAt: '2026-11-24T08:00:00.000Z',
-    asOfPeriod: result.asOf.period,
-    source: 't',
-    result,
-  });
+  const snapshots = holderWith(result);
   const slack = {
     uploadFile: async (file: Upload) => {
       uploads.push(file);

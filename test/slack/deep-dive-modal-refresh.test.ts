@@ -9,25 +9,14 @@ import { handleCardAction } from '../../src/slack/card-actions.ts';
 import { refreshDeepDive } from '../../src/slack/deep-dive-modal.ts';
 import type { SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
-import type { SnapshotStore, StateStore } from '../../src/store/state-store.ts';
-import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
-import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
-import { partialPort } from '../helpers/partial-port.ts';
+import type { StateStore } from '../../src/store/state-store.ts';
+import { buildSampleResult } from '../helpers/build-result.ts';
+import { holderWith } from '../helpers/snapshot-holder.ts';
 
 describe('refreshDeepDive', () => {
   it('updates the modal clicked with the new state, keeping its chart and uploading nothing', async () => {
     const result = buildSampleResult();
-    const snapshots = createSnapshotHolder({
-      store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
-      settings: sampleSettings(),
-    });
-    snapshots.set({
-      id: 's',
-      createdAt: '2026-11-24T08:00:00.000Z',
-      asOfPeriod: result.asOf.period,
-      source: 't',
-      result,
-    });
+    const snapshots = holderWith(result);
     const state: GapState = { customerId: 'C002', status: 'claimed', ownerUserId: 'U0ALICE' };
     const claim: FollowUpEvent = {
       id: 'e1',
@@ -79,17 +68,7 @@ describe('refreshDeepDive', () => {
 describe('a click in a deep-dive modal opened from the Home tab', () => {
   it('records the action and renders that modal again too (no channel, no message)', async () => {
     const result = buildSampleResult();
-    const snapshots = createSnapshotHolder({
-      store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
-      settings: sampleSettings(),
-    });
-    snapshots.set({
-      id: 's',
-      createdAt: '2026-11-24T08:00:00.000Z',
-      asOfPeriod: result.asOf.period,
-      source: 't',
-      result,
-    });
+    const snapshots = holderWith(result);
     const events: FollowUpEvent[] = [];
     const updated: string[] = [];
     const homes: string[] = [];

@@ -10,10 +10,9 @@ import * as claim from '../../../src/slack/listeners/actions/claim.ts';
 import * as revgap from '../../../src/slack/listeners/commands/revgap.ts';
 import type { SlackClient } from '../../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../../src/slack/slack-deps.ts';
-import type { SnapshotStore, StateStore } from '../../../src/store/state-store.ts';
-import { createSnapshotHolder } from '../../../src/use-cases/refresh-snapshot.ts';
+import type { StateStore } from '../../../src/store/state-store.ts';
 import { buildSampleResult, sampleSettings } from '../../helpers/build-result.ts';
-import { partialPort } from '../../helpers/partial-port.ts';
+import { holderWith } from '../../helpers/snapshot-holder.ts';
 
 type Handler = (args: Record<string, unknown>) => Promise<void>;
 
@@ -29,17 +28,7 @@ function recordingApp() {
 function depsRecording(steps: string[]): SlackDeps {
   const settings = sampleSettings();
   const result = buildSampleResult();
-  const snapshots = createSnapshotHolder({
-    store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
-    settings,
-  });
-  snapshots.set({
-    id: 's',
-    createdAt: '2026-11-24T08:00:00.000Z',
-    asOfPeriod: result.asOf.period,
-    source: 't',
-    result,
-  });
+  const snapshots = holderWith(result, settings);
   const slack = {
     respond: async () => void steps.push('respond'),
     postMessage: async () => {
