@@ -5,10 +5,9 @@
  */
 import type { CustomerInfo, RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
-import { createRowRejects } from './_row-rejects.ts';
+import { createRowRejects, rejectColumnCount, trimmedField } from './_row-rejects.ts';
 import { CUSTOMER_ALIASES, CUSTOMER_FIELDS, type CustomerField, mapHeaders } from './map-headers.ts';
 import { type CsvEngine, type CsvInput, readCsvFile } from './read-csv-file.ts';
-import { fieldText } from './tokenize-csv.ts';
 
 export interface CustomersCsvOptions {
   path: string;
@@ -73,20 +72,8 @@ export async function readCustomersCsv(
       },
       onRecord(record) {
         rowsRead++;
-        const text = (col: number): string | undefined => {
-          if (col < 0 || col >= record.count) return undefined;
-          const value = fieldText(record, col).trim();
-          return value === '' ? undefined : value;
-        };
-        if (record.count !== headers.length) {
-          reject(
-            record.line,
-            undefined,
-            'column_count',
-            `expected ${headers.length} fields as in the header, found ${record.count}`,
-          );
-          return;
-        }
+        const text = (col: number): string | undefined => trimmedField(record, col);
+        if (rejectColumnCount(record, headers.length, rejects)) return;
         const customerId = text(columns.customer_id);
         if (customerId === undefined) {
           reject(record.line, headers[columns.customer_id], 'missing_value', 'customer id is empty');

@@ -7,11 +7,10 @@
 import type { StockRow } from '../../core/stock.ts';
 import type { RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
-import { createRowRejects } from './_row-rejects.ts';
+import { createRowRejects, rejectColumnCount, trimmedField } from './_row-rejects.ts';
 import { type AliasTable, mapHeaders } from './map-headers.ts';
 import { type DateFormat, describeBadDate, parseDateDay } from './parse-date.ts';
 import { type CsvEngine, type CsvInput, readCsvFile } from './read-csv-file.ts';
-import { fieldText } from './tokenize-csv.ts';
 
 export const STOCK_FIELDS = [
   'store_id',
@@ -86,20 +85,8 @@ export async function readStockCsv(
       },
       onRecord(record) {
         rowsRead++;
-        const text = (col: number): string | undefined => {
-          if (col < 0 || col >= record.count) return undefined;
-          const value = fieldText(record, col).trim();
-          return value === '' ? undefined : value;
-        };
-        if (record.count !== headers.length) {
-          reject(
-            record.line,
-            undefined,
-            'column_count',
-            `expected ${headers.length} fields as in the header, found ${record.count}`,
-          );
-          return;
-        }
+        const text = (col: number): string | undefined => trimmedField(record, col);
+        if (rejectColumnCount(record, headers.length, rejects)) return;
         const storeId = text(columns.store_id);
         if (storeId === undefined) {
           reject(record.line, headers[columns.store_id], 'missing_value', 'store id is empty');
