@@ -10,7 +10,7 @@ import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktest } fro
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import { applySupplyMarks, buildStockoutIndex } from '../core/stock.ts';
-import type { AnalysisResult, CustomerInfo, DataQuality, SalesLedger } from '../core/types.ts';
+import type { AnalysisResult, CustomerInfo, DataQuality, RowProblem, SalesLedger } from '../core/types.ts';
 import { InputError } from '../errors.ts';
 import type { DateFormat } from '../sources/csv/parse-date.ts';
 import { readStockCsv } from '../sources/csv/read-stock-csv.ts';
@@ -99,21 +99,25 @@ function loadSales(request: RunAnalysisRequest, deps: RunAnalysisDeps): Promise<
   });
 }
 
+/** Under `badRows: strict`, a small file's first bad row stops the run with where to fix it. */
+function stopAtFirstBadRow(problems: readonly RowProblem[], request: RunAnalysisRequest): void {
+  const problem = problems[0];
+  if (request.settings.badRows !== 'strict' || !problem) return;
+  throw new InputError(
+    `${problem.file} line ${problem.line}${problem.column ? `, column "${problem.column}"` : ''}: ${problem.reason}`,
+    {
+      hint: `Edit line ${problem.line} of ${problem.file}. (Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)`,
+    },
+  );
+}
+
 /**
  * Reads the customers list. Its source skips and reports bad rows; under `badRows: strict` the
  * first one stops the run here (before the long read of the sales), as a bad sales row would.
  */
 async function readCustomers(source: CustomersSource, request: RunAnalysisRequest): Promise<LoadedCustomers> {
   const file = await source.load({ maxProblemsListed: request.settings.maxProblemsListed });
-  const problem = file.quality.problems[0];
-  if (request.settings.badRows === 'strict' && problem) {
-    throw new InputError(
-      `${problem.file} line ${problem.line}${problem.column ? `, column "${problem.column}"` : ''}: ${problem.reason}`,
-      {
-        hint: `Edit line ${problem.line} of ${problem.file}. (Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)`,
-      },
-    );
-  }
+  stopAtFirstBadRow(file.quality.problems, request);
   return file;
 }
 
@@ -181,15 +185,7 @@ async function readStock(
     delimiter: stock.delimiter,
     maxProblemsListed: request.settings.maxProblemsListed,
   });
-  const problem = file.quality.problems[0];
-  if (request.settings.badRows === 'strict' && problem) {
-    throw new InputError(
-      `${problem.file} line ${problem.line}${problem.column ? `, column "${problem.column}"` : ''}: ${problem.reason}`,
-      {
-        hint: `Edit line ${problem.line} of ${problem.file}. (Strict mode stops at the first bad row and outputs nothing; --bad-rows lenient skips and reports bad rows.)`,
-      },
-    );
-  }
+  stopAtFirstBadRow(file.quality.problems, request);
   return file;
 }
 
