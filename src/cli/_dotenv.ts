@@ -69,3 +69,13 @@ export function describeDotEnv(read: DotEnvRead): string {
   const kept = read.overridden.length ? `; kept from the environment: ${read.overridden.join(', ')}` : '';
   return `Read ${read.applied.length} setting${read.applied.length === 1 ? '' : 's'} from ${read.file}${kept}.\n`;
 }
+
+/**
+ * What `revgap serve` and `revgap digest` do first: the context with `.env` merged in, after one
+ * stderr line saying what was read (nothing when there was no file).
+ */
+export function contextWithDotEnv(given: CommandContext): CommandContext {
+  const { context, read } = withDotEnv(given);
+  if (read) context.io.stderr.write(describeDotEnv(read));
+  return context;
+}

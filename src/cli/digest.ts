@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { postDigestOnce } from '../main.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand } from './_context.ts';
-import { describeDotEnv, ENV_FILE_HELP, ENV_FILE_OPTION, withDotEnv } from './_dotenv.ts';
+import { contextWithDotEnv, ENV_FILE_HELP, ENV_FILE_OPTION } from './_dotenv.ts';
 
 export const command: CliCommand = {
   name: 'digest',
@@ -38,8 +38,7 @@ Example:
   },
   async run(given) {
     // .env (or --env-file) under the real environment, read before anything else is configured.
-    const { context, read } = withDotEnv(given);
-    if (read) context.io.stderr.write(describeDotEnv(read));
+    const context = contextWithDotEnv(given);
     const config = loadCommandConfig(context);
     // A bot runs on this data directory (holding the embedded store, or the demo): ask it (its data,
     // its channel, its Slack) instead.

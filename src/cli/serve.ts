@@ -19,7 +19,7 @@ import { type RunningRevgap, startRevgap } from '../main.ts';
 import { SAMPLE_ACCOUNT_MANAGERS } from '../sources/sample/generate-sample.ts';
 import { ANALYSIS_FLAGS_HELP, ANALYSIS_OPTIONS, loadCommandConfig } from './_analysis-flags.ts';
 import type { CliCommand, CommandContext } from './_context.ts';
-import { describeDotEnv, ENV_FILE_HELP, ENV_FILE_OPTION, withDotEnv } from './_dotenv.ts';
+import { contextWithDotEnv, ENV_FILE_HELP, ENV_FILE_OPTION } from './_dotenv.ts';
 import { closeOnSignal } from './_shutdown.ts';
 
 function logLevelGiven(context: CommandContext): boolean {
@@ -67,8 +67,7 @@ Examples:
   },
   async run(given) {
     // .env (or --env-file) under the real environment, read before anything else is configured.
-    const { context, read } = withDotEnv(given);
-    if (read) context.io.stderr.write(describeDotEnv(read));
+    const context = contextWithDotEnv(given);
     const config = loadCommandConfig(context);
     const demo = config.slackBotToken === undefined;
     const logger = createLogger({
