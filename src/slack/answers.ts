@@ -77,6 +77,23 @@ async function withReportShared(
   return answer.message;
 }
 
+/**
+ * A follow-up typed as `/revgap log|snooze …` or `@revgap log|snooze …`, recorded like the buttons:
+ * the private answer to give (null: nothing to add), or the failure in plain words, logged.
+ */
+async function typedFollowUpAnswer(
+  input: Parameters<typeof recordTypedFollowUp>[0],
+  deps: SlackDeps,
+  log: SlackDeps['logger'],
+): Promise<SlackMessage | null> {
+  try {
+    return await recordTypedFollowUp(input, deps);
+  } catch (error) {
+    log.error({ err: error }, 'typed follow-up failed');
+    return failureMessage(error);
+  }
+}
+
 /** `/revgap ...`: answer privately through the response_url. */
 export async function answerCommand(input: CommandInput, deps: SlackDeps): Promise<void> {
   const log = deps.logger.child({ component: 'command', userId: input.userId });
@@ -84,21 +101,16 @@ export async function answerCommand(input: CommandInput, deps: SlackDeps): Promi
   let kind = 'unknown';
   const typed = typedFollowUp(input.text);
   if (typed) {
-    let answer: SlackMessage | null;
-    try {
-      answer = await recordTypedFollowUp(
-        {
-          request: typed,
-          userId: input.userId,
-          channel: input.channelId,
-          eventId: `command:${input.triggerId ?? `${input.channelId}:${input.userId}:${deps.now().getTime()}`}`,
-        },
-        deps,
-      );
-    } catch (error) {
-      log.error({ err: error, request: typed.kind }, '/revgap follow-up failed');
-      answer = failureMessage(error);
-    }
+    const answer = await typedFollowUpAnswer(
+      {
+        request: typed,
+        userId: input.userId,
+        channel: input.channelId,
+        eventId: `command:${input.triggerId ?? `${input.channelId}:${input.userId}:${deps.now().getTime()}`}`,
+      },
+      deps,
+      log.child({ request: typed.kind }),
+    );
     // Null: already said (privately, where no digest shows the customer) or nothing new.
     if (answer) await deps.slack.respond(input.responseUrl, { ...answer, responseType: 'ephemeral' });
     return;
@@ -224,22 +236,17 @@ async function recordMentionedFollowUp(
   deps: SlackDeps,
 ): Promise<void> {
   const log = deps.logger.child({ component: 'mention', userId: input.userId, request: typed.kind });
-  let answer: SlackMessage | null;
-  try {
-    answer = await recordTypedFollowUp(
-      {
-        request: typed,
-        userId: input.userId,
-        channel: input.channelId,
-        threadTs: input.threadTs,
-        eventId: `mention:${input.channelId}:${input.ts ?? input.threadTs}:${input.userId}`,
-      },
-      deps,
-    );
-  } catch (error) {
-    log.error({ err: error }, 'typed follow-up failed');
-    answer = failureMessage(error);
-  }
+  const answer = await typedFollowUpAnswer(
+    {
+      request: typed,
+      userId: input.userId,
+      channel: input.channelId,
+      threadTs: input.threadTs,
+      eventId: `mention:${input.channelId}:${input.ts ?? input.threadTs}:${input.userId}`,
+    },
+    deps,
+    log,
+  );
   if (answer) {
     await deps.slack.postEphemeral({
       channel: input.channelId,
