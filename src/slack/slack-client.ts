@@ -37,54 +37,6 @@ export interface SlackCall {
 export type SlackCallRunner = <T>(call: SlackCall, fn: (attempt: number) => Promise<T>) => Promise<T>;
 
 export interface SlackClient extends ChatPort {
-  postMessage(
-    message: OutgoingMessage & { channel: string; threadTs?: string },
-  ): Promise<{ ts: string; channel: string }>;
-  updateMessage(message: OutgoingMessage & { channel: string; ts: string }): Promise<void>;
-  postEphemeral(
-    message: OutgoingMessage & { channel: string; user: string; threadTs?: string },
-  ): Promise<void>;
-  /** Answers through a `response_url` (slash commands, buttons on ephemeral messages). */
-  respond(
-    responseUrl: string,
-    message: OutgoingMessage & {
-      responseType?: 'ephemeral' | 'in_channel';
-      replaceOriginal?: boolean;
-      deleteOriginal?: boolean;
-    },
-  ): Promise<void>;
-  openView(triggerId: string, view: types.View): Promise<{ viewId: string | null }>;
-  updateView(viewId: string, view: types.View): Promise<void>;
-  pushView(triggerId: string, view: types.View): Promise<void>;
-  /** Publishes a user's Home tab (views.publish), limit-checked (at most 100 blocks). */
-  publishView(userId: string, view: types.View): Promise<void>;
-  /**
-   * Uploads a file (text or bytes) with `filesUploadV2` into a channel (and thread), or, with no
-   * channel, privately to the bot (for an image block); resolves to the file id.
-   */
-  uploadFile(file: {
-    channel?: string;
-    threadTs?: string;
-    filename: string;
-    title: string;
-    content: string | Uint8Array;
-    initialComment?: string;
-    altText?: string;
-  }): Promise<{ fileId: string | null }>;
-  openDirectMessage(userId: string): Promise<string>;
-  /**
-   * One message's text and blocks (conversations.history, or .replies for a thread reply when
-   * `threadTs` is its parent), or null when it is gone.
-   */
-  fetchMessage(
-    channel: string,
-    ts: string,
-    threadTs?: string,
-  ): Promise<{ text: string; blocks: SlackBlock[] } | null>;
-  /** Slack user id for an email, or null when nobody in the workspace has it. */
-  lookupUserByEmail(email: string): Promise<string | null>;
-  /** A user's profile email, or null when hidden or unknown. */
-  userEmail(userId: string): Promise<string | null>;
   /** Whether `userId` is a (not deactivated) user of the workspace (users.info; user_not_found: false). */
   userExists(userId: string): Promise<boolean>;
   /** The bot's own user id (`auth.test`), cached. */
