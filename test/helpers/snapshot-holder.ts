@@ -1,6 +1,6 @@
 /**
- * A snapshot holder already holding `result` (default: the sample result), as the Slack adapter
- * tests need it: the store behind it has no saved snapshot, so nothing is read from a database.
+ * A snapshot holder already holding `result` (default: the sample result). By default the store
+ * behind it has no saved snapshot, so nothing is read from a database; tests on a real store pass it.
  */
 import type { AnalysisSettings } from '../../src/core/settings.ts';
 import type { AnalysisResult } from '../../src/core/types.ts';
@@ -12,14 +12,15 @@ import { partialPort } from './partial-port.ts';
 export function holderWith(
   result: AnalysisResult = buildSampleResult(),
   settings: AnalysisSettings = sampleSettings(),
+  options: { store?: SnapshotStore; createdAt?: string } = {},
 ): SnapshotHolder {
   const snapshots = createSnapshotHolder({
-    store: partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
+    store: options.store ?? partialPort<SnapshotStore>({ loadLatestSnapshot: async () => null }),
     settings,
   });
   snapshots.set({
     id: 's',
-    createdAt: '2026-11-24T08:00:00.000Z',
+    createdAt: options.createdAt ?? '2026-11-24T08:00:00.000Z',
     asOfPeriod: result.asOf.period,
     source: 't',
     result,

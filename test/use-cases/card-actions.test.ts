@@ -12,9 +12,10 @@ import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
 import { answerRevgap } from '../../src/use-cases/answer-command.ts';
 import { type CardActionDeps, cardAction, updateClickedCopy } from '../../src/use-cases/card-actions.ts';
-import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
+import type { SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
+import { holderWith } from '../helpers/snapshot-holder.ts';
 
 const NOW = new Date('2026-11-24T10:00:00.000Z');
 let store: StateStore;
@@ -23,15 +24,7 @@ let snapshots: SnapshotHolder;
 beforeAll(async () => {
   store = createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() });
   await store.ready();
-  snapshots = createSnapshotHolder({ store, settings: sampleSettings() });
-  const result = buildSampleResult();
-  snapshots.set({
-    id: 's',
-    createdAt: NOW.toISOString(),
-    asOfPeriod: result.asOf.period,
-    source: 't',
-    result,
-  });
+  snapshots = holderWith(buildSampleResult(), sampleSettings(), { store, createdAt: NOW.toISOString() });
 }, 60_000);
 
 afterAll(async () => {

@@ -11,9 +11,10 @@ import type { StateStore } from '../../src/store/state-store.ts';
 import { answerRevgap } from '../../src/use-cases/answer-command.ts';
 import { recordTypedFollowUp, type TypedFollowUp } from '../../src/use-cases/follow-up-by-text.ts';
 import { parseRevgapCommand } from '../../src/use-cases/parse-revgap-command.ts';
-import { createSnapshotHolder, type SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
+import type { SnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
+import { holderWith } from '../helpers/snapshot-holder.ts';
 
 const NOW = new Date('2026-11-24T10:00:00.000Z');
 let store: StateStore;
@@ -22,15 +23,7 @@ let snapshots: SnapshotHolder;
 beforeAll(async () => {
   store = createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() });
   await store.ready();
-  snapshots = createSnapshotHolder({ store, settings: sampleSettings() });
-  const result = buildSampleResult();
-  snapshots.set({
-    id: 's',
-    createdAt: NOW.toISOString(),
-    asOfPeriod: result.asOf.period,
-    source: 't',
-    result,
-  });
+  snapshots = holderWith(buildSampleResult(), sampleSettings(), { store, createdAt: NOW.toISOString() });
   // A digest showing both customers, its parent at 100.1 in C1.
   const run = await store.claimDigestRun({
     runKey: 'digest:C1:typed',

@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import { answerRevgap } from '../../src/use-cases/answer-command.ts';
-import { createSnapshotHolder } from '../../src/use-cases/refresh-snapshot.ts';
 import { buildSampleResult, sampleSettings } from '../helpers/build-result.ts';
 import { initialisedPgliteDump } from '../helpers/pglite-dump.ts';
+import { holderWith } from '../helpers/snapshot-holder.ts';
 
 describe('/revgap mine', () => {
   const closing: { close(): Promise<void> }[] = [];
@@ -21,14 +21,7 @@ describe('/revgap mine', () => {
     const store = createPgliteStore({ dataDir: 'memory://', loadDataDir: await initialisedPgliteDump() });
     closing.push(store);
     const result = buildSampleResult();
-    const snapshots = createSnapshotHolder({ store, settings: sampleSettings() });
-    snapshots.set({
-      id: 's',
-      createdAt: '2026-11-23T08:00:00.000Z',
-      asOfPeriod: result.asOf.period,
-      source: 't',
-      result,
-    });
+    const snapshots = holderWith(result, sampleSettings(), { store, createdAt: '2026-11-23T08:00:00.000Z' });
     const deps = {
       chat: { userEmail: async () => null },
       store,
