@@ -7,7 +7,7 @@
  *   node --import tsx bench/duckdb-aggregate.ts FILE.csv
  */
 
-/** The part of @duckdb/node-api used here (typed by hand: the package is installed only for the bench). */
+/** The part of @duckdb/node-api used here (typed by hand, so type-checking the project never loads it). */
 interface DuckDb {
   DuckDBInstance: {
     create(path: string): Promise<{
@@ -18,7 +18,7 @@ interface DuckDb {
     }>;
   };
 }
-// A variable specifier: type-checking must not need the package (not a dependency of the project).
+// A variable specifier: type-checking must not need the package (a devDependency for the bench only).
 const packageName = '@duckdb/node-api';
 const { DuckDBInstance } = (await import(packageName)) as DuckDb;
 

@@ -13,11 +13,15 @@
  *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
  * After the revgap runs, the same file is aggregated side by side by DuckDB (read_csv + GROUP BY
- * customer, week; `npm install --no-save @duckdb/node-api` first, benchmark only), and, when a
+ * customer, week; @duckdb/node-api is a devDependency, benchmark only), and, when a
  * Postgres server answers at REVGAP_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * loaded once into a table: Postgres's own GROUP BY through psql, then revgap with the Postgres
  * source (SQL pushdown) on that table. Ratios against the targets (CSV <= 1.5x DuckDB and < 300 MB;
  * pushdown <= 1.3x the GROUP BY) close the output.
+ *
+ * Then the large set (issue 12's "52 M rows"): 1,000,000 customers x the same weeks, generated once
+ * (~1.6 GB), one `revgap analyze` and one DuckDB aggregation side by side (targets <= 1.5x DuckDB,
+ * peak RSS < 1.5 GB). `--large-customers N` changes its size, `--no-large` skips it.
  *
  * `npm run bench` runs `npm run build` first, so the runs start from dist/ (plain JavaScript, as
  * `bin/revgap.mjs` does whenever a fresh build exists); the summary says which one was measured.
@@ -74,6 +78,9 @@ const { values } = parseArgs({
     'no-backtest': { type: 'boolean', default: false },
     /** Skip the DuckDB and Postgres comparisons. */
     'no-compare': { type: 'boolean', default: false },
+    /** Skip the large set (1,000,000 customers: revgap CSV and DuckDB side by side). */
+    'no-large': { type: 'boolean', default: false },
+    'large-customers': { type: 'string', default: '1000000' },
     /** Skip the answer-latency run (bench/answer-latency.ts, 1,000,000 customers). */
     'no-answers': { type: 'boolean', default: false },
   },
@@ -242,7 +249,7 @@ async function benchDuckDb(data: DataSet): Promise<Comparison> {
       name,
       command,
       result: null,
-      note: 'not installed: `npm install --no-save @duckdb/node-api` (ships prebuilt, no install scripts), then run the bench again',
+      note: 'not installed: run `npm install` (@duckdb/node-api is a devDependency; it ships prebuilt, no install scripts)',
     };
   }
   const result = await runMeasured(process.execPath, [
@@ -331,6 +338,71 @@ async function benchPostgres(data: DataSet, customers: number, weeks: number): P
 
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
+}
+
+/** Peak RSS target of the large set (issue 12: 52 M rows under 1.5 GB). */
+const TARGET_LARGE_MB = 1536;
+
+/**
+ * The large set side by side: one `revgap analyze` (CSV) and one DuckDB aggregation of the same
+ * 1,000,000-customer file, with the issue's targets (<= 1.5x DuckDB, < 1.5 GB).
+ */
+async function benchLarge(
+  customers: number,
+  weeks: number,
+  seed: number,
+  extraArgs: string[],
+): Promise<void> {
+  const data = await ensureDataSet(customers, weeks, seed);
+  const revgap = await runOnce(data, extraArgs, false);
+  const duck = await benchDuckDb(data);
+  const mb = data.bytes / 1_048_576;
+  const out = [
+    '',
+    `Large set, side by side: ${customers.toLocaleString('en-US')} customers x ${weeks} weeks, ${data.rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB (one run each, load average ${loadavg()[0]!.toFixed(1)}):`,
+    '',
+    row(['run', 'wall', 'CPU (user + sys)', 'rows/s', 'peak RSS']),
+    row(['---', '---:', '---:', '---:', '---:']),
+  ];
+  const line = (name: string, r: RunResult | null, note?: string): string =>
+    r === null || r.exitCode !== 0
+      ? row([
+          name,
+          r === null
+            ? (note ?? 'n/a')
+            : `failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
+          '',
+          '',
+          '',
+        ])
+      : row([
+          name,
+          `${r.seconds.toFixed(2)} s`,
+          r.cpuSeconds === null ? 'n/a' : `${r.cpuSeconds.toFixed(2)} s`,
+          Math.round(data.rows / r.seconds).toLocaleString('en-US'),
+          r.peakRssMb === null ? 'n/a' : `${r.peakRssMb.toFixed(0)} MB`,
+        ]);
+  out.push(line('revgap analyze --sales FILE.csv', revgap), line(duck.name, duck.result, duck.note));
+  const ok = revgap.exitCode === 0 && duck.result !== null && duck.result.exitCode === 0;
+  if (ok && duck.result !== null) {
+    const ratio = revgap.seconds / duck.result.seconds;
+    out.push(
+      '',
+      `revgap CSV / DuckDB (large): wall ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'yes' : 'NO'})`,
+    );
+  }
+  if (revgap.peakRssMb !== null) {
+    out.push(
+      `revgap CSV peak RSS (large): ${revgap.peakRssMb.toFixed(0)} MB (target < ${TARGET_LARGE_MB} MB: ${revgap.peakRssMb < TARGET_LARGE_MB ? 'yes' : 'NO'})`,
+    );
+  }
+  out.push(
+    'Commands:',
+    `  node bin/revgap.mjs analyze --sales ${data.salesPath} --customers ${data.customersPath}`,
+    `  ${duck.command}`,
+    '',
+  );
+  process.stdout.write(out.join('\n'));
 }
 
 async function main(): Promise<void> {
@@ -523,6 +595,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(out.join('\n'));
   }
+  if (!values['no-large']) await benchLarge(Number(values['large-customers']), weeks, seed, extraArgs);
   if (!values['no-answers']) {
     // Answers at scale (issue 12): the bot in HTTP mode with 1,000,000 customers in its snapshot.
     process.stdout.write('\nAnswers at scale (bench/answer-latency.ts):\n');
