@@ -6,7 +6,7 @@
  *
  * Fast: the ledger (each customer's dense series, built once from the rows) is shared by every
  * replay point; at each point the core functions of the live analysis (`computeCustomerFacts`,
- * `findGaps`, `scoreComponents`, `weighScore`, `comparePriority`) run on the prefix of each series
+ * `findGaps`, the score components, `weighScore`, `comparePriority`'s order) run on the prefix of each series
  * up to t. None of the report assembly (series slices, rationales, sorting every customer,
  * summaries) is repeated. A test checks that this equals a full `analyze` per replay point.
  * Formulas and choices: docs/analysis-formulas.md, "Backtest".
@@ -16,13 +16,18 @@ import { chooseAsOf } from './analyze.ts';
 import { type BgnbdSummary, bgnbdData, fitBgnbd, probabilityAlive, summariseSalePeriods } from './bgnbd.ts';
 import { findGaps, GAP_URGENCY } from './detect-gaps.ts';
 import { computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
-import { comparePriority } from './rank.ts';
-import { componentSettingsOf, scoreComponents, weighScore } from './score.ts';
+import {
+  type ComponentSettings,
+  churnRiskOf,
+  componentSettingsOf,
+  componentsOf,
+  recoveryProbabilityOf,
+  weighScore,
+} from './score.ts';
 import type { AnalysisSettings } from './settings.ts';
 import type {
   AnalysisResult,
   CustomerLedger,
-  CustomerMetrics,
   GapType,
   PeriodSpec,
   PriorityEvidence,
@@ -230,22 +235,6 @@ export interface ReplayEntry {
   cadence: CadenceGroup;
 }
 
-interface Candidate {
-  index: number;
-  customerId: string;
-  metrics: CustomerMetrics;
-  types: GapType[];
-  gapAmountCents: number;
-  score: number;
-  lost: boolean;
-  lostRevenueCents: number;
-  baselineCents: number;
-  cadence: CadenceGroup;
-  /** The customer's cadence multiple k (windows L x k, R x k) and, under bgnbd, P(alive). */
-  cadenceMultiple: number;
-  pAlive: number | undefined;
-}
-
 /** Sum of net cents over periods from..to (inclusive); periods outside the ledger count as 0. */
 function sumNet(customer: CustomerLedger, from: number, to: number): number {
   const lo = Math.max(from, customer.startPeriod) - customer.startPeriod;
@@ -290,16 +279,97 @@ export function planReplay(
 const NO_TYPES: GapType[] = [];
 
 /**
- * Replays the rules at each point and hands every judged customer (baseline > 0) to `visit`; the
- * entry object is reused between calls, so `visit` copies what it keeps. The
- * flags at t come from the rows dated in periods up to t only; the outcome reads periods t+1..t+h.
+ * Customers judged between two pauses of a stepped run (`replaySteps`, `analyzeSteps`): a few
+ * milliseconds of work, so a bot refreshing its snapshot keeps answering in between.
  */
+export const CUSTOMERS_PER_STEP = 2048;
+
+/** The gap types of each bit set (bit i = GAP_URGENCY[i]), in urgency order as `findGaps` lists them. */
+const TYPES_OF_BITS: readonly GapType[][] = Array.from({ length: 1 << GAP_URGENCY.length }, (_, bits) =>
+  GAP_URGENCY.filter((_type, i) => (bits & (1 << i)) !== 0),
+);
+const BIT_OF_TYPE = Object.fromEntries(GAP_URGENCY.map((type, i) => [type, 1 << i])) as Record<
+  GapType,
+  number
+>;
+
+/**
+ * The flagged customers of one replay point, column by column (typed arrays reused from point to
+ * point): an object per flagged customer per point would be millions of objects that outlive the
+ * young generation (they wait for the scores) and cost full collections. `churn` and `recovery`
+ * are the score components that do not depend on the other customers (`churnRiskOf`,
+ * `recoveryProbabilityOf`); the other two wait for the point's largest gap and lifetime value.
+ */
+class FlaggedAtPoint {
+  length = 0;
+  index = new Int32Array(0);
+  gap = new Float64Array(0);
+  ltv = new Float64Array(0);
+  churn = new Float64Array(0);
+  recovery = new Float64Array(0);
+  score = new Float64Array(0);
+  lostRevenue = new Float64Array(0);
+  baseline = new Float64Array(0);
+  /** Bit set of gap types (`TYPES_OF_BITS`). */
+  types = new Uint8Array(0);
+  /** Bit 0: lost; bits 1-2: cadence group (index in CADENCE_GROUPS); bit 3: in the top N. */
+  flags = new Uint8Array(0);
+
+  /** Makes room for one more; returns its slot. */
+  add(): number {
+    if (this.length === this.index.length) {
+      const size = Math.max(1024, this.length * 2);
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+        const b = make(size);
+        b.set(a);
+        return b;
+      };
+      this.index = grow(this.index, (n) => new Int32Array(n));
+      this.gap = grow(this.gap, (n) => new Float64Array(n));
+      this.ltv = grow(this.ltv, (n) => new Float64Array(n));
+      this.churn = grow(this.churn, (n) => new Float64Array(n));
+      this.recovery = grow(this.recovery, (n) => new Float64Array(n));
+      this.score = grow(this.score, (n) => new Float64Array(n));
+      this.lostRevenue = grow(this.lostRevenue, (n) => new Float64Array(n));
+      this.baseline = grow(this.baseline, (n) => new Float64Array(n));
+      this.types = grow(this.types, (n) => new Uint8Array(n));
+      this.flags = grow(this.flags, (n) => new Uint8Array(n));
+    }
+    return this.length++;
+  }
+}
+
+/** Replays the rules at each point (see `replaySteps`) in one go. */
 export function replay(
   ledger: SalesLedger,
   settings: AnalysisSettings,
   options: BacktestOptions,
   visit: (period: number, entry: ReplayEntry) => void,
 ): ReturnType<typeof planReplay> {
+  return drainSteps(replaySteps(ledger, settings, options, visit));
+}
+
+/** Runs a stepped computation (`replaySteps`, `runBacktestSteps`, `analyzeSteps`) to its end without pausing. */
+export function drainSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Replays the rules at each point and hands every judged customer (baseline > 0) to `visit`; the
+ * entry object (and its `types` array) is reused between calls, so `visit` copies what it keeps.
+ * The flags at t come from the rows dated in periods up to t only; the outcome reads periods
+ * t+1..t+h. A generator that pauses (yields) every `CUSTOMERS_PER_STEP` customers, so a caller
+ * with an event loop to keep can resume it later (`replay` runs it through at once).
+ */
+export function* replaySteps(
+  ledger: SalesLedger,
+  settings: AnalysisSettings,
+  options: BacktestOptions,
+  visit: (period: number, entry: ReplayEntry) => void,
+): Generator<void, ReturnType<typeof planReplay>, void> {
   if (settings.rules !== 'revgap') {
     throw new ConfigError([`rules: the backtest replays the revgap rules, not "${settings.rules}"`], {
       hint: 'run it with --rules revgap (the default)',
@@ -320,18 +390,40 @@ export function replay(
     baselineCents: 0,
     cadence: 'every_period',
   };
-  const candidates: Candidate[] = [];
-  const top: Candidate[] = [];
+  const flagged = new FlaggedAtPoint();
   // The live analysis' metrics settings (cadence-aware windows, seasonality), so both judge alike.
   const metricsSettings = metricsSettingsOf(settings, ledger.period.kind);
+  // Component settings by cadence multiple k (without P(alive) they depend on k alone).
+  const componentSettingsByK = new Map<number, ComponentSettings>();
+  const componentSettingsFor = (k: number, pAlive: number | undefined): ComponentSettings => {
+    if (pAlive !== undefined) return componentSettingsOf(settings, k, pAlive);
+    let s = componentSettingsByK.get(k);
+    if (s === undefined) {
+      s = componentSettingsOf(settings, k);
+      componentSettingsByK.set(k, s);
+    }
+    return s;
+  };
+  // Priority order of two flagged slots: `comparePriority` (score, gap, id) on the columns.
+  const compareSlots = (a: number, b: number): number => {
+    const byScore = (flagged.score[b] as number) - (flagged.score[a] as number);
+    if (byScore !== 0) return byScore;
+    const byGap = (flagged.gap[b] as number) - (flagged.gap[a] as number);
+    if (byGap !== 0) return byGap;
+    const idA = (customers[flagged.index[a] as number] as CustomerLedger).customerId;
+    const idB = (customers[flagged.index[b] as number] as CustomerLedger).customerId;
+    return idA < idB ? -1 : idA > idB ? 1 : 0;
+  };
+  const top: number[] = [];
   for (let p = 0; p < points.length; p++) {
     const t = points[p] ?? 0;
-    candidates.length = 0;
+    flagged.length = 0;
     // churnModel bgnbd: refit on the data known at t (every customer with a sale by t).
     const alive = settings.churnModel === 'bgnbd' ? aliveAt(customers, t) : null;
     let maxGap = 0;
     let maxLtv = 0;
     for (let i = 0; i < customers.length; i++) {
+      if (i % CUSTOMERS_PER_STEP === CUSTOMERS_PER_STEP - 1) yield;
       const customer = customers[i] as CustomerLedger;
       if (customer.startPeriod > t) continue;
       const facts = computeCustomerFacts(customer, t, metricsSettings);
@@ -360,33 +452,35 @@ export function replay(
         continue;
       }
       let gapAmountCents = 0;
-      for (const f of findings) if (f.amountCents > gapAmountCents) gapAmountCents = f.amountCents;
+      let types = 0;
+      for (const f of findings) {
+        if (f.amountCents > gapAmountCents) gapAmountCents = f.amountCents;
+        types |= BIT_OF_TYPE[f.type];
+      }
       maxGap = Math.max(maxGap, gapAmountCents);
       maxLtv = Math.max(maxLtv, m.lifetimeValueCents);
-      candidates.push({
-        index: i,
-        customerId: customer.customerId,
-        metrics: m,
-        types: findings.map((f) => f.type),
-        gapAmountCents,
-        score: 0,
-        lost,
-        lostRevenueCents,
-        baselineCents: b,
-        cadence: group,
-        cadenceMultiple: facts.cadenceMultiple ?? 1,
-        pAlive,
-      });
+      const componentSettings = componentSettingsFor(facts.cadenceMultiple ?? 1, pAlive);
+      const slot = flagged.add();
+      flagged.index[slot] = i;
+      flagged.gap[slot] = gapAmountCents;
+      flagged.ltv[slot] = m.lifetimeValueCents;
+      flagged.churn[slot] = churnRiskOf(m, componentSettings);
+      flagged.recovery[slot] = recoveryProbabilityOf(m, componentSettings);
+      flagged.lostRevenue[slot] = lostRevenueCents;
+      flagged.baseline[slot] = b;
+      flagged.types[slot] = types;
+      flagged.flags[slot] = (lost ? 1 : 0) | (CADENCE_GROUPS.indexOf(group) << 1);
     }
     // Scores are relative to the customers flagged at t, as in the live analysis.
     const scale = { largestGapCents: maxGap, largestLifetimeValueCents: maxLtv };
-    for (const c of candidates) {
-      c.score = weighScore(
-        scoreComponents(
-          c.metrics,
-          c.gapAmountCents,
+    for (let s = 0; s < flagged.length; s++) {
+      flagged.score[s] = weighScore(
+        componentsOf(
+          flagged.gap[s] as number,
+          flagged.ltv[s] as number,
           scale,
-          componentSettingsOf(settings, c.cadenceMultiple, c.pAlive),
+          flagged.churn[s] as number,
+          flagged.recovery[s] as number,
         ),
         settings.weights,
       ).score;
@@ -395,39 +489,41 @@ export function replay(
     // N is large next to the flagged count.
     top.length = 0;
     const n = settings.topN;
-    if (n * 8 >= candidates.length) {
-      top.push(...candidates);
-      top.sort(comparePriority);
+    if (n * 8 >= flagged.length) {
+      for (let s = 0; s < flagged.length; s++) top.push(s);
+      top.sort(compareSlots);
       top.length = Math.min(top.length, n);
     } else {
-      for (const c of candidates) {
+      for (let c = 0; c < flagged.length; c++) {
         let k: number;
         if (top.length === n) {
-          if (comparePriority(c, top[n - 1] as Candidate) >= 0) continue;
+          if (compareSlots(c, top[n - 1] as number) >= 0) continue;
           k = n - 1;
           top[k] = c;
         } else {
           k = top.length;
           top.push(c);
         }
-        while (k > 0 && comparePriority(c, top[k - 1] as Candidate) < 0) {
-          top[k] = top[k - 1] as Candidate;
+        while (k > 0 && compareSlots(c, top[k - 1] as number) < 0) {
+          top[k] = top[k - 1] as number;
           top[k - 1] = c;
           k--;
         }
       }
     }
-    const inTop = new Set<Candidate>(top);
-    for (const c of candidates) {
-      entry.customerId = c.customerId;
-      entry.types = c.types;
-      entry.gapAmountCents = c.gapAmountCents;
-      entry.score = c.score;
-      entry.topN = inTop.has(c);
-      entry.lost = c.lost;
-      entry.lostRevenueCents = c.lostRevenueCents;
-      entry.baselineCents = c.baselineCents;
-      entry.cadence = c.cadence;
+    for (const s of top) flagged.flags[s] = (flagged.flags[s] as number) | 8;
+    for (let s = 0; s < flagged.length; s++) {
+      if (s % CUSTOMERS_PER_STEP === CUSTOMERS_PER_STEP - 1) yield;
+      const flags = flagged.flags[s] as number;
+      entry.customerId = (customers[flagged.index[s] as number] as CustomerLedger).customerId;
+      entry.types = TYPES_OF_BITS[flagged.types[s] as number] as GapType[];
+      entry.gapAmountCents = flagged.gap[s] as number;
+      entry.score = flagged.score[s] as number;
+      entry.topN = (flags & 8) !== 0;
+      entry.lost = (flags & 1) !== 0;
+      entry.lostRevenueCents = flagged.lostRevenue[s] as number;
+      entry.baselineCents = flagged.baseline[s] as number;
+      entry.cadence = CADENCE_GROUPS[(flags >> 1) & 3] as CadenceGroup;
       visit(t, entry);
     }
     options.onProgress?.(p + 1, points.length);
@@ -489,11 +585,20 @@ export function runBacktest(
   settings: AnalysisSettings,
   options: BacktestOptions = {},
 ): BacktestResult {
+  return drainSteps(runBacktestSteps(ledger, settings, options));
+}
+
+/** `runBacktest` as a generator that pauses every `CUSTOMERS_PER_STEP` customers (`replaySteps`). */
+export function* runBacktestSteps(
+  ledger: SalesLedger,
+  settings: AnalysisSettings,
+  options: BacktestOptions = {},
+): Generator<void, BacktestResult, void> {
   const perPoint = new Map<number, Tally>();
   const byCadence = {} as Record<CadenceGroup, Tally>;
   for (const group of CADENCE_GROUPS) byCadence[group] = emptyTally();
   const calibration = emptyCalibration();
-  const plan = replay(ledger, settings, options, (period, entry) => {
+  const plan = yield* replaySteps(ledger, settings, options, (period, entry) => {
     let tally = perPoint.get(period);
     if (!tally) {
       tally = emptyTally();

@@ -83,14 +83,35 @@ export function scoreComponents(
   scale: ScoreScale,
   settings: ComponentSettings,
 ): ScoreComponents {
+  return componentsOf(
+    gapAmountCents,
+    m.lifetimeValueCents,
+    scale,
+    churnRiskOf(m, settings),
+    recoveryProbabilityOf(m, settings),
+  );
+}
+
+/**
+ * The four components from the two that depend on the customer alone (churn risk, recovery
+ * probability) and the scale of the customers scored with it. The backtest computes the first two
+ * as it meets each customer and this once the replay point's scale is known.
+ */
+export function componentsOf(
+  gapAmountCents: number,
+  lifetimeValueCents: number,
+  scale: ScoreScale,
+  churnRisk: number,
+  recoveryProbability: number,
+): ScoreComponents {
   return {
     revenueImpact: scale.largestGapCents > 0 ? clamp(gapAmountCents / scale.largestGapCents, 0, 1) : 0,
-    churnRisk: churnRiskOf(m, settings),
+    churnRisk,
     customerValue:
       scale.largestLifetimeValueCents > 0
-        ? clamp(m.lifetimeValueCents / scale.largestLifetimeValueCents, 0, 1)
+        ? clamp(lifetimeValueCents / scale.largestLifetimeValueCents, 0, 1)
         : 0,
-    recoveryProbability: recoveryProbabilityOf(m, settings),
+    recoveryProbability,
   };
 }
 
