@@ -18,6 +18,7 @@ import { createReminderJob, type ReminderJob } from './scheduler/reminder-job.ts
 import { createWeeklyJob, type WeeklyJob } from './scheduler/weekly-job.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 import { showHome } from './slack/home.ts';
+import { isReadOnlyCommand } from './slack/listeners/commands/revgap.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { classifySlackError } from './slack/reliability/classify-slack-error.ts';
 import { createSlackDelivery } from './slack/reliability/create-slack-delivery.ts';
@@ -28,6 +29,7 @@ import { createSlackClient, type SlackClient } from './slack/slack-client.ts';
 import type { SlackDeps } from './slack/slack-deps.ts';
 import { analysisRequestFromConfig } from './sources/open-sources.ts';
 import { createStateStore } from './store/create-state-store.ts';
+import { withFollowUpView } from './store/follow-up-view.ts';
 import type { StateStore } from './store/state-store.ts';
 import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
 import { type PostDigestDeps, postDigestRun } from './use-cases/post-digest.ts';
@@ -166,9 +168,12 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const logger = buildLogger(config, options.logger);
-  const store = buildStore(config, options.store);
-  await store.ready();
-  logger.info({ store: store.backend, location: store.location }, 'state store ready');
+  const opened = buildStore(config, options.store);
+  await opened.ready();
+  logger.info({ store: opened.backend, location: opened.location }, 'state store ready');
+  // Deep dives read follow-ups from memory where this process is the store's only writer (PGlite's
+  // data directory is locked to one process); on a shared Postgres, other instances write too.
+  const store = opened.backend === 'pglite' ? withFollowUpView(opened) : opened;
 
   const snapshots = createSnapshotHolder({ store, settings: config.analysis });
   const analyze = options.analyze ?? analyzeConfiguredData(config, now);
@@ -216,6 +221,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
       digestChannel,
       allowedChannels: await resolveAll(config.allowedChannels),
       allowedUsers: config.allowedUsers,
+      isReadOnly: isReadOnlyCommand,
     });
     const people = createAccountManagerDirectory({
       lookupUserByEmail: (email) => slack.lookupUserByEmail(email),

@@ -11,7 +11,7 @@ import type { SlackMessage } from '../render/slack/message.ts';
 import { type Answer, type AnswerDeps, answerButton, answerRevgap } from '../use-cases/answer-command.ts';
 import { recordTypedFollowUp, type TypedFollowUp } from '../use-cases/follow-up-by-text.ts';
 import { parseRevgapCommand } from '../use-cases/parse-revgap-command.ts';
-import { slackErrorCode } from './slack-client.ts';
+import { type ReplyBody, replyBody, slackErrorCode } from './slack-client.ts';
 import type { SlackDeps } from './slack-deps.ts';
 
 export interface CommandInput {
@@ -94,11 +94,89 @@ async function typedFollowUpAnswer(
   }
 }
 
-/** `/revgap ...`: answer privately through the response_url. */
+/**
+ * How long a `/revgap` answer may take to travel in the command's acknowledgement. Slack waits 3 s
+ * for it and Bolt answers 404 itself after 3,001 ms; an answer not ready by then is acknowledged
+ * empty and sent through the response_url when it is.
+ */
+export const ACK_ANSWER_BUDGET_MS = 1_500;
+
+/** What the acknowledgement of a command carries: nothing, or the private answer itself. */
+export type CommandAck = (body?: ReplyBody) => Promise<void>;
+
+/**
+ * `/revgap ...`, acknowledged and answered privately. A read-only request (a deep dive, `top`,
+ * `churn`, `mine`, help) answered within `ACK_ANSWER_BUDGET_MS` goes in the acknowledgement itself,
+ * which Slack shows as the reply (one HTTP response, no response_url round trip). Typed follow-ups
+ * (they write), `report` (it uploads a file) and answers slower than the budget are acknowledged at
+ * once and answered through the response_url.
+ */
+export async function acknowledgeCommand(
+  input: CommandInput,
+  ack: CommandAck,
+  deps: SlackDeps,
+  options: { budgetMs?: number } = {},
+): Promise<void> {
+  const request = parseRevgapCommand(input.text);
+  if (request.kind === 'log' || request.kind === 'snooze' || request.kind === 'report') {
+    await ack();
+    await answerCommand(input, deps);
+    return;
+  }
+  const log = deps.logger.child({ component: 'command', userId: input.userId });
+  const answer = privateAnswer(input, deps, log);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), options.budgetMs ?? ACK_ANSWER_BUDGET_MS);
+  });
+  const inTime = await Promise.race([answer, late]);
+  clearTimeout(timer);
+  if (inTime) {
+    let body: ReplyBody | undefined;
+    try {
+      body = replyBody({ ...inTime.message, responseType: 'ephemeral' }, 'A reply');
+    } catch (error) {
+      // Too big for Slack: say so in the acknowledgement instead of an empty reply.
+      log.error({ err: error, request: inTime.kind }, '/revgap failed');
+      body = replyBody({ ...failureMessage(error), responseType: 'ephemeral' }, 'A reply');
+    }
+    await ack(body);
+    log.info({ request: inTime.kind, via: 'ack' }, '/revgap answered');
+    return;
+  }
+  await ack();
+  const { message, kind } = await answer;
+  await deps.slack.respond(input.responseUrl, { ...message, responseType: 'ephemeral' });
+  log.info({ request: kind, via: 'response_url' }, '/revgap answered');
+}
+
+/** The private answer to `/revgap <text>` (not a typed follow-up); a failure in plain words. */
+async function privateAnswer(
+  input: CommandInput,
+  deps: SlackDeps,
+  log: SlackDeps['logger'],
+): Promise<{ message: SlackMessage; kind: string }> {
+  let kind = 'unknown';
+  try {
+    const answer = await answerRevgap(
+      input.text,
+      { userId: input.userId, audience: 'private' },
+      answerDeps(deps),
+    );
+    kind = answer.request?.kind ?? kind;
+    return {
+      message: await withReportShared(answer, deps, { channel: input.channelId, userId: input.userId }),
+      kind,
+    };
+  } catch (error) {
+    log.error({ err: error, request: kind }, '/revgap failed');
+    return { message: failureMessage(error), kind };
+  }
+}
+
+/** `/revgap ...` after an empty acknowledgement: answered privately through the response_url. */
 export async function answerCommand(input: CommandInput, deps: SlackDeps): Promise<void> {
   const log = deps.logger.child({ component: 'command', userId: input.userId });
-  let message: SlackMessage;
-  let kind = 'unknown';
   const typed = typedFollowUp(input.text);
   if (typed) {
     const answer = await typedFollowUpAnswer(
@@ -115,20 +193,9 @@ export async function answerCommand(input: CommandInput, deps: SlackDeps): Promi
     if (answer) await deps.slack.respond(input.responseUrl, { ...answer, responseType: 'ephemeral' });
     return;
   }
-  try {
-    const answer = await answerRevgap(
-      input.text,
-      { userId: input.userId, audience: 'private' },
-      answerDeps(deps),
-    );
-    kind = answer.request?.kind ?? kind;
-    message = await withReportShared(answer, deps, { channel: input.channelId, userId: input.userId });
-  } catch (error) {
-    log.error({ err: error, request: kind }, '/revgap failed');
-    message = failureMessage(error);
-  }
+  const { message, kind } = await privateAnswer(input, deps, log);
   await deps.slack.respond(input.responseUrl, { ...message, responseType: 'ephemeral' });
-  log.info({ request: kind }, '/revgap answered');
+  log.info({ request: kind, via: 'response_url' }, '/revgap answered');
 }
 
 /** "Share in channel": the same answer posted for everyone, then the private copy removed. */

@@ -51,6 +51,30 @@ export interface CreateSlackClientOptions {
   fetch?: typeof fetch;
 }
 
+/** A reply as a response_url takes it, or as the body of a command's acknowledgement. */
+export interface ReplyBody {
+  text: string;
+  blocks?: AnyBlock[];
+  response_type?: 'ephemeral' | 'in_channel';
+  replace_original?: boolean;
+  delete_original?: boolean;
+}
+
+/**
+ * The JSON body of a reply, checked against Block Kit's limits like every message: the same for a
+ * response_url POST and for the message carried by a slash command's acknowledgement.
+ */
+export function replyBody(message: Parameters<ChatPort['respond']>[1], what: string): ReplyBody {
+  assertMessageFits(message, what);
+  return {
+    text: message.text,
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+    ...(message.responseType ? { response_type: message.responseType } : {}),
+    ...(message.replaceOriginal !== undefined ? { replace_original: message.replaceOriginal } : {}),
+    ...(message.deleteOriginal !== undefined ? { delete_original: message.deleteOriginal } : {}),
+  };
+}
+
 const directRun: SlackCallRunner = (_call, fn) => fn(1);
 
 /** Refuses a message that breaks a Block Kit limit, naming every broken limit. */
@@ -148,14 +172,7 @@ export function createSlackClient(options: CreateSlackClientOptions): SlackClien
     },
 
     async respond(responseUrl, message) {
-      assertMessageFits(message, 'A reply');
-      const body = {
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks } : {}),
-        ...(message.responseType ? { response_type: message.responseType } : {}),
-        ...(message.replaceOriginal !== undefined ? { replace_original: message.replaceOriginal } : {}),
-        ...(message.deleteOriginal !== undefined ? { delete_original: message.deleteOriginal } : {}),
-      };
+      const body = replyBody(message, 'A reply');
       await run({ label: 'response_url', paced: false }, async () => {
         const response = await doFetch(responseUrl, {
           method: 'POST',

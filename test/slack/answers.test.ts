@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { answerCommand, answerMention } from '../../src/slack/answers.ts';
-import type { OutgoingMessage, SlackClient } from '../../src/slack/slack-client.ts';
+import { acknowledgeCommand, answerCommand, answerMention } from '../../src/slack/answers.ts';
+import type { OutgoingMessage, ReplyBody, SlackClient } from '../../src/slack/slack-client.ts';
 import type { SlackDeps } from '../../src/slack/slack-deps.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
 import { buildSampleResult } from '../helpers/build-result.ts';
@@ -102,5 +102,77 @@ describe('personal answers asked in a thread are private', () => {
     await answerMention({ text: '<@UBOT> top', userId: 'U1', channelId: 'C9', threadTs: '5.5' }, d.deps);
     expect(d.ephemeral).toEqual([]);
     expect(d.sent).toHaveLength(1);
+  });
+});
+
+describe('/revgap answered in its acknowledgement', () => {
+  const input = (text: string) => ({ text, userId: 'U1', channelId: 'C9', responseUrl: 'https://x.test/r' });
+  const acks = (steps: string[], bodies: (ReplyBody | undefined)[]) => async (body?: ReplyBody) => {
+    steps.push(body ? 'ack with the answer' : 'empty ack');
+    bodies.push(body);
+  };
+
+  it('carries a deep dive in the acknowledgement, privately, and sends nothing to the response_url', async () => {
+    const d = deps();
+    const steps: string[] = [];
+    const bodies: (ReplyBody | undefined)[] = [];
+    await acknowledgeCommand(input('C002'), acks(steps, bodies), d.deps);
+    expect(steps).toEqual(['ack with the answer']);
+    expect(bodies[0]?.response_type).toBe('ephemeral');
+    expect(bodies[0]?.text).toContain('Bolt_Works (C002)');
+    expect(JSON.stringify(bodies[0]?.blocks)).toContain('Share in channel');
+    expect(d.sent).toEqual([]);
+  });
+
+  it('acknowledges at once and answers through the response_url when the answer is not ready in time', async () => {
+    const d = deps();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The follow-up history (read for a deep dive) waits until the empty acknowledgement went out.
+    d.deps.store = {
+      ...d.deps.store,
+      listFollowUps: async () => {
+        await held;
+        return [];
+      },
+    } as unknown as StateStore;
+    const steps: string[] = [];
+    const bodies: (ReplyBody | undefined)[] = [];
+    const answered = acknowledgeCommand(
+      input('C002'),
+      async (body) => {
+        await acks(steps, bodies)(body);
+        release();
+      },
+      d.deps,
+      { budgetMs: 1 },
+    );
+    await answered;
+    expect(steps).toEqual(['empty ack']);
+    expect(d.sent.map((m) => m.text)).toEqual([expect.stringContaining('Bolt_Works (C002)')]);
+  });
+
+  it('acknowledges the report empty first: the file goes to a direct message, the note to the response_url', async () => {
+    const d = deps();
+    const steps: string[] = [];
+    await acknowledgeCommand(input('report'), acks(steps, []), d.deps);
+    expect(steps).toEqual(['empty ack']);
+    expect(d.uploads.map((f) => f.channel)).toEqual(['D-U1']);
+    expect(d.sent).toHaveLength(1);
+  });
+
+  it('says what failed in the acknowledgement when the answer cannot be built', async () => {
+    const d = deps();
+    d.deps.store = {
+      listFollowUps: async () => {
+        throw new Error('database gone');
+      },
+    } as unknown as StateStore;
+    const bodies: (ReplyBody | undefined)[] = [];
+    await acknowledgeCommand(input('C002'), acks([], bodies), d.deps);
+    expect(bodies[0]?.text).toContain('database gone');
+    expect(d.sent).toEqual([]);
   });
 });

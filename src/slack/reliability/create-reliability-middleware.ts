@@ -108,6 +108,14 @@ export function deliveryKeysOf(body: unknown): { keys: string[]; intentKeys: str
 export interface DedupeMiddlewareOptions {
   /** Exact re-deliveries; default an in-memory ledger (one hour). */
   ledger?: DeliveryLedger;
+  /**
+   * Deliveries whose handling changes nothing and is only seen by the asker (a read-only `/revgap`
+   * answer): claimed in `readOnlyLedger` (this process's memory) instead of `ledger`. A re-send
+   * reaching a second instance is answered twice, privately, which is harmless; the shared ledger
+   * would cost a database write on every answer.
+   */
+  isReadOnly?: (body: unknown) => boolean;
+  readOnlyLedger?: DeliveryLedger;
   /** Same button, same message, same user within a short window (double clicks); default 10 s in memory. */
   intentLedger?: DeliveryLedger;
   logger: Logger;
@@ -118,8 +126,10 @@ export function createDedupeMiddleware(options: DedupeMiddlewareOptions): Middle
   const intents = options.intentLedger ?? createMemoryDeliveryLedger({ ttlMs: 10_000 });
   return async (args) => {
     const { keys, intentKeys } = deliveryKeysOf(args.body);
+    const keysLedger =
+      options.readOnlyLedger && options.isReadOnly?.(args.body) ? options.readOnlyLedger : ledger;
     let fresh = true;
-    for (const key of keys) if (!(await ledger.claim(key))) fresh = false;
+    for (const key of keys) if (!(await keysLedger.claim(key))) fresh = false;
     if (fresh) for (const key of intentKeys) if (!(await intents.claim(key))) fresh = false;
     if (fresh) {
       await args.next();

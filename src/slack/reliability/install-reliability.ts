@@ -110,6 +110,11 @@ export interface InstallReliabilityOptions {
   allowedChannels?: readonly string[];
   /** User ids; empty: members of the digest channel. */
   allowedUsers?: readonly string[];
+  /**
+   * Requests that only read and answer the asker (a read-only `/revgap`): de-duplicated in this
+   * process's memory only, never through the store (see `createDedupeMiddleware`).
+   */
+  isReadOnly?: (body: unknown) => boolean;
   /** Default: conversations.members through `app.client`. */
   isChannelMember?: (userId: string, channelId: string) => Promise<boolean>;
   now?: () => number;
@@ -155,7 +160,13 @@ export function installReliability(options: InstallReliabilityOptions): Installe
       basePolicy.forget(userId);
     },
   };
-  options.app.use(createDedupeMiddleware({ ledger, logger: log }));
+  options.app.use(
+    createDedupeMiddleware({
+      ledger,
+      ...(options.isReadOnly ? { isReadOnly: options.isReadOnly, readOnlyLedger: memory } : {}),
+      logger: log,
+    }),
+  );
   options.app.use(createAccessMiddleware({ policy, logger: log }));
 
   const store = options.store;

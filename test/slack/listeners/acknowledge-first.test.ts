@@ -61,15 +61,34 @@ function depsRecording(steps: string[]): SlackDeps {
 }
 
 describe('listeners acknowledge first', () => {
-  it('/revgap acks, then answers through the response_url', async () => {
+  it('/revgap <customer> answers in the acknowledgement itself (ready well within 3 s)', async () => {
     const steps: string[] = [];
     const { app, handlers } = recordingApp();
     revgap.register(app, depsRecording(steps));
     await handlers.get('command:/revgap')!({
-      ack: async () => void steps.push('ack'),
+      ack: async (body?: { text: string }) =>
+        void steps.push(body ? `ack: ${body.text.slice(0, 30)}` : 'ack'),
       command: { text: 'C001', user_id: 'U1', channel_id: 'C1', response_url: 'https://example.test/r' },
     });
-    expect(steps).toEqual(['ack', 'respond']);
+    expect(steps).toEqual([expect.stringMatching(/^ack: .*C001/)]);
+  });
+
+  it('/revgap log acks, then records and answers through the response_url', async () => {
+    const steps: string[] = [];
+    const { app, handlers } = recordingApp();
+    revgap.register(app, depsRecording(steps));
+    await handlers.get('command:/revgap')!({
+      ack: async (body?: unknown) => void steps.push(body ? 'ack with a body' : 'ack'),
+      command: {
+        text: 'log C001: called the buyer',
+        user_id: 'U1',
+        channel_id: 'C1',
+        response_url: 'https://example.test/r',
+        trigger_id: 't1',
+      },
+    });
+    expect(steps[0]).toBe('ack');
+    expect(steps).toContain('recordFollowUp');
   });
 
   it('Claim acks, then records and answers', async () => {

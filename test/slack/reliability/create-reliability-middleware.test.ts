@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isReadOnlyCommand } from '../../../src/slack/listeners/commands/revgap.ts';
 import { createAccessPolicy } from '../../../src/slack/reliability/create-access-policy.ts';
 import {
   createAccessMiddleware,
@@ -249,6 +250,40 @@ describe('ledgers', () => {
     down = true;
     expect(await two.claim('k2')).toBe(true);
     expect(logs.find('delivery ledger unavailable')).toHaveLength(1);
+  });
+
+  it('keeps the key of a read-only /revgap in memory only, and a typed follow-up in the store too', async () => {
+    const stored: string[] = [];
+    const store = partialPort<DeliveryKeyStore>({
+      recordDelivery: async (key: string) => {
+        stored.push(key);
+        return true;
+      },
+    });
+    const memory = createMemoryDeliveryLedger();
+    const dedupe = createDedupeMiddleware({
+      ledger: createLayeredLedger(memory, createStoreDeliveryLedger({ store }), logs.logger),
+      isReadOnly: isReadOnlyCommand,
+      readOnlyLedger: memory,
+      logger: logs.logger,
+    });
+    const ran: string[] = [];
+    const run = (text: string) =>
+      dedupe({
+        body: { command: '/revgap', text, user_id: 'U1', channel_id: 'C1', team_id: 'T1', trigger_id: '1.2' },
+        context: {},
+        next: async () => void ran.push(text),
+        ack: async () => undefined,
+      } as unknown as Parameters<typeof dedupe>[0]);
+    await run('acme');
+    await run('acme');
+    await run('top 5');
+    expect(ran).toEqual(['acme', 'top 5']);
+    expect(stored).toEqual([]);
+    await run('log acme: called');
+    await run('report');
+    expect(ran).toEqual(['acme', 'top 5', 'log acme: called', 'report']);
+    expect(stored).toHaveLength(2);
   });
 
   it('keys each kind of delivery', () => {

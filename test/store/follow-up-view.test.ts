@@ -1,0 +1,168 @@
+/**
+ * The write-through follow-up view (src/store/follow-up-view.ts): the FollowUpStore and
+ * RecoveryStore contracts hold through it, what was recorded before it opened is there, what is
+ * recorded through it shows in the next read, and a loaded view reads one customer from memory.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FollowedUpGap } from '../../src/core/recovery.ts';
+import { withFollowUpView } from '../../src/store/follow-up-view.ts';
+import { createPgliteStore } from '../../src/store/pglite-store.ts';
+import type { StateStore } from '../../src/store/state-store.ts';
+import { event } from './contract/_harness.ts';
+import { describeFollowUpStoreContract } from './contract/follow-up-store.ts';
+import { describeRecoveryStoreContract } from './contract/recovery-store.ts';
+
+let template: Promise<Blob> | undefined;
+const emptyStore = async (): Promise<StateStore> => {
+  template ??= PGlite.create().then(async (db) => {
+    const dump = await db.dumpDataDir('none');
+    await db.close();
+    return dump;
+  });
+  return createPgliteStore({ dataDir: 'memory://', loadDataDir: await template });
+};
+
+const viewOf = async (store: StateStore) => {
+  const view = withFollowUpView(store);
+  expect(await view.loaded).toBe(true);
+  return view;
+};
+
+const unsupported = () => Promise.reject(new Error('not used by these contracts'));
+describeFollowUpStoreContract({
+  fresh: async () => viewOf(await emptyStore()),
+  persistent: unsupported,
+  sharedAccess: false,
+});
+describeRecoveryStoreContract({ fresh: async () => viewOf(await emptyStore()) });
+
+const gap = (customerId: string, startPeriod: number): FollowedUpGap => ({
+  customerId,
+  startPeriod,
+  periodKind: 'week',
+  startedAt: '2026-11-23T10:00:00.000Z',
+  userId: 'U_BOB',
+  firstAction: 'claim',
+  baselineCents: 100_000,
+  recentCents: 20_000,
+  gapType: 'below_baseline',
+  gapAmountCents: 320_000,
+  shownAsOfPeriod: startPeriod - 1,
+});
+
+/** The store, counting the single-customer reads that reach it. */
+function counting(store: StateStore): { store: StateStore; reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    store: {
+      ...store,
+      listFollowUps: (id) => {
+        reads.push(`listFollowUps ${id}`);
+        return store.listFollowUps(id);
+      },
+      listFollowedUpGaps: (ids) => {
+        reads.push(`listFollowedUpGaps ${ids?.join(',') ?? 'all'}`);
+        return store.listFollowedUpGaps(ids);
+      },
+    },
+  };
+}
+
+describe('the follow-up view', () => {
+  let store: StateStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('holds what was recorded before it opened, and answers one customer without a query', async () => {
+    store = await emptyStore();
+    const claim = event({ id: 'ev-1', customerId: 'C-1', at: '2026-11-23T10:00:00.000Z' });
+    await store.recordFollowUp(claim);
+    await store.startFollowedUpGap(gap('C-1', 100));
+    const spy = counting(store);
+    const view = await viewOf(spy.store);
+    spy.reads.length = 0;
+    expect(await view.listFollowUps('C-1')).toEqual([claim]);
+    expect((await view.listFollowedUpGaps(['C-1'])).map((r) => r.gap.startPeriod)).toEqual([100]);
+    expect(await view.listFollowUps('C-2')).toEqual([]);
+    expect(await view.listFollowedUpGaps(['C-2'])).toEqual([]);
+    expect(spy.reads).toEqual([]);
+  });
+
+  it('shows a follow-up recorded through it in the next read, in the store order', async () => {
+    store = await emptyStore();
+    const view = await viewOf(store);
+    const later = event({ id: 'ev-2', customerId: 'C-3', at: '2026-11-24T15:30:00.000Z' });
+    const earlier = event({ id: 'ev-3', customerId: 'C-3', kind: 'release', at: '2026-11-23T11:00:00.000Z' });
+    expect(await view.listFollowUps('C-3')).toEqual([]);
+    expect(await view.recordFollowUp(later)).toBe(true);
+    expect(await view.listFollowUps('C-3')).toEqual([later]);
+    expect(await view.recordFollowUp(earlier)).toBe(true);
+    expect(await view.listFollowUps('C-3')).toEqual([earlier, later]);
+    expect(await view.listFollowUps('C-3')).toEqual(await store.listFollowUps('C-3'));
+  });
+
+  it('shows a followed-up gap and its measure recorded through it in the next read', async () => {
+    store = await emptyStore();
+    const view = await viewOf(store);
+    await view.startFollowedUpGap(gap('C-4', 100));
+    await view.saveRecoveryMeasures(
+      [
+        {
+          customerId: 'C-4',
+          startPeriod: 100,
+          asOfPeriod: 103,
+          periodsSince: 3,
+          recoveredCents: 80_000,
+          recentMeanCents: 100_000,
+          usualShare: 1,
+          recovered: true,
+          final: false,
+        },
+      ],
+      '2026-11-30T08:00:00.000Z',
+    );
+    const [record] = await view.listFollowedUpGaps(['C-4']);
+    expect([record?.measure?.asOfPeriod, record?.recoveredAt]).toEqual([103, '2026-11-30T08:00:00.000Z']);
+    expect(await view.listFollowedUpGaps(['C-4'])).toEqual(await store.listFollowedUpGaps(['C-4']));
+  });
+
+  it('reads a customer from the store while its write is in flight', async () => {
+    store = await emptyStore();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let committed: () => void = () => undefined;
+    const wasCommitted = new Promise<void>((resolve) => {
+      committed = resolve;
+    });
+    const base = store;
+    const slow: StateStore = {
+      ...base,
+      recordFollowUp: async (e) => {
+        const recorded = await base.recordFollowUp(e);
+        committed();
+        await held;
+        return recorded;
+      },
+    };
+    const spy = counting(slow);
+    const view = await viewOf(spy.store);
+    const claim = event({ id: 'ev-5', customerId: 'C-5', at: '2026-11-23T10:00:00.000Z' });
+    const writing = view.recordFollowUp(claim);
+    // Committed in the store, not yet re-read into the view: the read goes to the store and sees it.
+    await wasCommitted;
+    spy.reads.length = 0;
+    expect(await view.listFollowUps('C-5')).toEqual([claim]);
+    expect(spy.reads).toEqual(['listFollowUps C-5']);
+    release();
+    await writing;
+    spy.reads.length = 0;
+    expect(await view.listFollowUps('C-5')).toEqual([claim]);
+    expect(spy.reads).toEqual([]);
+  });
+});
