@@ -6,6 +6,7 @@
  * and the digest state machine are in use-cases/run-digest.ts, the rest in use-cases/, slack/,
  * scheduler/.
  */
+import { setImmediate } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
 import { type AppConfig, configSecrets } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
@@ -91,7 +92,8 @@ export function analyzeConfiguredData(
     // The same request the CLI builds, so every data setting (map, date format, decimal, delimiter) applies.
     // The bot answers while a refresh reads the data: large files are parsed in a worker thread.
     const request = analysisRequestFromConfig(config, today, { background: true });
-    const result = await runAnalysis(request);
+    // ... and the analysis and its evidence pause every few thousand customers (run-analysis.ts).
+    const result = await runAnalysis(request, { pause: () => setImmediate() });
     return { result, source: request.sales.description };
   };
 }

@@ -21,9 +21,10 @@ import {
   toPeriodSpec,
   WEEK_DAY_NAMES,
 } from './periods.ts';
-import { rankCustomers } from './rank.ts';
+import { comparePriority } from './rank.ts';
 import { componentSettingsOf, scoreComponents, weighScore } from './score.ts';
 import { type AnalysisSettings, TOP_ALL } from './settings.ts';
+import { CUSTOMERS_PER_STEP, drainSteps, type Steps, sortSteps } from './steps.ts';
 import {
   type AnalysisResult,
   type ChurnRiskEntry,
@@ -478,6 +479,14 @@ function buildRecommendations(
 
 /** Runs the revgap rules over a ledger. Throws `InputError` when there is nothing to analyse. */
 export function analyze(input: AnalysisInput, settings: AnalysisSettings): AnalysisResult {
+  return drainSteps(analyzeSteps(input, settings));
+}
+
+/**
+ * `analyze` as a generator that pauses every `CUSTOMERS_PER_STEP` customers (src/core/steps.ts),
+ * for a caller that keeps an event loop answering meanwhile.
+ */
+export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings): Steps<AnalysisResult> {
   if (settings.rules !== 'revgap') {
     throw new Error(`analyze() runs the revgap rules; rules "${settings.rules}" go to their own entry point`);
   }
@@ -495,7 +504,11 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   const { asOf, partialPeriod, rowsAfterAsOf } = choice;
   const A = asOf.period;
   const info = new Map<string, CustomerInfo>();
-  for (const c of input.customers) info.set(c.customerId, c);
+  let met = 0;
+  for (const c of input.customers) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
+    info.set(c.customerId, c);
+  }
 
   const working: CustomerAnalysis[] = [];
   // churnModel bgnbd: gaps wait for the fit over every customer's facts.
@@ -528,6 +541,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   };
 
   for (const [customerId, customerLedger] of ledger.customers) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
     const facts = computeCustomerFacts(customerLedger, A, metricsSettings);
     const analysis = blank(customerId);
     if (facts.metrics !== null && facts.firstSalePeriod !== null) {
@@ -565,6 +579,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
     };
     fit = fitBgnbd(bgnbdData(pending.map((p) => summary(p.facts))));
     for (const { analysis, facts } of pending) {
+      if (++met % CUSTOMERS_PER_STEP === 0) yield;
       const s = summary(facts);
       const pAlive = probabilityAlive(fit.params, s);
       analysis.pAlive = pAlive;
@@ -575,6 +590,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   }
   // Customers on file with no sales rows at all: listed as "no sales on record".
   for (const customerId of info.keys()) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
     if (!ledger.customers.has(customerId)) working.push(blank(customerId));
   }
 
@@ -590,6 +606,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
   }
   const scale = { largestGapCents: maxGapCents, largestLifetimeValueCents };
   for (const analysis of scored) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
     if (analysis.metrics === null) continue;
     const k = windowsOf.get(analysis) ?? 1;
     const pAlive = aliveOf.get(analysis);
@@ -607,7 +624,9 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
     const urgent = GAP_URGENCY.find((t) => analysis.gaps.some((g) => g.type === t));
     analysis.recommendation = urgent ? settings.recommendations[urgent] : null;
   }
-  rankCustomers(scored);
+  // rankCustomers, in steps.
+  yield* sortSteps(scored, comparePriority);
+  for (let i = 0; i < scored.length; i++) (scored[i] as CustomerAnalysis).rank = i + 1;
 
   // Types overlap (one customer can count under several), so shares are of the summed type amounts.
   const gapTypes = summariseGapTypes(scored.flatMap((analysis) => analysis.gaps));
@@ -662,7 +681,7 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
     else judged++;
     if (analysis.status !== 'scored') rest.push(analysis);
   }
-  rest.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  yield* sortSteps(rest, (a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
 
   const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf };
   if (choice.setAside.length > 0) {

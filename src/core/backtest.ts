@@ -25,6 +25,7 @@ import {
   weighScore,
 } from './score.ts';
 import type { AnalysisSettings } from './settings.ts';
+import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from './steps.ts';
 import type {
   AnalysisResult,
   CustomerLedger,
@@ -278,12 +279,6 @@ export function planReplay(
 
 const NO_TYPES: GapType[] = [];
 
-/**
- * Customers judged between two pauses of a stepped run (`replaySteps`, `analyzeSteps`): a few
- * milliseconds of work, so a bot refreshing its snapshot keeps answering in between.
- */
-export const CUSTOMERS_PER_STEP = 2048;
-
 /** The gap types of each bit set (bit i = GAP_URGENCY[i]), in urgency order as `findGaps` lists them. */
 const TYPES_OF_BITS: readonly GapType[][] = Array.from({ length: 1 << GAP_URGENCY.length }, (_, bits) =>
   GAP_URGENCY.filter((_type, i) => (bits & (1 << i)) !== 0),
@@ -349,14 +344,6 @@ export function replay(
   return drainSteps(replaySteps(ledger, settings, options, visit));
 }
 
-/** Runs a stepped computation (`replaySteps`, `runBacktestSteps`, `analyzeSteps`) to its end without pausing. */
-export function drainSteps<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
-}
-
 /**
  * Replays the rules at each point and hands every judged customer (baseline > 0) to `visit`; the
  * entry object (and its `types` array) is reused between calls, so `visit` copies what it keeps.
@@ -369,7 +356,7 @@ export function* replaySteps(
   settings: AnalysisSettings,
   options: BacktestOptions,
   visit: (period: number, entry: ReplayEntry) => void,
-): Generator<void, ReturnType<typeof planReplay>, void> {
+): Steps<ReturnType<typeof planReplay>> {
   if (settings.rules !== 'revgap') {
     throw new ConfigError([`rules: the backtest replays the revgap rules, not "${settings.rules}"`], {
       hint: 'run it with --rules revgap (the default)',
@@ -593,7 +580,7 @@ export function* runBacktestSteps(
   ledger: SalesLedger,
   settings: AnalysisSettings,
   options: BacktestOptions = {},
-): Generator<void, BacktestResult, void> {
+): Steps<BacktestResult> {
   const perPoint = new Map<number, Tally>();
   const byCadence = {} as Record<CadenceGroup, Tally>;
   for (const group of CADENCE_GROUPS) byCadence[group] = emptyTally();

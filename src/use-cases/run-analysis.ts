@@ -5,10 +5,11 @@
  * is used is decided by the caller (`sources/open-sources.ts` builds them from the config).
  */
 
-import { type AnalysisInput, analyze, checkFarFutureRows, chooseAsOf } from '../core/analyze.ts';
-import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktest } from '../core/backtest.ts';
+import { type AnalysisInput, analyzeSteps, checkFarFutureRows, chooseAsOf } from '../core/analyze.ts';
+import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktestSteps } from '../core/backtest.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
+import { drainSteps, type Steps } from '../core/steps.ts';
 import { applySupplyMarks, buildStockoutIndex } from '../core/stock.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, RowProblem, SalesLedger } from '../core/types.ts';
 import { InputError } from '../errors.ts';
@@ -36,6 +37,24 @@ export interface RunAnalysisRequest {
 export interface RunAnalysisDeps {
   /** Progress of reading the sales. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called between steps of the analysis and the evidence (every `CUSTOMERS_PER_STEP` customers)
+   * and awaited: a bot passes `setImmediate` from node:timers/promises, so commands are answered
+   * while a large refresh runs. Absent (the CLI): no pauses, and the full collections that lower
+   * the peak memory of a run (`collectGarbage`) run too; with pauses they are left to V8, since a
+   * full collection of a large heap is itself a long stall.
+   */
+  pause?: () => Promise<void>;
+}
+
+/** Runs a stepped core computation to its end, awaiting `pause` between steps when there is one. */
+async function runSteps<T>(steps: Steps<T>, pause: (() => Promise<void>) | undefined): Promise<T> {
+  if (pause === undefined) return drainSteps(steps);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await pause();
+  }
 }
 
 /** Replay points behind the evidence of a live analysis: the latest 13 (a quarter of weeks). */
@@ -159,16 +178,18 @@ export async function runAnalysis(
     const { analyzeSeed } = await import('../core/seed-rules.ts');
     return withSupply(analyzeSeed(input, request.settings));
   }
-  const result = withSupply(analyze(input, request.settings));
+  const result = withSupply(await runSteps(analyzeSteps(input, request.settings), deps.pause));
   if (request.evidence === false) return result;
   // The backtest on the same ledger: each priority's calibrated risk and the record of past flags,
   // stored with the snapshot so the digest and deep dives never replay on the request path. The
   // latest EVIDENCE_POINTS replay points only (`revgap backtest` replays them all): recent
   // behaviour, and a bounded cost next to the analysis itself.
-  collectGarbage();
+  if (deps.pause === undefined) collectGarbage();
+  const options = evidenceOptions(input.ledger, request.settings);
+  if (deps.pause !== undefined) delete options.onProgress;
   return attachEvidence(
     result,
-    runBacktest(input.ledger, request.settings, evidenceOptions(input.ledger, request.settings)),
+    await runSteps(runBacktestSteps(input.ledger, request.settings, options), deps.pause),
   );
 }
 
@@ -240,7 +261,8 @@ export async function loadAnalysisInput(
   const customersFile =
     request.customers === undefined ? undefined : await readCustomers(request.customers, request);
   const sales = await loadSales(request, deps);
-  collectGarbage(); // the ledger builder's slabs, before the analysis allocates its results
+  // The ledger builder's slabs, before the analysis allocates its results.
+  if (deps.pause === undefined) collectGarbage();
   let input: LoadedSales = sales;
   if (customersFile) {
     const note = unmatchedCustomersNote(customersFile.customers, sales.ledger, customersFile.quality.source);

@@ -94,6 +94,27 @@ describe('runAnalysis', () => {
     expect(first.customers.some((c) => c.accountManager === 'alice@example.com')).toBe(true);
   });
 
+  it('gives the same report when it pauses between steps (as the bot runs it) as in one go', async () => {
+    // 3,000 customers: more than one step (CUSTOMERS_PER_STEP) of the analysis and the evidence.
+    const request = () =>
+      analysisRequest({
+        settings: defaultAnalysisSettings(),
+        today: TODAY,
+        sample: { customers: 3000, periods: 30, seed: 7 },
+      });
+    let pauses = 0;
+    const paused = await runAnalysis(request(), {
+      pause: async () => {
+        pauses++;
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    const inOneGo = await runAnalysis(request());
+    expect(pauses).toBeGreaterThan(10);
+    expect(paused).toEqual(inOneGo);
+    expect(paused.backtest?.points.length).toBeGreaterThan(0);
+  });
+
   it('sizes the bundled sample on request', async () => {
     const result = await runAnalysis(
       analysisRequest({

@@ -1,0 +1,122 @@
+/**
+ * Benchmark: does the bot keep answering while it refreshes its snapshot? (issue 12: `/revgap help`
+ * answered in under 200 ms while a 52 M-row refresh runs in the same process.) Runs, in this
+ * process, what `revgap serve` runs on a refresh (main.ts `analyzeConfiguredData`: the sales read
+ * with `threads: 'background'`, `runAnalysis` with a `setImmediate` pause between steps, then the
+ * customer index built in slices as `refreshSnapshot` does, `loadSnapshotInSlices`), while measuring the event loop:
+ * - `perf_hooks.monitorEventLoopDelay` (10 ms resolution): max and p99 delay;
+ * - a probe standing in for a command: a timer due every 25 ms whose lateness is what a command
+ *   arriving at that moment would wait before its handler runs; the longest lateness is the
+ *   longest stall, and the phase it fell in is named.
+ * The state store's save of the snapshot is not included (store code, measured separately).
+ *
+ *   node --expose-gc --import tsx bench/refresh-stall.ts --sales F [--customers G] [--no-pause]
+ *
+ * `--no-pause` runs the analysis as the CLI does (no pauses) for a side-by-side figure.
+ */
+
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setImmediate as immediate } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { defaultAnalysisSettings } from '../src/core/settings.ts';
+import { CUSTOMERS_PER_STEP } from '../src/core/steps.ts';
+import { analysisRequest } from '../src/sources/open-sources.ts';
+import { buildCustomerIndexAsync } from '../src/use-cases/find-customer.ts';
+import { runAnalysis } from '../src/use-cases/run-analysis.ts';
+
+const { values } = parseArgs({
+  options: {
+    sales: { type: 'string' },
+    customers: { type: 'string' },
+    'no-pause': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+if (!values.sales) throw new Error('--sales FILE is required');
+const settings = defaultAnalysisSettings();
+const PROBE_MS = 25;
+
+let phase = 'read';
+const stalls: { ms: number; phase: string }[] = [];
+let expected = performance.now() + PROBE_MS;
+let probes = 0;
+let phaseBefore = phase;
+const probe = setInterval(() => {
+  const now = performance.now();
+  // A stall is named by the phases at its start and at its end.
+  stalls.push({
+    ms: Math.max(0, now - expected),
+    phase: phaseBefore === phase ? phase : `${phaseBefore}->${phase}`,
+  });
+  phaseBefore = phase;
+  probes++;
+  expected = now + PROBE_MS;
+}, PROBE_MS);
+const histogram = monitorEventLoopDelay({ resolution: 10 });
+histogram.enable();
+
+const cpu = process.cpuUsage();
+const started = performance.now();
+const request = analysisRequest({
+  salesPath: values.sales,
+  customersPath: values.customers,
+  csv: { threads: 'background' },
+  today: '2026-12-05',
+  settings,
+});
+// The first pause marks the end of the read (and ledger build): the analysis and evidence follow.
+// Each step's length (from one pause's return to the next pause): the analysis' longest
+// synchronous stretch, and which step it was (to find it in the code).
+// On a busy machine a step's wall time includes time the OS gave other processes, so its CPU time
+// (process-wide: the reading worker has finished by then) is reported too.
+let steps = 0;
+let stepStarted = 0;
+let stepCpu = process.cpuUsage();
+let longestStep = { ms: 0, step: -1 };
+let longestStepCpu = { ms: 0, step: -1 };
+const pause = values['no-pause']
+  ? undefined
+  : async () => {
+      const now = performance.now();
+      const cpuUsed = process.cpuUsage(stepCpu);
+      const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
+      if (steps > 0 && now - stepStarted > longestStep.ms)
+        longestStep = { ms: now - stepStarted, step: steps };
+      if (steps > 0 && cpuMs > longestStepCpu.ms) longestStepCpu = { ms: cpuMs, step: steps };
+      steps++;
+      phase = 'analysis';
+      await immediate();
+      stepStarted = performance.now();
+      stepCpu = process.cpuUsage();
+    };
+if (!pause) phase = 'read+analysis';
+const result = await runAnalysis(request, pause ? { pause } : {});
+phase = 'index';
+await buildCustomerIndexAsync(result.customers, { sliceSize: CUSTOMERS_PER_STEP });
+phase = 'done';
+const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+clearInterval(probe);
+histogram.disable();
+
+stalls.sort((a, b) => b.ms - a.ms);
+const ms = (ns: number) => Math.round(ns / 1e6);
+const summary = {
+  customers: result.customers.length,
+  pause: pause !== undefined,
+  seconds: Number(seconds.toFixed(1)),
+  cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(1)),
+  peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+  loopDelayMaxMs: ms(histogram.max),
+  loopDelayP99Ms: ms(histogram.percentile(99)),
+  probes,
+  analysisSteps: steps,
+  longestStepMs: Math.round(longestStep.ms),
+  longestStep: longestStep.step,
+  longestStepCpuMs: Math.round(longestStepCpu.ms),
+  longestStepByCpu: longestStepCpu.step,
+  longestStalls: stalls.slice(0, 5).map((s) => ({ ms: Math.round(s.ms), phase: s.phase })),
+  loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
+};
+console.log(values.json ? JSON.stringify(summary) : summary);

@@ -1,0 +1,68 @@
+/**
+ * Stepped computations: the long passes over every customer (`analyzeSteps`, `runBacktestSteps`)
+ * are generators that pause (yield) every `CUSTOMERS_PER_STEP` customers. The core stays pure and
+ * synchronous; a caller with an event loop to keep (the bot refreshing its snapshot) resumes them
+ * from `setImmediate`, the CLI runs them through at once with `drainSteps`.
+ */
+
+/** Customers handled between two pauses: a few milliseconds of work on one core. */
+export const CUSTOMERS_PER_STEP = 2048;
+
+/** A computation that pauses now and then and returns a `T` at its end. */
+export type Steps<T> = Generator<void, T, void>;
+
+/** Runs a stepped computation to its end without pausing. */
+export function drainSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Sorts `items` in place in steps: runs of `CUSTOMERS_PER_STEP` items sorted by
+ * `Array.prototype.sort`, then merged pairwise, pausing every few thousand items moved. Both the
+ * runs' sort and the merges are stable (a tie keeps the left item first), so the order is exactly
+ * the one `items.sort(compare)` gives.
+ */
+export function* sortSteps<T>(items: T[], compare: (a: T, b: T) => number): Steps<void> {
+  const n = items.length;
+  const run = CUSTOMERS_PER_STEP;
+  if (n <= run) {
+    items.sort(compare);
+    return;
+  }
+  for (let from = 0; from < n; from += run) {
+    const sorted = items.slice(from, from + run).sort(compare);
+    for (let i = 0; i < sorted.length; i++) items[from + i] = sorted[i] as T;
+    yield;
+  }
+  let source = items;
+  let target = new Array<T>(n);
+  let moved = 0;
+  for (let width = run; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const left = source[i] as T;
+        const right = source[j] as T;
+        if (compare(right, left) < 0) {
+          target[k++] = right;
+          j++;
+        } else {
+          target[k++] = left;
+          i++;
+        }
+        if (++moved % (4 * run) === 0) yield;
+      }
+      while (i < mid) target[k++] = source[i++] as T;
+      while (j < hi) target[k++] = source[j++] as T;
+    }
+    [source, target] = [target, source];
+  }
+  if (source !== items) for (let i = 0; i < n; i++) items[i] = source[i] as T;
+}
