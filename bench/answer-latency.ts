@@ -107,6 +107,7 @@ const bot = spawn(
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
+let loopDelay = '';
 const startMs = await new Promise<number>((resolve, reject) => {
   let out = '';
   bot.stdout.on('data', (chunk: Buffer) => {
@@ -114,6 +115,8 @@ const startMs = await new Promise<number>((resolve, reject) => {
     out += chunk.toString();
     const m = /ready (\d+)/.exec(out);
     if (m) resolve(Number(m[1]));
+    const delay = /loop-delay [^\n]*/.exec(out);
+    if (delay) loopDelay = delay[0];
   });
   bot.on('exit', (code) => reject(new Error(`the bot exited (${code}) before it was ready`)));
 });
@@ -207,6 +210,7 @@ try {
   await load(Math.min(100, total), Math.min(10, concurrency)); // warm-up (JIT, membership cache)
   const load1 = loadavg()[0]!;
   const cpu0 = botCpuMs(bot.pid!);
+  bot.kill('SIGUSR2');
   const { results, seconds } = await load(total, concurrency);
   const botCpuPerAnswer = (botCpuMs(bot.pid!) - cpu0) / total;
   const answers = results
@@ -235,6 +239,11 @@ try {
   );
   const p99 = percentile(answers, 99);
   console.log(`  target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`);
+  // The bot's own view: how long its event loop was blocked while the requests ran.
+  const exited = new Promise((resolve) => bot.once('exit', resolve));
+  bot.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  console.log(`  bot event-loop delay (ms): ${loopDelay.replace('loop-delay ', '') || 'not reported'}`);
 } finally {
   bot.kill('SIGTERM');
   await slack.stop();

@@ -75,6 +75,7 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
           logger: boltLogger,
           logLevel,
           clientOptions,
+          convoStore: false,
         })
       : new App({
           token: options.botToken,
@@ -82,6 +83,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
           logger: boltLogger,
           logLevel,
           clientOptions,
+          // Bolt's conversation store (context.conversation) is unused here; its middleware built
+          // and threw an Error ("Conversation not found") on every request.
+          convoStore: false,
         });
 
   app.error(async (error) => {

@@ -72,19 +72,41 @@ export function createAccountManagerDirectory(options: {
     }
   };
 
+  /** Lookups under way, per email: concurrent answers for one account manager share one call. */
+  const inFlight = new Map<string, Promise<string | null>>();
+  const lookUp = (email: string): Promise<string | null> => {
+    const running = inFlight.get(email);
+    if (running) return running;
+    const lookup = options
+      .lookupUserByEmail(email)
+      .then((userId) => {
+        cache.set(email, { userId, at: now() });
+        return userId;
+      })
+      .catch((error: unknown) => {
+        options.logger.warn(
+          { err: error },
+          'could not look up an account manager by email; showing the email',
+        );
+        return cache.get(email)?.userId ?? null;
+      })
+      .finally(() => inFlight.delete(email));
+    inFlight.set(email, lookup);
+    return lookup;
+  };
+
   const userIdFor = async (accountManager: string): Promise<string | null> => {
     const email = accountManager.trim().toLowerCase();
     if (!EMAIL.test(email)) return null;
     const cached = cache.get(email);
     if (cached && now() - cached.at < ttlMs) return cached.userId;
-    try {
-      const userId = await options.lookupUserByEmail(email);
-      cache.set(email, { userId, at: now() });
-      return userId;
-    } catch (error) {
-      options.logger.warn({ err: error }, 'could not look up an account manager by email; showing the email');
-      return null;
+    // Known but old: answer with what is known and refresh behind it, so an answer never waits on
+    // Slack (users.lookupByEmail is rate limited) for an account manager it has already shown.
+    if (cached) {
+      void lookUp(email);
+      return cached.userId;
     }
+    return lookUp(email);
   };
 
   return {

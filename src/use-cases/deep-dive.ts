@@ -89,14 +89,17 @@ export async function deepDiveOf(
   const found = source.index.byId(customerId);
   if (!found) return null;
   const dive: DeepDive = { customer: found, result: source.result, settings: source.settings };
-  if (deps.store) {
-    dive.history = await deps.store.listFollowUps(customerId);
+  // Both reads at once: on a database server they are two round trips, not one after the other.
+  const [history, recoveries] = await Promise.all([
+    deps.store?.listFollowUps(customerId),
+    deps.recovery ? deps.recovery.listFollowedUpGaps([customerId]) : [],
+  ]);
+  if (history) {
+    dive.history = history;
     // The state follows from the same events (what getGapStates derives): one query, not two, on
     // the request path of every deep dive.
-    if (dive.history.length > 0)
-      dive.state = deriveGapState(customerId, dive.history, { today: options.today });
+    if (history.length > 0) dive.state = deriveGapState(customerId, history, { today: options.today });
   }
-  const recoveries = deps.recovery ? await deps.recovery.listFollowedUpGaps([customerId]) : [];
   if (recoveries.length > 0) dive.recoveries = recoveries;
   if (deps.people) [dive.customer = found] = await deps.people.withSlackUsers([found]);
   return dive;

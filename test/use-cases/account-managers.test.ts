@@ -34,6 +34,45 @@ describe('the account manager directory', () => {
     expect(asked).toEqual(['jane@example.com', 'x@y.org']);
   });
 
+  it('asks Slack once for one email wanted by several answers at the same time', async () => {
+    const asked: string[] = [];
+    const people = createAccountManagerDirectory({
+      logger,
+      lookupUserByEmail: async (email) => {
+        asked.push(email);
+        return 'U0JANE';
+      },
+    });
+    const items = [{ accountManager: 'jane@example.com' }];
+    const answers = await Promise.all([people.withSlackUsers(items), people.withSlackUsers(items)]);
+    expect(answers).toEqual([[{ accountManager: 'U0JANE' }], [{ accountManager: 'U0JANE' }]]);
+    expect(asked).toEqual(['jane@example.com']);
+  });
+
+  it('answers with the known user once the hour is up, and asks Slack again behind the answer', async () => {
+    let clock = 0;
+    let reply = 'U0JANE';
+    const asked: string[] = [];
+    const people = createAccountManagerDirectory({
+      logger,
+      now: () => clock,
+      lookupUserByEmail: async (email) => {
+        asked.push(email);
+        return reply;
+      },
+    });
+    const items = [{ accountManager: 'jane@example.com' }];
+    expect(await people.withSlackUsers(items)).toEqual([{ accountManager: 'U0JANE' }]);
+    clock = 3_600_001;
+    reply = 'U0JANE2';
+    // Not waiting on Slack: the known answer, while the lookup runs again.
+    expect(await people.withSlackUsers(items)).toEqual([{ accountManager: 'U0JANE' }]);
+    expect(asked).toHaveLength(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await people.withSlackUsers(items)).toEqual([{ accountManager: 'U0JANE2' }]);
+    expect(asked).toHaveLength(2);
+  });
+
   it('keeps the email when Slack cannot be asked', async () => {
     const people = createAccountManagerDirectory({
       logger,
