@@ -9,6 +9,8 @@
  *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
  *   npm run bench -- --no-compare       # without the DuckDB and Postgres comparisons
  *   npm run bench -- --no-answers       # without the answer-latency run (1,000,000 customers)
+ *   npm run bench -- --refresh-stall    # also the event loop during a serve-style refresh of the
+ *                                       # large set (bench/refresh-stall.ts), paused and not
  *   npm run bench -- --no-backtest      # analyze only (by default `revgap backtest --step 1
  *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
@@ -83,6 +85,11 @@ const { values } = parseArgs({
     'large-customers': { type: 'string', default: '1000000' },
     /** Skip the answer-latency run (bench/answer-latency.ts, 1,000,000 customers). */
     'no-answers': { type: 'boolean', default: false },
+    /**
+     * Also measure the event loop during a serve-style refresh of the large set (or of the main
+     * set with --no-large): bench/refresh-stall.ts, with pauses and without.
+     */
+    'refresh-stall': { type: 'boolean', default: false },
   },
 });
 
@@ -606,6 +613,21 @@ async function main(): Promise<void> {
       });
       child.on('exit', () => resolve());
     });
+  }
+  if (values['refresh-stall']) {
+    // A bot refreshing its snapshot keeps answering (issue 12: `/revgap help` under 200 ms meanwhile).
+    const stallData = values['no-large']
+      ? await ensureDataSet(customers, weeks, seed)
+      : await ensureDataSet(Number(values['large-customers']), weeks, seed);
+    for (const mode of [[], ['--no-pause']]) {
+      const args = ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'refresh-stall.ts')];
+      args.push('--sales', stallData.salesPath, '--customers', stallData.customersPath, ...mode);
+      process.stdout.write(`\nRefresh stall (node ${args.slice(3).join(' ')}):\n`);
+      await new Promise<void>((resolve) => {
+        const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+        child.on('exit', () => resolve());
+      });
+    }
   }
   if (values['cpu-prof']) process.stdout.write(`CPU profile written to ${join(DATA_ROOT, 'profiles')}\n`);
 }

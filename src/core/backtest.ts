@@ -15,7 +15,7 @@ import { ConfigError } from '../errors.ts';
 import { chooseAsOf } from './analyze.ts';
 import { type BgnbdSummary, bgnbdData, fitBgnbd, probabilityAlive, summariseSalePeriods } from './bgnbd.ts';
 import { findGaps, GAP_URGENCY } from './detect-gaps.ts';
-import { computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
+import { computeCustomerFacts, metricsSettingsOf, scratchFacts } from './metrics.ts';
 import {
   type ComponentSettings,
   churnRiskOf,
@@ -378,6 +378,8 @@ export function* replaySteps(
     cadence: 'every_period',
   };
   const flagged = new FlaggedAtPoint();
+  // One facts object filled for every customer-point (read before the next is computed).
+  const scratch = scratchFacts();
   // The live analysis' metrics settings (cadence-aware windows, seasonality), so both judge alike.
   const metricsSettings = metricsSettingsOf(settings, ledger.period.kind);
   // Component settings by cadence multiple k (without P(alive) they depend on k alone).
@@ -413,7 +415,7 @@ export function* replaySteps(
       if (i % CUSTOMERS_PER_STEP === CUSTOMERS_PER_STEP - 1) yield;
       const customer = customers[i] as CustomerLedger;
       if (customer.startPeriod > t) continue;
-      const facts = computeCustomerFacts(customer, t, metricsSettings);
+      const facts = computeCustomerFacts(customer, t, metricsSettings, scratch);
       const m = facts.metrics;
       if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) continue;
       const b = m.baselineCents;
