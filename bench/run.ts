@@ -297,32 +297,39 @@ async function ensureTable(data: DataSet, table: string): Promise<string | null>
   return load.exitCode === 0 ? null : `loading the table failed: ${load.stderr.trim().split('\n').pop()}`;
 }
 
-/** Postgres's own GROUP BY of the table through psql, and revgap with the Postgres source. */
+/**
+ * Postgres's own GROUP BY of the table through psql (the reference of the 1.3x target), the same
+ * query through COPY to /dev/null (the database's part without psql's result formatting, a second,
+ * informative reference), revgap with the Postgres source (SQL pushdown), and revgap's read alone
+ * (bench/postgres-read.ts: the source's load, no analysis).
+ */
 async function benchPostgres(data: DataSet, customers: number, weeks: number): Promise<Comparison[]> {
   const table = `revgap_bench_c${customers}_w${weeks}`;
-  const sql =
-    `SET jit = off; SET work_mem = '64MB'; ` +
-    `SELECT customer_id, (date - DATE '1970-01-01' + 700003) / 7 AS week, sum(amount) FROM ${table} GROUP BY 1, 2`;
+  const groupBy = `SELECT customer_id, (date - DATE '1970-01-01' + 700003) / 7 AS week, sum(amount) FROM ${table} GROUP BY 1, 2`;
+  const sql = `SET jit = off; SET work_mem = '64MB'; ${groupBy}`;
+  const copySql = `SET jit = off; SET work_mem = '64MB'; COPY (${groupBy}) TO STDOUT`;
   const psqlName = 'Postgres GROUP BY customer, week (psql, output to /dev/null)';
+  const copyName = 'the same GROUP BY as COPY TO STDOUT (psql, to /dev/null; no result formatting)';
   const revgapName = 'revgap analyze --sales postgres://... --table (SQL pushdown)';
+  const readName = "revgap's Postgres read alone (bench/postgres-read.ts: sums query + ledger, no analysis)";
   const psqlCommand = `psql -q -o /dev/null -c "${sql}"`;
+  const copyCommand = `psql -q -o /dev/null -c "${copySql}"`;
   const revgapCommand = `revgap analyze --sales ${BENCH_DATABASE_URL} --table ${table} --customers customers.csv`;
+  const readCommand = `node --import tsx bench/postgres-read.ts ${BENCH_DATABASE_URL} ${table}`;
+  const none = (note: string): Comparison[] => [
+    { name: psqlName, command: psqlCommand, result: null, note },
+    { name: copyName, command: copyCommand, result: null, note },
+    { name: revgapName, command: revgapCommand, result: null, note },
+    { name: readName, command: readCommand, result: null, note },
+  ];
   const probe = await runMeasured('psql', [BENCH_DATABASE_URL, '-Atqc', 'SELECT 1']).catch(() => null);
   if (probe === null || probe.exitCode !== 0) {
-    const note = `no server at ${BENCH_DATABASE_URL} (set REVGAP_BENCH_DATABASE_URL)`;
-    return [
-      { name: psqlName, command: psqlCommand, result: null, note },
-      { name: revgapName, command: revgapCommand, result: null, note },
-    ];
+    return none(`no server at ${BENCH_DATABASE_URL} (set REVGAP_BENCH_DATABASE_URL)`);
   }
   const failed = await ensureTable(data, table);
-  if (failed !== null) {
-    return [
-      { name: psqlName, command: psqlCommand, result: null, note: failed },
-      { name: revgapName, command: revgapCommand, result: null, note: failed },
-    ];
-  }
+  if (failed !== null) return none(failed);
   const psql = await runMeasured('psql', [BENCH_DATABASE_URL, '-q', '-o', '/dev/null', '-c', sql]);
+  const copy = await runMeasured('psql', [BENCH_DATABASE_URL, '-q', '-o', '/dev/null', '-c', copySql]);
   const revgap = await runMeasured(
     process.execPath,
     [
@@ -337,9 +344,18 @@ async function benchPostgres(data: DataSet, customers: number, weeks: number): P
     ],
     { ...process.env, REVGAP_DIST: values.source ? '0' : '1' },
   );
+  const read = await runMeasured(process.execPath, [
+    '--import',
+    'tsx',
+    join(ROOT, 'bench', 'postgres-read.ts'),
+    BENCH_DATABASE_URL,
+    table,
+  ]);
   return [
     { name: psqlName, command: psqlCommand, result: psql },
+    { name: copyName, command: copyCommand, result: copy },
     { name: revgapName, command: revgapCommand, result: revgap },
+    { name: readName, command: readCommand, result: read, note: read.stdout.trim() },
   ];
 }
 
@@ -540,7 +556,7 @@ async function main(): Promise<void> {
   if (!values['no-compare']) {
     const csvBest = results.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
     const duck = await benchDuckDb(data);
-    const [psql, pushdown] = await benchPostgres(data, customers, weeks);
+    const [psql, psqlCopy, pushdown, pushdownRead] = await benchPostgres(data, customers, weeks);
     const measured = [
       {
         name: 'revgap analyze --sales FILE.csv (best run above)',
@@ -549,7 +565,9 @@ async function main(): Promise<void> {
       },
       duck,
       psql!,
+      psqlCopy!,
       pushdown!,
+      pushdownRead!,
     ];
     const out = [
       '',
@@ -596,6 +614,9 @@ async function main(): Promise<void> {
       `revgap CSV / DuckDB: wall ${fmt(ratio(measured[0], duck, 'seconds'), 1.5)}, CPU ${fmt(ratio(measured[0], duck, 'cpuSeconds'), 1.5)}`,
       `revgap CSV peak RSS: ${csvBest.peakRssMb === null ? 'n/a' : `${csvBest.peakRssMb.toFixed(0)} MB (target < 300 MB: ${csvBest.peakRssMb < 300 ? 'yes' : 'NO'})`}`,
       `revgap Postgres pushdown / Postgres GROUP BY: wall ${fmt(ratio(pushdown, psql, 'seconds'), 1.3)}`,
+      `  (informative: / the GROUP BY as COPY: wall ${ratio(pushdown, psqlCopy, 'seconds')?.toFixed(2) ?? 'n/a'}x; ` +
+        `revgap's read alone / GROUP BY: wall ${ratio(pushdownRead, psql, 'seconds')?.toFixed(2) ?? 'n/a'}x` +
+        `${pushdownRead?.note ? `; ${pushdownRead.note}` : ''})`,
       'Commands:',
       ...measured.filter((m) => m.command !== '').map((m) => `  ${m.command}`),
       '',

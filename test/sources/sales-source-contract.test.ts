@@ -242,6 +242,13 @@ describe('sales-source contract: CSV and PGlite (the same SQL, embedded) give th
   // One embedded database for all reads: "ending" a read's connection rolls back what it left open.
   const open = async (): Promise<SqlConnection> => ({
     query: (text, values) => pglite.query(text, values) as never,
+    // PGlite has no COPY TO STDOUT; COPY TO '/dev/blob' runs the same SELECT and gives the same text.
+    copyOut: (select) => ({
+      async *[Symbol.asyncIterator]() {
+        const { blob } = await pglite.query(`COPY (${select}) TO '/dev/blob'`);
+        if (blob) yield new Uint8Array(await blob.arrayBuffer());
+      },
+    }),
     end: async () => {
       await pglite.query('ROLLBACK').catch(() => undefined);
     },

@@ -1,8 +1,8 @@
 /**
  * Sales from a Postgres table or query, summed in the database: the source sends one
- * `GROUP BY customer, period` query (periods, week start and time zone as in the CSV path), gets
- * back one row per customer with that customer's period sums, and builds the ledger from them, so
- * Node never holds sales rows, only series. Bad values (empty customer, missing or bad date,
+ * `GROUP BY customer, period` query (periods, week start and time zone as in the CSV path), streams
+ * back its groups (one per customer and period) with COPY, and folds them into per-customer series
+ * as they arrive (sums-ledger.ts), so Node never holds sales rows. Bad values (empty customer, missing or bad date,
  * missing or non-numeric amount) are counted by the same query and, when there are any, listed by
  * a second one with their row key. The SQL is documented in docs/postgres-source.md.
  *
@@ -10,17 +10,10 @@
  * statement timeout, and the password never appears in a description, a log or an error.
  */
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { farFutureRows } from '../../core/analyze.ts';
 import { LATEST_ROWS_KEPT } from '../../core/ledger.ts';
-import type {
-  CustomerInfo,
-  CustomerLedger,
-  DataQuality,
-  LatestRow,
-  PeriodSpec,
-  RowProblem,
-  SalesLedger,
-} from '../../core/types.ts';
+import type { CustomerInfo, DataQuality, LatestRow, PeriodSpec, RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
 import {
   CUSTOMER_ALIASES,
@@ -41,6 +34,7 @@ import type {
   SalesReadOptions,
   SalesSource,
 } from '../sales-source.ts';
+import { BAD_PERIOD, sumsLedgerBuilder } from './sums-ledger.ts';
 
 /** Where the rows are: a table (or view) name, or a query (a join, a filter). */
 export type Relation = { table: string } | { query: string };
@@ -64,11 +58,9 @@ export interface PostgresSourceOptions {
   open?: (() => Promise<SqlConnection>) | undefined;
 }
 
-/** Customer rows read per round trip from the cursor. */
-const CURSOR_BATCH = 2000;
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 /** `work_mem` of the read's transaction. */
-export const WORK_MEM = '64MB';
+export const WORK_MEM = '256MB';
 /** 1970-01-01 was a Thursday (Sunday = 0). */
 const EPOCH_WEEKDAY = 4;
 /** Days added before integer division so that days before 1970 divide like floor(). */
@@ -179,6 +171,11 @@ export interface SqlConnection {
     text: string,
     values?: unknown[],
   ): Promise<{ rows: R[]; fields: { name: string; dataTypeID: number }[] }>;
+  /**
+   * The rows of a SELECT as COPY text (`COPY (select) TO STDOUT`), in chunks that may split lines.
+   * PGlite has no COPY TO STDOUT: its wrapper runs `COPY (select) TO '/dev/blob'` instead.
+   */
+  copyOut(select: string): AsyncIterable<Uint8Array>;
   end(): Promise<void>;
 }
 
@@ -197,7 +194,11 @@ async function connect(
     await client.end().catch(() => {});
     throw databaseError(error, url, description);
   }
-  return client as unknown as SqlConnection;
+  return {
+    query: (text, values) => client.query(text, values) as never,
+    copyOut: (select) => client.query(copyTo(`COPY (${select}) TO STDOUT`)),
+    end: () => client.end(),
+  };
 }
 
 /** Opens the read-only transaction every read runs in. */
@@ -207,11 +208,13 @@ async function beginReadOnly(
 ): Promise<void> {
   await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
   // JIT compilation costs seconds on the sums query (measured 7.5 s of 65 s on 5.5 M rows) and
-  // pays only for queries run many times; 64 MB of work memory keeps the sort of a few million
-  // (customer, period) groups from spilling to many small temporary files. Both last only for
-  // this transaction.
+  // pays only for queries run many times; 256 MB of work memory (hash tables may use
+  // hash_mem_multiplier times that) keeps the hash aggregate of a few million (customer, period)
+  // groups to a few spilled batches (64 MB: ~1.1x its CPU time). extra_float_digits 3 prints the
+  // float8 cent sums exactly even where a server defaults to fewer digits. All last only for this
+  // transaction.
   await client.query(
-    "SELECT set_config('statement_timeout', $1, true), set_config('TimeZone', $2, true), set_config('DateStyle', 'ISO, YMD', true), set_config('jit', 'off', true), set_config('work_mem', $3, true)",
+    "SELECT set_config('statement_timeout', $1, true), set_config('TimeZone', $2, true), set_config('DateStyle', 'ISO, YMD', true), set_config('jit', 'off', true), set_config('work_mem', $3, true), set_config('extra_float_digits', '3', true)",
     [String(options.statementTimeoutMs ?? DEFAULT_TIMEOUT_MS), options.timeZone ?? 'UTC', WORK_MEM],
   );
 }
@@ -228,7 +231,10 @@ async function columnsOf(client: SqlConnection, rel: string): Promise<Column[]> 
 
 /** The SQL of one sales read: the per-customer sums query and the bad-row listing. */
 export interface SalesSql {
-  /** One row per customer (and one with a null customer for the bad rows, if any). */
+  /**
+   * One row per (customer value, period): `c, p, cents, n, pos, days, ons` (sums-ledger.ts reads
+   * them); bad rows in groups of period `BAD_PERIOD - code`.
+   */
   sums: string;
   /** The first bad rows in row-key order ($1 = how many). */
   badRows: string;
@@ -236,7 +242,7 @@ export interface SalesSql {
   latestRows: string;
 }
 
-/** Builds the two queries for a relation whose columns are known. Exported for the docs and tests. */
+/** Builds the three queries for a relation whose columns are known. Exported for the docs and tests. */
 export function buildSalesSql(
   rel: string,
   columns: { customer: Column; date: Column; amount: Column; key?: Column | undefined },
@@ -268,12 +274,13 @@ export function buildSalesSql(
     cents = `(${a}::int8 * 100)`;
     amountMissing = `${a} IS NULL`;
   } else if (NUMERIC_TYPES.has(at)) {
-    // Rounded per row, half away from zero, as the CSV reader does with a third decimal.
-    cents = `round(${a}::numeric * 100)::int8`;
+    // Rounded per row, half away from zero (as numeric -> int8 casts round), as the CSV reader
+    // does with a third decimal.
+    cents = `(${a}::numeric * 100)::int8`;
     amountMissing = `${a} IS NULL`;
   } else {
     const t = `btrim(${a}::text)`;
-    cents = `(CASE WHEN ${t} ~ '^[-+]?(\\d+\\.?\\d*|\\.\\d+)$' THEN round(${t}::numeric * 100)::int8 END)`;
+    cents = `(CASE WHEN ${t} ~ '^[-+]?(\\d+\\.?\\d*|\\.\\d+)$' THEN (${t}::numeric * 100)::int8 END)`;
     amountMissing = `(${a} IS NULL OR ${t} = '')`;
   }
   // Typed date and amount columns cannot hold a bad value, only a missing one: no test for it.
@@ -286,48 +293,41 @@ export function buildSalesSql(
     (amountText ? `WHEN ${cents} IS NULL THEN 5 ` : '') +
     'ELSE 0 END';
   const offset = (EPOCH_WEEKDAY - spec.weekStartsOn + 7) % 7;
+  const date = `(DATE '1970-01-01' + day)`;
+  // The period of a good row, and its day's offset from the period's first day (0-6, 0-30).
   const period =
     spec.kind === 'week'
-      ? `((day + ${offset + DAY_SHIFT}) / 7 - ${DAY_SHIFT / 7})`
-      : `(extract(year FROM DATE '1970-01-01' + day)::int * 12 + extract(month FROM DATE '1970-01-01' + day)::int - 1)`;
-  const onStart =
-    spec.kind === 'week'
-      ? `(day + ${offset + DAY_SHIFT}) % 7 = 0`
-      : `extract(day FROM DATE '1970-01-01' + day) = 1`;
-  // Per row: the customer (NULL when empty), the day (NULL when missing or bad, or when the amount
-  // is), the cents (NULL when missing or bad). Grouped by (customer, period): the groups with a
-  // period hold the good rows; a NULL period holds the rows with a bad date or amount (told apart
-  // by whether the date was usable), a NULL customer the rows without one.
-  const sums = `SELECT c,
-       string_agg(p::text || ':' || cents::text || ':' || n::text, ',') FILTER (WHERE p IS NOT NULL) AS periods,
-       min(d0) AS d0, max(d1) AS d1, min(w0) AS w0, max(w1) AS w1, sum(ons)::int8 AS ons,
-       sum(rows)::int8 AS rows,
-       coalesce(sum(rows - dated) FILTER (WHERE p IS NULL), 0)::int8 AS bad_date,
-       coalesce(sum(dated) FILTER (WHERE p IS NULL), 0)::int8 AS bad_amount,
-       coalesce(sum(no_date) FILTER (WHERE p IS NULL), 0)::int8 AS no_date,
-       coalesce(sum(no_amount) FILTER (WHERE p IS NULL), 0)::int8 AS no_amount
+      ? `(day + ${offset + DAY_SHIFT}) / 7 - ${DAY_SHIFT / 7}`
+      : `date_part('year', ${date})::int * 12 + date_part('month', ${date})::int - 1`;
+  const dayOffset =
+    spec.kind === 'week' ? `(day + ${offset + DAY_SHIFT}) % 7` : `date_part('day', ${date})::int - 1`;
+  const badCode =
+    'CASE WHEN date_missing THEN 2 ' +
+    (dateText ? 'WHEN day IS NULL THEN 3 ' : '') +
+    'WHEN amount_missing THEN 4 ' +
+    (amountText ? 'WHEN cents IS NULL THEN 5 ' : '') +
+    'ELSE 0 END';
+  // Per row, once (OFFSET 0 keeps the planner from pasting the expressions into every aggregate
+  // that uses them): the raw customer value, the day, the cents, and a bad-row code. Grouped by
+  // (customer value, period) in one hash aggregate, as a plain GROUP BY would be; a bad row's
+  // period is BAD_PERIOD - code. The customer values are trimmed, checked for emptiness and merged
+  // in Node (sums-ledger.ts), and the groups are not sorted: Node gathers them per customer.
+  const sums = `SELECT c, p, sum(cents::float8) AS cents, count(*) AS n, bool_or(cents > 0) AS pos,
+       bit_or(1 << o) AS days, count(*) FILTER (WHERE o = 0) AS ons
 FROM (
-  SELECT c, p, sum(cents)::int8 AS cents,
-         CASE WHEN bool_or(cents > 0) THEN count(cents) ELSE -count(cents) END AS n,
-         min(day) AS d0, max(day) AS d1,
-         min((day % 7 + ${7 + EPOCH_WEEKDAY}) % 7) AS w0, max((day % 7 + ${7 + EPOCH_WEEKDAY}) % 7) AS w1,
-         count(*) FILTER (WHERE ${onStart}) AS ons,
-         count(*) AS rows, count(raw_day) AS dated,
-         ${dateText ? 'count(*) FILTER (WHERE date_missing)' : 'count(*) - count(raw_day)'} AS no_date,
-         ${amountText ? 'count(*) FILTER (WHERE amount_missing AND raw_day IS NOT NULL)' : 'count(raw_day)'} AS no_amount
+  SELECT c, CASE WHEN code = 0 THEN ${period} ELSE ${BAD_PERIOD} - code END AS p,
+         CASE WHEN code = 0 THEN ${dayOffset} END AS o, cents
   FROM (
-    SELECT c, ${period} AS p, cents, day, raw_day, date_missing, amount_missing
+    SELECT c, day, cents, ${badCode} AS code
     FROM (
-      SELECT NULLIF(${customer}, '') AS c, ${day} AS raw_day, ${cents} AS cents,
-             CASE WHEN ${cents} IS NOT NULL THEN ${day} END AS day,
-             ${dateText ? dateMissing : 'false'} AS date_missing, ${amountText ? amountMissing : 'false'} AS amount_missing
+      SELECT ${c}::text AS c, ${day} AS day, ${cents} AS cents,
+             ${dateMissing} AS date_missing, ${amountMissing} AS amount_missing
       FROM ${rel} AS s
+      OFFSET 0
     ) AS r
-  ) AS g
-  GROUP BY c, p
-) AS cp
-GROUP BY c
-ORDER BY c`;
+  ) AS k
+) AS g
+GROUP BY c, p`;
   const key = columns.key ? `s.${quoteIdent(columns.key.name)}::int8` : 'row_number() OVER ()';
   const badRows = `SELECT k, code, value FROM (
   SELECT ${key} AS k, ${code} AS code,
@@ -345,120 +345,6 @@ WHERE c IS NOT NULL AND day IS NOT NULL AND cents IS NOT NULL
 ORDER BY day DESC, k
 LIMIT $1`;
   return { sums, badRows, latestRows };
-}
-
-/** Turns the per-customer rows into a ledger. */
-function ledgerBuilder(spec: PeriodSpec) {
-  const customers = new Map<string, CustomerLedger>();
-  const periodRows = new Map<number, number>();
-  let rows = 0;
-  let minDay: number | null = null;
-  let maxDay: number | null = null;
-  let minWeekday = 7;
-  let maxWeekday = -1;
-  let onStart = 0;
-  const bad = [0, 0, 0, 0, 0, 0];
-  const ones = new Map<number, Uint8Array>();
-
-  function add(row: SumsRow): void {
-    if (row.c === null) {
-      bad[1]! += Number(row.rows);
-      return;
-    }
-    const noDate = Number(row.no_date);
-    const noAmount = Number(row.no_amount);
-    bad[2]! += noDate;
-    bad[3]! += Number(row.bad_date) - noDate;
-    bad[4]! += noAmount;
-    bad[5]! += Number(row.bad_amount) - noAmount;
-    if (row.periods === null) return;
-    const list = row.periods.split(',');
-    const ps = new Int32Array(list.length);
-    const cents = new Float64Array(list.length);
-    const ns = new Int32Array(list.length);
-    let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < list.length; i++) {
-      const item = list[i]!;
-      const x = item.indexOf(':');
-      const y = item.indexOf(':', x + 1);
-      const p = Number(item.slice(0, x));
-      ps[i] = p;
-      cents[i] = Number(item.slice(x + 1, y));
-      ns[i] = Number(item.slice(y + 1));
-      if (p < first) first = p;
-      if (p > last) last = p;
-    }
-    const length = last - first + 1;
-    const net = new Array<number>(length).fill(0);
-    const positive = new Uint8Array(length);
-    let customerRows = 0;
-    let all = true;
-    for (let i = 0; i < list.length; i++) {
-      const at = ps[i]! - first;
-      net[at] = cents[i]!;
-      const n = ns[i]!;
-      if (n > 0) positive[at] = 1;
-      const count = Math.abs(n);
-      customerRows += count;
-      periodRows.set(ps[i]!, (periodRows.get(ps[i]!) ?? 0) + count);
-    }
-    for (let i = 0; i < length; i++) if (positive[i] !== 1) all = false;
-    let flags: Uint8Array = positive;
-    if (all) {
-      flags = ones.get(length) ?? positive;
-      ones.set(length, flags);
-    }
-    customers.set(row.c, { customerId: row.c, startPeriod: first, net, positive: flags, rows: customerRows });
-    rows += customerRows;
-    const d0 = Number(row.d0);
-    const d1 = Number(row.d1);
-    if (minDay === null || d0 < minDay) minDay = d0;
-    if (maxDay === null || d1 > maxDay) maxDay = d1;
-    minWeekday = Math.min(minWeekday, Number(row.w0));
-    maxWeekday = Math.max(maxWeekday, Number(row.w1));
-    onStart += Number(row.ons);
-  }
-
-  function build(): { ledger: SalesLedger; bad: number[] } {
-    const ledger: SalesLedger = { period: spec, customers, minDay, maxDay, rows, rowsOnPeriodStart: onStart };
-    // The database reports whether all rows fall on one weekday, not the count per weekday; that is
-    // all the analysis asks of `weekdayRows` (the week-start hint), and with one weekday it is exact.
-    if (rows > 0 && minWeekday === maxWeekday) {
-      const weekdayRows = [0, 0, 0, 0, 0, 0, 0];
-      weekdayRows[minWeekday] = rows;
-      ledger.weekdayRows = weekdayRows;
-    }
-    if (periodRows.size > 0) {
-      let first = Number.POSITIVE_INFINITY;
-      let last = Number.NEGATIVE_INFINITY;
-      for (const p of periodRows.keys()) {
-        if (p < first) first = p;
-        if (p > last) last = p;
-      }
-      const counts = new Array<number>(last - first + 1).fill(0);
-      for (const [p, count] of periodRows) counts[p - first] = count;
-      ledger.rowsByPeriod = { startPeriod: first, counts };
-    }
-    return { ledger, bad };
-  }
-  return { add, build };
-}
-
-interface SumsRow {
-  c: string | null;
-  /** `period:cents:n` per period with good rows (n negative when none was positive), or null. */
-  periods: string | null;
-  rows: string;
-  bad_date: string;
-  bad_amount: string;
-  no_date: string;
-  no_amount: string;
-  d0: string | number | null;
-  d1: string | number | null;
-  w0: number | null;
-  w1: number | null;
-  ons: string;
 }
 
 /** Sales from a Postgres table or query, summed per customer and period in the database. */
@@ -495,20 +381,13 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
           { customer: columns[at.customer_id]!, date: columns[at.date]!, amount: columns[at.amount]!, key },
           read.period,
         );
-        const builder = ledgerBuilder(read.period);
-        // A server-side cursor in plain SQL (DECLARE / FETCH): rows come in batches, never all at
-        // once, and engines that speak Postgres SQL without the extended protocol's portals
-        // (poolers, warehouses) support it too.
-        await client.query(`DECLARE revgap_sums NO SCROLL CURSOR FOR ${sql.sums}`);
-        let customersRead = 0;
-        for (;;) {
-          const batch = await client.query<SumsRow>(`FETCH ${CURSOR_BATCH} FROM revgap_sums`);
-          if (batch.rows.length === 0) break;
-          for (const row of batch.rows) builder.add(row);
-          customersRead += batch.rows.length;
-          read.onProgress?.(customersRead, customersRead);
+        // The groups stream back with COPY ... TO STDOUT (text), parsed as they arrive: no row objects,
+        // no per-field strings, and Node's work overlaps the database's output.
+        const builder = sumsLedgerBuilder(read.period);
+        for await (const chunk of client.copyOut(sql.sums)) {
+          builder.add(chunk);
+          read.onProgress?.(builder.groups, builder.groups);
         }
-        await client.query('CLOSE revgap_sums');
         const { ledger, bad } = builder.build();
         // Far-future rows (a mistyped year): the analysis sets them aside by name, from the latest
         // rows, which only a row-by-row read knows. The period counts tell whether any could be;

@@ -1,0 +1,370 @@
+/**
+ * The ledger from the sums query's COPY text (docs/postgres-source.md): one line per (raw customer
+ * value, period) group, `c \t p \t cents \t n \t pos \t days \t ons`, in the database's hash order.
+ *
+ * The lines are parsed by hand from the bytes as they stream in (no per-field strings, one string
+ * per line for the customer), and the groups kept in growable typed arrays; `build()` then sorts the
+ * customers and lays each one's periods out densely. A customer value is trimmed here (space, tab,
+ * no-break space, as the CSV reader trims) rather than in SQL, which keeps a `btrim` per row out of
+ * the scan; values that trim to the same id are merged, and a value that trims to nothing makes its
+ * rows "customer id is empty" whatever else is wrong with them (the CSV reader checks the customer
+ * first).
+ */
+import { periodStartDay, weekdayOfDay } from '../../core/periods.ts';
+import type { CustomerLedger, PeriodSpec, SalesLedger } from '../../core/types.ts';
+
+/**
+ * A bad row's period in the sums query: `BAD_PERIOD - code` (code 2 date empty, 3 bad date, 4 amount
+ * empty, 5 bad amount), below any period of a date Postgres can store (4713 BC is week -350,000).
+ */
+export const BAD_PERIOD = -1_000_000_000;
+
+const TAB = 9;
+const NEWLINE = 10;
+const MINUS = 45;
+const BACKSLASH = 92;
+const ZERO = 48;
+const T = 116;
+
+/** Trims what the CSV reader trims around a customer id (space, tab, no-break space). */
+function trimId(raw: string): string {
+  let start = 0;
+  let end = raw.length;
+  const blank = (code: number) => code === 32 || code === 9 || code === 0xa0;
+  while (start < end && blank(raw.charCodeAt(start))) start++;
+  while (end > start && blank(raw.charCodeAt(end - 1))) end--;
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
+}
+
+/** A COPY text field with backslash escapes (`\\`, `\t`, `\n`, ...) as its value. */
+function unescapeCopyText(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    if (e[0]! >= '0' && e[0]! <= '7') return String.fromCharCode(Number.parseInt(e, 8));
+    const named: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+    return named[e] ?? e;
+  });
+}
+
+export interface SumsLedgerBuilder {
+  /** Folds in the next bytes of the COPY text (lines may be split across chunks). */
+  add(chunk: Uint8Array): void;
+  /** Groups read so far (lines of the COPY output). */
+  readonly groups: number;
+  /** The ledger and the bad-row counts by code (index 1-5), after the last chunk. */
+  build(): { ledger: SalesLedger; bad: number[] };
+}
+
+/** Growable typed arrays (doubling), indexed from 0. */
+function wider<A extends Int32Array | Float64Array | Uint8Array>(a: A, size: number): A {
+  const b = new (a.constructor as new (n: number) => A)(size);
+  b.set(a);
+  return b;
+}
+
+export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
+  // The groups arrive in hash order, so each line touches a random customer: the per-line state is
+  // kept in few interleaved typed arrays (one cache miss each) rather than in objects and maps.
+  // Raw customer values (their COPY bytes) -> customer number, in an open-addressing hash table over
+  // the bytes: no string per line, only per distinct value.
+  let rawBytes = Buffer.alloc(1 << 20);
+  let rawUsed = 0;
+  let raw = new Int32Array(3 << 12); // per raw value: start in rawBytes, length, customer
+  let raws = 0;
+  let slots = new Int32Array(2 << 13); // per slot: hash, raw number + 1 (0 = free)
+  const byId = new Map<string, number>();
+  const ids: string[] = [];
+  // Per customer: first and last period with good rows, rows, periods with a sale.
+  let customer4 = new Int32Array(4 << 12);
+  // Per group (good rows only): customer, period * 2 + 1 when a row was positive, net cents.
+  let capacity = 1 << 16;
+  let groupCustomer = new Int32Array(capacity);
+  let groupPeriodSale = new Int32Array(capacity);
+  let groupCents = new Float64Array(capacity);
+  let groups = 0;
+  // Per period, all customers: rows, and which day offsets had rows (bit i = the period's day i).
+  let periodBase = 0;
+  let periodRows = new Float64Array(0);
+  let periodDays = new Int32Array(0);
+  let lines = 0;
+  let onStart = 0;
+  const bad = [0, 0, 0, 0, 0, 0];
+  let carry: Buffer | null = null;
+
+  function newCustomer(id: string): number {
+    const n = ids.length;
+    ids.push(id);
+    byId.set(id, n);
+    if (n * 4 === customer4.length) customer4 = wider(customer4, n * 8);
+    customer4[n * 4] = 2 ** 31 - 1;
+    customer4[n * 4 + 1] = -(2 ** 31);
+    return n;
+  }
+
+  /** The customer number of a raw value not seen before (-1 when it trims to nothing or is NULL). */
+  function firstSight(buf: Buffer, start: number, end: number): number {
+    if (end - start === 2 && buf[start] === BACKSLASH && buf[start + 1] === 78) return -1; // \N: NULL
+    let text = buf.toString('utf8', start, end);
+    if (text.includes('\\')) text = unescapeCopyText(text);
+    const id = trimId(text);
+    if (id === '') return -1;
+    return byId.get(id) ?? newCustomer(id);
+  }
+
+  function rehash(): void {
+    const size = slots.length; // twice the slots
+    slots = new Int32Array(size * 2);
+    const mask = size - 1;
+    for (let r = 0; r < raws; r++) {
+      let h = 0x811c9dc5;
+      for (let i = raw[r * 3]!, end = i + raw[r * 3 + 1]!; i < end; i++) {
+        h = Math.imul(h ^ rawBytes[i]!, 0x01000193);
+      }
+      let slot = h & mask;
+      while (slots[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
+      slots[slot * 2] = h;
+      slots[slot * 2 + 1] = r + 1;
+    }
+  }
+
+  /** The customer number of the raw value in `buf[start, end)` whose FNV-1a hash is `h`. */
+  function customerOf(buf: Buffer, start: number, end: number, h: number): number {
+    const mask = (slots.length >> 1) - 1;
+    const length = end - start;
+    let slot = h & mask;
+    for (;;) {
+      const entry = slots[slot * 2 + 1]!;
+      if (entry === 0) break;
+      if (slots[slot * 2] === h) {
+        const r = (entry - 1) * 3;
+        if (raw[r + 1] === length) {
+          const from = raw[r]! - start;
+          let i = start;
+          while (i < end && rawBytes[from + i] === buf[i]) i++;
+          if (i === end) return raw[r + 2]!;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    const customer = firstSight(buf, start, end);
+    if (raws * 3 === raw.length) raw = wider(raw, raws * 6);
+    if (rawUsed + length > rawBytes.length) {
+      const more = Buffer.alloc(Math.max(rawBytes.length * 2, rawUsed + length));
+      rawBytes.copy(more, 0, 0, rawUsed);
+      rawBytes = more;
+    }
+    buf.copy(rawBytes, rawUsed, start, end);
+    raw[raws * 3] = rawUsed;
+    raw[raws * 3 + 1] = length;
+    raw[raws * 3 + 2] = customer;
+    rawUsed += length;
+    slots[slot * 2] = h;
+    slots[slot * 2 + 1] = raws + 1;
+    raws++;
+    if (raws * 4 > slots.length) rehash();
+    return customer;
+  }
+
+  /** Makes the per-period arrays cover `period`. */
+  function coverPeriod(period: number): void {
+    const from = periodRows.length === 0 ? period : Math.min(periodBase, period);
+    const to = periodRows.length === 0 ? period : Math.max(periodBase + periodRows.length - 1, period);
+    const rows = new Float64Array(to - from + 1);
+    const days = new Int32Array(to - from + 1);
+    if (periodRows.length > 0) {
+      rows.set(periodRows, periodBase - from);
+      days.set(periodDays, periodBase - from);
+    }
+    periodRows = rows;
+    periodDays = days;
+    periodBase = from;
+  }
+
+  function addGroup(
+    customer: number,
+    period: number,
+    cents: number,
+    rows: number,
+    sale: number,
+    days: number,
+  ): void {
+    if (groups === capacity) {
+      capacity *= 2;
+      groupCustomer = wider(groupCustomer, capacity);
+      groupPeriodSale = wider(groupPeriodSale, capacity);
+      groupCents = wider(groupCents, capacity);
+    }
+    groupCustomer[groups] = customer;
+    groupPeriodSale[groups] = period * 2 + sale;
+    groupCents[groups] = cents;
+    groups++;
+    const c = customer * 4;
+    if (period < customer4[c]!) customer4[c] = period;
+    if (period > customer4[c + 1]!) customer4[c + 1] = period;
+    customer4[c + 2]! += rows;
+    customer4[c + 3]! += sale;
+    let at = period - periodBase;
+    if (at < 0 || at >= periodRows.length) {
+      coverPeriod(period);
+      at = period - periodBase;
+    }
+    periodRows[at]! += rows;
+    periodDays[at]! |= days;
+  }
+
+  /** Parses the lines of `buf` up to `end` (the last newline). */
+  function parse(buf: Buffer, end: number): void {
+    let at = 0;
+    // Reads a tab- or newline-terminated integer field at `at` (\N reads as 0); a field that is
+    // not a plain integer (a float sum printed as 1e+16) is read by Number().
+    const number = (): number => {
+      const start = at;
+      let negative = false;
+      if (buf[at] === MINUS) {
+        negative = true;
+        at++;
+      }
+      let value = 0;
+      for (;;) {
+        const ch = buf[at]!;
+        if (ch === TAB || ch === NEWLINE) break;
+        const digit = ch - ZERO;
+        if (digit < 0 || digit > 9) {
+          while (buf[at] !== TAB && buf[at] !== NEWLINE) at++;
+          const text = buf.toString('latin1', start, at);
+          at++;
+          return text === '\\N' ? 0 : Number(text);
+        }
+        value = value * 10 + digit;
+        at++;
+      }
+      at++;
+      return negative ? -value : value;
+    };
+    while (at < end) {
+      const start = at;
+      let h = 0x811c9dc5;
+      for (;;) {
+        const ch = buf[at]!;
+        if (ch === TAB) break;
+        h = Math.imul(h ^ ch, 0x01000193);
+        at++;
+      }
+      const customer = customerOf(buf, start, at, h);
+      at++;
+      const period = number();
+      const cents = number();
+      const rows = number();
+      const sale = buf[at] === T ? 1 : 0;
+      at += buf[at] === BACKSLASH ? 3 : 2; // t, f or \N (a group of bad rows without amounts)
+      const days = number();
+      const ons = number();
+      if (buf[at - 1] !== NEWLINE)
+        throw new Error(`unexpected sums line: ${buf.toString('utf8', start, at)}`);
+      lines++;
+      if (customer < 0) bad[1]! += rows;
+      else if (period <= BAD_PERIOD) bad[BAD_PERIOD - period]! += rows;
+      else {
+        addGroup(customer, period, cents, rows, sale, days);
+        onStart += ons;
+      }
+    }
+  }
+
+  function add(chunk: Uint8Array): void {
+    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carry !== null) buf = Buffer.concat([carry, buf]);
+    const last = buf.lastIndexOf(NEWLINE);
+    if (last >= 0) parse(buf, last + 1);
+    carry = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : null;
+  }
+
+  function build(): { ledger: SalesLedger; bad: number[] } {
+    if (carry !== null) throw new Error('the sums output ended in the middle of a line');
+    const customers = new Map<string, CustomerLedger>();
+    const ledger: SalesLedger = {
+      period: spec,
+      customers,
+      minDay: null,
+      maxDay: null,
+      rows: 0,
+      rowsOnPeriodStart: onStart,
+    };
+    if (groups === 0) return { ledger, bad };
+    // Each customer's dense series, laid out in one buffer (customer after customer) by one pass
+    // over the groups, then copied into its own array.
+    const offsets = new Int32Array(ids.length + 1);
+    for (let i = 0; i < ids.length; i++) {
+      offsets[i + 1] = offsets[i]! + Math.max(0, customer4[i * 4 + 1]! - customer4[i * 4]! + 1);
+    }
+    const cells = offsets[ids.length]!;
+    const allNet = new Float64Array(cells);
+    const allSales = new Uint8Array(cells);
+    for (let g = 0; g < groups; g++) {
+      const i = groupCustomer[g]!;
+      const ps = groupPeriodSale[g]!;
+      const at = offsets[i]! + (ps >> 1) - customer4[i * 4]!;
+      allNet[at] = groupCents[g]!;
+      allSales[at] = ps & 1;
+    }
+    const ones = new Map<number, Uint8Array>();
+    let rows = 0;
+    const order = ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+    for (const i of order) {
+      const from = offsets[i]!;
+      const length = offsets[i + 1]! - from;
+      if (length === 0) continue; // only bad rows
+      const net = new Array<number>(length);
+      for (let k = 0; k < length; k++) net[k] = allNet[from + k]!;
+      let positive: Uint8Array = allSales.subarray(from, from + length);
+      if (customer4[i * 4 + 3] === length) {
+        const all = ones.get(length);
+        if (all === undefined) ones.set(length, positive);
+        else positive = all;
+      }
+      const id = ids[i]!;
+      const customerRows = customer4[i * 4 + 2]!;
+      customers.set(id, {
+        customerId: id,
+        startPeriod: customer4[i * 4]!,
+        net,
+        positive,
+        rows: customerRows,
+      });
+      rows += customerRows;
+    }
+    ledger.rows = rows;
+    // The first and last day: the lowest day offset of the first period, the highest of the last.
+    const span = periodRows.length;
+    const firstDays = periodDays[0]!;
+    const lastDays = periodDays[span - 1]!;
+    ledger.minDay = periodStartDay(periodBase, spec) + (31 - Math.clz32(firstDays & -firstDays));
+    ledger.maxDay = periodStartDay(periodBase + span - 1, spec) + (31 - Math.clz32(lastDays));
+    // The database gives which days of each period had rows, not the count per weekday; that is all
+    // the analysis asks of `weekdayRows` (the week-start hint): with one weekday it is exact.
+    let weekdays = 0;
+    for (let i = 0; i < span; i++) {
+      let days = periodDays[i]!;
+      const start = periodStartDay(periodBase + i, spec);
+      while (days !== 0) {
+        weekdays |= 1 << weekdayOfDay(start + 31 - Math.clz32(days & -days));
+        days &= days - 1;
+      }
+    }
+    if (rows > 0 && (weekdays & (weekdays - 1)) === 0) {
+      const weekdayRows = [0, 0, 0, 0, 0, 0, 0];
+      weekdayRows[31 - Math.clz32(weekdays)] = rows;
+      ledger.weekdayRows = weekdayRows;
+    }
+    ledger.rowsByPeriod = { startPeriod: periodBase, counts: Array.from(periodRows) };
+    return { ledger, bad };
+  }
+
+  return {
+    add,
+    get groups() {
+      return lines;
+    },
+    build,
+  };
+}
