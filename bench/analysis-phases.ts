@@ -55,9 +55,7 @@ console.log(
 );
 for (let r = 0; r < Number(values.repeat); r++) {
   const result = phase('analyze', () => analyze(input, settings));
-  phase('evidence', () =>
-    runBacktest(input.ledger, settings, { ...evidenceOptions(input.ledger, settings), onProgress: () => {} }),
-  );
+  phase('evidence', () => runBacktest(input.ledger, settings, evidenceOptions(input.ledger, settings)));
   void result;
 }
 console.log(`peak rss ${mb(process.resourceUsage().maxRSS * 1024)}`);
