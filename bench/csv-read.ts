@@ -6,12 +6,22 @@
  *   --quoted  every field quoted ("C000123","2026-01-05","123.45"), as some exporters write
  *   --rows N  customers (default 100000)
  *   --threads on|off|auto  parse in a worker thread (default off here: this measures the parser)
+ *   --ledger N   read into a weekly ledger (readSalesLedgerCsv) in N byte ranges in parallel worker
+ *                threads (0: on this thread), as `revgap analyze` reads
+ *   --file PATH  read this sales file instead (e.g. bench/.data/c100000-w52-s42-v3/sales.csv)
+ *   --fold       with --threads: fold each row into a ledger on this thread (the reader before the
+ *                ledger was built in the workers), to compare the main thread's load with --ledger
+ * Also prints how busy the main thread was (event-loop utilisation) and its longest stall: what a
+ * bot answering while it refreshes would feel.
  */
 import { once } from 'node:events';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { readSalesCsv } from '../src/sources/csv/read-sales-csv.ts';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
+import { createLedgerBuilder } from '../src/core/ledger.ts';
+import { readSalesCsv, readSalesLedgerCsv } from '../src/sources/csv/read-sales-csv.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
@@ -28,7 +38,10 @@ const threadsFlag = value('--threads') ?? 'off';
 const threads = threadsFlag === 'auto' ? 'auto' : threadsFlag === 'on';
 
 const dir = join(import.meta.dirname, '.data');
-const file = join(dir, `sales-${customers}x${weeks}${wide ? '-wide' : ''}${quoted ? '-quoted' : ''}.csv`);
+const file =
+  value('--file') ??
+  join(dir, `sales-${customers}x${weeks}${wide ? '-wide' : ''}${quoted ? '-quoted' : ''}.csv`);
+const ledgerRanges = value('--ledger');
 
 async function generate(): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -68,12 +81,39 @@ const size = statSync(file).size;
 
 let rows = 0;
 let total = 0;
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+const elu0 = perf.eventLoopUtilization();
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const quality = await readSalesCsv({ path: file, engine, threads }, (row) => {
-  rows++;
-  total += row.amountCents;
-});
+let mode: string;
+let quality: Awaited<ReturnType<typeof readSalesCsv>>;
+if (ledgerRanges !== undefined) {
+  const ranges = Number(ledgerRanges);
+  const read = await readSalesLedgerCsv(
+    { path: file, engine, ...(ranges > 0 ? { ranges } : { threads: false }) },
+    { kind: 'week', weekStartsOn: 1 },
+  );
+  quality = read.dataQuality;
+  rows = read.ledger.rows;
+  for (const c of read.ledger.customers.values()) for (const cents of c.net) total += cents;
+  mode = ranges > 0 ? `ledger ranges=${ranges}` : 'ledger on this thread';
+} else if (flag('--fold')) {
+  const builder = createLedgerBuilder({ kind: 'week', weekStartsOn: 1 });
+  quality = await readSalesCsv({ path: file, engine, threads }, (row) => builder.add(row));
+  const ledger = builder.build();
+  rows = ledger.rows;
+  for (const c of ledger.customers.values()) for (const cents of c.net) total += cents;
+  mode = `threads=${threadsFlag}, rows folded on this thread`;
+} else {
+  quality = await readSalesCsv({ path: file, engine, threads }, (row) => {
+    rows++;
+    total += row.amountCents;
+  });
+  mode = `threads=${threadsFlag}`;
+}
+delay.disable();
+const elu = perf.eventLoopUtilization(elu0);
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -81,11 +121,15 @@ const rss = process.resourceUsage().maxRSS / 1024;
 const memory = process.memoryUsage();
 const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
 console.log(
-  `${engine}${wide ? ' wide' : ''}${quoted ? ' quoted' : ''} threads=${threadsFlag}: ` +
+  `${engine}${wide ? ' wide' : ''}${quoted ? ' quoted' : ''} ${mode}: ` +
     `${rows.toLocaleString('en-US')} rows, ` +
     `${(size / 2 ** 20).toFixed(0)} MiB in ${seconds.toFixed(2)} s = ` +
     `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s (CPU ${cpuSeconds.toFixed(2)} s = ` +
     `${Math.round(rows / cpuSeconds).toLocaleString('en-US')} rows/CPU-s), peak RSS ${rss.toFixed(0)} MiB ` +
     `(rejected ${quality.rowsRejected}, duplicates ${quality.duplicateRows}, total ${total}); at the end: ` +
-    `heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)}, array buffers ${mib(memory.arrayBuffers)}`,
+    `heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)}, array buffers ${mib(memory.arrayBuffers)}; ` +
+    `main thread busy ${(elu.active / 1000).toFixed(2)} s, longest stall ${(delay.max / 1e6).toFixed(0)} ms; ` +
+    `load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
 );

@@ -51,6 +51,24 @@ export interface LedgerBuilder {
   /** Fold one accepted row in. */
   add(row: SaleRow): void;
   /**
+   * `add` without a `SaleRow`: the customer id is `text.slice(from, to)`, read in place (a CSV
+   * reader passes its line buffer; no string is made for a customer already seen).
+   */
+  addSale(
+    text: string,
+    from: number,
+    to: number,
+    day: number,
+    amountCents: number,
+    line: number | undefined,
+    storeId: string | undefined,
+  ): void;
+  /**
+   * The builder's content as a `LedgerPart` (typed arrays and a few small values, cheap to send to
+   * another thread), instead of `build()`. Same one-call rule as `build()`.
+   */
+  buildPart(): LedgerPart;
+  /**
    * The ledger (arrays trimmed to each customer's first and last period with rows). Call it once,
    * after the last `add`: it releases the builder's buffers. The ledger's arrays are read-only:
    * `positive` flags are `Uint8Array` views of one buffer, and all-ones ones are shared between
@@ -136,11 +154,11 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   const latest: LatestRow[] = [];
   let latestFloor = Number.NEGATIVE_INFINITY;
 
-  function keepLatest(row: SaleRow): void {
+  function keepLatest(day: number, customerId: string, line: number | undefined): void {
     let i = latest.length;
-    while (i > 0 && (latest[i - 1] as LatestRow).day < row.day) i--;
-    const kept: LatestRow = { day: row.day, customerId: row.customerId };
-    if (row.line !== undefined) kept.line = row.line;
+    while (i > 0 && (latest[i - 1] as LatestRow).day < day) i--;
+    const kept: LatestRow = { day, customerId };
+    if (line !== undefined) kept.line = line;
     latest.splice(i, 0, kept);
     if (latest.length > LATEST_ROWS_KEPT) latest.pop();
     if (latest.length === LATEST_ROWS_KEPT) latestFloor = (latest[LATEST_ROWS_KEPT - 1] as LatestRow).day;
@@ -184,21 +202,27 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     }
   }
 
-  function customerNumber(customerId: string): number {
+  /** The number of customer `text.slice(from, to)`, numbering it if new. */
+  function customerNumber(text: string, from: number, to: number): number {
     // FNV-1a over the UTF-16 code units.
     let hash = 0x811c9dc5 | 0;
-    for (let i = 0; i < customerId.length; i++) hash = Math.imul(hash ^ customerId.charCodeAt(i), 0x01000193);
+    for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
     const mask = tableNumber.length - 1;
     let slot = hash & mask;
+    const length = to - from;
     for (;;) {
       const number = tableNumber[slot] as number;
       if (number === 0) break;
-      if (tableHash[slot] === hash && ids[number - 1] === customerId) return number - 1;
+      if (tableHash[slot] === hash) {
+        const id = ids[number - 1] as string;
+        // startsWith at an offset compares in place: no string is made for a known customer.
+        if (id.length === length && text.startsWith(id, from)) return number - 1;
+      }
       slot = (slot + 1) & mask;
     }
     const c = ids.length;
     if (c === capacity) growCustomers();
-    ids.push(customerId);
+    ids.push(ownString(text, from, to));
     tableNumber[slot] = c + 1;
     tableHash[slot] = hash;
     if (ids.length * 2 > tableNumber.length) growTable();
@@ -379,8 +403,19 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   }
 
   function add(row: SaleRow): void {
+    addSale(row.customerId, 0, row.customerId.length, row.day, row.amountCents, row.line, row.storeId);
+  }
+
+  function addSale(
+    text: string,
+    from: number,
+    to: number,
+    day: number,
+    amount: number,
+    line: number | undefined,
+    storeId: string | undefined,
+  ): void {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
-    const day = row.day;
     let period: number;
     if (day === lastDay) {
       period = lastPeriod;
@@ -396,18 +431,18 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     weekdayRows[lastWeekday] = (weekdayRows[lastWeekday] as number) + 1;
     rowsOnPeriodStart += lastOnPeriodStart;
     rows++;
-    if (day > latestFloor) keepLatest(row);
-    const c = customerNumber(row.customerId);
+    const c = customerNumber(text, from, to);
+    if (day > latestFloor) keepLatest(day, ids[c] as string, line);
     rowsOf[c] = (rowsOf[c] as number) + 1;
-    if (row.storeId !== undefined) {
-      let counts = storeRows.get(row.customerId);
+    if (storeId !== undefined) {
+      const customerId = ids[c] as string;
+      let counts = storeRows.get(customerId);
       if (!counts) {
         counts = new Map();
-        storeRows.set(row.customerId, counts);
+        storeRows.set(customerId, counts);
       }
-      counts.set(row.storeId, (counts.get(row.storeId) ?? 0) + 1);
+      counts.set(storeId, (counts.get(storeId) ?? 0) + 1);
     }
-    const amount = row.amountCents;
     if (windowLo === NO_PERIOD) windowLo = period;
     else if (period >= windowLo + WINDOW) slide(period - WINDOW + 1);
     else if (period < windowLo) {
@@ -436,77 +471,37 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     net[c] = (net[c] as number) + amount;
   }
 
-  function build(): SalesLedger {
+  function buildPart(): LedgerPart {
+    if (built) throw new Error('createLedgerBuilder: build() called twice; start a new builder');
     if (windowLo !== NO_PERIOD) slide(windowLo + WINDOW);
-    const out = new Map<string, CustomerLedger>();
     const n = ids.length;
-    // Sale flags: one buffer for every customer, handed out as views (a view costs a fraction of a
-    // plain array of 0s and 1s). Customers who bought in every period of their span (a quarter to
-    // most of them, in dense data) share one all-ones view per length.
-    let flagged = 0;
+    const startPeriod = new Int32Array(n);
+    const length = new Int32Array(n);
+    const customerRows = new Float64Array(n);
+    let cells = 0;
+    for (let c = 0; c < n; c++) {
+      startPeriod[c] = (base[c] as number) + (lo[c] as number);
+      length[c] = (hi[c] as number) - (lo[c] as number) + 1;
+      customerRows[c] = rowsOf[c] as number;
+      cells += length[c] as number;
+    }
+    // Customer-major, back to back: each customer's used range copied out of its block.
+    const net = new Float64Array(cells);
+    const sale = new Uint8Array(cells);
+    const idEnds = new Int32Array(n);
+    let at = 0;
+    let idEnd = 0;
     for (let c = 0; c < n; c++) {
       const from = (offsetOf[c] as number) + (lo[c] as number);
-      const to = (offsetOf[c] as number) + (hi[c] as number) + 1;
-      const sale = slabSale[slabOf[c] as number] as Uint8Array;
-      for (let i = from; i < to; i++) {
-        if (sale[i] !== 1) {
-          flagged += to - from;
-          break;
-        }
-      }
+      const to = from + (length[c] as number);
+      net.set((slabNet[slabOf[c] as number] as Float64Array).subarray(from, to), at);
+      sale.set((slabSale[slabOf[c] as number] as Uint8Array).subarray(from, to), at);
+      at += length[c] as number;
+      idEnd += (ids[c] as string).length;
+      idEnds[c] = idEnd;
     }
-    const flags = new Uint8Array(flagged);
-    let flagsUsed = 0;
-    const ones = new Map<number, Uint8Array>();
-    for (let c = 0; c < n; c++) {
-      const from = (offsetOf[c] as number) + (lo[c] as number);
-      const length = (hi[c] as number) - (lo[c] as number) + 1;
-      const slabNetC = slabNet[slabOf[c] as number] as Float64Array;
-      const slabSaleC = slabSale[slabOf[c] as number] as Uint8Array;
-      const net = new Array<number>(length);
-      let allSales = true;
-      for (let i = 0; i < length; i++) {
-        net[i] = slabNetC[from + i] as number;
-        if (slabSaleC[from + i] !== 1) allSales = false;
-      }
-      let positive: Uint8Array;
-      if (allSales) {
-        positive = ones.get(length) ?? new Uint8Array(length).fill(1);
-        ones.set(length, positive);
-      } else {
-        positive = flags.subarray(flagsUsed, flagsUsed + length);
-        positive.set(slabSaleC.subarray(from, from + length));
-        flagsUsed += length;
-      }
-      const customerId = ids[c] as string;
-      out.set(customerId, {
-        customerId,
-        startPeriod: (base[c] as number) + (lo[c] as number),
-        net,
-        positive,
-        rows: rowsOf[c] as number,
-      });
-    }
-    const ledger: SalesLedger = {
-      period: spec,
-      customers: out,
-      minDay,
-      maxDay,
-      rows,
-      weekdayRows: weekdayRows.slice(),
-      rowsOnPeriodStart,
-      latestRows: latest.slice(),
-    };
-    if (storeRows.size > 0) {
-      // Each customer's main store: the store of most of its rows (ties: the smaller id).
-      const stores = new Map<string, string>();
-      for (const [customerId, counts] of storeRows) {
-        const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-        if (best) stores.set(customerId, best[0]);
-      }
-      ledger.customerStores = stores;
-      storeRows.clear();
-    }
+    let rowsStartPeriod = 0;
+    let periodRowCounts = new Float64Array(0);
     if (periodRows.size > 0) {
       let first = Number.POSITIVE_INFINITY;
       let last = Number.NEGATIVE_INFINITY;
@@ -514,10 +509,28 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
         if (p < first) first = p;
         if (p > last) last = p;
       }
-      const counts = new Array<number>(last - first + 1).fill(0);
-      for (const [p, count] of periodRows) counts[p - first] = count;
-      ledger.rowsByPeriod = { startPeriod: first, counts };
+      rowsStartPeriod = first;
+      periodRowCounts = new Float64Array(last - first + 1);
+      for (const [p, count] of periodRows) periodRowCounts[p - first] = count;
     }
+    const part: LedgerPart = {
+      ids: ids.join(''),
+      idEnds,
+      startPeriod,
+      length,
+      customerRows,
+      net,
+      sale,
+      minDay,
+      maxDay,
+      rows,
+      weekdayRows: weekdayRows.slice(),
+      rowsOnPeriodStart,
+      latestRows: latest.slice(),
+      rowsStartPeriod,
+      periodRows: periodRowCounts,
+    };
+    if (storeRows.size > 0) part.storeRows = new Map(storeRows);
     // Release the slabs and columns (~60 MB on 100,000 customers) while the caller still holds
     // the builder.
     built = true;
@@ -528,9 +541,274 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     free.clear();
     slotNet = [];
     slotFlags = [];
+    storeRows.clear();
     base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = new Int32Array(0);
-    return ledger;
+    return part;
   }
 
-  return { add, build };
+  function build(): SalesLedger {
+    return ledgerFromPart(spec, buildPart());
+  }
+
+  return { add, addSale, build, buildPart };
+}
+
+/**
+ * A ledger in a form that crosses threads cheaply (typed arrays are transferred, not copied): the
+ * customers in order of first appearance, customer `c`'s periods `startPeriod[c]` ..
+ * `startPeriod[c] + length[c] - 1` stored back to back in `net` and `sale`.
+ */
+export interface LedgerPart {
+  /** The customer ids, concatenated; id `c` ends at `idEnds[c]`. */
+  ids: string;
+  idEnds: Int32Array;
+  startPeriod: Int32Array;
+  length: Int32Array;
+  /** Rows per customer. */
+  customerRows: Float64Array;
+  /** Net cents per customer period. */
+  net: Float64Array;
+  /** 1 where the customer period had a positive row. */
+  sale: Uint8Array;
+  minDay: number | null;
+  maxDay: number | null;
+  rows: number;
+  weekdayRows: number[];
+  rowsOnPeriodStart: number;
+  /** Latest first, ties in the order the rows were added (as `SalesLedger.latestRows`). */
+  latestRows: LatestRow[];
+  /** Rows per period (all customers) from `rowsStartPeriod`; empty without rows. */
+  rowsStartPeriod: number;
+  periodRows: Float64Array;
+  /** Rows per store per customer (customers in order of first store row). */
+  storeRows?: Map<string, Map<string, number>>;
+}
+
+/** Flat copy of `text.slice(from, to)` (see customerNumber). */
+function ownString(text: string, from: number, to: number): string {
+  const s = text.slice(from, to);
+  // V8 keeps a slice of 13+ characters as a view that pins the whole source string (a 1 MiB chunk
+  // of a CSV file, for as long as the customer lives); a JSON round trip makes a flat copy.
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+function idOf(part: LedgerPart, c: number): string {
+  return part.ids.slice(c === 0 ? 0 : (part.idEnds[c - 1] as number), part.idEnds[c] as number);
+}
+
+/**
+ * Merges parts built from consecutive pieces of the same rows (e.g. byte ranges of one file, in
+ * file order) into the part one builder would have built from all the rows: customers in order of
+ * first appearance, sums per customer period (cents are integers: the sum is exact in any order),
+ * the latest rows of all parts (`LatestRow.line` must already count from the start of the file).
+ */
+export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
+  if (parts.length === 1) return parts[0] as LedgerPart;
+  const index = new Map<string, number>();
+  const newIds: string[] = [];
+  const globalOf: Int32Array[] = [];
+  let first = new Int32Array(1024);
+  let last = new Int32Array(1024);
+  let customerRows = new Float64Array(1024);
+  let n = 0;
+  for (const part of parts) {
+    const count = part.idEnds.length;
+    const map = new Int32Array(count);
+    for (let c = 0; c < count; c++) {
+      const id = idOf(part, c);
+      let g = index.get(id);
+      const from = part.startPeriod[c] as number;
+      const to = from + (part.length[c] as number) - 1;
+      if (g === undefined) {
+        g = n++;
+        index.set(id, g);
+        newIds.push(id);
+        if (g === first.length) {
+          first = grownInt32(first, g * 2);
+          last = grownInt32(last, g * 2);
+          const rows = new Float64Array(g * 2);
+          rows.set(customerRows);
+          customerRows = rows;
+        }
+        first[g] = from;
+        last[g] = to;
+      } else {
+        if (from < (first[g] as number)) first[g] = from;
+        if (to > (last[g] as number)) last[g] = to;
+      }
+      customerRows[g] = (customerRows[g] as number) + (part.customerRows[c] as number);
+      map[c] = g;
+    }
+    globalOf.push(map);
+  }
+  const offset = new Float64Array(n + 1);
+  const length = new Int32Array(n);
+  const idEnds = new Int32Array(n);
+  let idEnd = 0;
+  for (let g = 0; g < n; g++) {
+    length[g] = (last[g] as number) - (first[g] as number) + 1;
+    offset[g + 1] = (offset[g] as number) + (length[g] as number);
+    idEnd += (newIds[g] as string).length;
+    idEnds[g] = idEnd;
+  }
+  const net = new Float64Array(offset[n] as number);
+  const sale = new Uint8Array(offset[n] as number);
+  parts.forEach((part, k) => {
+    const map = globalOf[k] as Int32Array;
+    let src = 0;
+    for (let c = 0; c < map.length; c++) {
+      const g = map[c] as number;
+      const span = part.length[c] as number;
+      const dst = (offset[g] as number) + (part.startPeriod[c] as number) - (first[g] as number);
+      for (let i = 0; i < span; i++) {
+        net[dst + i] = (net[dst + i] as number) + (part.net[src + i] as number);
+        sale[dst + i] = (sale[dst + i] as number) | (part.sale[src + i] as number);
+      }
+      src += span;
+    }
+  });
+
+  let minDay: number | null = null;
+  let maxDay: number | null = null;
+  let rows = 0;
+  let rowsOnPeriodStart = 0;
+  const weekdayRows = [0, 0, 0, 0, 0, 0, 0];
+  let rowsFirst = Number.POSITIVE_INFINITY;
+  let rowsLast = Number.NEGATIVE_INFINITY;
+  for (const part of parts) {
+    if (part.minDay !== null && (minDay === null || part.minDay < minDay)) minDay = part.minDay;
+    if (part.maxDay !== null && (maxDay === null || part.maxDay > maxDay)) maxDay = part.maxDay;
+    rows += part.rows;
+    rowsOnPeriodStart += part.rowsOnPeriodStart;
+    for (let d = 0; d < 7; d++) weekdayRows[d] = (weekdayRows[d] as number) + (part.weekdayRows[d] ?? 0);
+    if (part.periodRows.length > 0) {
+      rowsFirst = Math.min(rowsFirst, part.rowsStartPeriod);
+      rowsLast = Math.max(rowsLast, part.rowsStartPeriod + part.periodRows.length - 1);
+    }
+  }
+  const periodRows = new Float64Array(rowsLast >= rowsFirst ? rowsLast - rowsFirst + 1 : 0);
+  for (const part of parts) {
+    for (let i = 0; i < part.periodRows.length; i++) {
+      const at = part.rowsStartPeriod - rowsFirst + i;
+      periodRows[at] = (periodRows[at] as number) + (part.periodRows[i] as number);
+    }
+  }
+  // Each part's list is latest first, ties in row order; a stable sort of the parts in order keeps
+  // ties in row order across parts, as one builder would have.
+  const latestRows = parts
+    .flatMap((part) => part.latestRows)
+    .sort((a, b) => b.day - a.day)
+    .slice(0, LATEST_ROWS_KEPT);
+  const merged: LedgerPart = {
+    ids: newIds.join(''),
+    idEnds,
+    startPeriod: first.slice(0, n),
+    length,
+    customerRows: customerRows.slice(0, n),
+    net,
+    sale,
+    minDay,
+    maxDay,
+    rows,
+    weekdayRows,
+    rowsOnPeriodStart,
+    latestRows,
+    rowsStartPeriod: periodRows.length > 0 ? rowsFirst : 0,
+    periodRows,
+  };
+  for (const part of parts) {
+    if (part.storeRows === undefined) continue;
+    merged.storeRows ??= new Map();
+    for (const [customerId, counts] of part.storeRows) {
+      let into = merged.storeRows.get(customerId);
+      if (into === undefined) {
+        into = new Map();
+        merged.storeRows.set(customerId, into);
+      }
+      for (const [store, count] of counts) into.set(store, (into.get(store) ?? 0) + count);
+    }
+  }
+  return merged;
+}
+
+/**
+ * The `SalesLedger` of a part: each customer's net cents as an exact-size plain array (shared by
+ * the analysis as the customer's series), sale flags as views of one buffer.
+ */
+export function ledgerFromPart(spec: PeriodSpec, part: LedgerPart): SalesLedger {
+  const out = new Map<string, CustomerLedger>();
+  const n = part.idEnds.length;
+  const { net: partNet, sale: partSale } = part;
+  // Sale flags: one buffer for every customer, handed out as views (a view costs a fraction of a
+  // plain array of 0s and 1s). Customers who bought in every period of their span (a quarter to
+  // most of them, in dense data) share one all-ones view per length.
+  let flagged = 0;
+  let at = 0;
+  for (let c = 0; c < n; c++) {
+    const length = part.length[c] as number;
+    for (let i = at; i < at + length; i++) {
+      if (partSale[i] !== 1) {
+        flagged += length;
+        break;
+      }
+    }
+    at += length;
+  }
+  const flags = new Uint8Array(flagged);
+  let flagsUsed = 0;
+  const ones = new Map<number, Uint8Array>();
+  at = 0;
+  let idStart = 0;
+  for (let c = 0; c < n; c++) {
+    const length = part.length[c] as number;
+    const net = new Array<number>(length);
+    let allSales = true;
+    for (let i = 0; i < length; i++) {
+      net[i] = partNet[at + i] as number;
+      if (partSale[at + i] !== 1) allSales = false;
+    }
+    let positive: Uint8Array;
+    if (allSales) {
+      positive = ones.get(length) ?? new Uint8Array(length).fill(1);
+      ones.set(length, positive);
+    } else {
+      positive = flags.subarray(flagsUsed, flagsUsed + length);
+      positive.set(partSale.subarray(at, at + length));
+      flagsUsed += length;
+    }
+    at += length;
+    const idEnd = part.idEnds[c] as number;
+    const customerId = part.ids.slice(idStart, idEnd);
+    idStart = idEnd;
+    out.set(customerId, {
+      customerId,
+      startPeriod: part.startPeriod[c] as number,
+      net,
+      positive,
+      rows: part.customerRows[c] as number,
+    });
+  }
+  const ledger: SalesLedger = {
+    period: spec,
+    customers: out,
+    minDay: part.minDay,
+    maxDay: part.maxDay,
+    rows: part.rows,
+    weekdayRows: part.weekdayRows.slice(),
+    rowsOnPeriodStart: part.rowsOnPeriodStart,
+    latestRows: part.latestRows.slice(),
+  };
+  if (part.storeRows !== undefined && part.storeRows.size > 0) {
+    // Each customer's main store: the store of most of its rows (ties: the smaller id).
+    const stores = new Map<string, string>();
+    for (const [customerId, counts] of part.storeRows) {
+      const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      if (best) stores.set(customerId, best[0]);
+    }
+    ledger.customerStores = stores;
+  }
+  if (part.periodRows.length > 0) {
+    ledger.rowsByPeriod = { startPeriod: part.rowsStartPeriod, counts: Array.from(part.periodRows) };
+  }
+  return ledger;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { workerStats } from '../../src/sources/csv/_read-sales-in-worker.ts';
+import { ledgerReadStats } from '../../src/sources/csv/_read-sales-ledger.ts';
 import { analysisRequestFromConfig } from '../../src/sources/open-sources.ts';
 import { runAnalysis } from '../../src/use-cases/run-analysis.ts';
 
@@ -45,11 +45,11 @@ describe('analysisRequestFromConfig', () => {
     const path = join(dir, 'big.csv');
     writeFileSync(path, `${lines.join('\n')}\n`);
     const config = loadConfig({ cwd: dir, env: {}, flags: { sales: path } });
-    const before = workerStats.completed;
+    const before = ledgerReadStats.reads;
     const inBackground = await runAnalysis(
       analysisRequestFromConfig(config, '2026-11-24', { background: true }),
     );
-    expect(workerStats.completed).toBe(before + 1);
+    expect(ledgerReadStats.reads).toBe(before + 1);
     const inThread = await runAnalysis(analysisRequestFromConfig(config, '2026-11-24'));
     expect(inBackground).toEqual(inThread);
     expect(inBackground.dataQuality.rowsAccepted).toBe(40_000);

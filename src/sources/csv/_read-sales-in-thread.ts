@@ -2,14 +2,26 @@
  * The sales CSV reader proper, on the calling thread: maps the header, validates every row, and
  * reports every row it cannot use. `readSalesCsv` (read-sales-csv.ts) calls it directly, or from a
  * worker thread for large files (`_sales-csv-worker.ts`).
+ *
+ * It reads in two steps, so that byte ranges of one file can be read by several threads
+ * (`_read-sales-ledger.ts`): `readSalesRange` reads the rows of the file (or of one byte range of
+ * it) into a sink and counts what it saw (`SalesReadStats`); `mergeSalesStats` joins the counts of
+ * consecutive ranges; `finishSalesRead` runs the checks that need the whole file (a date format
+ * that half works, ambiguous amounts, no usable row) and returns the `DataQuality`.
  */
+import type { LedgerBuilder } from '../../core/ledger.ts';
 import type { DataQuality, RowProblem, SaleRow } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
-import { createDuplicateCounter, createDuplicateSet, Fingerprint } from './duplicate-set.ts';
+import {
+  createDuplicateCounter,
+  createDuplicateSet,
+  type DuplicateCounter,
+  Fingerprint,
+} from './duplicate-set.ts';
 import { mapHeaders, SALES_ALIASES, SALES_FIELDS, SALES_REQUIRED } from './map-headers.ts';
 import { currencyOfAmount, describeBadAmount, parseAmountCents } from './parse-amount.ts';
 import { describeBadDate, formatsFittingAll, parseDateDay } from './parse-date.ts';
-import { readCsvFile } from './read-csv-file.ts';
+import { type CsvRange, readCsvFile } from './read-csv-file.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
 import type { CsvRecord } from './tokenize-csv.ts';
 
@@ -27,17 +39,102 @@ const FIX_BY_CODE: Record<string, string> = {
 /** Ids at least this long would be V8 slices pinning a whole 1 MiB chunk; they are copied once. */
 const SLICED_STRING_MIN = 13;
 
+/** Bad dates and good dates kept for the column-wide date-format check. */
+const DATE_SAMPLE = 500;
+
+/** What one read (of a file, or of one byte range of it) saw, before the whole-file checks. */
+export interface SalesReadStats {
+  /** Physical lines read (with the header and blank lines). */
+  lines: number;
+  /** A record was still open at the end of a range that is not the file's last (see CsvRange). */
+  endsInsideRecord: boolean;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** Exact duplicates seen, under `dropDuplicates` only (otherwise counted afterwards). */
+  duplicateRows: number;
+  duplicateLines: number[];
+  rejectedByCode: Record<string, number>;
+  /** The first `maxProblemsListed` problems, in file order. */
+  problems: RowProblem[];
+  /** The first three, whatever maxProblemsListed, for the message when no row at all is usable. */
+  firstProblems: RowProblem[];
+  currencies: Record<string, number>;
+  currencyRows: number;
+  /** What the header says (first range only). */
+  headerNotes: string[];
+  delimiterUsed: string;
+  badDates: string[];
+  badDateRows: number;
+  firstBadDateLine: number;
+  /** Good dates, one per run of the same day, and the days of the first and last of them. */
+  goodDates: string[];
+  firstGoodDay: number;
+  lastGoodDay: number;
+  dotAmounts: number;
+  threeDecimalAmounts: number;
+  commaAmounts: number;
+  firstThreeDecimalLine: number;
+  firstThreeDecimalText: string;
+}
+
+/** Where accepted rows go: a callback per row, or straight into a ledger (no `SaleRow` made). */
+export type SalesSink = { onRow: (row: SaleRow) => void } | { ledger: LedgerBuilder };
+
+/**
+ * The strict-mode stop at a bad row. `badRow` keeps the facts, so that a reader of a later byte
+ * range can say it again with the line counted from the start of the file (`withLineOffset`).
+ */
+export class BadRowError extends InputError {
+  readonly badRow: RowProblem;
+  constructor(problem: RowProblem) {
+    const { file, line, column, code, reason } = problem;
+    const where = column === undefined ? `line ${line}` : `line ${line}, column "${column}"`;
+    // A reason that already names its fix ("set the decimal separator ... (--decimal ,)") gets no
+    // generic one after it: "write the amount as 1234.56" would contradict it.
+    const fix = /\(--|: set |; set |expected e\.g\./.test(reason)
+      ? ''
+      : ` Fix: ${FIX_BY_CODE[code] ?? 'correct the row'}.`;
+    super(`${file} ${where}: ${reason}.${fix}`, {
+      hint:
+        `Edit line ${line} of ${file}. Strict mode stops at the first bad row and outputs nothing; ` +
+        'without --strict (--bad-rows lenient) bad rows are skipped and reported.',
+    });
+    this.badRow = problem;
+  }
+
+  withLineOffset(lines: number): BadRowError {
+    return new BadRowError({ ...this.badRow, line: this.badRow.line + lines });
+  }
+}
+
 /** `readSalesCsv` on the calling thread (same contract). */
 export async function readSalesInThread(
   options: SalesCsvOptions,
   onRow: (row: SaleRow) => void,
 ): Promise<DataQuality> {
+  const { stats, duplicates } = await readSalesRange(options, { onRow });
+  return finishSalesRead(options, stats, duplicates?.count() ?? stats.duplicateRows);
+}
+
+/**
+ * Reads the rows of `options.path` (of `range` only, when given) into `sink`. Under
+ * `dropDuplicates` the duplicates are counted in the stats; otherwise the returned counter holds
+ * the rows' fingerprints, to be counted (`count()`) once every range has been read.
+ */
+export async function readSalesRange(
+  options: SalesCsvOptions,
+  sink: SalesSink,
+  range?: CsvRange,
+): Promise<{ stats: SalesReadStats; duplicates: DuplicateCounter | undefined }> {
   const file = options.path;
   const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
   const decimal = options.decimal ?? '.';
   const strict = options.badRows === 'strict';
   const dropDuplicates = options.dropDuplicates ?? false;
   const maxProblems = options.maxProblemsListed ?? 20;
+  const onRow = 'onRow' in sink ? sink.onRow : undefined;
+  const ledger = 'ledger' in sink ? sink.ledger : undefined;
 
   let headers: string[] = [];
   let headerCount = 0;
@@ -70,11 +167,11 @@ export async function readSalesInThread(
   let currencyRows = 0;
   // Column-wide checks (issue 13): dates that fail next to dates that pass may be one format read
   // as another; amounts that all have exactly three digits after a dot may be dot thousands.
-  const DATE_SAMPLE = 500;
   const badDates: string[] = [];
   let badDateRows = 0;
   let firstBadDateLine = 0;
   const goodDates: string[] = [];
+  let firstGoodDay = Number.NaN;
   let lastGoodDay = Number.NaN;
   let delimiterUsed = ',';
   let dotAmounts = 0;
@@ -88,19 +185,7 @@ export async function readSalesInThread(
     rejectedByCode[code] = (rejectedByCode[code] ?? 0) + 1;
     const problem: RowProblem =
       column === undefined ? { file, line, reason, code } : { file, line, column, reason, code };
-    if (strict) {
-      const where = column === undefined ? `line ${line}` : `line ${line}, column "${column}"`;
-      // A reason that already names its fix ("set the decimal separator ... (--decimal ,)") gets no
-      // generic one after it: "write the amount as 1234.56" would contradict it.
-      const fix = /\(--|: set |; set |expected e\.g\./.test(reason)
-        ? ''
-        : ` Fix: ${FIX_BY_CODE[code] ?? 'correct the row'}.`;
-      throw new InputError(`${file} ${where}: ${reason}.${fix}`, {
-        hint:
-          `Edit line ${line} of ${file}. Strict mode stops at the first bad row and outputs nothing; ` +
-          'without --strict (--bad-rows lenient) bad rows are skipped and reported.',
-      });
-    }
+    if (strict) throw new BadRowError(problem);
     if (problems.length < maxProblems) problems.push(problem);
     if (firstProblems.length < 3) firstProblems.push(problem);
   }
@@ -163,16 +248,10 @@ export async function readSalesInThread(
       reject(line, header(customerCol), 'missing_value', 'customer id is empty');
       return;
     }
-    let customerId = fs.slice(fa, fb);
-    if (customerId.length >= SLICED_STRING_MIN) {
-      const known = interned.get(customerId);
-      if (known === undefined) {
-        customerId = Buffer.from(customerId, 'utf8').toString('utf8');
-        interned.set(customerId, customerId);
-      } else {
-        customerId = known;
-      }
-    }
+    // The id as a range of the line's text: the ledger reads it in place.
+    const customerText = fs;
+    const customerFrom = fa;
+    const customerTo = fb;
 
     field(record, dateCol);
     if (fa === fb) {
@@ -188,6 +267,7 @@ export async function readSalesInThread(
       return;
     }
     if (day !== lastGoodDay && goodDates.length < DATE_SAMPLE) {
+      if (goodDates.length === 0) firstGoodDay = day;
       lastGoodDay = day;
       goodDates.push(fs.slice(fa, fb));
     }
@@ -225,18 +305,33 @@ export async function readSalesInThread(
       currency = currencyOfAmount(fs, fa, fb);
     }
 
-    const row: SaleRow = { customerId, day, amountCents, line };
-    if (orderCol >= 0) {
-      const orderId = optionalText(record, orderCol);
-      if (orderId !== undefined) row.orderId = orderId;
+    let storeId: string | undefined;
+    let row: SaleRow | undefined;
+    if (onRow !== undefined) {
+      let customerId = customerText.slice(customerFrom, customerTo);
+      if (customerId.length >= SLICED_STRING_MIN) {
+        const known = interned.get(customerId);
+        if (known === undefined) {
+          customerId = Buffer.from(customerId, 'utf8').toString('utf8');
+          interned.set(customerId, customerId);
+        } else {
+          customerId = known;
+        }
+      }
+      row = { customerId, day, amountCents, line };
+      if (orderCol >= 0) {
+        const orderId = optionalText(record, orderCol);
+        if (orderId !== undefined) row.orderId = orderId;
+      }
+      if (productCol >= 0) {
+        const product = optionalText(record, productCol);
+        if (product !== undefined) row.product = product;
+      }
     }
-    if (productCol >= 0) {
-      const product = optionalText(record, productCol);
-      if (product !== undefined) row.product = product;
-    }
+    // The ledger uses the store (the supply-side rule), not the order id or product.
     if (storeCol >= 0) {
-      const storeId = optionalText(record, storeCol);
-      if (storeId !== undefined) row.storeId = storeId;
+      storeId = optionalText(record, storeCol);
+      if (row !== undefined && storeId !== undefined) row.storeId = storeId;
     }
     if (quantityCol >= 0) {
       const text = optionalText(record, quantityCol);
@@ -251,7 +346,7 @@ export async function readSalesInThread(
           );
           return;
         }
-        row.quantity = quantity;
+        if (row !== undefined) row.quantity = quantity;
       }
     }
 
@@ -270,53 +365,186 @@ export async function readSalesInThread(
       currencies[currency] = (currencies[currency] ?? 0) + 1;
       currencyRows++;
     }
-    onRow(row);
+    if (row !== undefined) onRow?.(row);
+    else ledger?.addSale(customerText, customerFrom, customerTo, day, amountCents, line, storeId);
   }
 
-  const summary = await readCsvFile(options, {
-    onHeader(names, delimiter) {
-      delimiterUsed = delimiter;
-      headers = names;
-      headerCount = names.length;
-      const { columns } = mapHeaders({
-        file,
-        headers: names,
-        fields: SALES_FIELDS,
-        required: SALES_REQUIRED,
-        aliases: SALES_ALIASES,
-        map: options.map,
-      });
-      customerCol = columns.customer_id;
-      dateCol = columns.date;
-      amountCol = columns.amount;
-      // Shop exports (Shopify, Stripe) put refunds in a column of their own beside a gross total.
-      names.forEach((name, i) => {
-        if (/^(financial[ _-]?)?status$/i.test(name.trim())) {
-          notes.push(
-            `column "${name}" is not used: every row counts as revenue whatever its status, so failed, voided ` +
-              'or pending payments in the export count too; filter them out before exporting if there are any',
-          );
-        }
-        if (i !== amountCol && /refund/i.test(name)) {
-          notes.push(
-            `column "${name}" is not used: revenue comes from "${names[amountCol]}" only, so refunds in it are ` +
-              'not subtracted; export net amounts (or refunds as rows with negative amounts), or map the net column with --map amount=...',
-          );
-        }
-      });
-      orderCol = columns.order_id;
-      productCol = columns.product;
-      storeCol = columns.store_id;
-      quantityCol = columns.quantity;
+  const summary = await readCsvFile(
+    { ...options, range },
+    {
+      onHeader(names, delimiter) {
+        delimiterUsed = delimiter;
+        headers = names;
+        headerCount = names.length;
+        const { columns } = mapHeaders({
+          file,
+          headers: names,
+          fields: SALES_FIELDS,
+          required: SALES_REQUIRED,
+          aliases: SALES_ALIASES,
+          map: options.map,
+        });
+        customerCol = columns.customer_id;
+        dateCol = columns.date;
+        amountCol = columns.amount;
+        // Shop exports (Shopify, Stripe) put refunds in a column of their own beside a gross total.
+        // (Said once, by the range that starts the file.)
+        const firstRange = range === undefined || range.start === 0;
+        names.forEach((name, i) => {
+          if (!firstRange) return;
+          if (/^(financial[ _-]?)?status$/i.test(name.trim())) {
+            notes.push(
+              `column "${name}" is not used: every row counts as revenue whatever its status, so failed, voided ` +
+                'or pending payments in the export count too; filter them out before exporting if there are any',
+            );
+          }
+          if (i !== amountCol && /refund/i.test(name)) {
+            notes.push(
+              `column "${name}" is not used: revenue comes from "${names[amountCol]}" only, so refunds in it are ` +
+                'not subtracted; export net amounts (or refunds as rows with negative amounts), or map the net column with --map amount=...',
+            );
+          }
+        });
+        orderCol = columns.order_id;
+        productCol = columns.product;
+        storeCol = columns.store_id;
+        quantityCol = columns.quantity;
+      },
+      onRecord,
+      onMalformed(line, code, reason) {
+        rowsRead++;
+        reject(line, undefined, code, reason);
+      },
     },
-    onRecord,
-    onMalformed(line, code, reason) {
-      rowsRead++;
-      reject(line, undefined, code, reason);
-    },
-  });
+  );
 
-  if (counter !== undefined) duplicateRows = counter.count();
+  const stats: SalesReadStats = {
+    lines: summary.lines,
+    endsInsideRecord: summary.endsInsideRecord,
+    rowsRead,
+    rowsAccepted,
+    rowsRejected,
+    duplicateRows,
+    duplicateLines,
+    rejectedByCode,
+    problems,
+    firstProblems,
+    currencies,
+    currencyRows,
+    headerNotes: notes,
+    delimiterUsed,
+    badDates,
+    badDateRows,
+    firstBadDateLine,
+    goodDates,
+    firstGoodDay,
+    lastGoodDay,
+    dotAmounts,
+    threeDecimalAmounts,
+    commaAmounts,
+    firstThreeDecimalLine,
+    firstThreeDecimalText,
+  };
+  return { stats, duplicates: counter };
+}
+
+/**
+ * The stats of consecutive byte ranges of one file (in file order) as one read of the whole file
+ * would have counted them: line numbers of later ranges moved by the lines before them, the first
+ * problems and samples of the whole file.
+ */
+export function mergeSalesStats(parts: readonly SalesReadStats[], maxProblemsListed: number): SalesReadStats {
+  const [first, ...rest] = parts;
+  if (first === undefined) throw new Error('mergeSalesStats: no stats');
+  const merged: SalesReadStats = {
+    ...first,
+    duplicateLines: [...first.duplicateLines],
+    rejectedByCode: { ...first.rejectedByCode },
+    problems: [...first.problems],
+    firstProblems: [...first.firstProblems],
+    currencies: { ...first.currencies },
+    badDates: [...first.badDates],
+    goodDates: [...first.goodDates],
+  };
+  for (const part of rest) {
+    const offset = merged.lines;
+    const moved = (p: RowProblem): RowProblem => ({ ...p, line: p.line + offset });
+    merged.lines += part.lines;
+    merged.endsInsideRecord = part.endsInsideRecord;
+    merged.rowsRead += part.rowsRead;
+    merged.rowsAccepted += part.rowsAccepted;
+    merged.rowsRejected += part.rowsRejected;
+    merged.duplicateRows += part.duplicateRows;
+    for (const line of part.duplicateLines) {
+      if (merged.duplicateLines.length < maxProblemsListed) merged.duplicateLines.push(line + offset);
+    }
+    // Codes in order of first appearance in the file, as one read adds them.
+    for (const [code, n] of Object.entries(part.rejectedByCode)) {
+      merged.rejectedByCode[code] = (merged.rejectedByCode[code] ?? 0) + n;
+    }
+    for (const p of part.problems) {
+      if (merged.problems.length < maxProblemsListed) merged.problems.push(moved(p));
+    }
+    for (const p of part.firstProblems)
+      if (merged.firstProblems.length < 3) merged.firstProblems.push(moved(p));
+    for (const [currency, n] of Object.entries(part.currencies)) {
+      merged.currencies[currency] = (merged.currencies[currency] ?? 0) + n;
+    }
+    merged.currencyRows += part.currencyRows;
+    for (const text of part.badDates) if (merged.badDates.length < DATE_SAMPLE) merged.badDates.push(text);
+    if (merged.badDateRows === 0 && part.badDateRows > 0)
+      merged.firstBadDateLine = part.firstBadDateLine + offset;
+    merged.badDateRows += part.badDateRows;
+    // One entry per run of the same day: a run that crosses into this range is one entry.
+    if (part.goodDates.length > 0 && merged.goodDates.length < DATE_SAMPLE) {
+      const from = part.firstGoodDay === merged.lastGoodDay ? 1 : 0;
+      for (let i = from; i < part.goodDates.length && merged.goodDates.length < DATE_SAMPLE; i++) {
+        merged.goodDates.push(part.goodDates[i] as string);
+        merged.lastGoodDay = i === part.goodDates.length - 1 ? part.lastGoodDay : Number.NaN;
+      }
+      if (Number.isNaN(merged.firstGoodDay)) merged.firstGoodDay = part.firstGoodDay;
+    }
+    merged.dotAmounts += part.dotAmounts;
+    if (merged.threeDecimalAmounts === 0 && part.threeDecimalAmounts > 0) {
+      merged.firstThreeDecimalLine = part.firstThreeDecimalLine + offset;
+      merged.firstThreeDecimalText = part.firstThreeDecimalText;
+    }
+    merged.threeDecimalAmounts += part.threeDecimalAmounts;
+    merged.commaAmounts += part.commaAmounts;
+  }
+  return merged;
+}
+
+/**
+ * The checks that need the whole file, then its `DataQuality`. `duplicateRows` is the count of
+ * exact duplicates in the whole file. Throws `InputError` as `readSalesCsv` documents.
+ */
+export function finishSalesRead(
+  options: SalesCsvOptions,
+  stats: SalesReadStats,
+  duplicateRows: number,
+): DataQuality {
+  const file = options.path;
+  const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
+  const {
+    rowsRead,
+    rowsAccepted,
+    rowsRejected,
+    badDateRows,
+    badDates,
+    goodDates,
+    firstBadDateLine,
+    firstProblems,
+    dotAmounts,
+    threeDecimalAmounts,
+    commaAmounts,
+    firstThreeDecimalLine,
+    firstThreeDecimalText,
+    currencies,
+    currencyRows,
+    duplicateLines,
+  } = stats;
+  const notes = [...stats.headerNotes];
   // A date format that half works: some dates fail, and another accepted format fits every date
   // checked (those that failed and those that passed, which may then be misread).
   const fitting = badDateRows > 0 ? formatsFittingAll([...badDates, ...goodDates], dateFormat) : [];
@@ -343,7 +571,7 @@ export async function readSalesInThread(
       `every amount with a dot in ${file} has exactly three digits after it (${formatCount(threeDecimalAmounts)} ` +
       `rows, e.g. line ${firstThreeDecimalLine}: ${JSON.stringify(firstThreeDecimalText)}), so the dot may be a thousands ` +
       `separator (${firstThreeDecimalText} = ${firstThreeDecimalText.replace('.', '')}) rather than a decimal point`;
-    if (delimiterUsed === ';') {
+    if (stats.delimiterUsed === ';') {
       // Semicolon files come from locales that write 2.500 for two thousand five hundred.
       throw new InputError(`Ambiguous amounts: ${what}.`, {
         hint: 'Run with --decimal , if the dot separates thousands (2.500 = 2500), or --decimal . if the amounts really have three decimals.',
@@ -353,7 +581,7 @@ export async function readSalesInThread(
   }
   if (rowsRead === 0) {
     throw new InputError(
-      `${file} has a header line but no data rows (${summary.lines} line${summary.lines === 1 ? '' : 's'}). ` +
+      `${file} has a header line but no data rows (${stats.lines} line${stats.lines === 1 ? '' : 's'}). ` +
         'Expected one sale per line after the header.',
       { hint: 'Check the export: it wrote only the column names.' },
     );
@@ -378,10 +606,10 @@ export async function readSalesInThread(
     rowsRead,
     rowsAccepted,
     rowsRejected,
-    rejectedByCode,
-    problems,
+    rejectedByCode: stats.rejectedByCode,
+    problems: stats.problems,
     duplicateRows,
-    duplicatesDropped: dropDuplicates,
+    duplicatesDropped: options.dropDuplicates ?? false,
     ...(duplicateLines.length > 0 ? { duplicateLines } : {}),
     ...(currencyRows > 0 ? { currencies } : {}),
     ...(notes.length > 0 ? { notes } : {}),

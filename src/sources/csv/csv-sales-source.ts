@@ -2,12 +2,11 @@
  * The CSV implementations of the sales-source port: a sales file streamed into the ledger builder,
  * and the optional customers file.
  */
-import { createLedgerBuilder } from '../../core/ledger.ts';
 import type { CustomersSource, LoadedSales, SalesReadOptions, SalesSource } from '../sales-source.ts';
 import type { CustomerField, SalesField } from './map-headers.ts';
 import type { DecimalSeparator } from './parse-amount.ts';
 import type { DateFormat } from './parse-date.ts';
-import { readSalesCsv } from './read-sales-csv.ts';
+import { readSalesLedgerCsv } from './read-sales-csv.ts';
 
 /** CSV reading options (header mapping, date format, delimiter). */
 export interface CsvOptions {
@@ -27,23 +26,12 @@ export interface CsvOptions {
   threads?: 'auto' | 'background' | undefined;
 }
 
-/**
- * A full garbage collection, when the launcher exposes `gc` (`bin/revgap.mjs` does; elsewhere, e.g.
- * tests, this is a no-op): the CSV reader's spent batches (typed arrays, freed only when collected)
- * before `build()` copies the ledger out of its slabs. ~50 ms; lowers the peak memory of a
- * 100,000-customer run by ~50-90 MB.
- */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
 /** Sales from a CSV file (see docs/csv-input.md). */
 export function csvSalesSource(path: string, csv: CsvOptions = {}): SalesSource {
   return {
     description: path,
     async load(options: SalesReadOptions): Promise<LoadedSales> {
-      const builder = createLedgerBuilder(options.period);
-      const dataQuality = await readSalesCsv(
+      const { ledger, dataQuality } = await readSalesLedgerCsv(
         {
           path,
           map: csv.map,
@@ -56,10 +44,9 @@ export function csvSalesSource(path: string, csv: CsvOptions = {}): SalesSource 
           onProgress: options.onProgress,
           threads: csv.threads,
         },
-        (row) => builder.add(row),
+        options.period,
       );
-      collectGarbage();
-      return { ledger: builder.build(), dataQuality, customers: [] };
+      return { ledger, dataQuality, customers: [] };
     },
   };
 }

@@ -139,19 +139,33 @@ export interface DuplicateCounter {
   add(fingerprint: Fingerprint): void;
   /** Fingerprints added that equal an earlier one. */
   count(): number;
+  /** The fingerprints added, for `countDuplicates` across several counters (one per byte range). */
+  fingerprints(): CounterFingerprints;
+}
+
+/** A counter's fingerprints: per partition, blocks of (a, b) pairs; the last block of `p` holds `fill[p]` ints. */
+export interface CounterFingerprints {
+  blocks: Int32Array[][];
+  fill: Int32Array;
 }
 
 const PARTITION_BITS = 8;
+/** Partitions of the fingerprints (by their top bits); `countDuplicates` counts a range of them. */
+export const PARTITIONS = 1 << PARTITION_BITS;
 const BLOCK_PAIRS = 4096;
 
-/** Counts duplicate fingerprints, deferring the work to `count()` (see the module comment). */
-export function createDuplicateCounter(): DuplicateCounter {
-  const partitions = 1 << PARTITION_BITS;
+/**
+ * Counts duplicate fingerprints, deferring the work to `count()` (see the module comment).
+ * `shared`: blocks in SharedArrayBuffers, so that other threads can read `fingerprints()` in place.
+ */
+export function createDuplicateCounter(options: { shared?: boolean } = {}): DuplicateCounter {
   // Each partition is a list of fixed-size blocks of (a, b) pairs: no copying when they grow.
-  const blocks: Int32Array[][] = Array.from({ length: partitions }, () => []);
-  const current: (Int32Array | undefined)[] = new Array(partitions).fill(undefined);
-  const fill = new Int32Array(partitions);
-  const sizes = new Float64Array(partitions);
+  const blocks: Int32Array[][] = Array.from({ length: PARTITIONS }, () => []);
+  const current: (Int32Array | undefined)[] = new Array(PARTITIONS).fill(undefined);
+  const fill = new Int32Array(PARTITIONS);
+  const newBlock = options.shared
+    ? () => new Int32Array(new SharedArrayBuffer(BLOCK_PAIRS * 8))
+    : () => new Int32Array(BLOCK_PAIRS * 2);
 
   return {
     add(fingerprint) {
@@ -161,7 +175,7 @@ export function createDuplicateCounter(): DuplicateCounter {
       let block = current[p];
       let at = fill[p]!;
       if (block === undefined || at === BLOCK_PAIRS * 2) {
-        block = new Int32Array(BLOCK_PAIRS * 2);
+        block = newBlock();
         blocks[p]!.push(block);
         current[p] = block;
         at = 0;
@@ -169,45 +183,62 @@ export function createDuplicateCounter(): DuplicateCounter {
       block[at] = a;
       block[at + 1] = b;
       fill[p] = at + 2;
-      sizes[p]! += 1;
     },
     count() {
-      let duplicates = 0;
-      let table = new Int32Array(0);
-      for (let p = 0; p < partitions; p++) {
-        const n = sizes[p]!;
-        if (n === 0) continue;
-        let capacity = 1 << 10;
-        while (capacity * 0.6 < n) capacity *= 2;
-        if (table.length < capacity * 2) table = new Int32Array(capacity * 2);
-        else table.fill(0, 0, capacity * 2);
-        const mask = capacity - 1;
-        const list = blocks[p]!;
-        for (let k = 0; k < list.length; k++) {
-          const block = list[k]!;
-          const used = k === list.length - 1 ? fill[p]! : block.length;
-          for (let i = 0; i < used; i += 2) {
-            const a = block[i]!;
-            const b = block[i + 1]!;
-            let slot = b & mask;
-            for (;;) {
-              const x = table[slot * 2]!;
-              const y = table[slot * 2 + 1]!;
-              if (x === 0 && y === 0) {
-                table[slot * 2] = a;
-                table[slot * 2 + 1] = b;
-                break;
-              }
-              if (x === a && y === b) {
-                duplicates++;
-                break;
-              }
-              slot = (slot + 1) & mask;
+      return countDuplicates([{ blocks, fill }]);
+    },
+    fingerprints() {
+      return { blocks, fill };
+    },
+  };
+}
+
+/**
+ * Fingerprints in partitions [from, to) of `sets` that equal an earlier one, in any of the sets
+ * (a pair split between two byte ranges of a file counts once, as in one read of the file). Each
+ * partition is small enough for the CPU cache; disjoint partition ranges can be counted in parallel.
+ */
+export function countDuplicates(sets: readonly CounterFingerprints[], from = 0, to = PARTITIONS): number {
+  let duplicates = 0;
+  let table = new Int32Array(0);
+  for (let p = from; p < to; p++) {
+    let n = 0;
+    for (const set of sets) {
+      const list = set.blocks[p]!;
+      if (list.length > 0) n += (list.length - 1) * BLOCK_PAIRS + set.fill[p]! / 2;
+    }
+    if (n === 0) continue;
+    let capacity = 1 << 10;
+    while (capacity * 0.6 < n) capacity *= 2;
+    if (table.length < capacity * 2) table = new Int32Array(capacity * 2);
+    else table.fill(0, 0, capacity * 2);
+    const mask = capacity - 1;
+    for (const set of sets) {
+      const list = set.blocks[p]!;
+      for (let k = 0; k < list.length; k++) {
+        const block = list[k]!;
+        const used = k === list.length - 1 ? set.fill[p]! : block.length;
+        for (let i = 0; i < used; i += 2) {
+          const a = block[i]!;
+          const b = block[i + 1]!;
+          let slot = b & mask;
+          for (;;) {
+            const x = table[slot * 2]!;
+            const y = table[slot * 2 + 1]!;
+            if (x === 0 && y === 0) {
+              table[slot * 2] = a;
+              table[slot * 2 + 1] = b;
+              break;
             }
+            if (x === a && y === b) {
+              duplicates++;
+              break;
+            }
+            slot = (slot + 1) & mask;
           }
         }
       }
-      return duplicates;
-    },
-  };
+    }
+  }
+  return duplicates;
 }

@@ -46,6 +46,27 @@ export interface CsvFileOptions {
   expectedHeader?: string | undefined;
   /** Called about every 5% of the file (every 1 to 8 MiB) and once at the end. */
   onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
+  /** Read only these bytes of the file (see `CsvRange`). */
+  range?: CsvRange | undefined;
+}
+
+/**
+ * A byte range of a file, read on its own (one of several threads reading one file): `start` is 0
+ * or just after a line break, `end` just after a line break or the file's size. A range that does
+ * not start the file is given the file's header. Its line numbers count from 1 at `start`.
+ *
+ * A line break is a record boundary unless it is inside a quoted value: the reader of the range
+ * before says which (`CsvFileSummary.endsInsideRecord`), since it read the text up to it.
+ */
+export interface CsvRange {
+  start: number;
+  end: number;
+  /** True for the range that ends the file. */
+  last: boolean;
+  /** The file's header names and delimiter, for a range that does not start the file. */
+  header?: { names: string[]; delimiter: string } | undefined;
+  /** Called after `onHeader` accepted the header (the range that starts the file). */
+  onHeaderAccepted?: ((names: string[], delimiter: string) => void) | undefined;
 }
 
 export interface CsvFileHandlers {
@@ -62,6 +83,11 @@ export interface CsvFileSummary {
   lines: number;
   /** False when the file had no non-empty line at all. */
   sawHeader: boolean;
+  /**
+   * A range that does not end the file ended inside a record (a quoted value holding a line break,
+   * or a quote never closed): the next range did not start at a record boundary.
+   */
+  endsInsideRecord: boolean;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
@@ -105,6 +131,13 @@ async function openInput(options: CsvFileOptions): Promise<{ chunks: CsvInput; t
     });
   }
   if (size === 0) throw emptyFile(file, header);
+  const range = options.range;
+  if (range !== undefined) {
+    return {
+      chunks: createReadStream(file, { highWaterMark: CHUNK_BYTES, start: range.start, end: range.end - 1 }),
+      total: range.end - range.start,
+    };
+  }
   return { chunks: createReadStream(file, { highWaterMark: CHUNK_BYTES }), total: size };
 }
 
@@ -119,8 +152,9 @@ function emptyFile(file: string, header: string): InputError {
 /** Reads the CSV at `options.path` (or `options.input`), calling the handlers in file order. */
 export async function readCsvFile(
   options: CsvFileOptions,
-  handlers: CsvFileHandlers,
+  fileHandlers: CsvFileHandlers,
 ): Promise<CsvFileSummary> {
+  let handlers = fileHandlers;
   const file = options.path;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const { chunks, total } = await openInput(options);
@@ -134,7 +168,24 @@ export async function readCsvFile(
   let bytesRead = 0;
   let sinceNewline = 0;
   let engine: ((chunk: Buffer, final: boolean) => void | Promise<void>) | undefined;
-  let finish: () => CsvFileSummary = () => ({ bytesRead, lines: 0, sawHeader: false });
+  let finish: () => CsvFileSummary = () => ({
+    bytesRead,
+    lines: 0,
+    sawHeader: false,
+    endsInsideRecord: false,
+  });
+  const range = options.range;
+  if (range?.header === undefined && range?.onHeaderAccepted !== undefined) {
+    const { onHeaderAccepted } = range;
+    const onHeader = handlers.onHeader;
+    handlers = {
+      ...handlers,
+      onHeader(names, delimiter) {
+        onHeader(names, delimiter);
+        onHeaderAccepted(names, delimiter);
+      },
+    };
+  }
 
   const start = (firstText: string): void => {
     // The header is the first line that is not blank, unless that is Excel's "sep=;" hint line.
@@ -145,10 +196,13 @@ export async function readCsvFile(
       options.delimiter !== undefined
         ? normalizeDelimiter(options.delimiter)
         : (excelHint ?? detectDelimiter(headerLine));
+    useEngine(delimiter, false);
+  };
+  const useEngine = (delimiter: string, headerRead: boolean): void => {
     const made =
       options.engine === 'csv-parse'
         ? createCsvParseEngine(file, delimiter, maxRecordBytes, handlers)
-        : createFastEngine(file, delimiter, maxRecordBytes, handlers);
+        : createFastEngine(file, delimiter, maxRecordBytes, handlers, headerRead);
     engine = made.push;
     finish = () => ({ bytesRead, ...made.done() });
   };
@@ -156,6 +210,13 @@ export async function readCsvFile(
   // The first bytes are held back until they include the header line (or 64 KiB): the binary
   // check and the delimiter detection need them whatever the chunking of the input.
   let head: Buffer | undefined = Buffer.alloc(0);
+  if (range?.header !== undefined) {
+    // A later range: the first range checked the file's start and read the header.
+    if (options.engine === 'csv-parse') throw new Error('readCsvFile: ranges need the fast engine');
+    handlers.onHeader(range.header.names, range.header.delimiter);
+    useEngine(range.header.delimiter, true);
+    head = undefined;
+  }
   const begin = (bytes: Buffer): Buffer => {
     checkTextStart(file, bytes.subarray(0, TEXT_CHECK_BYTES), options.expectedHeader);
     const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
@@ -201,7 +262,9 @@ export async function readCsvFile(
     await engine?.(body, false);
   }
   if (engine === undefined) throw emptyFile(file, options.expectedHeader ?? SALES_HEADER);
-  await engine(Buffer.alloc(0), true);
+  // A range before the last stops at its end (a line break): what is left open there is a record
+  // that goes on in the next range (endsInsideRecord).
+  if (range === undefined || range.last) await engine(Buffer.alloc(0), true);
   progress?.(bytesRead, total);
   const summary = finish();
   if (!summary.sawHeader) throw emptyFile(file, options.expectedHeader ?? SALES_HEADER);
@@ -249,7 +312,7 @@ function lineNumberHint(finish: () => CsvFileSummary): number {
 
 interface Engine {
   push: (chunk: Buffer, final: boolean) => void | Promise<void>;
-  done: () => { lines: number; sawHeader: boolean };
+  done: () => { lines: number; sawHeader: boolean; endsInsideRecord: boolean };
 }
 
 function createFastEngine(
@@ -257,9 +320,10 @@ function createFastEngine(
   delimiter: string,
   maxRecordBytes: number,
   handlers: CsvFileHandlers,
+  headerRead: boolean,
 ): Engine {
   const decoder = new StringDecoder('utf8');
-  let sawHeader = false;
+  let sawHeader = headerRead;
   const tokenizer = createCsvTokenizer({
     file,
     delimiter,
@@ -287,7 +351,7 @@ function createFastEngine(
       if (bad >= 0) throw notUtf8(file, tokenizer.linesDone + 1 + countNewlines(text, bad));
       tokenizer.push(text, final);
     },
-    done: () => ({ lines: tokenizer.linesDone, sawHeader }),
+    done: () => ({ lines: tokenizer.linesDone, sawHeader, endsInsideRecord: tokenizer.pendingChars > 0 }),
   };
 }
 
@@ -368,6 +432,6 @@ function createCsvParseEngine(
         throw failure;
       }
     },
-    done: () => ({ lines, sawHeader }),
+    done: () => ({ lines, sawHeader, endsInsideRecord: false }),
   };
 }

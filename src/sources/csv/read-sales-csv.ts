@@ -8,9 +8,11 @@
 
 import { stat } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import type { DataQuality, SaleRow } from '../../core/types.ts';
-import { readSalesInThread } from './_read-sales-in-thread.ts';
+import { createLedgerBuilder, ledgerFromPart } from '../../core/ledger.ts';
+import type { DataQuality, PeriodSpec, SaleRow, SalesLedger } from '../../core/types.ts';
+import { finishSalesRead, readSalesInThread, readSalesRange } from './_read-sales-in-thread.ts';
 import { readSalesInWorker } from './_read-sales-in-worker.ts';
+import { readSalesLedgerInWorkers, WorkerBootError } from './_read-sales-ledger.ts';
 import type { SalesField } from './map-headers.ts';
 import type { DecimalSeparator } from './parse-amount.ts';
 import type { DateFormat } from './parse-date.ts';
@@ -52,6 +54,12 @@ export interface SalesCsvOptions {
    * the load, so the caller's event loop only folds batches of rows in (the bot's refresh).
    */
   threads?: boolean | 'auto' | 'background' | undefined;
+  /**
+   * `readSalesLedgerCsv` in worker threads: byte ranges of the file read in parallel (default: one
+   * per RANGE_MIN_BYTES of file, at most one per CPU). Setting it reads in workers whatever the
+   * size (tests split 20-line files).
+   */
+  ranges?: number | undefined;
 }
 
 /**
@@ -76,6 +84,65 @@ export async function readSalesCsv(
   return readSalesInThread(options, onRow);
 }
 
+/** A file is split into byte ranges read in parallel only when each range gets at least this much. */
+export const RANGE_MIN_BYTES = 16 << 20;
+/**
+ * Larger files are read in one range: every range numbers and stores every customer it meets, so
+ * on date-sorted files (each range meets most customers) two ranges of 46M rows and 1,000,000
+ * customers took 64 CPU-s and 3.3 GB against 48 CPU-s and 2.2 GB for one (docs/cli.md#benchmark).
+ */
+export const RANGES_MAX_BYTES = 512 << 20;
+
+/**
+ * Reads the sales CSV at `options.path` straight into a ledger for `spec`: the same rows, checks
+ * and errors as `readSalesCsv`, without a `SaleRow` per row. Large files are read in worker threads,
+ * in byte ranges in parallel on every CPU (`_read-sales-ledger.ts`), so the calling thread stays
+ * free; `threads`, `ranges` and `input` choose as for `readSalesCsv`.
+ */
+export async function readSalesLedgerCsv(
+  options: SalesCsvOptions,
+  spec: PeriodSpec,
+): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
+  const ranges = options.ranges;
+  if ((ranges !== undefined && options.input === undefined) || (await shouldUseWorker(options))) {
+    let size = 0;
+    try {
+      size = (await stat(options.path)).size;
+    } catch {
+      // the reader reports the problem
+    }
+    const count =
+      ranges ??
+      (options.engine === 'csv-parse' || size > RANGES_MAX_BYTES
+        ? 1
+        : Math.max(1, Math.min(availableParallelism(), Math.floor(size / RANGE_MIN_BYTES))));
+    try {
+      return await readSalesLedgerInWorkers(options, spec, count);
+    } catch (error) {
+      if (!(error instanceof WorkerBootError)) throw error;
+      // No worker could start (no row was read): read on this thread instead.
+    }
+  }
+  const builder = createLedgerBuilder(spec);
+  const dataQuality = await readSalesRange(options, { ledger: builder }).then(({ stats, duplicates }) =>
+    finishSalesRead(options, stats, duplicates?.count() ?? stats.duplicateRows),
+  );
+  // Each phase's spent memory is collected before the next allocates (the fingerprints, then the
+  // builder's blocks): 2.2 -> 1.x GB peak on 46M rows (docs/cli.md#benchmark).
+  collectGarbage();
+  const part = builder.buildPart();
+  collectGarbage();
+  return { ledger: ledgerFromPart(spec, part), dataQuality };
+}
+
+/**
+ * A full garbage collection, when the launcher exposes `gc` (`bin/revgap.mjs` does; elsewhere, e.g.
+ * tests, this is a no-op). ~50 ms on 100,000 customers.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 async function shouldUseWorker(options: SalesCsvOptions): Promise<boolean> {
   const threads = options.threads ?? 'auto';
   if (threads === false || options.input !== undefined) return false;
@@ -87,8 +154,9 @@ async function shouldUseWorker(options: SalesCsvOptions): Promise<boolean> {
       return false; // the in-thread reader reports the problem
     }
   }
-  // Parallel parsing pays only when a core is free: the worker spends ~0.5-1 CPU-s more in total
-  // (startup, batching), and saves the main thread ~1.3 s (docs/csv-input.md).
+  // Parallel reading pays only when a core is free: on 4.6M rows two byte ranges cost ~1 CPU-s more
+  // in total than one thread (each worker numbers every customer, then the merge), for a read that
+  // ends sooner (docs/cli.md#benchmark).
   const cpus = availableParallelism();
   if (cpus < 2 || loadavg()[0]! > cpus - 1) return false;
   try {

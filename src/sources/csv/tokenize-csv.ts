@@ -94,6 +94,8 @@ export interface CsvTokenizer {
   push(text: string, final: boolean): void;
   /** Physical lines consumed so far. */
   readonly linesDone: number;
+  /** Characters held back: the start of a record that the text so far does not complete. */
+  readonly pendingChars: number;
 }
 
 const QUOTE = 0x22;
@@ -290,6 +292,9 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
   return {
     get linesDone() {
       return line - 1;
+    },
+    get pendingChars() {
+      return pending.length;
     },
     push(chunk: string, final: boolean): void {
       const text = pending.length > 0 ? pending + chunk : chunk;

@@ -1,0 +1,309 @@
+/**
+ * Reads a large sales CSV into a ledger on every core: the file is split at line breaks into byte
+ * ranges, each read by a worker thread into a ledger builder of its own (its own customer
+ * numbering; no row crosses a thread), and the results are merged. The calling thread only starts
+ * the workers, relays a few messages and turns the merged ledger into `SalesLedger` objects, so a
+ * running bot keeps answering while a refresh reads the file.
+ *
+ * What makes the ranges give the same answer as one read of the file (docs/ARCHITECTURE.md):
+ * - A line break is a record boundary unless a quoted value holds it. The range before each split
+ *   read the text up to it and says whether a record was still open there (`endsInsideRecord`);
+ *   if one was, the ranges after it started mid-record and the file is read again in one range.
+ * - Line numbers count from 1 in each range; the lines of the ranges before are added afterwards
+ *   (problems, the date and amount samples, the latest rows).
+ * - Duplicates: every range keeps its rows' fingerprints in shared memory; each worker then counts
+ *   one slice of the fingerprint partitions across all ranges, so a pair split between two ranges
+ *   counts as in one read. `--drop-duplicates` needs the answer row by row in file order: one range.
+ * - Strict mode: the earliest bad line of the file wins: a later range's stop waits for the ranges
+ *   before it, and counts only if they read to their end without a bad row.
+ * - Any other failure in a later range (a line too long, bytes that are not UTF-8) is read again
+ *   in one range, which reports it with the line counted from the start of the file.
+ */
+import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { type LedgerPart, ledgerFromPart } from '../../core/ledger.ts';
+import type { DataQuality, PeriodSpec, RowProblem, SalesLedger } from '../../core/types.ts';
+import { InputError } from '../../errors.ts';
+import {
+  BadRowError,
+  finishSalesRead,
+  mergeSalesStats,
+  type SalesReadStats,
+} from './_read-sales-in-thread.ts';
+import { bootstrapSource } from './_read-sales-in-worker.ts';
+import { type CounterFingerprints, PARTITIONS } from './duplicate-set.ts';
+import type { SalesCsvOptions } from './read-sales-csv.ts';
+
+/** What a range worker is given. */
+export interface LedgerWorkerInput {
+  mode: 'ledger';
+  options: Omit<SalesCsvOptions, 'onProgress' | 'input'> & { progress: boolean };
+  spec: PeriodSpec;
+  range: { index: number; start: number; end: number; last: boolean };
+}
+
+/** Main thread -> range worker. */
+export type LedgerWorkerCommand =
+  | { type: 'header'; names: string[]; delimiter: string }
+  | { type: 'count'; sets: CounterFingerprints[]; from: number; to: number }
+  | { type: 'merge'; parts: LedgerPart[] }
+  | { type: 'stop' };
+
+/** Range worker -> main thread. */
+export type LedgerWorkerMessage =
+  | { type: 'header'; names: string[]; delimiter: string }
+  | { type: 'progress'; index: number; bytesRead: number }
+  | { type: 'read'; stats: SalesReadStats; fingerprints: CounterFingerprints | undefined; part?: LedgerPart }
+  | { type: 'counted'; duplicates: number }
+  | { type: 'merged'; part: LedgerPart }
+  | { type: 'error'; name: string; message: string; hint?: string; stack?: string; badRow?: RowProblem };
+
+/** Reads done by range workers, and the ranges of the last one (for tests and diagnostics). */
+export const ledgerReadStats = { reads: 0, lastRanges: 0, rereadInOneRange: 0 };
+
+/** The buffers of a part, to transfer rather than copy. */
+export function partTransferList(part: LedgerPart): ArrayBuffer[] {
+  return [
+    part.idEnds.buffer,
+    part.startPeriod.buffer,
+    part.length.buffer,
+    part.customerRows.buffer,
+    part.net.buffer,
+    part.sale.buffer,
+    part.periodRows.buffer,
+  ] as ArrayBuffer[];
+}
+
+/** No worker thread could start: the caller reads on its own thread. */
+export class WorkerBootError extends Error {}
+
+/** Why the ranges cannot stand: read the file again in one range. */
+class ReadAgainInOneRange extends Error {}
+
+/**
+ * The ledger and data quality of the sales CSV at `options.path`, read in (up to) `ranges` byte
+ * ranges in parallel. Same results and errors as reading it on one thread.
+ */
+export async function readSalesLedgerInWorkers(
+  options: SalesCsvOptions,
+  spec: PeriodSpec,
+  ranges: number,
+): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
+  const splits =
+    ranges > 1 && options.dropDuplicates !== true ? await splitAtLines(options.path, ranges) : null;
+  if (splits !== null) {
+    try {
+      return await readRanges(options, spec, splits);
+    } catch (error) {
+      if (!(error instanceof ReadAgainInOneRange)) throw error;
+      ledgerReadStats.rereadInOneRange++;
+    }
+  }
+  let size = 0;
+  try {
+    size = (await stat(options.path)).size;
+  } catch {
+    // the reader reports the problem
+  }
+  return readRanges(options, spec, [0, size]);
+}
+
+/**
+ * Byte offsets [0, s1, ..., size]: about equal ranges, each split just after a line break, or null
+ * when the file is too small or has no line break near a split.
+ */
+async function splitAtLines(path: string, ranges: number): Promise<number[] | null> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return null;
+  }
+  const handle = await open(path, 'r');
+  try {
+    const splits = [0];
+    const buffer = Buffer.alloc(64 * 1024);
+    for (let k = 1; k < ranges; k++) {
+      let at = Math.max(Math.floor((size * k) / ranges), (splits[splits.length - 1] as number) + 1);
+      let split = -1;
+      // A line break within 1 MiB of the target (a longer line stops the read anyway).
+      for (let scanned = 0; split < 0 && at < size && scanned < 1 << 20; scanned += buffer.length) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+        if (bytesRead === 0) break;
+        const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
+        if (newline >= 0) split = at + newline + 1;
+        else at += bytesRead;
+      }
+      if (split < 0 || split >= size) return null;
+      splits.push(split);
+    }
+    splits.push(size);
+    return splits;
+  } finally {
+    await handle.close();
+  }
+}
+
+type RangeOutcome =
+  | { kind: 'read'; stats: SalesReadStats; fingerprints: CounterFingerprints | undefined; part?: LedgerPart }
+  | { kind: 'failed'; error: Error; badRow?: RowProblem };
+
+async function readRanges(
+  options: SalesCsvOptions,
+  spec: PeriodSpec,
+  splits: number[],
+): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
+  const { onProgress, input: _input, ...rest } = options;
+  const count = splits.length - 1;
+  const total = splits[count] as number;
+  const progress = new Float64Array(count);
+  const workers: Worker[] = [];
+  const outcomes: Promise<RangeOutcome>[] = [];
+  /** Replies to commands, per worker, in order. */
+  const replies: Array<Array<(message: LedgerWorkerMessage) => void>> = [];
+  let crashed: ((error: Error) => void) | undefined;
+  const crash = new Promise<never>((_, reject) => {
+    crashed = reject;
+  });
+  crash.catch(() => {});
+  const stopAll = (): void => {
+    for (const worker of workers) void worker.terminate();
+  };
+
+  try {
+    for (let index = 0; index < count; index++) {
+      const workerData: LedgerWorkerInput = {
+        mode: 'ledger',
+        options: { ...rest, progress: onProgress !== undefined },
+        spec,
+        range: {
+          index,
+          start: splits[index] as number,
+          end: splits[index + 1] as number,
+          last: index === count - 1,
+        },
+      };
+      // A smaller young generation than V8's default: less RSS for the same CPU (measured with
+      // the row reader).
+      const worker = new Worker(bootstrapSource(), {
+        eval: true,
+        workerData,
+        resourceLimits: { maxYoungGenerationSizeMb: 16 },
+      });
+      workers.push(worker);
+      replies.push([]);
+      let settle: ((outcome: RangeOutcome) => void) | undefined;
+      outcomes.push(new Promise<RangeOutcome>((resolve) => (settle = resolve)));
+      worker.on('message', (message: LedgerWorkerMessage | { type: 'boot-error'; message: string }) => {
+        switch (message.type) {
+          case 'header':
+            for (const other of workers.slice(1)) other.postMessage(message satisfies LedgerWorkerCommand);
+            break;
+          case 'progress':
+            progress[message.index] = message.bytesRead;
+            onProgress?.(
+              progress.reduce((a, b) => a + b, 0),
+              total,
+            );
+            break;
+          case 'read':
+            settle?.({
+              kind: 'read',
+              stats: message.stats,
+              fingerprints: message.fingerprints,
+              part: message.part,
+            });
+            break;
+          case 'error': {
+            const error =
+              message.name === 'InputError'
+                ? new InputError(message.message, message.hint === undefined ? {} : { hint: message.hint })
+                : Object.assign(new Error(message.message), { name: message.name, stack: message.stack });
+            settle?.({
+              kind: 'failed',
+              error,
+              ...(message.badRow === undefined ? {} : { badRow: message.badRow }),
+            });
+            break;
+          }
+          case 'boot-error':
+            crashed?.(new WorkerBootError(`CSV reader worker failed to start: ${message.message}`));
+            break;
+          default:
+            replies[index]?.shift()?.(message);
+        }
+      });
+      worker.on('error', (error) => crashed?.(new Error('CSV reader worker crashed', { cause: error })));
+      worker.on('exit', (code) => {
+        if (code !== 0 && code !== 1) crashed?.(new Error(`CSV reader worker exited early (code ${code})`));
+      });
+    }
+    // A failing range makes the ranges after it pointless: stop them at once.
+    outcomes.forEach((outcome, index) => {
+      void outcome.then((o) => {
+        if (o.kind === 'failed') for (const later of workers.slice(index + 1)) void later.terminate();
+      });
+    });
+
+    // In file order: the first failure counts only if every range before it read to a record
+    // boundary (otherwise the failing range started mid-record).
+    const read: Array<Extract<RangeOutcome, { kind: 'read' }>> = [];
+    let lines = 0;
+    for (let index = 0; index < count; index++) {
+      const outcome = await Promise.race([outcomes[index] as Promise<RangeOutcome>, crash]);
+      if (outcome.kind === 'failed') {
+        if (index === 0) throw outcome.error;
+        if (outcome.badRow !== undefined)
+          throw new BadRowError({ ...outcome.badRow, line: outcome.badRow.line + lines });
+        throw new ReadAgainInOneRange();
+      }
+      if (index < count - 1 && outcome.stats.endsInsideRecord) throw new ReadAgainInOneRange();
+      // The later ranges' latest rows, with lines from the start of the file.
+      for (const row of outcome.part?.latestRows ?? []) if (row.line !== undefined) row.line += lines;
+      lines += outcome.stats.lines;
+      read.push(outcome);
+    }
+
+    // Duplicates: each worker counts a slice of the partitions, across every range's fingerprints.
+    const sets = read.flatMap((r) => (r.fingerprints === undefined ? [] : [r.fingerprints]));
+    const ask = (index: number, command: LedgerWorkerCommand, transfer: ArrayBuffer[] = []) =>
+      new Promise<LedgerWorkerMessage>((resolve) => {
+        replies[index]?.push(resolve);
+        workers[index]?.postMessage(command, transfer);
+      });
+    const counted =
+      sets.length === 0
+        ? []
+        : workers.map((_, index) =>
+            ask(index, {
+              type: 'count',
+              sets,
+              from: Math.floor((PARTITIONS * index) / count),
+              to: Math.floor((PARTITIONS * (index + 1)) / count),
+            }),
+          );
+    const parts = read.slice(1).map((r) => r.part as LedgerPart);
+    const merged = ask(0, { type: 'merge', parts }, parts.flatMap(partTransferList));
+    const answers = await Promise.race([Promise.all([Promise.all(counted), merged]), crash]);
+    let duplicateRows = 0;
+    for (const answer of answers[0]) if (answer.type === 'counted') duplicateRows += answer.duplicates;
+    const mergedAnswer = answers[1];
+    if (mergedAnswer.type !== 'merged') throw new Error(`CSV reader worker: unexpected ${mergedAnswer.type}`);
+    stopAll();
+
+    const stats = mergeSalesStats(
+      read.map((r) => r.stats),
+      options.maxProblemsListed ?? 20,
+    );
+    const dataQuality = finishSalesRead(
+      options,
+      stats,
+      options.dropDuplicates ? stats.duplicateRows : duplicateRows,
+    );
+    ledgerReadStats.reads++;
+    ledgerReadStats.lastRanges = count;
+    return { ledger: ledgerFromPart(spec, mergedAnswer.part), dataQuality };
+  } finally {
+    stopAll();
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeriodSpec } from '../../../src/core/types.ts';
+import { InputError } from '../../../src/errors.ts';
+import { ledgerReadStats } from '../../../src/sources/csv/_read-sales-ledger.ts';
+import { readSalesLedgerCsv, type SalesCsvOptions } from '../../../src/sources/csv/read-sales-csv.ts';
+import { rejectionOf } from './_helpers.ts';
+
+const WEEKS: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
+
+/** The ledger and data quality as plain JSON (Maps and typed arrays spelled out), to compare reads. */
+async function readLedger(options: Partial<SalesCsvOptions> & { path: string }): Promise<unknown> {
+  const { ledger, dataQuality } = await readSalesLedgerCsv(options, WEEKS);
+  return JSON.parse(
+    JSON.stringify({
+      dataQuality,
+      ledger: {
+        ...ledger,
+        customers: [...ledger.customers.values()].map((c) => ({ ...c, positive: Array.from(c.positive) })),
+        customerStores: ledger.customerStores === undefined ? null : [...ledger.customerStores],
+      },
+    }),
+  );
+}
+
+/** 20 data lines of equal length (customers A..E over four weeks), so the splits are predictable. */
+function twentyLines(): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const customer = 'ABCDE'[i % 5];
+    const day = String(2 + 7 * Math.floor(i / 5)).padStart(2, '0');
+    lines.push(`${customer},2026-03-${day},${10 + i}.00,S${i % 2}`);
+  }
+  return lines;
+}
+
+describe('readSalesLedgerCsv in byte ranges', () => {
+  let dir = '';
+  /** Line of the file that holds the middle byte (where a 2-range read splits, at the next line break). */
+  let middleLine = 0;
+  const write = async (name: string, lines: string[]): Promise<string> => {
+    const path = join(dir, name);
+    const text = `customer_id,date,amount,store_id\n${lines.join('\n')}\n`;
+    middleLine = text.slice(0, Math.floor(text.length / 2)).split('\n').length;
+    await writeFile(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'revgap-csv-ranges-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same ledger and data quality in 2 or 3 ranges as in one read', async () => {
+    const lines = twentyLines();
+    lines[3] = 'D,2026-03-02,oops,S1'; // a bad amount in the first range
+    lines[16] = 'B,2026-03-45,10.00,S0'; // a bad date in the last range
+    const path = await write('twenty.csv', lines);
+    const one = await readLedger({ path, threads: false });
+    const before = ledgerReadStats.reads;
+    expect(await readLedger({ path, ranges: 2 })).toEqual(one);
+    expect(ledgerReadStats.lastRanges).toBe(2);
+    expect(await readLedger({ path, ranges: 3 })).toEqual(one);
+    expect(ledgerReadStats.lastRanges).toBe(3);
+    expect(ledgerReadStats.reads).toBe(before + 2);
+    // The problems carry the lines of the file, not of a range.
+    expect(
+      (one as { dataQuality: { problems: { line: number }[] } }).dataQuality.problems.map((p) => p.line),
+    ).toEqual([5, 18]);
+  });
+
+  it('reads the file again in one range when a quoted value holds the line break at a split', async () => {
+    const lines = twentyLines().map((line) => line.replace(/,S(\d)$/, ',"S$1"'));
+    // Line 11's store spans six physical lines around the middle of the file.
+    lines[9] = 'E,2026-03-09,19.00,"a\nb\nc\nd\ne\nf"';
+    const path = await write('quoted.csv', lines);
+    expect(middleLine).toBe(11);
+    const one = await readLedger({ path, threads: false });
+    const rereads = ledgerReadStats.rereadInOneRange;
+    expect(await readLedger({ path, ranges: 2 })).toEqual(one);
+    expect(ledgerReadStats.rereadInOneRange).toBe(rereads + 1);
+    expect(ledgerReadStats.lastRanges).toBe(1);
+  });
+
+  it('counts a duplicate pair split between two ranges', async () => {
+    const lines = twentyLines();
+    lines[18] = lines[1] as string; // the same row in the first and the last range
+    const path = await write('duplicates.csv', lines);
+    const one = (await readSalesLedgerCsv({ path, threads: false }, WEEKS)).dataQuality;
+    const two = (await readSalesLedgerCsv({ path, ranges: 2 }, WEEKS)).dataQuality;
+    expect(one.duplicateRows).toBe(1);
+    expect(two.duplicateRows).toBe(1);
+  });
+
+  it('stops at the earliest bad line in strict mode, even when a later range fails first', async () => {
+    const lines = twentyLines();
+    lines[9] = 'E,2026-03-09,bad!!,S1'; // line 11: the last line of the first range
+    lines[10] = 'A,2026-03-16,worse,S0'; // line 12: the first line of the second range, met at once
+    const path = await write('strict.csv', lines);
+    expect(middleLine).toBe(11);
+    const error = await rejectionOf(readSalesLedgerCsv({ path, ranges: 2, badRows: 'strict' }, WEEKS));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('line 11, column "amount"');
+  });
+
+  it('names the line of the file when the first bad line in strict mode is in a later range', async () => {
+    const lines = twentyLines();
+    lines[15] = 'A,2026-03-23,,S0'; // line 17
+    const path = await write('strict-late.csv', lines);
+    const one = await rejectionOf(readSalesLedgerCsv({ path, threads: false, badRows: 'strict' }, WEEKS));
+    const three = await rejectionOf(readSalesLedgerCsv({ path, ranges: 3, badRows: 'strict' }, WEEKS));
+    expect(three.message).toBe(one.message);
+    expect(three.message).toContain('line 17, column "amount"');
+    expect((three as InputError).hint).toBe((one as InputError).hint);
+  });
+});
