@@ -173,9 +173,11 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
   const opened = buildStore(config, options.store);
   await opened.ready();
   logger.info({ store: opened.backend, location: opened.location }, 'state store ready');
-  // Deep dives read follow-ups from memory where this process is the store's only writer (PGlite's
-  // data directory is locked to one process); on a shared Postgres, other instances write too.
-  const store = opened.backend === 'pglite' ? withFollowUpView(opened) : opened;
+  // Deep dives read follow-ups from memory: on PGlite this process is the only writer (its data
+  // directory is locked to one process); on a shared Postgres, other instances' writes arrive as
+  // change notifications (store/follow-up-view.ts).
+  const store =
+    opened.backend === 'pglite' || opened.listenFollowUpChanges ? withFollowUpView(opened) : opened;
 
   const snapshots = createSnapshotHolder({ store, settings: config.analysis });
   const analyze = options.analyze ?? analyzeConfiguredData(config, now);

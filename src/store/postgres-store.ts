@@ -97,7 +97,7 @@ export function createPostgresStore(options: PostgresStoreOptions): StateStore {
   let schemaKey = schema ?? '';
   const heldLocks = new Set<JobLock>();
 
-  return createSqlStateStore({
+  const store = createSqlStateStore({
     kind: 'postgres',
     location: redactDatabaseUrl(databaseUrl) + (schema === undefined ? '' : ` (schema ${schema})`),
     secrets: password ? [password, encodeURIComponent(password)] : [],
@@ -168,4 +168,53 @@ export function createPostgresStore(options: PostgresStoreOptions): StateStore {
       await Promise.race([pool.end(), delay(CLOSE_TIMEOUT_MS)]);
     },
   });
+
+  const listenFollowUpChanges: NonNullable<StateStore['listenFollowUpChanges']> = async (handlers) => {
+    let stopped = false;
+    let client: pg.Client | null = null;
+    let retry: NodeJS.Timeout | undefined;
+    // One connection of its own, LISTENing; the triggers of migration 0007 notify on commit.
+    const connect = async (): Promise<void> => {
+      const listener = new pg.Client(clientConfig);
+      client = listener;
+      let lost = false;
+      const onLost = (): void => {
+        if (lost || stopped) return;
+        lost = true;
+        handlers.reset();
+        void listener.end().catch(() => undefined);
+        retry = setTimeout(() => {
+          connect().then(handlers.reset, () => undefined);
+        }, 1_000);
+        retry.unref();
+      };
+      listener.on('error', onLost);
+      listener.on('end', onLost);
+      listener.on('notification', (message) => {
+        const [inSchema, customerId] = splitOnce(message.payload ?? '');
+        if (inSchema === schemaKey && customerId) handlers.change(customerId);
+      });
+      try {
+        await listener.connect();
+        await listener.query('LISTEN revgap_follow_up_changes');
+      } catch (error) {
+        onLost();
+        throw error;
+      }
+    };
+    await store.ready();
+    await connect();
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    };
+  };
+  return { ...store, listenFollowUpChanges };
+}
+
+/** `"<schema> <customer id>"` -> [schema, customer id] (customer ids may contain spaces). */
+function splitOnce(payload: string): [string, string] {
+  const space = payload.indexOf(' ');
+  return space < 0 ? [payload, ''] : [payload.slice(0, space), payload.slice(space + 1)];
 }

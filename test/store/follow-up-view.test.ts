@@ -2,13 +2,21 @@
  * The write-through follow-up view (src/store/follow-up-view.ts): the FollowUpStore and
  * RecoveryStore contracts hold through it, what was recorded before it opened is there, what is
  * recorded through it shows in the next read, and a loaded view reads one customer from memory.
+ * On a Postgres server (skipped when none answers): another instance's writes reach the view.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { FollowedUpGap } from '../../src/core/recovery.ts';
+import { createStateStore } from '../../src/store/create-state-store.ts';
 import { withFollowUpView } from '../../src/store/follow-up-view.ts';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import type { StateStore } from '../../src/store/state-store.ts';
+import {
+  dropTestSchemas,
+  probeTestPostgres,
+  randomTestSchema,
+  TEST_DATABASE_URL,
+} from '../helpers/postgres.ts';
 import { event } from './contract/_harness.ts';
 import { describeFollowUpStoreContract } from './contract/follow-up-store.ts';
 import { describeRecoveryStoreContract } from './contract/recovery-store.ts';
@@ -166,3 +174,52 @@ describe('the follow-up view', () => {
     expect(spy.reads).toEqual([]);
   });
 });
+
+const unreachable = await probeTestPostgres();
+const schemas: string[] = [];
+afterAll(async () => {
+  if (!unreachable && schemas.length > 0) await dropTestSchemas(schemas);
+});
+
+describe.skipIf(unreachable !== null)(
+  `the follow-up view on a shared Postgres${unreachable ? ` (skipped: ${unreachable})` : ''}`,
+  () => {
+    const onSchema = (schema: string) =>
+      createStateStore({ databaseUrl: TEST_DATABASE_URL, dataDir: 'unused', schema });
+    const fresh = async () => {
+      const schema = randomTestSchema();
+      schemas.push(schema);
+      return viewOf(onSchema(schema));
+    };
+    describeFollowUpStoreContract({ fresh, persistent: unsupported, sharedAccess: true });
+    describeRecoveryStoreContract({ fresh });
+
+    it("shows another instance's follow-up and followed-up gap once notified, then from memory", async () => {
+      const schema = randomTestSchema();
+      schemas.push(schema);
+      const mine = onSchema(schema);
+      await mine.ready();
+      const spy = counting(mine);
+      // The spy's copy has no listener of its own: hand the view the real one.
+      const view = await viewOf({ ...spy.store, listenFollowUpChanges: mine.listenFollowUpChanges });
+      const other = onSchema(schema);
+      try {
+        const claim = event({ id: 'ev-9', customerId: 'C 9', at: '2026-11-23T10:00:00.000Z' });
+        expect(await view.listFollowUps('C 9')).toEqual([]);
+        await other.recordFollowUp(claim);
+        await other.startFollowedUpGap(gap('C 9', 100));
+        // Until the notifications have been handled, reads go to the store (or find nothing yet);
+        // then both come from memory, with the other instance's writes.
+        await vi.waitFor(async () => {
+          spy.reads.length = 0;
+          expect(await view.listFollowUps('C 9')).toEqual([claim]);
+          expect((await view.listFollowedUpGaps(['C 9'])).map((r) => r.gap.startPeriod)).toEqual([100]);
+          expect(spy.reads).toEqual([]);
+        });
+      } finally {
+        await other.close();
+        await view.close();
+      }
+    });
+  },
+);
