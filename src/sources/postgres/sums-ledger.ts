@@ -69,9 +69,9 @@ export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
   // the bytes: no string per line, only per distinct value.
   let rawBytes = Buffer.alloc(1 << 20);
   let rawUsed = 0;
-  let raw = new Int32Array(3 << 12); // per raw value: start in rawBytes, length, customer
   let raws = 0;
-  let slots = new Int32Array(2 << 13); // per slot: hash, raw number + 1 (0 = free)
+  // Per slot (16 bytes, one cache line): hash, customer + 2 (0 = free), start in rawBytes, length.
+  let slots = new Int32Array(4 << 13);
   const byId = new Map<string, number>();
   const ids: string[] = [];
   // Per customer: first and last period with good rows, rows, periods with a sale.
@@ -112,56 +112,48 @@ export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
   }
 
   function rehash(): void {
-    const size = slots.length; // twice the slots
-    slots = new Int32Array(size * 2);
-    const mask = size - 1;
-    for (let r = 0; r < raws; r++) {
-      let h = 0x811c9dc5;
-      for (let i = raw[r * 3]!, end = i + raw[r * 3 + 1]!; i < end; i++) {
-        h = Math.imul(h ^ rawBytes[i]!, 0x01000193);
-      }
-      let slot = h & mask;
-      while (slots[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
-      slots[slot * 2] = h;
-      slots[slot * 2 + 1] = r + 1;
+    const old = slots;
+    slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 2) - 1;
+    for (let o = 0; o < old.length; o += 4) {
+      if (old[o + 1] === 0) continue;
+      let slot = old[o]! & mask;
+      while (slots[slot * 4 + 1] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(o, o + 4), slot * 4);
     }
   }
 
   /** The customer number of the raw value in `buf[start, end)` whose FNV-1a hash is `h`. */
   function customerOf(buf: Buffer, start: number, end: number, h: number): number {
-    const mask = (slots.length >> 1) - 1;
+    const mask = (slots.length >> 2) - 1;
     const length = end - start;
     let slot = h & mask;
     for (;;) {
-      const entry = slots[slot * 2 + 1]!;
+      const at = slot * 4;
+      const entry = slots[at + 1]!;
       if (entry === 0) break;
-      if (slots[slot * 2] === h) {
-        const r = (entry - 1) * 3;
-        if (raw[r + 1] === length) {
-          const from = raw[r]! - start;
-          let i = start;
-          while (i < end && rawBytes[from + i] === buf[i]) i++;
-          if (i === end) return raw[r + 2]!;
-        }
+      if (slots[at] === h && slots[at + 3] === length) {
+        const from = slots[at + 2]! - start;
+        let i = start;
+        while (i < end && rawBytes[from + i] === buf[i]) i++;
+        if (i === end) return entry - 2;
       }
       slot = (slot + 1) & mask;
     }
     const customer = firstSight(buf, start, end);
-    if (raws * 3 === raw.length) raw = wider(raw, raws * 6);
     if (rawUsed + length > rawBytes.length) {
       const more = Buffer.alloc(Math.max(rawBytes.length * 2, rawUsed + length));
       rawBytes.copy(more, 0, 0, rawUsed);
       rawBytes = more;
     }
     buf.copy(rawBytes, rawUsed, start, end);
-    raw[raws * 3] = rawUsed;
-    raw[raws * 3 + 1] = length;
-    raw[raws * 3 + 2] = customer;
+    slots[slot * 4] = h;
+    slots[slot * 4 + 1] = customer + 2;
+    slots[slot * 4 + 2] = rawUsed;
+    slots[slot * 4 + 3] = length;
     rawUsed += length;
-    slots[slot * 2] = h;
-    slots[slot * 2 + 1] = raws + 1;
     raws++;
-    if (raws * 4 > slots.length) rehash();
+    if (raws * 2 > slots.length >> 2) rehash();
     return customer;
   }
 
@@ -212,61 +204,53 @@ export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
     periodDays[at]! |= days;
   }
 
+  /** The numbers of a line after the customer: p, cents, n, pos (1/0), days, ons. */
+  const fields = new Float64Array(6);
+
   /** Parses the lines of `buf` up to `end` (the last newline). */
   function parse(buf: Buffer, end: number): void {
     let at = 0;
-    // Reads a tab- or newline-terminated integer field at `at` (\N reads as 0); a field that is
-    // not a plain integer (a float sum printed as 1e+16) is read by Number().
-    const number = (): number => {
-      const start = at;
-      let negative = false;
-      if (buf[at] === MINUS) {
-        negative = true;
-        at++;
-      }
-      let value = 0;
-      for (;;) {
-        const ch = buf[at]!;
-        if (ch === TAB || ch === NEWLINE) break;
-        const digit = ch - ZERO;
-        if (digit < 0 || digit > 9) {
-          while (buf[at] !== TAB && buf[at] !== NEWLINE) at++;
-          const text = buf.toString('latin1', start, at);
-          at++;
-          return text === '\\N' ? 0 : Number(text);
-        }
-        value = value * 10 + digit;
-        at++;
-      }
-      at++;
-      return negative ? -value : value;
-    };
     while (at < end) {
       const start = at;
       let h = 0x811c9dc5;
-      for (;;) {
-        const ch = buf[at]!;
-        if (ch === TAB) break;
-        h = Math.imul(h ^ ch, 0x01000193);
-        at++;
-      }
+      for (let ch = buf[at]!; ch !== TAB; ch = buf[++at]!) h = Math.imul(h ^ ch, 0x01000193);
       const customer = customerOf(buf, start, at, h);
       at++;
-      const period = number();
-      const cents = number();
-      const rows = number();
-      const sale = buf[at] === T ? 1 : 0;
-      at += buf[at] === BACKSLASH ? 3 : 2; // t, f or \N (a group of bad rows without amounts)
-      const days = number();
-      const ons = number();
+      for (let k = 0; k < 6; k++) {
+        if (k === 3) {
+          // t, f, or \N (a group of bad rows without amounts)
+          fields[3] = buf[at] === T ? 1 : 0;
+          at += buf[at] === BACKSLASH ? 3 : 2;
+          continue;
+        }
+        // A plain integer; anything else (\N, a float sum printed as 1e+16) goes through Number().
+        const from = at;
+        const negative = buf[at] === MINUS;
+        if (negative) at++;
+        let value = 0;
+        let ch = buf[at]!;
+        while (ch >= ZERO && ch <= ZERO + 9) {
+          value = value * 10 + (ch - ZERO);
+          ch = buf[++at]!;
+        }
+        if (ch !== TAB && ch !== NEWLINE) {
+          while (buf[at] !== TAB && buf[at] !== NEWLINE) at++;
+          const text = buf.toString('latin1', from, at);
+          value = text === '\\N' ? 0 : Number(text);
+        } else if (negative) value = -value;
+        fields[k] = value;
+        at++;
+      }
       if (buf[at - 1] !== NEWLINE)
         throw new Error(`unexpected sums line: ${buf.toString('utf8', start, at)}`);
       lines++;
+      const period = fields[0]!;
+      const rows = fields[2]!;
       if (customer < 0) bad[1]! += rows;
       else if (period <= BAD_PERIOD) bad[BAD_PERIOD - period]! += rows;
       else {
-        addGroup(customer, period, cents, rows, sale, days);
-        onStart += ons;
+        addGroup(customer, period, fields[1]!, rows, fields[3]!, fields[4]!);
+        onStart += fields[5]!;
       }
     }
   }
