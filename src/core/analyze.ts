@@ -626,7 +626,10 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
   }
   // rankCustomers, in steps.
   yield* sortSteps(scored, comparePriority);
-  for (let i = 0; i < scored.length; i++) (scored[i] as CustomerAnalysis).rank = i + 1;
+  for (let i = 0; i < scored.length; i++) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
+    (scored[i] as CustomerAnalysis).rank = i + 1;
+  }
 
   // Types overlap (one customer can count under several), so shares are of the summed type amounts.
   const gapTypes = summariseGapTypes(scored.flatMap((analysis) => analysis.gaps));
@@ -636,6 +639,7 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
   let totalGapCents = 0;
   const churnRisk: ChurnRiskEntry[] = [];
   for (const analysis of scored) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
     totalGapCents += analysis.gapAmountCents;
     for (const gap of analysis.gaps) {
       if (gap.type === 'churn_risk' && analysis.metrics && analysis.components) {
@@ -653,7 +657,8 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
       }
     }
   }
-  churnRisk.sort(
+  yield* sortSteps(
+    churnRisk,
     (a, b) =>
       b.atRiskCents - a.atRiskCents ||
       b.zeroStreak - a.zeroStreak ||
@@ -675,6 +680,7 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
   let judged = 0;
   const rest: CustomerAnalysis[] = [];
   for (const analysis of working) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
     if (analysis.status === 'too_new') tooNew++;
     else if (analysis.status === 'lapsed') lapsed++;
     else if (analysis.status === 'no_sales') noSales++;

@@ -463,6 +463,7 @@ export function* replaySteps(
     // Scores are relative to the customers flagged at t, as in the live analysis.
     const scale = { largestGapCents: maxGap, largestLifetimeValueCents: maxLtv };
     for (let s = 0; s < flagged.length; s++) {
+      if (s % CUSTOMERS_PER_STEP === CUSTOMERS_PER_STEP - 1) yield;
       flagged.score[s] = weighScore(
         componentsOf(
           flagged.gap[s] as number,
