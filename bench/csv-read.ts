@@ -11,11 +11,12 @@
  *   --file PATH  read this sales file instead (e.g. bench/.data/c100000-w52-s42-v3/sales.csv)
  *   --fold       with --threads: fold each row into a ledger on this thread (the reader before the
  *                ledger was built in the workers), to compare the main thread's load with --ledger
- * Also prints how busy the main thread was (event-loop utilisation) and its longest stall: what a
- * bot answering while it refreshes would feel.
+ * Also prints the main thread's own CPU time (Linux: /proc/self/task/PID/stat, steady under load)
+ * and its longest event-loop stall (wall time: inflated on a busy machine): what a bot answering
+ * while it refreshes would feel.
  */
 import { once } from 'node:events';
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,17 @@ const size = statSync(file).size;
 
 let rows = 0;
 let total = 0;
+/** CPU seconds of the main thread alone (utime + stime of its task, in clock ticks of 10 ms). */
+function mainThreadCpuSeconds(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+const main0 = mainThreadCpuSeconds();
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const elu0 = perf.eventLoopUtilization();
@@ -114,6 +126,7 @@ if (ledgerRanges !== undefined) {
 }
 delay.disable();
 const elu = perf.eventLoopUtilization(elu0);
+const mainCpu = mainThreadCpuSeconds() - main0;
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -128,7 +141,8 @@ console.log(
     `${Math.round(rows / cpuSeconds).toLocaleString('en-US')} rows/CPU-s), peak RSS ${rss.toFixed(0)} MiB ` +
     `(rejected ${quality.rowsRejected}, duplicates ${quality.duplicateRows}, total ${total}); at the end: ` +
     `heap ${mib(memory.heapUsed)} of ${mib(memory.heapTotal)}, array buffers ${mib(memory.arrayBuffers)}; ` +
-    `main thread busy ${(elu.active / 1000).toFixed(2)} s, longest stall ${(delay.max / 1e6).toFixed(0)} ms; ` +
+    `main thread CPU ${mainCpu.toFixed(2)} s (busy ${(elu.active / 1000).toFixed(2)} s of wall), ` +
+    `longest stall ${(delay.max / 1e6).toFixed(0)} ms; ` +
     `load ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,

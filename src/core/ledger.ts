@@ -22,6 +22,7 @@
  */
 import { InputError } from '../errors.ts';
 import { isoFromDay, periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
+import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from './steps.ts';
 import type { CustomerLedger, LatestRow, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
 
 /** Periods accumulated period-major (a power of two). */
@@ -736,6 +737,14 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
  * the analysis as the customer's series), sale flags as views of one buffer.
  */
 export function ledgerFromPart(spec: PeriodSpec, part: LedgerPart): SalesLedger {
+  return drainSteps(ledgerFromPartSteps(spec, part));
+}
+
+/**
+ * `ledgerFromPart` in steps of `CUSTOMERS_PER_STEP` customers (see steps.ts): a bot's refresh turns
+ * 1,000,000 customers into objects without holding its event loop for the whole of it.
+ */
+export function* ledgerFromPartSteps(spec: PeriodSpec, part: LedgerPart): Steps<SalesLedger> {
   const out = new Map<string, CustomerLedger>();
   const n = part.idEnds.length;
   const { net: partNet, sale: partSale } = part;
@@ -787,6 +796,7 @@ export function ledgerFromPart(spec: PeriodSpec, part: LedgerPart): SalesLedger 
       positive,
       rows: part.customerRows[c] as number,
     });
+    if ((c + 1) % CUSTOMERS_PER_STEP === 0) yield;
   }
   const ledger: SalesLedger = {
     period: spec,

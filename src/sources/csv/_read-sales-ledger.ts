@@ -2,8 +2,8 @@
  * Reads a large sales CSV into a ledger on every core: the file is split at line breaks into byte
  * ranges, each read by a worker thread into a ledger builder of its own (its own customer
  * numbering; no row crosses a thread), and the results are merged. The calling thread only starts
- * the workers, relays a few messages and turns the merged ledger into `SalesLedger` objects, so a
- * running bot keeps answering while a refresh reads the file.
+ * the workers, relays a few messages and turns the merged ledger into `SalesLedger` objects, in
+ * steps, so a running bot keeps answering while a refresh reads the file.
  *
  * What makes the ranges give the same answer as one read of the file (docs/ARCHITECTURE.md):
  * - A line break is a record boundary unless a quoted value holds it. The range before each split
@@ -20,8 +20,9 @@
  *   in one range, which reports it with the line counted from the start of the file.
  */
 import { open, stat } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { type LedgerPart, ledgerFromPart } from '../../core/ledger.ts';
+import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
 import type { DataQuality, PeriodSpec, RowProblem, SalesLedger } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
 import {
@@ -302,7 +303,13 @@ async function readRanges(
     );
     ledgerReadStats.reads++;
     ledgerReadStats.lastRanges = count;
-    return { ledger: ledgerFromPart(spec, mergedAnswer.part), dataQuality };
+    // The objects are made in steps, with the event loop free in between (a bot answering).
+    const steps = ledgerFromPartSteps(spec, mergedAnswer.part);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return { ledger: step.value, dataQuality };
+      await setImmediate();
+    }
   } finally {
     stopAll();
   }
