@@ -140,6 +140,11 @@ export function withFollowUpView(store: StateStore): StateStore & FollowUpView {
         },
       );
     },
+    lost() {
+      // Other instances' writes may be missed from now on: the store answers until `reset`.
+      ready = false;
+      loads++;
+    },
     reset() {
       void loadAll();
     },

@@ -181,7 +181,7 @@ export function createPostgresStore(options: PostgresStoreOptions): StateStore {
       const onLost = (): void => {
         if (lost || stopped) return;
         lost = true;
-        handlers.reset();
+        handlers.lost();
         void listener.end().catch(() => undefined);
         retry = setTimeout(() => {
           connect().then(handlers.reset, () => undefined);

@@ -306,12 +306,13 @@ export interface StateStore
   readonly backend: 'pglite' | 'postgres';
   /**
    * Postgres only: tells `change(customerId)` when any instance on the database has recorded a
-   * follow-up or started or measured a followed-up gap of that customer (committed), and `reset()`
-   * when notifications may have been missed (the listening connection dropped; called again once it
-   * listens anew). Resolves once listening; the function it resolves to stops.
+   * follow-up or started or measured a followed-up gap of that customer (committed), `lost()` when
+   * the listening connection dropped (notifications are being missed), and `reset()` once it
+   * listens again after a loss. Resolves once listening; the function it resolves to stops.
    */
   listenFollowUpChanges?(handlers: {
     change(customerId: string): void;
+    lost(): void;
     reset(): void;
   }): Promise<() => Promise<void>>;
   /** Where the data lives, safe to log: the PGlite directory or the URL with its password masked. */

@@ -175,6 +175,50 @@ describe('the follow-up view', () => {
   });
 });
 
+describe('the follow-up view with change notifications (as on a shared Postgres)', () => {
+  let store: StateStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  type Handlers = Parameters<NonNullable<StateStore['listenFollowUpChanges']>>[0];
+  it('re-reads a customer another instance wrote to when told, and reads the store while notifications may be lost', async () => {
+    store = await emptyStore();
+    let feed: Handlers | undefined;
+    const spy = counting({
+      ...store,
+      listenFollowUpChanges: async (handlers) => {
+        feed = handlers;
+        return async () => undefined;
+      },
+    });
+    const view = await viewOf(spy.store);
+    const first = event({ id: 'ev-a', customerId: 'C-6', at: '2026-11-23T10:00:00.000Z' });
+    // Written by "another instance": straight into the store, then notified.
+    await store.recordFollowUp(first);
+    expect(await view.listFollowUps('C-6')).toEqual([]);
+    feed?.change('C-6');
+    await vi.waitFor(async () => {
+      spy.reads.length = 0;
+      expect(await view.listFollowUps('C-6')).toEqual([first]);
+      expect(spy.reads).toEqual([]);
+    });
+    feed?.lost();
+    const second = event({ id: 'ev-b', customerId: 'C-6', kind: 'release', at: '2026-11-24T10:00:00.000Z' });
+    await store.recordFollowUp(second);
+    spy.reads.length = 0;
+    expect(await view.listFollowUps('C-6')).toEqual([first, second]);
+    expect(spy.reads).toEqual(['listFollowUps C-6']);
+    feed?.reset();
+    await vi.waitFor(async () => {
+      spy.reads.length = 0;
+      expect(await view.listFollowUps('C-6')).toEqual([first, second]);
+      expect(spy.reads).toEqual([]);
+    });
+  });
+});
+
 const unreachable = await probeTestPostgres();
 const schemas: string[] = [];
 afterAll(async () => {
