@@ -105,12 +105,13 @@ export async function readSalesLedgerCsv(
 ): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
   const ranges = options.ranges;
   if ((ranges !== undefined && options.input === undefined) || (await shouldUseWorker(options))) {
-    let size = 0;
-    try {
-      size = (await stat(options.path)).size;
-    } catch {
-      // the reader reports the problem
-    }
+    // Only a regular file can be read in ranges; anything else (missing, a directory, a pipe) is
+    // read, or reported, on this thread.
+    const size = await stat(options.path).then(
+      (info) => (info.isFile() && info.size > 0 ? info.size : -1),
+      () => -1,
+    );
+    if (size < 0) return readLedgerHere(options, spec);
     const count =
       ranges ??
       (options.engine === 'csv-parse' || size > RANGES_MAX_BYTES
@@ -123,6 +124,13 @@ export async function readSalesLedgerCsv(
       // No worker could start (no row was read): read on this thread instead.
     }
   }
+  return readLedgerHere(options, spec);
+}
+
+async function readLedgerHere(
+  options: SalesCsvOptions,
+  spec: PeriodSpec,
+): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
   const builder = createLedgerBuilder(spec);
   const dataQuality = await readSalesRange(options, { ledger: builder }).then(({ stats, duplicates }) =>
     finishSalesRead(options, stats, duplicates?.count() ?? stats.duplicateRows),

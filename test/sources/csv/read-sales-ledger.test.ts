@@ -117,4 +117,20 @@ describe('readSalesLedgerCsv in byte ranges', () => {
     expect(three.message).toContain('line 17, column "amount"');
     expect((three as InputError).hint).toBe((one as InputError).hint);
   });
+
+  it('reads a BOM, an Excel "sep=;" line and CRLF line ends in ranges as in one read', async () => {
+    const lines = twentyLines().map((line) => line.replaceAll(',', ';'));
+    const path = join(dir, 'excel.csv');
+    await writeFile(path, `\uFEFFsep=;\r\ncustomer_id;date;amount;store_id\r\n${lines.join('\r\n')}\r\n`);
+    const one = await readLedger({ path, threads: false });
+    expect(await readLedger({ path, ranges: 3 })).toEqual(one);
+    expect(ledgerReadStats.lastRanges).toBe(3);
+  });
+
+  it('reports a path that is not a file as one read does', async () => {
+    const one = await rejectionOf(readSalesLedgerCsv({ path: dir, threads: false }, WEEKS));
+    const two = await rejectionOf(readSalesLedgerCsv({ path: dir, ranges: 2 }, WEEKS));
+    expect(two).toBeInstanceOf(InputError);
+    expect(two.message).toBe(one.message);
+  });
 });
