@@ -11,7 +11,8 @@
  * `--store` runs the whole `refreshSnapshot` instead: the analysis, then the save in the embedded
  * store (PGlite on disk, a temporary directory), the holdout and recovery updates and the index.
  *
- *   node --expose-gc --import tsx bench/refresh-stall.ts --sales F [--customers G] [--no-pause] [--store]
+ *   node --expose-gc --import tsx bench/refresh-stall.ts --sales F [--customers G] [--no-pause]
+ *     [--store [--database-url postgres://...]]   # the whole refresh, PGlite or a Postgres server
  *
  * `--no-pause` runs the analysis as the CLI does (no pauses) for a side-by-side figure.
  */
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     'no-pause': { type: 'boolean', default: false },
     /** The whole refreshSnapshot: the analysis, then the save in the embedded store, the index. */
     store: { type: 'boolean', default: false },
+    /** With --store: a Postgres server as the state store (its own schema, dropped after). */
+    'database-url': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -107,7 +110,9 @@ if (values.store) {
   // Opening the store (PGlite's start-up) is the bot's start-up, not the refresh: named apart.
   phase = 'open store';
   const dataDir = mkdtempSync(join(tmpdir(), 'revgap-stall-'));
-  const store = createStateStore({ dataDir });
+  const schema = `revgap_stall_${process.pid}`;
+  const databaseUrl = values['database-url'];
+  const store = createStateStore(databaseUrl ? { databaseUrl, dataDir, schema } : { dataDir });
   await store.ready();
   phase = 'read';
   const loaded = await refreshSnapshot({
@@ -127,6 +132,13 @@ if (values.store) {
   result = loaded.snapshot.result;
   phase = 'done';
   await store.close();
+  if (databaseUrl) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
   rmSync(dataDir, { recursive: true, force: true });
 } else {
   result = await runAnalysis(request, pause ? { pause } : {});
@@ -144,7 +156,7 @@ const ms = (ns: number) => Math.round(ns / 1e6);
 const summary = {
   customers: result.customers.length,
   pause: pause !== undefined,
-  store: values.store,
+  store: values.store ? (values['database-url'] ? 'postgres' : 'pglite') : 'none',
   seconds: Number(seconds.toFixed(1)),
   cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(1)),
   peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
