@@ -59,6 +59,9 @@ try {
     csvRange,
   );
   const part = builder.buildPart();
+  // The builder's blocks are garbage now; collected at once, they are not held while the parts are
+  // merged and turned into objects (the launcher's --expose-gc reaches workers too; else a no-op).
+  (globalThis as { gc?: () => void }).gc?.();
   const fingerprints = duplicates?.fingerprints();
   // Later ranges hand their ledger over now (the first range merges them); fingerprints stay in
   // shared memory, read in place by whoever counts them.
