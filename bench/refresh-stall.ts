@@ -114,11 +114,18 @@ if (values.store) {
   const databaseUrl = values['database-url'];
   const store = createStateStore(databaseUrl ? { databaseUrl, dataDir, schema } : { dataDir });
   await store.ready();
+  // The save named apart from what follows it (holdout, recoveries, index).
+  const save = store.saveSnapshot.bind(store);
+  store.saveSnapshot = async (snapshot) => {
+    phase = 'save';
+    await save(snapshot);
+    phase = 'after save';
+  };
   phase = 'read';
   const loaded = await refreshSnapshot({
     analyze: async () => {
       const analysed = await runAnalysis(request, pause ? { pause } : {});
-      phase = 'store+index';
+      phase = 'before save';
       return { result: analysed, source: request.sales.description };
     },
     settings,

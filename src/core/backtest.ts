@@ -250,7 +250,23 @@ export function planReplay(
   ledger: SalesLedger,
   settings: AnalysisSettings,
   options: BacktestOptions = {},
-): { asOfPeriod: number; horizon: number; step: number; points: number[] } {
+): ReplayPlan {
+  return drainSteps(planReplaySteps(ledger, settings, options));
+}
+
+export interface ReplayPlan {
+  asOfPeriod: number;
+  horizon: number;
+  step: number;
+  points: number[];
+}
+
+/** `planReplay` pausing every `CUSTOMERS_PER_STEP` customers (it reads every customer's sale flags). */
+function* planReplaySteps(
+  ledger: SalesLedger,
+  settings: AnalysisSettings,
+  options: BacktestOptions,
+): Steps<ReplayPlan> {
   const horizon = options.horizon ?? defaultHorizon(ledger.period);
   const step = options.step ?? 1;
   const issues: string[] = [];
@@ -260,7 +276,9 @@ export function planReplay(
   if (issues.length > 0) throw new ConfigError(issues);
   const asOfPeriod = chooseAsOf(ledger, settings.asOf).asOf.period;
   let firstJudgeable = Number.POSITIVE_INFINITY;
+  let met = 0;
   for (const customer of ledger.customers.values()) {
+    if (++met % CUSTOMERS_PER_STEP === 0) yield;
     const { positive } = customer;
     for (let i = 0; i < positive.length; i++) {
       if (positive[i] === 1) {
@@ -340,7 +358,7 @@ export function replay(
   settings: AnalysisSettings,
   options: BacktestOptions,
   visit: (period: number, entry: ReplayEntry) => void,
-): ReturnType<typeof planReplay> {
+): ReplayPlan {
   return drainSteps(replaySteps(ledger, settings, options, visit));
 }
 
@@ -356,15 +374,19 @@ export function* replaySteps(
   settings: AnalysisSettings,
   options: BacktestOptions,
   visit: (period: number, entry: ReplayEntry) => void,
-): Steps<ReturnType<typeof planReplay>> {
+): Steps<ReplayPlan> {
   if (settings.rules !== 'revgap') {
     throw new ConfigError([`rules: the backtest replays the revgap rules, not "${settings.rules}"`], {
       hint: 'run it with --rules revgap (the default)',
     });
   }
-  const plan = planReplay(ledger, settings, options);
+  const plan = yield* planReplaySteps(ledger, settings, options);
   const { horizon, points } = plan;
-  const customers = [...ledger.customers.values()];
+  const customers: CustomerLedger[] = [];
+  for (const customer of ledger.customers.values()) {
+    if (customers.length % CUSTOMERS_PER_STEP === CUSTOMERS_PER_STEP - 1) yield;
+    customers.push(customer);
+  }
   // One entry object for every visit (millions of customer-points): `visit` copies what it keeps.
   const entry: ReplayEntry = {
     customerId: '',
