@@ -42,9 +42,19 @@ export interface SqlBackend {
 }
 
 const DEFAULT_KEEP_SNAPSHOTS = 3;
-/** Customers per row of revgap_snapshot_customers: ~5-10 MB of JSON, far from any value or string limit. */
-const CUSTOMERS_PER_SLICE = 5_000;
+/**
+ * Customers per row of revgap_snapshot_customers: ~1-2 MB of JSON, far from any value or string
+ * limit, and small enough that turning one into JSON and storing it (a synchronous call on PGlite)
+ * is a short stretch of the event loop. Each snapshot records its own slice count, so changing
+ * this never affects reading older snapshots.
+ */
+const CUSTOMERS_PER_SLICE = 1_000;
 const KEEP_SNAPSHOT_FAILURES = 50;
+
+/** Lets pending I/O and timers run (a command arriving during a long save). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 const DEFAULT_LIST_LIMIT = 20;
 
 type Row = Record<string, unknown>;
@@ -311,16 +321,13 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
 
     saveSnapshot(snapshot, options = {}) {
       return retrying('saving a snapshot', async (sql) => {
-        // The customers go in slices (migration 0006): a million of them do not fit one value.
+        // The customers go in slices (migration 0006): a million of them do not fit one value. Each
+        // slice is turned into JSON just before its insert, with a pause before the next, so that a
+        // bot saving a large snapshot keeps answering (issue 12: the save of 1,000,000 customers was
+        // one 17-23 s stall on a Postgres server, most of it JSON.stringify, ~100 s on PGlite).
         const { customers, ...rest } = snapshot.result;
         const head = JSON.stringify({ ...rest, customers: [] });
-        const slices: string[] = [];
-        for (let i = 0; i < customers.length; i += CUSTOMERS_PER_SLICE) {
-          slices.push(JSON.stringify(customers.slice(i, i + CUSTOMERS_PER_SLICE)));
-        }
-        // The length of the whole result's JSON, as before the slices: each slice's items, comma-joined.
-        const chars =
-          head.length + slices.reduce((n, slice) => n + slice.length - 2, 0) + Math.max(0, slices.length - 1);
+        const sliceCount = Math.ceil(customers.length / CUSTOMERS_PER_SLICE);
         await sql.transaction(async (tx) => {
           const { rowCount } = await tx.query(
             `INSERT INTO revgap_snapshots
@@ -332,19 +339,29 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
               snapshot.asOfPeriod,
               snapshot.source,
               head,
-              // result_chars is an integer column: a very large analysis reports its size capped.
-              Math.min(chars, 2_147_483_647),
+              head.length,
               snapshot.settings === undefined ? null : JSON.stringify(snapshot.settings),
-              slices.length,
+              sliceCount,
             ],
           );
-          if (rowCount > 0) {
-            for (const [index, slice] of slices.entries()) {
+          if (rowCount > 0 && sliceCount > 0) {
+            // The length of the whole result's JSON, as before the slices: each slice's items, comma-joined.
+            let chars = head.length;
+            for (let index = 0; index < sliceCount; index++) {
+              if (index > 0) await yieldToEventLoop();
+              const from = index * CUSTOMERS_PER_SLICE;
+              const slice = JSON.stringify(customers.slice(from, from + CUSTOMERS_PER_SLICE));
+              chars += slice.length - 2 + (index > 0 ? 1 : 0);
               await tx.query(
                 'INSERT INTO revgap_snapshot_customers (snapshot_id, slice, customers) VALUES ($1, $2, $3)',
                 [snapshot.id, index, slice],
               );
             }
+            // result_chars is an integer column: a very large analysis reports its size capped.
+            await tx.query('UPDATE revgap_snapshots SET result_chars = $2 WHERE id = $1', [
+              snapshot.id,
+              Math.min(chars, 2_147_483_647),
+            ]);
           }
           await pruneSnapshots(tx, options.keep ?? DEFAULT_KEEP_SNAPSHOTS);
         });

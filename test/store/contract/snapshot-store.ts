@@ -119,7 +119,7 @@ export function describeSnapshotStoreContract(harness: StoreHarness): void {
       expect((await store().listSnapshots()).map((s) => s.id)).toEqual(['snap-27']);
     });
 
-    it('round-trips a large analysis (12,001 customers: stored in three slices, read back in order)', async () => {
+    it('round-trips a large analysis (12,001 customers: stored in 13 slices of 1,000, read back in order)', async () => {
       const result = makeAnalysisResult(12_001);
       await store().saveSnapshot({
         id: 'snap-big',
