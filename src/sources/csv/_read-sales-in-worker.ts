@@ -15,8 +15,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DataQuality, SaleRow } from '../../core/types.ts';
-import { InputError } from '../../errors.ts';
 import { readSalesInThread } from './_read-sales-in-thread.ts';
+import { errorFromWorker } from './_worker-error.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
 
 /** Rows per batch. */
@@ -179,10 +179,7 @@ export function readSalesInWorker(
             settle(() => resolve(message.quality));
             break;
           case 'error': {
-            const error =
-              message.name === 'InputError'
-                ? new InputError(message.message, message.hint === undefined ? {} : { hint: message.hint })
-                : Object.assign(new Error(message.message), { name: message.name, stack: message.stack });
+            const error = errorFromWorker(message);
             fail(error);
             break;
           }

@@ -24,7 +24,6 @@ import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
 import type { DataQuality, PeriodSpec, RowProblem, SalesLedger } from '../../core/types.ts';
-import { InputError } from '../../errors.ts';
 import {
   BadRowError,
   finishSalesRead,
@@ -32,6 +31,7 @@ import {
   type SalesReadStats,
 } from './_read-sales-in-thread.ts';
 import { bootstrapSource } from './_read-sales-in-worker.ts';
+import { errorFromWorker } from './_worker-error.ts';
 import { type CounterFingerprints, PARTITIONS } from './duplicate-set.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
 
@@ -216,10 +216,7 @@ async function readRanges(
             });
             break;
           case 'error': {
-            const error =
-              message.name === 'InputError'
-                ? new InputError(message.message, message.hint === undefined ? {} : { hint: message.hint })
-                : Object.assign(new Error(message.message), { name: message.name, stack: message.stack });
+            const error = errorFromWorker(message);
             settle?.({
               kind: 'failed',
               error,

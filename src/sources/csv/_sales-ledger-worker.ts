@@ -13,6 +13,7 @@ import {
   type LedgerWorkerMessage,
   partTransferList,
 } from './_read-sales-ledger.ts';
+import { workerErrorFields } from './_worker-error.ts';
 import { countDuplicates } from './duplicate-set.ts';
 import type { CsvRange } from './read-csv-file.ts';
 
@@ -79,15 +80,10 @@ try {
     }
   }
 } catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const hint = (e as { hint?: unknown }).hint;
-  const badRow = (e as { badRow?: unknown }).badRow;
+  const badRow = (error as { badRow?: unknown } | null)?.badRow;
   post({
     type: 'error',
-    name: e.name,
-    message: e.message,
-    ...(typeof hint === 'string' ? { hint } : {}),
-    ...(e.stack === undefined ? {} : { stack: e.stack }),
+    ...workerErrorFields(error),
     ...(badRow === undefined ? {} : { badRow: badRow as never }),
   });
 }

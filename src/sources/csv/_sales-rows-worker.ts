@@ -13,6 +13,7 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './_read-sales-in-worker.ts';
+import { workerErrorFields } from './_worker-error.ts';
 
 const port = parentPort!;
 const { options, consumed } = workerData as WorkerInput;
@@ -117,13 +118,5 @@ try {
 } catch (error) {
   // Rows before the error are delivered first, as on a single thread.
   flush();
-  const e = error instanceof Error ? error : new Error(String(error));
-  const hint = (e as { hint?: unknown }).hint;
-  port.postMessage({
-    type: 'error',
-    name: e.name,
-    message: e.message,
-    ...(typeof hint === 'string' ? { hint } : {}),
-    ...(e.stack === undefined ? {} : { stack: e.stack }),
-  } satisfies WorkerMessage);
+  port.postMessage({ type: 'error', ...workerErrorFields(error) } satisfies WorkerMessage);
 }
