@@ -31,6 +31,7 @@ import {
   randomTestSchema,
   TEST_DATABASE_URL,
 } from '../helpers/postgres.ts';
+import { openRefusingCopy, refusedCopy } from '../helpers/refuse-copy.ts';
 
 const unreachable = await probeTestPostgres();
 if (unreachable) {
@@ -232,26 +233,51 @@ describe.skipIf(unreachable !== null)(
   },
 );
 
-describe('sales-source contract: CSV and PGlite (the same SQL, embedded) give the same document', () => {
-  let pglite: PGlite;
-  beforeAll(async () => {
-    pglite = await PGlite.create();
-    await pglite.query(`CREATE SCHEMA "${schema}"`);
-  });
-  afterAll(() => pglite?.close());
-  // One embedded database for all reads: "ending" a read's connection rolls back what it left open.
-  const open = async (): Promise<SqlConnection> => ({
-    query: (text, values) => pglite.query(text, values) as never,
-    // PGlite has no COPY TO STDOUT; COPY TO '/dev/blob' runs the same SELECT and gives the same text.
-    copyOut: (select) => ({
-      async *[Symbol.asyncIterator]() {
-        const { blob } = await pglite.query(`COPY (${select}) TO '/dev/blob'`);
-        if (blob) yield new Uint8Array(await blob.arrayBuffer());
+describe.skipIf(unreachable !== null)(
+  'sales-source contract: CSV and Postgres (server) refusing COPY as Redshift does give the same document (the cursor fallback)',
+  () => {
+    let client: pg.Client;
+    const refusing = openRefusingCopy(TEST_DATABASE_URL);
+    beforeAll(async () => {
+      client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    });
+    afterAll(async () => {
+      await client?.end();
+      await dropTestSchemas([schema]);
+      // Not vacuous: the reads' COPY was refused (once per source: its later reads go to the cursor).
+      expect(refusing.refusals()).toBe(cases.length * 2);
+    });
+    contractCases(() => ({ db: client, url: TEST_DATABASE_URL, open: refusing.open }));
+  },
+);
+
+for (const refuse of [false, true]) {
+  describe(`sales-source contract: CSV and PGlite (the same SQL, embedded) give the same document${refuse ? ', COPY refused as Redshift refuses it (the cursor fallback)' : ''}`, () => {
+    let pglite: PGlite;
+    beforeAll(async () => {
+      pglite = await PGlite.create();
+      await pglite.query(`CREATE SCHEMA "${schema}"`);
+    });
+    afterAll(() => pglite?.close());
+    // One embedded database for all reads: "ending" a read's connection rolls back what it left open.
+    const open = async (): Promise<SqlConnection> => ({
+      query: (text, values) => pglite.query(text, values) as never,
+      // PGlite has no COPY TO STDOUT; COPY TO '/dev/blob' runs the same SELECT and gives the same text.
+      copyOut: (select) =>
+        refuse
+          ? refusedCopy(pglite)
+          : {
+              async *[Symbol.asyncIterator]() {
+                const { blob } = await pglite.query(`COPY (${select}) TO '/dev/blob'`);
+                if (blob) yield new Uint8Array(await blob.arrayBuffer());
+              },
+            },
+      end: async () => {
+        await pglite.query('ROLLBACK').catch(() => undefined);
       },
-    }),
-    end: async () => {
-      await pglite.query('ROLLBACK').catch(() => undefined);
-    },
+    });
+    contractCases(() => ({ db: pglite, url: 'postgres://pglite/memory', open }));
   });
-  contractCases(() => ({ db: pglite, url: 'postgres://pglite/memory', open }));
-});
+}

@@ -15,6 +15,7 @@ import { farFutureRows } from '../../core/analyze.ts';
 import { LATEST_ROWS_KEPT } from '../../core/ledger.ts';
 import type { CustomerInfo, DataQuality, LatestRow, PeriodSpec, RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
 import {
   CUSTOMER_ALIASES,
   CUSTOMER_FIELDS,
@@ -56,6 +57,8 @@ export interface PostgresSourceOptions {
   statementTimeoutMs?: number | undefined;
   /** Opens the connection instead of `pg` with `url` (an embedded engine in tests); `url` still names it. */
   open?: (() => Promise<SqlConnection>) | undefined;
+  /** Told once (info) when the engine refuses `COPY ... TO STDOUT` and the sums come through a cursor. */
+  logger?: Pick<Logger, 'info'> | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -219,6 +222,82 @@ async function beginReadOnly(
   );
 }
 
+/** `COPY (` before the sums SELECT in the statement the COPY path sends; `) TO STDOUT` after it. */
+const COPY_PREFIX = 'COPY (';
+
+/**
+ * Whether an error from `COPY (<select>) TO STDOUT` says that the engine, or a proxy in front of it,
+ * does not take that statement (rather than that something is wrong with the SELECT). Judged by the
+ * error, never by the engine's name:
+ * - SQLSTATE 0A000 feature_not_supported;
+ * - a syntax error (42601, or "syntax error" in the text where an engine uses another code, as
+ *   Doltgres's XX000) whose position falls outside the SELECT, or, without a position, whose text
+ *   names COPY, STDOUT or the opening parenthesis (Redshift, on PostgreSQL 8.0's grammar:
+ *   `syntax error at or near "(" in context "COPY (", at line 1`);
+ * - a message that says COPY is not supported, whatever the code (a gateway's
+ *   `COPY TO STDOUT not yet supported`).
+ * A SELECT that fails on its own (a missing column, a division by zero) fails with its own code,
+ * with a position inside the SELECT, or partway through the data: none of these is a refusal. A
+ * syntax error in the SELECT taken for a refusal costs only the retry, which fails with that error.
+ */
+export function isCopyRefusal(error: unknown, selectLength: number): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; message?: unknown; position?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (code === '0A000') return true;
+  if (code === '42601' || /syntax error/i.test(message)) {
+    const position = Number(e.position);
+    if (Number.isInteger(position) && position > 0) {
+      return position <= COPY_PREFIX.length || position > COPY_PREFIX.length + selectLength;
+    }
+    return /\bCOPY\b|\bSTDOUT\b|near "\("/i.test(message);
+  }
+  return (
+    /\bCOPY\b/i.test(message) && /not (yet )?supported|unsupported|not implemented|not allowed/i.test(message)
+  );
+}
+
+/** Groups per FETCH when the sums come through a cursor: ~1 MB of rows per round trip. */
+const FETCH_GROUPS = 20_000;
+
+/** A value of the sums query as COPY text writes it (`\N` for NULL, `t`/`f`, escaped text). */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') {
+    // A float8 sum beyond 2^53 in exponent form, as Postgres prints it, so that the parser's Number()
+    // reads back the same double (its digit-by-digit path is exact only for safe integers).
+    return Number.isSafeInteger(value) || !Number.isFinite(value) ? String(value) : value.toExponential();
+  }
+  if (typeof value === 'string') return value.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]!);
+  return String(value); // bigint (an embedded engine's int8)
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * The sums through a cursor in the read's transaction (`DECLARE ... CURSOR FOR`, `FETCH FORWARD n`),
+ * for an engine that refuses `COPY ... TO STDOUT`: each batch of rows is written back as the COPY
+ * text the parser reads, so the ledger is built by the same code from the same values. It costs the
+ * driver's row parsing (row objects, a string per field) on top of the COPY path's work.
+ */
+async function* cursorOut(client: SqlConnection, select: string): AsyncIterable<Uint8Array> {
+  await client.query(`DECLARE revgap_sums CURSOR FOR ${select}`);
+  for (;;) {
+    const batch = await client.query(`FETCH FORWARD ${FETCH_GROUPS} FROM revgap_sums`);
+    if (batch.rows.length === 0) break;
+    const names = batch.fields.map((f) => f.name);
+    let text = '';
+    for (const row of batch.rows) {
+      for (let i = 0; i < names.length; i++) text += (i === 0 ? '' : '\t') + copyText(row[names[i]!]);
+      text += '\n';
+    }
+    yield Buffer.from(text, 'utf8');
+    if (batch.rows.length < FETCH_GROUPS) break;
+  }
+  await client.query('CLOSE revgap_sums');
+}
+
 interface Column {
   name: string;
   type: number;
@@ -350,6 +429,8 @@ LIMIT $1`;
 /** Sales from a Postgres table or query, summed per customer and period in the database. */
 export function postgresSalesSource(options: PostgresSourceOptions): SalesSource {
   const description = describe(options.url, options.relation);
+  // Once the engine has refused COPY, later reads of this source go straight to the cursor.
+  let copyRefused = false;
   return {
     description,
     async load(read: SalesReadOptions): Promise<LoadedSales> {
@@ -382,11 +463,35 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
           read.period,
         );
         // The groups stream back with COPY ... TO STDOUT (text), parsed as they arrive: no row objects,
-        // no per-field strings, and Node's work overlaps the database's output.
+        // no per-field strings, and Node's work overlaps the database's output. An engine that
+        // refuses the COPY (told by its error, before any data) gets the same SELECT as a cursor.
         const builder = sumsLedgerBuilder(read.period);
-        for await (const chunk of client.copyOut(sql.sums)) {
-          builder.add(chunk);
-          read.onProgress?.(builder.groups, builder.groups);
+        const fold = async (chunks: AsyncIterable<Uint8Array>) => {
+          for await (const chunk of chunks) {
+            builder.add(chunk);
+            read.onProgress?.(builder.groups, builder.groups);
+          }
+        };
+        if (copyRefused) await fold(cursorOut(client, sql.sums));
+        else {
+          try {
+            await fold(client.copyOut(sql.sums));
+          } catch (error) {
+            if (builder.groups > 0 || !isCopyRefusal(error, sql.sums.length)) throw error;
+            copyRefused = true;
+            const e = error as { code?: unknown; message?: unknown };
+            options.logger?.info(
+              { source: description, code: e.code, reason: scrub(String(e.message ?? error), options.url) },
+              'the database refused COPY ... TO STDOUT: the sums come through a cursor (FETCH) instead',
+            );
+            // The refused statement may have aborted the transaction (Postgres aborts it on any
+            // error), and a SAVEPOINT is not there on every engine that refuses COPY (Redshift has
+            // none): roll back and open the read's transaction again. Nothing was read in it but
+            // the column list, and every query after this one runs in the new snapshot.
+            await client.query('ROLLBACK');
+            await beginReadOnly(client, options);
+            await fold(cursorOut(client, sql.sums));
+          }
         }
         const { ledger, bad } = builder.build();
         // Far-future rows (a mistyped year): the analysis sets them aside by name, from the latest
