@@ -4,7 +4,7 @@
  * transaction as a real refusal would, and reaches the source as the driver's own error.
  */
 import pg from 'pg';
-import type { SqlConnection } from '../../src/sources/postgres/postgres-sales-source.ts';
+import { pgConnection, type SqlConnection } from '../../src/sources/postgres/postgres-sales-source.ts';
 
 /** Redshift's words for `COPY (select) TO STDOUT` (SQLSTATE 42601, no position). */
 export const REDSHIFT_COPY_REFUSAL = 'syntax error at or near "(" in context "COPY (", at line 1';
@@ -42,12 +42,11 @@ export function openRefusingCopy(url: string): {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       return {
-        query: (text, values) => client.query(text, values) as never,
+        ...pgConnection(client),
         copyOut: () => {
           refusals++;
           return refusedCopy(client);
         },
-        end: () => client.end(),
       };
     },
   };

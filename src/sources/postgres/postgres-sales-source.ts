@@ -179,7 +179,26 @@ export interface SqlConnection {
    * PGlite has no COPY TO STDOUT: its wrapper runs `COPY (select) TO '/dev/blob'` instead.
    */
   copyOut(select: string): AsyncIterable<Uint8Array>;
+  /**
+   * Optional: the rows of a statement as arrays of the server's text values (NULL as null), without
+   * the driver's per-type parsing; the cursor fallback writes them back as COPY text as they are.
+   * Without it the fallback reads `query`'s row objects and prints their values.
+   */
+  queryText?(text: string): Promise<{ rows: (string | null)[][] }>;
   end(): Promise<void>;
+}
+
+/** Every value as the server sent it (text): the driver parses none. */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
+/** A connected `pg.Client` as a SqlConnection (COPY through pg-copy-streams). */
+export function pgConnection(client: pg.Client): SqlConnection {
+  return {
+    query: (text, values) => client.query(text, values) as never,
+    copyOut: (select) => client.query(copyTo(`COPY (${select}) TO STDOUT`)),
+    queryText: (text) => client.query({ text, rowMode: 'array', types: TEXT_TYPES }),
+    end: () => client.end(),
+  };
 }
 
 async function connect(
@@ -197,11 +216,7 @@ async function connect(
     await client.end().catch(() => {});
     throw databaseError(error, url, description);
   }
-  return {
-    query: (text, values) => client.query(text, values) as never,
-    copyOut: (select) => client.query(copyTo(`COPY (${select}) TO STDOUT`)),
-    end: () => client.end(),
-  };
+  return pgConnection(client);
 }
 
 /** Opens the read-only transaction every read runs in. */
@@ -283,17 +298,31 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
  */
 async function* cursorOut(client: SqlConnection, select: string): AsyncIterable<Uint8Array> {
   await client.query(`DECLARE revgap_sums CURSOR FOR ${select}`);
+  const fetch = `FETCH FORWARD ${FETCH_GROUPS} FROM revgap_sums`;
   for (;;) {
-    const batch = await client.query(`FETCH FORWARD ${FETCH_GROUPS} FROM revgap_sums`);
-    if (batch.rows.length === 0) break;
-    const names = batch.fields.map((f) => f.name);
     let text = '';
-    for (const row of batch.rows) {
-      for (let i = 0; i < names.length; i++) text += (i === 0 ? '' : '\t') + copyText(row[names[i]!]);
-      text += '\n';
+    let rows: number;
+    if (client.queryText !== undefined) {
+      // The server's text values are COPY's (same output functions, same session settings): only
+      // NULLs and the customer value's tabs, newlines and backslashes need writing as COPY writes them.
+      const batch = await client.queryText(fetch);
+      rows = batch.rows.length;
+      for (const row of batch.rows) {
+        text += copyText(row[0]);
+        for (let i = 1; i < row.length; i++) text += `\t${row[i] ?? '\\N'}`;
+        text += '\n';
+      }
+    } else {
+      const batch = await client.query(fetch);
+      rows = batch.rows.length;
+      const names = batch.fields.map((f) => f.name);
+      for (const row of batch.rows) {
+        for (let i = 0; i < names.length; i++) text += (i === 0 ? '' : '\t') + copyText(row[names[i]!]);
+        text += '\n';
+      }
     }
-    yield Buffer.from(text, 'utf8');
-    if (batch.rows.length < FETCH_GROUPS) break;
+    if (rows > 0) yield Buffer.from(text, 'utf8');
+    if (rows < FETCH_GROUPS) break;
   }
   await client.query('CLOSE revgap_sums');
 }
