@@ -86,12 +86,13 @@ export interface RunningRevgap {
 export function analyzeConfiguredData(
   config: AppConfig,
   now: () => Date,
+  logger?: Logger,
 ): () => Promise<{ result: AnalysisResult; source: string }> {
   return async () => {
     const today = now().toISOString().slice(0, 10);
     // The same request the CLI builds, so every data setting (map, date format, decimal, delimiter) applies.
     // The bot answers while a refresh reads the data: large files are parsed in a worker thread.
-    const request = analysisRequestFromConfig(config, today, { background: true });
+    const request = analysisRequestFromConfig(config, today, { background: true, logger });
     // ... and the analysis and its evidence pause every few thousand customers (run-analysis.ts).
     const result = await runAnalysis(request, { pause: () => setImmediate() });
     return { result, source: request.sales.description };
@@ -180,7 +181,7 @@ export async function startRevgap(options: StartOptions): Promise<RunningRevgap>
     opened.backend === 'pglite' || opened.listenFollowUpChanges ? withFollowUpView(opened) : opened;
 
   const snapshots = createSnapshotHolder({ store, settings: config.analysis });
-  const analyze = options.analyze ?? analyzeConfiguredData(config, now);
+  const analyze = options.analyze ?? analyzeConfiguredData(config, now, logger);
   // Every refresh (start-up, digest, data change) goes through the watcher: one analysis at a time,
   // and it knows which version of the files the current snapshot read. The bundled sample never changes.
   const dataFiles =
@@ -478,7 +479,7 @@ export async function postDigestOnce(options: DigestOnceOptions): Promise<PostDi
         snapshots,
         now,
         refresh: async () => {
-          const analyze = options.analyze ?? analyzeConfiguredData(config, now);
+          const analyze = options.analyze ?? analyzeConfiguredData(config, now, logger);
           await refreshSnapshot(refreshDeps({ config, analyze, store, snapshots, now, logger }));
         },
       },

@@ -6,6 +6,7 @@
 import type { AppConfig } from '../config.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import { InputError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import { type CsvOptions, csvCustomersSource, csvSalesSource } from './csv/csv-sales-source.ts';
 import {
   isPostgresUrl,
@@ -32,6 +33,8 @@ export interface SourceSpec {
   settings: Pick<AnalysisSettings, 'period' | 'lookback'>;
   /** When `salesPath` is a Postgres URL: where the rows are, and the optional customers. */
   database?: DatabaseSpec | undefined;
+  /** Where a database source says how it read (e.g. that the engine refused COPY and a cursor was used). */
+  logger?: Pick<Logger, 'info'> | undefined;
 }
 
 /** A database sales source's settings (`--table`/`--query`, `--customers-table`/`--customers-query`). */
@@ -69,6 +72,7 @@ function databaseSources(url: string, spec: SourceSpec): { sales: SalesSource; c
     rowKey: db.rowKey,
     timeZone: db.timeZone,
     statementTimeoutMs: db.statementTimeoutMs,
+    logger: spec.logger,
   });
   const customersRelation =
     db.customersTable !== undefined
@@ -154,6 +158,8 @@ export function analysisRequestFromConfig(
   options: {
     /** A long-running process (the bot): parse sales files of 1 MiB or more off its event loop. */
     background?: boolean;
+    /** The process's logger, for what a database source says about how it read. */
+    logger?: Pick<Logger, 'info'> | undefined;
   } = {},
 ): {
   sales: SalesSource;
@@ -164,6 +170,7 @@ export function analysisRequestFromConfig(
 } {
   const spec = sourceSpecFromConfig(config, today);
   if (options.background) spec.csv = { ...spec.csv, threads: 'background' };
+  if (options.logger !== undefined) spec.logger = options.logger;
   const stock = config.data.stock;
   return {
     ...openSources(spec),
