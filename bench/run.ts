@@ -11,6 +11,8 @@
  *   npm run bench -- --no-answers       # without the answer-latency run (1,000,000 customers)
  *   npm run bench -- --refresh-stall    # also the event loop during a serve-style refresh of the
  *                                       # large set (bench/refresh-stall.ts), paused and not
+ *   npm run bench -- --help-during-refresh  # also `/revgap help` every 50 ms at the bot in HTTP mode
+ *                                       # while it refreshes the large set (bench/help-during-refresh.ts)
  *   npm run bench -- --no-backtest      # analyze only (by default `revgap backtest --step 1
  *                                       # --horizon 8` runs as often, side by side; target < 3x)
  *
@@ -90,6 +92,11 @@ const { values } = parseArgs({
      * set with --no-large): bench/refresh-stall.ts, with pauses and without.
      */
     'refresh-stall': { type: 'boolean', default: false },
+    /**
+     * Also send `/revgap help` every 50 ms to the bot (HTTP mode) while it refreshes the large set
+     * (or the main set with --no-large): bench/help-during-refresh.ts.
+     */
+    'help-during-refresh': { type: 'boolean', default: false },
   },
 });
 
@@ -649,6 +656,19 @@ async function main(): Promise<void> {
         child.on('exit', () => resolve());
       });
     }
+  }
+  if (values['help-during-refresh']) {
+    // The same target as seen from Slack: signed `/revgap help` requests answered during a refresh.
+    const helpData = values['no-large']
+      ? await ensureDataSet(customers, weeks, seed)
+      : await ensureDataSet(Number(values['large-customers']), weeks, seed);
+    const args = ['--import', 'tsx', join(ROOT, 'bench', 'help-during-refresh.ts')];
+    args.push('--sales', helpData.salesPath, '--customers', helpData.customersPath);
+    process.stdout.write(`\nHelp during a refresh (node ${args.slice(2).join(' ')}):\n`);
+    await new Promise<void>((resolve) => {
+      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+      child.on('exit', () => resolve());
+    });
   }
   if (values['cpu-prof']) process.stdout.write(`CPU profile written to ${join(DATA_ROOT, 'profiles')}\n`);
 }

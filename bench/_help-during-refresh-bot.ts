@@ -1,0 +1,114 @@
+/**
+ * The bot for bench/help-during-refresh.ts, as its own process: `startRevgap` in HTTP mode with the
+ * config from the environment (as `revgap serve` reads it: REVGAP_SALES, REVGAP_CUSTOMERS, ...), no
+ * scheduler and no polling. Its start-up refresh reads the sales file; then it prints `ready <ms>`.
+ * On SIGUSR2 it runs one more refresh through `dataWatch.refresh()` (what the data-change poll and the
+ * digest call) and prints a phase marker at each step, `phase <name> <epoch ms>`:
+ * read -> analysis (the first pause of `runAnalysis`: the read and the ledger are done) -> save (the
+ * store's `saveSnapshot`) -> holdout+index (`updateHoldout`, then the customer index; `index` apart from the end of
+ * `saveHoldoutMeasures`) -> recoveries (from `listFollowedUpGaps`) -> done. The analysis is
+ * `analyzeConfiguredData`'s (the same request with the background read, a `setImmediate` pause
+ * between steps), written out here only to mark the end of the read.
+ * With DATABASE_URL the store is that Postgres server, in its own schema (dropped on SIGTERM).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { startRevgap } from '../src/main.ts';
+import { analysisRequestFromConfig } from '../src/sources/open-sources.ts';
+import { createStateStore } from '../src/store/create-state-store.ts';
+import { runAnalysis } from '../src/use-cases/run-analysis.ts';
+
+const epochMs = () => performance.timeOrigin + performance.now();
+let measuring = false;
+const mark = (name: string) => {
+  if (measuring) process.stdout.write(`phase ${name} ${epochMs().toFixed(1)}\n`);
+};
+
+const config = loadConfig({ env: process.env, cwd: process.cwd() });
+const schema = `revgap_help_${process.pid}`;
+const store = createStateStore(
+  config.databaseUrl
+    ? { databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema }
+    : { dataDir: config.dataDir },
+);
+const save = store.saveSnapshot.bind(store);
+store.saveSnapshot = async (snapshot) => {
+  mark('save');
+  await save(snapshot);
+  // refreshSnapshot goes on with the holdout (updateHoldout), then the customer index, then the
+  // recoveries: their first or last store calls mark where each begins.
+  mark('holdout+index');
+};
+const saveMeasures = store.saveHoldoutMeasures.bind(store);
+store.saveHoldoutMeasures = async (measures) => {
+  await saveMeasures(measures);
+  mark('index');
+};
+const listGaps = store.listFollowedUpGaps.bind(store);
+store.listFollowedUpGaps = (...args) => {
+  mark('recoveries');
+  return listGaps(...args);
+};
+const started = performance.now();
+const bot = await startRevgap({
+  config,
+  logger: createLogger({ level: 'warn' }),
+  scheduler: false,
+  catchUp: false,
+  store,
+  analyze: async () => {
+    const request = analysisRequestFromConfig(config, new Date().toISOString().slice(0, 10), {
+      background: true,
+    });
+    let first = true;
+    const result = await runAnalysis(request, {
+      pause: () => {
+        if (first) mark('analysis');
+        first = false;
+        return new Promise<void>((resolve) => setImmediate(resolve));
+      },
+    });
+    return { result, source: request.sales.description };
+  },
+});
+process.stdout.write(`ready ${Math.round(performance.now() - started)}\n`);
+
+const loop = monitorEventLoopDelay({ resolution: 5 });
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+process.on('SIGUSR2', () => {
+  measuring = true;
+  loop.enable();
+  const cpu0 = cpuMs();
+  mark('read');
+  void bot
+    .refresh()
+    .then(() => {
+      mark('done');
+      const ms = (ns: number) => (ns / 1e6).toFixed(0);
+      process.stdout.write(
+        `refresh cpu ${((cpuMs() - cpu0) / 1000).toFixed(1)} s, peak rss ${Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20)} MB, ` +
+          `loop-delay p50 ${ms(loop.percentile(50))} p99 ${ms(loop.percentile(99))} max ${ms(loop.max)}\n`,
+      );
+      loop.disable();
+    })
+    .catch((error: unknown) => {
+      process.stdout.write(`refresh failed ${String(error)}\n`);
+      mark('done');
+    });
+});
+process.on('SIGTERM', () => {
+  void (async () => {
+    await bot.stop();
+    if (config.databaseUrl) {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: config.databaseUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
+  })().finally(() => process.exit(0));
+});
