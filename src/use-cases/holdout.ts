@@ -16,6 +16,7 @@ import { defaultHorizon, type RecoveryMeasure } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, Priority } from '../core/types.ts';
 import type { HoldoutRecord, HoldoutStore } from '../store/holdout-store.ts';
+import { customersByIdInSlices } from './find-customer.ts';
 
 export interface HoldoutSettings {
   /** q in percent (0 = no new assignments; recorded ones keep being measured and hidden). */
@@ -32,37 +33,35 @@ export async function updateHoldout(
   store: HoldoutStore,
   at: string,
   newSalt: () => string = randomUUID,
+  options: { sliceSize?: number; pause?: () => Promise<void> } = {},
 ): Promise<{ assigned: number; measured: number }> {
   let records = await store.listHoldoutAssignments();
+  // One lookup for the draw and the measures, built in slices: the bot answers meanwhile.
+  const byId = await customersByIdInSlices(result.customers, options);
   let assigned = 0;
   if (settings.percent > 0 && result.rules === 'revgap') {
     const salt = await store.holdoutSalt(newSalt());
-    const fresh = drawAssignments(
-      rankedPriorities(result),
-      new Map(result.customers.map((c) => [c.customerId, c])),
-      {
-        recorded: new Map(records.map((r) => [r.assignment.customerId, r.assignment])),
-        topN: settings.topN,
-        share: settings.percent / 100,
-        salt,
-        asOfPeriod: result.asOf.period,
-        periodKind: result.period.kind,
-        at,
-      },
-    );
+    const fresh = drawAssignments(rankedPriorities(result), byId, {
+      recorded: new Map(records.map((r) => [r.assignment.customerId, r.assignment])),
+      topN: settings.topN,
+      share: settings.percent / 100,
+      salt,
+      asOfPeriod: result.asOf.period,
+      periodKind: result.period.kind,
+      at,
+    });
     if (fresh.length > 0) {
       await store.recordHoldoutAssignments(fresh);
       records = await store.listHoldoutAssignments();
       assigned = fresh.length;
     }
   }
-  const byId = new Map(result.customers.map((c) => [c.customerId, c]));
-  const options = { horizon: defaultHorizon(result.period), recentWindow: settings.recentWindow };
+  const measureOptions = { horizon: defaultHorizon(result.period), recentWindow: settings.recentWindow };
   const measures: RecoveryMeasure[] = [];
   for (const { assignment } of records) {
     const customer = byId.get(assignment.customerId);
     if (!customer || assignment.periodKind !== result.period.kind || assignment.baselineCents <= 0) continue;
-    measures.push(measureAssignment(assignment, customer, result.asOf.period, options));
+    measures.push(measureAssignment(assignment, customer, result.asOf.period, measureOptions));
   }
   if (measures.length > 0) await store.saveHoldoutMeasures(measures);
   return { assigned, measured: measures.length };

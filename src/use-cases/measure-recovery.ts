@@ -19,6 +19,7 @@ import type { AnalysisSettings } from '../core/settings.ts';
 import type { AnalysisResult, FollowUpEvent } from '../core/types.ts';
 import type { FollowedUpGapRecord, RecoveryStore } from '../store/recovery-store.ts';
 import type { FollowUpStore } from '../store/state-store.ts';
+import { customersByIdInSlices } from './find-customer.ts';
 
 /** Starts the followed-up gap an action begins, if it begins one; true when one was recorded. */
 export async function startFollowedUpGap(
@@ -52,7 +53,8 @@ export async function updateRecoveries(
 ): Promise<RecoveryMeasure[]> {
   const records = await store.listFollowedUpGaps();
   if (records.length === 0) return [];
-  const byId = new Map(result.customers.map((c) => [c.customerId, c]));
+  // Built in slices: a million customers in one go would hold up the bot's answers.
+  const byId = await customersByIdInSlices(result.customers);
   const options = { horizon: defaultHorizon(result.period), recentWindow: settings.recentWindow };
   const measures: RecoveryMeasure[] = [];
   for (const { gap } of records) {

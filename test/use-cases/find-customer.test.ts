@@ -3,6 +3,7 @@ import type { CustomerAnalysis } from '../../src/core/types.ts';
 import {
   buildCustomerIndex,
   buildCustomerIndexAsync,
+  customersByIdInSlices,
   normalizeName,
 } from '../../src/use-cases/find-customer.ts';
 
@@ -94,6 +95,22 @@ describe('buildCustomerIndexAsync', () => {
       expect(sliced.find(query)).toEqual(index.find(query));
     }
     expect(sliced.size).toBe(5);
+  });
+});
+
+describe('customersByIdInSlices', () => {
+  it('maps every customer by id, pausing between slices and not after the last', async () => {
+    let pauses = 0;
+    const byId = await customersByIdInSlices(customers, {
+      sliceSize: 2,
+      pause: async () => {
+        pauses++;
+      },
+    });
+    expect([...byId.keys()]).toEqual(customers.map((c) => c.customerId));
+    expect(byId.get('C-003')).toBe(customers.find((c) => c.customerId === 'C-003'));
+    // 5 customers in slices of 2: 2 + 2 + 1, a pause between each.
+    expect(pauses).toBe(2);
   });
 });
 

@@ -96,4 +96,35 @@ describe('holdout assignments in the store', () => {
     for (const id of heldOut) expect(mine).not.toContain(id);
     await store.close();
   }, 60_000);
+
+  it('draws and measures the same when the customers are looked up in slices of one', async () => {
+    const draw = async (options: { sliceSize?: number; pause?: () => Promise<void> }) => {
+      const storeDir = mkdtempSync(join(dir, 'slices-'));
+      const store = createStateStore({ dataDir: storeDir });
+      await updateHoldout(result, settings(10), store, '2026-11-23T08:00:00.000Z', () => 'salt', options);
+      const nextWeek = { ...result, asOf: { ...result.asOf, period: result.asOf.period + 1 } };
+      const counts = await updateHoldout(
+        nextWeek,
+        settings(10),
+        store,
+        '2026-11-30T08:00:00.000Z',
+        () => 'salt',
+        options,
+      );
+      const records = await store.listHoldoutAssignments();
+      await store.close();
+      return { counts, records };
+    };
+    let pauses = 0;
+    const sliced = await draw({
+      sliceSize: 1,
+      pause: async () => {
+        pauses++;
+      },
+    });
+    expect(sliced).toEqual(await draw({}));
+    expect(sliced.counts.measured).toBeGreaterThan(0);
+    // Two updates, each pausing between its customers' slices.
+    expect(pauses).toBe(2 * (result.customers.length - 1));
+  }, 60_000);
 });
