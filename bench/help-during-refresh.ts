@@ -250,7 +250,7 @@ try {
   );
   const order = ['read', 'analysis', 'save', 'holdout+index', 'index', 'recoveries'];
   const spans = order
-    .map((name, i) => {
+    .map((name) => {
       const from = phases.find((p) => p.name === name)?.at;
       const to = phases.find((p) => p.at > (from ?? Number.POSITIVE_INFINITY))?.at;
       return from !== undefined && to !== undefined ? `${name} ${((to - from) / 1000).toFixed(1)} s` : null;
