@@ -20,7 +20,7 @@
  * on the machine (the load average is printed with the figures).
  */
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +34,7 @@ import {
   LOCAL_SLACK_CREDENTIALS,
   startLocalSlack,
 } from '../src/dev/local-slack.ts';
+import { percentile, signedSlashCommand } from './_slash-command.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_P99_MS = 100;
@@ -51,9 +52,6 @@ const { values } = parseArgs({
 const customers = Number(values.customers);
 const concurrency = Number(values.concurrency);
 const total = Number(values.requests);
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 // The collector: every answer the bot sends to a response_url lands here.
 const arrived = new Map<string, { at: number; body: string }>();
@@ -125,32 +123,8 @@ const startMs = await new Promise<number>((resolve, reject) => {
 });
 console.log(`Bot ready in ${(startMs / 1000).toFixed(1)} s.`);
 
-function signedCommand(text: string, id: string): { body: string; headers: Record<string, string> } {
-  const body = new URLSearchParams({
-    token: 'unused',
-    team_id: slack.workspace.teamId,
-    team_domain: slack.workspace.domain,
-    channel_id: channelId,
-    channel_name: 'revenue',
-    user_id: userId,
-    user_name: 'bench',
-    command: '/revgap',
-    text,
-    api_app_id: slack.workspace.app.appId,
-    response_url: `${collectorUrl}/r/${id}`,
-    trigger_id: `${id}.trigger`,
-  }).toString();
-  const ts = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', LOCAL_SLACK_CREDENTIALS.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
-  return {
-    body,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signature,
-    },
-  };
-}
+const target = { workspace: slack.workspace, channelId, userId, collectorUrl };
+const signedCommand = (text: string, id: string) => signedSlashCommand(target, text, id);
 
 // node:http on kept-alive connections, one per request in flight: a lighter load generator than
 // fetch (whose streams and abort signals cost the shared cores more CPU than the bot's answers).

@@ -16,7 +16,7 @@
  * Not part of the test suite: timings depend on the machine (the load average is printed).
  */
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +30,7 @@ import {
   LOCAL_SLACK_CREDENTIALS,
   startLocalSlack,
 } from '../src/dev/local-slack.ts';
+import { percentile, signedSlashCommand } from './_slash-command.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_MS = 200;
@@ -45,8 +46,6 @@ const { values } = parseArgs({
 if (!values.sales) throw new Error('--sales FILE is required');
 const everyMs = Number(values.every);
 const epochMs = () => performance.timeOrigin + performance.now();
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 // Answers slower than the acknowledgement's budget arrive at the response_url: collected here.
 const arrived = new Map<string, number>();
@@ -124,33 +123,8 @@ const startMs = await new Promise<number>((resolve, reject) => {
 });
 console.log(`Bot ready (start-up refresh included) in ${(startMs / 1000).toFixed(1)} s.`);
 
-function signedHelp(id: string): { body: string; headers: Record<string, string> } {
-  const body = new URLSearchParams({
-    token: 'unused',
-    team_id: slack.workspace.teamId,
-    team_domain: slack.workspace.domain,
-    channel_id: channelId,
-    channel_name: 'revenue',
-    user_id: userId,
-    user_name: 'bench',
-    command: '/revgap',
-    text: 'help',
-    api_app_id: slack.workspace.app.appId,
-    response_url: `${collectorUrl}/r/${id}`,
-    trigger_id: `${id}.trigger`,
-  }).toString();
-  const ts = String(Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', LOCAL_SLACK_CREDENTIALS.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
-  return {
-    body,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'content-length': String(Buffer.byteLength(body)),
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signature,
-    },
-  };
-}
+const target = { workspace: slack.workspace, channelId, userId, collectorUrl };
+const signedHelp = (id: string) => signedSlashCommand(target, 'help', id);
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 type Sample = {
