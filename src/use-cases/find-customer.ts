@@ -101,7 +101,7 @@ export async function buildCustomerIndexAsync(
 /**
  * Customers by id, built in slices with a pause between them (default `setImmediate`): a `Map` of a
  * million customers in one go holds the event loop 0.5-0.7 s, which a command arriving meanwhile
- * waits out. For the refresh's holdout and recovery updates, which look up a few ids.
+ * waits out. For the refresh's holdout update, which runs before the new index exists.
  */
 export async function customersByIdInSlices(
   customers: readonly CustomerAnalysis[],

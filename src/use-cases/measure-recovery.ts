@@ -16,10 +16,9 @@ import {
   summarizeFollowUpResults,
 } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import type { AnalysisResult, FollowUpEvent } from '../core/types.ts';
+import type { AnalysisResult, CustomerAnalysis, FollowUpEvent } from '../core/types.ts';
 import type { FollowedUpGapRecord, RecoveryStore } from '../store/recovery-store.ts';
 import type { FollowUpStore } from '../store/state-store.ts';
-import { customersByIdInSlices } from './find-customer.ts';
 
 /** Starts the followed-up gap an action begins, if it begins one; true when one was recorded. */
 export async function startFollowedUpGap(
@@ -43,22 +42,22 @@ export async function startFollowedUpGap(
 /**
  * Measures every followed-up gap against a new analysis and saves the measures. Gaps recorded
  * under another period kind, with no baseline, or whose customer is not in the analysis keep
- * their last measure. Returns the measures saved.
+ * their last measure. Returns the measures saved. `customerById` finds a customer of `result` (the
+ * refreshed snapshot's index already holds that lookup: no second map of every customer).
  */
 export async function updateRecoveries(
   result: AnalysisResult,
   settings: Pick<AnalysisSettings, 'recentWindow'>,
   store: RecoveryStore,
   at: string,
+  customerById: (customerId: string) => CustomerAnalysis | undefined,
 ): Promise<RecoveryMeasure[]> {
   const records = await store.listFollowedUpGaps();
   if (records.length === 0) return [];
-  // Built in slices: a million customers in one go would hold up the bot's answers.
-  const byId = await customersByIdInSlices(result.customers);
   const options = { horizon: defaultHorizon(result.period), recentWindow: settings.recentWindow };
   const measures: RecoveryMeasure[] = [];
   for (const { gap } of records) {
-    const customer = byId.get(gap.customerId);
+    const customer = customerById(gap.customerId);
     if (!customer || gap.periodKind !== result.period.kind || gap.baselineCents <= 0) continue;
     measures.push(measureRecovery(gap, customer, result.asOf.period, options));
   }

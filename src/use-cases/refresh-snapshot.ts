@@ -144,9 +144,13 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
   deps.holder.install(loaded);
   if (deps.recovery) {
     // Measuring follow-ups must not cost the snapshot: a failure is logged, the next analysis retries.
-    await updateRecoveries(outcome.result, deps.settings, deps.recovery, snapshot.createdAt).catch(
-      (error: unknown) => deps.logger.error({ err: error }, 'could not measure the followed-up gaps'),
-    );
+    await updateRecoveries(
+      outcome.result,
+      deps.settings,
+      deps.recovery,
+      snapshot.createdAt,
+      loaded.index.byId,
+    ).catch((error: unknown) => deps.logger.error({ err: error }, 'could not measure the followed-up gaps'));
   }
   deps.logger.info(
     {
