@@ -278,8 +278,26 @@ describe('createLedgerBuilder on date-ordered rows (the period-major window)', (
   });
 
   it('keeps apart customer ids that differ only in case, length or characters, or share a hash', () => {
-    // C449599 and C612382 have the same 32-bit FNV-1a hash, the ledger's table hash.
-    const ids = ['a', 'A', 'aa', '', 'é', 'e\u0301', 'C449599', 'C612382', '１'];
+    // C449599 and C612382 have the same 32-bit FNV-1a hash, the ledger's table hash (ids of up to
+    // 7 characters are compared in the table slot); so do CUST539599 and CUST722382 (longer ids are
+    // compared with the id string). 'A' and 'A\u0000' pack to the same bytes but differ in length.
+    const ids = [
+      'a',
+      'A',
+      'aa',
+      '',
+      'é',
+      'e\u0301',
+      'C449599',
+      'C612382',
+      '１',
+      'A\u0000',
+      'C4495990',
+      'CUST539599',
+      'CUST722382',
+      'ÿÿÿÿÿÿÿ',
+      '客户',
+    ];
     const b = createLedgerBuilder(weeks);
     ids.forEach((id, i) => {
       b.add(row(id, '2026-11-02', i + 1));
