@@ -173,6 +173,10 @@ export async function readSalesRange(
   const goodDates: string[] = [];
   let firstGoodDay = Number.NaN;
   let lastGoodDay = Number.NaN;
+  /** The last date text parsed to a day (its UTF-16 codes when it is short), and that day. */
+  const lastDate = new Uint16Array(32);
+  let lastDateLength = -1;
+  let lastDateDay = Number.NaN;
   let delimiterUsed = ',';
   let dotAmounts = 0;
   let threeDecimalAmounts = 0;
@@ -258,7 +262,23 @@ export async function readSalesRange(
       reject(line, header(dateCol), 'missing_value', 'date is empty');
       return;
     }
-    const day = parseDateDay(fs, fa, fb, dateFormat);
+    // Exports list many rows of the same date in a row: a date written as the last one was has
+    // its day (one comparison instead of a parse).
+    let day = Number.NaN;
+    const dateLength = fb - fa;
+    if (dateLength === lastDateLength) {
+      let k = 0;
+      while (k < dateLength && fs.charCodeAt(fa + k) === lastDate[k]) k++;
+      if (k === dateLength) day = lastDateDay;
+    }
+    if (Number.isNaN(day)) {
+      day = parseDateDay(fs, fa, fb, dateFormat);
+      if (!Number.isNaN(day) && dateLength <= lastDate.length) {
+        for (let k = 0; k < dateLength; k++) lastDate[k] = fs.charCodeAt(fa + k);
+        lastDateLength = dateLength;
+        lastDateDay = day;
+      }
+    }
     if (Number.isNaN(day)) {
       const text = fs.slice(fa, fb);
       if (badDateRows++ === 0) firstBadDateLine = line;

@@ -86,6 +86,8 @@ export function parseAmountCents(
   decimal: DecimalSeparator = '.',
 ): number {
   const decimalCode = decimal === '.' ? 0x2e : 0x2c;
+  const plain = plainAmountCents(s, start, end, decimalCode);
+  if (!Number.isNaN(plain)) return plain;
   const thousandsCode = decimal === '.' ? 0x2c : 0x2e;
   while (start < end && isSpace(s.charCodeAt(start))) start++;
   while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
@@ -175,6 +177,39 @@ export function parseAmountCents(
 
   const cents = units * 100 + fraction + (roundUp ? 1 : 0);
   if (cents > Number.MAX_SAFE_INTEGER) return Number.NaN;
+  return negative && cents !== 0 ? -cents : cents;
+}
+
+/**
+ * The common case of `parseAmountCents`, in one pass: an optional minus, 1 to 13 digits, then
+ * optionally the decimal separator and 0 to 2 digits, nothing else. NaN when the text is anything
+ * else (the full parser then decides); otherwise the same cents the full parser gives.
+ */
+function plainAmountCents(s: string, start: number, end: number, decimalCode: number): number {
+  let i = start;
+  const negative = i < end && s.charCodeAt(i) === 0x2d;
+  if (negative) i++;
+  const digitsFrom = i;
+  let units = 0;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    units = units * 10 + (c - 0x30);
+  }
+  const intDigits = i - digitsFrom;
+  if (intDigits === 0 || intDigits > 13) return Number.NaN;
+  let fraction = 0;
+  if (i < end) {
+    if (s.charCodeAt(i) !== decimalCode || end - i > 3) return Number.NaN;
+    const fractionDigits = end - i - 1;
+    for (let k = 1; k <= fractionDigits; k++) {
+      const c = s.charCodeAt(i + k);
+      if (c < 0x30 || c > 0x39) return Number.NaN;
+      fraction = fraction * 10 + (c - 0x30);
+    }
+    if (fractionDigits === 1) fraction *= 10;
+  }
+  const cents = units * 100 + fraction;
   return negative && cents !== 0 ? -cents : cents;
 }
 

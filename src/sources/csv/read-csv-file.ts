@@ -5,7 +5,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { Parser } from 'csv-parse';
 import { InputError } from '../../errors.ts';
 import {
@@ -315,6 +314,26 @@ interface Engine {
   done: () => { lines: number; sawHeader: boolean; endsInsideRecord: boolean };
 }
 
+/**
+ * Where the last whole UTF-8 character of `bytes` ends: before a lead byte whose sequence the
+ * bytes do not complete (at most 3 bytes are held back). Invalid bytes count as whole: decoding
+ * turns them into U+FFFD, which the reader reports.
+ */
+export function wholeCharactersEnd(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = bytes[n - back] as number;
+    if (b < 0x80) return n; // ASCII: whole
+    if (b >= 0xc0) {
+      // A lead byte: its sequence needs 2, 3 or 4 bytes.
+      const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return needed > back ? n - back : n;
+    }
+    // A continuation byte: look further back.
+  }
+  return n;
+}
+
 function createFastEngine(
   file: string,
   delimiter: string,
@@ -322,7 +341,9 @@ function createFastEngine(
   handlers: CsvFileHandlers,
   headerRead: boolean,
 ): Engine {
-  const decoder = new StringDecoder('utf8');
+  /** The bytes of a character split by the end of the last chunk. */
+  let carry: Uint8Array | undefined;
+  let joined = Buffer.alloc(0);
   let sawHeader = headerRead;
   const tokenizer = createCsvTokenizer({
     file,
@@ -344,7 +365,31 @@ function createFastEngine(
   });
   return {
     push(chunk, final) {
-      const text = final ? decoder.end(chunk) : decoder.write(chunk);
+      // One flat string per chunk: the record left open by the last chunk and a character split by
+      // its end are decoded with this one (a string joined with + is a rope, slower to read).
+      const pending = tokenizer.takePending();
+      let bytes = chunk;
+      if (pending.length > 0 || carry !== undefined) {
+        // Joined in a buffer kept from chunk to chunk (no 1 MiB garbage per chunk).
+        const size = Buffer.byteLength(pending, 'utf8') + (carry?.length ?? 0) + chunk.length;
+        if (joined.length < size) joined = Buffer.allocUnsafe(Math.max(size, joined.length * 2));
+        let at = joined.write(pending, 0, 'utf8');
+        if (carry !== undefined) {
+          joined.set(carry, at);
+          at += carry.length;
+        }
+        joined.set(chunk, at);
+        bytes = joined.subarray(0, size);
+      }
+      carry = undefined;
+      if (!final) {
+        const end = wholeCharactersEnd(bytes);
+        if (end < bytes.length) {
+          carry = Buffer.from(bytes.subarray(end));
+          bytes = bytes.subarray(0, end);
+        }
+      }
+      const text = bytes.toString('utf8');
       // Invalid UTF-8 after the first KiB (checked up front) decodes to U+FFFD: "Müller" and
       // "Möller" in Windows-1252 would both become "M\uFFFDller" and merge into one customer.
       const bad = text.indexOf('\uFFFD');

@@ -96,6 +96,12 @@ export interface CsvTokenizer {
   readonly linesDone: number;
   /** Characters held back: the start of a record that the text so far does not complete. */
   readonly pendingChars: number;
+  /**
+   * The held-back text, removed: the caller puts it in front of the next text it pushes. (A caller
+   * that decodes bytes can then decode both as one string: `push` would otherwise join them into a
+   * rope, which every later character read walks through.)
+   */
+  takePending(): string;
 }
 
 const QUOTE = 0x22;
@@ -295,6 +301,11 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
     },
     get pendingChars() {
       return pending.length;
+    },
+    takePending() {
+      const taken = pending;
+      pending = '';
+      return taken;
     },
     push(chunk: string, final: boolean): void {
       const text = pending.length > 0 ? pending + chunk : chunk;

@@ -1,7 +1,32 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeBadAmount, parseAmountCents } from '../../../src/sources/csv/parse-amount.ts';
 
 describe('parseAmountCents', () => {
+  it('reads any plain amount (minus, digits, up to two decimals) exactly, with either separator', () => {
+    // Such amounts take a one-pass path; the cents are checked against digit arithmetic here.
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.stringMatching(/^[0-9]{1,13}$/),
+        fc.option(fc.stringMatching(/^[0-9]{0,3}$/)),
+        fc.constantFrom<'.' | ','>('.', ','),
+        (negative, whole, decimals, separator) => {
+          const text = `${negative ? '-' : ''}${whole}${decimals === null ? '' : separator + decimals}`;
+          const fraction = (decimals ?? '').slice(0, 2).padEnd(2, '0');
+          const roundUp = (decimals ?? '').length === 3 && Number(decimals?.[2]) >= 5 ? 1 : 0;
+          const cents = Number(whole) * 100 + Number(fraction) + roundUp;
+          const expected = cents === 0 ? 0 : negative ? -cents : cents;
+          expect(parseAmountCents(text, 0, text.length, separator)).toBe(expected);
+          // Surrounded by other text, read as a range.
+          const line = `C1,${text},x`;
+          expect(parseAmountCents(line, 3, 3 + text.length, separator)).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it.each([
     ['123.45', 12345],
     ['0.29', 29],
