@@ -302,8 +302,16 @@ export async function readSalesRange(
       reject(line, header(amountCol), 'bad_amount', describeBadAmount(fs.slice(fa, fb), decimal));
       return;
     }
-    const dot = fs.indexOf('.', fa);
-    if (dot >= 0 && dot < fb) {
+    // The first dot and comma of the amount, in one pass over its few characters.
+    let dot = -1;
+    let comma = -1;
+    for (let i = fa; i < fb; i++) {
+      const c = fs.charCodeAt(i);
+      if (c === 0x2e) {
+        if (dot < 0) dot = i;
+      } else if (c === 0x2c && comma < 0) comma = i;
+    }
+    if (dot >= 0) {
       dotAmounts++;
       if (isThreeDecimals(fs, dot, fb)) {
         if (threeDecimalAmounts++ === 0) {
@@ -312,8 +320,7 @@ export async function readSalesRange(
         }
       }
     }
-    const comma = fs.indexOf(',', fa);
-    if (comma >= 0 && comma < fb) commaAmounts++;
+    if (comma >= 0) commaAmounts++;
 
     // A bare number starts with a digit (after a sign or ".") and ends with one: the common case
     // costs two character reads. Anything else may carry a currency marker.
