@@ -15,6 +15,12 @@
  *     [--store [--database-url postgres://...]]   # the whole refresh, PGlite or a Postgres server
  *
  * `--no-pause` runs the analysis as the CLI does (no pauses) for a side-by-side figure.
+ * `--sales postgres://... --table T` reads a Postgres table instead of a file (the sums query, as
+ * `revgap serve` with REVGAP_SALES and REVGAP_TABLE); `--read-only` stops after the sales read
+ * (the source's `load`, ledger included), for the read's own stalls without the analysis':
+ *
+ *   node --expose-gc --import tsx bench/refresh-stall.ts --read-only \
+ *     --sales postgres://postgres@127.0.0.1:5432/test --table revgap_bench_c100000_w52
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,13 +29,13 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as immediate } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { toPeriodSpec } from '../src/core/periods.ts';
 import { defaultAnalysisSettings } from '../src/core/settings.ts';
-import { CUSTOMERS_PER_STEP } from '../src/core/steps.ts';
-import type { AnalysisResult } from '../src/core/types.ts';
+import { runSteps } from '../src/core/steps.ts';
 import { createLogger } from '../src/logger.ts';
 import { analysisRequest } from '../src/sources/open-sources.ts';
 import { createStateStore } from '../src/store/create-state-store.ts';
-import { buildCustomerIndexAsync } from '../src/use-cases/find-customer.ts';
+import { buildCustomerIndexSteps } from '../src/use-cases/find-customer.ts';
 import { createSnapshotHolder, refreshSnapshot } from '../src/use-cases/refresh-snapshot.ts';
 import { runAnalysis } from '../src/use-cases/run-analysis.ts';
 
@@ -38,6 +44,10 @@ const { values } = parseArgs({
     sales: { type: 'string' },
     customers: { type: 'string' },
     'no-pause': { type: 'boolean', default: false },
+    /** With a Postgres URL as --sales: the table to read. */
+    table: { type: 'string' },
+    /** Only the sales read (the source's load), no analysis. */
+    'read-only': { type: 'boolean', default: false },
     /** The whole refreshSnapshot: the analysis, then the save in the embedded store, the index. */
     store: { type: 'boolean', default: false },
     /** With --store: a Postgres server as the state store (its own schema, dropped after). */
@@ -74,6 +84,7 @@ const request = analysisRequest({
   salesPath: values.sales,
   customersPath: values.customers,
   csv: { threads: 'background' },
+  ...(values.table !== undefined ? { database: { table: values.table } } : {}),
   today: '2026-12-05',
   settings,
 });
@@ -103,8 +114,17 @@ const pause = values['no-pause']
       stepCpu = process.cpuUsage();
     };
 if (!pause) phase = 'read+analysis';
-let result: AnalysisResult;
-if (values.store) {
+let customers = 0;
+if (values['read-only']) {
+  const { ledger } = await request.sales.load({
+    period: toPeriodSpec(settings),
+    badRows: settings.badRows,
+    dropDuplicates: settings.dropDuplicates,
+    maxProblemsListed: settings.maxProblemsListed,
+  });
+  customers = ledger.customers.size;
+  phase = 'done';
+} else if (values.store) {
   // The whole refresh as `revgap serve` runs it: save in the embedded store (on disk, in a
   // temporary directory), holdout and recovery updates, the index in slices, then install.
   // Opening the store (PGlite's start-up) is the bot's start-up, not the refresh: named apart.
@@ -136,7 +156,7 @@ if (values.store) {
     recovery: store,
     holdout: { store, percent: 10 },
   });
-  result = loaded.snapshot.result;
+  customers = loaded.snapshot.result.customers.length;
   phase = 'done';
   await store.close();
   if (databaseUrl) {
@@ -148,9 +168,10 @@ if (values.store) {
   }
   rmSync(dataDir, { recursive: true, force: true });
 } else {
-  result = await runAnalysis(request, pause ? { pause } : {});
+  const result = await runAnalysis(request, pause ? { pause } : {});
+  customers = result.customers.length;
   phase = 'index';
-  await buildCustomerIndexAsync(result.customers, { sliceSize: CUSTOMERS_PER_STEP });
+  await runSteps(buildCustomerIndexSteps(result.customers), () => immediate());
   phase = 'done';
 }
 const seconds = (performance.now() - started) / 1000;
@@ -161,7 +182,7 @@ histogram.disable();
 stalls.sort((a, b) => b.ms - a.ms);
 const ms = (ns: number) => Math.round(ns / 1e6);
 const summary = {
-  customers: result.customers.length,
+  customers,
   pause: pause !== undefined,
   store: values.store ? (values['database-url'] ? 'postgres' : 'pglite') : 'none',
   seconds: Number(seconds.toFixed(1)),

@@ -9,7 +9,7 @@ import { type AnalysisInput, analyzeSteps, checkFarFutureRows, chooseAsOf } from
 import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktestSteps } from '../core/backtest.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import { drainSteps, type Steps } from '../core/steps.ts';
+import { runSteps } from '../core/steps.ts';
 import { applySupplyMarks, buildStockoutIndex } from '../core/stock.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, RowProblem, SalesLedger } from '../core/types.ts';
 import { InputError } from '../errors.ts';
@@ -45,16 +45,6 @@ export interface RunAnalysisDeps {
    * full collection of a large heap is itself a long stall.
    */
   pause?: () => Promise<void>;
-}
-
-/** Runs a stepped core computation to its end, awaiting `pause` between steps when there is one. */
-async function runSteps<T>(steps: Steps<T>, pause: (() => Promise<void>) | undefined): Promise<T> {
-  if (pause === undefined) return drainSteps(steps);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    await pause();
-  }
 }
 
 /** Replay points behind the evidence of a live analysis: the latest 13 (a quarter of weeks). */
