@@ -14,6 +14,8 @@
  *   node --expose-gc --import tsx bench/refresh-stall.ts --sales F [--customers G] [--no-pause]
  *     [--store [--database-url postgres://...]]   # the whole refresh, PGlite or a Postgres server
  *
+ * Each stall comes with the process's CPU time over the probe interval (`cpuMs`): on a loaded
+ * machine a stall much longer than its CPU time was the OS running something else.
  * `--no-pause` runs the analysis as the CLI does (no pauses) for a side-by-side figure.
  * `--sales postgres://... --table T` reads a Postgres table instead of a file (the sums query, as
  * `revgap serve` with REVGAP_SALES and REVGAP_TABLE); `--read-only` stops after the sales read
@@ -60,15 +62,21 @@ const settings = defaultAnalysisSettings();
 const PROBE_MS = 25;
 
 let phase = 'read';
-const stalls: { ms: number; phase: string }[] = [];
+const stalls: { ms: number; cpuMs: number; phase: string }[] = [];
 let expected = performance.now() + PROBE_MS;
 let probes = 0;
 let phaseBefore = phase;
+let probeCpu = process.cpuUsage();
 const probe = setInterval(() => {
   const now = performance.now();
+  // The process's CPU time since the last probe: near the stall's length when this process held
+  // the loop, well below it when the OS ran other processes meanwhile (a loaded 2-core machine).
+  const cpuUsed = process.cpuUsage(probeCpu);
+  probeCpu = process.cpuUsage();
   // A stall is named by the phases at its start and at its end.
   stalls.push({
     ms: Math.max(0, now - expected),
+    cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
     phase: phaseBefore === phase ? phase : `${phaseBefore}->${phase}`,
   });
   phaseBefore = phase;
@@ -196,7 +204,15 @@ const summary = {
   longestStep: longestStep.step,
   longestStepCpuMs: Math.round(longestStepCpu.ms),
   longestStepByCpu: longestStepCpu.step,
-  longestStalls: stalls.slice(0, 5).map((s) => ({ ms: Math.round(s.ms), phase: s.phase })),
+  longestStalls: stalls
+    .slice(0, 5)
+    .map((s) => ({ ms: Math.round(s.ms), cpuMs: Math.round(s.cpuMs), phase: s.phase })),
+  // The probe intervals with the most CPU time (the stall plus the probe's 25 ms): the longest
+  // stretches of this process's own work, whatever else the machine ran.
+  mostCpuStalls: [...stalls]
+    .sort((a, b) => b.cpuMs - a.cpuMs)
+    .slice(0, 3)
+    .map((s) => ({ ms: Math.round(s.ms), cpuMs: Math.round(s.cpuMs), phase: s.phase })),
   loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
 };
 console.log(values.json ? JSON.stringify(summary) : summary);
