@@ -236,9 +236,9 @@ export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
   /** The numbers of a line after the customer: p, cents, n, pos (1/0), days, ons. */
   const fields = new Float64Array(6);
 
-  /** Parses the lines of `buf` up to `end` (the last newline). */
-  function parse(buf: Buffer, end: number): void {
-    let at = 0;
+  /** Parses the lines of `buf` from `from` (a line start) up to `end` (just after a newline). */
+  function parse(buf: Buffer, from: number, end: number): void {
+    let at = from;
     while (at < end) {
       const start = at;
       let h = 0x811c9dc5;
@@ -286,11 +286,25 @@ export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
 
   function add(chunk: Uint8Array): void {
     if (built) throw new Error('sumsLedgerBuilder: add() after build; start a new builder');
-    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (carry !== null) buf = Buffer.concat([carry, buf]);
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let from = 0;
+    if (carry !== null) {
+      // Only the line split between chunks is joined, not the whole chunk to it (a copy of every
+      // byte, and as much garbage, otherwise).
+      const first = buf.indexOf(NEWLINE);
+      if (first < 0) {
+        carry = Buffer.concat([carry, buf]);
+        return;
+      }
+      const line = Buffer.concat([carry, buf.subarray(0, first + 1)]);
+      carry = null;
+      parse(line, 0, line.length);
+      from = first + 1;
+    }
     const last = buf.lastIndexOf(NEWLINE);
-    if (last >= 0) parse(buf, last + 1);
-    carry = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : null;
+    if (last + 1 > from) parse(buf, from, last + 1);
+    const rest = Math.max(from, last + 1);
+    carry = rest < buf.length ? Buffer.from(buf.subarray(rest)) : null;
   }
 
   /**
