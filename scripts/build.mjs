@@ -31,6 +31,11 @@ const URL_PATCHES = [
     from: "new URL('./_sales-csv-worker.ts', import.meta.url)",
     to: "new URL('./_sales-csv-worker.js', import.meta.url)",
   },
+  {
+    file: 'use-cases/evidence-in-worker.js',
+    from: "new URL('./_evidence-worker.ts', import.meta.url)",
+    to: "new URL('./_evidence-worker.js', import.meta.url)",
+  },
 ];
 
 function walk(dir) {

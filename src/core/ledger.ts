@@ -596,18 +596,10 @@ export interface LedgerPart {
   minDay: number | null;
   maxDay: number | null;
   rows: number;
-  /**
-   * Rows per weekday (as `SalesLedger.weekdayRows`). Absent when the source does not know them: a
-   * database source knows which weekdays had rows, not how many, and gives them only when one
-   * weekday holds every row.
-   */
-  weekdayRows?: number[];
+  weekdayRows: number[];
   rowsOnPeriodStart: number;
-  /**
-   * Latest first, ties in the order the rows were added (as `SalesLedger.latestRows`). Absent when
-   * the source did not keep them (a database source asks for them only when needed).
-   */
-  latestRows?: LatestRow[];
+  /** Latest first, ties in the order the rows were added (as `SalesLedger.latestRows`). */
+  latestRows: LatestRow[];
   /** Rows per period (all customers) from `rowsStartPeriod`; empty without rows. */
   rowsStartPeriod: number;
   periodRows: Float64Array;
@@ -703,8 +695,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
   let maxDay: number | null = null;
   let rows = 0;
   let rowsOnPeriodStart = 0;
-  // Known only if every part knows them.
-  let weekdayRows: number[] | undefined = [0, 0, 0, 0, 0, 0, 0];
+  const weekdayRows = [0, 0, 0, 0, 0, 0, 0];
   let rowsFirst = Number.POSITIVE_INFINITY;
   let rowsLast = Number.NEGATIVE_INFINITY;
   for (const part of parts) {
@@ -712,9 +703,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     if (part.maxDay !== null && (maxDay === null || part.maxDay > maxDay)) maxDay = part.maxDay;
     rows += part.rows;
     rowsOnPeriodStart += part.rowsOnPeriodStart;
-    if (part.weekdayRows === undefined) weekdayRows = undefined;
-    else if (weekdayRows !== undefined)
-      for (let d = 0; d < 7; d++) weekdayRows[d] = (weekdayRows[d] as number) + (part.weekdayRows[d] ?? 0);
+    for (let d = 0; d < 7; d++) weekdayRows[d] = (weekdayRows[d] as number) + (part.weekdayRows[d] ?? 0);
     if (part.periodRows.length > 0) {
       rowsFirst = Math.min(rowsFirst, part.rowsStartPeriod);
       rowsLast = Math.max(rowsLast, part.rowsStartPeriod + part.periodRows.length - 1);
@@ -730,7 +719,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
   // Each part's list is latest first, ties in row order; a stable sort of the parts in order keeps
   // ties in row order across parts, as one builder would have.
   const latestRows = parts
-    .flatMap((part) => part.latestRows ?? [])
+    .flatMap((part) => part.latestRows)
     .sort((a, b) => b.day - a.day)
     .slice(0, LATEST_ROWS_KEPT);
   const merged: LedgerPart = {
@@ -744,7 +733,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     minDay,
     maxDay,
     rows,
-    ...(weekdayRows !== undefined ? { weekdayRows } : {}),
+    weekdayRows,
     rowsOnPeriodStart,
     latestRows,
     rowsStartPeriod: periodRows.length > 0 ? rowsFirst : 0,
@@ -795,7 +784,6 @@ export function* ledgerFromPartSteps(spec: PeriodSpec, part: LedgerPart): Steps<
       }
     }
     at += length;
-    if ((c + 1) % CUSTOMERS_PER_STEP === 0) yield;
   }
   const flags = new Uint8Array(flagged);
   let flagsUsed = 0;
@@ -838,10 +826,10 @@ export function* ledgerFromPartSteps(spec: PeriodSpec, part: LedgerPart): Steps<
     minDay: part.minDay,
     maxDay: part.maxDay,
     rows: part.rows,
+    weekdayRows: part.weekdayRows.slice(),
     rowsOnPeriodStart: part.rowsOnPeriodStart,
+    latestRows: part.latestRows.slice(),
   };
-  if (part.weekdayRows !== undefined) ledger.weekdayRows = part.weekdayRows.slice();
-  if (part.latestRows !== undefined) ledger.latestRows = part.latestRows.slice();
   if (part.storeRows !== undefined && part.storeRows.size > 0) {
     // Each customer's main store: the store of most of its rows (ties: the smaller id).
     const stores = new Map<string, string>();
@@ -855,4 +843,97 @@ export function* ledgerFromPartSteps(spec: PeriodSpec, part: LedgerPart): Steps<
     ledger.rowsByPeriod = { startPeriod: part.rowsStartPeriod, counts: Array.from(part.periodRows) };
   }
   return ledger;
+}
+
+/**
+ * A `SalesLedger` in a form that crosses threads cheaply: every customer's series back to back in
+ * typed arrays (transferred, not copied), the ledger's other fields as they are. `unpackLedger`
+ * gives an equal ledger back (customers in the same order, the same numbers).
+ */
+export interface PackedLedger {
+  ids: string;
+  idEnds: Int32Array;
+  startPeriod: Int32Array;
+  length: Int32Array;
+  customerRows: Float64Array;
+  net: Float64Array;
+  positive: Uint8Array;
+  rest: Omit<SalesLedger, 'customers'>;
+}
+
+export function packLedger(ledger: SalesLedger): PackedLedger {
+  return drainSteps(packLedgerSteps(ledger));
+}
+
+/** `packLedger` in steps of `CUSTOMERS_PER_STEP` customers (see steps.ts). */
+export function* packLedgerSteps(ledger: SalesLedger): Steps<PackedLedger> {
+  const { customers, ...rest } = ledger;
+  const n = customers.size;
+  const idEnds = new Int32Array(n);
+  const startPeriod = new Int32Array(n);
+  const length = new Int32Array(n);
+  const customerRows = new Float64Array(n);
+  let cells = 0;
+  for (const customer of customers.values()) cells += customer.net.length;
+  const net = new Float64Array(cells);
+  const positive = new Uint8Array(cells);
+  const ids: string[] = [];
+  let c = 0;
+  let at = 0;
+  let idEnd = 0;
+  for (const customer of customers.values()) {
+    ids.push(customer.customerId);
+    idEnd += customer.customerId.length;
+    idEnds[c] = idEnd;
+    startPeriod[c] = customer.startPeriod;
+    length[c] = customer.net.length;
+    customerRows[c] = customer.rows;
+    net.set(customer.net, at);
+    for (let i = 0; i < customer.net.length; i++) positive[at + i] = customer.positive[i] ?? 0;
+    at += customer.net.length;
+    c++;
+    if (c % CUSTOMERS_PER_STEP === 0) yield;
+  }
+  return { ids: ids.join(''), idEnds, startPeriod, length, customerRows, net, positive, rest };
+}
+
+/** The buffers of a packed ledger, to transfer rather than copy. */
+export function packedLedgerBuffers(packed: PackedLedger): ArrayBuffer[] {
+  return [
+    packed.idEnds.buffer,
+    packed.startPeriod.buffer,
+    packed.length.buffer,
+    packed.customerRows.buffer,
+    packed.net.buffer,
+    packed.positive.buffer,
+  ] as ArrayBuffer[];
+}
+
+/**
+ * The ledger `packLedger` packed: series as plain arrays, sale flags as views of one buffer. With
+ * `seriesViews`, the series are `Float64Array` views of the packed buffer instead (typed as
+ * `number[]`, which they are not): for a reader that only indexes them and their length, as the
+ * backtest does, at a fraction of the memory.
+ */
+export function unpackLedger(packed: PackedLedger, options: { seriesViews?: boolean } = {}): SalesLedger {
+  const customers = new Map<string, CustomerLedger>();
+  let at = 0;
+  let idStart = 0;
+  for (let c = 0; c < packed.idEnds.length; c++) {
+    const length = packed.length[c] as number;
+    const idEnd = packed.idEnds[c] as number;
+    const customerId = packed.ids.slice(idStart, idEnd);
+    idStart = idEnd;
+    customers.set(customerId, {
+      customerId,
+      startPeriod: packed.startPeriod[c] as number,
+      net: options.seriesViews
+        ? (packed.net.subarray(at, at + length) as unknown as number[])
+        : Array.from(packed.net.subarray(at, at + length)),
+      positive: packed.positive.subarray(at, at + length),
+      rows: packed.customerRows[c] as number,
+    });
+    at += length;
+  }
+  return { ...packed.rest, customers };
 }

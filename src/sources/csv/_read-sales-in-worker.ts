@@ -9,12 +9,9 @@
  * Errors keep their meaning: an InputError in the worker is an InputError here, after the rows that
  * preceded it. If the worker cannot start, the read runs on this thread instead.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DataQuality, SaleRow } from '../../core/types.ts';
+import { workerBootstrapSource } from '../../worker-bootstrap.ts';
 import { readSalesInThread } from './_read-sales-in-thread.ts';
 import { errorFromWorker } from './_worker-error.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
@@ -69,37 +66,9 @@ function textAt(column: TextColumn | undefined, i: number): string | undefined {
   return column.text.slice(previous < 0 ? ~previous : previous, end);
 }
 
-/**
- * URL of tsx's ESM loader API. `import.meta.resolve` where the runtime has it (Node); otherwise (a
- * test runner's module system) from tsx's package.json, never the CommonJS build, whose
- * `register()` fails inside a worker.
- */
-function resolveTsxEsmApi(): string {
-  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const entry = manifest.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
-  return pathToFileURL(join(dirname(manifestPath), entry)).href;
-}
-
-/**
- * The worker bootstrap: tsx's loader must be registered in the worker before it imports
- * TypeScript. From dist/ (the build points the entry at the `.js` file) the worker imports plain
- * JavaScript and skips tsx: its loader costs each worker ~0.2 CPU-s and a loader thread.
- */
+/** The worker bootstrap for the reader's entry file (see `workerBootstrapSource`). */
 export function bootstrapSource(): string {
-  const entry = new URL('./_sales-csv-worker.ts', import.meta.url).href;
-  const load = entry.endsWith('.js')
-    ? `import(${JSON.stringify(entry)})`
-    : `import(${JSON.stringify(resolveTsxEsmApi())}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return `
-    const { parentPort } = require('node:worker_threads');
-    ${load}
-      .catch((error) => parentPort.postMessage({ type: 'boot-error', message: String((error && error.stack) || error) }));
-  `;
+  return workerBootstrapSource(new URL('./_sales-csv-worker.ts', import.meta.url).href);
 }
 
 export function readSalesInWorker(
