@@ -34,7 +34,7 @@ export function startEvidenceInWorker(
   packed: PackedLedger,
   settings: AnalysisSettings,
   options: BacktestOptions,
-): Promise<BacktestResult | null> {
+): EvidenceRun {
   const workerData: EvidenceWorkerInput = { packed, settings, options };
   let worker: Worker;
   try {
@@ -47,10 +47,10 @@ export function startEvidenceInWorker(
     });
   } catch {
     evidenceWorkerStats.failed++;
-    return Promise.resolve(null);
+    return { result: Promise.resolve(null), stop() {} };
   }
   evidenceWorkerStats.started++;
-  return new Promise((resolve) => {
+  const result = new Promise<BacktestResult | null>((resolve) => {
     let settled = false;
     const settle = (result: BacktestResult | null): void => {
       if (settled) return;
@@ -65,4 +65,12 @@ export function startEvidenceInWorker(
     worker.on('error', () => settle(null));
     worker.on('exit', () => settle(null));
   });
+  // A worker keeps the process alive: one whose result is no longer wanted is stopped.
+  return { result, stop: () => void worker.terminate() };
+}
+
+/** A backtest running in a worker: its result (null if it failed), and a way to stop it. */
+export interface EvidenceRun {
+  result: Promise<BacktestResult | null>;
+  stop(): void;
 }

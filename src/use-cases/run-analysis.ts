@@ -200,9 +200,15 @@ export async function runAnalysis(
           options,
         )
       : null;
-  const result = withSupply(await runSteps(analyzeSteps(input, request.settings), deps.pause));
+  let result: AnalysisResult;
+  try {
+    result = withSupply(await runSteps(analyzeSteps(input, request.settings), deps.pause));
+  } catch (error) {
+    inWorker?.stop();
+    throw error;
+  }
   if (!evidence) return result;
-  const fromWorker = inWorker === null ? null : await inWorker;
+  const fromWorker = inWorker === null ? null : await inWorker.result;
   if (fromWorker !== null) return attachEvidence(result, fromWorker);
   if (deps.pause === undefined) collectGarbage();
   return attachEvidence(
