@@ -14,7 +14,15 @@
  *   node --expose-gc --import tsx bench/refresh-stall.ts --sales F [--customers G] [--no-pause]
  *     [--store [--database-url postgres://...]]   # the whole refresh, PGlite or a Postgres server
  *
+ * Each stall comes with the process's CPU time over the probe interval (`cpuMs`): on a loaded
+ * machine a stall much longer than its CPU time was the OS running something else.
  * `--no-pause` runs the analysis as the CLI does (no pauses) for a side-by-side figure.
+ * `--sales postgres://... --table T` reads a Postgres table instead of a file (the sums query, as
+ * `revgap serve` with REVGAP_SALES and REVGAP_TABLE); `--read-only` stops after the sales read
+ * (the source's `load`, ledger included), for the read's own stalls without the analysis':
+ *
+ *   node --expose-gc --import tsx bench/refresh-stall.ts --read-only \
+ *     --sales postgres://postgres@127.0.0.1:5432/test --table revgap_bench_c100000_w52
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,13 +31,13 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as immediate } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { toPeriodSpec } from '../src/core/periods.ts';
 import { defaultAnalysisSettings } from '../src/core/settings.ts';
-import { CUSTOMERS_PER_STEP } from '../src/core/steps.ts';
-import type { AnalysisResult } from '../src/core/types.ts';
+import { runSteps } from '../src/core/steps.ts';
 import { createLogger } from '../src/logger.ts';
 import { analysisRequest } from '../src/sources/open-sources.ts';
 import { createStateStore } from '../src/store/create-state-store.ts';
-import { buildCustomerIndexAsync } from '../src/use-cases/find-customer.ts';
+import { buildCustomerIndexSteps } from '../src/use-cases/find-customer.ts';
 import { createSnapshotHolder, refreshSnapshot } from '../src/use-cases/refresh-snapshot.ts';
 import { runAnalysis } from '../src/use-cases/run-analysis.ts';
 
@@ -38,6 +46,10 @@ const { values } = parseArgs({
     sales: { type: 'string' },
     customers: { type: 'string' },
     'no-pause': { type: 'boolean', default: false },
+    /** With a Postgres URL as --sales: the table to read. */
+    table: { type: 'string' },
+    /** Only the sales read (the source's load), no analysis. */
+    'read-only': { type: 'boolean', default: false },
     /** The whole refreshSnapshot: the analysis, then the save in the embedded store, the index. */
     store: { type: 'boolean', default: false },
     /** With --store: a Postgres server as the state store (its own schema, dropped after). */
@@ -50,15 +62,21 @@ const settings = defaultAnalysisSettings();
 const PROBE_MS = 25;
 
 let phase = 'read';
-const stalls: { ms: number; phase: string }[] = [];
+const stalls: { ms: number; cpuMs: number; phase: string }[] = [];
 let expected = performance.now() + PROBE_MS;
 let probes = 0;
 let phaseBefore = phase;
+let probeCpu = process.cpuUsage();
 const probe = setInterval(() => {
   const now = performance.now();
+  // The process's CPU time since the last probe: near the stall's length when this process held
+  // the loop, well below it when the OS ran other processes meanwhile (a loaded 2-core machine).
+  const cpuUsed = process.cpuUsage(probeCpu);
+  probeCpu = process.cpuUsage();
   // A stall is named by the phases at its start and at its end.
   stalls.push({
     ms: Math.max(0, now - expected),
+    cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
     phase: phaseBefore === phase ? phase : `${phaseBefore}->${phase}`,
   });
   phaseBefore = phase;
@@ -74,6 +92,7 @@ const request = analysisRequest({
   salesPath: values.sales,
   customersPath: values.customers,
   csv: { threads: 'background' },
+  ...(values.table !== undefined ? { database: { table: values.table } } : {}),
   today: '2026-12-05',
   settings,
 });
@@ -103,8 +122,17 @@ const pause = values['no-pause']
       stepCpu = process.cpuUsage();
     };
 if (!pause) phase = 'read+analysis';
-let result: AnalysisResult;
-if (values.store) {
+let customers = 0;
+if (values['read-only']) {
+  const { ledger } = await request.sales.load({
+    period: toPeriodSpec(settings),
+    badRows: settings.badRows,
+    dropDuplicates: settings.dropDuplicates,
+    maxProblemsListed: settings.maxProblemsListed,
+  });
+  customers = ledger.customers.size;
+  phase = 'done';
+} else if (values.store) {
   // The whole refresh as `revgap serve` runs it: save in the embedded store (on disk, in a
   // temporary directory), holdout and recovery updates, the index in slices, then install.
   // Opening the store (PGlite's start-up) is the bot's start-up, not the refresh: named apart.
@@ -136,7 +164,7 @@ if (values.store) {
     recovery: store,
     holdout: { store, percent: 10 },
   });
-  result = loaded.snapshot.result;
+  customers = loaded.snapshot.result.customers.length;
   phase = 'done';
   await store.close();
   if (databaseUrl) {
@@ -148,9 +176,10 @@ if (values.store) {
   }
   rmSync(dataDir, { recursive: true, force: true });
 } else {
-  result = await runAnalysis(request, pause ? { pause } : {});
+  const result = await runAnalysis(request, pause ? { pause } : {});
+  customers = result.customers.length;
   phase = 'index';
-  await buildCustomerIndexAsync(result.customers, { sliceSize: CUSTOMERS_PER_STEP });
+  await runSteps(buildCustomerIndexSteps(result.customers), () => immediate());
   phase = 'done';
 }
 const seconds = (performance.now() - started) / 1000;
@@ -161,7 +190,7 @@ histogram.disable();
 stalls.sort((a, b) => b.ms - a.ms);
 const ms = (ns: number) => Math.round(ns / 1e6);
 const summary = {
-  customers: result.customers.length,
+  customers,
   pause: pause !== undefined,
   store: values.store ? (values['database-url'] ? 'postgres' : 'pglite') : 'none',
   seconds: Number(seconds.toFixed(1)),
@@ -175,7 +204,15 @@ const summary = {
   longestStep: longestStep.step,
   longestStepCpuMs: Math.round(longestStepCpu.ms),
   longestStepByCpu: longestStepCpu.step,
-  longestStalls: stalls.slice(0, 5).map((s) => ({ ms: Math.round(s.ms), phase: s.phase })),
+  longestStalls: stalls
+    .slice(0, 5)
+    .map((s) => ({ ms: Math.round(s.ms), cpuMs: Math.round(s.cpuMs), phase: s.phase })),
+  // The probe intervals with the most CPU time (the stall plus the probe's 25 ms): the longest
+  // stretches of this process's own work, whatever else the machine ran.
+  mostCpuStalls: [...stalls]
+    .sort((a, b) => b.cpuMs - a.cpuMs)
+    .slice(0, 3)
+    .map((s) => ({ ms: Math.round(s.ms), cpuMs: Math.round(s.cpuMs), phase: s.phase })),
   loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
 };
 console.log(values.json ? JSON.stringify(summary) : summary);

@@ -596,10 +596,18 @@ export interface LedgerPart {
   minDay: number | null;
   maxDay: number | null;
   rows: number;
-  weekdayRows: number[];
+  /**
+   * Rows per weekday (as `SalesLedger.weekdayRows`). Absent when the source does not know them: a
+   * database source knows which weekdays had rows, not how many, and gives them only when one
+   * weekday holds every row.
+   */
+  weekdayRows?: number[];
   rowsOnPeriodStart: number;
-  /** Latest first, ties in the order the rows were added (as `SalesLedger.latestRows`). */
-  latestRows: LatestRow[];
+  /**
+   * Latest first, ties in the order the rows were added (as `SalesLedger.latestRows`). Absent when
+   * the source did not keep them (a database source asks for them only when needed).
+   */
+  latestRows?: LatestRow[];
   /** Rows per period (all customers) from `rowsStartPeriod`; empty without rows. */
   rowsStartPeriod: number;
   periodRows: Float64Array;
@@ -695,7 +703,8 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
   let maxDay: number | null = null;
   let rows = 0;
   let rowsOnPeriodStart = 0;
-  const weekdayRows = [0, 0, 0, 0, 0, 0, 0];
+  // Known only if every part knows them.
+  let weekdayRows: number[] | undefined = [0, 0, 0, 0, 0, 0, 0];
   let rowsFirst = Number.POSITIVE_INFINITY;
   let rowsLast = Number.NEGATIVE_INFINITY;
   for (const part of parts) {
@@ -703,7 +712,9 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     if (part.maxDay !== null && (maxDay === null || part.maxDay > maxDay)) maxDay = part.maxDay;
     rows += part.rows;
     rowsOnPeriodStart += part.rowsOnPeriodStart;
-    for (let d = 0; d < 7; d++) weekdayRows[d] = (weekdayRows[d] as number) + (part.weekdayRows[d] ?? 0);
+    if (part.weekdayRows === undefined) weekdayRows = undefined;
+    else if (weekdayRows !== undefined)
+      for (let d = 0; d < 7; d++) weekdayRows[d] = (weekdayRows[d] as number) + (part.weekdayRows[d] ?? 0);
     if (part.periodRows.length > 0) {
       rowsFirst = Math.min(rowsFirst, part.rowsStartPeriod);
       rowsLast = Math.max(rowsLast, part.rowsStartPeriod + part.periodRows.length - 1);
@@ -719,7 +730,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
   // Each part's list is latest first, ties in row order; a stable sort of the parts in order keeps
   // ties in row order across parts, as one builder would have.
   const latestRows = parts
-    .flatMap((part) => part.latestRows)
+    .flatMap((part) => part.latestRows ?? [])
     .sort((a, b) => b.day - a.day)
     .slice(0, LATEST_ROWS_KEPT);
   const merged: LedgerPart = {
@@ -733,7 +744,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     minDay,
     maxDay,
     rows,
-    weekdayRows,
+    ...(weekdayRows !== undefined ? { weekdayRows } : {}),
     rowsOnPeriodStart,
     latestRows,
     rowsStartPeriod: periodRows.length > 0 ? rowsFirst : 0,
@@ -784,6 +795,7 @@ export function* ledgerFromPartSteps(spec: PeriodSpec, part: LedgerPart): Steps<
       }
     }
     at += length;
+    if ((c + 1) % CUSTOMERS_PER_STEP === 0) yield;
   }
   const flags = new Uint8Array(flagged);
   let flagsUsed = 0;
@@ -826,10 +838,10 @@ export function* ledgerFromPartSteps(spec: PeriodSpec, part: LedgerPart): Steps<
     minDay: part.minDay,
     maxDay: part.maxDay,
     rows: part.rows,
-    weekdayRows: part.weekdayRows.slice(),
     rowsOnPeriodStart: part.rowsOnPeriodStart,
-    latestRows: part.latestRows.slice(),
   };
+  if (part.weekdayRows !== undefined) ledger.weekdayRows = part.weekdayRows.slice();
+  if (part.latestRows !== undefined) ledger.latestRows = part.latestRows.slice();
   if (part.storeRows !== undefined && part.storeRows.size > 0) {
     // Each customer's main store: the store of most of its rows (ties: the smaller id).
     const stores = new Map<string, string>();

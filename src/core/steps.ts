@@ -1,8 +1,9 @@
 /**
- * Stepped computations: the long passes over every customer (`analyzeSteps`, `runBacktestSteps`)
- * are generators that pause (yield) every `CUSTOMERS_PER_STEP` customers. The core stays pure and
- * synchronous; a caller with an event loop to keep (the bot refreshing its snapshot) resumes them
- * from `setImmediate`, the CLI runs them through at once with `drainSteps`.
+ * Stepped computations: the long passes over every customer (`analyzeSteps`, `runBacktestSteps`,
+ * `ledgerFromPartSteps`, the customer index) are generators that pause (yield) every
+ * `CUSTOMERS_PER_STEP` customers. The core stays pure and synchronous; a caller with an event loop
+ * to keep (the bot refreshing its snapshot) runs them with `runSteps` and a `pause` of its own
+ * (`setImmediate`), the CLI runs them through at once (`drainSteps`, or `runSteps` without one).
  */
 
 /** Customers handled between two pauses: a few milliseconds of work on one core. */
@@ -16,6 +17,20 @@ export function drainSteps<T>(steps: Steps<T>): T {
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
+  }
+}
+
+/**
+ * Runs a stepped computation to its end, awaiting `pause` between steps (never after the last);
+ * without one, runs it through at once as `drainSteps` does. The one loop every stepped caller
+ * uses: the analysis, the sources' ledgers, the refresh's look-ups.
+ */
+export async function runSteps<T>(steps: Steps<T>, pause: (() => Promise<void>) | undefined): Promise<T> {
+  if (pause === undefined) return drainSteps(steps);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await pause();
   }
 }
 

@@ -11,6 +11,7 @@
  * over pre-normalised strings, and typo suggestions only score customers sharing a word prefix.
  */
 import { distance } from 'fastest-levenshtein';
+import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from '../core/steps.ts';
 import type { CustomerAnalysis } from '../core/types.ts';
 
 export type CustomerMatch =
@@ -76,47 +77,43 @@ function byRankThenName(a: CustomerAnalysis, b: CustomerAnalysis): number {
 }
 
 export function buildCustomerIndex(customers: readonly CustomerAnalysis[]): CustomerIndex {
-  const builder = createIndexBuilder(customers);
-  builder.addRange(0, customers.length);
-  return builder.finish();
+  return drainSteps(buildCustomerIndexSteps(customers));
 }
 
 /**
- * The same index, built in slices with a pause between them, so that building it for a million
- * customers (a few seconds) never holds up the event loop past Slack's 3-second deadline.
+ * The same index in steps of `sliceSize` customers (see core/steps.ts): the refresh runs it with a
+ * pause between slices, so that building it for a million customers (a few seconds) never holds up
+ * the event loop past Slack's 3-second deadline.
  */
-export async function buildCustomerIndexAsync(
+export function* buildCustomerIndexSteps(
   customers: readonly CustomerAnalysis[],
-  options: { sliceSize?: number } = {},
-): Promise<CustomerIndex> {
-  const sliceSize = options.sliceSize ?? 20_000;
+  sliceSize = CUSTOMERS_PER_STEP,
+): Steps<CustomerIndex> {
   const builder = createIndexBuilder(customers);
   for (let from = 0; from < customers.length; from += sliceSize) {
+    if (from > 0) yield;
     builder.addRange(from, Math.min(customers.length, from + sliceSize));
-    if (from + sliceSize < customers.length) await new Promise((r) => setImmediate(r));
   }
   return builder.finish();
 }
 
 /**
- * Customers by id, built in slices with a pause between them (default `setImmediate`): a `Map` of a
- * million customers in one go holds the event loop 0.5-0.7 s, which a command arriving meanwhile
- * waits out. For the refresh's holdout update, which runs before the new index exists.
+ * Customers by id in steps of `sliceSize` (see core/steps.ts): a `Map` of a million customers in
+ * one go holds the event loop 0.5-0.7 s, which a command arriving meanwhile waits out. For the
+ * refresh's holdout update, which runs before the new index exists.
  */
-export async function customersByIdInSlices(
+export function* customersByIdSteps(
   customers: readonly CustomerAnalysis[],
-  options: { sliceSize?: number; pause?: () => Promise<void> } = {},
-): Promise<Map<string, CustomerAnalysis>> {
-  const sliceSize = options.sliceSize ?? 2048;
-  const pause = options.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
+  sliceSize = CUSTOMERS_PER_STEP,
+): Steps<Map<string, CustomerAnalysis>> {
   const byId = new Map<string, CustomerAnalysis>();
   for (let from = 0; from < customers.length; from += sliceSize) {
+    if (from > 0) yield;
     const to = Math.min(customers.length, from + sliceSize);
     for (let i = from; i < to; i++) {
       const customer = customers[i]!;
       byId.set(customer.customerId, customer);
     }
-    if (to < customers.length) await pause();
   }
   return byId;
 }

@@ -5,6 +5,7 @@
  * held out; `revgap results` compares the groups. The formulas live in src/core/holdout.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { rankedPriorities } from '../core/analyze.ts';
 import {
   compareHoldout,
@@ -14,9 +15,10 @@ import {
 } from '../core/holdout.ts';
 import { defaultHorizon, type RecoveryMeasure } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
+import { runSteps } from '../core/steps.ts';
 import type { AnalysisResult, Priority } from '../core/types.ts';
 import type { HoldoutRecord, HoldoutStore } from '../store/holdout-store.ts';
-import { customersByIdInSlices } from './find-customer.ts';
+import { customersByIdSteps } from './find-customer.ts';
 
 export interface HoldoutSettings {
   /** q in percent (0 = no new assignments; recorded ones keep being measured and hidden). */
@@ -37,7 +39,10 @@ export async function updateHoldout(
 ): Promise<{ assigned: number; measured: number }> {
   let records = await store.listHoldoutAssignments();
   // One lookup for the draw and the measures, built in slices: the bot answers meanwhile.
-  const byId = await customersByIdInSlices(result.customers, options);
+  const byId = await runSteps(
+    customersByIdSteps(result.customers, options.sliceSize),
+    options.pause ?? (() => setImmediate()),
+  );
   let assigned = 0;
   if (settings.percent > 0 && result.rules === 'revgap') {
     const salt = await store.holdoutSalt(newSalt());

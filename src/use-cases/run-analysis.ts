@@ -11,7 +11,7 @@ import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktestSteps 
 import { packLedgerSteps } from '../core/ledger.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import { drainSteps, type Steps } from '../core/steps.ts';
+import { runSteps } from '../core/steps.ts';
 import { applySupplyMarks, buildStockoutIndex } from '../core/stock.ts';
 import type { AnalysisResult, CustomerInfo, DataQuality, RowProblem, SalesLedger } from '../core/types.ts';
 import { InputError } from '../errors.ts';
@@ -58,16 +58,6 @@ export interface RunAnalysisDeps {
 
 /** Below this many customers the backtest takes less than a worker's start (~0.1 s). */
 export const EVIDENCE_WORKER_MIN_CUSTOMERS = 20_000;
-
-/** Runs a stepped core computation to its end, awaiting `pause` between steps when there is one. */
-async function runSteps<T>(steps: Steps<T>, pause: (() => Promise<void>) | undefined): Promise<T> {
-  if (pause === undefined) return drainSteps(steps);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    await pause();
-  }
-}
 
 /** Replay points behind the evidence of a live analysis: the latest 13 (a quarter of weeks). */
 export const EVIDENCE_POINTS = 13;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLedgerBuilder } from '../../src/core/ledger.ts';
+import { createLedgerBuilder, ledgerFromPart, mergeLedgerParts } from '../../src/core/ledger.ts';
 import { dayFromIso, periodOfDay, periodStartDay } from '../../src/core/periods.ts';
 import type { PeriodSpec, SaleRow } from '../../src/core/types.ts';
 
@@ -325,3 +325,34 @@ describe('createLedgerBuilder on date-ordered rows (the period-major window)', (
 function isoWeek(w: number): string {
   return new Date(Date.UTC(2026, 0, 5 + 7 * w)).toISOString().slice(0, 10);
 }
+
+describe('ledger parts without per-weekday counts or latest rows', () => {
+  function partOf(rows: SaleRow[]) {
+    const b = createLedgerBuilder(weeks);
+    for (const r of rows) b.add(r);
+    return b.buildPart();
+  }
+
+  it('gives a ledger without them, as a source that does not know them (a database) says', () => {
+    const part = partOf([row('A', '2026-11-02', 10_00), row('B', '2026-11-10', 5_00)]);
+    delete part.weekdayRows;
+    delete part.latestRows;
+    const ledger = ledgerFromPart(weeks, part);
+    expect('weekdayRows' in ledger).toBe(false);
+    expect('latestRows' in ledger).toBe(false);
+    expect(ledger.customers.get('B')?.net).toEqual([5_00]);
+  });
+
+  it('merges to no per-weekday counts when one part lacks them, and keeps the latest rows it has', () => {
+    const first = partOf([row('A', '2026-11-02', 10_00)]);
+    const second = partOf([row('B', '2026-11-10', 5_00)]);
+    delete second.weekdayRows;
+    delete second.latestRows;
+    const merged = mergeLedgerParts([first, second]);
+    expect(merged.weekdayRows).toBeUndefined();
+    expect(merged.latestRows).toEqual([{ day: dayFromIso('2026-11-02'), customerId: 'A' }]);
+    expect(mergeLedgerParts([first, partOf([row('B', '2026-11-10', 5_00)])]).weekdayRows).toEqual([
+      0, 1, 1, 0, 0, 0, 0,
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMERS_PER_STEP, drainSteps, sortSteps } from '../../src/core/steps.ts';
+import { CUSTOMERS_PER_STEP, drainSteps, runSteps, sortSteps } from '../../src/core/steps.ts';
 
 describe('sortSteps', () => {
   it('sorts a short list in one go, as Array.prototype.sort does', () => {
@@ -26,5 +26,29 @@ describe('sortSteps', () => {
     const expected = [...items].sort((a, b) => b - a);
     drainSteps(sortSteps(items, (a, b) => b - a));
     expect(items).toEqual(expected);
+  });
+});
+
+describe('runSteps', () => {
+  function* counted(n: number) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) yield;
+      sum += i;
+    }
+    return sum;
+  }
+
+  it('awaits the pause between steps, never after the last, and returns the result', async () => {
+    const seen: string[] = [];
+    const result = await runSteps(counted(4), async () => {
+      seen.push('pause');
+    });
+    expect(result).toBe(6);
+    expect(seen).toEqual(['pause', 'pause', 'pause']);
+  });
+
+  it('runs through at once without a pause', async () => {
+    expect(await runSteps(counted(4), undefined)).toBe(6);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * The ledger from the sums query's COPY text (sums-ledger.ts), on hand-written lines: customer
  * values trimmed and merged, NULL and blank customers, COPY escapes, float sums printed with an
- * exponent, bad-row groups by code, and lines split anywhere across chunks.
+ * exponent, bad-row groups by code, and lines split anywhere across chunks; many customers in
+ * the database's hash order, built in steps.
  */
 import { describe, expect, it } from 'vitest';
+import { CUSTOMERS_PER_STEP } from '../../src/core/steps.ts';
 import type { PeriodSpec } from '../../src/core/types.ts';
 import { BAD_PERIOD, sumsLedgerBuilder } from '../../src/sources/postgres/sums-ledger.ts';
 
@@ -68,5 +70,76 @@ describe('sums ledger from COPY text', () => {
     const builder = sumsLedgerBuilder(monday);
     builder.add(new TextEncoder().encode('A\t100\t1'));
     expect(() => builder.build()).toThrow(/middle of a line/);
+  });
+
+  it('builds many customers in steps, sorted by id, each series as the groups say', () => {
+    // 3 steps' worth of customers, 1-8 groups each in a shuffled order (as a hash aggregate sends
+    // them), more groups than one block of the group store, and customers with only bad rows.
+    const customers = CUSTOMERS_PER_STEP * 3 + 17;
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const expected = new Map<string, Map<number, { cents: number; sale: boolean }>>();
+    const lines: string[] = [];
+    for (let c = 0; c < customers; c++) {
+      const id = `K${Math.floor(random() * 1e9)}-${c}`;
+      if (c % 50 === 0) {
+        lines.push(`${id}\t${BAD_PERIOD - 3}\t\\N\t1\t\\N\t\\N\t0`);
+        continue;
+      }
+      const periods = new Map<number, { cents: number; sale: boolean }>();
+      const first = 2800 + Math.floor(random() * 40);
+      for (let k = 0; k < 1 + Math.floor(random() * 8); k++) {
+        const period = first + Math.floor(random() * 12);
+        if (periods.has(period)) continue;
+        const cents = Math.floor(random() * 20_000) - 2_000;
+        periods.set(period, { cents, sale: cents > 0 });
+        lines.push(`${id}\t${period}\t${cents}\t1\t${cents > 0 ? 't' : 'f'}\t1\t1`);
+      }
+      expected.set(id, periods);
+    }
+    for (let i = lines.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+    }
+    expect(lines.length).toBeGreaterThan(16_384);
+    const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
+    const builder = sumsLedgerBuilder(monday);
+    for (let at = 0; at < bytes.length; at += 4096) builder.add(bytes.subarray(at, at + 4096));
+    const steps = builder.buildSteps();
+    let pauses = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) pauses++;
+    const { ledger, bad } = next.value;
+    expect(pauses).toBeGreaterThan(6);
+    expect(bad).toEqual([0, 0, 0, Math.ceil(customers / 50), 0, 0]);
+    expect([...ledger.customers.keys()]).toEqual([...expected.keys()].sort());
+    for (const [id, periods] of expected) {
+      const keys = [...periods.keys()];
+      const start = Math.min(...keys);
+      const net = new Array<number>(Math.max(...keys) - start + 1).fill(0);
+      const positive = net.map(() => 0);
+      for (const [period, { cents, sale }] of periods) {
+        net[period - start] = cents;
+        positive[period - start] = sale ? 1 : 0;
+      }
+      const customer = ledger.customers.get(id)!;
+      expect(customer.startPeriod).toBe(start);
+      expect(customer.net).toEqual(net);
+      expect(Array.from(customer.positive)).toEqual(positive);
+      expect(customer.rows).toBe(periods.size);
+    }
+    expect(ledger.rows).toBe([...expected.values()].reduce((sum, p) => sum + p.size, 0));
+    expect(ledger.weekdayRows).toEqual([0, 1, 0, 0, 0, 0, 0].map((n) => n * ledger.rows));
+    expect(ledger.latestRows).toBeUndefined();
+  });
+
+  it('refuses more text once built', () => {
+    const builder = sumsLedgerBuilder(monday);
+    builder.add(text);
+    builder.build();
+    expect(() => builder.add(text)).toThrow(/after build/);
   });
 });

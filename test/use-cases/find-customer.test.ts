@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { drainSteps, runSteps } from '../../src/core/steps.ts';
 import type { CustomerAnalysis } from '../../src/core/types.ts';
 import {
   buildCustomerIndex,
-  buildCustomerIndexAsync,
-  customersByIdInSlices,
+  buildCustomerIndexSteps,
+  customersByIdSteps,
   normalizeName,
 } from '../../src/use-cases/find-customer.ts';
 
@@ -88,29 +89,36 @@ describe('normalizeName', () => {
   });
 });
 
-describe('buildCustomerIndexAsync', () => {
-  it('builds, slice by slice, the same index as the one-go build', async () => {
-    const sliced = await buildCustomerIndexAsync(customers, { sliceSize: 2 });
+describe('buildCustomerIndexSteps', () => {
+  it('builds, slice by slice, the same index as the one-go build, pausing between slices', async () => {
+    let pauses = 0;
+    const sliced = await runSteps(buildCustomerIndexSteps(customers, 2), async () => {
+      pauses++;
+    });
     for (const query of ['C-003', 'acme corp', 'acme', 'logist', 'Acme Crop', 'zzzz']) {
       expect(sliced.find(query)).toEqual(index.find(query));
     }
     expect(sliced.size).toBe(5);
+    // 5 customers in slices of 2: 2 + 2 + 1, a pause between each.
+    expect(pauses).toBe(2);
   });
 });
 
-describe('customersByIdInSlices', () => {
+describe('customersByIdSteps', () => {
   it('maps every customer by id, pausing between slices and not after the last', async () => {
     let pauses = 0;
-    const byId = await customersByIdInSlices(customers, {
-      sliceSize: 2,
-      pause: async () => {
-        pauses++;
-      },
+    const byId = await runSteps(customersByIdSteps(customers, 2), async () => {
+      pauses++;
     });
     expect([...byId.keys()]).toEqual(customers.map((c) => c.customerId));
     expect(byId.get('C-003')).toBe(customers.find((c) => c.customerId === 'C-003'));
     // 5 customers in slices of 2: 2 + 2 + 1, a pause between each.
     expect(pauses).toBe(2);
+  });
+
+  it('gives the same map run through at once', () => {
+    const byId = drainSteps(customersByIdSteps(customers, 2));
+    expect([...byId.entries()]).toEqual(customers.map((c) => [c.customerId, c]));
   });
 });
 

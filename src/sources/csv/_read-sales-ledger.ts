@@ -23,6 +23,7 @@ import { open, stat } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
+import { runSteps } from '../../core/steps.ts';
 import type { DataQuality, PeriodSpec, RowProblem, SalesLedger } from '../../core/types.ts';
 import {
   BadRowError,
@@ -301,12 +302,8 @@ async function readRanges(
     ledgerReadStats.reads++;
     ledgerReadStats.lastRanges = count;
     // The objects are made in steps, with the event loop free in between (a bot answering).
-    const steps = ledgerFromPartSteps(spec, mergedAnswer.part);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return { ledger: step.value, dataQuality };
-      await setImmediate();
-    }
+    const ledger = await runSteps(ledgerFromPartSteps(spec, mergedAnswer.part), () => setImmediate());
+    return { ledger, dataQuality };
   } finally {
     stopAll();
   }

@@ -9,10 +9,12 @@
  * Safety: values are parameters, identifiers are quoted, the transaction is read-only with a
  * statement timeout, and the password never appears in a description, a log or an error.
  */
+import { setImmediate } from 'node:timers/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { farFutureRows } from '../../core/analyze.ts';
 import { LATEST_ROWS_KEPT } from '../../core/ledger.ts';
+import { runSteps } from '../../core/steps.ts';
 import type { CustomerInfo, DataQuality, LatestRow, PeriodSpec, RowProblem } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
@@ -273,6 +275,18 @@ export function isCopyRefusal(error: unknown, selectLength: number): boolean {
   );
 }
 
+/**
+ * Longest stretch of folding COPY text in before the event loop gets a turn (a bot answering
+ * meanwhile). When the server sends faster than the groups are folded in, one readable event hands
+ * over up to 32 socket reads of 64 KiB (libuv's limit per event), which the stream gives to the
+ * loop one after another with no turn between: ~1.8 MB, 150-250 ms of parsing on the bench table,
+ * the read's longest stalls once the ledger was built in steps. Measured by time, in slices of
+ * `FOLD_BYTES`, rather than per chunk: the first chunks, parsed before the parser is compiled,
+ * take 30-40 ms each, and an embedded engine may hand over its whole output as one chunk.
+ */
+const PAUSE_AFTER_MS = 10;
+const FOLD_BYTES = 1 << 14;
+
 /** Groups per FETCH when the sums come through a cursor: ~1 MB of rows per round trip. */
 const FETCH_GROUPS = 20_000;
 
@@ -496,8 +510,15 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
         // refuses the COPY (told by its error, before any data) gets the same SELECT as a cursor.
         const builder = sumsLedgerBuilder(read.period);
         const fold = async (chunks: AsyncIterable<Uint8Array>) => {
+          let turn = performance.now();
           for await (const chunk of chunks) {
-            builder.add(chunk);
+            for (let at = 0; at < chunk.byteLength; at += FOLD_BYTES) {
+              builder.add(chunk.subarray(at, at + FOLD_BYTES));
+              if (performance.now() - turn >= PAUSE_AFTER_MS) {
+                await setImmediate();
+                turn = performance.now();
+              }
+            }
             read.onProgress?.(builder.groups, builder.groups);
           }
         };
@@ -522,7 +543,9 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
             await fold(cursorOut(client, sql.sums));
           }
         }
-        const { ledger, bad } = builder.build();
+        // The ledger is made in steps with the event loop free in between, as for a CSV file read by
+        // workers: sorting and laying out a million customers is seconds of work (a bot answering).
+        const { ledger, bad } = await runSteps(builder.buildSteps(), () => setImmediate());
         // Far-future rows (a mistyped year): the analysis sets them aside by name, from the latest
         // rows, which only a row-by-row read knows. The period counts tell whether any could be;
         // only then are the latest rows fetched (one more scan, with a top-N sort).
