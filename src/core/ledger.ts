@@ -862,14 +862,11 @@ export function* ledgerFromPartSteps(spec: PeriodSpec, part: LedgerPart): Steps<
  * typed arrays (transferred, not copied), the ledger's other fields as they are. `unpackLedger`
  * gives an equal ledger back (customers in the same order, the same numbers).
  */
-export interface PackedLedger {
-  ids: string;
-  idEnds: Int32Array;
-  startPeriod: Int32Array;
-  length: Int32Array;
-  customerRows: Float64Array;
-  net: Float64Array;
+export interface PackedLedger
+  extends Pick<LedgerPart, 'ids' | 'idEnds' | 'startPeriod' | 'length' | 'customerRows' | 'net'> {
+  /** As `LedgerPart.sale`: the customers' `positive` flags back to back. */
   positive: Uint8Array;
+  /** The ledger's fields other than its customers. */
   rest: Omit<SalesLedger, 'customers'>;
 }
 
