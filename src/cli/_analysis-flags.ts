@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { type AppConfig, loadConfig, SETTINGS } from '../config.ts';
 import type { AnalysisResult, DataQuality, RowProblem } from '../core/types.ts';
 import { ConfigError, InputError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import {
   describeAsOfAfterData,
   describeAsOfBeforeData,
@@ -227,7 +228,8 @@ export async function runAnalysisCommand(
   const progress = startDataRun(context, config);
   let result: AnalysisResult;
   try {
-    result = await runAnalysis(analysisRequestFromConfig(config, isoDate(context.now)), {
+    const request = analysisRequestFromConfig(config, isoDate(context.now), { logger: notesLogger(io) });
+    result = await runAnalysis(request, {
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
     });
   } finally {
@@ -235,6 +237,20 @@ export async function runAnalysisCommand(
   }
   io.stderr.write(renderRunNotes(result, settings.currency, settings.minHistory));
   return { config, result };
+}
+
+/**
+ * A logger for what a source says about how it read (a database that refused `COPY ... TO STDOUT`,
+ * read through a cursor instead), written to stderr as a note: the bot logs the same with pino.
+ */
+export function notesLogger(io: CommandContext['io']): Pick<Logger, 'info'> {
+  const info = (first: unknown, message?: unknown): void => {
+    const text = typeof first === 'string' ? first : String(message ?? '');
+    const reason =
+      typeof first === 'object' && first !== null && 'reason' in first ? ` (${String(first.reason)})` : '';
+    io.stderr.write(`note: ${text}${reason}.\n`);
+  };
+  return { info: info as Logger['info'] };
 }
 
 /** What stderr gets after a run: skipped rows, the `--period month` hint for sparse data, and the analysis hints. */

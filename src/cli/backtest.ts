@@ -16,6 +16,7 @@ import {
   ANALYSIS_OPTIONS,
   commandToday,
   loadCommandConfig,
+  notesLogger,
   renderProblemSummary,
   startDataRun,
 } from './_analysis-flags.ts';
@@ -116,7 +117,11 @@ Exit codes: 0 done, 2 bad input or settings, 1 unexpected error.`,
     try {
       input = await loadAnalysisInput(
         {
-          ...openSources({ ...sourceSpecFromConfig(config, commandToday(context)), sample }),
+          ...openSources({
+            ...sourceSpecFromConfig(config, commandToday(context)),
+            sample,
+            logger: notesLogger(context.io),
+          }),
           settings,
           today: commandToday(context),
         },

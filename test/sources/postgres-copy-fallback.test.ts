@@ -4,9 +4,11 @@
  * give the same ledger, it is logged once, and any other error of the COPY is not taken for one.
  * The read-through-the-server half needs the test server (skipped, saying why, without).
  */
+
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notesLogger } from '../../src/cli/_analysis-flags.ts';
 import { toPeriodSpec } from '../../src/core/periods.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import {
@@ -166,6 +168,31 @@ describe.skipIf(unreachable !== null)('postgres sales source when COPY is refuse
       reason: 'cannot COPY to/from client in PL/pgSQL',
     });
     expect(logs.text()).not.toContain(secret);
+  });
+
+  it('tells a CLI user on stderr, as a note, that the sums came through a cursor (revgap analyze, backtest)', async () => {
+    const db = connection((client) =>
+      client.query(copyTo(`DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO STDOUT'; END $$`)),
+    );
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+      stderrIsTTY: false,
+    };
+    const source = postgresSalesSource({
+      url: secretUrl,
+      relation: { table },
+      rowKey: 'id',
+      open: db.open,
+      logger: notesLogger(io),
+    });
+    await source.load(read());
+    expect(stderr).toBe(
+      'note: the database refused COPY ... TO STDOUT: the sums come through a cursor (FETCH) instead ' +
+        '(cannot COPY to/from client in PL/pgSQL).\n',
+    );
+    expect(stderr).not.toContain(secret);
   });
 
   it('reads through a cursor when COPY is refused as Redshift refuses it', async () => {
