@@ -21,6 +21,7 @@
  * slabs.
  */
 import { InputError } from '../errors.ts';
+import { type BufferCarver, createBufferCarver } from './buffer-carver.ts';
 import { isoFromDay, periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from './steps.ts';
 import type { CustomerLedger, LatestRow, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
@@ -123,6 +124,9 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   /** The regular slab blocks are carved from, and how much of it is used. */
   let currentSlab = -1;
   let slabUsed = SLAB_SIZE;
+  // Slabs (net and sale flags side by side) carved from large buffers rather than allocated one by
+  // one: glibc's heap kept 2 MiB slabs resident after they were freed (buffer-carver.ts).
+  let slabBuffers: BufferCarver | undefined = createBufferCarver();
   /** Free blocks by size: flat pairs of (slab, offset). */
   const free = new Map<number, number[]>();
   /** Cells in all slabs, for the memory cap. */
@@ -272,8 +276,9 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     } else {
       if (slabUsed + size > SLAB_SIZE) {
         reserve(SLAB_SIZE);
-        slabNet.push(new Float64Array(SLAB_SIZE));
-        slabSale.push(new Uint8Array(SLAB_SIZE));
+        const { buffer, offset } = (slabBuffers as BufferCarver).carve(SLAB_SIZE * 9);
+        slabNet.push(new Float64Array(buffer, offset, SLAB_SIZE));
+        slabSale.push(new Uint8Array(buffer, offset + SLAB_SIZE * 8, SLAB_SIZE));
         currentSlab = slabNet.length - 1;
         slabUsed = 0;
       }
@@ -561,6 +566,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     ids.length = 0;
     slabNet = [];
     slabSale = [];
+    slabBuffers = undefined;
     free.clear();
     slotNet = [];
     slotFlags = [];

@@ -158,7 +158,8 @@ export async function readSalesRange(
   const firstProblems: RowProblem[] = [];
   // Dropping needs an answer per row; counting alone can be deferred (several times faster).
   const seen = dropDuplicates ? createDuplicateSet() : undefined;
-  const counter = dropDuplicates ? undefined : createDuplicateCounter();
+  // A byte range is read by a range worker, whose fingerprints other threads count in place.
+  const counter = dropDuplicates ? undefined : createDuplicateCounter({ shared: range !== undefined });
   const fingerprint = new Fingerprint();
   const interned = new Map<string, string>();
   // Accepted rows by the currency written in the amount (most files write bare numbers: none).

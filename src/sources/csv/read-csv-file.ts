@@ -4,7 +4,7 @@
  * by the chunk size plus `maxRecordBytes`, whatever the file size.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Parser } from 'csv-parse';
 import { InputError } from '../../errors.ts';
 import {
@@ -131,13 +131,45 @@ async function openInput(options: CsvFileOptions): Promise<{ chunks: CsvInput; t
   }
   if (size === 0) throw emptyFile(file, header);
   const range = options.range;
+  // The fast engine copies what it keeps of a chunk, so a regular file is read into one buffer;
+  // csv-parse may keep a view of a chunk's end, so it gets a stream's fresh buffer per read.
+  const reuse = options.engine !== 'csv-parse';
   if (range !== undefined) {
     return {
-      chunks: createReadStream(file, { highWaterMark: CHUNK_BYTES, start: range.start, end: range.end - 1 }),
+      chunks: reuse
+        ? readIntoOneBuffer(file, range.start, range.end)
+        : createReadStream(file, { highWaterMark: CHUNK_BYTES, start: range.start, end: range.end - 1 }),
       total: range.end - range.start,
     };
   }
-  return { chunks: createReadStream(file, { highWaterMark: CHUNK_BYTES }), total: size };
+  return {
+    chunks: reuse
+      ? readIntoOneBuffer(file, 0, Number.POSITIVE_INFINITY)
+      : createReadStream(file, { highWaterMark: CHUNK_BYTES }),
+    total: size,
+  };
+}
+
+/**
+ * The bytes of a regular file from `start` up to `end` (or its end), in chunks read into one
+ * buffer: a chunk is valid until the next is asked for. A read stream hands out a fresh 1 MiB
+ * buffer per read instead, freed only by a later collection: malloc's heap grew by tens of MB
+ * for them and kept that memory, for good in a range worker's arena (~60 MB after two ranges of
+ * the benchmark file; docs/ARCHITECTURE.md, memory).
+ */
+async function* readIntoOneBuffer(file: string, start: number, end: number): AsyncGenerator<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    for (let at = start; at < end; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, end - at), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function emptyFile(file: string, header: string): InputError {
@@ -241,7 +273,8 @@ export async function readCsvFile(
     const newline = chunk.lastIndexOf(0x0a);
     sinceNewline = newline < 0 ? sinceNewline + chunk.length : chunk.length - newline - 1;
     if (head !== undefined) {
-      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      // A copy: the chunk's buffer may be read into again (readIntoOneBuffer).
+      head = head.length === 0 ? Buffer.from(chunk) : Buffer.concat([head, chunk]);
       if (!headReady(head)) continue;
       chunk = begin(head); // binary and encoding checks first: their message is the more useful
       head = undefined;

@@ -43,6 +43,27 @@ describe('duplicate detection', () => {
     expect(set.addIfAbsent(fingerprintOf(['ab', 'c']))).toBe(true);
   });
 
+  it('counts the same across the buffers its blocks are carved from, shared or not', () => {
+    // A first buffer of one block (4,096 pairs), then 32 MiB ones (1,024 blocks); 256 partitions
+    // of 9,000 rows' fingerprints fill a block each.
+    for (const shared of [false, true]) {
+      const counter = createDuplicateCounter({ shared, firstBytes: 4096 * 8 });
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 3_000; i++) counter.add(fingerprintOf([`C${i}`, String(round % 2)]));
+      }
+      // Rounds 0 and 2 are the same rows.
+      expect(counter.count()).toBe(3_000);
+      const blocks = counter.fingerprints().blocks.flat();
+      expect(blocks).toHaveLength(256);
+      const buffers = new Set(blocks.map((block) => block.buffer));
+      expect([...buffers].map((buffer) => buffer.byteLength).sort((a, b) => a - b)).toEqual([
+        4096 * 8,
+        32 << 20,
+      ]);
+      for (const buffer of buffers) expect(buffer instanceof SharedArrayBuffer).toBe(shared);
+    }
+  });
+
   it('grows past its first size without losing entries', () => {
     const set = createDuplicateSet(16);
     const counter = createDuplicateCounter();
