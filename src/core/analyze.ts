@@ -6,7 +6,7 @@
 import { ConfigError, InputError } from '../errors.ts';
 import { type BgnbdFit, bgnbdData, expectedSalesPeriods, fitBgnbd, probabilityAlive } from './bgnbd.ts';
 import { type AliveFacts, detectGapsInContext, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
-import { LATEST_ROWS_KEPT } from './ledger.ts';
+import { LATEST_ROWS_KEPT, SERIES_PERIODS } from './ledger.ts';
 import { type CustomerFacts, computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
 import { formatMoney } from './money.ts';
 import {
@@ -48,8 +48,8 @@ export interface AnalysisInput {
   dataQuality: DataQuality;
 }
 
-/** Periods of series kept per customer for sparklines and deep dives. */
-export const SERIES_PERIODS = 52;
+/** Periods of series kept per customer for sparklines and deep dives (defined next to the ledger, which pads to it). */
+export { SERIES_PERIODS };
 
 export interface AsOfChoice {
   asOf: AnalysisResult['asOf'];
@@ -400,9 +400,12 @@ function seriesOf(
       start,
       series: ledger.net.slice(start - ledger.startPeriod, asOfPeriod - ledger.startPeriod + 1),
     };
-  // Rows stop before the as-of period: pad with zeros (all zeros for a long-lapsed customer).
-  const series = start <= end ? ledger.net.slice(start - ledger.startPeriod) : [];
-  for (let p = Math.max(end + 1, start); p <= asOfPeriod; p++) series.push(0);
+  // Rows stop before the as-of period: pad with zeros (all zeros for a long-lapsed customer), in an
+  // array of the exact size (pushing onto a slice grows its capacity by half again).
+  const series = new Array<number>(asOfPeriod - start + 1);
+  for (let p = start; p <= asOfPeriod; p++) {
+    series[p - start] = p <= end ? (ledger.net[p - ledger.startPeriod] as number) : 0;
+  }
   return { start, series };
 }
 

@@ -65,12 +65,16 @@ export interface CustomerLedger {
   customerId: string;
   /** Period index of `net[0]`. */
   startPeriod: number;
-  /** Net cents per period from `startPeriod`, dense (0 where there were no rows). */
+  /**
+   * Net cents per period from `startPeriod`, dense (0 where there were no rows). It may run on with
+   * zeros past the customer's last row (`ledgerFromPart`'s `padToLastPeriod`, so that the analysis
+   * can share it as the customer's series).
+   */
   net: number[];
   /**
    * 1 where the period had at least one positive-amount row (a "sale"), else 0. Read-only, index
    * only: the ledger builder hands out `Uint8Array` views of one shared buffer (a `number[]` works
-   * too, as in tests).
+   * too, as in tests). It may be shorter than `net`: no sale past its end.
    */
   positive: ArrayLike<number>;
   /** Rows folded into this customer. */

@@ -302,7 +302,10 @@ async function readRanges(
     ledgerReadStats.reads++;
     ledgerReadStats.lastRanges = count;
     // The objects are made in steps, with the event loop free in between (a bot answering).
-    const ledger = await runSteps(ledgerFromPartSteps(spec, mergedAnswer.part), () => setImmediate());
+    const ledger = await runSteps(
+      ledgerFromPartSteps(spec, mergedAnswer.part, { padToLastPeriod: true }),
+      () => setImmediate(),
+    );
     return { ledger, dataQuality };
   } finally {
     stopAll();

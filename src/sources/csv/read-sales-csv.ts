@@ -148,7 +148,7 @@ async function readLedgerHere(
   collectGarbage();
   const part = builder.buildPart();
   collectGarbage();
-  return { ledger: ledgerFromPart(spec, part), dataQuality };
+  return { ledger: ledgerFromPart(spec, part, { padToLastPeriod: true }), dataQuality };
 }
 
 /**
