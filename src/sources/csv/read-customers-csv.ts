@@ -48,6 +48,22 @@ export async function readCustomersCsv(
 
   const rejects = createRowRejects(file, maxProblems);
   const reject = rejects.reject;
+  // The customers live as long as the analysis (and, in a bot, its snapshot), so their text is
+  // kept compact: a field of 13 or more characters is otherwise a view into the 1 MiB chunk it was
+  // read from, which keeps the whole chunk (the whole file, in the end) in memory. Segments and
+  // account managers repeat: one string per distinct value. 100,000 customers: 24 -> ~13 MB.
+  const distinct = new Map<string, string>();
+  const shared = (value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    let kept = distinct.get(value);
+    if (kept === undefined) {
+      kept = flatCopy(value);
+      distinct.set(kept, kept);
+    }
+    return kept;
+  };
+  const flat = (value: string | undefined): string | undefined =>
+    value === undefined ? undefined : flatCopy(value);
 
   await readCsvFile(
     {
@@ -89,13 +105,20 @@ export async function readCustomersCsv(
           return;
         }
         seen.add(customerId);
-        const info: CustomerInfo = { customerId };
-        const name = text(columns.name);
-        if (name !== undefined) info.name = name;
-        const segment = text(columns.segment);
-        if (segment !== undefined) info.segment = segment;
-        const accountManager = text(columns.account_manager);
-        if (accountManager !== undefined) info.accountManager = accountManager;
+        const name = flat(text(columns.name));
+        const segment = shared(text(columns.segment));
+        const accountManager = shared(text(columns.account_manager));
+        // One literal when every field is there (the usual file): its properties live in the object,
+        // where adding them one by one puts three in a separate array (~16 bytes more a customer).
+        let info: CustomerInfo;
+        if (name !== undefined && segment !== undefined && accountManager !== undefined) {
+          info = { customerId, name, segment, accountManager };
+        } else {
+          info = { customerId };
+          if (name !== undefined) info.name = name;
+          if (segment !== undefined) info.segment = segment;
+          if (accountManager !== undefined) info.accountManager = accountManager;
+        }
         customers.push(info);
       },
       onMalformed(line, code, reason) {
@@ -113,4 +136,10 @@ export async function readCustomersCsv(
     customers,
     quality: { source: file, rowsRead, rowsRejected: rejects.count, problems: rejects.problems },
   };
+}
+
+/** A copy of `value` that holds its own characters (see `readCustomersCsv`). */
+function flatCopy(value: string): string {
+  // V8 keeps a slice of 13+ characters as a view of its source; a JSON round trip copies it.
+  return value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
 }
