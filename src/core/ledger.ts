@@ -117,6 +117,11 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   let offsetOf = new Int32Array(0);
   let blockSize = new Int32Array(0);
   let rowsOf = new Int32Array(0);
+  /** Each customer's first period with a row and the number of periods to its last (0: none yet). */
+  let firstPeriod = new Int32Array(0);
+  let spanLength = new Int32Array(0);
+  /** Cells of all spans: what the ledger will hold. */
+  let spanCells = 0;
   // Rows per store per customer, only for rows that carry a store id (the supply-side rule).
   const storeRows = new Map<string, Map<string, number>>();
 
@@ -131,6 +136,18 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   let slabBuffers: BufferCarver | undefined = createBufferCarver();
   /** Free blocks by size: flat pairs of (slab, offset). */
   const free = new Map<number, number[]>();
+
+  // --- dense periods stay period-major: a column of net cents and sale flags for the customers
+  // numbered by the time the period left the window (later ones had no row in it). In date-ordered
+  // data nearly every period is one, and a customer's blocks then hold only its sparse periods:
+  // memory is the data's size, where blocks grown to 64 periods for a range's 26 weeks held ~72 MB
+  // a range on 100,000 customers (docs/ARCHITECTURE.md, memory).
+  let columnNet: Float64Array[] = [];
+  let columnSale: Uint8Array[] = [];
+  let columnPeriod: number[] = [];
+  /** Period -> index of its column, for rows that come late. */
+  const columnOf = new Map<number, number>();
+  let columnBuffers: BufferCarver | undefined = createBufferCarver();
   /** Cells in all slabs, for the memory cap. */
   let allocatedCells = 0;
   /** The customer whose block is being placed (for the memory cap's message). */
@@ -191,6 +208,8 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     offsetOf = grownInt32(offsetOf, next);
     blockSize = grownInt32(blockSize, next);
     rowsOf = grownInt32(rowsOf, next);
+    firstPeriod = grownInt32(firstPeriod, next);
+    spanLength = grownInt32(spanLength, next);
     for (let k = 0; k < WINDOW; k++) {
       const net = new Float64Array(next);
       net.set(slotNet[k] as Float64Array);
@@ -294,16 +313,31 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   /** Counts `cells` more against the memory cap, or stops the read with what the rows span. */
   function reserve(cells: number): void {
     const budget = Math.max(MIN_CELL_BUDGET, rows * CELLS_PER_ROW);
-    if (allocatedCells + cells > budget) throw spanTooWide(cells);
+    if (allocatedCells + cells > budget) {
+      const c = placing;
+      throw spanTooWide(
+        allocatedCells + cells,
+        c >= 0 && c < ids.length
+          ? {
+              c,
+              from: (base[c] as number) + Math.min(lo[c] as number, pendingAt),
+              to: (base[c] as number) + Math.max(hi[c] as number, pendingAt),
+            }
+          : undefined,
+      );
+    }
     allocatedCells += cells;
   }
 
-  function spanTooWide(cells: number): InputError {
+  /** The cap's error: `needed` cells, and a customer whose rows span periods `from` to `to`. */
+  function spanTooWide(
+    needed: number,
+    example: { c: number; from: number; to: number } | undefined,
+  ): InputError {
     const word = spec.kind === 'week' ? 'weeks' : 'months';
-    const c = placing;
     const who =
-      c >= 0 && c < ids.length
-        ? ` For example customer ${JSON.stringify(ids[c])} has rows in ${word} starting ${isoFromDay(periodStartDay((base[c] as number) + Math.min(lo[c] as number, pendingAt), spec))} and ${isoFromDay(periodStartDay((base[c] as number) + Math.max(hi[c] as number, pendingAt), spec))}.`
+      example !== undefined
+        ? ` For example customer ${JSON.stringify(ids[example.c])} has rows in ${word} starting ${isoFromDay(periodStartDay(example.from, spec))} and ${isoFromDay(periodStartDay(example.to, spec))}.`
         : '';
     const span =
       minDay !== null && maxDay !== null
@@ -312,7 +346,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     return new InputError(
       `The sales dates span too many ${word} for the number of rows: revgap keeps one value per customer per ${spec.kind} ` +
         `from each customer's first to last row, and these ${rows.toLocaleString('en-US')} rows would need more than ` +
-        `${(allocatedCells + cells).toLocaleString('en-US')} of them (the cap is ${CELLS_PER_ROW} per row, at least ` +
+        `${needed.toLocaleString('en-US')} of them (the cap is ${CELLS_PER_ROW} per row, at least ` +
         `${MIN_CELL_BUDGET.toLocaleString('en-US')}).${span}${who}`,
       {
         hint: 'A mistyped year (1900, 2999) in the date column usually causes this: correct or remove those rows, or check --date-format.',
@@ -367,8 +401,52 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     hi[c] = oldHi + shift;
   }
 
-  /** Adds `cents` (and a sale flag) to customer `c`'s block at `period`. */
+  /**
+   * Counts `period` in customer `c`'s span of periods with rows. The spans are what the ledger will
+   * hold (one cell per customer per period from its first to its last row), so the memory cap
+   * applies to them too: a customer's cells can be split between a column and its block.
+   */
+  function touch(c: number, period: number): void {
+    const first = firstPeriod[c] as number;
+    const length = spanLength[c] as number;
+    let grown: number;
+    if (length === 0) {
+      firstPeriod[c] = period;
+      spanLength[c] = 1;
+      grown = 1;
+    } else if (period < first) {
+      firstPeriod[c] = period;
+      spanLength[c] = length + first - period;
+      grown = first - period;
+    } else if (period >= first + length) {
+      spanLength[c] = period - first + 1;
+      grown = period - first + 1 - length;
+    } else {
+      return;
+    }
+    spanCells += grown;
+    if (spanCells > Math.max(MIN_CELL_BUDGET, rows * CELLS_PER_ROW)) {
+      const from = firstPeriod[c] as number;
+      throw spanTooWide(spanCells, { c, from, to: from + (spanLength[c] as number) - 1 });
+    }
+  }
+
+  /** Adds `cents` (and a sale flag) to customer `c` at `period`: its column's cell, else its block. */
   function put(c: number, period: number, cents: number, sale: boolean): void {
+    const j = columnOf.get(period);
+    const column = j === undefined ? undefined : (columnNet[j] as Float64Array);
+    if (column === undefined || c >= column.length) {
+      putBlock(c, period, cents, sale);
+      return;
+    }
+    column[c] = (column[c] as number) + cents;
+    if (sale) (columnSale[j as number] as Uint8Array)[c] = 1;
+    touch(c, period);
+  }
+
+  /** Adds `cents` (and a sale flag) to customer `c`'s block at `period`. */
+  function putBlock(c: number, period: number, cents: number, sale: boolean): void {
+    touch(c, period);
     if (blockSize[c] === 0) {
       allocate(c, MIN_BLOCK);
       base[c] = period - FIRST_BLOCK_LEAD;
@@ -393,7 +471,10 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     periodRows.set(period, (periodRows.get(period) ?? 0) + n);
   }
 
-  /** Moves slot `k`'s column into the customers' blocks and clears it. */
+  /**
+   * Moves slot `k` out of the window and clears it: a dense period (an eighth or more of the
+   * customers) into a column of its own, a sparse one into the customers' blocks.
+   */
   function flush(k: number): void {
     const period = slotPeriod[k] as number;
     if (period === NO_PERIOD) return;
@@ -401,20 +482,30 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     const flags = slotFlags[k] as Uint8Array;
     const count = slotCount[k] as number;
     if (count * 8 >= ids.length) {
-      // Dense column: a sequential pass in customer order (blocks were mostly allocated in that order).
       const n = ids.length;
+      reserve(n);
+      const bytes = n * 8;
+      const { buffer, offset } = (columnBuffers as BufferCarver).carve(bytes + ((n + 7) & ~7));
+      const columnNetK = new Float64Array(buffer, offset, n);
+      const columnSaleK = new Uint8Array(buffer, offset + bytes, n);
       for (let c = 0; c < n; c++) {
         const f = flags[c] as number;
         if (f === 0) continue;
-        put(c, period, net[c] as number, (f & HAS_SALE) !== 0);
+        columnNetK[c] = net[c] as number;
+        if ((f & HAS_SALE) !== 0) columnSaleK[c] = 1;
+        touch(c, period);
         net[c] = 0;
         flags[c] = 0;
       }
+      columnOf.set(period, columnNet.length);
+      columnNet.push(columnNetK);
+      columnSale.push(columnSaleK);
+      columnPeriod.push(period);
     } else {
       const touched = slotTouched[k] as Int32Array;
       for (let j = 0; j < count; j++) {
         const c = touched[j] as number;
-        put(c, period, net[c] as number, ((flags[c] as number) & HAS_SALE) !== 0);
+        putBlock(c, period, net[c] as number, ((flags[c] as number) & HAS_SALE) !== 0);
         net[c] = 0;
         flags[c] = 0;
       }
@@ -509,26 +600,45 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     const length = new Int32Array(n);
     const customerRows = new Float64Array(n);
     let cells = 0;
+    // Where each customer's span starts in `net`, less its first period: cell (c, p) is at
+    // origin[c] + p.
+    const origin = new Float64Array(n);
     for (let c = 0; c < n; c++) {
-      startPeriod[c] = (base[c] as number) + (lo[c] as number);
-      length[c] = (hi[c] as number) - (lo[c] as number) + 1;
+      startPeriod[c] = firstPeriod[c] as number;
+      length[c] = spanLength[c] as number;
       customerRows[c] = rowsOf[c] as number;
+      origin[c] = cells - (firstPeriod[c] as number);
       cells += length[c] as number;
     }
-    // Customer-major, back to back: each customer's used range copied out of its block.
+    // Customer-major, back to back: each customer's block (its sparse periods, zeros elsewhere)
+    // copied into place, then the columns' cells added (a cell is in a column or a block, never both).
     const net = new Float64Array(cells);
     const sale = new Uint8Array(cells);
     const idEnds = new Int32Array(n);
-    let at = 0;
     let idEnd = 0;
     for (let c = 0; c < n; c++) {
-      const from = (offsetOf[c] as number) + (lo[c] as number);
-      const to = from + (length[c] as number);
-      net.set((slabNet[slabOf[c] as number] as Float64Array).subarray(from, to), at);
-      sale.set((slabSale[slabOf[c] as number] as Uint8Array).subarray(from, to), at);
-      at += length[c] as number;
+      if (blockSize[c] !== 0) {
+        const from = (offsetOf[c] as number) + (lo[c] as number);
+        const to = (offsetOf[c] as number) + (hi[c] as number) + 1;
+        const at = (origin[c] as number) + (base[c] as number) + (lo[c] as number);
+        net.set((slabNet[slabOf[c] as number] as Float64Array).subarray(from, to), at);
+        sale.set((slabSale[slabOf[c] as number] as Uint8Array).subarray(from, to), at);
+      }
       idEnd += (ids[c] as string).length;
       idEnds[c] = idEnd;
+    }
+    for (let j = 0; j < columnNet.length; j++) {
+      const p = columnPeriod[j] as number;
+      const columnNetJ = columnNet[j] as Float64Array;
+      const columnSaleJ = columnSale[j] as Uint8Array;
+      for (let c = 0; c < columnNetJ.length; c++) {
+        const v = columnNetJ[c] as number;
+        const flag = columnSaleJ[c] as number;
+        if (v === 0 && flag === 0) continue;
+        const i = (origin[c] as number) + p;
+        net[i] = (net[i] as number) + v;
+        sale[i] = (sale[i] as number) | flag;
+      }
     }
     let rowsStartPeriod = 0;
     let periodRowCounts = new Float64Array(0);
@@ -570,10 +680,15 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     slabSale = [];
     slabBuffers = undefined;
     free.clear();
+    columnNet = [];
+    columnSale = [];
+    columnPeriod = [];
+    columnOf.clear();
+    columnBuffers = undefined;
     slotNet = [];
     slotFlags = [];
     storeRows.clear();
-    base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = new Int32Array(0);
+    base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = firstPeriod = spanLength = new Int32Array(0);
     return part;
   }
 

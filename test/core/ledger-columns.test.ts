@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createLedgerBuilder } from '../../src/core/ledger.ts';
+import { dayFromIso, periodOfDay } from '../../src/core/periods.ts';
+import type { PeriodSpec, SaleRow } from '../../src/core/types.ts';
+
+const weeks: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
+const firstDay = dayFromIso('2026-01-05');
+
+/** The naive fold: per customer, period -> [net, had a sale]. */
+function naiveFold(rows: readonly SaleRow[]) {
+  const naive = new Map<string, Map<number, [number, number]>>();
+  for (const r of rows) {
+    const p = periodOfDay(r.day, weeks);
+    const c = naive.get(r.customerId) ?? new Map<number, [number, number]>();
+    const [net, sale] = c.get(p) ?? [0, 0];
+    c.set(p, [net + r.amountCents, r.amountCents > 0 ? 1 : sale]);
+    naive.set(r.customerId, c);
+  }
+  return naive;
+}
+
+describe('createLedgerBuilder with dense periods (kept as columns) and sparse ones (blocks)', () => {
+  it('matches a naive fold when most customers buy most weeks, some weeks are thin and rows come late', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 20, max: 300 }),
+        fc.array(fc.integer({ min: 0, max: 29 }), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 29 })), {
+          maxLength: 60,
+        }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (customers, thinWeeks, late, seed) => {
+          // Week w: every customer with (c + w + seed) % 5 !== 0 buys (dense), except thin weeks,
+          // where one customer in 20 does; customers join over the first 10 weeks; a refund or a
+          // zero row now and then. Then `late` rows (customer, week) come after all the others,
+          // into a column when the week has one and the customer was in it, else into a block.
+          const rows: SaleRow[] = [];
+          for (let w = 0; w < 30; w++) {
+            for (let c = 0; c < customers; c++) {
+              if (c > (customers * (w + 1)) / 10) continue;
+              const buys = thinWeeks.includes(w) ? (c + seed) % 20 === 0 : (c + w + seed) % 5 !== 0;
+              if (!buys) continue;
+              const amount =
+                (c * 7 + w * 13 + seed) % 11 === 0 ? -3_00 : (c * 31 + w) % 17 === 0 ? 0 : 1_00 + c;
+              rows.push({ customerId: `C${c}`, day: firstDay + 7 * w + (c % 7), amountCents: amount });
+            }
+          }
+          // Half of them cancel a week's sale exactly: net 0, but a week with a sale.
+          late.forEach(([c, w], i) => {
+            rows.push({
+              customerId: `C${c}`,
+              day: firstDay + 7 * w + 3,
+              amountCents: i % 2 ? 50 : -(1_00 + c),
+            });
+          });
+          const b = createLedgerBuilder(weeks);
+          for (const r of rows) b.add(r);
+          const ledger = b.build();
+          const naive = naiveFold(rows);
+          expect(ledger.customers.size).toBe(naive.size);
+          for (const [id, periods] of naive) {
+            const got = ledger.customers.get(id);
+            const first = Math.min(...periods.keys());
+            const last = Math.max(...periods.keys());
+            expect(got?.startPeriod).toBe(first);
+            const net: number[] = [];
+            const positive: number[] = [];
+            for (let p = first; p <= last; p++) {
+              net.push(periods.get(p)?.[0] ?? 0);
+              positive.push(periods.get(p)?.[1] ?? 0);
+            }
+            expect(got?.net).toEqual(net);
+            expect(Array.from(got?.positive ?? [])).toEqual(positive);
+            expect(got?.rows).toBe(rows.filter((r) => r.customerId === id).length);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
