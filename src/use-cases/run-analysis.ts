@@ -5,7 +5,6 @@
  * is used is decided by the caller (`sources/open-sources.ts` builds them from the config).
  */
 
-import { availableParallelism, loadavg } from 'node:os';
 import { type AnalysisInput, analyzeSteps, checkFarFutureRows, chooseAsOf } from '../core/analyze.ts';
 import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktestSteps } from '../core/backtest.ts';
 import { packLedgerSteps } from '../core/ledger.ts';
@@ -50,14 +49,13 @@ export interface RunAnalysisDeps {
   pause?: () => Promise<void>;
   /**
    * Run the evidence backtest in a worker thread, beside the analysis (`evidence-in-worker.ts`).
-   * Default: when the ledger has at least EVIDENCE_WORKER_MIN_CUSTOMERS customers and the machine
-   * more than one CPU.
+   * Off unless asked: it ends a run sooner on a free core (the backtest is ~2 CPU-s per 100,000
+   * customers), but the worker's copy of the ledger beside the analysis raised the peak RSS by
+   * ~100 MB at 100,000 customers and ~850 MB at 1,000,000 (docs/cli.md#benchmark), and the peak
+   * memory is the tighter of issue 12's targets.
    */
   evidenceInWorker?: boolean | undefined;
 }
-
-/** Below this many customers the backtest takes less than a worker's start (~0.1 s). */
-export const EVIDENCE_WORKER_MIN_CUSTOMERS = 20_000;
 
 /** Replay points behind the evidence of a live analysis: the latest 13 (a quarter of weeks). */
 export const EVIDENCE_POINTS = 13;
@@ -178,15 +176,15 @@ export async function runAnalysis(
   // The backtest on the same ledger: each priority's calibrated risk and the record of past flags,
   // stored with the snapshot so the digest and deep dives never replay on the request path. The
   // latest EVIDENCE_POINTS replay points only (`revgap backtest` replays them all): recent
-  // behaviour, and a bounded cost next to the analysis itself. On a large ledger it runs in a
-  // worker thread while this one analyses. Here it runs first: it reads the ledger alone, so its
+  // behaviour, and a bounded cost next to the analysis itself. Asked for (`evidenceInWorker`), it
+  // runs in a worker thread while this one analyses. Here it runs first: it reads the ledger alone, so its
   // garbage lands on a heap that holds the ledger but not yet the analysis result (~85 MB for
   // 100,000 customers), and the collection between the two is of that smaller heap
   // (docs/ARCHITECTURE.md, memory).
   const evidence = request.evidence !== false;
   const options = evidenceOptions(input.ledger, request.settings);
   const inWorker =
-    evidence && (deps.evidenceInWorker ?? defaultEvidenceInWorker(input.ledger))
+    evidence && deps.evidenceInWorker === true
       ? startEvidenceInWorker(
           await runSteps(packLedgerSteps(input.ledger), deps.pause),
           request.settings,
@@ -214,20 +212,6 @@ export async function runAnalysis(
   return attachEvidence(
     result,
     await runSteps(runBacktestSteps(input.ledger, request.settings, options), deps.pause),
-  );
-}
-
-/**
- * The evidence in a worker pays when the ledger is large and a core is free (the CSV reader's rule
- * for its byte ranges): the backtest's ~2 CPU-s per 100,000 customers then overlap the analysis.
- * It costs memory while both run (~+100 MB peak RSS at 100,000 customers; none measured at
- * 1,000,000, where the peak comes later), so it does not run on a busy machine, where it would not
- * end sooner.
- */
-function defaultEvidenceInWorker(ledger: SalesLedger): boolean {
-  const cpus = availableParallelism();
-  return (
-    ledger.customers.size >= EVIDENCE_WORKER_MIN_CUSTOMERS && cpus > 1 && (loadavg()[0] ?? 0) <= cpus - 1
   );
 }
 
