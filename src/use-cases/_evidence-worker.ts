@@ -5,7 +5,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runBacktest } from '../core/backtest.ts';
 import { unpackLedger } from '../core/ledger.ts';
-import { workerErrorFields } from '../sources/csv/_worker-error.ts';
 import type { EvidenceWorkerInput, EvidenceWorkerMessage } from './evidence-in-worker.ts';
 
 const port = parentPort!;
@@ -17,6 +16,7 @@ try {
   const ledger = unpackLedger(packed, { seriesViews: true });
   message = { type: 'done', result: runBacktest(ledger, settings, options) };
 } catch (error) {
-  message = { type: 'error', ...workerErrorFields(error) };
+  const e = error instanceof Error ? error : new Error(String(error));
+  message = { type: 'error', name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
 }
 port.postMessage(message);

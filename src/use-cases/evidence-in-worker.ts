@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import type { BacktestOptions, BacktestResult } from '../core/backtest.ts';
 import { type PackedLedger, packedLedgerBuffers } from '../core/ledger.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
-import type { WorkerErrorFields } from '../sources/csv/_worker-error.ts';
 import { workerBootstrapSource } from '../worker-bootstrap.ts';
 
 export interface EvidenceWorkerInput {
@@ -21,7 +20,7 @@ export interface EvidenceWorkerInput {
 
 export type EvidenceWorkerMessage =
   | { type: 'done'; result: BacktestResult }
-  | ({ type: 'error' } & WorkerErrorFields);
+  | { type: 'error'; name: string; message: string; stack?: string };
 
 /** Worker runs started, and those that failed and were run on the calling thread (diagnostics). */
 export const evidenceWorkerStats = { started: 0, failed: 0 };
