@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runBacktest } from '../core/backtest.ts';
 import { unpackLedger } from '../core/ledger.ts';
+import { workerErrorFields } from '../worker-error.ts';
 import type { EvidenceWorkerInput, EvidenceWorkerMessage } from './evidence-in-worker.ts';
 
 const port = parentPort!;
@@ -16,7 +17,6 @@ try {
   const ledger = unpackLedger(packed, { seriesViews: true });
   message = { type: 'done', result: runBacktest(ledger, settings, options) };
 } catch (error) {
-  const e = error instanceof Error ? error : new Error(String(error));
-  message = { type: 'error', name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+  message = { type: 'error', ...workerErrorFields(error) };
 }
 port.postMessage(message);

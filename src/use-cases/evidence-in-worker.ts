@@ -11,6 +11,7 @@ import type { BacktestOptions, BacktestResult } from '../core/backtest.ts';
 import { type PackedLedger, packedLedgerBuffers } from '../core/ledger.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import { workerBootstrapSource } from '../worker-bootstrap.ts';
+import type { WorkerErrorFields } from '../worker-error.ts';
 
 export interface EvidenceWorkerInput {
   packed: PackedLedger;
@@ -20,7 +21,7 @@ export interface EvidenceWorkerInput {
 
 export type EvidenceWorkerMessage =
   | { type: 'done'; result: BacktestResult }
-  | { type: 'error'; name: string; message: string; stack?: string };
+  | ({ type: 'error' } & WorkerErrorFields);
 
 /** Worker runs started, and those that failed and were run on the calling thread (diagnostics). */
 export const evidenceWorkerStats = { started: 0, failed: 0 };

@@ -12,8 +12,8 @@
 import { Worker } from 'node:worker_threads';
 import type { DataQuality, SaleRow } from '../../core/types.ts';
 import { workerBootstrapSource } from '../../worker-bootstrap.ts';
+import { errorFromWorker } from '../../worker-error.ts';
 import { readSalesInThread } from './_read-sales-in-thread.ts';
-import { errorFromWorker } from './_worker-error.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
 
 /** Rows per batch. */

@@ -25,6 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
 import { runSteps } from '../../core/steps.ts';
 import type { DataQuality, PeriodSpec, RowProblem, SalesLedger } from '../../core/types.ts';
+import { errorFromWorker } from '../../worker-error.ts';
 import {
   BadRowError,
   finishSalesRead,
@@ -32,7 +33,6 @@ import {
   type SalesReadStats,
 } from './_read-sales-in-thread.ts';
 import { bootstrapSource } from './_read-sales-in-worker.ts';
-import { errorFromWorker } from './_worker-error.ts';
 import { type CounterFingerprints, PARTITIONS } from './duplicate-set.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
 

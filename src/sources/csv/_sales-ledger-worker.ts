@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLedgerBuilder, type LedgerPart, mergeLedgerParts } from '../../core/ledger.ts';
+import { workerErrorFields } from '../../worker-error.ts';
 import { readSalesRange } from './_read-sales-in-thread.ts';
 import {
   type LedgerWorkerCommand,
@@ -13,7 +14,6 @@ import {
   type LedgerWorkerMessage,
   partTransferList,
 } from './_read-sales-ledger.ts';
-import { workerErrorFields } from './_worker-error.ts';
 import { countDuplicates } from './duplicate-set.ts';
 import type { CsvRange } from './read-csv-file.ts';
 

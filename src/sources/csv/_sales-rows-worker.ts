@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SaleRow } from '../../core/types.ts';
+import { workerErrorFields } from '../../worker-error.ts';
 import { readSalesInThread } from './_read-sales-in-thread.ts';
 import {
   BATCH_ROWS,
@@ -13,7 +14,6 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './_read-sales-in-worker.ts';
-import { workerErrorFields } from './_worker-error.ts';
 
 const port = parentPort!;
 const { options, consumed } = workerData as WorkerInput;

@@ -1,9 +1,11 @@
 /**
- * An error crossing from a CSV reader worker to the thread that started it, for both worker kinds
- * (`_sales-rows-worker.ts`, `_sales-ledger-worker.ts`): an InputError stays an InputError with its
- * hint (the user's "what is wrong, how to fix it"), anything else keeps its name and stack.
+ * An error crossing from a worker thread to the thread that started it (see worker-bootstrap.ts),
+ * shared by the CSV readers' workers (`sources/csv/_sales-rows-worker.ts`,
+ * `sources/csv/_sales-ledger-worker.ts`) and the evidence worker (`use-cases/_evidence-worker.ts`):
+ * an InputError stays an InputError with its hint (the user's "what is wrong, how to fix it"),
+ * anything else keeps its name and stack.
  */
-import { InputError } from '../../errors.ts';
+import { InputError } from './errors.ts';
 
 export interface WorkerErrorFields {
   name: string;
