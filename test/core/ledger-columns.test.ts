@@ -1,24 +1,12 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { createLedgerBuilder } from '../../src/core/ledger.ts';
-import { dayFromIso, periodOfDay } from '../../src/core/periods.ts';
+import { dayFromIso } from '../../src/core/periods.ts';
 import type { PeriodSpec, SaleRow } from '../../src/core/types.ts';
+import { expectLedgerMatchesNaiveFold } from '../helpers/naive-ledger.ts';
 
 const weeks: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
 const firstDay = dayFromIso('2026-01-05');
-
-/** The naive fold: per customer, period -> [net, had a sale]. */
-function naiveFold(rows: readonly SaleRow[]) {
-  const naive = new Map<string, Map<number, [number, number]>>();
-  for (const r of rows) {
-    const p = periodOfDay(r.day, weeks);
-    const c = naive.get(r.customerId) ?? new Map<number, [number, number]>();
-    const [net, sale] = c.get(p) ?? [0, 0];
-    c.set(p, [net + r.amountCents, r.amountCents > 0 ? 1 : sale]);
-    naive.set(r.customerId, c);
-  }
-  return naive;
-}
 
 describe('createLedgerBuilder with dense periods (kept as columns) and sparse ones (blocks)', () => {
   it('matches a naive fold when most customers buy most weeks, some weeks are thin and rows come late', () => {
@@ -57,23 +45,7 @@ describe('createLedgerBuilder with dense periods (kept as columns) and sparse on
           const b = createLedgerBuilder(weeks);
           for (const r of rows) b.add(r);
           const ledger = b.build();
-          const naive = naiveFold(rows);
-          expect(ledger.customers.size).toBe(naive.size);
-          for (const [id, periods] of naive) {
-            const got = ledger.customers.get(id);
-            const first = Math.min(...periods.keys());
-            const last = Math.max(...periods.keys());
-            expect(got?.startPeriod).toBe(first);
-            const net: number[] = [];
-            const positive: number[] = [];
-            for (let p = first; p <= last; p++) {
-              net.push(periods.get(p)?.[0] ?? 0);
-              positive.push(periods.get(p)?.[1] ?? 0);
-            }
-            expect(got?.net).toEqual(net);
-            expect(Array.from(got?.positive ?? [])).toEqual(positive);
-            expect(got?.rows).toBe(rows.filter((r) => r.customerId === id).length);
-          }
+          expectLedgerMatchesNaiveFold(ledger, rows, weeks);
         },
       ),
       { numRuns: 60 },

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLedgerBuilder, ledgerFromPart, mergeLedgerParts } from '../../src/core/ledger.ts';
 import { dayFromIso, periodOfDay, periodStartDay } from '../../src/core/periods.ts';
 import type { PeriodSpec, SaleRow } from '../../src/core/types.ts';
+import { expectLedgerMatchesNaiveFold } from '../helpers/naive-ledger.ts';
 
 const weeks: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
 const months: PeriodSpec = { kind: 'month', weekStartsOn: 1 };
@@ -199,19 +200,6 @@ describe('createLedgerBuilder on random rows', () => {
 });
 
 describe('createLedgerBuilder on date-ordered rows (the period-major window)', () => {
-  /** The naive fold: per customer, period -> [net, had a sale]. */
-  function naiveFold(rows: SaleRow[], spec: PeriodSpec) {
-    const naive = new Map<string, Map<number, [number, number]>>();
-    for (const r of rows) {
-      const p = periodOfDay(r.day, spec);
-      const c = naive.get(r.customerId) ?? new Map<number, [number, number]>();
-      const [net, sale] = c.get(p) ?? [0, 0];
-      c.set(p, [net + r.amountCents, r.amountCents > 0 ? 1 : sale]);
-      naive.set(r.customerId, c);
-    }
-    return naive;
-  }
-
   it('matches a naive fold for many customers in date order with some late rows', () => {
     fc.assert(
       fc.property(
@@ -235,23 +223,7 @@ describe('createLedgerBuilder on date-ordered rows (the period-major window)', (
           const b = createLedgerBuilder(weeks);
           for (const r of rows) b.add(r);
           const ledger = b.build();
-          const naive = naiveFold(rows, weeks);
-          expect(ledger.customers.size).toBe(naive.size);
-          for (const [id, periods] of naive) {
-            const got = ledger.customers.get(id);
-            const first = Math.min(...periods.keys());
-            const last = Math.max(...periods.keys());
-            expect(got?.startPeriod).toBe(first);
-            const net: number[] = [];
-            const positive: number[] = [];
-            for (let p = first; p <= last; p++) {
-              net.push(periods.get(p)?.[0] ?? 0);
-              positive.push(periods.get(p)?.[1] ?? 0);
-            }
-            expect(got?.net).toEqual(net);
-            expect(Array.from(got?.positive ?? [])).toEqual(positive);
-            expect(got?.rows).toBe(rows.filter((r) => r.customerId === id).length);
-          }
+          expectLedgerMatchesNaiveFold(ledger, rows, weeks);
           const counts = new Map<number, number>();
           for (const r of rows)
             counts.set(periodOfDay(r.day, weeks), (counts.get(periodOfDay(r.day, weeks)) ?? 0) + 1);
