@@ -653,23 +653,12 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       periodRowCounts = new Float64Array(last - first + 1);
       for (const [p, count] of periodRows) periodRowCounts[p - first] = count;
     }
-    const part: LedgerPart = {
-      ids: ids.join(''),
-      idEnds,
-      startPeriod,
-      length,
-      customerRows,
-      net,
-      sale,
-      minDay,
-      maxDay,
-      rows,
-      weekdayRows: weekdayRows.slice(),
-      rowsOnPeriodStart,
-      latestRows: latest.slice(),
-      rowsStartPeriod,
-      periodRows: periodRowCounts,
-    };
+    const part = createLedgerPart(
+      { ids: ids.join(''), idEnds, startPeriod, length, customerRows, net, sale },
+      { minDay, maxDay, rows, rowsOnPeriodStart, rowsStartPeriod, periodRows: periodRowCounts },
+    );
+    part.weekdayRows = weekdayRows.slice();
+    part.latestRows = latest.slice();
     if (storeRows.size > 0) part.storeRows = new Map(storeRows);
     // Release the slabs and columns (~60 MB on 100,000 customers) while the caller still holds
     // the builder.
@@ -736,6 +725,42 @@ export interface LedgerPart {
   periodRows: Float64Array;
   /** Rows per store per customer (customers in order of first store row). */
   storeRows?: Map<string, Map<string, number>>;
+}
+
+/** A part's customers: their ids, spans and row counts, and their periods' cells back to back. */
+export type LedgerPartCustomers = Pick<
+  LedgerPart,
+  'ids' | 'idEnds' | 'startPeriod' | 'length' | 'customerRows' | 'net' | 'sale'
+>;
+
+/** A part's counts over all its rows; `rowsStartPeriod` is where `periodRows` starts. */
+export type LedgerPartRows = Pick<
+  LedgerPart,
+  'minDay' | 'maxDay' | 'rows' | 'rowsOnPeriodStart' | 'rowsStartPeriod' | 'periodRows'
+>;
+
+/**
+ * A `LedgerPart`, the one constructor of every source that builds one (the ledger builder, the
+ * merge of the CSV workers' parts, the Postgres source's sums). `rowsStartPeriod` is 0 without
+ * rows, as `LedgerPart` says. The fields a source knows only sometimes (`weekdayRows`,
+ * `latestRows`, `storeRows`) are the caller's to add.
+ */
+export function createLedgerPart(customers: LedgerPartCustomers, rows: LedgerPartRows): LedgerPart {
+  return {
+    ids: customers.ids,
+    idEnds: customers.idEnds,
+    startPeriod: customers.startPeriod,
+    length: customers.length,
+    customerRows: customers.customerRows,
+    net: customers.net,
+    sale: customers.sale,
+    minDay: rows.minDay,
+    maxDay: rows.maxDay,
+    rows: rows.rows,
+    rowsOnPeriodStart: rows.rowsOnPeriodStart,
+    rowsStartPeriod: rows.periodRows.length > 0 ? rows.rowsStartPeriod : 0,
+    periodRows: rows.periodRows,
+  };
 }
 
 /** Flat copy of `text.slice(from, to)` (see customerNumber). */
@@ -856,23 +881,20 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     .flatMap((part) => part.latestRows ?? [])
     .sort((a, b) => b.day - a.day)
     .slice(0, LATEST_ROWS_KEPT);
-  const merged: LedgerPart = {
-    ids: newIds.join(''),
-    idEnds,
-    startPeriod: first.slice(0, n),
-    length,
-    customerRows: customerRows.slice(0, n),
-    net,
-    sale,
-    minDay,
-    maxDay,
-    rows,
-    ...(weekdayRows !== undefined ? { weekdayRows } : {}),
-    rowsOnPeriodStart,
-    latestRows,
-    rowsStartPeriod: periodRows.length > 0 ? rowsFirst : 0,
-    periodRows,
-  };
+  const merged = createLedgerPart(
+    {
+      ids: newIds.join(''),
+      idEnds,
+      startPeriod: first.slice(0, n),
+      length,
+      customerRows: customerRows.slice(0, n),
+      net,
+      sale,
+    },
+    { minDay, maxDay, rows, rowsOnPeriodStart, rowsStartPeriod: rowsFirst, periodRows },
+  );
+  if (weekdayRows !== undefined) merged.weekdayRows = weekdayRows;
+  merged.latestRows = latestRows;
   for (const part of parts) {
     if (part.storeRows === undefined) continue;
     merged.storeRows ??= new Map();

@@ -164,27 +164,7 @@ describe('createLedgerBuilder on random rows', () => {
           const b = createLedgerBuilder(spec);
           for (const r of rows) b.add(r);
           const ledger = b.build();
-          // Naive: a map of period -> [net, had a sale] per customer.
-          const naive = new Map<string, Map<number, [number, number]>>();
-          for (const r of rows) {
-            const p = periodOfDay(r.day, spec);
-            const c = naive.get(r.customerId) ?? new Map<number, [number, number]>();
-            const [net, sale] = c.get(p) ?? [0, 0];
-            c.set(p, [net + r.amountCents, r.amountCents > 0 ? 1 : sale]);
-            naive.set(r.customerId, c);
-          }
-          expect([...ledger.customers.keys()].sort()).toEqual([...naive.keys()].sort());
-          for (const [id, periods] of naive) {
-            const got = ledger.customers.get(id);
-            const first = Math.min(...periods.keys());
-            const last = Math.max(...periods.keys());
-            expect(got?.startPeriod).toBe(first);
-            expect(got?.net).toHaveLength(last - first + 1);
-            for (let p = first; p <= last; p++) {
-              expect(got?.net[p - first]).toBe(periods.get(p)?.[0] ?? 0);
-              expect(got?.positive[p - first]).toBe(periods.get(p)?.[1] ?? 0);
-            }
-          }
+          expectLedgerMatchesNaiveFold(ledger, rows, spec);
           expect(ledger.rows).toBe(rows.length);
           expect(ledger.rowsByPeriod?.counts.reduce((s, n) => s + n, 0)).toBe(rows.length);
           expect(ledger.minDay).toBe(Math.min(...rows.map((r) => r.day)));

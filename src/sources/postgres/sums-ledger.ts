@@ -13,7 +13,7 @@
  * rows "customer id is empty" whatever else is wrong with them (the CSV reader checks the customer
  * first).
  */
-import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
+import { createLedgerPart, type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
 import { periodStartDay, weekdayOfDay } from '../../core/periods.ts';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps, sortSteps } from '../../core/steps.ts';
 import type { PeriodSpec, SalesLedger } from '../../core/types.ts';
@@ -383,21 +383,17 @@ export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
     }
     groupCustomer = groupPeriodSale = new Int32Array(0);
     groupCents = new Float64Array(0);
-    const part: LedgerPart = {
-      ids: idPieces.join(''),
-      idEnds,
-      startPeriod,
-      length,
-      customerRows,
-      net,
-      sale,
-      minDay: null,
-      maxDay: null,
-      rows,
-      rowsOnPeriodStart: onStart,
-      rowsStartPeriod: periodRows.length > 0 ? periodBase : 0,
-      periodRows,
-    };
+    const part = createLedgerPart(
+      { ids: idPieces.join(''), idEnds, startPeriod, length, customerRows, net, sale },
+      {
+        minDay: null,
+        maxDay: null,
+        rows,
+        rowsOnPeriodStart: onStart,
+        rowsStartPeriod: periodBase,
+        periodRows,
+      },
+    );
     const span = periodRows.length;
     if (span === 0) return part;
     // The first and last day: the lowest day offset of the first period, the highest of the last.
