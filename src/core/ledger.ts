@@ -929,7 +929,7 @@ export interface LedgerFromPartOptions {
    * and the whole padded span fits in SERIES_PERIODS. The analysis shows each customer's series up
    * to the as-of period, usually that last one, and then shares the ledger's array instead of
    * copying it with the zeros appended (38,919 of the benchmark's 100,000 customers, ~23 MB less
-   * while it runs). The CSV source, read for an analysis, asks for it. Default false.
+   * while it runs). The CSV and Postgres sources, read for an analysis, ask for it. Default false.
    */
   padToLastPeriod?: boolean;
 }

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/core/analyze.ts';
 import { toPeriodSpec } from '../../src/core/periods.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import { openSources } from '../../src/sources/open-sources.ts';
@@ -80,12 +81,19 @@ describe.skipIf(unreachable !== null)('postgres sales source', () => {
     });
     expect(source.description).not.toContain('hunter2');
     const { ledger, dataQuality } = await source.load(read());
-    // numeric(12,2) stored 10.01; the week of 2026-11-02 then of 2026-11-09.
-    expect(ledger.customers.get('A')?.net).toEqual([1001, -200]);
+    // numeric(12,2) stored 10.01; the week of 2026-11-02 then of 2026-11-09, and a zero for the
+    // ledger's last week (B's, 2026-11-16): nets are padded to it, as the CSV source's are.
+    expect(ledger.customers.get('A')?.net).toEqual([1001, -200, 0]);
     expect(Array.from(ledger.customers.get('A')?.positive ?? [])).toEqual([1, 0]);
     expect(dataQuality.rowsRead).toBe(4);
     expect(dataQuality.rejectedByCode).toEqual({ missing_value: 1 });
     expect(dataQuality.problems).toMatchObject([{ line: 7, column: 'client', code: 'missing_value' }]);
+    // So the analysis shares A's net as its series instead of copying it with the zero appended.
+    const result = analyze(
+      { ledger, customers: [], dataQuality },
+      { ...defaultAnalysisSettings(), minHistory: 1 },
+    );
+    expect(result.customers.find((c) => c.customerId === 'A')?.series).toBe(ledger.customers.get('A')?.net);
   });
 
   it('stops at the first bad row in strict mode, naming its key', async () => {

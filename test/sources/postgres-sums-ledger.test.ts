@@ -5,6 +5,7 @@
  * the database's hash order, built in steps.
  */
 import { describe, expect, it } from 'vitest';
+import { SERIES_PERIODS } from '../../src/core/ledger.ts';
 import { CUSTOMERS_PER_STEP } from '../../src/core/steps.ts';
 import type { PeriodSpec } from '../../src/core/types.ts';
 import { BAD_PERIOD, sumsLedgerBuilder } from '../../src/sources/postgres/sums-ledger.ts';
@@ -39,8 +40,12 @@ describe('sums ledger from COPY text', () => {
     expect(c1.net).toEqual([1250, 0, -300]);
     expect(Array.from(c1.positive)).toEqual([1, 0, 0]);
     expect(c1.rows).toBe(3);
-    expect(ledger.customers.get('C2')).toMatchObject({ startPeriod: 101, net: [1e16], rows: 1 });
-    expect(ledger.customers.get('C\\4')).toMatchObject({ startPeriod: 100, net: [1], rows: 1 });
+    // Nets run on with zeros to the ledger's last period (102), as the CSV source's; the sale flags
+    // keep the span of the rows.
+    expect(ledger.customers.get('C2')).toMatchObject({ startPeriod: 101, net: [1e16, 0], rows: 1 });
+    expect(Array.from(ledger.customers.get('C2')!.positive)).toEqual([1]);
+    expect(ledger.customers.get('C\\4')).toMatchObject({ startPeriod: 100, net: [1, 0, 0], rows: 1 });
+    expect(Array.from(ledger.customers.get('C\\4')!.positive)).toEqual([1]);
     expect(ledger.rows).toBe(5);
     expect(ledger.rowsOnPeriodStart).toBe(3);
     expect(ledger.rowsByPeriod).toEqual({ startPeriod: 100, counts: [3, 1, 1] });
@@ -116,11 +121,14 @@ describe('sums ledger from COPY text', () => {
     expect(pauses).toBeGreaterThan(6);
     expect(bad).toEqual([0, 0, 0, Math.ceil(customers / 50), 0, 0]);
     expect([...ledger.customers.keys()]).toEqual([...expected.keys()].sort());
+    // Every net runs on with zeros to the last period of all (every span here fits in the series).
+    const lastPeriod = Math.max(...[...expected.values()].flatMap((periods) => [...periods.keys()]));
     for (const [id, periods] of expected) {
       const keys = [...periods.keys()];
       const start = Math.min(...keys);
-      const net = new Array<number>(Math.max(...keys) - start + 1).fill(0);
-      const positive = net.map(() => 0);
+      expect(lastPeriod - start + 1).toBeLessThanOrEqual(SERIES_PERIODS);
+      const net = new Array<number>(lastPeriod - start + 1).fill(0);
+      const positive = new Array<number>(Math.max(...keys) - start + 1).fill(0);
       for (const [period, { cents, sale }] of periods) {
         net[period - start] = cents;
         positive[period - start] = sale ? 1 : 0;

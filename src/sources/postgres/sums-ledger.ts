@@ -6,12 +6,12 @@
  * per distinct customer value), and the groups kept in blocks of typed arrays; `buildSteps()` then
  * sorts the customers by id and lays each one's periods out densely as a `LedgerPart` (the typed-array
  * form the CSV reader's workers send), which `ledgerFromPartSteps` turns into the `SalesLedger`, as
- * for a CSV file: all in steps (core/steps.ts), so a bot reading a million customers keeps answering
- * between them. A customer value is trimmed here (space, tab,
- * no-break space, as the CSV reader trims) rather than in SQL, which keeps a `btrim` per row out of
- * the scan; values that trim to the same id are merged, and a value that trims to nothing makes its
- * rows "customer id is empty" whatever else is wrong with them (the CSV reader checks the customer
- * first).
+ * for a CSV file (nets padded with zeros to the last period alike): all in steps (core/steps.ts), so
+ * a bot reading a million customers keeps answering between them. A customer value is trimmed here
+ * (space, tab, no-break space, as the CSV reader trims) rather than in SQL, which keeps a `btrim` per
+ * row out of the scan; values that trim to the same id are merged, and a value that trims to nothing
+ * makes its rows "customer id is empty" whatever else is wrong with them (the CSV reader checks the
+ * customer first).
  */
 import { createLedgerPart, type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
 import { periodStartDay, weekdayOfDay } from '../../core/periods.ts';
@@ -62,7 +62,8 @@ export interface SumsLedgerBuilder {
   /** Groups read so far (lines of the COPY output). */
   readonly groups: number;
   /**
-   * The ledger (customers sorted by id) and the bad-row counts by code (index 1-5), after the last
+   * The ledger (customers sorted by id; nets padded with zeros to the last period, as
+   * `ledgerFromPart`'s `padToLastPeriod`) and the bad-row counts by code (index 1-5), after the last
    * chunk, in steps of `CUSTOMERS_PER_STEP` customers or a block of groups. Call it once: it
    * releases the builder's buffers as it goes.
    */
@@ -422,7 +423,9 @@ export function sumsLedgerBuilder(spec: PeriodSpec): SumsLedgerBuilder {
 
   function* buildSteps(): Steps<{ ledger: SalesLedger; bad: number[] }> {
     const part = yield* partSteps();
-    const ledger = yield* ledgerFromPartSteps(spec, part);
+    // Nets run on with zeros to the last period, as the CSV source's: the analysis then shares each
+    // customer's net as its series rather than copying it with the zeros appended.
+    const ledger = yield* ledgerFromPartSteps(spec, part, { padToLastPeriod: true });
     return { ledger, bad };
   }
 
