@@ -60,13 +60,39 @@ export class Fingerprint {
     this.h2 = h2;
   }
 
-  /** Adds every field of a record. */
+  /**
+   * `addField` of the text `bytes` decode to as Latin-1 (ASCII): the same code units, so the same
+   * fingerprint, read from the bytes (cheaper than `charCodeAt`).
+   */
+  addBytes(bytes: Uint8Array, start: number, end: number): void {
+    let h1 = Math.imul(this.h1 ^ (end - start), 0x01000193);
+    let h2 = Math.imul(this.h2 ^ (end - start), 0x5bd1e995);
+    h2 ^= h2 >>> 13;
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const w = bytes[i]! | (bytes[i + 1]! << 16);
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 ^ w, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+    if (i < end) {
+      const w = bytes[i]!;
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 ^ w, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** Adds every field of a record (from its ASCII bytes when it has them: the same fingerprint). */
   addRecord(record: CsvRecord): void {
-    const { text, starts, ends, values, count } = record;
+    const { text, starts, ends, values, count, bytes } = record;
     for (let f = 0; f < count; f++) {
       const value = values[f];
-      if (value === undefined) this.addField(text, starts[f]!, ends[f]!);
-      else this.addField(value, 0, value.length);
+      if (value !== undefined) this.addField(value, 0, value.length);
+      else if (bytes !== undefined) this.addBytes(bytes, starts[f]!, ends[f]!);
+      else this.addField(text, starts[f]!, ends[f]!);
     }
   }
 }

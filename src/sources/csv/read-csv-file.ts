@@ -3,6 +3,7 @@
  * (missing, empty, binary, not UTF-8, a line with no end) throw `InputError`; memory stays bounded
  * by the chunk size plus `maxRecordBytes`, whatever the file size.
  */
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Parser } from 'csv-parse';
@@ -421,6 +422,12 @@ function createFastEngine(
           carry = Buffer.from(bytes.subarray(end));
           bytes = bytes.subarray(0, end);
         }
+      }
+      // Most exports are ASCII: such a chunk decodes as Latin-1 (a copy, about three times faster
+      // than UTF-8 decoding), and the row parsers may read its bytes in place of the text.
+      if (isAscii(bytes)) {
+        tokenizer.push(bytes.toString('latin1'), final, bytes);
+        return;
       }
       const text = bytes.toString('utf8');
       // Invalid UTF-8 after the first KiB (checked up front) decodes to U+FFFD: "Müller" and

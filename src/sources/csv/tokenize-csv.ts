@@ -32,6 +32,12 @@ export interface CsvRecord {
   ends: Int32Array;
   /** Field value when it is not the plain range `text.slice(starts[i], ends[i])` (unescaped quotes). */
   values: (string | undefined)[];
+  /**
+   * The bytes `text` was decoded from, when they are all ASCII (then `bytes[i]` is
+   * `text.charCodeAt(i)` for every i): the hot path reads a plain range from them, which is cheaper
+   * than `charCodeAt`. Undefined otherwise.
+   */
+  bytes: Uint8Array | undefined;
 }
 
 /** The text of field `i` (allocates; the hot path reads ranges instead). */
@@ -48,6 +54,7 @@ export function createCsvRecord(capacity = 16): CsvRecord {
     starts: new Int32Array(capacity),
     ends: new Int32Array(capacity),
     values: new Array<string | undefined>(capacity).fill(undefined),
+    bytes: undefined,
   };
 }
 
@@ -57,6 +64,7 @@ export function setRecordFields(record: CsvRecord, line: number, fields: readonl
   record.line = line;
   record.count = fields.length;
   record.text = '';
+  record.bytes = undefined;
   for (let i = 0; i < fields.length; i++) {
     record.starts[i] = 0;
     record.ends[i] = 0;
@@ -90,8 +98,11 @@ export interface CsvTokenizerOptions {
 }
 
 export interface CsvTokenizer {
-  /** Feeds text; `final` marks the end of the input (flushes a last line without a line break). */
-  push(text: string, final: boolean): void;
+  /**
+   * Feeds text; `final` marks the end of the input (flushes a last line without a line break).
+   * `asciiBytes`: the bytes `text` was decoded from, when every one is ASCII (see `CsvRecord.bytes`).
+   */
+  push(text: string, final: boolean, asciiBytes?: Uint8Array): void;
   /** Physical lines consumed so far. */
   readonly linesDone: number;
   /** Characters held back: the start of a record that the text so far does not complete. */
@@ -122,6 +133,8 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
   const delimiter = options.delimiter;
   let line = 1;
   let pending = '';
+  /** The ASCII bytes of the text being scanned (see `CsvRecord.bytes`), or undefined. */
+  let textBytes: Uint8Array | undefined;
   // Cached search results in the current text (reset by `push`); text.length when there is none.
   let nextNewline = -1;
   let nextQuote = -1;
@@ -278,6 +291,7 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
     record.line = line;
     record.count = count;
     record.text = text;
+    record.bytes = textBytes;
     line += extraLines + 1;
     onRecord(record);
     return next;
@@ -307,8 +321,10 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
       pending = '';
       return taken;
     },
-    push(chunk: string, final: boolean): void {
+    push(chunk: string, final: boolean, asciiBytes?: Uint8Array): void {
       const text = pending.length > 0 ? pending + chunk : chunk;
+      // Offsets into `text` are offsets into the bytes only when no held-back text comes first.
+      textBytes = pending.length > 0 || asciiBytes?.length !== chunk.length ? undefined : asciiBytes;
       let pos = 0;
       nextNewline = -1;
       nextQuote = -1;
@@ -337,6 +353,8 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
       }
       // The leftover (usually part of one line) is joined to the next chunk, which frees this text.
       pending = pos >= text.length ? '' : text.slice(pos);
+      // The caller may reuse the bytes once this returns.
+      textBytes = undefined;
     },
   };
 }

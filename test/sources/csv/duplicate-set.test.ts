@@ -35,6 +35,29 @@ describe('duplicate detection', () => {
     );
   });
 
+  it('fingerprints a field read from its ASCII bytes as the same field read from its text', () => {
+    const ascii = fc.string({
+      unit: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)),
+      maxLength: 9,
+    });
+    fc.assert(
+      fc.property(fc.array(ascii, { minLength: 1, maxLength: 4 }), fc.nat(5), (fields, shift) => {
+        const fromText = new Fingerprint();
+        const fromBytes = new Fingerprint();
+        // The fields side by side in one line, at an offset, as the tokenizer hands them.
+        const line = `${'x'.repeat(shift)}${fields.join('')}`;
+        const bytes = Buffer.from(line, 'latin1');
+        let at = shift;
+        for (const field of fields) {
+          fromText.addField(line, at, at + field.length);
+          fromBytes.addBytes(bytes, at, at + field.length);
+          at += field.length;
+        }
+        expect([fromBytes.h1, fromBytes.h2]).toEqual([fromText.h1, fromText.h2]);
+      }),
+    );
+  });
+
   it('keeps field boundaries apart ("ab" + "c" is not "a" + "bc")', () => {
     const set = createDuplicateSet();
     expect(set.addIfAbsent(fingerprintOf(['ab', 'c']))).toBe(false);

@@ -435,6 +435,56 @@ describe('readSalesCsv and Excel', () => {
   });
 });
 
+describe('readSalesCsv on chunks with and without non-ASCII text', () => {
+  // An all-ASCII chunk is read from its bytes (the fingerprint, the date, the amount), any other
+  // from its decoded text: both must see the same rows, and a duplicate pair split between them.
+  const header = 'customer_id,date,amount,note\n';
+  // Over 1 KiB, so that the first chunk is read before the second arrives.
+  const filler = Array.from({ length: 60 }, (_, i) => `F${i},2026-01-0${(i % 5) + 1},${i}.25,x\n`).join('');
+  const asciiChunk = `${header}${filler}C1,2026-01-05,10.00,a b\nC2,2026-01-05,1.5,z\n`;
+  const otherChunk =
+    'C3,2026-01-06,3.00,Müller\nC1,2026-01-05,10.00,a b\nC2,2026-01-05,1.50,z\nC1,2026-01-05,10.00,a c\n';
+
+  it.each(ENGINES)('counts the duplicate pair split between them (%s engine)', async (engine) => {
+    const { rows, quality } = await readSales({
+      path: 'mixed.csv',
+      text: [asciiChunk, otherChunk],
+      engine,
+      dropDuplicates: true,
+    });
+    // Line 65 repeats line 62; 1.50 on line 66 is written differently from 1.5 on line 63.
+    expect(quality.duplicateRows).toBe(1);
+    expect(quality.duplicateLines).toEqual([65]);
+    expect(rows.slice(-5)).toEqual([
+      { customerId: 'C1', day: day('2026-01-05'), amountCents: 1000, line: 62 },
+      { customerId: 'C2', day: day('2026-01-05'), amountCents: 150, line: 63 },
+      { customerId: 'C3', day: day('2026-01-06'), amountCents: 300, line: 64 },
+      { customerId: 'C2', day: day('2026-01-05'), amountCents: 150, line: 66 },
+      { customerId: 'C1', day: day('2026-01-05'), amountCents: 1000, line: 67 },
+    ]);
+    const counted = await readSales({ path: 'mixed.csv', text: [asciiChunk, otherChunk], engine });
+    expect(counted.quality.duplicateRows).toBe(1);
+  });
+
+  it('reads the same rows and notes from ASCII bytes as csv-parse reads from text', async () => {
+    // Dates that differ in their last characters only, and every amount with three decimals (the
+    // dot may then separate thousands: a note).
+    const threeDecimals = (chunk: string): string =>
+      chunk.replace(
+        /,(\d+)\.(\d+),/g,
+        (_, units: string, cents: string) => `,${units}.${cents.padEnd(3, '0')},`,
+      );
+    const text = [threeDecimals(asciiChunk), threeDecimals(otherChunk.replace('ü', 'u'))];
+    const fast = await readSales({ path: 'a.csv', text, engine: 'fast' });
+    const reference = await readSales({ path: 'a.csv', text, engine: 'csv-parse' });
+    expect(fast).toEqual(reference);
+    expect(new Set(fast.rows.map((r) => r.day)).size).toBe(6);
+    expect(fast.quality.notes?.[0]).toMatch(
+      /^every amount with a dot in a\.csv has exactly three digits after it \(66 rows/,
+    );
+  });
+});
+
 describe('readSalesCsv and blank lines', () => {
   it.each(['fast', 'csv-parse'] as const)(
     'skips lines holding only spaces, keeping line numbers (%s)',
