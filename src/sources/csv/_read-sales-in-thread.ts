@@ -19,7 +19,12 @@ import {
   Fingerprint,
 } from './duplicate-set.ts';
 import { mapHeaders, SALES_ALIASES, SALES_FIELDS, SALES_REQUIRED } from './map-headers.ts';
-import { currencyOfAmount, describeBadAmount, parseAmountCents } from './parse-amount.ts';
+import {
+  currencyOfAmount,
+  describeBadAmount,
+  parseAmountCents,
+  plainAmountCentsOfBytes,
+} from './parse-amount.ts';
 import { describeBadDate, formatsFittingAll, parseDateDay } from './parse-date.ts';
 import { type CsvRange, readCsvFile } from './read-csv-file.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
@@ -214,6 +219,12 @@ export async function readSalesRange(
       fa = 0;
       fb = value.length;
     }
+    const bytes = fbytes;
+    if (bytes !== undefined) {
+      while (fa < fb && isBlank(bytes[fa]!)) fa++;
+      while (fb > fa && isBlank(bytes[fb - 1]!)) fb--;
+      return;
+    }
     while (fa < fb && isBlank(fs.charCodeAt(fa))) fa++;
     while (fb > fa && isBlank(fs.charCodeAt(fb - 1))) fb--;
   }
@@ -303,7 +314,8 @@ export async function readSalesRange(
       reject(line, header(amountCol), 'missing_value', 'amount is empty');
       return;
     }
-    const amountCents = parseAmountCents(fs, fa, fb, decimal);
+    let amountCents = fbytes === undefined ? Number.NaN : plainAmountCentsOfBytes(fbytes, fa, fb, decimal);
+    if (Number.isNaN(amountCents)) amountCents = parseAmountCents(fs, fa, fb, decimal);
     if (Number.isNaN(amountCents)) {
       reject(line, header(amountCol), 'bad_amount', describeBadAmount(fs.slice(fa, fb), decimal));
       return;

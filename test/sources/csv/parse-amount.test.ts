@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeBadAmount, parseAmountCents } from '../../../src/sources/csv/parse-amount.ts';
+import {
+  describeBadAmount,
+  parseAmountCents,
+  plainAmountCentsOfBytes,
+} from '../../../src/sources/csv/parse-amount.ts';
 
 describe('parseAmountCents', () => {
   it('reads any plain amount (minus, digits, up to two decimals) exactly, with either separator', () => {
@@ -120,6 +124,45 @@ describe('parseAmountCents', () => {
   it('reads only the given range of a longer text', () => {
     const line = 'C1,2026-01-05,12.34,x';
     expect(parseAmountCents(line, 14, 19)).toBe(1234);
+  });
+});
+
+describe('plainAmountCentsOfBytes', () => {
+  it('gives the cents parseAmountCents gives, or NaN, for any ASCII amount-like text read from its bytes', () => {
+    const unit = fc.constantFrom('0', '1', '5', '9', '.', ',', '-', '+', ' ', '$', 'E', '(', ')');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.stringMatching(/^[-+]?[0-9]{0,14}(?:[.,][0-9]{0,4})?$/),
+          fc.string({ unit, maxLength: 18 }),
+        ),
+        fc.nat(3),
+        fc.constantFrom<'.' | ','>('.', ','),
+        (text, pad, decimal) => {
+          // At an offset into a longer line, as the CSV reader passes it.
+          const line = `${'x'.repeat(pad)}${text},`;
+          const fromBytes = plainAmountCentsOfBytes(
+            Buffer.from(line, 'latin1'),
+            pad,
+            pad + text.length,
+            decimal,
+          );
+          if (!Number.isNaN(fromBytes))
+            expect(fromBytes).toBe(parseAmountCents(line, pad, pad + text.length, decimal));
+        },
+      ),
+    );
+  });
+
+  it('reads plain amounts (the common case) and leaves everything else to the full parser', () => {
+    const cents = (text: string, decimal: '.' | ',' = '.'): number =>
+      plainAmountCentsOfBytes(Buffer.from(text, 'latin1'), 0, text.length, decimal);
+    expect([cents('259.42'), cents('-3'), cents('1.5'), cents('007.05'), cents('12,5', ',')]).toEqual([
+      25942, -300, 150, 705, 1250,
+    ]);
+    expect(cents('1234567890123.99')).toBe(123456789012399);
+    for (const other of ['', '-', '$5', '1,234.56', '1.005', '+5', '(5)', '5 ', '12,50', '12345678901234'])
+      expect(cents(other)).toBeNaN();
   });
 });
 
