@@ -33,6 +33,7 @@ import {
   type CustomerLedger,
   type DataQuality,
   GAP_TYPES,
+  type Gap,
   type GapType,
   type GapTypeSummary,
   type LatestRow,
@@ -481,6 +482,11 @@ function buildRecommendations(
 }
 
 /** Runs the revgap rules over a ledger. Throws `InputError` when there is nothing to analyse. */
+/** The series of a customer with none, shared by all of them (frozen: a result is never appended to). */
+const NO_SERIES: number[] = Object.freeze([]) as unknown as number[];
+/** The gaps of a customer with none, shared likewise. */
+const NO_GAPS: Gap[] = Object.freeze([]) as unknown as Gap[];
+
 export function analyze(input: AnalysisInput, settings: AnalysisSettings): AnalysisResult {
   return drainSteps(analyzeSteps(input, settings));
 }
@@ -520,7 +526,7 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
   const metricsSettings = metricsSettingsOf(settings, spec.kind);
   const judge = (analysis: CustomerAnalysis, facts: CustomerFacts, alive?: AliveFacts): void => {
     const detection = detectGapsInContext(facts, settings, spec, alive);
-    analysis.gaps = detection.gaps;
+    analysis.gaps = detection.gaps.length === 0 ? NO_GAPS : detection.gaps;
     analysis.gapAmountCents = largestGapCents(analysis.gaps);
     analysis.status = analysis.gaps.length > 0 ? 'scored' : 'no_gap';
     if ((facts.cadence ?? 1) !== 1) analysis.cadence = facts.cadence;
@@ -537,9 +543,16 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
   let customerPeriods = 0;
   const blank = (customerId: string): CustomerAnalysis => {
     const c = info.get(customerId);
-    const analysis = noSalesAnalysis(customerId, { name: c?.name || customerId }, A + 1);
-    if (c?.segment) analysis.segment = c.segment;
-    if (c?.accountManager) analysis.accountManager = c.accountManager;
+    const identity: Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'> = {
+      name: c?.name || customerId,
+    };
+    if (c?.segment) identity.segment = c.segment;
+    if (c?.accountManager) identity.accountManager = c.accountManager;
+    const analysis = noSalesAnalysis(customerId, identity, A + 1);
+    // One shared, frozen empty array each instead of two new ones per customer (most keep at least
+    // one of them): ~30 MB less at 1,000,000 customers. Nothing appends to a result's arrays.
+    analysis.series = NO_SERIES;
+    analysis.gaps = NO_GAPS;
     return analysis;
   };
 
@@ -596,6 +609,10 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
     if (++met % CUSTOMERS_PER_STEP === 0) yield;
     if (!ledger.customers.has(customerId)) working.push(blank(customerId));
   }
+  // The working maps are done with: emptied, so that they are not held (the generator's scope keeps
+  // them) at the end of the run, where its memory peaks (~50 MB at 1,000,000 customers).
+  info.clear();
+  pending.length = 0;
 
   // Scores are relative to the scored customers: the largest gap and lifetime value among them are 1.
   const scored: CustomerAnalysis[] = [];
@@ -627,6 +644,8 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
     const urgent = GAP_URGENCY.find((t) => analysis.gaps.some((g) => g.type === t));
     analysis.recommendation = urgent ? settings.recommendations[urgent] : null;
   }
+  windowsOf.clear();
+  aliveOf.clear();
   // rankCustomers, in steps.
   yield* sortSteps(scored, comparePriority);
   for (let i = 0; i < scored.length; i++) {
@@ -690,6 +709,7 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
     else judged++;
     if (analysis.status !== 'scored') rest.push(analysis);
   }
+  working.length = 0;
   yield* sortSteps(rest, (a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
 
   const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf };
