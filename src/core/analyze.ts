@@ -37,6 +37,7 @@ import {
   type GapType,
   type GapTypeSummary,
   type LatestRow,
+  type NetCents,
   type PeriodSpec,
   type Priority,
   type SalesLedger,
@@ -391,7 +392,7 @@ function seriesOf(
   ledger: CustomerLedger,
   first: number,
   asOfPeriod: number,
-): { start: number; series: number[] } {
+): { start: number; series: NetCents } {
   const start = Math.max(first, asOfPeriod - SERIES_PERIODS + 1);
   const end = ledger.startPeriod + ledger.net.length - 1;
   // The common case (no rows after the as-of period, history within 52 periods) shares the array.
@@ -399,7 +400,11 @@ function seriesOf(
   if (end >= asOfPeriod)
     return {
       start,
-      series: ledger.net.slice(start - ledger.startPeriod, asOfPeriod - ledger.startPeriod + 1),
+      // A compact net is read through a view of the same cells (a copy would be a buffer of its own).
+      series:
+        ledger.net instanceof Int32Array
+          ? ledger.net.subarray(start - ledger.startPeriod, asOfPeriod - ledger.startPeriod + 1)
+          : ledger.net.slice(start - ledger.startPeriod, asOfPeriod - ledger.startPeriod + 1),
     };
   // Rows stop before the as-of period: pad with zeros (all zeros for a long-lapsed customer), in an
   // array of the exact size (pushing onto a slice grows its capacity by half again).

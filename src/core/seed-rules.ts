@@ -492,9 +492,11 @@ function buildCustomerAnalyses(
     a.status = 'no_gap';
     a.metrics = metricsOf(customer, asOfPeriod);
     a.seriesStartPeriod = Math.max(customer.startPeriod, asOfPeriod - SERIES_PERIODS + 1);
+    const series: number[] = [];
     for (let p = a.seriesStartPeriod; p <= asOfPeriod; p++) {
-      a.series.push(toCents(customer.spend[p - customer.startPeriod] ?? 0));
+      series.push(toCents(customer.spend[p - customer.startPeriod] ?? 0));
     }
+    a.series = series;
     byId.set(customer.customerId, a);
   }
   for (const { gap, customer } of inDetectionOrder) {

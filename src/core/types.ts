@@ -60,6 +60,13 @@ export interface CustomerInfo {
   accountManager?: string;
 }
 
+/**
+ * Net cents per period: a plain array, or, in a large ledger, an `IntCents` view of one shared
+ * Int32Array (core/ledger.ts; it serialises as an array). Read it by index, `length`, `slice`,
+ * `subarray`-free iteration or spread; never append to it.
+ */
+export type NetCents = readonly number[] | Int32Array;
+
 /** Per-customer sales folded into periods, as built by the core ledger accumulator. */
 export interface CustomerLedger {
   customerId: string;
@@ -70,7 +77,7 @@ export interface CustomerLedger {
    * zeros past the customer's last row (`ledgerFromPart`'s `padToLastPeriod`, so that the analysis
    * can share it as the customer's series).
    */
-  net: number[];
+  net: NetCents;
   /**
    * 1 where the period had at least one positive-amount row (a "sale"), else 0. Read-only, index
    * only: the ledger builder hands out `Uint8Array` views of one shared buffer (a `number[]` works
@@ -229,7 +236,7 @@ export interface CustomerAnalysis {
   accountManager?: string;
   status: CustomerStatus;
   /** Net cents per period, from `seriesStartPeriod` to the as-of period (at most the last 52 kept). */
-  series: number[];
+  series: NetCents;
   seriesStartPeriod: number;
   metrics: CustomerMetrics | null;
   gaps: Gap[];

@@ -142,7 +142,7 @@ export function seriesRows(
   customer: CustomerAnalysis,
   result: AnalysisResult,
 ): { label: string; cents: number }[] {
-  return customer.series.map((cents, i) => ({
+  return Array.from(customer.series, (cents, i) => ({
     label: formatPeriod(customer.seriesStartPeriod + i, result.period),
     cents,
   }));

@@ -5,6 +5,8 @@
  * must not look like a crash. Zero and negative periods (no sales, refunds) always get the lowest
  * bar; any positive period gets at least the second bar, so "no sales" stays visible.
  */
+import type { NetCents } from '../core/types.ts';
+
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 const LOWEST = BARS[0];
 const MID = BARS[3];
@@ -13,7 +15,7 @@ const MID = BARS[3];
  * One character per value. Empty input gives "". Non-finite, zero and negative values give ▁.
  * A series whose values are all equal and positive is drawn flat at mid height (▄).
  */
-export function renderSparkline(values: readonly number[]): string {
+export function renderSparkline(values: NetCents): string {
   if (values.length === 0) return '';
   const clean = values.map((v) => (Number.isFinite(v) && v > 0 ? v : 0));
   const max = Math.max(...clean);

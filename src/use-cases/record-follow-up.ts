@@ -7,7 +7,7 @@
  * the store keeps one event per id: a re-sent click records nothing and posts nothing twice.
  */
 import { priorityOfCustomer } from '../core/analyze.ts';
-import type { FollowUpEvent, FollowUpOutcome, GapState, Priority } from '../core/types.ts';
+import type { FollowUpEvent, FollowUpOutcome, GapState, NetCents, Priority } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 import { escapeMrkdwn, OUTCOME_LABELS } from '../render/format.ts';
 import { renderGapCard, replaceCard } from '../render/slack/card.ts';
@@ -359,7 +359,7 @@ async function updateDigestCopies(
   },
   priority: Priority,
   state: GapState | undefined,
-  options: { currency: string; series: readonly number[]; digestRunId: string; deps: RecordFollowUpDeps },
+  options: { currency: string; series: NetCents; digestRunId: string; deps: RecordFollowUpDeps },
 ): Promise<boolean> {
   const { deps } = options;
   const card = renderGapCard(priority, state, {

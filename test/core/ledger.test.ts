@@ -80,7 +80,7 @@ describe('createLedgerBuilder', () => {
     expect(a?.net[0]).toBe(3);
     expect(a?.net[522]).toBe(1);
     expect(a?.net[835]).toBe(2);
-    expect(a?.net.reduce((s, x) => s + x, 0)).toBe(6);
+    expect(Array.from(a?.net ?? []).reduce((s, x) => s + x, 0)).toBe(6);
   });
 
   it('folds days into calendar months', () => {

@@ -12,7 +12,7 @@
 
 import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/money.ts';
-import type { GapState, Priority } from '../../core/types.ts';
+import type { GapState, NetCents, Priority } from '../../core/types.ts';
 import { evidenceShort } from '../backtest-report.ts';
 import {
   biggestDriver,
@@ -56,7 +56,7 @@ export const CARD_SPARK_PERIODS = 12;
 export interface GapCardOptions {
   currency: string;
   /** The customer's revenue series (the last `CARD_SPARK_PERIODS` are drawn). */
-  series?: readonly number[];
+  series?: NetCents;
   digestRunId?: string;
   /**
    * Who will see this copy, for a message only one person sees (an ephemeral answer, the Home tab, a

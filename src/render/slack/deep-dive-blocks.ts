@@ -10,7 +10,13 @@ import { formatMoney } from '../../core/money.ts';
 import { periodTitle, periodTitleInText } from '../../core/periods.ts';
 import { defaultHorizon, type FollowedUpGap, type RecoveryMeasure } from '../../core/recovery.ts';
 import type { AnalysisSettings } from '../../core/settings.ts';
-import type { AnalysisResult, CustomerAnalysis, FollowUpEvent, GapState } from '../../core/types.ts';
+import type {
+  AnalysisResult,
+  CustomerAnalysis,
+  FollowUpEvent,
+  GapState,
+  NetCents,
+} from '../../core/types.ts';
 import {
   claimStateFromHistory,
   followUpParts,
@@ -428,7 +434,7 @@ function cardsThenLines(
   options: CardListOptions,
 ): Block[] {
   const money = (c: number) => formatMoney(c, settings.currency);
-  const series = new Map<string, readonly number[]>();
+  const series = new Map<string, NetCents>();
   const wanted = new Set(cards.map((c) => c.customerId));
   for (const c of result.customers) if (wanted.has(c.customerId)) series.set(c.customerId, c.series);
   const cardOptions = (id: string) => ({

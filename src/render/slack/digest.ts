@@ -18,6 +18,7 @@ import {
   GAP_TYPES,
   type GapState,
   type GapType,
+  type NetCents,
   type Priority,
 } from '../../core/types.ts';
 import { reliabilityLine } from '../backtest-report.ts';
@@ -238,7 +239,7 @@ export function renderDigest(input: DigestInput): DigestMessages {
   const cards = cardPriorities(result.priorities);
 
   const wanted = new Set(cards.map((c) => c.customerId));
-  const series = new Map<string, readonly number[]>();
+  const series = new Map<string, NetCents>();
   for (const c of result.customers) if (wanted.has(c.customerId)) series.set(c.customerId, c.series);
   const cardOptions = (customerId: string) => ({
     currency: settings.currency,

@@ -9,7 +9,7 @@
  */
 import type { types } from '@slack/bolt';
 import { formatMoney } from '../../core/money.ts';
-import type { GapState, GapStatus } from '../../core/types.ts';
+import type { GapState, GapStatus, NetCents } from '../../core/types.ts';
 import { plural } from '../format.ts';
 import { type Block, button, context, divider, header, section, userText } from './_blocks.ts';
 import { LIMITS, truncateText } from './block-kit-limits.ts';
@@ -22,7 +22,7 @@ export type HomeView = types.HomeView;
 export interface HomeCard {
   priority: CardPriority;
   state?: GapState;
-  series?: readonly number[];
+  series?: NetCents;
   /** The digest run showing this customer: a click there also updates the channel's card. */
   digestRunId?: string;
 }

@@ -4,7 +4,7 @@
  * Pure.
  */
 import { formatMoney } from '../../core/money.ts';
-import type { GapState } from '../../core/types.ts';
+import type { GapState, NetCents } from '../../core/types.ts';
 import { type Block, context, fallbackText, type SlackMessage, section, userText } from './_blocks.ts';
 import { type CardPriority, renderGapCard } from './card.ts';
 
@@ -21,7 +21,7 @@ export interface ReminderInput {
   loggedAt: string;
   currency: string;
   /** The customer's current card, when the latest analysis still ranks them. */
-  card?: { priority: CardPriority; state?: GapState; series?: readonly number[]; digestRunId?: string };
+  card?: { priority: CardPriority; state?: GapState; series?: NetCents; digestRunId?: string };
 }
 
 export function renderReminder(input: ReminderInput): SlackMessage {
