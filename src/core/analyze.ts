@@ -286,9 +286,14 @@ export function noSalesAnalysis(
   identity: Pick<CustomerAnalysis, 'name' | 'segment' | 'accountManager'>,
   seriesStartPeriod: number,
 ): CustomerAnalysis {
+  // One literal with every field (no spread): V8 then keeps all of them in the object itself. A
+  // spread put the fields after it in a separate property array (~40 MB per 1,000,000 customers).
+  // A segment or account manager not known stays undefined, which JSON leaves out as before.
   return {
     customerId,
-    ...identity,
+    name: identity.name,
+    segment: identity.segment,
+    accountManager: identity.accountManager,
     status: 'no_sales',
     series: [],
     seriesStartPeriod,

@@ -449,10 +449,11 @@ function metricsOf(customer: SeedCustomer, asOfPeriod: number): CustomerMetrics 
   const m = customer.metrics;
   let active = 0;
   let lastSalePeriod: number | null = null;
+  const { positive } = customer.ledger;
   for (let p = customer.startPeriod; p <= asOfPeriod; p++) {
     const i = p - customer.startPeriod;
     if ((customer.spend[i] ?? 0) !== 0) active++;
-    if (customer.ledger.positive[i] === 1) lastSalePeriod = p;
+    if (positive[i] === 1) lastSalePeriod = p;
   }
   return {
     history: m.records,
