@@ -505,11 +505,27 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
  * `analyze` as a generator that pauses every `CUSTOMERS_PER_STEP` customers (src/core/steps.ts),
  * for a caller that keeps an event loop answering meanwhile.
  */
-export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings): Steps<AnalysisResult> {
+export function analyzeSteps(input: AnalysisInput, settings: AnalysisSettings): Steps<AnalysisResult> {
+  // Not a generator itself: it hands the parts on and keeps no reference to `input`, so that the
+  // customers list can be let go once read (see analyzeParts), if the caller lets go of it too.
+  return analyzeParts(input.ledger, { list: input.customers }, input.dataQuality, settings);
+}
+
+/**
+ * The analysis, its input in parts. `listed.list`, the customers list, is read into a map at the
+ * start, then dropped (set to null), and the map is emptied once every customer has its analysis:
+ * a caller that let go of the list too (runAnalysis) frees its objects (~90 MB at 1,000,000
+ * customers) before the end of the run, where its memory peaks.
+ */
+function* analyzeParts(
+  ledger: SalesLedger,
+  listed: { list: CustomerInfo[] | null },
+  inputQuality: DataQuality,
+  settings: AnalysisSettings,
+): Steps<AnalysisResult> {
   if (settings.rules !== 'revgap') {
     throw new Error(`analyze() runs the revgap rules; rules "${settings.rules}" go to their own entry point`);
   }
-  const { ledger } = input;
   const spec = ledger.period;
   const wanted = toPeriodSpec(settings);
   if (spec.kind !== wanted.kind || (spec.kind === 'week' && spec.weekStartsOn !== wanted.weekStartsOn)) {
@@ -524,10 +540,11 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
   const A = asOf.period;
   const info = new Map<string, CustomerInfo>();
   let met = 0;
-  for (const c of input.customers) {
+  for (const c of listed.list ?? []) {
     if (++met % CUSTOMERS_PER_STEP === 0) yield;
     info.set(c.customerId, c);
   }
+  listed.list = null;
 
   const working: CustomerAnalysis[] = [];
   // churnModel bgnbd: gaps wait for the fit over every customer's facts.
@@ -722,7 +739,7 @@ export function* analyzeSteps(input: AnalysisInput, settings: AnalysisSettings):
   working.length = 0;
   yield* sortSteps(rest, (a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
 
-  const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf };
+  const dataQuality: DataQuality = { ...inputQuality, rowsAfterAsOf };
   if (choice.setAside.length > 0) {
     dataQuality.setAsideRows = choice.setAside.map((r) => ({
       customerId: r.customerId,

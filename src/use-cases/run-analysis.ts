@@ -166,9 +166,11 @@ export async function runAnalysis(
 ): Promise<AnalysisResult> {
   // The stock file first: it is small, so a mistake in it shows before a long read of the sales.
   const stock = request.stock ? await readStock(request.stock, request) : undefined;
-  const input = await loadAnalysisInput(request, deps);
+  // `let`: let go of once the analysis has it, so that its customers list can be freed (analyzeSteps).
+  let input: AnalysisInput | undefined = await loadAnalysisInput(request, deps);
+  const { ledger } = input;
   const withSupply = (result: AnalysisResult): AnalysisResult =>
-    stock ? markSupply(result, input.ledger, stock, request.settings) : result;
+    stock ? markSupply(result, ledger, stock, request.settings) : result;
   if (request.settings.rules === 'seed') {
     const { analyzeSeed } = await import('../core/seed-rules.ts');
     return withSupply(analyzeSeed(input, request.settings));
@@ -182,23 +184,21 @@ export async function runAnalysis(
   // 100,000 customers), and the collection between the two is of that smaller heap
   // (docs/ARCHITECTURE.md, memory).
   const evidence = request.evidence !== false;
-  const options = evidenceOptions(input.ledger, request.settings);
+  const options = evidenceOptions(ledger, request.settings);
   const inWorker =
     evidence && deps.evidenceInWorker === true
-      ? startEvidenceInWorker(
-          await runSteps(packLedgerSteps(input.ledger), deps.pause),
-          request.settings,
-          options,
-        )
+      ? startEvidenceInWorker(await runSteps(packLedgerSteps(ledger), deps.pause), request.settings, options)
       : null;
   const here =
     evidence && inWorker === null
-      ? await runSteps(runBacktestSteps(input.ledger, request.settings, options), deps.pause)
+      ? await runSteps(runBacktestSteps(ledger, request.settings, options), deps.pause)
       : null;
   if (here !== null && deps.pause === undefined) collectGarbage();
   let result: AnalysisResult;
   try {
-    result = withSupply(await runSteps(analyzeSteps(input, request.settings), deps.pause));
+    const analysis = analyzeSteps(input, request.settings);
+    input = undefined;
+    result = withSupply(await runSteps(analysis, deps.pause));
   } catch (error) {
     inWorker?.stop();
     throw error;
@@ -211,7 +211,7 @@ export async function runAnalysis(
   if (deps.pause === undefined) collectGarbage();
   return attachEvidence(
     result,
-    await runSteps(runBacktestSteps(input.ledger, request.settings, options), deps.pause),
+    await runSteps(runBacktestSteps(ledger, request.settings, options), deps.pause),
   );
 }
 
