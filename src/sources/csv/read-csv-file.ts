@@ -91,7 +91,16 @@ export interface CsvFileSummary {
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes read (and decoded) at a time. Under Node's external-string threshold (~1,007 KiB, with room
+ * for a record carried over from the last chunk): Node decodes a longer buffer into a string whose
+ * characters it copies into malloc'd memory, freed only when a collection finds the string. Range
+ * workers piled up ~40 MB of such 1 MiB chunks each, kept for good by malloc in their thread's arena
+ * (the quiet-machine path of the 100,000-customer benchmark peaked at 413-439 MB with 1 MiB chunks,
+ * 301-317 MB with these; docs/ARCHITECTURE.md, memory). Shorter, the string lives on V8's heap, whose
+ * young generation collects it within a few chunks and returns its pages.
+ */
+export const CHUNK_BYTES = 512 << 10;
 const PROGRESS_EVERY_BYTES = 8 << 20;
 const HEAD_BYTES = 64 * 1024;
 
