@@ -48,6 +48,9 @@ export interface LedgerWorkerInput {
 export type LedgerWorkerCommand =
   | { type: 'header'; names: string[]; delimiter: string }
   | { type: 'count'; sets: CounterFingerprints[]; from: number; to: number }
+  /** Build the range's part and send it (the worker then ends). */
+  | { type: 'part' }
+  /** Build the range's part, merge `parts` (the later ranges', in order) into it, send it, end. */
   | { type: 'merge'; parts: LedgerPart[] }
   | { type: 'stop' };
 
@@ -55,8 +58,9 @@ export type LedgerWorkerCommand =
 export type LedgerWorkerMessage =
   | { type: 'header'; names: string[]; delimiter: string }
   | { type: 'progress'; index: number; bytesRead: number }
-  | { type: 'read'; stats: SalesReadStats; fingerprints: CounterFingerprints | undefined; part?: LedgerPart }
+  | { type: 'read'; stats: SalesReadStats; fingerprints: CounterFingerprints | undefined }
   | { type: 'counted'; duplicates: number }
+  | { type: 'part'; part: LedgerPart }
   | { type: 'merged'; part: LedgerPart }
   | { type: 'error'; name: string; message: string; hint?: string; stack?: string; badRow?: RowProblem };
 
@@ -147,7 +151,7 @@ async function splitAtLines(path: string, ranges: number): Promise<number[] | nu
 }
 
 type RangeOutcome =
-  | { kind: 'read'; stats: SalesReadStats; fingerprints: CounterFingerprints | undefined; part?: LedgerPart }
+  | { kind: 'read'; stats: SalesReadStats; fingerprints: CounterFingerprints | undefined }
   | { kind: 'failed'; error: Error; badRow?: RowProblem };
 
 async function readRanges(
@@ -195,7 +199,15 @@ async function readRanges(
       workers.push(worker);
       replies.push([]);
       let settle: ((outcome: RangeOutcome) => void) | undefined;
-      outcomes.push(new Promise<RangeOutcome>((resolve) => (settle = resolve)));
+      let settled = false;
+      outcomes.push(
+        new Promise<RangeOutcome>((resolve) => {
+          settle = (outcome) => {
+            settled = true;
+            resolve(outcome);
+          };
+        }),
+      );
       worker.on('message', (message: LedgerWorkerMessage | { type: 'boot-error'; message: string }) => {
         switch (message.type) {
           case 'header':
@@ -209,15 +221,12 @@ async function readRanges(
             );
             break;
           case 'read':
-            settle?.({
-              kind: 'read',
-              stats: message.stats,
-              fingerprints: message.fingerprints,
-              part: message.part,
-            });
+            settle?.({ kind: 'read', stats: message.stats, fingerprints: message.fingerprints });
             break;
           case 'error': {
             const error = errorFromWorker(message);
+            // After its read, a range's failure (counting, building its part) fails the whole read.
+            if (settled) crashed?.(error);
             settle?.({
               kind: 'failed',
               error,
@@ -247,6 +256,8 @@ async function readRanges(
     // In file order: the first failure counts only if every range before it read to a record
     // boundary (otherwise the failing range started mid-record).
     const read: Array<Extract<RangeOutcome, { kind: 'read' }>> = [];
+    /** Lines of the ranges before each range. */
+    const linesBefore: number[] = [];
     let lines = 0;
     for (let index = 0; index < count; index++) {
       const outcome = await Promise.race([outcomes[index] as Promise<RangeOutcome>, crash]);
@@ -257,14 +268,13 @@ async function readRanges(
         throw new ReadAgainInOneRange();
       }
       if (index < count - 1 && outcome.stats.endsInsideRecord) throw new ReadAgainInOneRange();
-      // The later ranges' latest rows, with lines from the start of the file.
-      for (const row of outcome.part?.latestRows ?? []) if (row.line !== undefined) row.line += lines;
+      linesBefore.push(lines);
       lines += outcome.stats.lines;
       read.push(outcome);
     }
 
     // Duplicates: each worker counts a slice of the partitions, across every range's fingerprints.
-    const sets = read.flatMap((r) => (r.fingerprints === undefined ? [] : [r.fingerprints]));
+    let sets = read.flatMap((r) => (r.fingerprints === undefined ? [] : [r.fingerprints]));
     const ask = (index: number, command: LedgerWorkerCommand, transfer: ArrayBuffer[] = []) =>
       new Promise<LedgerWorkerMessage>((resolve) => {
         replies[index]?.push(resolve);
@@ -273,20 +283,42 @@ async function readRanges(
     const counted =
       sets.length === 0
         ? []
-        : workers.map((_, index) =>
-            ask(index, {
-              type: 'count',
-              sets,
-              from: Math.floor((PARTITIONS * index) / count),
-              to: Math.floor((PARTITIONS * (index + 1)) / count),
-            }),
-          );
-    const parts = read.slice(1).map((r) => r.part as LedgerPart);
-    const merged = ask(0, { type: 'merge', parts }, parts.flatMap(partTransferList));
-    const answers = await Promise.race([Promise.all([Promise.all(counted), merged]), crash]);
+        : await Promise.race([
+            Promise.all(
+              workers.map((_, index) =>
+                ask(index, {
+                  type: 'count',
+                  sets,
+                  from: Math.floor((PARTITIONS * index) / count),
+                  to: Math.floor((PARTITIONS * (index + 1)) / count),
+                }),
+              ),
+            ),
+            crash,
+          ]);
     let duplicateRows = 0;
-    for (const answer of answers[0]) if (answer.type === 'counted') duplicateRows += answer.duplicates;
-    const mergedAnswer = answers[1];
+    for (const answer of counted) if (answer.type === 'counted') duplicateRows += answer.duplicates;
+    // Every range has counted: the fingerprints go (in shared memory, freed once no thread holds
+    // them) before the workers build their parts; then each later range sends its part and ends,
+    // and the first merges them into its own and ends (docs/ARCHITECTURE.md, memory).
+    sets = [];
+    for (const r of read) r.fingerprints = undefined;
+    (globalThis as { gc?: () => void }).gc?.();
+    const laterParts = await Promise.race([
+      Promise.all(workers.slice(1).map((_, k) => ask(k + 1, { type: 'part' }))),
+      crash,
+    ]);
+    const parts = laterParts.map((answer, k) => {
+      if (answer.type !== 'part') throw new Error(`CSV reader worker: unexpected ${answer.type}`);
+      // The later ranges' latest rows, with lines from the start of the file.
+      const before = linesBefore[k + 1] as number;
+      for (const row of answer.part.latestRows ?? []) if (row.line !== undefined) row.line += before;
+      return answer.part;
+    });
+    const mergedAnswer = await Promise.race([
+      ask(0, { type: 'merge', parts }, parts.flatMap(partTransferList)),
+      crash,
+    ]);
     if (mergedAnswer.type !== 'merged') throw new Error(`CSV reader worker: unexpected ${mergedAnswer.type}`);
     stopAll();
 
