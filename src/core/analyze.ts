@@ -24,7 +24,7 @@ import {
 import { comparePriority } from './rank.ts';
 import { componentSettingsOf, scoreComponents, weighScore } from './score.ts';
 import { type AnalysisSettings, TOP_ALL } from './settings.ts';
-import { CUSTOMERS_PER_STEP, drainSteps, type Steps, sortSteps } from './steps.ts';
+import { COLLECT, CUSTOMERS_PER_STEP, drainSteps, type Steps, sortSteps } from './steps.ts';
 import {
   type AnalysisResult,
   type ChurnRiskEntry,
@@ -640,6 +640,10 @@ function* analyzeParts(
   // them) at the end of the run, where its memory peaks (~50 MB at 1,000,000 customers).
   info.clear();
   pending.length = 0;
+  // What the per-customer pass left (its facts, the maps' spent tables, the list) is garbage now,
+  // before the scores add ~170 bytes a scored customer: a caller's full collection here lowers the
+  // run's peak (1,000,000 customers: ~1,480-1,540 -> ~1,400 MB).
+  yield COLLECT;
 
   // Scores are relative to the scored customers: the largest gap and lifetime value among them are 1.
   const scored: CustomerAnalysis[] = [];

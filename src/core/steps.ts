@@ -9,8 +9,15 @@
 /** Customers handled between two pauses: a few milliseconds of work on one core. */
 export const CUSTOMERS_PER_STEP = 2048;
 
+/**
+ * What a step may say as it pauses: `COLLECT`, "much of what was built so far has just become
+ * garbage" (the analysis, once every customer has its analysis and its working maps are emptied).
+ * A caller that runs full collections itself (the CLI) runs one there; others ignore it.
+ */
+export const COLLECT = 'collect';
+
 /** A computation that pauses now and then and returns a `T` at its end. */
-export type Steps<T> = Generator<void, T, void>;
+export type Steps<T> = Generator<typeof COLLECT | undefined, T, void>;
 
 /** Runs a stepped computation to its end without pausing. */
 export function drainSteps<T>(steps: Steps<T>): T {
@@ -22,11 +29,22 @@ export function drainSteps<T>(steps: Steps<T>): T {
 
 /**
  * Runs a stepped computation to its end, awaiting `pause` between steps (never after the last);
- * without one, runs it through at once as `drainSteps` does. The one loop every stepped caller
- * uses: the analysis, the sources' ledgers, the refresh's look-ups.
+ * without one, runs it through at once as `drainSteps` does, calling `collect` where a step says
+ * `COLLECT`. The one loop every stepped caller uses: the analysis, the sources' ledgers, the
+ * refresh's look-ups.
  */
-export async function runSteps<T>(steps: Steps<T>, pause: (() => Promise<void>) | undefined): Promise<T> {
-  if (pause === undefined) return drainSteps(steps);
+export async function runSteps<T>(
+  steps: Steps<T>,
+  pause: (() => Promise<void>) | undefined,
+  collect?: () => void,
+): Promise<T> {
+  if (pause === undefined) {
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      if (next.value === COLLECT) collect?.();
+    }
+  }
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;

@@ -198,7 +198,7 @@ export async function runAnalysis(
   try {
     const analysis = analyzeSteps(input, request.settings);
     input = undefined;
-    result = withSupply(await runSteps(analysis, deps.pause));
+    result = withSupply(await runSteps(analysis, deps.pause, collectGarbage));
   } catch (error) {
     inWorker?.stop();
     throw error;

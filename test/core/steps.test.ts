@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMERS_PER_STEP, drainSteps, runSteps, sortSteps } from '../../src/core/steps.ts';
+import { analyzeSteps } from '../../src/core/analyze.ts';
+import { createLedgerBuilder } from '../../src/core/ledger.ts';
+import { dayFromIso } from '../../src/core/periods.ts';
+import { defaultAnalysisSettings } from '../../src/core/settings.ts';
+import {
+  COLLECT,
+  CUSTOMERS_PER_STEP,
+  drainSteps,
+  runSteps,
+  type Steps,
+  sortSteps,
+} from '../../src/core/steps.ts';
+import { emptyQuality } from '../../src/use-cases/run-analysis.ts';
 
 describe('sortSteps', () => {
   it('sorts a short list in one go, as Array.prototype.sort does', () => {
@@ -50,5 +62,43 @@ describe('runSteps', () => {
 
   it('runs through at once without a pause', async () => {
     expect(await runSteps(counted(4), undefined)).toBe(6);
+  });
+});
+
+describe('runSteps and the COLLECT hint', () => {
+  function* hinted(): Steps<string> {
+    yield;
+    yield COLLECT;
+    yield;
+    return 'done';
+  }
+
+  it('without a pause, calls collect where a step says COLLECT, once per hint', async () => {
+    let collected = 0;
+    await expect(runSteps(hinted(), undefined, () => collected++)).resolves.toBe('done');
+    expect(collected).toBe(1);
+  });
+
+  it('with a pause (a bot keeping its event loop), never collects and pauses between steps', async () => {
+    let collected = 0;
+    let paused = 0;
+    const pause = async () => {
+      paused++;
+    };
+    await expect(runSteps(hinted(), pause, () => collected++)).resolves.toBe('done');
+    expect(collected).toBe(0);
+    expect(paused).toBe(3);
+  });
+
+  it('the analysis says COLLECT once, after every customer has its analysis', () => {
+    const ledger = createLedgerBuilder({ kind: 'week', weekStartsOn: 1 });
+    ledger.add({ customerId: 'A', day: dayFromIso('2026-11-02'), amountCents: 100 });
+    const steps = analyzeSteps(
+      { ledger: ledger.build(), customers: [], dataQuality: emptyQuality('sales.csv') },
+      defaultAnalysisSettings(),
+    );
+    let hints = 0;
+    for (let next = steps.next(); !next.done; next = steps.next()) if (next.value === COLLECT) hints++;
+    expect(hints).toBe(1);
   });
 });
