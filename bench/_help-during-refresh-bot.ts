@@ -11,7 +11,7 @@
  * between steps), written out here only to mark the end of the read.
  * With DATABASE_URL the store is that Postgres server, in its own schema (dropped on SIGTERM).
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startRevgap } from '../src/main.ts';
@@ -79,6 +79,20 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+// Garbage collections while measuring, as `gc <kind> <start epoch ms> <ms>` (kind: V8's
+// NODE_PERFORMANCE_GC_* number: 1 minor, 2 major, 4 incremental, 8 weak callbacks), those of 10 ms
+// or more: the script lines them up with the slow answers.
+const gcObserver = new PerformanceObserver((list) => {
+  if (!measuring) return;
+  for (const entry of list.getEntries()) {
+    if (entry.duration < 10) continue;
+    const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? 0;
+    process.stdout.write(
+      `gc ${kind} ${(performance.timeOrigin + entry.startTime).toFixed(1)} ${entry.duration.toFixed(1)}\n`,
+    );
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 process.on('SIGUSR2', () => {
   measuring = true;
   loop.enable();

@@ -12,12 +12,18 @@
  *
  *   node --import tsx bench/help-during-refresh.ts --sales F [--customers G] [--every 50]
  *     [--database-url postgres://postgres@127.0.0.1:5432/test]   # state store on a Postgres server
+ *     [--bot-flags="--trace-gc --max-semi-space-size=64"]   # node flags for the bot only
+ *     [--bot-log FILE]   # everything the bot prints on stdout (phases, GCs, --trace-gc lines)
+ *
+ * The bot reports its garbage collections of 10 ms or more during the refresh (a `gc` performance
+ * observer); the script lists the long ones by phase and counts the slow answers whose wait
+ * overlapped one, to tell a collector's pause from our own code holding the loop.
  *
  * Not part of the test suite: timings depend on the machine (the load average is printed).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -41,6 +47,10 @@ const { values } = parseArgs({
     every: { type: 'string', default: '50' },
     /** Use this Postgres server as the state store (its own schema) instead of the embedded PGlite. */
     'database-url': { type: 'string' },
+    /** Node flags for the bot's process only (space-separated), e.g. `--trace-gc`. */
+    'bot-flags': { type: 'string', default: '' },
+    /** Write everything the bot prints on stdout to this file. */
+    'bot-log': { type: 'string' },
   },
 });
 if (!values.sales) throw new Error('--sales FILE is required');
@@ -78,7 +88,10 @@ const storeLabel = values['database-url'] ? 'Postgres state store' : 'embedded P
 console.log(
   `Starting the bot (HTTP mode, ${values.sales}, ${storeLabel}); its start-up refresh runs first...`,
 );
-const bot = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', '_help-during-refresh-bot.ts')], {
+const botFlags = (values['bot-flags'] ?? '').split(/\s+/).filter((flag) => flag !== '');
+const botLog = values['bot-log'] ? createWriteStream(values['bot-log']) : null;
+const botArgs = [...botFlags, '--import', 'tsx', join(ROOT, 'bench', '_help-during-refresh-bot.ts')];
+const bot = spawn(process.execPath, botArgs, {
   cwd: ROOT,
   env: {
     ...process.env,
@@ -97,6 +110,8 @@ const bot = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', '_he
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const phases: { name: string; at: number }[] = [{ name: 'before', at: 0 }];
+/** The bot's garbage collections of 10 ms or more while measuring (kind 2 is a full one). */
+const gcs: { kind: number; at: number; ms: number }[] = [];
 let refreshLine = '';
 let done: () => void = () => undefined;
 const refreshDone = new Promise<void>((resolve) => {
@@ -105,6 +120,7 @@ const refreshDone = new Promise<void>((resolve) => {
 const startMs = await new Promise<number>((resolve, reject) => {
   let pending = '';
   bot.stdout.on('data', (chunk: Buffer) => {
+    botLog?.write(chunk);
     pending += chunk.toString();
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
@@ -117,6 +133,8 @@ const startMs = await new Promise<number>((resolve, reject) => {
         if (phase[1] === 'done') done();
       }
       if (line.startsWith('refresh ')) refreshLine = line;
+      const gc = /^gc (\d+) ([\d.]+) ([\d.]+)$/.exec(line);
+      if (gc) gcs.push({ kind: Number(gc[1]), at: Number(gc[2]), ms: Number(gc[3]) });
     }
   });
   bot.on('exit', (code) => reject(new Error(`the bot exited (${code}) before it was ready`)));
@@ -244,6 +262,31 @@ try {
       [...slow].map(([phase, s]) => `${phase} ${s.n} (max ${f(s.max)})`).join(', ') || 'none'
     }`,
   );
+  const longGcs = gcs.filter((g) => g.ms >= 50);
+  const gcByPhase = new Map<string, { n: number; ms: number; max: number }>();
+  for (const g of longGcs) {
+    const name = phaseAt(g.at);
+    const s = gcByPhase.get(name) ?? { n: 0, ms: 0, max: 0 };
+    gcByPhase.set(name, { n: s.n + 1, ms: s.ms + g.ms, max: Math.max(s.max, g.ms) });
+  }
+  const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
+  console.log(
+    `  GC pauses of 50 ms or more: ${longGcs.length} (${Object.entries(kinds)
+      .map(([k, name]) => `${name} ${longGcs.filter((g) => g.kind === Number(k)).length}`)
+      .join(
+        ', ',
+      )}), ${f(longGcs.reduce((t, g) => t + g.ms, 0))} in all, max ${f(Math.max(0, ...longGcs.map((g) => g.ms)))}; by phase: ${
+      [...gcByPhase].map(([name, s]) => `${name} ${s.n} (${f(s.ms)}, max ${f(s.max)})`).join(', ') || 'none'
+    }`,
+  );
+  const slowAnswers = timed.filter((r) => r.ms !== null && r.ms > TARGET_MS);
+  const overlapsGc = (r: (typeof timed)[number]) =>
+    longGcs.some((g) => g.at < (r.answeredAt ?? 0) && g.at + g.ms > r.sentAt);
+  console.log(
+    `  answers over ${TARGET_MS} ms whose wait overlapped a GC pause of 50 ms or more: ${
+      slowAnswers.filter(overlapsGc).length
+    } of ${slowAnswers.length}`,
+  );
   const inAck = timed.filter((r) => r.via === 'ack').length;
   const notHelp = timed.filter((r) => r.ms !== null && !r.help).length;
   console.log(
@@ -277,4 +320,5 @@ try {
   collector.close();
   agent.destroy();
   rmSync(dataDir, { recursive: true, force: true });
+  botLog?.end();
 }
