@@ -79,9 +79,10 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-// Garbage collections while measuring, as `gc <kind> <start epoch ms> <ms>` (kind: V8's
-// NODE_PERFORMANCE_GC_* number: 1 minor, 2 major, 4 incremental, 8 weak callbacks), those of 10 ms
-// or more: the script lines them up with the slow answers.
+// Garbage collections while measuring, as `gc <kind> <start epoch ms> <ms>` (kind: perf_hooks'
+// NODE_PERFORMANCE_GC_* number: 1 minor, 4 major, 8 incremental, 16 weak callbacks), those of
+// 10 ms or more: the script lines them up with the slow answers. Incremental marking steps run
+// inside allocations and tasks and are not reported here (`--bot-flags=--trace-gc` sums them).
 const gcObserver = new PerformanceObserver((list) => {
   if (!measuring) return;
   for (const entry of list.getEntries()) {
@@ -93,6 +94,17 @@ const gcObserver = new PerformanceObserver((list) => {
   }
 });
 gcObserver.observe({ entryTypes: ['gc'] });
+// Stalls of this thread while measuring, as `stall <end epoch ms> <ms>`: a timer due every 20 ms,
+// late by 100 ms or more.
+let due = 0;
+const stallProbe = setInterval(() => {
+  const now = performance.now();
+  if (measuring && due > 0 && now - due >= 100) {
+    process.stdout.write(`stall ${(performance.timeOrigin + now).toFixed(1)} ${(now - due).toFixed(1)}\n`);
+  }
+  due = now + 20;
+}, 20);
+stallProbe.unref();
 process.on('SIGUSR2', () => {
   measuring = true;
   loop.enable();

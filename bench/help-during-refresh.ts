@@ -13,7 +13,8 @@
  *   node --import tsx bench/help-during-refresh.ts --sales F [--customers G] [--every 50]
  *     [--database-url postgres://postgres@127.0.0.1:5432/test]   # state store on a Postgres server
  *     [--bot-flags="--trace-gc --max-semi-space-size=64"]   # node flags for the bot only
- *     [--bot-log FILE]   # everything the bot prints on stdout (phases, GCs, --trace-gc lines)
+ *     [--bot-log FILE]   # everything the bot prints on stdout (phases, GCs, stalls, --trace-gc lines)
+ *     [--samples FILE]   # every request as JSON: sent and answered (epoch ms), phase
  *
  * The bot reports its garbage collections of 10 ms or more during the refresh (a `gc` performance
  * observer); the script lists the long ones by phase and counts the slow answers whose wait
@@ -23,11 +24,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
+import { constants } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -51,6 +53,8 @@ const { values } = parseArgs({
     'bot-flags': { type: 'string', default: '' },
     /** Write everything the bot prints on stdout to this file. */
     'bot-log': { type: 'string' },
+    /** Write every request (sent, answered, ms, phase) to this file as JSON. */
+    samples: { type: 'string' },
   },
 });
 if (!values.sales) throw new Error('--sales FILE is required');
@@ -112,6 +116,8 @@ const bot = spawn(process.execPath, botArgs, {
 const phases: { name: string; at: number }[] = [{ name: 'before', at: 0 }];
 /** The bot's garbage collections of 10 ms or more while measuring (kind 2 is a full one). */
 const gcs: { kind: number; at: number; ms: number }[] = [];
+/** The bot's main-thread stalls of 100 ms or more while measuring (`at` is where each ended). */
+const stalls: { at: number; ms: number }[] = [];
 let refreshLine = '';
 let done: () => void = () => undefined;
 const refreshDone = new Promise<void>((resolve) => {
@@ -135,6 +141,8 @@ const startMs = await new Promise<number>((resolve, reject) => {
       if (line.startsWith('refresh ')) refreshLine = line;
       const gc = /^gc (\d+) ([\d.]+) ([\d.]+)$/.exec(line);
       if (gc) gcs.push({ kind: Number(gc[1]), at: Number(gc[2]), ms: Number(gc[3]) });
+      const stall = /^stall ([\d.]+) ([\d.]+)$/.exec(line);
+      if (stall) stalls.push({ at: Number(stall[1]), ms: Number(stall[2]) });
     }
   });
   bot.on('exit', (code) => reject(new Error(`the bot exited (${code}) before it was ready`)));
@@ -224,6 +232,9 @@ try {
     };
   });
   const during = timed.filter((r) => r.sentAt >= start && r.sentAt < end);
+  if (values.samples) {
+    writeFileSync(values.samples, JSON.stringify({ phases, gcs, stalls, samples: timed }, null, 0));
+  }
   const f = (x: number) => `${x.toFixed(0)} ms`;
   const summarise = (label: string, set: typeof timed) => {
     const ms = set
@@ -269,7 +280,12 @@ try {
     const s = gcByPhase.get(name) ?? { n: 0, ms: 0, max: 0 };
     gcByPhase.set(name, { n: s.n + 1, ms: s.ms + g.ms, max: Math.max(s.max, g.ms) });
   }
-  const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak',
+  };
   console.log(
     `  GC pauses of 50 ms or more: ${longGcs.length} (${Object.entries(kinds)
       .map(([k, name]) => `${name} ${longGcs.filter((g) => g.kind === Number(k)).length}`)
@@ -286,6 +302,14 @@ try {
     `  answers over ${TARGET_MS} ms whose wait overlapped a GC pause of 50 ms or more: ${
       slowAnswers.filter(overlapsGc).length
     } of ${slowAnswers.length}`,
+  );
+  const stallSum = stalls.reduce((t, x) => t + x.ms, 0);
+  console.log(
+    `  bot thread stalls of 100 ms or more: ${stalls.length}, ${f(stallSum)} in all, max ${f(Math.max(0, ...stalls.map((x) => x.ms)))}; ` +
+      `answers over ${TARGET_MS} ms whose wait overlapped one: ${
+        slowAnswers.filter((r) => stalls.some((x) => x.at - x.ms < (r.answeredAt ?? 0) && x.at > r.sentAt))
+          .length
+      } of ${slowAnswers.length}`,
   );
   const inAck = timed.filter((r) => r.via === 'ack').length;
   const notHelp = timed.filter((r) => r.ms !== null && !r.help).length;

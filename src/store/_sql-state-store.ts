@@ -4,7 +4,9 @@
  * the closed state, error wrapping (masking secrets) and every query.
  */
 import { randomUUID } from 'node:crypto';
+import { compactParsedCustomers } from '../core/compact-series.ts';
 import { deriveGapStates } from '../core/gap-state.ts';
+import { COMPACT_NETS_MIN_CUSTOMERS } from '../core/ledger.ts';
 import type { FollowUpEvent, GapState } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { scrubSecrets } from '../logger.ts';
@@ -283,7 +285,9 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
     if (row.customer_slices !== null && row.customer_slices !== undefined) {
       // One slice at a time: never the whole customer list as one string.
       const customers: AnalysisSnapshot['result']['customers'] = [];
-      for (let slice = 0; slice < Number(row.customer_slices); slice++) {
+      const slices = Number(row.customer_slices);
+      let compact = false;
+      for (let slice = 0; slice < slices; slice++) {
         const part = await sql.query<Row>(
           'SELECT customers FROM revgap_snapshot_customers WHERE snapshot_id = $1 AND slice = $2',
           [row.id, slice],
@@ -291,7 +295,14 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
         const text = part.rows[0]?.customers;
         if (text === undefined)
           throw new Error(`snapshot ${String(row.id)} is missing its customer slice ${slice}`);
-        for (const customer of JSON.parse(String(text)) as typeof customers) customers.push(customer);
+        const parsed = JSON.parse(String(text)) as typeof customers;
+        // A large snapshot stays as compact as the analysis made it (series as IntCents, shared
+        // empty lists): it is what the bot answers from, marked at every full collection. Decided
+        // by the snapshot's size (every slice but the last is full), as a ledger's compact nets
+        // are, so small ones read as before.
+        if (slice === 0) compact = slices * parsed.length >= COMPACT_NETS_MIN_CUSTOMERS;
+        if (compact) compactParsedCustomers(parsed);
+        for (const customer of parsed) customers.push(customer);
       }
       result.customers = customers;
     }

@@ -2,6 +2,7 @@
  * The `SnapshotStore` contract: snapshots of the analysis and the refresh failures since the latest one.
  */
 import { describe, expect, it } from 'vitest';
+import { COMPACT_NETS_MIN_CUSTOMERS, IntCents } from '../../../src/core/ledger.ts';
 import type { SnapshotStore } from '../../../src/store/state-store.ts';
 import { makeAnalysisResult } from '../analysis-result-fixture.ts';
 import { type StoreHarness, useStore } from './_harness.ts';
@@ -132,6 +133,31 @@ export function describeSnapshotStoreContract(harness: StoreHarness): void {
       expect(loaded?.result.customers).toHaveLength(12_001);
       expect(loaded?.result).toEqual(result);
       expect((await store().listSnapshots())[0]?.resultChars).toBe(JSON.stringify(result).length);
+    });
+
+    it('reads a snapshot of 20,000 customers or more back compact: series as IntCents views, the same JSON', async () => {
+      const result = makeAnalysisResult(COMPACT_NETS_MIN_CUSTOMERS + 1);
+      result.customers[1]!.series = [];
+      await store().saveSnapshot({
+        id: 'snap-compact',
+        createdAt: '2026-12-02T09:00:00.000Z',
+        asOfPeriod: 2918,
+        source: 'big.csv',
+        result,
+      });
+      const loaded = await store().loadLatestSnapshot();
+      const customers = loaded?.result.customers ?? [];
+      expect(customers).toHaveLength(COMPACT_NETS_MIN_CUSTOMERS + 1);
+      // The same content once serialised (IntCents as plain arrays); only the memory layout differs.
+      expect(JSON.parse(JSON.stringify(loaded?.result))).toEqual(result);
+      expect(customers[0]?.series).toBeInstanceOf(IntCents);
+      expect(Array.from(customers[0]?.series ?? [])).toEqual(result.customers[0]?.series);
+      expect(customers.at(-1)?.series).toBeInstanceOf(IntCents);
+      expect(Array.from(customers.at(-1)?.series ?? [])).toEqual(result.customers.at(-1)?.series);
+      // Customers without gaps (1 and 2 are not scored) share one empty list.
+      expect(customers[1]?.gaps).toEqual([]);
+      expect(customers[1]?.gaps).toBe(customers[2]?.gaps);
+      expect(customers[1]?.series).toEqual([]);
     });
   });
 }

@@ -1,0 +1,56 @@
+/**
+ * A customer list read back from JSON (a saved snapshot) made as compact in memory as the analysis
+ * made it: each series an `IntCents` view of one shared Int32Array instead of a plain array of
+ * numbers, and one shared empty list for every customer without a series or without gaps. A large
+ * snapshot lives in the bot's heap for as long as it answers, so every object in it is marked at
+ * each full garbage collection, which a refresh of the same size sets off several times (issue 12).
+ * The JSON of the customers is unchanged: `IntCents` serialises as a plain array.
+ */
+import { IntCents } from './ledger.ts';
+import type { CustomerAnalysis, Gap } from './types.ts';
+
+/** The series of a customer with none, shared (frozen: a snapshot is never appended to). */
+const NO_SERIES: number[] = Object.freeze([]) as unknown as number[];
+/** The gaps of a customer with none, shared likewise. */
+const NO_GAPS: Gap[] = Object.freeze([]) as unknown as Gap[];
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Replaces, in place, the series of freshly parsed `customers` by `IntCents` views of one
+ * Int32Array (4 bytes a period, no array of numbers for the collector to scan), and their empty
+ * series and gap lists by shared frozen ones. A list with a series value that is not a whole number
+ * of cents within 32 bits keeps plain series (as a ledger does); series already compact are left
+ * as they are. Returns whether the series were made compact.
+ */
+export function compactParsedCustomers(customers: CustomerAnalysis[]): boolean {
+  let cells = 0;
+  let fits = true;
+  for (const customer of customers) {
+    if (customer.gaps.length === 0) customer.gaps = NO_GAPS;
+    const series = customer.series;
+    if (series instanceof Int32Array) continue;
+    if (series.length === 0) {
+      customer.series = NO_SERIES;
+      continue;
+    }
+    for (let i = 0; i < series.length && fits; i++) {
+      const cents = series[i]!;
+      if (!Number.isInteger(cents) || cents < INT32_MIN || cents > INT32_MAX) fits = false;
+    }
+    cells += series.length;
+  }
+  if (!fits || cells === 0) return false;
+  const buffer = new ArrayBuffer(cells * 4);
+  let at = 0;
+  for (const customer of customers) {
+    const series = customer.series;
+    if (series instanceof Int32Array || series.length === 0) continue;
+    const view = new IntCents(buffer, at * 4, series.length);
+    view.set(series);
+    customer.series = view;
+    at += series.length;
+  }
+  return true;
+}
