@@ -51,4 +51,43 @@ describe('createLedgerBuilder with dense periods (kept as columns) and sparse on
       { numRuns: 60 },
     );
   });
+
+  it('keeps sums at and past the 32-bit range exact, in a column and when late rows push a column past it', () => {
+    // A column holds 32-bit cents while every sum fits and turns to 8 bytes when one does not: at
+    // its flush (a week's sum already past the range) or later (a late row pushes a sum past it).
+    const near = [1_00, 2 ** 31 - 1, 2 ** 31 - 60, 2 ** 31, -(2 ** 31), -(2 ** 31) + 60, 2 ** 40 + 3];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 11 })), {
+          maxLength: 20,
+        }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 59 }),
+            fc.integer({ min: 0, max: 11 }),
+            fc.constantFrom(100, -100, 2 ** 31, -(2 ** 31), 2 ** 31 - 1),
+          ),
+          { maxLength: 30 },
+        ),
+        (customers, big, late) => {
+          const rows: SaleRow[] = [];
+          for (let w = 0; w < 12; w++) {
+            for (let c = 0; c < customers; c++) {
+              const at = big.findIndex(([bc, bw]) => bc === c && bw === w);
+              const amountCents = at < 0 ? 1_00 + c : (near[at % near.length] as number);
+              rows.push({ customerId: `C${c}`, day: firstDay + 7 * w + (c % 7), amountCents });
+            }
+          }
+          for (const [c, w, amountCents] of late) {
+            rows.push({ customerId: `C${c % customers}`, day: firstDay + 7 * w + 2, amountCents });
+          }
+          const b = createLedgerBuilder(weeks);
+          for (const r of rows) b.add(r);
+          expectLedgerMatchesNaiveFold(b.build(), rows, weeks);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
 });
