@@ -5,6 +5,7 @@
  */
 import { ConfigError, InputError } from '../errors.ts';
 import { type BgnbdFit, bgnbdData, expectedSalesPeriods, fitBgnbd, probabilityAlive } from './bgnbd.ts';
+import { NO_GAPS, NO_SERIES } from './compact-series.ts';
 import { type AliveFacts, detectGapsInContext, GAP_URGENCY, largestGapCents } from './detect-gaps.ts';
 import { LATEST_ROWS_KEPT, SERIES_PERIODS } from './ledger.ts';
 import { type CustomerFacts, computeCustomerFacts, metricsSettingsOf } from './metrics.ts';
@@ -33,7 +34,6 @@ import {
   type CustomerLedger,
   type DataQuality,
   GAP_TYPES,
-  type Gap,
   type GapType,
   type GapTypeSummary,
   type LatestRow,
@@ -492,11 +492,6 @@ function buildRecommendations(
 }
 
 /** Runs the revgap rules over a ledger. Throws `InputError` when there is nothing to analyse. */
-/** The series of a customer with none, shared by all of them (frozen: a result is never appended to). */
-const NO_SERIES: number[] = Object.freeze([]) as unknown as number[];
-/** The gaps of a customer with none, shared likewise. */
-const NO_GAPS: Gap[] = Object.freeze([]) as unknown as Gap[];
-
 export function analyze(input: AnalysisInput, settings: AnalysisSettings): AnalysisResult {
   return drainSteps(analyzeSteps(input, settings));
 }

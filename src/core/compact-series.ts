@@ -6,16 +6,16 @@
  * each full garbage collection, which a refresh of the same size sets off several times (issue 12).
  * The JSON of the customers is unchanged: `IntCents` serialises as a plain array.
  */
-import { IntCents } from './ledger.ts';
+import { fitsInt32, IntCents } from './ledger.ts';
 import type { CustomerAnalysis, Gap } from './types.ts';
 
-/** The series of a customer with none, shared (frozen: a snapshot is never appended to). */
-const NO_SERIES: number[] = Object.freeze([]) as unknown as number[];
+/**
+ * The series of a customer with none, shared by all of them: the analysis and a snapshot read back
+ * use it (frozen: a result is never appended to).
+ */
+export const NO_SERIES: number[] = Object.freeze([]) as unknown as number[];
 /** The gaps of a customer with none, shared likewise. */
-const NO_GAPS: Gap[] = Object.freeze([]) as unknown as Gap[];
-
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
+export const NO_GAPS: Gap[] = Object.freeze([]) as unknown as Gap[];
 
 /**
  * Replaces, in place, the series of freshly parsed `customers` by `IntCents` views of one
@@ -35,10 +35,7 @@ export function compactParsedCustomers(customers: CustomerAnalysis[]): boolean {
       customer.series = NO_SERIES;
       continue;
     }
-    for (let i = 0; i < series.length && fits; i++) {
-      const cents = series[i]!;
-      if (!Number.isInteger(cents) || cents < INT32_MIN || cents > INT32_MAX) fits = false;
-    }
+    if (fits && !fitsInt32(series)) fits = false;
     cells += series.length;
   }
   if (!fits || cells === 0) return false;

@@ -1009,8 +1009,8 @@ class CompactCustomerLedger implements CustomerLedger {
   }
 }
 
-/** Whether every value is a whole number in the 32-bit range. */
-function fitsInt32(values: Float64Array): boolean {
+/** Whether every value is a whole number in the 32-bit range (what `IntCents` can hold). */
+export function fitsInt32(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if ((v | 0) !== v) return false;
