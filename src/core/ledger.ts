@@ -994,15 +994,17 @@ class CompactCustomerLedger implements CustomerLedger {
     startPeriod: number,
     net: IntCents,
     rows: number,
-    flags: { buffer: Uint8Array; at: number; length: number },
+    flags: Uint8Array,
+    flagsAt: number,
+    flagsLength: number,
   ) {
     this.customerId = customerId;
     this.startPeriod = startPeriod;
     this.net = net;
     this.rows = rows;
-    this.#flags = flags.buffer;
-    this.#at = flags.at;
-    this.#length = flags.length;
+    this.#flags = flags;
+    this.#at = flagsAt;
+    this.#length = flagsLength;
   }
   get positive(): Uint8Array {
     return this.#flags.subarray(this.#at, this.#at + this.#length);
@@ -1104,15 +1106,15 @@ export function* ledgerFromPartSteps(
     idStart = idEnd;
     const rows = part.customerRows[c] as number;
     if (net instanceof IntCents && allOnes !== null) {
-      let saleFlags: { buffer: Uint8Array; at: number; length: number };
+      let customer: CompactCustomerLedger;
       if (allSales) {
-        saleFlags = { buffer: allOnes, at: 0, length };
+        customer = new CompactCustomerLedger(customerId, startPeriod, net, rows, allOnes, 0, length);
       } else {
         flags.set(partSale.subarray(at, at + length), flagsUsed);
-        saleFlags = { buffer: flags, at: flagsUsed, length };
+        customer = new CompactCustomerLedger(customerId, startPeriod, net, rows, flags, flagsUsed, length);
         flagsUsed += length;
       }
-      out.set(customerId, new CompactCustomerLedger(customerId, startPeriod, net, rows, saleFlags));
+      out.set(customerId, customer);
     } else {
       let positive: Uint8Array;
       if (allSales) {
