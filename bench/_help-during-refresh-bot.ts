@@ -12,6 +12,7 @@
  * With DATABASE_URL the store is that Postgres server, in its own schema (dropped on SIGTERM).
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { analyzeInWorker, shouldAnalyzeInWorker } from '../src/analysis-in-worker.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startRevgap } from '../src/main.ts';
@@ -58,6 +59,15 @@ const bot = await startRevgap({
   catchUp: false,
   store,
   analyze: async () => {
+    // Large data: the bot's own path, the analysis in a worker (src/analysis-in-worker.ts); its
+    // stages mark the phases: read -> analysis (in the worker) -> transfer (slices to this thread).
+    const today = new Date().toISOString().slice(0, 10);
+    if (await shouldAnalyzeInWorker(config)) {
+      return analyzeInWorker(config, today, {
+        pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
+        onStage: (stage) => mark(stage),
+      });
+    }
     const request = analysisRequestFromConfig(config, new Date().toISOString().slice(0, 10), {
       background: true,
     });

@@ -32,6 +32,11 @@ const URL_PATCHES = [
     to: "new URL('./_sales-csv-worker.js', import.meta.url)",
   },
   {
+    file: 'analysis-in-worker.js',
+    from: "new URL('./_analysis-worker.ts', import.meta.url)",
+    to: "new URL('./_analysis-worker.js', import.meta.url)",
+  },
+  {
     file: 'use-cases/evidence-in-worker.js',
     from: "new URL('./_evidence-worker.ts', import.meta.url)",
     to: "new URL('./_evidence-worker.js', import.meta.url)",

@@ -8,6 +8,7 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
+import { AnalysisWorkerBootError, analyzeInWorker, shouldAnalyzeInWorker } from './analysis-in-worker.ts';
 import { type AppConfig, configSecrets } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
 import { AppError, ConfigError } from './errors.ts';
@@ -90,6 +91,19 @@ export function analyzeConfiguredData(
 ): () => Promise<{ result: AnalysisResult; source: string }> {
   return async () => {
     const today = now().toISOString().slice(0, 10);
+    // Large data is read and analysed in a worker thread, off the heap the bot answers from
+    // (analysis-in-worker.ts); the result arrives in slices, a pause between them.
+    if (await shouldAnalyzeInWorker(config)) {
+      try {
+        return await analyzeInWorker(config, today, {
+          pause: () => setImmediate(),
+          ...(logger !== undefined ? { log: (fields, message) => logger.info(fields, message) } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof AnalysisWorkerBootError)) throw error;
+        logger?.warn({ err: error }, 'the analysis worker could not start; analysing on the main thread');
+      }
+    }
     // The same request the CLI builds, so every data setting (map, date format, decimal, delimiter) applies.
     // The bot answers while a refresh reads the data: large files are parsed in a worker thread.
     const request = analysisRequestFromConfig(config, today, { background: true, logger });

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ANALYSIS_WORKER_MIN_BYTES,
+  type AnalysisWorkerStage,
+  analyzeInWorker,
+  shouldAnalyzeInWorker,
+} from '../src/analysis-in-worker.ts';
+import { type AppConfig, loadConfig } from '../src/config.ts';
+import { InputError } from '../src/errors.ts';
+import { buildJsonDocument } from '../src/render/json-document.ts';
+import { renderMarkdownReport } from '../src/render/markdown-report.ts';
+import { analysisRequestFromConfig } from '../src/sources/open-sources.ts';
+import { writeSample } from '../src/sources/sample/write-sample.ts';
+import { runAnalysis } from '../src/use-cases/run-analysis.ts';
+
+const TODAY = '2026-11-24';
+let dir: string;
+let config: AppConfig;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'revgap-analysis-worker-'));
+  const written = await writeSample(join(dir, 'data'), {
+    customers: 150,
+    periods: 30,
+    seed: 11,
+    end: '2026-11-22',
+  });
+  config = loadConfig({
+    env: { REVGAP_SALES: written.salesPath, REVGAP_CUSTOMERS: written.customersPath },
+    cwd: dir,
+  });
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('analyzeInWorker', () => {
+  it('gives the analysis of the calling thread: same report, same JSON document, customers in slices', async () => {
+    const stages: AnalysisWorkerStage[] = [];
+    let pauses = 0;
+    const inWorker = await analyzeInWorker(config, TODAY, {
+      customersPerMessage: 7,
+      onStage: (stage) => stages.push(stage),
+      pause: async () => {
+        pauses++;
+      },
+    });
+    const request = analysisRequestFromConfig(config, TODAY);
+    const here = await runAnalysis(request);
+
+    expect(inWorker.source).toBe(request.sales.description);
+    expect(stages).toEqual(['analysis', 'transfer']);
+    expect(inWorker.result.customers).toHaveLength(150);
+    // One pause after each slice of 7 customers: 150 customers are 22 slices.
+    expect(pauses).toBe(22);
+    expect(inWorker.result.customers.map((c) => c.customerId)).toEqual(
+      here.customers.map((c) => c.customerId),
+    );
+    expect(renderMarkdownReport(inWorker.result, config.analysis)).toBe(
+      renderMarkdownReport(here, config.analysis),
+    );
+    expect(buildJsonDocument(inWorker.result, config.analysis)).toEqual(
+      buildJsonDocument(here, config.analysis),
+    );
+    // The customers are what a snapshot saved as JSON and loaded back holds.
+    expect(inWorker.result.customers).toEqual(JSON.parse(JSON.stringify(here.customers)));
+    expect(inWorker.result.priorities).toEqual(here.priorities);
+  });
+
+  it("rejects with the analysis' own error: an unreadable sales file stays an InputError with its hint", async () => {
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'who,when\nA,2026-01-05\n');
+    const badConfig = { ...config, data: { ...config.data, sales: bad, customers: undefined } };
+    const error = await analyzeInWorker(badConfig, TODAY).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    const here = await runAnalysis(analysisRequestFromConfig(badConfig, TODAY)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as InputError).message).toBe((here as InputError).message);
+    expect((error as InputError).hint).toBe((here as InputError).hint);
+  });
+});
+
+describe('shouldAnalyzeInWorker', () => {
+  it('is for large files and database sources, not for the bundled sample or small files', async () => {
+    expect(await shouldAnalyzeInWorker({ ...config, data: { ...config.data, sales: undefined } })).toBe(
+      false,
+    );
+    expect(await shouldAnalyzeInWorker(config)).toBe(false);
+    const large = join(dir, 'large.csv');
+    writeFileSync(large, Buffer.alloc(ANALYSIS_WORKER_MIN_BYTES, 0x20));
+    expect(await shouldAnalyzeInWorker({ ...config, data: { ...config.data, sales: large } })).toBe(true);
+    expect(
+      await shouldAnalyzeInWorker({
+        ...config,
+        data: { ...config.data, sales: 'postgres://reader@db.example.com/sales' },
+      }),
+    ).toBe(true);
+    expect(
+      await shouldAnalyzeInWorker({ ...config, data: { ...config.data, sales: join(dir, 'missing.csv') } }),
+    ).toBe(false);
+  });
+});
