@@ -981,7 +981,7 @@ export class IntCents extends Int32Array {
  * `positive` (the readers take it once per customer): a view kept per customer cost 96 bytes, ~76
  * MB per 1,000,000 customers, against 24 here.
  */
-class CompactCustomerLedger implements CustomerLedger {
+export class CompactCustomerLedger implements CustomerLedger {
   readonly customerId: string;
   readonly startPeriod: number;
   readonly net: IntCents;
@@ -1008,6 +1008,20 @@ class CompactCustomerLedger implements CustomerLedger {
   }
   get positive(): Uint8Array {
     return this.#flags.subarray(this.#at, this.#at + this.#length);
+  }
+  /**
+   * The buffer `positive` is a view of, and the view's offset and length in it: a reader that takes
+   * the flags for every customer at every replay point (computeCustomerFacts) reads them in place
+   * instead of making a view each time (1.4 million views at 100,000 customers x 14 points).
+   */
+  get flagBuffer(): Uint8Array {
+    return this.#flags;
+  }
+  get flagOffset(): number {
+    return this.#at;
+  }
+  get flagLength(): number {
+    return this.#length;
   }
 }
 

@@ -6,6 +6,7 @@
  * each number a reader sees can be re-derived from the other numbers shown. The trend slope is a
  * rate and keeps its fractions.
  */
+import { CompactCustomerLedger } from './ledger.ts';
 import type { CustomerLedger, CustomerMetrics } from './types.ts';
 
 export interface MetricsSettings {
@@ -146,33 +147,29 @@ export function analysisWindows(
 }
 
 /**
- * Cadence g of the sale periods in positive[first..last] (both sale periods): the median gap
- * between consecutive ones, 1 below 3 sale periods. When more than half the gaps are 1 the median
- * is 1 without sorting (the common case: customers who buy most periods).
+ * Cadence g of the sale periods in flags[at + first .. at + last] (both sale periods), given their
+ * count: the median gap between consecutive ones, 1 below 3 sale periods. Called only when at most
+ * half the gaps are 1 (otherwise the median is 1, which computeCustomerFacts settles while it
+ * counts the sale periods).
  */
-function cadenceOf(positive: ArrayLike<number>, first: number, last: number): { g: number; sales: number } {
-  let sales = 0;
-  let ones = 0;
+function medianSaleGap(
+  flags: ArrayLike<number>,
+  at: number,
+  first: number,
+  last: number,
+  sales: number,
+): number {
+  const gaps = sales - 1;
+  const values: number[] = [];
   let previous = -1;
   for (let i = first; i <= last; i++) {
-    if (positive[i] !== 1) continue;
-    sales++;
-    if (previous >= 0 && i - previous === 1) ones++;
-    previous = i;
-  }
-  const gaps = sales - 1;
-  if (sales < 3 || ones * 2 > gaps) return { g: 1, sales };
-  const values: number[] = [];
-  previous = -1;
-  for (let i = first; i <= last; i++) {
-    if (positive[i] !== 1) continue;
+    if (flags[at + i] !== 1) continue;
     if (previous >= 0) values.push(i - previous);
     previous = i;
   }
   values.sort((x, y) => x - y);
   const mid = gaps >> 1;
-  const g = gaps % 2 === 1 ? (values[mid] ?? 1) : ((values[mid - 1] ?? 1) + (values[mid] ?? 1)) / 2;
-  return { g, sales };
+  return gaps % 2 === 1 ? (values[mid] ?? 1) : ((values[mid - 1] ?? 1) + (values[mid] ?? 1)) / 2;
 }
 
 /** Facts with metrics, for `computeCustomerFacts` to fill in place (`scratchFacts`). */
@@ -210,29 +207,67 @@ export function computeCustomerFacts(
   settings: MetricsSettings,
   into?: ScratchFacts,
 ): CustomerFacts {
-  const { net, positive, startPeriod } = customer;
+  const { net, startPeriod } = customer;
+  // The sale flags: positive[i] is flags[at + i] for i < flagCount (read in place: a compact
+  // ledger's `positive` makes a view at each read).
+  let flags: ArrayLike<number>;
+  let at = 0;
+  let flagCount: number;
+  if (customer instanceof CompactCustomerLedger) {
+    flags = customer.flagBuffer;
+    at = customer.flagOffset;
+    flagCount = customer.flagLength;
+  } else {
+    flags = customer.positive;
+    flagCount = flags.length;
+  }
   // Index of the as-of period in the ledger arrays; may lie past their end (trailing zeros).
   const asOfIndex = asOfPeriod - startPeriod;
   const lastIndex = Math.min(net.length - 1, asOfIndex);
+  // The last index with a flag to read (positive may be shorter than net: no sale past its end).
+  const lastFlag = Math.min(lastIndex, flagCount - 1);
 
   let first = -1;
-  for (let i = 0; i <= lastIndex; i++) {
-    if (positive[i] === 1) {
+  for (let i = 0; i <= lastFlag; i++) {
+    if (flags[at + i] === 1) {
       first = i;
       break;
     }
   }
   if (first < 0) return NO_SALES;
   let lastSale = first;
-  for (let i = lastIndex; i > first; i--) {
-    if (positive[i] === 1) {
+  for (let i = lastFlag; i > first; i--) {
+    if (flags[at + i] === 1) {
       lastSale = i;
       break;
     }
   }
 
   const history = asOfIndex - first + 1;
-  const { g: cadence, sales: salePeriods } = cadenceOf(positive, first, lastSale);
+  // One pass from the first sale: lifetime value and zero periods (net), and the sale periods and
+  // how many of the gaps between them are 1 (flags, up to the last sale) for the cadence.
+  let lifetimeValue = 0;
+  // Periods after the ledger's last row (up to the as-of period) are zeros.
+  let zeroPeriodsInHistory = asOfIndex - lastIndex;
+  let salePeriods = 0;
+  let ones = 0;
+  let previous = -1;
+  for (let i = first; i <= lastIndex; i++) {
+    const v = net[i] ?? 0;
+    lifetimeValue += v;
+    if (v <= 0) zeroPeriodsInHistory++;
+    if (i <= lastSale && flags[at + i] === 1) {
+      salePeriods++;
+      if (previous >= 0 && i - previous === 1) ones++;
+      previous = i;
+    }
+  }
+  // Cadence g: the median gap between consecutive sale periods, 1 below 3 of them, and 1 without
+  // sorting when more than half the gaps are 1 (customers who buy most periods).
+  const cadence =
+    salePeriods < 3 || ones * 2 > salePeriods - 1
+      ? 1
+      : medianSaleGap(flags, at, first, lastSale, salePeriods);
   const { k, lookbackPeriods, recentPeriods } = analysisWindows(history, cadence, settings);
   const baselinePeriods = lookbackPeriods - recentPeriods;
   const windowStart = asOfIndex - lookbackPeriods + 1;
@@ -263,14 +298,6 @@ export function computeCustomerFacts(
   // The fitted line at x = n (the next period): mean + slope * (n - mean x).
   const forecast = sy / n + slope * (n - (n - 1) / 2);
 
-  let lifetimeValue = 0;
-  // Periods after the ledger's last row (up to the as-of period) are zeros.
-  let zeroPeriodsInHistory = asOfIndex - lastIndex;
-  for (let i = first; i <= lastIndex; i++) {
-    const v = net[i] ?? 0;
-    lifetimeValue += v;
-    if (v <= 0) zeroPeriodsInHistory++;
-  }
   let zeroStreak = asOfIndex - lastIndex;
   for (let i = lastIndex; i >= first && (net[i] ?? 0) <= 0; i--) zeroStreak++;
 
