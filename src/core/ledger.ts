@@ -77,6 +77,19 @@ export interface LedgerBuilder {
     storeId: string | undefined,
   ): void;
   /**
+   * `addSale` with the customer id as the ASCII bytes `bytes[from .. to)` (a CSV reader's chunk):
+   * the same customer as the text those bytes decode to.
+   */
+  addSaleBytes(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    day: number,
+    amountCents: number,
+    line: number | undefined,
+    storeId: string | undefined,
+  ): void;
+  /**
    * The builder's content as a `LedgerPart` (typed arrays and a few small values, cheap to send to
    * another thread), instead of `build()`. Same one-call rule as `build()`.
    */
@@ -271,6 +284,49 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     const c = ids.length;
     if (c === capacity) growCustomers();
     ids.push(ownString(text, from, to));
+    const at = slot * TABLE_STRIDE;
+    table[at] = c + 1;
+    table[at + 1] = hash;
+    table[at + 2] = low;
+    table[at + 3] = high;
+    if (ids.length * 2 > table.length / TABLE_STRIDE) growTable();
+    return c;
+  }
+
+  /**
+   * `customerNumber` of the text the ASCII bytes `bytes[from .. to)` decode to: the same hash and
+   * packed key (a byte is its character's code), read from the bytes.
+   */
+  function customerNumberOfBytes(bytes: Uint8Array, from: number, to: number): number {
+    const length = to - from;
+    let hash = 0x811c9dc5 | 0;
+    let low = 0;
+    let high = length << 24;
+    const packed = length <= PACKED_MAX_LENGTH;
+    for (let i = from; i < to; i++) {
+      const code = bytes[i] as number;
+      hash = Math.imul(hash ^ code, 0x01000193);
+      const k = i - from;
+      if (k < 4) low |= code << (k << 3);
+      else high |= code << ((k - 4) << 3);
+    }
+    if (!packed) low = high = NOT_PACKED;
+    const mask = table.length / TABLE_STRIDE - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const at = slot * TABLE_STRIDE;
+      const number = table[at] as number;
+      if (number === 0) break;
+      if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) {
+        if (packed) return number - 1;
+        const id = ids[number - 1] as string;
+        if (id.length === length && sameText(id, bytes, from)) return number - 1;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const c = ids.length;
+    if (c === capacity) growCustomers();
+    ids.push(asciiString(bytes, from, to));
     const at = slot * TABLE_STRIDE;
     table[at] = c + 1;
     table[at + 1] = hash;
@@ -557,6 +613,30 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     storeId: string | undefined,
   ): void {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
+    addSaleOf(customerNumber(text, from, to), day, amount, line, storeId);
+  }
+
+  function addSaleBytes(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    day: number,
+    amount: number,
+    line: number | undefined,
+    storeId: string | undefined,
+  ): void {
+    if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
+    addSaleOf(customerNumberOfBytes(bytes, from, to), day, amount, line, storeId);
+  }
+
+  /** Folds a row of customer `c` in (numbered first: the rest is the same whatever the id's form). */
+  function addSaleOf(
+    c: number,
+    day: number,
+    amount: number,
+    line: number | undefined,
+    storeId: string | undefined,
+  ): void {
     let period: number;
     if (day === lastDay) {
       period = lastPeriod;
@@ -572,7 +652,6 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     weekdayRows[lastWeekday] = (weekdayRows[lastWeekday] as number) + 1;
     rowsOnPeriodStart += lastOnPeriodStart;
     rows++;
-    const c = customerNumber(text, from, to);
     if (day > latestFloor) keepLatest(day, ids[c] as string, line);
     rowsOf[c] = (rowsOf[c] as number) + 1;
     if (storeId !== undefined) {
@@ -705,7 +784,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     return ledgerFromPart(spec, buildPart());
   }
 
-  return { add, addSale, build, buildPart };
+  return { add, addSale, addSaleBytes, build, buildPart };
 }
 
 /**
@@ -781,6 +860,19 @@ export function createLedgerPart(customers: LedgerPartCustomers, rows: LedgerPar
     rowsStartPeriod: rows.periodRows.length > 0 ? rows.rowsStartPeriod : 0,
     periodRows: rows.periodRows,
   };
+}
+
+/** The text of the ASCII bytes `bytes[from .. to)`, as a flat string (core stays free of Buffer). */
+function asciiString(bytes: Uint8Array, from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i++) text += String.fromCharCode(bytes[i] as number);
+  return ownString(text, 0, text.length);
+}
+
+/** Whether `bytes[from ..]` holds the characters of `id` (ASCII ids: a byte is its code). */
+function sameText(id: string, bytes: Uint8Array, from: number): boolean {
+  for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) !== bytes[from + k]) return false;
+  return true;
 }
 
 /** Flat copy of `text.slice(from, to)` (see customerNumber). */

@@ -31,6 +31,39 @@ describe('createLedgerBuilder', () => {
     expect(ledger.period).toEqual(weeks);
   });
 
+  it('reads a customer id from ASCII bytes (addSaleBytes) as the same customer as its text', () => {
+    // Short ids (kept in the table slot), longer ones (compared with the id) and ids of 13+
+    // characters, in lines of a buffer as a CSV reader passes them, mixed with text rows.
+    const ids = ['A', 'C000123', 'C0001234', 'customer-000000042', 'C000124', 'B'];
+    const text = createLedgerBuilder(weeks);
+    const mixed = createLedgerBuilder(weeks);
+    for (let w = 0; w < 6; w++) {
+      ids.forEach((id, i) => {
+        const day = dayFromIso('2026-01-05') + 7 * w + i;
+        const amount = 100 * (i + 1) + w;
+        text.addSale(`x,${id},y`, 2, 2 + id.length, day, amount, w * 10 + i, undefined);
+        if ((w + i) % 2 === 0) {
+          const bytes = Buffer.from(`line ${w},${id},${amount}\n`, 'latin1');
+          const from = bytes.indexOf(',') + 1;
+          mixed.addSaleBytes(bytes, from, from + id.length, day, amount, w * 10 + i, undefined);
+          bytes.fill(0x7e); // the reader reuses its buffer
+        } else {
+          mixed.addSale(id, 0, id.length, day, amount, w * 10 + i, undefined);
+        }
+      });
+    }
+    const expected = text.build();
+    const ledger = mixed.build();
+    expect([...ledger.customers.keys()]).toEqual(ids);
+    for (const id of ids) {
+      const a = ledger.customers.get(id);
+      const b = expected.customers.get(id);
+      expect(Array.from(a?.net ?? [])).toEqual(Array.from(b?.net ?? []));
+      expect(a?.rows).toBe(6);
+    }
+    expect(ledger.latestRows).toEqual(expected.latestRows);
+  });
+
   it('nets refunds against their own week and does not count them as sales', () => {
     const b = createLedgerBuilder(weeks);
     b.add(row('A', '2026-11-02', 10_00));

@@ -28,7 +28,7 @@ import {
 import { describeBadDate, formatsFittingAll, parseDateDay } from './parse-date.ts';
 import { type CsvRange, readCsvFile } from './read-csv-file.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
-import type { CsvRecord } from './tokenize-csv.ts';
+import { type CsvRecord, latin1 } from './tokenize-csv.ts';
 
 const FIX_BY_CODE: Record<string, string> = {
   missing_value: 'fill in the value or delete the row',
@@ -200,8 +200,10 @@ export async function readSalesRange(
     if (firstProblems.length < 3) firstProblems.push(problem);
   }
 
-  // The current field, as a range [fa, fb) of fs (set by `field`, trimmed), and fs's ASCII bytes
-  // when the record has them (CsvRecord.bytes: fbytes[i] === fs.charCodeAt(i), cheaper to read).
+  // The current field, as a range [fa, fb) (set by `field`, trimmed) of the record's ASCII bytes
+  // fbytes when it has them (CsvRecord.bytes), else of the text fs. A record of bytes is read from
+  // them alone: its text (a chunk's) is decoded only if something reads `record.text`. The rare
+  // paths that need a string of the field make one (`fieldText`, `fieldSource`).
   let fs = '';
   let fa = 0;
   let fb = 0;
@@ -209,8 +211,8 @@ export async function readSalesRange(
   function field(record: CsvRecord, i: number): void {
     const value = record.values[i];
     if (value === undefined) {
-      fs = record.text;
       fbytes = record.bytes;
+      fs = fbytes === undefined ? record.text : '';
       fa = record.starts[i]!;
       fb = record.ends[i]!;
     } else {
@@ -231,10 +233,22 @@ export async function readSalesRange(
   function header(col: number): string {
     return headers[col] ?? '';
   }
+  /** The current field's text. */
+  function fieldText(): string {
+    return fbytes === undefined ? fs.slice(fa, fb) : latin1(fbytes, fa, fb);
+  }
+  /**
+   * For a field of bytes: a string holding the field at 0 .. fb - fa, followed by the character
+   * after it in the record's text, if any (the parsers may look one past the end, and must see
+   * what they saw in the whole text).
+   */
+  function fieldSource(bytes: Uint8Array): string {
+    return latin1(bytes, fa, Math.min(fb + 1, bytes.length));
+  }
   function optionalText(record: CsvRecord, col: number): string | undefined {
     if (col < 0) return undefined;
     field(record, col);
-    return fa === fb ? undefined : fs.slice(fa, fb);
+    return fa === fb ? undefined : fieldText();
   }
 
   function onRecord(record: CsvRecord): void {
@@ -268,7 +282,8 @@ export async function readSalesRange(
       reject(line, header(customerCol), 'missing_value', 'customer id is empty');
       return;
     }
-    // The id as a range of the line's text: the ledger reads it in place.
+    // The id as a range of the line's bytes or text: the ledger reads it in place.
+    const customerBytes = fbytes;
     const customerText = fs;
     const customerFrom = fa;
     const customerTo = fb;
@@ -289,15 +304,17 @@ export async function readSalesRange(
       if (k === dateLength) day = lastDateDay;
     }
     if (Number.isNaN(day)) {
-      day = parseDateDay(fs, fa, fb, dateFormat);
+      const source = fbytes === undefined ? fs : fieldSource(fbytes);
+      const from = fbytes === undefined ? fa : 0;
+      day = parseDateDay(source, from, from + dateLength, dateFormat);
       if (!Number.isNaN(day) && dateLength <= lastDate.length) {
-        for (let k = 0; k < dateLength; k++) lastDate[k] = fs.charCodeAt(fa + k);
+        for (let k = 0; k < dateLength; k++) lastDate[k] = source.charCodeAt(from + k);
         lastDateLength = dateLength;
         lastDateDay = day;
       }
     }
     if (Number.isNaN(day)) {
-      const text = fs.slice(fa, fb);
+      const text = fieldText();
       if (badDateRows++ === 0) firstBadDateLine = line;
       if (badDates.length < DATE_SAMPLE) badDates.push(text);
       reject(line, header(dateCol), 'bad_date', describeBadDate(text, dateFormat));
@@ -306,7 +323,7 @@ export async function readSalesRange(
     if (day !== lastGoodDay && goodDates.length < DATE_SAMPLE) {
       if (goodDates.length === 0) firstGoodDay = day;
       lastGoodDay = day;
-      goodDates.push(fs.slice(fa, fb));
+      goodDates.push(fieldText());
     }
 
     field(record, amountCol);
@@ -315,9 +332,14 @@ export async function readSalesRange(
       return;
     }
     let amountCents = fbytes === undefined ? Number.NaN : plainAmountCentsOfBytes(fbytes, fa, fb, decimal);
-    if (Number.isNaN(amountCents)) amountCents = parseAmountCents(fs, fa, fb, decimal);
     if (Number.isNaN(amountCents)) {
-      reject(line, header(amountCol), 'bad_amount', describeBadAmount(fs.slice(fa, fb), decimal));
+      amountCents =
+        fbytes === undefined
+          ? parseAmountCents(fs, fa, fb, decimal)
+          : parseAmountCents(fieldSource(fbytes), 0, fb - fa, decimal);
+    }
+    if (Number.isNaN(amountCents)) {
+      reject(line, header(amountCol), 'bad_amount', describeBadAmount(fieldText(), decimal));
       return;
     }
     // The first dot and comma of the amount, in one pass over its few characters.
@@ -332,10 +354,10 @@ export async function readSalesRange(
     }
     if (dot >= 0) {
       dotAmounts++;
-      if (isThreeDecimals(fs, dot, fb)) {
+      if (bytes === undefined ? isThreeDecimals(fs, dot, fb) : isThreeDecimalBytes(bytes, dot, fb)) {
         if (threeDecimalAmounts++ === 0) {
           firstThreeDecimalLine = line;
-          firstThreeDecimalText = fs.slice(fa, fb);
+          firstThreeDecimalText = fieldText();
         }
       }
     }
@@ -344,21 +366,27 @@ export async function readSalesRange(
     // A bare number starts with a digit (after a sign or ".") and ends with one: the common case
     // costs two character reads. Anything else may carry a currency marker.
     let currency = '';
-    let c0 = fs.charCodeAt(fa);
-    if ((c0 === 0x2d || c0 === 0x2b) && fa + 1 < fb) c0 = fs.charCodeAt(fa + 1);
-    const cz = fs.charCodeAt(fb - 1);
+    let c0 = bytes === undefined ? fs.charCodeAt(fa) : bytes[fa]!;
+    if ((c0 === 0x2d || c0 === 0x2b) && fa + 1 < fb)
+      c0 = bytes === undefined ? fs.charCodeAt(fa + 1) : bytes[fa + 1]!;
+    const cz = bytes === undefined ? fs.charCodeAt(fb - 1) : bytes[fb - 1]!;
     if (!(((c0 >= 0x30 && c0 <= 0x39) || c0 === 0x2e) && cz >= 0x30 && cz <= 0x39)) {
-      currency = currencyOfAmount(fs, fa, fb);
+      currency =
+        bytes === undefined ? currencyOfAmount(fs, fa, fb) : currencyOfAmount(fieldSource(bytes), 0, fb - fa);
     }
 
     let storeId: string | undefined;
     let row: SaleRow | undefined;
     if (onRow !== undefined) {
-      let customerId = customerText.slice(customerFrom, customerTo);
+      let customerId =
+        customerBytes === undefined
+          ? customerText.slice(customerFrom, customerTo)
+          : latin1(customerBytes, customerFrom, customerTo);
       if (customerId.length >= SLICED_STRING_MIN) {
         const known = interned.get(customerId);
         if (known === undefined) {
-          customerId = Buffer.from(customerId, 'utf8').toString('utf8');
+          // (Decoded from bytes, it is a flat string already.)
+          if (customerBytes === undefined) customerId = Buffer.from(customerId, 'utf8').toString('utf8');
           interned.set(customerId, customerId);
         } else {
           customerId = known;
@@ -412,6 +440,8 @@ export async function readSalesRange(
       currencyRows++;
     }
     if (row !== undefined) onRow?.(row);
+    else if (customerBytes !== undefined)
+      ledger?.addSaleBytes(customerBytes, customerFrom, customerTo, day, amountCents, line, storeId);
     else ledger?.addSale(customerText, customerFrom, customerTo, day, amountCents, line, storeId);
   }
 
@@ -675,6 +705,21 @@ function isThreeDecimals(s: string, dot: number, end: number): boolean {
   if (digits !== 3) return false;
   const next = s.indexOf('.', i);
   return next < 0 || next >= end;
+}
+
+/** `isThreeDecimals` on the ASCII bytes of the amount. */
+function isThreeDecimalBytes(bytes: Uint8Array, dot: number, end: number): boolean {
+  let digits = 0;
+  let i = dot + 1;
+  while (i < end) {
+    const c = bytes[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    digits++;
+    i++;
+  }
+  if (digits !== 3) return false;
+  for (; i < end; i++) if (bytes[i] === 0x2e) return false;
+  return true;
 }
 
 function formatCount(n: number): string {

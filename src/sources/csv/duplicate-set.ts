@@ -87,12 +87,13 @@ export class Fingerprint {
 
   /** Adds every field of a record (from its ASCII bytes when it has them: the same fingerprint). */
   addRecord(record: CsvRecord): void {
-    const { text, starts, ends, values, count, bytes } = record;
+    // The text is read only without bytes: a record of ASCII bytes may decode it on demand.
+    const { starts, ends, values, count, bytes } = record;
     for (let f = 0; f < count; f++) {
       const value = values[f];
       if (value !== undefined) this.addField(value, 0, value.length);
       else if (bytes !== undefined) this.addBytes(bytes, starts[f]!, ends[f]!);
-      else this.addField(text, starts[f]!, ends[f]!);
+      else this.addField(record.text, starts[f]!, ends[f]!);
     }
   }
 }

@@ -432,10 +432,10 @@ function createFastEngine(
           bytes = bytes.subarray(0, end);
         }
       }
-      // Most exports are ASCII: such a chunk decodes as Latin-1 (a copy, about three times faster
-      // than UTF-8 decoding), and the row parsers may read its bytes in place of the text.
+      // Most exports are ASCII: such a chunk is tokenized on its bytes, which the row parsers read in
+      // place of the text; its text (Latin-1, a copy) is decoded only for a reader that asks.
       if (isAscii(bytes)) {
-        tokenizer.push(bytes.toString('latin1'), final, bytes);
+        tokenizer.pushAscii(bytes, final);
         return;
       }
       const text = bytes.toString('utf8');

@@ -45,17 +45,41 @@ export function fieldText(record: CsvRecord, i: number): string {
   return record.values[i] ?? record.text.slice(record.starts[i], record.ends[i]);
 }
 
+/**
+ * A record whose `text` may be decoded only when read: a tokenizer given ASCII bytes
+ * (`pushAscii`) leaves it undefined and sets `decode`, which returns the text of the bytes being
+ * scanned (decoded once per push, and only if some reader asks: the sales reader reads the bytes).
+ */
+class LazyTextRecord implements CsvRecord {
+  line = 0;
+  count = 0;
+  starts: Int32Array;
+  ends: Int32Array;
+  values: (string | undefined)[];
+  bytes: Uint8Array | undefined = undefined;
+  known: string | undefined = '';
+  decode: (() => string) | undefined = undefined;
+  constructor(capacity: number) {
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.values = new Array<string | undefined>(capacity).fill(undefined);
+  }
+  get text(): string {
+    let text = this.known;
+    if (text === undefined) {
+      text = (this.decode as () => string)();
+      this.known = text;
+    }
+    return text;
+  }
+  set text(text: string) {
+    this.known = text;
+  }
+}
+
 /** A new empty record with room for `capacity` fields. */
 export function createCsvRecord(capacity = 16): CsvRecord {
-  return {
-    line: 0,
-    count: 0,
-    text: '',
-    starts: new Int32Array(capacity),
-    ends: new Int32Array(capacity),
-    values: new Array<string | undefined>(capacity).fill(undefined),
-    bytes: undefined,
-  };
+  return new LazyTextRecord(capacity);
 }
 
 /** Sets the fields of `record` from plain strings (the csv-parse engine's records). */
@@ -103,6 +127,13 @@ export interface CsvTokenizer {
    * `asciiBytes`: the bytes `text` was decoded from, when every one is ASCII (see `CsvRecord.bytes`).
    */
   push(text: string, final: boolean, asciiBytes?: Uint8Array): void;
+  /**
+   * `push` of the text `bytes` decode to as Latin-1, for bytes that are all ASCII: the same records,
+   * lines and reports, but plain lines are split on the bytes themselves, and the text is decoded
+   * only if something reads `record.text` (or a line needs the general scanner: quotes, a CR).
+   * The records' `bytes` are these bytes. The caller may reuse them once this returns.
+   */
+  pushAscii(bytes: Uint8Array, final: boolean): void;
   /** Physical lines consumed so far. */
   readonly linesDone: number;
   /** Characters held back: the start of a record that the text so far does not complete. */
@@ -129,7 +160,7 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
       hint: 'Use --delimiter "," or ";" or "\\t".',
     });
   }
-  const record = createCsvRecord();
+  const record = new LazyTextRecord(16);
   const delimiter = options.delimiter;
   let line = 1;
   let pending = '';
@@ -139,6 +170,17 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
   let nextNewline = -1;
   let nextQuote = -1;
   let nextDelimiter = -1;
+  /** Unescaped copies written to `record.values` since `scanAscii` last cleared them. */
+  let valuesSet = 0;
+  /** `pushAscii`: the bytes being scanned and their text once decoded (see `asciiText`). */
+  let asciiBytes: Uint8Array | undefined;
+  let asciiDecoded: string | undefined;
+  /** The text of `asciiBytes`, decoded at the first call of a push. */
+  const asciiText = (): string => {
+    if (asciiDecoded === undefined)
+      asciiDecoded = latin1(asciiBytes as Uint8Array, 0, (asciiBytes as Uint8Array).length);
+    return asciiDecoded;
+  };
 
   /**
    * Reports the malformed record at `pos` and resumes on its second physical line: a stray quote
@@ -204,6 +246,7 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
         record.starts[count] = i + 1;
         record.ends[count] = q;
         record.values[count] = escaped ? text.slice(i + 1, q).replaceAll('""', '"') : undefined;
+        if (escaped) valuesSet++;
         count++;
         i = q + 1;
         if (i >= len) return emit(text, pos, count, extraLines, len);
@@ -290,11 +333,81 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
     }
     record.line = line;
     record.count = count;
-    record.text = text;
+    record.known = text;
     record.bytes = textBytes;
     line += extraLines + 1;
     onRecord(record);
     return next;
+  }
+
+  /**
+   * `scan` on the bytes of `pushAscii` (`asciiBytes`, all ASCII): a complete line without a quote
+   * that does not start with a CR is split here, on the bytes; anything else goes to `scan` on
+   * their text (decoded then), which gives the same record.
+   */
+  function scanAscii(bytes: Uint8Array, pos: number, final: boolean): number {
+    const len = bytes.length;
+    const first = bytes[pos] as number;
+    if (first === LF) {
+      line++;
+      return pos + 1;
+    }
+    if (first !== CR) {
+      // In locals: the loop below reads every byte.
+      const d = delim;
+      const top = Math.max(d, QUOTE);
+      let { starts, ends } = record;
+      let count = 0;
+      let start = pos;
+      let i = pos;
+      for (; i < len; i++) {
+        const c = bytes[i] as number;
+        // Digits and letters are above ',' (and '"', LF): one comparison for most bytes.
+        if (c > top) continue;
+        if (c === d) {
+          if (count === starts.length) {
+            ensureCapacity(record, count + 1);
+            starts = record.starts;
+            ends = record.ends;
+          }
+          starts[count] = start;
+          ends[count] = i;
+          count++;
+          start = i + 1;
+        } else if (c === 0x0a || c === 0x22) {
+          break;
+        }
+      }
+      if (i < len && bytes[i] === LF) {
+        if (count === starts.length) {
+          ensureCapacity(record, count + 1);
+          starts = record.starts;
+          ends = record.ends;
+        }
+        starts[count] = start;
+        ends[count] = i > start && bytes[i - 1] === CR ? i - 1 : i;
+        if (i + 1 - pos > maxRecordChars + 2) {
+          throw lineTooLong(file, line, maxRecordChars, asciiText().indexOf('\r', pos) >= 0);
+        }
+        // Plain fields: no unescaped copies (values[f] set by the general scanner are cleared).
+        const values = record.values;
+        if (valuesSet > 0) {
+          values.fill(undefined);
+          valuesSet = 0;
+        }
+        record.line = line;
+        record.count = count + 1;
+        record.known = asciiDecoded;
+        record.decode = asciiText;
+        record.bytes = bytes;
+        line++;
+        onRecord(record);
+        return i + 1;
+      }
+      // The line has no end in these bytes, or a quote: the general scanner decides.
+      if (i >= len && !final) return INCOMPLETE;
+    }
+    return scan(asciiText(), pos, final);
   }
 
   /** A quote never closed: report the record, resume on its second physical line. */
@@ -356,7 +469,58 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
       // The caller may reuse the bytes once this returns.
       textBytes = undefined;
     },
+    pushAscii(bytes: Uint8Array, final: boolean): void {
+      if (pending.length > 0) {
+        // Held-back text comes first: offsets into the joined text are not offsets into the bytes.
+        this.push(latin1(bytes, 0, bytes.length), final, bytes);
+        return;
+      }
+      asciiBytes = bytes;
+      asciiDecoded = undefined;
+      textBytes = bytes;
+      const len = bytes.length;
+      let pos = 0;
+      nextNewline = -1;
+      nextQuote = -1;
+      nextDelimiter = -1;
+      try {
+        for (;;) {
+          while (pos < len) {
+            const next = scanAscii(bytes, pos, final);
+            if (next === INCOMPLETE) break;
+            pos = next;
+          }
+          if (pos >= len || len - pos <= maxRecordChars) break;
+          // The open record is too large (as in `push`).
+          const text = asciiText();
+          const newline = text.indexOf('\n', pos);
+          if (newline < 0 || newline - pos > maxRecordChars) {
+            throw lineTooLong(file, line, maxRecordChars, text.indexOf('\r', pos) >= 0);
+          }
+          onMalformed(
+            line,
+            'unclosed_quote',
+            `a quoted value opened on this line runs past ${maxRecordChars} characters without closing; ` +
+              'check for a stray "',
+          );
+          line++;
+          pos = newline + 1;
+        }
+        pending = pos >= len ? '' : latin1(bytes, pos, len);
+      } finally {
+        // The caller may reuse the bytes once this returns.
+        textBytes = undefined;
+        asciiBytes = undefined;
+        asciiDecoded = undefined;
+        record.decode = undefined;
+      }
+    },
   };
+}
+
+/** The text of ASCII (or Latin-1) bytes `from` .. `to`, as a flat string of its own. */
+export function latin1(bytes: Uint8Array, from: number, to: number): string {
+  return Buffer.prototype.latin1Slice.call(bytes, from, to) as string;
 }
 
 /** `text.indexOf(search, from)`, or `text.length` when absent. */

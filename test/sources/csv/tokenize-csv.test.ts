@@ -29,6 +29,47 @@ function tokenize(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): 
   return out;
 }
 
+/**
+ * `tokenize` through `pushAscii`, fed as `read-csv-file.ts` feeds it: the held-back text joined
+ * in front of the next chunk's bytes. Errors are caught into the result, to compare both paths.
+ */
+function tokenizeAscii(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): Out | string {
+  const out: Out = { records: [], malformed: [] };
+  const tokenizer = createCsvTokenizer({
+    file: 't.csv',
+    delimiter,
+    maxRecordChars,
+    onRecord(record) {
+      const fields: string[] = [];
+      for (let i = 0; i < record.count; i++) fields.push(fieldText(record, i));
+      out.records.push({ line: record.line, fields });
+    },
+    onMalformed(line, code) {
+      out.malformed.push({ line, code });
+    },
+  });
+  try {
+    chunks.forEach((chunk, i) => {
+      const bytes = Buffer.from(tokenizer.takePending() + chunk, 'latin1');
+      tokenizer.pushAscii(bytes, i === chunks.length - 1);
+      // The caller reuses its buffer: records must not be read after the push.
+      bytes.fill(0x7e);
+    });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return out;
+}
+
+/** `tokenize`, with an error as its message (see `tokenizeAscii`). */
+function tokenizeOrError(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): Out | string {
+  try {
+    return tokenize(chunks, delimiter, maxRecordChars);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe('createCsvTokenizer', () => {
   it('splits plain lines on the delimiter, with or without a final line break', () => {
     expect(tokenize(['a,b,c\n1,2,3']).records).toEqual([
@@ -111,6 +152,54 @@ describe('createCsvTokenizer', () => {
 
   it('refuses a quote as delimiter', () => {
     expect(() => tokenize(['a'], '"')).toThrow(InputError);
+  });
+});
+
+describe('createCsvTokenizer.pushAscii', () => {
+  it('gives the records, lines, reports and errors of push, however the bytes are chunked', async () => {
+    const fc = (await import('fast-check')).default;
+    // Not only well-formed CSV: stray and unclosed quotes, lone CRs, blank lines, long lines.
+    const unit = fc.constantFrom('a', '1', ' ', ',', ';', '"', '"', '\n', '\n', '\r', '\r\n');
+    fc.assert(
+      fc.property(
+        fc.string({ unit, maxLength: 120 }),
+        fc.constantFrom(',', ';'),
+        fc.constantFrom(1 << 20, 16),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (text, delimiter, maxRecordChars, cuts) => {
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const chunks: string[] = [];
+          let from = 0;
+          for (const p of [...points, text.length]) {
+            chunks.push(text.slice(from, p));
+            from = p;
+          }
+          expect(tokenizeAscii(chunks, delimiter, maxRecordChars)).toEqual(
+            tokenizeOrError(chunks, delimiter, maxRecordChars),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("decodes a record's text only when it is read, and reads the fields from the bytes", () => {
+    const seen: { text: string | undefined; bytes: boolean }[] = [];
+    const tokenizer = createCsvTokenizer({
+      file: 't.csv',
+      delimiter: ',',
+      maxRecordChars: 1 << 20,
+      onRecord(record) {
+        seen.push({ text: record.line === 2 ? record.text : undefined, bytes: record.bytes !== undefined });
+      },
+      onMalformed() {},
+    });
+    tokenizer.pushAscii(Buffer.from('a,b\n1,2\n"3",4\n'), true);
+    expect(seen).toEqual([
+      { text: undefined, bytes: true },
+      { text: 'a,b\n1,2\n"3",4\n', bytes: true },
+      { text: undefined, bytes: true },
+    ]);
   });
 });
 
