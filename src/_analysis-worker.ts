@@ -4,10 +4,12 @@
  * sends the result: the small part at once, the customers as JSON slices, one per request.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type {
-  AnalysisWorkerInput,
-  AnalysisWorkerMessage,
-  AnalysisWorkerRequest,
+import {
+  type AnalysisWorkerInput,
+  type AnalysisWorkerMessage,
+  type AnalysisWorkerRequest,
+  LONG_LISTS,
+  type LongList,
 } from './analysis-in-worker.ts';
 import { analysisRequestFromConfig } from './sources/open-sources.ts';
 import { runAnalysis } from './use-cases/run-analysis.ts';
@@ -34,15 +36,29 @@ try {
     },
   });
   post({ type: 'stage', stage: 'transfer' });
-  const { customers, ...head } = result;
-  post({ type: 'head', head, source: request.sales.description, customers: customers.length });
+  const { customers, churnRisk, ...head } = result;
+  const lists: Record<LongList, readonly unknown[]> = { customers, churnRisk };
+  post({
+    type: 'head',
+    head,
+    source: request.sales.description,
+    lengths: { customers: customers.length, churnRisk: churnRisk.length },
+  });
+  // Where the next slice starts: in the customers first, then in the churn risk list.
+  let list = 0;
   let from = 0;
   port.on('message', (message: AnalysisWorkerRequest) => {
     if (message.type !== 'next') return;
     try {
-      const slice = customers.slice(from, from + customersPerMessage);
+      while (list < LONG_LISTS.length && from >= lists[LONG_LISTS[list] as LongList].length) {
+        list++;
+        from = 0;
+      }
+      const name = LONG_LISTS[list];
+      if (name === undefined) return; // all sent: the caller has what it asked for
+      const slice = lists[name].slice(from, from + customersPerMessage);
       from += slice.length;
-      post({ type: 'slice', json: JSON.stringify(slice) });
+      post({ type: 'slice', list: name, json: JSON.stringify(slice) });
     } catch (error) {
       post({ type: 'error', ...workerErrorFields(error) });
     }

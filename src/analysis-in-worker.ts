@@ -11,8 +11,8 @@
  * result.
  *
  * How the result crosses: the small part (summary, priorities, data quality, evidence...) as one
- * structured clone; the customers as JSON text in slices of CUSTOMERS_PER_MESSAGE, one slice per
- * request from the bot, each parsed (and made compact, as a snapshot loaded from the store is) in
+ * structured clone; the customers (and the churn risk list) as JSON text in slices of
+ * CUSTOMERS_PER_MESSAGE, one slice per request from the bot, each parsed (and made compact, as a snapshot loaded from the store is) in
  * its own event-loop task. So the bot holds the same customer objects a restarted bot loading the
  * saved snapshot would hold (test/analysis-in-worker.test.ts renders both the same), and no task of
  * the transfer takes more than a slice's parse. Should the worker not start, the caller analyses on
@@ -23,7 +23,7 @@ import { Worker } from 'node:worker_threads';
 import type { AppConfig } from './config.ts';
 import { compactParsedCustomers } from './core/compact-series.ts';
 import { COMPACT_NETS_MIN_CUSTOMERS } from './core/ledger.ts';
-import type { AnalysisResult, CustomerAnalysis } from './core/types.ts';
+import type { AnalysisResult, ChurnRiskEntry, CustomerAnalysis } from './core/types.ts';
 import { workerBootstrapSource } from './worker-bootstrap.ts';
 import { errorFromWorker, type WorkerErrorFields } from './worker-error.ts';
 
@@ -41,14 +41,22 @@ export interface AnalysisWorkerInput {
 export type AnalysisWorkerMessage =
   | { type: 'log'; fields: Record<string, unknown>; message: string }
   | { type: 'stage'; stage: AnalysisWorkerStage }
-  | { type: 'head'; head: Omit<AnalysisResult, 'customers'>; source: string; customers: number }
-  | { type: 'slice'; json: string }
+  | { type: 'head'; head: Omit<AnalysisResult, LongList>; source: string; lengths: Record<LongList, number> }
+  | { type: 'slice'; list: LongList; json: string }
   | ({ type: 'error' } & WorkerErrorFields);
+
+/**
+ * The result's lists that grow with the customers, sent in slices: the customers, and the churn
+ * risk list (about one customer in ten: 1.9 MB of JSON at 100,000 customers, whose structured
+ * clone in one message held the bot's event loop ~240 ms at 1,000,000).
+ */
+export type LongList = 'customers' | 'churnRisk';
+export const LONG_LISTS: readonly LongList[] = ['customers', 'churnRisk'];
 
 /** Where the worker is: `analysis` once the data is read, `transfer` once the analysis is done. */
 export type AnalysisWorkerStage = 'analysis' | 'transfer';
 
-/** Caller -> worker: send the next slice of customers. */
+/** Caller -> worker: send the next slice (the customers', then the churn risk list's). */
 export interface AnalysisWorkerRequest {
   type: 'next';
 }
@@ -125,22 +133,34 @@ export function analyzeInWorker(
   }
   return new Promise((resolve, reject) => {
     let settled = false;
-    let head: { head: Omit<AnalysisResult, 'customers'>; source: string; customers: number } | null = null;
+    let head: Extract<AnalysisWorkerMessage, { type: 'head' }> | null = null;
     const customers: CustomerAnalysis[] = [];
+    const churnRisk: ChurnRiskEntry[] = [];
     let compact = false;
     const finish = (error: Error | null): void => {
       if (settled) return;
       settled = true;
       void worker.terminate();
       if (error) reject(error);
-      else if (head) resolve({ result: { ...head.head, customers } as AnalysisResult, source: head.source });
+      else if (head) {
+        resolve({ result: { ...head.head, customers, churnRisk } as AnalysisResult, source: head.source });
+      }
     };
     const next = (): void => {
-      if (head && customers.length >= head.customers) {
+      if (head && customers.length >= head.lengths.customers && churnRisk.length >= head.lengths.churnRisk) {
         finish(null);
         return;
       }
       worker.postMessage({ type: 'next' } satisfies AnalysisWorkerRequest);
+    };
+    const receive = (message: Extract<AnalysisWorkerMessage, { type: 'slice' }>): void => {
+      if (message.list === 'churnRisk') {
+        for (const entry of JSON.parse(message.json) as ChurnRiskEntry[]) churnRisk.push(entry);
+        return;
+      }
+      const parsed = JSON.parse(message.json) as CustomerAnalysis[];
+      if (compact) compactParsedCustomers(parsed);
+      for (const customer of parsed) customers.push(customer);
     };
     worker.on('message', (message: AnalysisWorkerMessage | { type: 'boot-error'; message: string }) => {
       try {
@@ -154,17 +174,14 @@ export function analyzeInWorker(
           case 'head':
             head = message;
             // As a snapshot loaded from the store: compact from the size where a ledger is.
-            compact = message.customers >= COMPACT_NETS_MIN_CUSTOMERS;
+            compact = message.lengths.customers >= COMPACT_NETS_MIN_CUSTOMERS;
             next();
             return;
-          case 'slice': {
-            const parsed = JSON.parse(message.json) as CustomerAnalysis[];
-            if (compact) compactParsedCustomers(parsed);
-            for (const customer of parsed) customers.push(customer);
+          case 'slice':
+            receive(message);
             if (hooks.pause) hooks.pause().then(next, (error: unknown) => finish(asError(error)));
             else next();
             return;
-          }
           case 'error':
             finish(errorFromWorker(message));
             return;

@@ -53,8 +53,10 @@ describe('analyzeInWorker', () => {
     expect(inWorker.source).toBe(request.sales.description);
     expect(stages).toEqual(['analysis', 'transfer']);
     expect(inWorker.result.customers).toHaveLength(150);
-    // One pause after each slice of 7 customers: 150 customers are 22 slices.
-    expect(pauses).toBe(22);
+    // One pause after each slice of 7: 150 customers are 22 slices, then the churn risk list's.
+    expect(here.churnRisk.length).toBeGreaterThan(7);
+    expect(pauses).toBe(22 + Math.ceil(here.churnRisk.length / 7));
+    expect(inWorker.result.churnRisk).toEqual(here.churnRisk);
     expect(inWorker.result.customers.map((c) => c.customerId)).toEqual(
       here.customers.map((c) => c.customerId),
     );

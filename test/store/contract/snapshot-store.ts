@@ -122,6 +122,17 @@ export function describeSnapshotStoreContract(harness: StoreHarness): void {
 
     it('round-trips a large analysis (12,001 customers: stored in 13 slices of 1,000, read back in order)', async () => {
       const result = makeAnalysisResult(12_001);
+      // A churn risk list long enough to be written in three slices (5,000 entries each).
+      result.churnRisk = result.customers.slice(0, 10_001).map((c, i) => ({
+        customerId: c.customerId,
+        customerName: c.name,
+        ...(i % 2 === 0 ? { accountManager: 'U0AM' } : {}),
+        zeroStreak: 1 + (i % 9),
+        baselineCents: 10_000 + i,
+        atRiskCents: 40_000 + i,
+        lastSalePeriod: i % 5 === 0 ? null : 2910,
+        churnRisk: (i % 100) / 100,
+      }));
       await store().saveSnapshot({
         id: 'snap-big',
         createdAt: '2026-12-01T09:00:00.000Z',
