@@ -140,6 +140,7 @@ export function analyzeInWorker(
     const customers: CustomerAnalysis[] = [];
     const churnRisk: ChurnRiskEntry[] = [];
     let compact = false;
+    const strings = new Map<string, string>();
     const finish = (error: Error | null): void => {
       if (settled) return;
       settled = true;
@@ -162,7 +163,7 @@ export function analyzeInWorker(
         return;
       }
       const parsed = JSON.parse(message.json) as CustomerAnalysis[];
-      if (compact) compactParsedCustomers(parsed);
+      if (compact) compactParsedCustomers(parsed, strings);
       for (const customer of parsed) customers.push(customer);
     };
     worker.on('message', (message: AnalysisWorkerMessage | { type: 'boot-error'; message: string }) => {

@@ -63,7 +63,7 @@ export interface HoldoutAssignment {
  */
 export function drawAssignments(
   ranked: Iterable<Priority>,
-  customers: ReadonlyMap<string, Pick<CustomerAnalysis, 'metrics'>>,
+  customers: Pick<ReadonlyMap<string, Pick<CustomerAnalysis, 'metrics'>>, 'get'>,
   options: {
     recorded: ReadonlyMap<string, Pick<HoldoutAssignment, 'heldOut'>>;
     topN: number;

@@ -310,6 +310,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
       const customers: AnalysisSnapshot['result']['customers'] = [];
       const slices = Number(row.customer_slices);
       let compact = false;
+      const strings = new Map<string, string>();
       for (let slice = 0; slice < slices; slice++) {
         const part = await sql.query<Row>(
           'SELECT customers FROM revgap_snapshot_customers WHERE snapshot_id = $1 AND slice = $2',
@@ -324,7 +325,7 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
         // by the snapshot's size (every slice but the last is full), as a ledger's compact nets
         // are, so small ones read as before.
         if (slice === 0) compact = slices * parsed.length >= COMPACT_NETS_MIN_CUSTOMERS;
-        if (compact) compactParsedCustomers(parsed);
+        if (compact) compactParsedCustomers(parsed, strings);
         for (const customer of parsed) customers.push(customer);
       }
       result.customers = customers;

@@ -16,7 +16,7 @@ import {
 import { defaultHorizon, type RecoveryMeasure } from '../core/recovery.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import { runSteps } from '../core/steps.ts';
-import type { AnalysisResult, Priority } from '../core/types.ts';
+import type { AnalysisResult, CustomerAnalysis, Priority } from '../core/types.ts';
 import type { HoldoutRecord, HoldoutStore } from '../store/holdout-store.ts';
 import { customersByIdSteps } from './find-customer.ts';
 
@@ -35,14 +35,21 @@ export async function updateHoldout(
   store: HoldoutStore,
   at: string,
   newSalt: () => string = randomUUID,
-  options: { sliceSize?: number; pause?: () => Promise<void> } = {},
+  options: {
+    sliceSize?: number;
+    pause?: () => Promise<void>;
+    /** The customers of `result` by id, when the caller has them (the refresh: its new index). */
+    byId?: Pick<ReadonlyMap<string, CustomerAnalysis>, 'get'>;
+  } = {},
 ): Promise<{ assigned: number; measured: number }> {
   let records = await store.listHoldoutAssignments();
   // One lookup for the draw and the measures, built in slices: the bot answers meanwhile.
-  const byId = await runSteps(
-    customersByIdSteps(result.customers, options.sliceSize),
-    options.pause ?? (() => setImmediate()),
-  );
+  const byId =
+    options.byId ??
+    (await runSteps(
+      customersByIdSteps(result.customers, options.sliceSize),
+      options.pause ?? (() => setImmediate()),
+    ));
   let assigned = 0;
   if (settings.percent > 0 && result.rules === 'revgap') {
     const salt = await store.holdoutSalt(newSalt());

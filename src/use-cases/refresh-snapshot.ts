@@ -133,15 +133,17 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
     settings: deps.settings,
   };
   await deps.store.saveSnapshot(snapshot);
+  // The previous snapshot keeps answering until the new index is built and the holdout updated.
+  const loaded = await loadSnapshotInSlices(snapshot, deps.settings);
   // Held-out customers are recorded before the snapshot answers, so none reaches an account manager.
+  // The draw looks customers up in the new index (a second map of a million customers, built
+  // beside it, was one more full collection of the bot's heap: bench/help-during-refresh.ts).
   if (deps.holdout) {
     const { store, percent } = deps.holdout;
-    await updateHoldout(outcome.result, { ...deps.settings, percent }, store, snapshot.createdAt).catch(
-      (error: unknown) => deps.logger.error({ err: error }, 'could not update the holdout'),
-    );
+    await updateHoldout(outcome.result, { ...deps.settings, percent }, store, snapshot.createdAt, undefined, {
+      byId: { get: (id) => loaded.index.byId(id) },
+    }).catch((error: unknown) => deps.logger.error({ err: error }, 'could not update the holdout'));
   }
-  // The previous snapshot keeps answering until the new index is built.
-  const loaded = await loadSnapshotInSlices(snapshot, deps.settings);
   deps.holder.install(loaded);
   if (deps.recovery) {
     // Measuring follow-ups must not cost the snapshot: a failure is logged, the next analysis retries.

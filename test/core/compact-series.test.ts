@@ -41,6 +41,27 @@ describe('compactParsedCustomers', () => {
     expect(customers[0]!.gaps).toHaveLength(1);
   });
 
+  it('keeps one string for each value that customers share (status, segment, manager, recommendation, gap type)', () => {
+    const customers = parsedCustomers(40);
+    customers[3]!.segment = 'Enterprise';
+    customers[9]!.segment = 'Enterprise';
+    const before = JSON.stringify(customers);
+    const strings = new Map<string, string>();
+    compactParsedCustomers(customers.slice(0, 20), strings);
+    compactParsedCustomers(customers.slice(20), strings);
+    const statuses = new Set(customers.map((c) => c.status));
+    for (const status of statuses) expect(strings.get(status)).toBe(status);
+    expect(strings.get('Enterprise')).toBe('Enterprise');
+    for (const c of customers) {
+      if (c.recommendation !== null) expect(strings.has(c.recommendation)).toBe(true);
+      for (const gap of c.gaps) expect(strings.has(gap.type) && strings.has(gap.severity)).toBe(true);
+    }
+    // Names, ids and rationales are each customer's own: not kept.
+    expect(strings.has(customers[0]!.customerId)).toBe(false);
+    expect(strings.has(customers[0]!.name)).toBe(false);
+    expect(JSON.stringify(customers)).toBe(before);
+  });
+
   it('keeps plain series when a value is not whole cents within 32 bits', () => {
     for (const odd of [2 ** 31, -(2 ** 31) - 1, 12.5]) {
       const customers = parsedCustomers(4);
