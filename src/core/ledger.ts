@@ -47,6 +47,8 @@ const TABLE_STRIDE = 4;
  */
 const PACKED_MAX_LENGTH = 7;
 const NOT_PACKED = -1;
+/** Rows `addSaleBytes` holds back to look their customers up together (see `flushRows`). */
+const HELD_ROWS = 64;
 /** Periods of series kept per customer for sparklines and deep dives (the last ones up to the as-of period). */
 export const SERIES_PERIODS = 52;
 /** Latest rows kept (by date, with customer and line) so the as-of choice can name far-future rows. */
@@ -78,7 +80,8 @@ export interface LedgerBuilder {
   ): void;
   /**
    * `addSale` with the customer id as the ASCII bytes `bytes[from .. to)` (a CSV reader's chunk):
-   * the same customer as the text those bytes decode to.
+   * the same customer as the text those bytes decode to. A row with a short id may be held back
+   * and folded in with the next ones (see `flushRows`); the bytes are read before this returns.
    */
   addSaleBytes(
     bytes: Uint8Array,
@@ -89,6 +92,13 @@ export interface LedgerBuilder {
     line: number | undefined,
     storeId: string | undefined,
   ): void;
+  /**
+   * Folds in the rows `addSaleBytes` holds back. Every other call does so first, so rows are folded
+   * in the order they came; a reader that stops on an error of its own calls it first, so that an
+   * error of an earlier row (the memory cap) is the one thrown, as it was when each row was folded
+   * in at once.
+   */
+  flushRows(): void;
   /**
    * The builder's content as a `LedgerPart` (typed arrays and a few small values, cheap to send to
    * another thread), instead of `build()`. Same one-call rule as `build()`.
@@ -327,6 +337,69 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     const c = ids.length;
     if (c === capacity) growCustomers();
     ids.push(asciiString(bytes, from, to));
+    const at = slot * TABLE_STRIDE;
+    table[at] = c + 1;
+    table[at + 1] = hash;
+    table[at + 2] = low;
+    table[at + 3] = high;
+    if (ids.length * 2 > table.length / TABLE_STRIDE) growTable();
+    return c;
+  }
+
+  // --- rows of short ids held back by addSaleBytes and folded in batches (issue 12, speed). Looking
+  // a customer up is a read at a random place of a table of megabytes, mostly a cache miss; one row
+  // at a time, each miss was waited for (~100 ns a row, the read's largest cost at 100,000
+  // customers). The lookups of a batch run back to back, independent of each other, so the CPU
+  // has several misses in flight at once; then the batch's rows are folded in, in order.
+  const heldHash = new Int32Array(HELD_ROWS);
+  const heldLow = new Int32Array(HELD_ROWS);
+  const heldHigh = new Int32Array(HELD_ROWS);
+  const heldCustomer = new Int32Array(HELD_ROWS);
+  const heldDay = new Float64Array(HELD_ROWS);
+  const heldAmount = new Float64Array(HELD_ROWS);
+  /** NaN for a row without a line number. */
+  const heldLine = new Float64Array(HELD_ROWS);
+  let held = 0;
+
+  function flushRows(): void {
+    const n = held;
+    if (n === 0) return;
+    // Emptied first: should a row throw (the memory cap), the rows after it are not folded in, as
+    // they were never read when each row was folded in at once.
+    held = 0;
+    for (let j = 0; j < n; j++) {
+      heldCustomer[j] = packedCustomerNumber(
+        heldHash[j] as number,
+        heldLow[j] as number,
+        heldHigh[j] as number,
+      );
+    }
+    for (let j = 0; j < n; j++) {
+      const line = heldLine[j] as number;
+      addSaleOf(
+        heldCustomer[j] as number,
+        heldDay[j] as number,
+        heldAmount[j] as number,
+        Number.isNaN(line) ? undefined : line,
+        undefined,
+      );
+    }
+  }
+
+  /** `customerNumber` of a short id given as its hash and packed key (see PACKED_MAX_LENGTH). */
+  function packedCustomerNumber(hash: number, low: number, high: number): number {
+    const mask = table.length / TABLE_STRIDE - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const at = slot * TABLE_STRIDE;
+      const number = table[at] as number;
+      if (number === 0) break;
+      if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) return number - 1;
+      slot = (slot + 1) & mask;
+    }
+    const c = ids.length;
+    if (c === capacity) growCustomers();
+    ids.push(unpackedId(low, high));
     const at = slot * TABLE_STRIDE;
     table[at] = c + 1;
     table[at + 1] = hash;
@@ -613,6 +686,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     storeId: string | undefined,
   ): void {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
+    flushRows();
     addSaleOf(customerNumber(text, from, to), day, amount, line, storeId);
   }
 
@@ -626,7 +700,32 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     storeId: string | undefined,
   ): void {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
-    addSaleOf(customerNumberOfBytes(bytes, from, to), day, amount, line, storeId);
+    const length = to - from;
+    if (length > PACKED_MAX_LENGTH || storeId !== undefined) {
+      flushRows();
+      addSaleOf(customerNumberOfBytes(bytes, from, to), day, amount, line, storeId);
+      return;
+    }
+    // customerNumberOfBytes' hash and packed key, kept for the batch's lookups.
+    let hash = 0x811c9dc5 | 0;
+    let low = 0;
+    let high = length << 24;
+    for (let i = from; i < to; i++) {
+      const code = bytes[i] as number;
+      hash = Math.imul(hash ^ code, 0x01000193);
+      const k = i - from;
+      if (k < 4) low |= code << (k << 3);
+      else high |= code << ((k - 4) << 3);
+    }
+    const j = held;
+    heldHash[j] = hash;
+    heldLow[j] = low;
+    heldHigh[j] = high;
+    heldDay[j] = day;
+    heldAmount[j] = amount;
+    heldLine[j] = line ?? Number.NaN;
+    held = j + 1;
+    if (held === HELD_ROWS) flushRows();
   }
 
   /** Folds a row of customer `c` in (numbered first: the rest is the same whatever the id's form). */
@@ -693,6 +792,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
 
   function buildPart(): LedgerPart {
     if (built) throw new Error('createLedgerBuilder: build() called twice; start a new builder');
+    flushRows();
     if (windowLo !== NO_PERIOD) slide(windowLo + WINDOW);
     const n = ids.length;
     const startPeriod = new Int32Array(n);
@@ -784,7 +884,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     return ledgerFromPart(spec, buildPart());
   }
 
-  return { add, addSale, addSaleBytes, build, buildPart };
+  return { add, addSale, addSaleBytes, flushRows, build, buildPart };
 }
 
 /**
@@ -867,6 +967,16 @@ function asciiString(bytes: Uint8Array, from: number, to: number): string {
   let text = '';
   for (let i = from; i < to; i++) text += String.fromCharCode(bytes[i] as number);
   return ownString(text, 0, text.length);
+}
+
+/** The id a packed key holds (see PACKED_MAX_LENGTH): its length in the top byte of `high`. */
+function unpackedId(low: number, high: number): string {
+  const length = high >>> 24;
+  let id = '';
+  for (let k = 0; k < length; k++) {
+    id += String.fromCharCode(k < 4 ? (low >>> (k << 3)) & 0xff : (high >>> ((k - 4) << 3)) & 0xff);
+  }
+  return id;
 }
 
 /** Whether `bytes[from ..]` holds the characters of `id` (ASCII ids: a byte is its code). */

@@ -26,7 +26,7 @@ import {
   plainAmountCentsOfBytes,
 } from './parse-amount.ts';
 import { describeBadDate, formatsFittingAll, parseDateDay } from './parse-date.ts';
-import { type CsvRange, readCsvFile } from './read-csv-file.ts';
+import { type CsvFileSummary, type CsvRange, readCsvFile } from './read-csv-file.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
 import { type CsvRecord, latin1 } from './tokenize-csv.ts';
 
@@ -195,7 +195,11 @@ export async function readSalesRange(
     rejectedByCode[code] = (rejectedByCode[code] ?? 0) + 1;
     const problem: RowProblem =
       column === undefined ? { file, line, reason, code } : { file, line, column, reason, code };
-    if (strict) throw new BadRowError(problem);
+    if (strict) {
+      // Rows the ledger holds back come before this one: an error of theirs is thrown first.
+      ledger?.flushRows();
+      throw new BadRowError(problem);
+    }
     if (problems.length < maxProblems) problems.push(problem);
     if (firstProblems.length < 3) firstProblems.push(problem);
   }
@@ -445,54 +449,62 @@ export async function readSalesRange(
     else ledger?.addSale(customerText, customerFrom, customerTo, day, amountCents, line, storeId);
   }
 
-  const summary = await readCsvFile(
-    { ...options, range },
-    {
-      onHeader(names, delimiter) {
-        delimiterUsed = delimiter;
-        headers = names;
-        headerCount = names.length;
-        const { columns } = mapHeaders({
-          file,
-          headers: names,
-          fields: SALES_FIELDS,
-          required: SALES_REQUIRED,
-          aliases: SALES_ALIASES,
-          map: options.map,
-        });
-        customerCol = columns.customer_id;
-        dateCol = columns.date;
-        amountCol = columns.amount;
-        // Shop exports (Shopify, Stripe) put refunds in a column of their own beside a gross total.
-        // (Said once, by the range that starts the file.)
-        const firstRange = range === undefined || range.start === 0;
-        names.forEach((name, i) => {
-          if (!firstRange) return;
-          if (/^(financial[ _-]?)?status$/i.test(name.trim())) {
-            notes.push(
-              `column "${name}" is not used: every row counts as revenue whatever its status, so failed, voided ` +
-                'or pending payments in the export count too; filter them out before exporting if there are any',
-            );
-          }
-          if (i !== amountCol && /refund/i.test(name)) {
-            notes.push(
-              `column "${name}" is not used: revenue comes from "${names[amountCol]}" only, so refunds in it are ` +
-                'not subtracted; export net amounts (or refunds as rows with negative amounts), or map the net column with --map amount=...',
-            );
-          }
-        });
-        orderCol = columns.order_id;
-        productCol = columns.product;
-        storeCol = columns.store_id;
-        quantityCol = columns.quantity;
+  let summary: CsvFileSummary;
+  try {
+    summary = await readCsvFile(
+      { ...options, range },
+      {
+        onHeader(names, delimiter) {
+          delimiterUsed = delimiter;
+          headers = names;
+          headerCount = names.length;
+          const { columns } = mapHeaders({
+            file,
+            headers: names,
+            fields: SALES_FIELDS,
+            required: SALES_REQUIRED,
+            aliases: SALES_ALIASES,
+            map: options.map,
+          });
+          customerCol = columns.customer_id;
+          dateCol = columns.date;
+          amountCol = columns.amount;
+          // Shop exports (Shopify, Stripe) put refunds in a column of their own beside a gross total.
+          // (Said once, by the range that starts the file.)
+          const firstRange = range === undefined || range.start === 0;
+          names.forEach((name, i) => {
+            if (!firstRange) return;
+            if (/^(financial[ _-]?)?status$/i.test(name.trim())) {
+              notes.push(
+                `column "${name}" is not used: every row counts as revenue whatever its status, so failed, voided ` +
+                  'or pending payments in the export count too; filter them out before exporting if there are any',
+              );
+            }
+            if (i !== amountCol && /refund/i.test(name)) {
+              notes.push(
+                `column "${name}" is not used: revenue comes from "${names[amountCol]}" only, so refunds in it are ` +
+                  'not subtracted; export net amounts (or refunds as rows with negative amounts), or map the net column with --map amount=...',
+              );
+            }
+          });
+          orderCol = columns.order_id;
+          productCol = columns.product;
+          storeCol = columns.store_id;
+          quantityCol = columns.quantity;
+        },
+        onRecord,
+        onMalformed(line, code, reason) {
+          rowsRead++;
+          reject(line, undefined, code, reason);
+        },
       },
-      onRecord,
-      onMalformed(line, code, reason) {
-        rowsRead++;
-        reject(line, undefined, code, reason);
-      },
-    },
-  );
+    );
+  } catch (error) {
+    // The rows the ledger holds back came before the failure: an error of theirs comes first.
+    ledger?.flushRows();
+    throw error;
+  }
+  ledger?.flushRows();
 
   const stats: SalesReadStats = {
     lines: summary.lines,

@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLedgerBuilder } from '../../../src/core/ledger.ts';
+import { dayFromIso } from '../../../src/core/periods.ts';
 import type { PeriodSpec } from '../../../src/core/types.ts';
 import { InputError } from '../../../src/errors.ts';
 import { ledgerReadStats } from '../../../src/sources/csv/_read-sales-ledger.ts';
@@ -132,5 +134,40 @@ describe('readSalesLedgerCsv in byte ranges', () => {
     const two = await rejectionOf(readSalesLedgerCsv({ path: dir, ranges: 2 }, WEEKS));
     expect(two).toBeInstanceOf(InputError);
     expect(two.message).toBe(one.message);
+  });
+});
+
+describe('readSalesLedgerCsv with rows the ledger holds back', () => {
+  it('stops on the memory cap at its row when a bad row follows it in strict mode', async () => {
+    // 5,000 customers with a row in 1900 and one in 2990: the ledger refuses them at some row k
+    // (its memory cap: here the first row of 2999, which moves 2990 out of its window). With a bad
+    // row right after row k, the cap is still what the read says, though the ledger held row k
+    // back to look its customer up with later ones.
+    const rows: string[] = [];
+    for (let i = 0; i < 5000; i++) rows.push(`C${i},1900-01-01,1.00`);
+    for (let i = 0; i < 5000; i++) rows.push(`C${i},2990-12-31,1.00`);
+    for (let i = 0; i < 10; i++) rows.push(`C${i},2999-01-0${1 + (i % 7)},1.00`);
+    const builder = createLedgerBuilder(WEEKS);
+    let k = -1;
+    for (let r = 0; r < rows.length && k < 0; r++) {
+      const [customerId = '', date = ''] = (rows[r] as string).split(',');
+      try {
+        builder.add({ customerId, day: dayFromIso(date), amountCents: 100 });
+      } catch {
+        k = r;
+      }
+    }
+    expect(k).toBeGreaterThan(0);
+    const text = [
+      'customer_id,date,amount',
+      ...rows.slice(0, k + 1),
+      'C1,2026-13-45,1.00',
+      ...rows.slice(k + 1),
+    ];
+    const read = readSalesLedgerCsv(
+      { path: 'wide.csv', input: [`${text.join('\n')}\n`], threads: false, badRows: 'strict' },
+      WEEKS,
+    );
+    await expect(read).rejects.toThrow(/span too many weeks/);
   });
 });
