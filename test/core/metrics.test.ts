@@ -110,3 +110,38 @@ describe('computeCustomerFacts', () => {
     );
   });
 });
+
+describe('computeCustomerFacts cadence', () => {
+  it('is the median gap between sale periods (the mean of the middle two for an even count), as a sort gives', () => {
+    const median = (positive: number[], last: number): number => {
+      const sales: number[] = [];
+      for (let i = 0; i <= last; i++) if (positive[i] === 1) sales.push(i);
+      if (sales.length < 3) return 1;
+      const gaps = sales
+        .slice(1)
+        .map((p, i) => p - (sales[i] as number))
+        .sort((a, b) => a - b);
+      const mid = gaps.length >> 1;
+      return gaps.length % 2 === 1
+        ? (gaps[mid] as number)
+        : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(0, 0, 0, 1), { minLength: 1, maxLength: 140 }),
+        fc.nat(150),
+        (positive, back) => {
+          const net = positive.map((p) => (p === 1 ? 100 : 0));
+          const asOf = 100 + Math.max(0, positive.length - 1 - (back % positive.length));
+          const facts = computeCustomerFacts(ledgerOf(net, 100, positive), asOf, {
+            ...settings,
+            cadenceAware: true,
+          });
+          if (facts.metrics === null) return;
+          expect(facts.cadence).toBe(median(positive, asOf - 100));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
