@@ -47,6 +47,8 @@ const TABLE_STRIDE = 4;
  */
 const PACKED_MAX_LENGTH = 7;
 const NOT_PACKED = -1;
+/** Customers per block when buildPart adds the columns' cells into the customer-major arrays. */
+const TRANSPOSE_BLOCK = 1024;
 /** Rows `addSaleBytes` holds back to look their customers up together (see `flushRows`). */
 const HELD_ROWS = 64;
 /** Periods of series kept per customer for sparklines and deep dives (the last ones up to the as-of period). */
@@ -826,17 +828,24 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       idEnd += (ids[c] as string).length;
       idEnds[c] = idEnd;
     }
-    for (let j = 0; j < columnNet.length; j++) {
-      const p = columnPeriod[j] as number;
-      const columnNetJ = columnNet[j] as Float64Array | Int32Array;
-      const columnSaleJ = columnSale[j] as Uint8Array;
-      for (let c = 0; c < columnNetJ.length; c++) {
-        const v = columnNetJ[c] as number;
-        const flag = columnSaleJ[c] as number;
-        if (v === 0 && flag === 0) continue;
-        const i = (origin[c] as number) + p;
-        net[i] = (net[i] as number) + v;
-        sale[i] = (sale[i] as number) | flag;
+    // Column by column over blocks of customers: the cells of a block's customers (~0.5 MB at 52
+    // periods) stay in the CPU cache while every column adds its cells, where whole columns wrote
+    // one cell per cache line across the whole of net (each a miss: ~100 ms at 100,000 customers x
+    // 52 weeks). Each cell comes from one column at most, so the order does not change a sum.
+    for (let from = 0; from < n; from += TRANSPOSE_BLOCK) {
+      for (let j = 0; j < columnNet.length; j++) {
+        const p = columnPeriod[j] as number;
+        const columnNetJ = columnNet[j] as Float64Array | Int32Array;
+        const columnSaleJ = columnSale[j] as Uint8Array;
+        const to = Math.min(columnNetJ.length, from + TRANSPOSE_BLOCK);
+        for (let c = from; c < to; c++) {
+          const v = columnNetJ[c] as number;
+          const flag = columnSaleJ[c] as number;
+          if (v === 0 && flag === 0) continue;
+          const i = (origin[c] as number) + p;
+          net[i] = (net[i] as number) + v;
+          sale[i] = (sale[i] as number) | flag;
+        }
       }
     }
     let rowsStartPeriod = 0;
