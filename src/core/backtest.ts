@@ -15,7 +15,7 @@ import { ConfigError } from '../errors.ts';
 import { chooseAsOf } from './analyze.ts';
 import { type BgnbdSummary, bgnbdData, fitBgnbd, probabilityAlive, summariseSalePeriods } from './bgnbd.ts';
 import { findGaps, GAP_URGENCY } from './detect-gaps.ts';
-import { computeCustomerFacts, metricsSettingsOf, scratchFacts } from './metrics.ts';
+import { computeCustomerFacts, FactsPrefixes, metricsSettingsOf, scratchFacts } from './metrics.ts';
 import {
   type ComponentSettings,
   churnRiskOf,
@@ -430,6 +430,9 @@ export function* replaySteps(
   const flagged = new FlaggedAtPoint(customers.length);
   // One facts object filled for every customer-point (read before the next is computed).
   const scratch = scratchFacts();
+  // Each customer's sums over its history so far: the points go forward, so each point's facts
+  // read only the periods since the last point.
+  const prefixes = new FactsPrefixes(customers.length);
   // The live analysis' metrics settings (cadence-aware windows, seasonality), so both judge alike.
   const metricsSettings = metricsSettingsOf(settings, ledger.period.kind);
   // Component settings by cadence multiple k (without P(alive) they depend on k alone).
@@ -465,7 +468,7 @@ export function* replaySteps(
       if (i % CUSTOMERS_PER_STEP === CUSTOMERS_PER_STEP - 1) yield;
       const customer = customers[i] as CustomerLedger;
       if (customer.startPeriod > t) continue;
-      const facts = computeCustomerFacts(customer, t, metricsSettings, scratch);
+      const facts = computeCustomerFacts(customer, t, metricsSettings, scratch, prefixes, i);
       const m = facts.metrics;
       if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) continue;
       const b = m.baselineCents;

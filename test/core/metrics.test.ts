@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeCustomerFacts } from '../../src/core/metrics.ts';
+import { computeCustomerFacts, FactsPrefixes } from '../../src/core/metrics.ts';
 import type { CustomerLedger } from '../../src/core/types.ts';
 
 const settings = { lookback: 12, recentWindow: 4, minHistory: 6 };
@@ -142,6 +142,42 @@ describe('computeCustomerFacts cadence', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('computeCustomerFacts with running sums (FactsPrefixes)', () => {
+  it('gives the facts of a fresh call at every as-of period, forward, repeated or back', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: -300, max: 900 }), { minLength: 1, maxLength: 70 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.array(fc.integer({ min: 95, max: 180 }), { minLength: 1, maxLength: 20 }),
+        fc.boolean(),
+        (nets, asOfs, cadenceAware) => {
+          // Sale flags that may end before net (positive is shorter: no sale past its end).
+          const ledgers = nets.map((net, c) =>
+            ledgerOf(
+              net,
+              100 + c,
+              net.slice(0, Math.max(1, net.length - c)).map((v) => (v > 0 ? 1 : 0)),
+            ),
+          );
+          const s = { ...settings, cadenceAware, seasonPeriods: 12 };
+          const prefixes = new FactsPrefixes(ledgers.length);
+          // Mostly forward, as the backtest goes, with repeats and steps back.
+          for (const t of [...asOfs.sort((a, b) => a - b), ...asOfs]) {
+            ledgers.forEach((ledger, c) => {
+              expect(computeCustomerFacts(ledger, t, s, undefined, prefixes, c)).toEqual(
+                computeCustomerFacts(ledger, t, s),
+              );
+            });
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
