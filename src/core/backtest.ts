@@ -14,7 +14,7 @@
 import { ConfigError } from '../errors.ts';
 import { chooseAsOf } from './analyze.ts';
 import { type BgnbdSummary, bgnbdData, fitBgnbd, probabilityAlive, summariseSalePeriods } from './bgnbd.ts';
-import { findGaps, GAP_URGENCY } from './detect-gaps.ts';
+import { GAP_URGENCY, type GapSink, visitGaps } from './detect-gaps.ts';
 import { computeCustomerFacts, FactsPrefixes, metricsSettingsOf, scratchFacts } from './metrics.ts';
 import {
   type ComponentSettings,
@@ -306,6 +306,24 @@ const BIT_OF_TYPE = Object.fromEntries(GAP_URGENCY.map((type, i) => [type, 1 << 
   number
 >;
 
+/** What the rules find for one customer-point: how many gaps, their types (bits), the largest amount. */
+class GapTally implements GapSink {
+  count = 0;
+  types = 0;
+  largestCents = 0;
+  reset(): void {
+    this.count = 0;
+    this.types = 0;
+    this.largestCents = 0;
+  }
+  found(type: GapType, amountCents: number): void {
+    this.count++;
+    this.types |= BIT_OF_TYPE[type];
+    if (amountCents > this.largestCents) this.largestCents = amountCents;
+  }
+  suppressed(): void {}
+}
+
 /**
  * The flagged customers of one replay point, column by column (typed arrays reused from point to
  * point): an object per flagged customer per point would be millions of objects that outlive the
@@ -430,6 +448,8 @@ export function* replaySteps(
   const flagged = new FlaggedAtPoint(customers.length);
   // One facts object filled for every customer-point (read before the next is computed).
   const scratch = scratchFacts();
+  // The gaps of one customer-point, tallied as the rules find them (no list per customer-point).
+  const gaps = new GapTally();
   // Each customer's sums over its history so far: the points go forward, so each point's facts
   // read only the periods since the last point.
   const prefixes = new FactsPrefixes(customers.length);
@@ -479,8 +499,9 @@ export function* replaySteps(
       // Cadence as of t (metrics' median gap between sale periods, 1 below 3 sales).
       const group = cadenceGroupOf(facts.cadence ?? 1);
       const pAlive = alive?.[i];
-      const findings = findGaps(facts, settings, pAlive === undefined ? undefined : { pAlive });
-      if (findings.length === 0) {
+      gaps.reset();
+      visitGaps(facts, settings, pAlive === undefined ? undefined : { pAlive }, gaps);
+      if (gaps.count === 0) {
         entry.customerId = customer.customerId;
         entry.types = NO_TYPES;
         entry.gapAmountCents = 0;
@@ -493,12 +514,8 @@ export function* replaySteps(
         visit(t, entry);
         continue;
       }
-      let gapAmountCents = 0;
-      let types = 0;
-      for (const f of findings) {
-        if (f.amountCents > gapAmountCents) gapAmountCents = f.amountCents;
-        types |= BIT_OF_TYPE[f.type];
-      }
+      const gapAmountCents = gaps.largestCents;
+      const types = gaps.types;
       maxGap = Math.max(maxGap, gapAmountCents);
       maxLtv = Math.max(maxLtv, m.lifetimeValueCents);
       const componentSettings = componentSettingsFor(facts.cadenceMultiple ?? 1, pAlive);

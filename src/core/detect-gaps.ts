@@ -122,11 +122,41 @@ export function findGapsInContext(
   settings: GapSettings,
   alive?: AliveFacts,
 ): GapFindings {
-  const m = facts.metrics;
   const seasonalSuppressed: GapType[] = [];
   const findings: GapFinding[] = [];
-  if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0)
-    return { findings, seasonalSuppressed };
+  visitGaps(facts, settings, alive, {
+    found(type, amountCents, firedBy) {
+      const finding: GapFinding = { type, amountCents };
+      if (firedBy !== undefined) finding.firedBy = firedBy;
+      findings.push(finding);
+    },
+    suppressed(type) {
+      seasonalSuppressed.push(type);
+    },
+  });
+  return { findings, seasonalSuppressed };
+}
+
+/** Where `visitGaps` puts what the rules find: `findGapsInContext`'s lists, or a tally. */
+export interface GapSink {
+  /** A gap, most urgent first; `firedBy` under churnModel bgnbd (churn_risk only). */
+  found(type: GapType, amountCents: number, firedBy: ChurnCheck[] | undefined): void;
+  /** A gap type left out because the customer is in line with its season. */
+  suppressed(type: GapType): void;
+}
+
+/**
+ * The rules of `findGapsInContext`, handing each gap (or type left out) to `sink` as found: the
+ * backtest tallies them at every replay point without a list or an object per gap.
+ */
+export function visitGaps(
+  facts: CustomerFacts,
+  settings: GapSettings,
+  alive: AliveFacts | undefined,
+  sink: GapSink,
+): void {
+  const m = facts.metrics;
+  if (facts.standing !== 'judged' || m === null || m.baselineCents <= 0) return;
   const baseline = m.baselineCents;
   const recent = m.recentCents;
   const r = facts.recentPeriods;
@@ -136,23 +166,23 @@ export function findGapsInContext(
   const cadenceChurn = m.zeroStreak >= churnStreakThreshold(facts, settings);
   const modelChurn = alive !== undefined && alive.pAlive < P_ALIVE_THRESHOLD;
   if (cadenceChurn || modelChurn) {
-    if (seasonal?.streakAlsoLastSeason) seasonalSuppressed.push('churn_risk');
+    if (seasonal?.streakAlsoLastSeason) sink.suppressed('churn_risk');
     else {
-      const finding: GapFinding = { type: 'churn_risk', amountCents: baseline * r };
+      let firedBy: ChurnCheck[] | undefined;
       if (alive !== undefined) {
-        finding.firedBy = [];
-        if (cadenceChurn) finding.firedBy.push('cadence');
-        if (modelChurn) finding.firedBy.push('p_alive');
+        firedBy = [];
+        if (cadenceChurn) firedBy.push('cadence');
+        if (modelChurn) firedBy.push('p_alive');
       }
-      findings.push(finding);
+      sink.found('churn_risk', baseline * r, firedBy);
     }
   }
   if (k === 1 && facts.zeroPeriodsInRecent > 0) {
-    if (seasonal?.recentZerosAlsoLastSeason) seasonalSuppressed.push('zero_spend');
-    else findings.push({ type: 'zero_spend', amountCents: baseline * facts.zeroPeriodsInRecent });
+    if (seasonal?.recentZerosAlsoLastSeason) sink.suppressed('zero_spend');
+    else sink.found('zero_spend', baseline * facts.zeroPeriodsInRecent, undefined);
   } else if (k > 1 && m.zeroStreak >= overdueStreakThreshold(facts)) {
-    if (seasonal?.streakAlsoLastSeason) seasonalSuppressed.push('zero_spend');
-    else findings.push({ type: 'zero_spend', amountCents: baseline * Math.min(m.zeroStreak, r) });
+    if (seasonal?.streakAlsoLastSeason) sink.suppressed('zero_spend');
+    else sink.found('zero_spend', baseline * Math.min(m.zeroStreak, r), undefined);
   }
   // In line with its own season: recent >= 0.8 x the seasonal expectation s.
   const inSeason =
@@ -165,14 +195,13 @@ export function findGapsInContext(
   const decliningBelow = k === 1 ? baseline : settings.belowBaselineRatio * baseline;
   const belowRatio = k === 1 ? settings.belowBaselineRatio : SPARSE_BELOW_BASELINE_RATIO;
   if (m.trendPct * k <= settings.decliningTrendPct && recent < decliningBelow) {
-    if (inSeason) seasonalSuppressed.push('declining_revenue');
-    else findings.push({ type: 'declining_revenue', amountCents: shortfall });
+    if (inSeason) sink.suppressed('declining_revenue');
+    else sink.found('declining_revenue', shortfall, undefined);
   }
   if (recent < belowRatio * baseline) {
-    if (inSeason) seasonalSuppressed.push('below_baseline');
-    else findings.push({ type: 'below_baseline', amountCents: shortfall });
+    if (inSeason) sink.suppressed('below_baseline');
+    else sink.found('below_baseline', shortfall, undefined);
   }
-  return { findings, seasonalSuppressed };
 }
 
 /** "every 4 weeks", "every 2.5 months". */
