@@ -582,6 +582,9 @@ function* analyzeParts(
     if (++met % CUSTOMERS_PER_STEP === 0) yield;
     const facts = computeCustomerFacts(customerLedger, A, metricsSettings);
     const analysis = blank(customerId);
+    // Seen: what stays in `info` afterwards is the customers on file without sales rows (found
+    // without looking each id of the file up in the ledger).
+    info.delete(customerId);
     if (facts.metrics !== null && facts.firstSalePeriod !== null) {
       const { start, series } = seriesOf(customerLedger, facts.firstSalePeriod, A);
       analysis.series = series;
@@ -626,10 +629,11 @@ function* analyzeParts(
       if (facts.standing === 'judged') judge(analysis, facts, { pAlive });
     }
   }
-  // Customers on file with no sales rows at all: listed as "no sales on record".
+  // Customers on file with no sales rows at all (those left in `info`, in the file's order): listed
+  // as "no sales on record".
   for (const customerId of info.keys()) {
     if (++met % CUSTOMERS_PER_STEP === 0) yield;
-    if (!ledger.customers.has(customerId)) working.push(blank(customerId));
+    working.push(blank(customerId));
   }
   // The working maps are done with: emptied, so that they are not held (the generator's scope keeps
   // them) at the end of the run, where its memory peaks (~50 MB at 1,000,000 customers).
