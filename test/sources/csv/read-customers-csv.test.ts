@@ -4,6 +4,26 @@ import { readCustomersCsv } from '../../../src/sources/csv/read-customers-csv.ts
 import { fixture, rejectionOf } from './_helpers.ts';
 
 describe('readCustomersCsv', () => {
+  it('reads the same customers from ASCII bytes as csv-parse does from text (spaces, tabs, quotes, empty fields)', async () => {
+    const text =
+      'customer_id,name,segment,account_manager\r\n' +
+      ' C1 ,  Silverline Printing Company \t,SMB,erin@example.com\r\n' +
+      'C2,"Quoted ""Name"" Holdings Ltd",\tEnterprise\t,\r\n' +
+      'C3,,SMB, bob@example.com \r\n' +
+      '"C4","  padded quoted name here  ",SMB,erin@example.com\r\n' +
+      'C5,\u000bVertical tab name long enough\f,SMB,erin@example.com\r\n';
+    const read = (engine: 'fast' | 'csv-parse') => readCustomersCsv({ path: 'c.csv', engine, input: [text] });
+    const fast = await read('fast');
+    expect(fast).toEqual(await read('csv-parse'));
+    expect(fast.customers.map((c) => c.name)).toEqual([
+      'Silverline Printing Company',
+      'Quoted "Name" Holdings Ltd',
+      undefined,
+      'padded quoted name here',
+      'Vertical tab name long enough',
+    ]);
+  });
+
   it('maps aliases (Customer, Company, Segment, Owner) and reports repeated or missing ids', async () => {
     const path = fixture('customers.csv');
     const { customers, quality } = await readCustomersCsv({ path });
