@@ -221,7 +221,7 @@ export const SCORE_BANDS = ['0-20', '20-40', '40-60', '60-80', '80-100'] as cons
 
 /** One customer judged at one replay point, as the visitor sees it. */
 export interface ReplayEntry {
-  customerId: string;
+  readonly customerId: string;
   /** Gap types at t (empty: not flagged). */
   types: GapType[];
   /** Largest gap amount at t. */
@@ -305,6 +305,31 @@ const BIT_OF_TYPE = Object.fromEntries(GAP_URGENCY.map((type, i) => [type, 1 << 
   GapType,
   number
 >;
+
+/**
+ * The replay's one entry object. Its customer id is read from the customer only when asked for: the
+ * backtest's own tally never reads it, and reading it for every flagged customer-point (in priority
+ * order: all over the heap) cost a cache miss each.
+ */
+class EntryAt implements ReplayEntry {
+  /** The customer's index in the replay's customers. */
+  index = 0;
+  types: GapType[] = NO_TYPES;
+  gapAmountCents = 0;
+  score: number | null = null;
+  topN = false;
+  lost = false;
+  lostRevenueCents = 0;
+  baselineCents = 0;
+  cadence: CadenceGroup = 'every_period';
+  readonly #customers: readonly CustomerLedger[];
+  constructor(customers: readonly CustomerLedger[]) {
+    this.#customers = customers;
+  }
+  get customerId(): string {
+    return (this.#customers[this.index] as CustomerLedger).customerId;
+  }
+}
 
 /** What the rules find for one customer-point: how many gaps, their types (bits), the largest amount. */
 class GapTally implements GapSink {
@@ -434,17 +459,7 @@ export function* replaySteps(
     customers.push(customer);
   }
   // One entry object for every visit (millions of customer-points): `visit` copies what it keeps.
-  const entry: ReplayEntry = {
-    customerId: '',
-    types: NO_TYPES,
-    gapAmountCents: 0,
-    score: null,
-    topN: false,
-    lost: false,
-    lostRevenueCents: 0,
-    baselineCents: 0,
-    cadence: 'every_period',
-  };
+  const entry = new EntryAt(customers);
   const flagged = new FlaggedAtPoint(customers.length);
   // One facts object filled for every customer-point (read before the next is computed).
   const scratch = scratchFacts();
@@ -502,7 +517,7 @@ export function* replaySteps(
       gaps.reset();
       visitGaps(facts, settings, pAlive === undefined ? undefined : { pAlive }, gaps);
       if (gaps.count === 0) {
-        entry.customerId = customer.customerId;
+        entry.index = i;
         entry.types = NO_TYPES;
         entry.gapAmountCents = 0;
         entry.score = null;
@@ -575,7 +590,7 @@ export function* replaySteps(
     for (let s = 0; s < flagged.length; s++) {
       if (s % CUSTOMERS_PER_STEP === CUSTOMERS_PER_STEP - 1) yield;
       const flags = flagged.flags[s] as number;
-      entry.customerId = (customers[flagged.index[s] as number] as CustomerLedger).customerId;
+      entry.index = flagged.index[s] as number;
       entry.types = TYPES_OF_BITS[flagged.types[s] as number] as GapType[];
       entry.gapAmountCents = flagged.gap[s] as number;
       entry.score = flagged.score[s] as number;
@@ -658,11 +673,18 @@ export function* runBacktestSteps(
   const byCadence = {} as Record<CadenceGroup, Tally>;
   for (const group of CADENCE_GROUPS) byCadence[group] = emptyTally();
   const calibration = emptyCalibration();
+  // The entries come point by point: the point's tally is looked up when the point changes.
+  let tallyPeriod = Number.NaN;
+  let tally = emptyTally();
   const plan = yield* replaySteps(ledger, settings, options, (period, entry) => {
-    let tally = perPoint.get(period);
-    if (!tally) {
-      tally = emptyTally();
-      perPoint.set(period, tally);
+    if (period !== tallyPeriod) {
+      tallyPeriod = period;
+      let found = perPoint.get(period);
+      if (!found) {
+        found = emptyTally();
+        perPoint.set(period, found);
+      }
+      tally = found;
     }
     tallyEntry(tally, entry);
     tallyEntry(byCadence[entry.cadence], entry);
