@@ -76,6 +76,40 @@ function byRankThenName(a: CustomerAnalysis, b: CustomerAnalysis): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.customerId < b.customerId ? -1 : 1;
 }
 
+/**
+ * A string-keyed map split in SHARDS maps by a hash of a few of the key's characters. A `Map` grows
+ * by rehashing every entry at once: at 512 Ki entries of a bot's heap holding two snapshots (keys
+ * scattered in memory, each rehash a cache miss per key) the three maps of the index did it in the
+ * same step, one 450-480 ms stall of the event loop (a CPU profile of bench/help-during-refresh.ts's
+ * bot). Shards of a few thousand entries each rehash in well under a millisecond. Written here, not
+ * taken from npm: the need is this one measured stall, and it is the few lines below.
+ */
+class ShardedMap<V> {
+  private readonly shards: Map<string, V>[] = Array.from({ length: SHARDS }, () => new Map<string, V>());
+
+  private shard(key: string): Map<string, V> {
+    const n = key.length;
+    // The last two characters and the middle one: ids differ at the end, names anywhere.
+    const h = (key.charCodeAt(n - 1) * 31 + key.charCodeAt(n - 2)) * 31 + key.charCodeAt(n >> 1) + n;
+    return this.shards[(h | 0) & (SHARDS - 1)]!;
+  }
+
+  get(key: string): V | undefined {
+    return this.shard(key).get(key);
+  }
+
+  has(key: string): boolean {
+    return this.shard(key).has(key);
+  }
+
+  set(key: string, value: V): void {
+    this.shard(key).set(key, value);
+  }
+}
+
+/** Shards of a ShardedMap (a power of two): ~4,000 entries each at 1,000,000 customers. */
+const SHARDS = 256;
+
 export function buildCustomerIndex(customers: readonly CustomerAnalysis[]): CustomerIndex {
   return drainSteps(buildCustomerIndexSteps(customers));
 }
@@ -99,8 +133,8 @@ export function* buildCustomerIndexSteps(
 
 /**
  * Customers by id in steps of `sliceSize` (see core/steps.ts): a `Map` of a million customers in
- * one go holds the event loop 0.5-0.7 s, which a command arriving meanwhile waits out. For the
- * refresh's holdout update, which runs before the new index exists.
+ * one go holds the event loop 0.5-0.7 s, which a command arriving meanwhile waits out. For a
+ * holdout update given no index (the bot's refresh passes its new index's look-up).
  */
 export function* customersByIdSteps(
   customers: readonly CustomerAnalysis[],
@@ -119,10 +153,10 @@ export function* customersByIdSteps(
 }
 
 function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
-  const ids = new Map<string, CustomerAnalysis>();
-  const idsFolded = new Map<string, CustomerAnalysis>();
+  const ids = new ShardedMap<CustomerAnalysis>();
+  const idsFolded = new ShardedMap<CustomerAnalysis>();
   // Normalised name -> the customer, or null when several customers share the name.
-  const names = new Map<string, CustomerAnalysis | null>();
+  const names = new ShardedMap<CustomerAnalysis | null>();
   // Normalised name and lower-case id per customer, for the edit distance of typo suggestions, and
   // with the normalised id for the containment scan. Two strings a customer, usually: the normalised
   // id is the lower-case one for ids of letters and digits. (An "id name" string per customer was
@@ -166,9 +200,9 @@ function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
 function buildQueries(
   customers: readonly CustomerAnalysis[],
   tables: {
-    ids: Map<string, CustomerAnalysis>;
-    idsFolded: Map<string, CustomerAnalysis>;
-    names: Map<string, CustomerAnalysis | null>;
+    ids: ShardedMap<CustomerAnalysis>;
+    idsFolded: ShardedMap<CustomerAnalysis>;
+    names: ShardedMap<CustomerAnalysis | null>;
     plainIds: string[];
     prefixes: Map<string, number[]>;
     plainNames: string[];

@@ -104,6 +104,22 @@ describe('buildCustomerIndexSteps', () => {
   });
 });
 
+describe('the index of many customers (its maps split in shards)', () => {
+  it('finds every one of 20,000 customers by id, folded id and unique name, and none that is absent', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) =>
+      customer(`AC-${i.toString(36).toUpperCase()}`, `Store ${i} of ${['Oak', 'Elm', 'Fir'][i % 3]}`),
+    );
+    const big = buildCustomerIndex(many);
+    for (const c of many) {
+      expect(big.byId(c.customerId)).toBe(c);
+      expect(big.find(c.customerId.toLowerCase())).toEqual({ kind: 'found', customer: c });
+      expect(big.find(c.name.toUpperCase())).toEqual({ kind: 'found', customer: c });
+    }
+    expect(big.byId('AC-ZZZZZ')).toBeUndefined();
+    expect(big.byId('')).toBeUndefined();
+  });
+});
+
 describe('customersByIdSteps', () => {
   it('maps every customer by id, pausing between slices and not after the last', async () => {
     let pauses = 0;
