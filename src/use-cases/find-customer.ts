@@ -7,8 +7,10 @@
  * catch a typo too far from a whole name for the edit distance ("pinecrst marin").
  *
  * Built once per analysis snapshot and queried on the request path, so a query never re-reads data
- * and stays fast at a million customers: exact lookups are maps, the containment scan is one pass
- * over pre-normalised strings, and typo suggestions only score customers sharing a word prefix.
+ * and stays fast at a million customers: exact lookups are hash tables of positions, the
+ * containment scan searches the pre-normalised texts joined in one string, and typo suggestions
+ * only score customers sharing a word prefix. The index keeps no object per customer (typed arrays
+ * and one string).
  */
 import { distance } from 'fastest-levenshtein';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from '../core/steps.ts';
@@ -76,40 +78,6 @@ function byRankThenName(a: CustomerAnalysis, b: CustomerAnalysis): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.customerId < b.customerId ? -1 : 1;
 }
 
-/**
- * A string-keyed map split in SHARDS maps by a hash of a few of the key's characters. A `Map` grows
- * by rehashing every entry at once: at 512 Ki entries of a bot's heap holding two snapshots (keys
- * scattered in memory, each rehash a cache miss per key) the three maps of the index did it in the
- * same step, one 450-480 ms stall of the event loop (a CPU profile of bench/help-during-refresh.ts's
- * bot). Shards of a few thousand entries each rehash in well under a millisecond. Written here, not
- * taken from npm: the need is this one measured stall, and it is the few lines below.
- */
-class ShardedMap<V> {
-  private readonly shards: Map<string, V>[] = Array.from({ length: SHARDS }, () => new Map<string, V>());
-
-  private shard(key: string): Map<string, V> {
-    const n = key.length;
-    // The last two characters and the middle one: ids differ at the end, names anywhere.
-    const h = (key.charCodeAt(n - 1) * 31 + key.charCodeAt(n - 2)) * 31 + key.charCodeAt(n >> 1) + n;
-    return this.shards[(h | 0) & (SHARDS - 1)]!;
-  }
-
-  get(key: string): V | undefined {
-    return this.shard(key).get(key);
-  }
-
-  has(key: string): boolean {
-    return this.shard(key).has(key);
-  }
-
-  set(key: string, value: V): void {
-    this.shard(key).set(key, value);
-  }
-}
-
-/** Shards of a ShardedMap (a power of two): ~4,000 entries each at 1,000,000 customers. */
-const SHARDS = 256;
-
 export function buildCustomerIndex(customers: readonly CustomerAnalysis[]): CustomerIndex {
   return drainSteps(buildCustomerIndexSteps(customers));
 }
@@ -152,33 +120,112 @@ export function* customersByIdSteps(
   return byId;
 }
 
+/** FNV-1a over a string's UTF-16 code units. */
+function hashText(text: string): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash;
+}
+
+/** What a name table answers when several customers share the name. */
+const AMBIGUOUS = -2;
+
+/**
+ * An open-addressing hash table from a string key to a customer position, in typed arrays sized at
+ * build time for every customer: the key's hash and the first holder's position + 1 (0: an empty
+ * slot), and a flag for a key held by several customers. The keys themselves are not stored:
+ * `keyOf(position)` gives a customer's key back to compare with.
+ */
+class PositionTable {
+  private readonly hashes: Int32Array;
+  private readonly holders: Int32Array;
+  private readonly shared: Uint8Array;
+  private readonly mask: number;
+
+  constructor(
+    entries: number,
+    private readonly keyOf: (position: number) => string,
+  ) {
+    let size = 8;
+    while (size < entries * 2) size *= 2;
+    this.hashes = new Int32Array(size);
+    this.holders = new Int32Array(size);
+    this.shared = new Uint8Array(size);
+    this.mask = size - 1;
+  }
+
+  /** The slot holding `key`, or the empty slot where it would go. */
+  private slotOf(key: string, hash: number): number {
+    let slot = hash & this.mask;
+    for (;;) {
+      const holder = this.holders[slot]!;
+      if (holder === 0 || (this.hashes[slot] === hash && this.keyOf(holder - 1) === key)) return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /**
+   * Records `position` under `key`. A key already held is taken over by the new position, or, with
+   * `unique`, marked as shared (`get` then answers AMBIGUOUS).
+   */
+  set(key: string, position: number, unique: boolean): void {
+    const hash = hashText(key);
+    const slot = this.slotOf(key, hash);
+    if (this.holders[slot] !== 0 && unique) {
+      this.shared[slot] = 1;
+      return;
+    }
+    this.hashes[slot] = hash;
+    this.holders[slot] = position + 1;
+  }
+
+  /** The position of the customer holding `key`, AMBIGUOUS, or -1. */
+  get(key: string): number {
+    const slot = this.slotOf(key, hashText(key));
+    return this.shared[slot] === 1 ? AMBIGUOUS : this.holders[slot]! - 1;
+  }
+}
+
+/**
+ * Builds the index slice by slice. Per customer it keeps no object: three hash tables of positions
+ * (id, lower-case id, normalised name) and the normalised "id name" texts of every customer joined
+ * in one string, with the offset of each. A bot holding a million customers marks every object of
+ * its heap at each full collection, and the maps and strings of the index built before (three maps
+ * and two to five strings a customer) were the refresh's last cluster of answers over 200 ms: the
+ * maps' rehash at 512 Ki entries, and the collections their objects set off (bench/help-during-refresh.ts).
+ */
 function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
-  const ids = new ShardedMap<CustomerAnalysis>();
-  const idsFolded = new ShardedMap<CustomerAnalysis>();
-  // Normalised name -> the customer, or null when several customers share the name.
-  const names = new ShardedMap<CustomerAnalysis | null>();
-  // Normalised name and lower-case id per customer, for the edit distance of typo suggestions, and
-  // with the normalised id for the containment scan. Two strings a customer, usually: the normalised
-  // id is the lower-case one for ids of letters and digits. (An "id name" string per customer was
-  // three more objects each for every full collection of a bot holding a million customers.)
-  const plainNames: string[] = new Array(customers.length);
-  const foldedIds: string[] = new Array(customers.length);
-  const plainIds: string[] = new Array(customers.length);
+  const n = customers.length;
+  // Customer i's normalised id is text[starts[i], names[i] - 1), its normalised name
+  // text[names[i], starts[i + 1] - 1): each followed by one separator that no query word holds.
+  const starts = new Int32Array(n + 1);
+  const nameStarts = new Int32Array(n);
+  const pieces: string[] = [];
+  let length = 0;
+  let text = '';
+  const plainName = (i: number): string => text.slice(nameStarts[i]!, starts[i + 1]! - 1);
+  const ids = new PositionTable(n, (i) => customers[i]!.customerId);
+  const folded = new PositionTable(n, (i) => customers[i]!.customerId.toLowerCase());
+  // While building, `text` is not joined yet: names are compared through normalizeName.
+  let joined = false;
+  const names = new PositionTable(n, (i) => (joined ? plainName(i) : normalizeName(customers[i]!.name)));
   // Word prefix -> customer positions, for typo suggestions.
   const prefixes = new Map<string, number[]>();
 
   const addRange = (from: number, to: number): void => {
+    let slice = '';
     for (let i = from; i < to; i++) {
       const customer = customers[i]!;
-      ids.set(customer.customerId, customer);
-      idsFolded.set(customer.customerId.toLowerCase(), customer);
+      ids.set(customer.customerId, i, false);
+      folded.set(customer.customerId.toLowerCase(), i, false);
       const name = normalizeName(customer.name);
-      plainNames[i] = name;
-      const folded = customer.customerId.toLowerCase();
-      foldedIds[i] = folded;
+      names.set(name, i, true);
       const plainId = normalizeName(customer.customerId);
-      plainIds[i] = plainId === folded ? folded : plainId;
-      names.set(name, names.has(name) ? null : customer);
+      starts[i] = length;
+      nameStarts[i] = length + plainId.length + 1;
+      const both = `${plainId}\u0001${name}\n`;
+      slice += both;
+      length += both.length;
       const seen: string[] = [];
       for (const word of `${plainId} ${name}`.split(' ')) {
         if (word.length < PREFIX) continue;
@@ -190,26 +237,44 @@ function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
         else prefixes.set(p, [i]);
       }
     }
+    pieces.push(slice);
   };
 
-  const finish = (): CustomerIndex =>
-    buildQueries(customers, { ids, idsFolded, names, plainIds, prefixes, plainNames, foldedIds });
+  const finish = (): CustomerIndex => {
+    starts[n] = length;
+    text = pieces.join('');
+    pieces.length = 0;
+    joined = true;
+    return buildQueries(customers, { ids, folded, names, prefixes, text, starts, plainName });
+  };
   return { addRange, finish };
 }
 
 function buildQueries(
   customers: readonly CustomerAnalysis[],
   tables: {
-    ids: ShardedMap<CustomerAnalysis>;
-    idsFolded: ShardedMap<CustomerAnalysis>;
-    names: ShardedMap<CustomerAnalysis | null>;
-    plainIds: string[];
+    ids: PositionTable;
+    folded: PositionTable;
+    names: PositionTable;
     prefixes: Map<string, number[]>;
-    plainNames: string[];
-    foldedIds: string[];
+    text: string;
+    starts: Int32Array;
+    plainName: (i: number) => string;
   },
 ): CustomerIndex {
-  const { ids, idsFolded, names, plainIds, prefixes, plainNames, foldedIds } = tables;
+  const { ids, folded, names, prefixes, text, starts, plainName } = tables;
+  const at = (i: number): CustomerAnalysis | undefined => (i >= 0 ? customers[i] : undefined);
+  /** The customer whose "id name" text holds offset `offset` of `text`. */
+  const customerAt = (offset: number): number => {
+    let lo = 0;
+    let hi = customers.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
   /**
    * Names and ids within a few edits of the query (at most 2, or a third of its length), closest
    * first: every customer up to EDIT_SCAN_MAX, else `candidates` (those sharing a word beginning).
@@ -219,7 +284,10 @@ function buildQueries(
     const max = Math.max(2, Math.floor(folded.length / 3));
     const close: Array<{ i: number; d: number }> = [];
     const consider = (i: number) => {
-      const d = Math.min(distance(normalized, plainNames[i]!), distance(folded, foldedIds[i]!));
+      const d = Math.min(
+        distance(normalized, plainName(i)),
+        distance(folded, customers[i]!.customerId.toLowerCase()),
+      );
       if (d <= max) close.push({ i, d });
     };
     if (customers.length <= EDIT_SCAN_MAX) for (let i = 0; i < customers.length; i++) consider(i);
@@ -281,24 +349,28 @@ function buildQueries(
 
   return {
     size: customers.length,
-    byId: (customerId) => ids.get(customerId),
+    byId: (customerId) => at(ids.get(customerId)),
     find(query, options = {}) {
       const limit = options.limit ?? 10;
       const raw = query.trim();
-      const exactId = ids.get(raw) ?? idsFolded.get(raw.toLowerCase());
+      const exactId = at(ids.get(raw)) ?? at(folded.get(raw.toLowerCase()));
       if (exactId) return { kind: 'found', customer: exactId };
       const normalized = normalizeName(raw);
       if (normalized === '') return { kind: 'none', suggestions: [] };
-      const exactName = names.get(normalized);
+      const exactName = at(names.get(normalized));
       if (exactName) return { kind: 'found', customer: exactName };
 
-      const words = normalized.split(' ');
+      // Every customer whose id or name holds every word: the longest word is looked for in the
+      // joined texts, and each customer it is found in is checked for the others. A word (no
+      // spaces, no separator) is in "id name" exactly when it is in the id or in the name.
+      const words = normalized.split(' ').sort((a, b) => b.length - a.length);
+      const [first, ...rest] = words as [string, ...string[]];
       const matches: CustomerAnalysis[] = [];
-      // A word (no spaces) is in "id name" exactly when it is in the id or in the name.
-      for (let i = 0; i < plainIds.length; i++) {
-        const id = plainIds[i]!;
-        const name = plainNames[i]!;
-        if (words.every((w) => id.includes(w) || name.includes(w))) matches.push(customers[i]!);
+      for (let offset = text.indexOf(first); offset !== -1; ) {
+        const i = customerAt(offset);
+        const own = text.slice(starts[i]!, starts[i + 1]!);
+        if (rest.every((w) => own.includes(w))) matches.push(customers[i]!);
+        offset = text.indexOf(first, starts[i + 1]!);
       }
       if (matches.length === 1) return { kind: 'found', customer: matches[0]! };
       if (matches.length > 1) {

@@ -118,6 +118,29 @@ describe('the index of many customers (its maps split in shards)', () => {
     expect(big.byId('AC-ZZZZZ')).toBeUndefined();
     expect(big.byId('')).toBeUndefined();
   });
+
+  it('answers a name two customers share with both of them, and a word found in ids and names alike', () => {
+    const twins = [
+      customer('T-1', 'Twin Bakery', 2),
+      customer('T-2', 'Twin  bakery!', 1),
+      customer('BAKERY-9', 'Corner Shop'),
+      customer('X-4', 'Other'),
+    ];
+    const twinIndex = buildCustomerIndex(twins);
+    // The exact name matches two customers: the pick list, best ranked first.
+    expect(twinIndex.find('twin bakery')).toEqual({
+      kind: 'several',
+      candidates: [twins[1], twins[0]],
+      total: 2,
+    });
+    // "bakery" is in two names and in one id.
+    const bakery = twinIndex.find('bakery');
+    expect(bakery.kind).toBe('several');
+    if (bakery.kind === 'several') expect(new Set(bakery.candidates)).toEqual(new Set(twins.slice(0, 3)));
+    // Every word must be in the id or the name: "bakery 9" is only the third customer's id.
+    expect(twinIndex.find('bakery 9')).toEqual({ kind: 'found', customer: twins[2] });
+    expect(twinIndex.find('t 4 other')).toEqual({ kind: 'found', customer: twins[3] });
+  });
 });
 
 describe('customersByIdSteps', () => {
