@@ -66,6 +66,7 @@ const bot = await startRevgap({
       return analyzeInWorker(config, today, {
         pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
         onStage: (stage) => mark(stage),
+        index: true,
       });
     }
     const request = analysisRequestFromConfig(config, new Date().toISOString().slice(0, 10), {

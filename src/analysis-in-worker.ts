@@ -24,6 +24,11 @@ import type { AppConfig } from './config.ts';
 import { compactParsedCustomers } from './core/compact-series.ts';
 import { COMPACT_NETS_MIN_CUSTOMERS } from './core/ledger.ts';
 import type { AnalysisResult, ChurnRiskEntry, CustomerAnalysis } from './core/types.ts';
+import {
+  type CustomerIndex,
+  type CustomerIndexBuilder,
+  createIndexBuilder,
+} from './use-cases/find-customer.ts';
 import { workerBootstrapSource } from './worker-bootstrap.ts';
 import { errorFromWorker, type WorkerErrorFields } from './worker-error.ts';
 
@@ -100,6 +105,12 @@ export interface AnalyzeInWorkerHooks {
   pause?: () => Promise<void>;
   /** Customers per message (tests use small slices); default CUSTOMERS_PER_MESSAGE. */
   customersPerMessage?: number;
+  /**
+   * Also build the customer index, each slice as it arrives, and resolve with it: the bot's
+   * refresh then has no index pass of its own, whose allocations beside two snapshots set off a
+   * full collection of its heap (bench/help-during-refresh.ts).
+   */
+  index?: boolean;
 }
 
 /** The worker could not be started (no analysis ran): the caller analyses on its own thread. */
@@ -119,7 +130,7 @@ export function analyzeInWorker(
   config: AnalysisWorkerConfig,
   today: string,
   hooks: AnalyzeInWorkerHooks = {},
-): Promise<{ result: AnalysisResult; source: string }> {
+): Promise<{ result: AnalysisResult; source: string; index?: CustomerIndex }> {
   const workerData: AnalysisWorkerInput = {
     config,
     today,
@@ -141,13 +152,15 @@ export function analyzeInWorker(
     const churnRisk: ChurnRiskEntry[] = [];
     let compact = false;
     const strings = new Map<string, string>();
+    let indexer: CustomerIndexBuilder | null = null;
     const finish = (error: Error | null): void => {
       if (settled) return;
       settled = true;
       void worker.terminate();
       if (error) reject(error);
       else if (head) {
-        resolve({ result: { ...head.head, customers, churnRisk } as AnalysisResult, source: head.source });
+        const result = { ...head.head, customers, churnRisk } as AnalysisResult;
+        resolve({ result, source: head.source, ...(indexer ? { index: indexer.finish() } : {}) });
       }
     };
     const next = (): void => {
@@ -164,7 +177,9 @@ export function analyzeInWorker(
       }
       const parsed = JSON.parse(message.json) as CustomerAnalysis[];
       if (compact) compactParsedCustomers(parsed, strings);
+      const from = customers.length;
       for (const customer of parsed) customers.push(customer);
+      indexer?.addRange(from, customers.length);
     };
     worker.on('message', (message: AnalysisWorkerMessage | { type: 'boot-error'; message: string }) => {
       try {
@@ -179,6 +194,7 @@ export function analyzeInWorker(
             head = message;
             // As a snapshot loaded from the store: compact from the size where a ledger is.
             compact = message.lengths.customers >= COMPACT_NETS_MIN_CUSTOMERS;
+            if (hooks.index) indexer = createIndexBuilder(customers, message.lengths.customers);
             next();
             return;
           case 'slice':

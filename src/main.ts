@@ -34,6 +34,7 @@ import { createStateStore } from './store/create-state-store.ts';
 import { withFollowUpView } from './store/follow-up-view.ts';
 import type { StateStore } from './store/state-store.ts';
 import { createAccountManagerDirectory } from './use-cases/account-managers.ts';
+import type { CustomerIndex } from './use-cases/find-customer.ts';
 import { type PostDigestDeps, postDigestRun } from './use-cases/post-digest.ts';
 import {
   createSnapshotHolder,
@@ -88,7 +89,7 @@ export function analyzeConfiguredData(
   config: AppConfig,
   now: () => Date,
   logger?: Logger,
-): () => Promise<{ result: AnalysisResult; source: string }> {
+): () => Promise<{ result: AnalysisResult; source: string; index?: CustomerIndex }> {
   return async () => {
     const today = now().toISOString().slice(0, 10);
     // Large data is read and analysed in a worker thread, off the heap the bot answers from
@@ -97,6 +98,7 @@ export function analyzeConfiguredData(
       try {
         return await analyzeInWorker(config, today, {
           pause: () => setImmediate(),
+          index: true,
           ...(logger !== undefined ? { log: (fields, message) => logger.info(fields, message) } : {}),
         });
       } catch (error) {

@@ -14,7 +14,12 @@ import { buildJsonDocument } from '../src/render/json-document.ts';
 import { renderMarkdownReport } from '../src/render/markdown-report.ts';
 import { analysisRequestFromConfig } from '../src/sources/open-sources.ts';
 import { writeSample } from '../src/sources/sample/write-sample.ts';
+import type { AnalysisSnapshot, SnapshotStore } from '../src/store/state-store.ts';
+import { buildCustomerIndex, type CustomerIndex } from '../src/use-cases/find-customer.ts';
+import { createSnapshotHolder, refreshSnapshot } from '../src/use-cases/refresh-snapshot.ts';
 import { runAnalysis } from '../src/use-cases/run-analysis.ts';
+import { captureLogs } from './helpers/capture-logs.ts';
+import { partialPort } from './helpers/partial-port.ts';
 
 const TODAY = '2026-11-24';
 let dir: string;
@@ -42,6 +47,7 @@ describe('analyzeInWorker', () => {
     let pauses = 0;
     const inWorker = await analyzeInWorker(config, TODAY, {
       customersPerMessage: 7,
+      index: true,
       onStage: (stage) => stages.push(stage),
       pause: async () => {
         pauses++;
@@ -69,6 +75,17 @@ describe('analyzeInWorker', () => {
     // The customers are what a snapshot saved as JSON and loaded back holds.
     expect(inWorker.result.customers).toEqual(JSON.parse(JSON.stringify(here.customers)));
     expect(inWorker.result.priorities).toEqual(here.priorities);
+    // The index built slice by slice during the transfer answers as one built afterwards.
+    const index = inWorker.index!;
+    const after = buildCustomerIndex(inWorker.result.customers);
+    expect(index.size).toBe(150);
+    const queries = [
+      ...here.customers.slice(0, 40).flatMap((c) => [c.customerId, c.name.toUpperCase()]),
+      'zz',
+      'store',
+    ];
+    for (const query of queries) expect(index.find(query)).toEqual(after.find(query));
+    for (const c of inWorker.result.customers) expect(index.byId(c.customerId)).toBe(c);
   });
 
   it("rejects with the analysis' own error: an unreadable sales file stays an InputError with its hint", async () => {
@@ -86,6 +103,36 @@ describe('analyzeInWorker', () => {
     );
     expect((error as InputError).message).toBe((here as InputError).message);
     expect((error as InputError).hint).toBe((here as InputError).hint);
+  });
+});
+
+describe('a refresh through the analysis worker', () => {
+  it('answers from the index the transfer built, once the snapshot is saved', async () => {
+    const saved: AnalysisSnapshot[] = [];
+    const store = partialPort<SnapshotStore>({
+      saveSnapshot: async (snapshot: AnalysisSnapshot) => void saved.push(snapshot),
+      loadLatestSnapshot: async () => saved.at(-1) ?? null,
+    });
+    const holder = createSnapshotHolder({ store, settings: config.analysis });
+    let built: CustomerIndex | undefined;
+    const loaded = await refreshSnapshot({
+      analyze: async () => {
+        const outcome = await analyzeInWorker(config, TODAY, { index: true });
+        built = outcome.index;
+        return outcome;
+      },
+      settings: config.analysis,
+      store,
+      holder,
+      now: () => new Date('2026-11-24T06:00:00Z'),
+      logger: captureLogs().logger,
+    });
+    expect(built).toBeDefined();
+    expect(loaded.index).toBe(built);
+    expect(holder.current()?.index).toBe(built);
+    expect(saved).toHaveLength(1);
+    const first = saved[0]!.result.customers[0]!;
+    expect(holder.current()?.index.byId(first.customerId)).toBe(first);
   });
 });
 

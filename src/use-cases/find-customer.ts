@@ -194,8 +194,22 @@ class PositionTable {
  * and two to five strings a customer) were the refresh's last cluster of answers over 200 ms: the
  * maps' rehash at 512 Ki entries, and the collections their objects set off (bench/help-during-refresh.ts).
  */
-function createIndexBuilder(customers: readonly CustomerAnalysis[]) {
-  const n = customers.length;
+export interface CustomerIndexBuilder {
+  /** Indexes customers `from` to `to` (exclusive), which must be in the list by then. */
+  addRange(from: number, to: number): void;
+  /** The index, once every customer was added in order. */
+  finish(): CustomerIndex;
+}
+
+/**
+ * An index built while `customers` is still being filled, up to `count` customers in all, added in
+ * order (the analysis worker's transfer indexes each slice as it arrives: test/analysis-in-worker).
+ */
+export function createIndexBuilder(
+  customers: readonly CustomerAnalysis[],
+  count = customers.length,
+): CustomerIndexBuilder {
+  const n = count;
   // Customer i's normalised id is text[starts[i], names[i] - 1), its normalised name
   // text[names[i], starts[i + 1] - 1): each followed by one separator that no query word holds.
   const starts = new Int32Array(n + 1);

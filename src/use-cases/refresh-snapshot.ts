@@ -100,8 +100,12 @@ export function createSnapshotHolder(options: {
 }
 
 export interface RefreshSnapshotDeps {
-  /** Runs the analysis (e.g. `runAnalysis` with the configured source); `source` is already redacted. */
-  analyze: () => Promise<{ result: AnalysisResult; source: string }>;
+  /**
+   * Runs the analysis (e.g. `runAnalysis` with the configured source); `source` is already redacted.
+   * `index`: the result's customer index, when the analysis built it (the analysis worker's
+   * transfer does); else the refresh builds it.
+   */
+  analyze: () => Promise<{ result: AnalysisResult; source: string; index?: CustomerIndex | undefined }>;
   settings: AnalysisSettings;
   store: SnapshotStore;
   holder: SnapshotHolder;
@@ -119,7 +123,7 @@ export interface RefreshSnapshotDeps {
  */
 export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<LoadedSnapshot> {
   const started = deps.now();
-  let outcome: { result: AnalysisResult; source: string };
+  let outcome: { result: AnalysisResult; source: string; index?: CustomerIndex | undefined };
   try {
     outcome = await deps.analyze();
   } catch (error) {
@@ -141,7 +145,9 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
   };
   await deps.store.saveSnapshot(snapshot);
   // The previous snapshot keeps answering until the new index is built and the holdout updated.
-  const loaded = await loadSnapshotInSlices(snapshot, deps.settings);
+  const loaded = outcome.index
+    ? { snapshot, settings: snapshot.settings ?? deps.settings, index: outcome.index }
+    : await loadSnapshotInSlices(snapshot, deps.settings);
   // Held-out customers are recorded before the snapshot answers, so none reaches an account manager.
   // The draw looks customers up in the new index (a second map of a million customers, built
   // beside it, was one more full collection of the bot's heap: bench/help-during-refresh.ts).
