@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compactParsedCustomers } from '../../src/core/compact-series.ts';
+import { compactParsedCustomers, PackedMetrics } from '../../src/core/compact-series.ts';
 import { IntCents } from '../../src/core/ledger.ts';
-import type { CustomerAnalysis } from '../../src/core/types.ts';
+import type { CustomerAnalysis, CustomerMetrics } from '../../src/core/types.ts';
 import { makeAnalysisResult } from '../store/analysis-result-fixture.ts';
 
 /** Customers as a saved snapshot gives them back: parsed from JSON, plain arrays everywhere. */
@@ -59,6 +59,31 @@ describe('compactParsedCustomers', () => {
     // Names, ids and rationales are each customer's own: not kept.
     expect(strings.has(customers[0]!.customerId)).toBe(false);
     expect(strings.has(customers[0]!.name)).toBe(false);
+    expect(JSON.stringify(customers)).toBe(before);
+  });
+
+  it('packs the metrics in rows of one Float64Array: same values, null kept, same JSON', () => {
+    const customers = parsedCustomers(30);
+    const withMetrics = customers.filter((c) => c.metrics !== null);
+    expect(withMetrics.length).toBeGreaterThan(2);
+    const first = withMetrics[0]!;
+    first.metrics = { ...first.metrics!, trendPct: -0.0668866756, lastSalePeriod: null };
+    // Metrics of another shape (an extra key) stay as they are.
+    const odd = withMetrics[1]!;
+    odd.metrics = { ...odd.metrics!, extra: 1 } as unknown as CustomerMetrics;
+    const before = JSON.stringify(customers);
+    const plain = customers.map((c) => (c.metrics === null ? null : { ...c.metrics }));
+    compactParsedCustomers(customers);
+    expect(first.metrics).toBeInstanceOf(PackedMetrics);
+    expect(first.metrics?.trendPct).toBe(-0.0668866756);
+    expect(first.metrics?.lastSalePeriod).toBeNull();
+    expect(odd.metrics).not.toBeInstanceOf(PackedMetrics);
+    customers.forEach((c, i) => {
+      if (c.metrics === null) return;
+      for (const key of Object.keys(plain[i]!) as (keyof CustomerMetrics)[]) {
+        expect(c.metrics[key]).toBe(plain[i]![key]);
+      }
+    });
     expect(JSON.stringify(customers)).toBe(before);
   });
 
