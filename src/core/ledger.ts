@@ -293,9 +293,14 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       }
       slot = (slot + 1) & mask;
     }
+    return numberNewCustomer(ownString(text, from, to), slot, hash, low, high);
+  }
+
+  /** Numbers a customer not in the table yet, in the empty `slot` its probe ended on. */
+  function numberNewCustomer(id: string, slot: number, hash: number, low: number, high: number): number {
     const c = ids.length;
     if (c === capacity) growCustomers();
-    ids.push(ownString(text, from, to));
+    ids.push(id);
     const at = slot * TABLE_STRIDE;
     table[at] = c + 1;
     table[at + 1] = hash;
@@ -336,16 +341,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       }
       slot = (slot + 1) & mask;
     }
-    const c = ids.length;
-    if (c === capacity) growCustomers();
-    ids.push(asciiString(bytes, from, to));
-    const at = slot * TABLE_STRIDE;
-    table[at] = c + 1;
-    table[at + 1] = hash;
-    table[at + 2] = low;
-    table[at + 3] = high;
-    if (ids.length * 2 > table.length / TABLE_STRIDE) growTable();
-    return c;
+    return numberNewCustomer(asciiString(bytes, from, to), slot, hash, low, high);
   }
 
   // --- rows of short ids held back by addSaleBytes and folded in batches (issue 12, speed). Looking
@@ -399,16 +395,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) return number - 1;
       slot = (slot + 1) & mask;
     }
-    const c = ids.length;
-    if (c === capacity) growCustomers();
-    ids.push(unpackedId(low, high));
-    const at = slot * TABLE_STRIDE;
-    table[at] = c + 1;
-    table[at + 1] = hash;
-    table[at + 2] = low;
-    table[at + 3] = high;
-    if (ids.length * 2 > table.length / TABLE_STRIDE) growTable();
-    return c;
+    return numberNewCustomer(unpackedId(low, high), slot, hash, low, high);
   }
 
   /** Gives customer `c` a fresh block of `size` periods (zeroed); returns nothing, sets slab/offset. */

@@ -422,6 +422,25 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
     return end < 0 ? text.length : end + 1;
   }
 
+  /**
+   * The open record at `pos` of `text` is longer than maxRecordChars: one physical line that long is
+   * not line-oriented text (thrown); else a quote opened and not closed within the limit, reported,
+   * and the read resumes on the next line (returned). For `push` and `pushAscii`.
+   */
+  function skipOversizedRecord(text: string, pos: number): number {
+    const newline = text.indexOf('\n', pos);
+    if (newline < 0 || newline - pos > maxRecordChars) {
+      throw lineTooLong(file, line, maxRecordChars, text.indexOf('\r', pos) >= 0);
+    }
+    onMalformed(
+      line,
+      'unclosed_quote',
+      `a quoted value opened on this line runs past ${maxRecordChars} characters without closing; ` +
+        'check for a stray "',
+    );
+    line++;
+    return newline + 1;
+  }
   return {
     get linesDone() {
       return line - 1;
@@ -449,20 +468,7 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
           pos = next;
         }
         if (pos >= text.length || text.length - pos <= maxRecordChars) break;
-        // The open record is too large. One physical line that long: not line-oriented text.
-        const newline = text.indexOf('\n', pos);
-        if (newline < 0 || newline - pos > maxRecordChars) {
-          throw lineTooLong(file, line, maxRecordChars, text.indexOf('\r', pos) >= 0);
-        }
-        // A quote opened and not closed within the limit: report it, resume on the next line.
-        onMalformed(
-          line,
-          'unclosed_quote',
-          `a quoted value opened on this line runs past ${maxRecordChars} characters without closing; ` +
-            'check for a stray "',
-        );
-        line++;
-        pos = newline + 1;
+        pos = skipOversizedRecord(text, pos);
       }
       // The leftover (usually part of one line) is joined to the next chunk, which frees this text.
       pending = pos >= text.length ? '' : text.slice(pos);
@@ -491,20 +497,7 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
             pos = next;
           }
           if (pos >= len || len - pos <= maxRecordChars) break;
-          // The open record is too large (as in `push`).
-          const text = asciiText();
-          const newline = text.indexOf('\n', pos);
-          if (newline < 0 || newline - pos > maxRecordChars) {
-            throw lineTooLong(file, line, maxRecordChars, text.indexOf('\r', pos) >= 0);
-          }
-          onMalformed(
-            line,
-            'unclosed_quote',
-            `a quoted value opened on this line runs past ${maxRecordChars} characters without closing; ` +
-              'check for a stray "',
-          );
-          line++;
-          pos = newline + 1;
+          pos = skipOversizedRecord(asciiText(), pos);
         }
         pending = pos >= len ? '' : latin1(bytes, pos, len);
       } finally {
