@@ -9,9 +9,12 @@ import {
   shouldAnalyzeInWorker,
 } from '../src/analysis-in-worker.ts';
 import { type AppConfig, loadConfig } from '../src/config.ts';
+import { compactParsedCustomers, PackedComponents } from '../src/core/compact-series.ts';
 import { InputError } from '../src/errors.ts';
+import { renderDeepDiveMarkdown } from '../src/render/deep-dive.ts';
 import { buildJsonDocument } from '../src/render/json-document.ts';
 import { renderMarkdownReport } from '../src/render/markdown-report.ts';
+import { renderDeepDiveMessage } from '../src/render/slack/deep-dive-blocks.ts';
 import { analysisRequestFromConfig } from '../src/sources/open-sources.ts';
 import { writeSample } from '../src/sources/sample/write-sample.ts';
 import type { AnalysisSnapshot, SnapshotStore } from '../src/store/state-store.ts';
@@ -86,6 +89,25 @@ describe('analyzeInWorker', () => {
     ];
     for (const query of queries) expect(index.find(query)).toEqual(after.find(query));
     for (const c of inWorker.result.customers) expect(index.byId(c.customerId)).toBe(c);
+    // Made compact as a snapshot of 20,000 customers or more is (series views, packed metrics and
+    // components, shared strings): the same report, document and deep dives.
+    compactParsedCustomers(inWorker.result.customers);
+    expect(inWorker.result.customers.some((c) => c.components instanceof PackedComponents)).toBe(true);
+    expect(renderMarkdownReport(inWorker.result, config.analysis)).toBe(
+      renderMarkdownReport(here, config.analysis),
+    );
+    expect(buildJsonDocument(inWorker.result, config.analysis)).toEqual(
+      buildJsonDocument(here, config.analysis),
+    );
+    here.customers.forEach((c, i) => {
+      const packed = inWorker.result.customers[i]!;
+      expect(renderDeepDiveMarkdown(packed, inWorker.result, config.analysis)).toBe(
+        renderDeepDiveMarkdown(c, here, config.analysis),
+      );
+      expect(renderDeepDiveMessage(packed, inWorker.result, config.analysis)).toEqual(
+        renderDeepDiveMessage(c, here, config.analysis),
+      );
+    });
   });
 
   it("rejects with the analysis' own error: an unreadable sales file stays an InputError with its hint", async () => {

@@ -7,7 +7,7 @@
  * The JSON of the customers is unchanged: `IntCents` serialises as a plain array.
  */
 import { fitsInt32, IntCents } from './ledger.ts';
-import type { CustomerAnalysis, CustomerMetrics, Gap } from './types.ts';
+import type { CustomerAnalysis, CustomerMetrics, Gap, ScoreComponents } from './types.ts';
 
 /**
  * The series of a customer with none, shared by all of them: the analysis and a snapshot read back
@@ -25,6 +25,59 @@ export const NO_GAPS: Gap[] = Object.freeze([]) as unknown as Gap[];
  * of cents within 32 bits keeps plain series (as a ledger does); series already compact are left
  * as they are. Returns whether the series were made compact.
  */
+/**
+ * A record of numbers read from a row of one Float64Array shared by many customers (null stored as
+ * NaN), instead of an object with a number object for each fractional value: for the marking of
+ * every full collection of a bot holding a million customers. Read-only, as a result is; its fields
+ * are getters on the prototype (`packedRecordClass`), it serialises as the plain record with the same
+ * keys in the same order, and it has no own enumerable property.
+ */
+export class PackedRecord {
+  readonly #values: Float64Array;
+  readonly #at: number;
+  readonly #keys: readonly string[];
+
+  constructor(values: Float64Array, at: number, keys: readonly string[]) {
+    this.#values = values;
+    this.#at = at;
+    this.#keys = keys;
+  }
+
+  /** Field `k` (null when stored as NaN). */
+  protected field(k: number): number | null {
+    const value = this.#values[this.#at + k]!;
+    return Number.isNaN(value) ? null : value;
+  }
+
+  toJSON(): Record<string, number | null> {
+    const plain: Record<string, number | null> = {};
+    this.#keys.forEach((key, k) => {
+      plain[key] = this.field(k);
+    });
+    return plain;
+  }
+}
+
+/** A PackedRecord class whose getters are `keys`, in order. */
+function packedRecordClass<T>(keys: readonly (keyof T & string)[]) {
+  class Packed extends PackedRecord {
+    constructor(values: Float64Array, at: number) {
+      super(values, at, keys);
+    }
+  }
+  keys.forEach((key, k) => {
+    Object.defineProperty(Packed.prototype, key, {
+      get(this: Packed) {
+        return this.field(k);
+      },
+    });
+  });
+  return Packed as unknown as new (
+    values: Float64Array,
+    at: number,
+  ) => PackedRecord & T;
+}
+
 /** A customer's metrics in the order the analysis writes them (and their JSON lists them). */
 const METRIC_KEYS = [
   'history',
@@ -38,104 +91,57 @@ const METRIC_KEYS = [
   'activeShare',
   'lastSalePeriod',
 ] as const satisfies readonly (keyof CustomerMetrics)[];
-const METRICS = METRIC_KEYS.length;
+/** A scored customer's components and contributions, likewise. */
+const COMPONENT_KEYS = [
+  'revenueImpact',
+  'churnRisk',
+  'customerValue',
+  'recoveryProbability',
+] as const satisfies readonly (keyof ScoreComponents)[];
+
+export const PackedMetrics = packedRecordClass<CustomerMetrics>(METRIC_KEYS);
+export const PackedComponents = packedRecordClass<ScoreComponents>(COMPONENT_KEYS);
 
 /**
- * A customer's metrics read from a row of one Float64Array shared by many customers (null stored as
- * NaN): one object a customer instead of the metrics object and a number object for each fractional
- * value (a trend, a share), for the marking of every full collection of a bot holding a million
- * customers. Read-only, as a result is; serialises as the plain metrics, keys in the same order.
+ * Whether a parsed record has exactly `keys`, in order, all numbers (null allowed where `nullable`):
+ * records of another shape are left as they are.
  */
-export class PackedMetrics implements CustomerMetrics {
-  readonly #values: Float64Array;
-  readonly #at: number;
-
-  constructor(values: Float64Array, at: number) {
-    this.#values = values;
-    this.#at = at;
-  }
-
-  #read(k: number): number {
-    return this.#values[this.#at + k]!;
-  }
-
-  #nullable(k: number): number | null {
-    const value = this.#values[this.#at + k]!;
-    return Number.isNaN(value) ? null : value;
-  }
-
-  get history(): number {
-    return this.#read(0);
-  }
-  get baselineCents(): number {
-    return this.#read(1);
-  }
-  get recentCents(): number {
-    return this.#read(2);
-  }
-  get trendCentsPerPeriod(): number {
-    return this.#read(3);
-  }
-  get trendPct(): number {
-    return this.#read(4);
-  }
-  get forecastCents(): number {
-    return this.#read(5);
-  }
-  get zeroStreak(): number {
-    return this.#read(6);
-  }
-  get lifetimeValueCents(): number {
-    return this.#read(7);
-  }
-  get activeShare(): number {
-    return this.#read(8);
-  }
-  get lastSalePeriod(): number | null {
-    return this.#nullable(9);
-  }
-
-  toJSON(): CustomerMetrics {
-    return {
-      history: this.history,
-      baselineCents: this.baselineCents,
-      recentCents: this.recentCents,
-      trendCentsPerPeriod: this.trendCentsPerPeriod,
-      trendPct: this.trendPct,
-      forecastCents: this.forecastCents,
-      zeroStreak: this.zeroStreak,
-      lifetimeValueCents: this.lifetimeValueCents,
-      activeShare: this.activeShare,
-      lastSalePeriod: this.lastSalePeriod,
-    };
-  }
-}
-
-/** Whether parsed metrics have exactly the keys PackedMetrics holds, in order, all numbers (null only last). */
-function packable(metrics: CustomerMetrics): boolean {
-  const keys = Object.keys(metrics);
-  if (keys.length !== METRICS) return false;
-  for (let k = 0; k < METRICS; k++) {
-    if (keys[k] !== METRIC_KEYS[k]) return false;
-    const value = (metrics as unknown as Record<string, unknown>)[keys[k]!];
-    if (typeof value !== 'number' && !(k === METRICS - 1 && value === null)) return false;
+function packable(record: object, keys: readonly string[], nullable: string | undefined): boolean {
+  const own = Object.keys(record);
+  if (own.length !== keys.length) return false;
+  for (let k = 0; k < keys.length; k++) {
+    if (own[k] !== keys[k]) return false;
+    const value = (record as Record<string, unknown>)[keys[k]!];
+    if (typeof value !== 'number' && !(value === null && keys[k] === nullable)) return false;
   }
   return true;
 }
 
-/** Replaces the metrics of parsed customers by PackedMetrics rows of one Float64Array (see above). */
-function packMetrics(customers: CustomerAnalysis[]): void {
+/**
+ * Replaces the records `field` of parsed customers by packed rows of one Float64Array (see
+ * PackedRecord).
+ */
+function packRecords<F extends 'metrics' | 'components' | 'contributions'>(
+  customers: CustomerAnalysis[],
+  field: F,
+  keys: readonly string[],
+  Packed: new (values: Float64Array, at: number) => PackedRecord,
+  nullable?: string,
+): void {
+  const fits = (record: CustomerAnalysis[F]): record is NonNullable<CustomerAnalysis[F]> =>
+    record !== null && !(record instanceof PackedRecord) && packable(record, keys, nullable);
   let count = 0;
-  for (const customer of customers) if (customer.metrics !== null && packable(customer.metrics)) count++;
+  for (const customer of customers) if (fits(customer[field])) count++;
   if (count === 0) return;
-  const values = new Float64Array(count * METRICS);
+  const values = new Float64Array(count * keys.length);
   let at = 0;
   for (const customer of customers) {
-    const metrics = customer.metrics;
-    if (metrics === null || !packable(metrics)) continue;
-    for (let k = 0; k < METRICS; k++) values[at + k] = metrics[METRIC_KEYS[k]!] ?? Number.NaN;
-    customer.metrics = new PackedMetrics(values, at);
-    at += METRICS;
+    const record = customer[field];
+    if (!fits(record)) continue;
+    const fields = record as unknown as Record<string, number | null>;
+    for (let k = 0; k < keys.length; k++) values[at + k] = fields[keys[k]!] ?? Number.NaN;
+    customer[field] = new Packed(values, at) as unknown as CustomerAnalysis[F];
+    at += keys.length;
   }
 }
 
@@ -179,7 +185,9 @@ export function compactParsedCustomers(
     if (fits && !fitsInt32(series)) fits = false;
     cells += series.length;
   }
-  packMetrics(customers);
+  packRecords(customers, 'metrics', METRIC_KEYS, PackedMetrics, 'lastSalePeriod');
+  packRecords(customers, 'components', COMPONENT_KEYS, PackedComponents);
+  packRecords(customers, 'contributions', COMPONENT_KEYS, PackedComponents);
   if (!fits || cells === 0) return false;
   const buffer = new ArrayBuffer(cells * 4);
   let at = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactParsedCustomers, PackedMetrics } from '../../src/core/compact-series.ts';
+import { compactParsedCustomers, PackedComponents, PackedMetrics } from '../../src/core/compact-series.ts';
 import { IntCents } from '../../src/core/ledger.ts';
 import type { CustomerAnalysis, CustomerMetrics } from '../../src/core/types.ts';
 import { makeAnalysisResult } from '../store/analysis-result-fixture.ts';
@@ -82,6 +82,25 @@ describe('compactParsedCustomers', () => {
       if (c.metrics === null) return;
       for (const key of Object.keys(plain[i]!) as (keyof CustomerMetrics)[]) {
         expect(c.metrics[key]).toBe(plain[i]![key]);
+      }
+    });
+    expect(JSON.stringify(customers)).toBe(before);
+  });
+
+  it("packs a scored customer's components and contributions the same way", () => {
+    const customers = parsedCustomers(30);
+    const scored = customers.filter((c) => c.components !== null && c.contributions !== null);
+    expect(scored.length).toBeGreaterThan(1);
+    const before = JSON.stringify(customers);
+    const plain = scored.map((c) => [{ ...c.components! }, { ...c.contributions! }] as const);
+    compactParsedCustomers(customers);
+    scored.forEach((c, i) => {
+      expect(c.components).toBeInstanceOf(PackedComponents);
+      expect(c.contributions).toBeInstanceOf(PackedComponents);
+      expect(Object.keys(c.components!)).toEqual([]);
+      for (const key of ['revenueImpact', 'churnRisk', 'customerValue', 'recoveryProbability'] as const) {
+        expect(c.components![key]).toBe(plain[i]![0][key]);
+        expect(c.contributions![key]).toBe(plain[i]![1][key]);
       }
     });
     expect(JSON.stringify(customers)).toBe(before);
