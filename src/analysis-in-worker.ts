@@ -24,6 +24,7 @@ import type { AppConfig } from './config.ts';
 import { compactParsedCustomers } from './core/compact-series.ts';
 import { COMPACT_NETS_MIN_CUSTOMERS } from './core/ledger.ts';
 import type { AnalysisResult, ChurnRiskEntry, CustomerAnalysis } from './core/types.ts';
+import { isPostgresUrl } from './sources/postgres/postgres-sales-source.ts';
 import {
   type CustomerIndex,
   type CustomerIndexBuilder,
@@ -87,7 +88,7 @@ export const ANALYSIS_WORKER_MIN_BYTES = 16 << 20;
 export async function shouldAnalyzeInWorker(config: AnalysisWorkerConfig): Promise<boolean> {
   const sales = config.data.sales;
   if (sales === undefined) return false; // the bundled sample: 200 customers
-  if (/^postgres(ql)?:\/\//i.test(sales)) return true;
+  if (isPostgresUrl(sales)) return true;
   try {
     const info = await stat(sales);
     return info.isFile() && info.size >= ANALYSIS_WORKER_MIN_BYTES;

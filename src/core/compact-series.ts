@@ -1,10 +1,12 @@
 /**
  * A customer list read back from JSON (a saved snapshot) made as compact in memory as the analysis
  * made it: each series an `IntCents` view of one shared Int32Array instead of a plain array of
- * numbers, and one shared empty list for every customer without a series or without gaps. A large
- * snapshot lives in the bot's heap for as long as it answers, so every object in it is marked at
- * each full garbage collection, which a refresh of the same size sets off several times (issue 12).
- * The JSON of the customers is unchanged: `IntCents` serialises as a plain array.
+ * numbers, one shared empty list for every customer without a series or without gaps, and its
+ * numeric records in rows of Float64Arrays. A large snapshot lives in the bot's heap for as long as
+ * it answers, so every object in it is marked at each full garbage collection, which a refresh of
+ * the same size sets off several times (issue 12).
+ * The JSON of the customers is unchanged: `IntCents` serialises as a plain array, a packed record as
+ * the plain record.
  */
 import { fitsInt32, IntCents } from './ledger.ts';
 import type { CustomerAnalysis, CustomerMetrics, Gap, ScoreComponents } from './types.ts';
@@ -17,14 +19,6 @@ export const NO_SERIES: number[] = Object.freeze([]) as unknown as number[];
 /** The gaps of a customer with none, shared likewise. */
 export const NO_GAPS: Gap[] = Object.freeze([]) as unknown as Gap[];
 
-/**
- * Replaces, in place, the series of freshly parsed `customers` by `IntCents` views of one
- * Int32Array (4 bytes a period, no array of numbers for the collector to scan), their empty
- * series and gap lists by shared frozen ones, and their repeated short values by one string each
- * (`strings`: pass the same map for every slice of one list). A list with a series value that is not a whole number
- * of cents within 32 bits keeps plain series (as a ledger does); series already compact are left
- * as they are. Returns whether the series were made compact.
- */
 /**
  * A record of numbers read from a row of one Float64Array shared by many customers (null stored as
  * NaN), instead of an object with a number object for each fractional value: for the marking of
@@ -148,6 +142,15 @@ function packRecords<F extends 'metrics' | 'components' | 'contributions'>(
 /** Distinct values `compactParsedCustomers` shares at most. */
 const SHARED_STRINGS_MAX = 10_000;
 
+/**
+ * Replaces, in place, the series of freshly parsed `customers` by `IntCents` views of one
+ * Int32Array (4 bytes a period, no array of numbers for the collector to scan), their empty
+ * series and gap lists by shared frozen ones, their repeated short values by one string each
+ * (`strings`: pass the same map for every slice of one list), and their metrics, score components
+ * and contributions by packed rows (PackedRecord). A list with a series value that is not a whole
+ * number of cents within 32 bits keeps plain series (as a ledger does); series already compact are
+ * left as they are. Returns whether the series were made compact.
+ */
 export function compactParsedCustomers(
   customers: CustomerAnalysis[],
   strings: Map<string, string> = new Map(),

@@ -186,14 +186,6 @@ class PositionTable {
   }
 }
 
-/**
- * Builds the index slice by slice. Per customer it keeps no object: three hash tables of positions
- * (id, lower-case id, normalised name) and the normalised "id name" texts of every customer joined
- * in one string, with the offset of each. A bot holding a million customers marks every object of
- * its heap at each full collection, and the maps and strings of the index built before (three maps
- * and two to five strings a customer) were the refresh's last cluster of answers over 200 ms: the
- * maps' rehash at 512 Ki entries, and the collections their objects set off (bench/help-during-refresh.ts).
- */
 export interface CustomerIndexBuilder {
   /** Indexes customers `from` to `to` (exclusive), which must be in the list by then. */
   addRange(from: number, to: number): void;
@@ -202,16 +194,21 @@ export interface CustomerIndexBuilder {
 }
 
 /**
- * An index built while `customers` is still being filled, up to `count` customers in all, added in
- * order (the analysis worker's transfer indexes each slice as it arrives: test/analysis-in-worker).
+ * Builds the index slice by slice, possibly while `customers` is still being filled, up to `n`
+ * customers in all, added in order (the analysis worker's transfer indexes each slice as it
+ * arrives: test/analysis-in-worker). Per customer it keeps no object: three hash tables of positions
+ * (id, lower-case id, normalised name) and the normalised "id name" texts of every customer joined
+ * in one string, with the offset of each. A bot holding a million customers marks every object of
+ * its heap at each full collection, and the maps and strings of the index built before (three maps
+ * and two to five strings a customer) were the refresh's last cluster of answers over 200 ms: the
+ * maps' rehash at 512 Ki entries, and the collections their objects set off (bench/help-during-refresh.ts).
  */
 export function createIndexBuilder(
   customers: readonly CustomerAnalysis[],
-  count = customers.length,
+  n = customers.length,
 ): CustomerIndexBuilder {
-  const n = count;
-  // Customer i's normalised id is text[starts[i], names[i] - 1), its normalised name
-  // text[names[i], starts[i + 1] - 1): each followed by one separator that no query word holds.
+  // Customer i's normalised id is text[starts[i], nameStarts[i] - 1), its normalised name
+  // text[nameStarts[i], starts[i + 1] - 1): each followed by one separator that no query word holds.
   const starts = new Int32Array(n + 1);
   const nameStarts = new Int32Array(n);
   const pieces: string[] = [];

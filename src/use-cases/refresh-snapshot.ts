@@ -48,11 +48,16 @@ export function loadSnapshot(snapshot: AnalysisSnapshot, fallback: AnalysisSetti
 /** Customers indexed between two pauses of a bot's refresh: about a millisecond of work. */
 export const INDEX_CUSTOMERS_PER_STEP = 256;
 
-/** Same, building the customer index in slices so the bot keeps answering meanwhile. */
+/**
+ * Same, building the customer index in slices so the bot keeps answering meanwhile, unless the
+ * caller has it already (`index`: the analysis worker's transfer builds it).
+ */
 export async function loadSnapshotInSlices(
   snapshot: AnalysisSnapshot,
   fallback: AnalysisSettings,
+  index?: CustomerIndex,
 ): Promise<LoadedSnapshot> {
+  if (index) return { snapshot, settings: snapshot.settings ?? fallback, index };
   return {
     snapshot,
     settings: snapshot.settings ?? fallback,
@@ -145,9 +150,7 @@ export async function refreshSnapshot(deps: RefreshSnapshotDeps): Promise<Loaded
   };
   await deps.store.saveSnapshot(snapshot);
   // The previous snapshot keeps answering until the new index is built and the holdout updated.
-  const loaded = outcome.index
-    ? { snapshot, settings: snapshot.settings ?? deps.settings, index: outcome.index }
-    : await loadSnapshotInSlices(snapshot, deps.settings);
+  const loaded = await loadSnapshotInSlices(snapshot, deps.settings, outcome.index);
   // Held-out customers are recorded before the snapshot answers, so none reaches an account manager.
   // The draw looks customers up in the new index (a second map of a million customers, built
   // beside it, was one more full collection of the bot's heap: bench/help-during-refresh.ts).
