@@ -4,21 +4,18 @@
  * scheduler and no polling. Its start-up refresh reads the sales file; then it prints `ready <ms>`.
  * On SIGUSR2 it runs one more refresh through `dataWatch.refresh()` (what the data-change poll and the
  * digest call) and prints a phase marker at each step, `phase <name> <epoch ms>`:
- * read -> analysis (the first pause of `runAnalysis`: the read and the ledger are done) -> save (the
- * store's `saveSnapshot`) -> holdout+index (`updateHoldout`, then the customer index; `index` apart from the end of
- * `saveHoldoutMeasures`) -> recoveries (from `listFollowedUpGaps`) -> done. The analysis is
- * `analyzeConfiguredData`'s (the same request with the background read, a `setImmediate` pause
- * between steps), written out here only to mark the end of the read.
+ * read -> analysis (the data is read) -> transfer (large data: the analysis worker's result arriving
+ * in slices, with its customer index) -> save (the store's `saveSnapshot`) -> holdout+index (the
+ * customer index when the transfer did not build it, then `updateHoldout`; `index` at the end of
+ * `saveHoldoutMeasures`) -> recoveries (from `listFollowedUpGaps`) -> done. The analysis is the
+ * bot's own, `analyzeConfiguredData`, whose stages mark read -> analysis -> transfer.
  * With DATABASE_URL the store is that Postgres server, in its own schema (dropped on SIGTERM).
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { analyzeInWorker, shouldAnalyzeInWorker } from '../src/analysis-in-worker.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { startRevgap } from '../src/main.ts';
-import { analysisRequestFromConfig } from '../src/sources/open-sources.ts';
+import { analyzeConfiguredData, startRevgap } from '../src/main.ts';
 import { createStateStore } from '../src/store/create-state-store.ts';
-import { runAnalysis } from '../src/use-cases/run-analysis.ts';
 
 const epochMs = () => performance.timeOrigin + performance.now();
 let measuring = false;
@@ -58,30 +55,14 @@ const bot = await startRevgap({
   scheduler: false,
   catchUp: false,
   store,
-  analyze: async () => {
-    // Large data: the bot's own path, the analysis in a worker (src/analysis-in-worker.ts); its
-    // stages mark the phases: read -> analysis (in the worker) -> transfer (slices to this thread).
-    const today = new Date().toISOString().slice(0, 10);
-    if (await shouldAnalyzeInWorker(config)) {
-      return analyzeInWorker(config, today, {
-        pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
-        onStage: (stage) => mark(stage),
-        index: true,
-      });
-    }
-    const request = analysisRequestFromConfig(config, new Date().toISOString().slice(0, 10), {
-      background: true,
-    });
-    let first = true;
-    const result = await runAnalysis(request, {
-      pause: () => {
-        if (first) mark('analysis');
-        first = false;
-        return new Promise<void>((resolve) => setImmediate(resolve));
-      },
-    });
-    return { result, source: request.sales.description };
-  },
+  // The bot's own analysis (a worker for large data, src/analysis-in-worker.ts); its stages mark
+  // the phases: read -> analysis -> transfer (the worker's result arriving in slices).
+  analyze: analyzeConfiguredData(
+    config,
+    () => new Date(),
+    undefined,
+    (stage) => mark(stage),
+  ),
 });
 process.stdout.write(`ready ${Math.round(performance.now() - started)}\n`);
 

@@ -8,7 +8,12 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
-import { AnalysisWorkerBootError, analyzeInWorker, shouldAnalyzeInWorker } from './analysis-in-worker.ts';
+import {
+  AnalysisWorkerBootError,
+  type AnalysisWorkerStage,
+  analyzeInWorker,
+  shouldAnalyzeInWorker,
+} from './analysis-in-worker.ts';
 import { type AppConfig, configSecrets } from './config.ts';
 import type { AnalysisResult } from './core/types.ts';
 import { AppError, ConfigError } from './errors.ts';
@@ -84,11 +89,16 @@ export interface RunningRevgap {
   stop(): Promise<void>;
 }
 
-/** Runs the analysis the config describes (sales CSV, or the bundled sample). */
+/**
+ * Runs the analysis the config describes (sales CSV, or the bundled sample). `onStage` hears when
+ * the data is read (`analysis`) and, in the analysis worker, when its result starts to arrive
+ * (`transfer`): bench/help-during-refresh.ts files its answers under these phases.
+ */
 export function analyzeConfiguredData(
   config: AppConfig,
   now: () => Date,
   logger?: Logger,
+  onStage?: (stage: AnalysisWorkerStage) => void,
 ): () => Promise<{ result: AnalysisResult; source: string; index?: CustomerIndex }> {
   return async () => {
     const today = now().toISOString().slice(0, 10);
@@ -100,6 +110,7 @@ export function analyzeConfiguredData(
           pause: () => setImmediate(),
           index: true,
           ...(logger !== undefined ? { log: (fields, message) => logger.info(fields, message) } : {}),
+          ...(onStage !== undefined ? { onStage } : {}),
         });
       } catch (error) {
         if (!(error instanceof AnalysisWorkerBootError)) throw error;
@@ -110,7 +121,15 @@ export function analyzeConfiguredData(
     // The bot answers while a refresh reads the data: large files are parsed in a worker thread.
     const request = analysisRequestFromConfig(config, today, { background: true, logger });
     // ... and the analysis and its evidence pause every few thousand customers (run-analysis.ts).
-    const result = await runAnalysis(request, { pause: () => setImmediate() });
+    let read = false;
+    const result = await runAnalysis(request, {
+      pause: () => {
+        // The first pause comes once the data is read.
+        if (!read) onStage?.('analysis');
+        read = true;
+        return setImmediate();
+      },
+    });
     return { result, source: request.sales.description };
   };
 }
