@@ -38,15 +38,18 @@ const FIRST_BLOCK_LEAD = 2;
 const HAS_ROW = 1;
 const HAS_SALE = 2;
 const NO_PERIOD = Number.NEGATIVE_INFINITY;
-/** Ints per slot of the customer table: number + 1, hash, packed id (two words). */
-const TABLE_STRIDE = 4;
 /**
- * Ids of at most this many characters, all below U+0100, are kept in their table slot: one byte per
- * character in the first 7 bytes of two words, the length in the last byte. An equal slot is then
- * an equal id, with no look at the id string. Other ids keep NOT_PACKED in both words.
+ * Ids of at most this many characters, all below U+0100, are kept in their table slot: the length
+ * in the first byte of KEY_WORDS words, then one byte per character. An equal slot is then an equal
+ * id, with no look at the id string (a second cache miss per row). Other ids keep NOT_PACKED in
+ * every key word. 23 characters hold most customer ids in use (numbers, "CUST-000123", Stripe's
+ * "cus_" + 14); 36-character UUIDs take the string comparison.
  */
-const PACKED_MAX_LENGTH = 7;
+const KEY_WORDS = 6;
+const PACKED_MAX_LENGTH = KEY_WORDS * 4 - 1;
 const NOT_PACKED = -1;
+/** Ints per slot of the customer table: number + 1, hash, packed id (KEY_WORDS words). */
+const TABLE_STRIDE = 2 + KEY_WORDS;
 /** Customers per block when buildPart adds the columns' cells into the customer-major arrays. */
 const TRANSPOSE_BLOCK = 1024;
 /** Rows `addSaleBytes` holds back to look their customers up together (see `flushRows`). */
@@ -121,12 +124,15 @@ function grownInt32(values: Int32Array, capacity: number): Int32Array<ArrayBuffe
   return out;
 }
 
+/** Where `flushRows` leaves the value of its reads ahead, so that they are not optimised away. */
+const touchSink = new Int32Array(1);
+
 /** A builder that folds `SaleRow`s into a `SalesLedger` for the given period spec. */
 export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   // --- customers: number by first appearance; state in typed arrays indexed by that number.
   // Customer id -> number: an open-addressing table (linear probing, at most half full) of
   // TABLE_STRIDE ints per slot: number + 1 (0 = empty), the id's hash, and the id itself packed in
-  // two words when it is short (see packedKey). Ids usually arrive as a fresh string per row, which a
+  // KEY_WORDS words when it is short (see PACKED_MAX_LENGTH). Ids usually arrive as a fresh string per row, which a
   // `Map` must hash and compare through scattered memory: this table measured 35-60% faster, and
   // comparing short ids in the slot instead of in the id string (a second cache miss per row) cut
   // the lookup's CPU time by about half again on 100,000 customers (issue 12).
@@ -262,30 +268,39 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     }
   }
 
+  /** The packed key of the id being looked up (KEY_WORDS words; see PACKED_MAX_LENGTH). */
+  const key = new Int32Array(KEY_WORDS);
+
+  /** Whether table slot `at` holds `hash` and the key at `keys[from ..]`. */
+  function slotMatches(at: number, hash: number, keys: Int32Array, from: number): boolean {
+    if (table[at + 1] !== hash) return false;
+    for (let w = 0; w < KEY_WORDS; w++) if (table[at + 2 + w] !== keys[from + w]) return false;
+    return true;
+  }
+
   /** The number of customer `text.slice(from, to)`, numbering it if new. */
   function customerNumber(text: string, from: number, to: number): number {
     const length = to - from;
-    // FNV-1a over the UTF-16 code units, and the id packed in two words when it fits.
+    // FNV-1a over the UTF-16 code units, and the id packed in `key` when it fits.
     let hash = 0x811c9dc5 | 0;
-    let low = 0;
-    let high = length << 24;
     let packed = length <= PACKED_MAX_LENGTH;
+    key.fill(0);
+    key[0] = length;
     for (let i = from; i < to; i++) {
       const code = text.charCodeAt(i);
       hash = Math.imul(hash ^ code, 0x01000193);
       if (code > 0xff) packed = false;
-      const k = i - from;
-      if (k < 4) low |= code << (k << 3);
-      else high |= (code & 0xff) << ((k - 4) << 3);
+      const p = i - from + 1;
+      if (packed) key[p >> 2] = (key[p >> 2] as number) | (code << ((p & 3) << 3));
     }
-    if (!packed) low = high = NOT_PACKED;
+    if (!packed) key.fill(NOT_PACKED);
     const mask = table.length / TABLE_STRIDE - 1;
     let slot = hash & mask;
     for (;;) {
       const at = slot * TABLE_STRIDE;
       const number = table[at] as number;
       if (number === 0) break;
-      if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) {
+      if (slotMatches(at, hash, key, 0)) {
         if (packed) return number - 1;
         const id = ids[number - 1] as string;
         // startsWith at an offset compares in place: no string is made for a known customer.
@@ -293,55 +308,74 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       }
       slot = (slot + 1) & mask;
     }
-    return numberNewCustomer(ownString(text, from, to), slot, hash, low, high);
+    return numberNewCustomer(ownString(text, from, to), slot, hash, key, 0);
   }
 
   /** Numbers a customer not in the table yet, in the empty `slot` its probe ended on. */
-  function numberNewCustomer(id: string, slot: number, hash: number, low: number, high: number): number {
+  function numberNewCustomer(id: string, slot: number, hash: number, keys: Int32Array, from: number): number {
     const c = ids.length;
     if (c === capacity) growCustomers();
     ids.push(id);
     const at = slot * TABLE_STRIDE;
     table[at] = c + 1;
     table[at + 1] = hash;
-    table[at + 2] = low;
-    table[at + 3] = high;
+    for (let w = 0; w < KEY_WORDS; w++) table[at + 2 + w] = keys[from + w] as number;
     if (ids.length * 2 > table.length / TABLE_STRIDE) growTable();
     return c;
   }
 
   /**
-   * `customerNumber` of the text the ASCII bytes `bytes[from .. to)` decode to: the same hash and
-   * packed key (a byte is its character's code), read from the bytes.
+   * The FNV-1a hash of the ASCII bytes `bytes[from .. to)`, with their packed key written to
+   * `keys[at ..]` (the same hash and key as `customerNumber` of the text they decode to: a byte is
+   * its character's code); NOT_PACKED words for an id longer than PACKED_MAX_LENGTH.
    */
-  function customerNumberOfBytes(bytes: Uint8Array, from: number, to: number): number {
+  function hashBytes(bytes: Uint8Array, from: number, to: number, keys: Int32Array, at: number): number {
     const length = to - from;
     let hash = 0x811c9dc5 | 0;
-    let low = 0;
-    let high = length << 24;
-    const packed = length <= PACKED_MAX_LENGTH;
+    if (length > PACKED_MAX_LENGTH) {
+      for (let i = from; i < to; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+      keys.fill(NOT_PACKED, at, at + KEY_WORDS);
+      return hash;
+    }
+    // Byte p of the key (p = 1 + character index) is byte p & 3 of word p >> 2.
+    let word = length;
+    let w = at;
+    let shift = 8;
     for (let i = from; i < to; i++) {
       const code = bytes[i] as number;
       hash = Math.imul(hash ^ code, 0x01000193);
-      const k = i - from;
-      if (k < 4) low |= code << (k << 3);
-      else high |= code << ((k - 4) << 3);
+      word |= code << shift;
+      shift += 8;
+      if (shift === 32) {
+        keys[w++] = word;
+        word = 0;
+        shift = 0;
+      }
     }
-    if (!packed) low = high = NOT_PACKED;
+    keys[w++] = word;
+    while (w < at + KEY_WORDS) keys[w++] = 0;
+    return hash;
+  }
+
+  /** `customerNumber` of the text the ASCII bytes `bytes[from .. to)` decode to. */
+  function customerNumberOfBytes(bytes: Uint8Array, from: number, to: number): number {
+    const length = to - from;
+    const hash = hashBytes(bytes, from, to, key, 0);
+    const packed = length <= PACKED_MAX_LENGTH;
     const mask = table.length / TABLE_STRIDE - 1;
     let slot = hash & mask;
     for (;;) {
       const at = slot * TABLE_STRIDE;
       const number = table[at] as number;
       if (number === 0) break;
-      if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) {
+      if (slotMatches(at, hash, key, 0)) {
         if (packed) return number - 1;
         const id = ids[number - 1] as string;
         if (id.length === length && sameText(id, bytes, from)) return number - 1;
       }
       slot = (slot + 1) & mask;
     }
-    return numberNewCustomer(asciiString(bytes, from, to), slot, hash, low, high);
+    return numberNewCustomer(asciiString(bytes, from, to), slot, hash, key, 0);
   }
 
   // --- rows of short ids held back by addSaleBytes and folded in batches (issue 12, speed). Looking
@@ -350,8 +384,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   // customers). The lookups of a batch run back to back, independent of each other, so the CPU
   // has several misses in flight at once; then the batch's rows are folded in, in order.
   const heldHash = new Int32Array(HELD_ROWS);
-  const heldLow = new Int32Array(HELD_ROWS);
-  const heldHigh = new Int32Array(HELD_ROWS);
+  const heldKey = new Int32Array(HELD_ROWS * KEY_WORDS);
   const heldCustomer = new Int32Array(HELD_ROWS);
   const heldDay = new Float64Array(HELD_ROWS);
   const heldAmount = new Float64Array(HELD_ROWS);
@@ -365,13 +398,21 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     // Emptied first: should a row throw (the memory cap), the rows after it are not folded in, as
     // they were never read when each row was folded in at once.
     held = 0;
+    // The batch's first slots read in a tight loop first: their cache misses overlap, where the
+    // probes' longer loop held only a few in flight at once.
+    const mask = table.length / TABLE_STRIDE - 1;
+    let touched = 0;
+    for (let j = 0; j < n; j++) touched ^= table[((heldHash[j] as number) & mask) * TABLE_STRIDE] as number;
     for (let j = 0; j < n; j++) {
-      heldCustomer[j] = packedCustomerNumber(
-        heldHash[j] as number,
-        heldLow[j] as number,
-        heldHigh[j] as number,
-      );
+      heldCustomer[j] = packedCustomerNumber(heldHash[j] as number, j * KEY_WORDS);
     }
+    // Likewise the customers' counters and cells in the window's latest slot.
+    const slot = slotNet[lastPeriod & WINDOW_MASK] as Float64Array;
+    for (let j = 0; j < n; j++) {
+      const c = heldCustomer[j] as number;
+      touched ^= (rowsOf[c] as number) ^ (slot[c] as number);
+    }
+    touchSink[0] = touched;
     for (let j = 0; j < n; j++) {
       const line = heldLine[j] as number;
       addSaleOf(
@@ -384,18 +425,18 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     }
   }
 
-  /** `customerNumber` of a short id given as its hash and packed key (see PACKED_MAX_LENGTH). */
-  function packedCustomerNumber(hash: number, low: number, high: number): number {
+  /** `customerNumber` of a short id given as its hash and packed key (held row `heldKey[at ..]`). */
+  function packedCustomerNumber(hash: number, at: number): number {
     const mask = table.length / TABLE_STRIDE - 1;
     let slot = hash & mask;
     for (;;) {
-      const at = slot * TABLE_STRIDE;
-      const number = table[at] as number;
+      const i = slot * TABLE_STRIDE;
+      const number = table[i] as number;
       if (number === 0) break;
-      if (table[at + 1] === hash && table[at + 2] === low && table[at + 3] === high) return number - 1;
+      if (slotMatches(i, hash, heldKey, at)) return number - 1;
       slot = (slot + 1) & mask;
     }
-    return numberNewCustomer(unpackedId(low, high), slot, hash, low, high);
+    return numberNewCustomer(unpackedId(heldKey, at), slot, hash, heldKey, at);
   }
 
   /** Gives customer `c` a fresh block of `size` periods (zeroed); returns nothing, sets slab/offset. */
@@ -696,20 +737,8 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       return;
     }
     // customerNumberOfBytes' hash and packed key, kept for the batch's lookups.
-    let hash = 0x811c9dc5 | 0;
-    let low = 0;
-    let high = length << 24;
-    for (let i = from; i < to; i++) {
-      const code = bytes[i] as number;
-      hash = Math.imul(hash ^ code, 0x01000193);
-      const k = i - from;
-      if (k < 4) low |= code << (k << 3);
-      else high |= code << ((k - 4) << 3);
-    }
     const j = held;
-    heldHash[j] = hash;
-    heldLow[j] = low;
-    heldHigh[j] = high;
+    heldHash[j] = hashBytes(bytes, from, to, heldKey, j * KEY_WORDS);
     heldDay[j] = day;
     heldAmount[j] = amount;
     heldLine[j] = line ?? Number.NaN;
@@ -965,12 +994,12 @@ function asciiString(bytes: Uint8Array, from: number, to: number): string {
   return ownString(text, 0, text.length);
 }
 
-/** The id a packed key holds (see PACKED_MAX_LENGTH): its length in the top byte of `high`. */
-function unpackedId(low: number, high: number): string {
-  const length = high >>> 24;
+/** The id the packed key `keys[at ..]` holds (see PACKED_MAX_LENGTH): its length in the first byte. */
+function unpackedId(keys: Int32Array, at: number): string {
+  const length = (keys[at] as number) & 0xff;
   let id = '';
-  for (let k = 0; k < length; k++) {
-    id += String.fromCharCode(k < 4 ? (low >>> (k << 3)) & 0xff : (high >>> ((k - 4) << 3)) & 0xff);
+  for (let p = 1; p <= length; p++) {
+    id += String.fromCharCode(((keys[at + (p >> 2)] as number) >>> ((p & 3) << 3)) & 0xff);
   }
   return id;
 }

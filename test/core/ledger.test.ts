@@ -32,9 +32,24 @@ describe('createLedgerBuilder', () => {
   });
 
   it('reads a customer id from ASCII bytes (addSaleBytes) as the same customer as its text', () => {
-    // Short ids (kept in the table slot), longer ones (compared with the id) and ids of 13+
-    // characters, in lines of a buffer as a CSV reader passes them, mixed with text rows.
-    const ids = ['A', 'C000123', 'C0001234', 'customer-000000042', 'C000124', 'B'];
+    // Short ids (up to 23 characters, kept in the table slot), longer ones (compared with the id),
+    // pairs with the same table hash on either side of that length, and ids of 13+ characters, in
+    // lines of a buffer as a CSV reader passes them, mixed with text rows.
+    const ids = [
+      'A',
+      'C000123',
+      'C0001234',
+      'customer-000000042',
+      'C000124',
+      'B',
+      'C00539599',
+      'C00722382',
+      'x'.repeat(23),
+      'x'.repeat(24),
+      `${'x'.repeat(22)}y`,
+      'customer-account-000174628',
+      'customer-account-001872066',
+    ];
     const text = createLedgerBuilder(weeks);
     const mixed = createLedgerBuilder(weeks);
     for (let w = 0; w < 6; w++) {
@@ -264,8 +279,9 @@ describe('createLedgerBuilder on date-ordered rows (the period-major window)', (
 
   it('keeps apart customer ids that differ only in case, length or characters, or share a hash', () => {
     // C449599 and C612382 have the same 32-bit FNV-1a hash, the ledger's table hash (ids of up to
-    // 7 characters are compared in the table slot); so do CUST539599 and CUST722382 (longer ids are
-    // compared with the id string). 'A' and 'A\u0000' pack to the same bytes but differ in length.
+    // 23 characters are compared in the table slot); so do CUST539599 and CUST722382, and
+    // customer-account-000174628 and customer-account-001872066 (longer ids are compared with the
+    // id string). 'A' and 'A\u0000' pack to the same bytes but differ in length.
     const ids = [
       'a',
       'A',
@@ -280,6 +296,11 @@ describe('createLedgerBuilder on date-ordered rows (the period-major window)', (
       'C4495990',
       'CUST539599',
       'CUST722382',
+      'customer-account-000174628',
+      'customer-account-001872066',
+      'x'.repeat(23),
+      `${'x'.repeat(23)}\u0000`,
+      'ÿ'.repeat(23),
       'ÿÿÿÿÿÿÿ',
       '客户',
     ];
