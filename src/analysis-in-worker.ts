@@ -21,8 +21,7 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { AppConfig } from './config.ts';
-import { compactParsedCustomers } from './core/compact-series.ts';
-import { COMPACT_NETS_MIN_CUSTOMERS } from './core/ledger.ts';
+import { compactParsedCustomers, compactsCustomers } from './core/compact-series.ts';
 import type { AnalysisResult, ChurnRiskEntry, CustomerAnalysis } from './core/types.ts';
 import { isPostgresUrl } from './sources/postgres/postgres-sales-source.ts';
 import {
@@ -193,8 +192,8 @@ export function analyzeInWorker(
             return;
           case 'head':
             head = message;
-            // As a snapshot loaded from the store: compact from the size where a ledger is.
-            compact = message.lengths.customers >= COMPACT_NETS_MIN_CUSTOMERS;
+            // As a snapshot loaded from the store.
+            compact = compactsCustomers(message.lengths.customers);
             if (hooks.index) indexer = createIndexBuilder(customers, message.lengths.customers);
             next();
             return;

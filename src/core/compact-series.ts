@@ -8,7 +8,7 @@
  * The JSON of the customers is unchanged: `IntCents` serialises as a plain array, a packed record as
  * the plain record.
  */
-import { fitsInt32, IntCents } from './ledger.ts';
+import { COMPACT_NETS_MIN_CUSTOMERS, fitsInt32, IntCents } from './ledger.ts';
 import type { CustomerAnalysis, CustomerMetrics, Gap, ScoreComponents } from './types.ts';
 
 /**
@@ -137,6 +137,15 @@ function packRecords<F extends 'metrics' | 'components' | 'contributions'>(
     customer[field] = new Packed(values, at) as unknown as CustomerAnalysis[F];
     at += keys.length;
   }
+}
+
+/**
+ * Whether a customer list of `count` customers read back (from the store, or from the analysis
+ * worker) is made compact (`compactParsedCustomers`): from the size where a ledger keeps its nets
+ * compact, so that small lists read as before.
+ */
+export function compactsCustomers(count: number): boolean {
+  return count >= COMPACT_NETS_MIN_CUSTOMERS;
 }
 
 /** Distinct values `compactParsedCustomers` shares at most. */

@@ -4,9 +4,8 @@
  * the closed state, error wrapping (masking secrets) and every query.
  */
 import { randomUUID } from 'node:crypto';
-import { compactParsedCustomers } from '../core/compact-series.ts';
+import { compactParsedCustomers, compactsCustomers } from '../core/compact-series.ts';
 import { deriveGapStates } from '../core/gap-state.ts';
-import { COMPACT_NETS_MIN_CUSTOMERS } from '../core/ledger.ts';
 import type { FollowUpEvent, GapState } from '../core/types.ts';
 import { AppError } from '../errors.ts';
 import { scrubSecrets } from '../logger.ts';
@@ -334,9 +333,8 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
         const parsed = JSON.parse(String(text)) as typeof customers;
         // A large snapshot stays as compact as the analysis made it (series as IntCents, shared
         // empty lists): it is what the bot answers from, marked at every full collection. Decided
-        // by the snapshot's size (every slice but the last is full), as a ledger's compact nets
-        // are, so small ones read as before.
-        if (slice === 0) compact = slices * parsed.length >= COMPACT_NETS_MIN_CUSTOMERS;
+        // by the snapshot's size (every slice but the last is full).
+        if (slice === 0) compact = compactsCustomers(slices * parsed.length);
         if (compact) compactParsedCustomers(parsed, strings);
         for (const customer of parsed) customers.push(customer);
       }
