@@ -56,5 +56,52 @@ describe('guardHttpReceiver in front of Bolt', () => {
     expect(await post(headers)).toBe(401);
     expect(await post({ ...headers, 'x-slack-signature': signSlackRequest('forged', ts, body) })).toBe(401);
     expect(seen).toEqual(['top 5']);
+    // The guard checked every request Bolt saw, so Bolt's own second check of the signature is off.
+    expect((receiver as unknown as { signatureVerification: boolean }).signatureVerification).toBe(false);
+  });
+
+  it('refuses a forgery with 401 before Bolt, whose own check it turned off', async () => {
+    const receiver = new HTTPReceiver({ signingSecret: SECRET });
+    guardHttpReceiver(receiver, { signingSecret: SECRET });
+    app = new App({
+      receiver,
+      authorize: async () => ({
+        botToken: 'xoxb-guard-test',
+        botUserId: 'UBOT',
+        botId: 'BBOT',
+        teamId: 'T1',
+      }),
+    });
+    const seen: string[] = [];
+    app.command('/revgap', async ({ ack, command }) => {
+      seen.push(command.text);
+      await ack();
+    });
+    const server = (await app.start(0)) as unknown as { address(): AddressInfo };
+    const url = `http://127.0.0.1:${server.address().port}/slack/events`;
+    const body = new URLSearchParams({
+      command: '/revgap',
+      text: 'help',
+      user_id: 'U1',
+      team_id: 'T1',
+    }).toString();
+    const ts = String(Math.floor(Date.now() / 1000));
+    const send = (signature: string | undefined, timestamp = ts) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': timestamp,
+          ...(signature === undefined ? {} : { 'x-slack-signature': signature }),
+        },
+        body,
+      }).then((r) => r.status);
+    expect(await send(undefined)).toBe(401);
+    expect(await send(signSlackRequest('forged', ts, body))).toBe(401);
+    const old = String(Number(ts) - 600);
+    expect(await send(signSlackRequest(SECRET, old, body), old)).toBe(401);
+    expect(seen).toEqual([]);
+    expect(await send(signSlackRequest(SECRET, ts, body))).toBe(200);
+    expect(seen).toEqual(['help']);
   });
 });
