@@ -14,7 +14,8 @@ describe('guardHttpReceiver in front of Bolt', () => {
     await app?.stop();
   });
 
-  it('lets Bolt answer a signed command once and refuses the replay and a forgery with 401', async () => {
+  /** A Bolt app on a guarded HTTPReceiver: its receiver, its endpoint and the commands it ran. */
+  async function startGuardedApp() {
     const receiver = new HTTPReceiver({ signingSecret: SECRET });
     guardHttpReceiver(receiver, { signingSecret: SECRET });
     // authorize instead of a token: Bolt would otherwise call auth.test on slack.com first.
@@ -33,60 +34,20 @@ describe('guardHttpReceiver in front of Bolt', () => {
       await ack();
     });
     const server = (await app.start(0)) as unknown as { address(): AddressInfo };
-    const url = `http://127.0.0.1:${server.address().port}/slack/events`;
+    return { receiver, url: `http://127.0.0.1:${server.address().port}/slack/events`, seen };
+  }
 
+  /** POSTs `/revgap <text>` with the given timestamp and signature (none: no signature header). */
+  function sender(url: string, text: string) {
     const body = new URLSearchParams({
       command: '/revgap',
-      text: 'top 5',
+      text,
       user_id: 'U1',
       channel_id: 'C1',
       team_id: 'T1',
       trigger_id: '1.2.3',
     }).toString();
-    const ts = String(Math.floor(Date.now() / 1000));
-    const headers = {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signSlackRequest(SECRET, ts, body),
-    };
-    const post = (h: Record<string, string>) =>
-      fetch(url, { method: 'POST', headers: h, body }).then((r) => r.status);
-
-    expect(await post(headers)).toBe(200);
-    expect(await post(headers)).toBe(401);
-    expect(await post({ ...headers, 'x-slack-signature': signSlackRequest('forged', ts, body) })).toBe(401);
-    expect(seen).toEqual(['top 5']);
-    // The guard checked every request Bolt saw, so Bolt's own second check of the signature is off.
-    expect((receiver as unknown as { signatureVerification: boolean }).signatureVerification).toBe(false);
-  });
-
-  it('refuses a forgery with 401 before Bolt, whose own check it turned off', async () => {
-    const receiver = new HTTPReceiver({ signingSecret: SECRET });
-    guardHttpReceiver(receiver, { signingSecret: SECRET });
-    app = new App({
-      receiver,
-      authorize: async () => ({
-        botToken: 'xoxb-guard-test',
-        botUserId: 'UBOT',
-        botId: 'BBOT',
-        teamId: 'T1',
-      }),
-    });
-    const seen: string[] = [];
-    app.command('/revgap', async ({ ack, command }) => {
-      seen.push(command.text);
-      await ack();
-    });
-    const server = (await app.start(0)) as unknown as { address(): AddressInfo };
-    const url = `http://127.0.0.1:${server.address().port}/slack/events`;
-    const body = new URLSearchParams({
-      command: '/revgap',
-      text: 'help',
-      user_id: 'U1',
-      team_id: 'T1',
-    }).toString();
-    const ts = String(Math.floor(Date.now() / 1000));
-    const send = (signature: string | undefined, timestamp = ts) =>
+    const send = (timestamp: string, signature: string | undefined) =>
       fetch(url, {
         method: 'POST',
         headers: {
@@ -96,12 +57,32 @@ describe('guardHttpReceiver in front of Bolt', () => {
         },
         body,
       }).then((r) => r.status);
-    expect(await send(undefined)).toBe(401);
-    expect(await send(signSlackRequest('forged', ts, body))).toBe(401);
+    return { body, send };
+  }
+
+  it('lets Bolt answer a signed command once and refuses the replay and a forgery with 401', async () => {
+    const { url, seen } = await startGuardedApp();
+    const { body, send } = sender(url, 'top 5');
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = signSlackRequest(SECRET, ts, body);
+    expect(await send(ts, signature)).toBe(200);
+    expect(await send(ts, signature)).toBe(401);
+    expect(await send(ts, signSlackRequest('forged', ts, body))).toBe(401);
+    expect(seen).toEqual(['top 5']);
+  });
+
+  it('refuses an unsigned, forged or stale request before Bolt, whose own check it turned off', async () => {
+    const { receiver, url, seen } = await startGuardedApp();
+    // The guard checks every request Bolt sees, so Bolt's own second check of the signature is off.
+    expect((receiver as unknown as { signatureVerification: boolean }).signatureVerification).toBe(false);
+    const { body, send } = sender(url, 'help');
+    const ts = String(Math.floor(Date.now() / 1000));
     const old = String(Number(ts) - 600);
-    expect(await send(signSlackRequest(SECRET, old, body), old)).toBe(401);
+    expect(await send(ts, undefined)).toBe(401);
+    expect(await send(ts, signSlackRequest('forged', ts, body))).toBe(401);
+    expect(await send(old, signSlackRequest(SECRET, old, body))).toBe(401);
     expect(seen).toEqual([]);
-    expect(await send(signSlackRequest(SECRET, ts, body))).toBe(200);
+    expect(await send(ts, signSlackRequest(SECRET, ts, body))).toBe(200);
     expect(seen).toEqual(['help']);
   });
 });
