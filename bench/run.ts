@@ -259,8 +259,8 @@ interface Comparison {
 
 /**
  * Of runs of revgap each followed by one of DuckDB (pairs made at the same time), the pair whose
- * wall-time ratio is the median, and the medians of the wall and CPU ratios; null without a pair
- * that both completed.
+ * wall-time ratio is the median, and the medians of the wall and CPU ratios (of an even count, the
+ * higher middle one: never the kinder figure for revgap); null without a pair that both completed.
  */
 function medianPair(
   revgap: readonly RunResult[],
@@ -276,9 +276,9 @@ function medianPair(
   });
   if (pairs.length === 0) return null;
   const byWall = [...pairs].sort((a, b) => a.wall - b.wall);
-  const middle = byWall[Math.floor((byWall.length - 1) / 2)]!;
+  const middle = byWall[Math.floor(byWall.length / 2)]!;
   const cpus = pairs.flatMap((p) => (p.cpu === null ? [] : [p.cpu])).sort((a, b) => a - b);
-  const cpu = cpus.length > 0 ? cpus[Math.floor((cpus.length - 1) / 2)]! : null;
+  const cpu = cpus.length > 0 ? cpus[Math.floor(cpus.length / 2)]! : null;
   return { index: middle.index, wall: middle.wall, cpu, pairs: pairs.length };
 }
 
