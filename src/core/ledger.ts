@@ -271,11 +271,50 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   /** The packed key of the id being looked up (KEY_WORDS words; see PACKED_MAX_LENGTH). */
   const key = new Int32Array(KEY_WORDS);
 
-  /** Whether table slot `at` holds `hash` and the key at `keys[from ..]`. */
-  function slotMatches(at: number, hash: number, keys: Int32Array, from: number): boolean {
-    if (table[at + 1] !== hash) return false;
-    for (let w = 0; w < KEY_WORDS; w++) if (table[at + 2 + w] !== keys[from + w]) return false;
-    return true;
+  /**
+   * Linear probing from `slot`: the first slot holding `hash` and the key at `keys[from ..]`, or,
+   * when an empty slot comes first, `-1 - emptySlot` (where a new customer goes).
+   */
+  function probe(slot: number, hash: number, keys: Int32Array, from: number): number {
+    const mask = table.length / TABLE_STRIDE - 1;
+    for (; ; slot = (slot + 1) & mask) {
+      const at = slot * TABLE_STRIDE;
+      if (table[at] === 0) return -1 - slot;
+      if (table[at + 1] !== hash) continue;
+      let w = 0;
+      while (w < KEY_WORDS && table[at + 2 + w] === keys[from + w]) w++;
+      if (w === KEY_WORDS) return slot;
+    }
+  }
+
+  /**
+   * The number of the customer with `hash` and the key in `key`, whose id is `source` at `from ..
+   * from + length` (text or ASCII bytes): a packed key is the id itself; an id too long to pack is
+   * compared in place on each slot with its hash. -1 - the empty slot for a new customer.
+   */
+  function lookUp(
+    hash: number,
+    packed: boolean,
+    source: string | Uint8Array,
+    from: number,
+    length: number,
+  ): number {
+    const mask = table.length / TABLE_STRIDE - 1;
+    let slot = probe(hash & mask, hash, key, 0);
+    while (slot >= 0) {
+      const number = table[slot * TABLE_STRIDE] as number;
+      if (packed) return number - 1;
+      const id = ids[number - 1] as string;
+      // startsWith at an offset compares in place: no string is made for a known customer.
+      if (
+        id.length === length &&
+        (typeof source === 'string' ? source.startsWith(id, from) : sameText(id, source, from))
+      ) {
+        return number - 1;
+      }
+      slot = probe((slot + 1) & mask, hash, key, 0);
+    }
+    return slot;
   }
 
   /** The number of customer `text.slice(from, to)`, numbering it if new. */
@@ -294,21 +333,9 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       if (packed) key[p >> 2] = (key[p >> 2] as number) | (code << ((p & 3) << 3));
     }
     if (!packed) key.fill(NOT_PACKED);
-    const mask = table.length / TABLE_STRIDE - 1;
-    let slot = hash & mask;
-    for (;;) {
-      const at = slot * TABLE_STRIDE;
-      const number = table[at] as number;
-      if (number === 0) break;
-      if (slotMatches(at, hash, key, 0)) {
-        if (packed) return number - 1;
-        const id = ids[number - 1] as string;
-        // startsWith at an offset compares in place: no string is made for a known customer.
-        if (id.length === length && text.startsWith(id, from)) return number - 1;
-      }
-      slot = (slot + 1) & mask;
-    }
-    return numberNewCustomer(ownString(text, from, to), slot, hash, key, 0);
+    const found = lookUp(hash, packed, text, from, length);
+    if (found >= 0) return found;
+    return numberNewCustomer(ownString(text, from, to), -1 - found, hash, key, 0);
   }
 
   /** Numbers a customer not in the table yet, in the empty `slot` its probe ended on. */
@@ -361,21 +388,9 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   function customerNumberOfBytes(bytes: Uint8Array, from: number, to: number): number {
     const length = to - from;
     const hash = hashBytes(bytes, from, to, key, 0);
-    const packed = length <= PACKED_MAX_LENGTH;
-    const mask = table.length / TABLE_STRIDE - 1;
-    let slot = hash & mask;
-    for (;;) {
-      const at = slot * TABLE_STRIDE;
-      const number = table[at] as number;
-      if (number === 0) break;
-      if (slotMatches(at, hash, key, 0)) {
-        if (packed) return number - 1;
-        const id = ids[number - 1] as string;
-        if (id.length === length && sameText(id, bytes, from)) return number - 1;
-      }
-      slot = (slot + 1) & mask;
-    }
-    return numberNewCustomer(asciiString(bytes, from, to), slot, hash, key, 0);
+    const found = lookUp(hash, length <= PACKED_MAX_LENGTH, bytes, from, length);
+    if (found >= 0) return found;
+    return numberNewCustomer(asciiString(bytes, from, to), -1 - found, hash, key, 0);
   }
 
   // --- rows of short ids held back by addSaleBytes and folded in batches (issue 12, speed). Looking
@@ -427,16 +442,9 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
 
   /** `customerNumber` of a short id given as its hash and packed key (held row `heldKey[at ..]`). */
   function packedCustomerNumber(hash: number, at: number): number {
-    const mask = table.length / TABLE_STRIDE - 1;
-    let slot = hash & mask;
-    for (;;) {
-      const i = slot * TABLE_STRIDE;
-      const number = table[i] as number;
-      if (number === 0) break;
-      if (slotMatches(i, hash, heldKey, at)) return number - 1;
-      slot = (slot + 1) & mask;
-    }
-    return numberNewCustomer(unpackedId(heldKey, at), slot, hash, heldKey, at);
+    const slot = probe(hash & (table.length / TABLE_STRIDE - 1), hash, heldKey, at);
+    if (slot >= 0) return (table[slot * TABLE_STRIDE] as number) - 1;
+    return numberNewCustomer(unpackedId(heldKey, at), -1 - slot, hash, heldKey, at);
   }
 
   /** Gives customer `c` a fresh block of `size` periods (zeroed); returns nothing, sets slab/offset. */
