@@ -125,8 +125,7 @@ export async function acknowledgeCommand(
   }
   // The fields of a child logger, written with each line instead: a pino child per command
   // redacted its bindings on every answer (~5% of the bot's CPU per `/revgap <id>` at 50 at once).
-  const fields = { component: 'command', userId: input.userId };
-  const log = deps.logger;
+  const fields = commandLogFields(input);
   const answer = privateAnswer(input, deps, fields);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
@@ -140,17 +139,22 @@ export async function acknowledgeCommand(
       body = replyBody({ ...inTime.message, responseType: 'ephemeral' }, 'A reply');
     } catch (error) {
       // Too big for Slack: say so in the acknowledgement instead of an empty reply.
-      log.error({ ...fields, err: error, request: inTime.kind }, '/revgap failed');
+      deps.logger.error({ ...fields, err: error, request: inTime.kind }, '/revgap failed');
       body = replyBody({ ...failureMessage(error), responseType: 'ephemeral' }, 'A reply');
     }
     await ack(body);
-    log.info({ ...fields, request: inTime.kind, via: 'ack' }, '/revgap answered');
+    deps.logger.info({ ...fields, request: inTime.kind, via: 'ack' }, '/revgap answered');
     return;
   }
   await ack();
   const { message, kind } = await answer;
   await deps.slack.respond(input.responseUrl, { ...message, responseType: 'ephemeral' });
-  log.info({ ...fields, request: kind, via: 'response_url' }, '/revgap answered');
+  deps.logger.info({ ...fields, request: kind, via: 'response_url' }, '/revgap answered');
+}
+
+/** What every log line about a `/revgap` command carries. */
+function commandLogFields(input: CommandInput): { component: string; userId: string } {
+  return { component: 'command', userId: input.userId };
 }
 
 /** The private answer to `/revgap <text>` (not a typed follow-up); a failure in plain words. */
@@ -179,7 +183,8 @@ async function privateAnswer(
 
 /** `/revgap ...` after an empty acknowledgement: answered privately through the response_url. */
 export async function answerCommand(input: CommandInput, deps: SlackDeps): Promise<void> {
-  const log = deps.logger.child({ component: 'command', userId: input.userId });
+  const fields = commandLogFields(input);
+  const log = deps.logger.child(fields);
   const typed = typedFollowUp(input.text);
   if (typed) {
     const answer = await typedFollowUpAnswer(
@@ -196,7 +201,7 @@ export async function answerCommand(input: CommandInput, deps: SlackDeps): Promi
     if (answer) await deps.slack.respond(input.responseUrl, { ...answer, responseType: 'ephemeral' });
     return;
   }
-  const { message, kind } = await privateAnswer(input, deps, { component: 'command', userId: input.userId });
+  const { message, kind } = await privateAnswer(input, deps, fields);
   await deps.slack.respond(input.responseUrl, { ...message, responseType: 'ephemeral' });
   log.info({ request: kind, via: 'response_url' }, '/revgap answered');
 }

@@ -7,8 +7,8 @@ interface Out {
   malformed: { line: number; code: string }[];
 }
 
-/** Tokenizes `chunks` (fed one by one) into plain records. */
-function tokenize(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): Out {
+/** A tokenizer that collects what it reads into `out` as plain records. */
+function collecting(delimiter: string, maxRecordChars: number) {
   const out: Out = { records: [], malformed: [] };
   const tokenizer = createCsvTokenizer({
     file: 't.csv',
@@ -23,6 +23,12 @@ function tokenize(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): 
       out.malformed.push({ line, code });
     },
   });
+  return { out, tokenizer };
+}
+
+/** Tokenizes `chunks` (fed one by one) into plain records. */
+function tokenize(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): Out {
+  const { out, tokenizer } = collecting(delimiter, maxRecordChars);
   chunks.forEach((chunk, i) => {
     tokenizer.push(chunk, i === chunks.length - 1);
   });
@@ -34,20 +40,7 @@ function tokenize(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): 
  * in front of the next chunk's bytes. Errors are caught into the result, to compare both paths.
  */
 function tokenizeAscii(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): Out | string {
-  const out: Out = { records: [], malformed: [] };
-  const tokenizer = createCsvTokenizer({
-    file: 't.csv',
-    delimiter,
-    maxRecordChars,
-    onRecord(record) {
-      const fields: string[] = [];
-      for (let i = 0; i < record.count; i++) fields.push(fieldText(record, i));
-      out.records.push({ line: record.line, fields });
-    },
-    onMalformed(line, code) {
-      out.malformed.push({ line, code });
-    },
-  });
+  const { out, tokenizer } = collecting(delimiter, maxRecordChars);
   try {
     chunks.forEach((chunk, i) => {
       const bytes = Buffer.from(tokenizer.takePending() + chunk, 'latin1');
