@@ -26,6 +26,18 @@ function collecting(delimiter: string, maxRecordChars: number) {
   return { out, tokenizer };
 }
 
+/** `text` in chunks, cut at the positions `cuts` (each taken modulo the text's length + 1). */
+function cutAt(text: string, cuts: number[]): string[] {
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  const chunks: string[] = [];
+  let from = 0;
+  for (const p of [...points, text.length]) {
+    chunks.push(text.slice(from, p));
+    from = p;
+  }
+  return chunks;
+}
+
 /** Tokenizes `chunks` (fed one by one) into plain records. */
 function tokenize(chunks: string[], delimiter = ',', maxRecordChars = 1 << 20): Out {
   const { out, tokenizer } = collecting(delimiter, maxRecordChars);
@@ -160,13 +172,7 @@ describe('createCsvTokenizer.pushAscii', () => {
         fc.constantFrom(1 << 20, 16),
         fc.array(fc.nat(), { maxLength: 5 }),
         (text, delimiter, maxRecordChars, cuts) => {
-          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-          const chunks: string[] = [];
-          let from = 0;
-          for (const p of [...points, text.length]) {
-            chunks.push(text.slice(from, p));
-            from = p;
-          }
+          const chunks = cutAt(text, cuts);
           expect(tokenizeAscii(chunks, delimiter, maxRecordChars)).toEqual(
             tokenizeOrError(chunks, delimiter, maxRecordChars),
           );
@@ -223,13 +229,7 @@ describe('createCsvTokenizer against csv-parse', () => {
             relax_column_count: true,
             skip_empty_lines: true,
           }) as string[][];
-          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-          const chunks: string[] = [];
-          let from = 0;
-          for (const p of [...points, text.length]) {
-            chunks.push(text.slice(from, p));
-            from = p;
-          }
+          const chunks = cutAt(text, cuts);
           const out = tokenize(chunks, delimiter);
           expect(out.malformed).toEqual([]);
           expect(out.records.map((r) => r.fields)).toEqual(expected);
