@@ -21,6 +21,7 @@ import {
   createCsvTokenizer,
   fieldText,
   lineTooLong,
+  type PlainLineReader,
   setRecordFields,
 } from './tokenize-csv.ts';
 
@@ -75,6 +76,11 @@ export interface CsvFileHandlers {
   /** Each later record (lines of only spaces are skipped like empty ones); reused: read it before returning. */
   onRecord: (record: CsvRecord) => void;
   onMalformed: (line: number, code: 'bad_quotes' | 'unclosed_quote', reason: string) => void;
+  /**
+   * Offered each line after the header, on the fast engine, before its record is made: a reader
+   * that takes the common plain line whole (`PlainLineReader`); what it leaves comes to `onRecord`.
+   */
+  plainLine?: PlainLineReader | undefined;
 }
 
 export interface CsvFileSummary {
@@ -405,6 +411,7 @@ function createFastEngine(
       handlers.onHeader(headers, delimiter);
     },
     onMalformed: handlers.onMalformed,
+    plainLine: handlers.plainLine,
   });
   return {
     push(chunk, final) {

@@ -119,7 +119,19 @@ export interface CsvTokenizerOptions {
   onRecord: (record: CsvRecord) => void;
   /** A record that cannot be tokenized: reported, then skipped. */
   onMalformed: (line: number, code: 'bad_quotes' | 'unclosed_quote', reason: string) => void;
+  /** Offered each line of `pushAscii` bytes before it is tokenized (see `PlainLineReader`). */
+  plainLine?: PlainLineReader | undefined;
 }
+
+/**
+ * A reader that may take a line of ASCII bytes whole, without a record: given the bytes, the
+ * offset where line `line` starts and the longest line it may take (`maxChars`, without its line
+ * break), it returns the offset just after the line's LF when it read the line, or -1 to leave it
+ * to the tokenizer, which then makes the line's record as if never asked (nothing was reported).
+ * It is offered only lines of `pushAscii` whose start is in the bytes pushed (never a line joined
+ * to text held back), so a line that does not end in them is left (-1) and comes back whole.
+ */
+export type PlainLineReader = (bytes: Uint8Array, pos: number, line: number, maxChars: number) => number;
 
 export interface CsvTokenizer {
   /**
@@ -489,9 +501,18 @@ export function createCsvTokenizer(options: CsvTokenizerOptions): CsvTokenizer {
       nextNewline = -1;
       nextQuote = -1;
       nextDelimiter = -1;
+      const plain = options.plainLine;
       try {
         for (;;) {
           while (pos < len) {
+            if (plain !== undefined) {
+              const taken = plain(bytes, pos, line, maxRecordChars);
+              if (taken >= 0) {
+                line++;
+                pos = taken;
+                continue;
+              }
+            }
             const next = scanAscii(bytes, pos, final);
             if (next === INCOMPLETE) break;
             pos = next;

@@ -1,0 +1,148 @@
+/**
+ * The plain-line reader (`plainLine` in _read-sales-in-thread.ts) takes most lines of a sales file
+ * whole, without a record; every other line goes through the tokenizer and `onRecord`. Over files
+ * that mix both kinds line by line, the ledger and the data quality must be those of the csv-parse
+ * engine, which never offers a line to the plain-line reader.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PeriodSpec } from '../../../src/core/types.ts';
+import { plainLineStats } from '../../../src/sources/csv/_read-sales-in-thread.ts';
+import { readSalesLedgerCsv, type SalesCsvOptions } from '../../../src/sources/csv/read-sales-csv.ts';
+
+const WEEKS: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
+const RUNS = Number(process.env.CSV_PROPERTY_RUNS ?? 120);
+
+/** The ledger and data quality as plain JSON, to compare two reads. */
+async function readLedger(options: Partial<SalesCsvOptions> & { path: string }): Promise<unknown> {
+  const { ledger, dataQuality } = await readSalesLedgerCsv({ threads: false, ...options }, WEEKS);
+  return JSON.parse(
+    JSON.stringify({
+      dataQuality: { ...dataQuality, source: '' },
+      ledger: {
+        ...ledger,
+        customers: [...ledger.customers.values()].map((c) => ({
+          ...c,
+          net: Array.from(c.net),
+          positive: Array.from(c.positive),
+        })),
+        customerStores: ledger.customerStores === undefined ? null : [...ledger.customerStores],
+      },
+    }),
+  );
+}
+
+/** Fields as written: plain ones, and each way a value can leave the plain path. */
+const customer = fc.constantFrom('C1', 'C2', 'C3', 'C10', ' C1', 'C2 ', '"C3"', '', 'C\t4', 'Cé');
+const date = fc.constantFrom(
+  '2026-03-02',
+  '2026-03-02',
+  '2026-03-09',
+  '2026-03-16',
+  '2026-03-16T10:00:00Z',
+  ' 2026-03-09',
+  '2026-03-09 ',
+  '"2026-03-16"',
+  '2026-13-01',
+  '',
+);
+const amount = fc.constantFrom(
+  '10',
+  '10.5',
+  '10.50',
+  '-3.25',
+  '0',
+  '-0',
+  '12.',
+  '.5',
+  '1.234',
+  '$12.00',
+  '12 ',
+  ' 12',
+  '"1,234.50"',
+  '12,5',
+  'abc',
+  '1e3',
+  '+4',
+  '12345678901234',
+  '',
+);
+const order = fc.constantFrom('S1', 'S2', '', '"S,3"');
+const line = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(customer, date, amount, order).map((fields) => fields.join(',')) },
+  // A field too many or too few, a blank line, a line of spaces.
+  { weight: 1, arbitrary: fc.constantFrom('C1,2026-03-02,5,S1,extra', 'C1,2026-03-02', '', '   ') },
+);
+
+describe('the plain-line reader', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'revgap-plain-line-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives the ledger and data quality of the csv-parse engine, line endings LF or CRLF', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 40 }), fc.boolean(), async (lines, crlf) => {
+        const eol = crlf ? '\r\n' : '\n';
+        const path = join(dir, `sales-${run++}.csv`);
+        // A first row that is always good: a file with no data row fails alike, and is not the point.
+        const rows = ['C1,2026-03-02,1,S0', ...lines].join(eol);
+        await writeFile(path, `customer_id,date,amount,order_id${eol}${rows}${eol}`);
+        const reference = await readLedger({ path, engine: 'csv-parse' }).catch(
+          (error: Error) => error.message,
+        );
+        const fast = await readLedger({ path }).catch((error: Error) => error.message);
+        expect(fast).toEqual(reference);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('reads the plain lines whole: the same ledger as the tokenizer would give', async () => {
+    const path = join(dir, 'plain.csv');
+    // The first line of each date is parsed (a new date); the lines after it are plain, two of
+    // them duplicates of the line before, which the counts must still find. The one amount with
+    // three decimals is not "every amount with a dot" (the plain lines' dots count too).
+    const lines = [
+      'C1,2026-03-02,10,S1',
+      'C2,2026-03-02,5.50,S2',
+      'C3,2026-03-02,-2.5,S3',
+      'C3,2026-03-02,-2.5,S3',
+      'C1,2026-03-09,7,S4',
+      'C2,2026-03-09,1.234,S5',
+      'C10,2026-03-09,3.10,S6',
+      'C10,2026-03-09,3.10,S6',
+    ];
+    await writeFile(path, `customer_id,date,amount,order_id\r\n${lines.join('\r\n')}\r\n`);
+    const before = plainLineStats.lines;
+    const fast = (await readLedger({ path })) as {
+      dataQuality: { duplicateRows: number; rowsAccepted: number; notes?: string[] };
+    };
+    expect(plainLineStats.lines - before).toBe(5);
+    expect((fast.dataQuality.notes ?? []).join(' ')).not.toContain('three digits');
+    expect(fast.dataQuality.rowsAccepted).toBe(8);
+    expect(fast.dataQuality.duplicateRows).toBe(2);
+    expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
+  });
+
+  it('reads plain lines in byte ranges as in one read', async () => {
+    const path = join(dir, 'ranges.csv');
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const day = String(2 + 7 * Math.floor(i / 20)).padStart(2, '0');
+      // Every 7th line a duplicate of the one before, wherever the ranges split.
+      lines.push(i % 7 === 6 ? (lines[i - 1] as string) : `C${i % 9},2026-03-${day},${i}.${i % 10}5,S${i}`);
+    }
+    await writeFile(path, `customer_id,date,amount,order_id\n${lines.join('\n')}\n`);
+    const three = (await readLedger({ path, ranges: 3 })) as { dataQuality: { duplicateRows: number } };
+    expect(three.dataQuality.duplicateRows).toBe(8);
+    expect(three).toEqual(await readLedger({ path, engine: 'csv-parse' }));
+  });
+});
