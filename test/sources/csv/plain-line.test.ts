@@ -132,6 +132,20 @@ describe('the plain-line reader', () => {
     expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
   });
 
+  it('does not take a line whose fields only line up with a quoted date that held the delimiter', async () => {
+    const path = join(dir, 'quoted-date.csv');
+    // "2026-03-02 08:30,5" is a date (fractional minutes); the line after it, unquoted, has five
+    // fields for four columns, whatever its bytes share with that date.
+    const lines = ['C1,"2026-03-02 08:30,5",7,S1', 'C2,2026-03-02 08:30,5,7,S2', 'C3,2026-03-02 08:30,9,S3'];
+    await writeFile(path, `customer_id,date,amount,order_id\n${lines.join('\n')}\n`);
+    const fast = (await readLedger({ path })) as {
+      dataQuality: { rowsRejected: number; rowsAccepted: number };
+    };
+    expect(fast.dataQuality.rowsRejected).toBe(1);
+    expect(fast.dataQuality.rowsAccepted).toBe(2);
+    expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
+  });
+
   it('reads plain lines in byte ranges as in one read', async () => {
     const path = join(dir, 'ranges.csv');
     const lines: string[] = [];
