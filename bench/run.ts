@@ -312,6 +312,40 @@ async function benchDuckDb(data: DataSet): Promise<Comparison> {
   return { name, command, result };
 }
 
+/**
+ * revgap's CSV read alone (bench/csv-ledger-read.ts: the read, the row checks, the duplicates and
+ * the weekly sums per customer, no analysis), run right after a DuckDB run as the revgap runs are:
+ * the part of `revgap analyze` that does what DuckDB's aggregation does.
+ */
+async function benchCsvRead(data: DataSet): Promise<Comparison> {
+  const result = await runMeasured(process.execPath, [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    join(ROOT, 'bench', 'csv-ledger-read.ts'),
+    data.salesPath,
+  ]);
+  return {
+    name: "revgap's CSV read alone (bench/csv-ledger-read.ts: rows checked, duplicates, weekly sums; no analysis)",
+    command: `node --expose-gc --import tsx bench/csv-ledger-read.ts ${data.salesPath}`,
+    result,
+    note: result.stdout.trim(),
+  };
+}
+
+/** `revgap's CSV read alone / DuckDB: wall Nx, CPU Nx` (informative), or null. */
+function readAloneLine(read: Comparison, duck: Comparison): string | null {
+  const r = read.result;
+  const d = duck.result;
+  if (r === null || d === null || r.exitCode !== 0 || d.exitCode !== 0 || d.seconds <= 0) return null;
+  const cpu =
+    r.cpuSeconds !== null && d.cpuSeconds !== null && d.cpuSeconds > 0 ? r.cpuSeconds / d.cpuSeconds : null;
+  return (
+    `  (informative: revgap's CSV read alone / DuckDB: wall ${(r.seconds / d.seconds).toFixed(2)}x` +
+    `${cpu === null ? '' : `, CPU ${cpu.toFixed(2)}x`}; ${read.note ?? ''})`
+  );
+}
+
 const BENCH_DATABASE_URL = process.env.REVGAP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Loads the sales into a table once (kept between runs, named by the data set), via psql \copy. */
@@ -431,6 +465,7 @@ async function benchLarge(
   const median = medianPair(revgapRuns, duckRuns);
   const revgap = revgapRuns[median?.index ?? 0]!;
   const duck = duckRuns[median?.index ?? 0]!;
+  const readAlone = duck.result === null ? null : await benchCsvRead(data);
   const peaks = revgapRuns.flatMap((r) => (r.peakRssMb === null ? [] : [r.peakRssMb]));
   const mb = data.bytes / 1_048_576;
   const out = [
@@ -459,6 +494,7 @@ async function benchLarge(
           r.peakRssMb === null ? 'n/a' : `${r.peakRssMb.toFixed(0)} MB`,
         ]);
   out.push(line('revgap analyze --sales FILE.csv', revgap), line(duck.name, duck.result, duck.note));
+  if (readAlone !== null) out.push(line(readAlone.name, readAlone.result, readAlone.note));
   if (median !== null) {
     const ratio = median.wall;
     out.push(
@@ -466,6 +502,8 @@ async function benchLarge(
       `revgap CSV / DuckDB (large): wall ${ratio.toFixed(2)}x (target <= 1.5x: ${ratio <= 1.5 ? 'yes' : 'NO'})` +
         (median.cpu === null ? '' : `, CPU ${median.cpu.toFixed(2)}x`),
     );
+    const alone = readAlone === null ? null : readAloneLine(readAlone, duck);
+    if (alone !== null) out.push(alone);
   }
   if (peaks.length > 0) {
     const peak = Math.max(...peaks);
@@ -477,6 +515,7 @@ async function benchLarge(
     'Commands:',
     `  node bin/revgap.mjs analyze --sales ${data.salesPath} --customers ${data.customersPath}`,
     `  ${duck.command}`,
+    ...(readAlone === null ? [] : [`  ${readAlone.command}`]),
     '',
   );
   process.stdout.write(out.join('\n'));
@@ -614,6 +653,8 @@ async function main(): Promise<void> {
     const pair = medianPair(results, duckRuns);
     const csvRun = results[pair?.index ?? 0]!;
     const duck = duckRuns[pair?.index ?? 0]!;
+    // After a DuckDB run, as the revgap runs were (the same load on the machine).
+    const readAlone = duck.result === null ? null : await benchCsvRead(data);
     const [psql, psqlCopy, pushdown, pushdownRead] = await benchPostgres(data, customers, weeks);
     const measured = [
       {
@@ -622,6 +663,7 @@ async function main(): Promise<void> {
         result: { ...csvRun, stdout: '' },
       },
       duck,
+      ...(readAlone === null ? [] : [readAlone]),
       psql!,
       psqlCopy!,
       pushdown!,
@@ -670,6 +712,7 @@ async function main(): Promise<void> {
     out.push(
       '',
       `revgap CSV / DuckDB: wall ${fmt(pair?.wall ?? null, 1.5)}, CPU ${fmt(pair?.cpu ?? null, 1.5)}`,
+      ...(readAlone === null ? [] : [readAloneLine(readAlone, duck) ?? '']),
       `revgap CSV peak RSS${runs > 1 ? ' (highest of the runs)' : ''}: ${peak === null ? 'n/a' : `${peak.toFixed(0)} MB (target < 300 MB: ${peak < 300 ? 'yes' : 'NO'})`}`,
       `revgap Postgres pushdown / Postgres GROUP BY: wall ${fmt(ratio(pushdown, psql, 'seconds'), 1.3)}`,
       `  (informative: / the GROUP BY as COPY: wall ${ratio(pushdown, psqlCopy, 'seconds')?.toFixed(2) ?? 'n/a'}x; ` +
