@@ -25,7 +25,7 @@ const { ledger, dataQuality } = await readSalesLedgerCsv({ path }, { kind: 'week
 const used = process.cpuUsage(cpu);
 process.stdout.write(
   `read ${((performance.now() - started) / 1000).toFixed(2)} s wall, ` +
-    `${((used.user + used.system) / 1e6).toFixed(2)} CPU-s on this thread, ` +
+    `${((used.user + used.system) / 1e6).toFixed(2)} CPU-s (all threads), ` +
     `${ledger.customers.size.toLocaleString('en-US')} customers, ` +
     `${dataQuality.rowsAccepted.toLocaleString('en-US')} rows\n`,
 );
