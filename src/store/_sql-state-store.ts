@@ -44,12 +44,17 @@ export interface SqlBackend {
 
 const DEFAULT_KEEP_SNAPSHOTS = 3;
 /**
- * Customers per row of revgap_snapshot_customers: ~1-2 MB of JSON, far from any value or string
- * limit, and small enough that turning one into JSON and storing it (a synchronous call on PGlite)
- * is a short stretch of the event loop. Each snapshot records its own slice count, so changing
- * this never affects reading older snapshots.
+ * Customers per row of revgap_snapshot_customers: ~50-100 KB of JSON, under V8's large-object size
+ * (128 KB), so that the strings of a save (and of a load) are young-generation garbage that dies in
+ * the next scavenge. Slices of 1,000 customers (1-2 MB strings) went to the large-object space: a
+ * 1,000,000-customer save left ~1 GB of them in the bot's heap until its next full collection, whose
+ * pages the next scavenge then waited to give back (a 226 ms stall while `/revgap help` was being
+ * answered, docs/cli.md). Each snapshot records its own slice count, so changing this never affects
+ * reading older snapshots.
  */
-const CUSTOMERS_PER_SLICE = 1_000;
+const CUSTOMERS_PER_SLICE = 32;
+/** Slices written by one INSERT, and read by one SELECT: ~1-3 MB a statement, as one slice was. */
+const SLICES_PER_STATEMENT = 24;
 const KEEP_SNAPSHOT_FAILURES = 50;
 
 /** Lets pending I/O and timers run (a command arriving during a long save). */
@@ -322,21 +327,25 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
       const slices = Number(row.customer_slices);
       let compact = false;
       const strings = new Map<string, string>();
-      for (let slice = 0; slice < slices; slice++) {
+      for (let first = 0; first < slices; first += SLICES_PER_STATEMENT) {
+        const last = Math.min(slices, first + SLICES_PER_STATEMENT);
         const part = await sql.query<Row>(
-          'SELECT customers FROM revgap_snapshot_customers WHERE snapshot_id = $1 AND slice = $2',
-          [row.id, slice],
+          `SELECT slice, customers FROM revgap_snapshot_customers
+           WHERE snapshot_id = $1 AND slice >= $2 AND slice < $3 ORDER BY slice`,
+          [row.id, first, last],
         );
-        const text = part.rows[0]?.customers;
-        if (text === undefined)
-          throw new Error(`snapshot ${String(row.id)} is missing its customer slice ${slice}`);
-        const parsed = JSON.parse(String(text)) as typeof customers;
-        // A large snapshot stays as compact as the analysis made it (series as IntCents, shared
-        // empty lists): it is what the bot answers from, marked at every full collection. Decided
-        // by the snapshot's size (every slice but the last is full).
-        if (slice === 0) compact = compactsCustomers(slices * parsed.length);
-        if (compact) compactParsedCustomers(parsed, strings);
-        for (const customer of parsed) customers.push(customer);
+        for (let slice = first; slice < last; slice++) {
+          const found = part.rows[slice - first];
+          if (found === undefined || Number(found.slice) !== slice)
+            throw new Error(`snapshot ${String(row.id)} is missing its customer slice ${slice}`);
+          const parsed = JSON.parse(String(found.customers)) as typeof customers;
+          // A large snapshot stays as compact as the analysis made it (series as IntCents, shared
+          // empty lists): it is what the bot answers from, marked at every full collection. Decided
+          // by the snapshot's size (every slice but the last is full).
+          if (slice === 0) compact = compactsCustomers(slices * parsed.length);
+          if (compact) compactParsedCustomers(parsed, strings);
+          for (const customer of parsed) customers.push(customer);
+        }
       }
       result.customers = customers;
     }
@@ -392,18 +401,31 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
           if (rowCount > 0 && sliceCount > 0) {
             // The length of the whole result's JSON, as before the slices: each slice's items, comma-joined.
             let chars = head.length;
-            for (let index = 0; index < sliceCount; index++) {
-              if (index > 0) await yieldToEventLoop();
-              const from = index * CUSTOMERS_PER_SLICE;
-              const slice = await listJson(
-                customers,
-                from,
-                Math.min(customers.length, from + CUSTOMERS_PER_SLICE),
-              );
-              chars += slice.length - 2 + (index > 0 ? 1 : 0);
+            // A pause every ITEMS_PER_PAUSE customers turned into JSON, as within a long list.
+            let sincePause = 0;
+            for (let first = 0; first < sliceCount; first += SLICES_PER_STATEMENT) {
+              const last = Math.min(sliceCount, first + SLICES_PER_STATEMENT);
+              const params: unknown[] = [snapshot.id];
+              const rows: string[] = [];
+              for (let index = first; index < last; index++) {
+                if (sincePause >= ITEMS_PER_PAUSE) {
+                  await yieldToEventLoop();
+                  sincePause = 0;
+                }
+                sincePause += CUSTOMERS_PER_SLICE;
+                const from = index * CUSTOMERS_PER_SLICE;
+                const slice = await listJson(
+                  customers,
+                  from,
+                  Math.min(customers.length, from + CUSTOMERS_PER_SLICE),
+                );
+                chars += slice.length - 2 + (index > 0 ? 1 : 0);
+                params.push(index, slice);
+                rows.push(`($1, $${params.length - 1}, $${params.length})`);
+              }
               await tx.query(
-                'INSERT INTO revgap_snapshot_customers (snapshot_id, slice, customers) VALUES ($1, $2, $3)',
-                [snapshot.id, index, slice],
+                `INSERT INTO revgap_snapshot_customers (snapshot_id, slice, customers) VALUES ${rows.join(', ')}`,
+                params,
               );
             }
             // result_chars is an integer column: a very large analysis reports its size capped.
