@@ -452,8 +452,8 @@ export async function readSalesRange(
   // --- The plain line, read whole (issue 12): most lines of an export are unquoted ASCII, with the
   // date of the line before and a bare amount. `plainLine` reads such a line in one pass over its
   // bytes and does exactly what `onRecord` does for it (the same counters, samples, fingerprint and
-  // ledger call); any other line (a new date, a quote, a CR, blanks around a value, a currency, a
-  // third decimal, a lone CR, the wrong number of fields, a bad value) it leaves (-1) to the tokenizer and
+  // ledger call); any other line (a new date, a quote, a lone CR, blanks around a value, a currency,
+  // a third decimal, the wrong number of fields, a bad value) it leaves (-1) to the tokenizer and
   // `onRecord`. Only with a ledger sink, duplicates counted (not dropped), a '.' decimal and no store
   // or quantity column (set in onHeader). The record's bookkeeping and the field-by-field reads
   // were ~45% of the read's CPU on 100,000 customers (docs/cli.md#benchmark).
@@ -585,7 +585,8 @@ export async function readSalesRange(
             quantityCol < 0 &&
             headerCount > 1 &&
             delimiter.length === 1 &&
-            plainDelimiter > 0x0d &&
+            plainDelimiter !== 0x0a &&
+            plainDelimiter !== 0x0d &&
             plainDelimiter < 0x80;
         },
         onRecord,

@@ -146,6 +146,28 @@ describe('the plain-line reader', () => {
     expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
   });
 
+  it('reads tab- and semicolon-separated plain lines as csv-parse does', async () => {
+    for (const delimiter of ['\t', ';']) {
+      const path = join(dir, `delimited-${delimiter === ';' ? 'semicolon' : 'tab'}.csv`);
+      const lines = [
+        ['C1', '2026-03-02', '10', 'S1'],
+        ['C2', '2026-03-02', '5.50', 'S2'],
+        ['C2', '2026-03-02', '5.50', 'S2'],
+        ['C3', '2026-03-02', ' 4', 'S3'],
+        ['C1', '2026-03-09', '7', 'S4'],
+        ['C4', '2026-03-09', '-1.25', ''],
+      ].map((fields) => fields.join(delimiter));
+      const header = ['customer_id', 'date', 'amount', 'order_id'].join(delimiter);
+      await writeFile(path, `${header}\n${lines.join('\n')}\n`);
+      const before = plainLineStats.lines;
+      const fast = (await readLedger({ path })) as { dataQuality: { duplicateRows: number } };
+      // The lines after each new date, but the one with a blank before its amount.
+      expect(plainLineStats.lines - before).toBe(3);
+      expect(fast.dataQuality.duplicateRows).toBe(1);
+      expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
+    }
+  });
+
   it('reads plain lines in byte ranges as in one read', async () => {
     const path = join(dir, 'ranges.csv');
     const lines: string[] = [];
