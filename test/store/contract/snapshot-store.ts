@@ -120,7 +120,7 @@ export function describeSnapshotStoreContract(harness: StoreHarness): void {
       expect((await store().listSnapshots()).map((s) => s.id)).toEqual(['snap-27']);
     });
 
-    it('round-trips a large analysis (12,001 customers: stored in 376 slices of 32, 24 to a statement, read back in order)', async () => {
+    it('round-trips a large analysis (12,001 customers: stored in 376 slices of 32, 8 to a statement, read back in order)', async () => {
       const result = makeAnalysisResult(12_001);
       // A churn risk list long enough to be written in three slices (5,000 entries each).
       result.churnRisk = result.customers.slice(0, 10_001).map((c, i) => ({
