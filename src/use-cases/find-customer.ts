@@ -224,7 +224,10 @@ export function createIndexBuilder(
   const prefixes = new Map<string, number[]>();
 
   const addRange = (from: number, to: number): void => {
-    let slice = '';
+    // Joined here into a flat string: texts added with `+=` were ropes, and joining 15,625 ropes of
+    // 64 pieces at `finish` (1,000,000 customers) held the bot's thread ~240 ms against ~25 ms for
+    // flat ones, between the end of a refresh's transfer and its save.
+    const slice: string[] = [];
     for (let i = from; i < to; i++) {
       const customer = customers[i]!;
       ids.set(customer.customerId, i, false);
@@ -235,7 +238,7 @@ export function createIndexBuilder(
       starts[i] = length;
       nameStarts[i] = length + plainId.length + 1;
       const both = `${plainId}\u0001${name}\n`;
-      slice += both;
+      slice.push(both);
       length += both.length;
       const seen: string[] = [];
       for (const word of `${plainId} ${name}`.split(' ')) {
@@ -248,7 +251,7 @@ export function createIndexBuilder(
         else prefixes.set(p, [i]);
       }
     }
-    pieces.push(slice);
+    pieces.push(slice.join(''));
   };
 
   const finish = (): CustomerIndex => {
