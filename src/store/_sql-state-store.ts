@@ -412,12 +412,9 @@ export function createSqlStateStore(backend: SqlBackend): StateStore {
               const params: unknown[] = [snapshot.id];
               const rows: string[] = [];
               for (let index = first; index < last; index++) {
+                // One JSON.stringify: a slice is fewer customers than listJson pauses after.
                 const from = index * CUSTOMERS_PER_SLICE;
-                const slice = await listJson(
-                  customers,
-                  from,
-                  Math.min(customers.length, from + CUSTOMERS_PER_SLICE),
-                );
+                const slice = JSON.stringify(customers.slice(from, from + CUSTOMERS_PER_SLICE));
                 chars += slice.length - 2 + (index > 0 ? 1 : 0);
                 params.push(index, slice);
                 rows.push(`($1, $${params.length - 1}, $${params.length})`);

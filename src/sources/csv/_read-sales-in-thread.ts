@@ -190,6 +190,17 @@ export async function readSalesRange(
   let firstThreeDecimalLine = 0;
   let firstThreeDecimalText = '';
 
+  /**
+   * Whether the date of a good row of `day` joins the sample of good dates (the first row of each
+   * new day, up to DATE_SAMPLE); if so, `day` is noted as the last (and maybe first) sampled day.
+   */
+  function samplesGoodDate(day: number): boolean {
+    if (day === lastGoodDay || goodDates.length >= DATE_SAMPLE) return false;
+    if (goodDates.length === 0) firstGoodDay = day;
+    lastGoodDay = day;
+    return true;
+  }
+
   function reject(line: number, column: string | undefined, code: string, reason: string): void {
     rowsRejected++;
     rejectedByCode[code] = (rejectedByCode[code] ?? 0) + 1;
@@ -324,11 +335,7 @@ export async function readSalesRange(
       reject(line, header(dateCol), 'bad_date', describeBadDate(text, dateFormat));
       return;
     }
-    if (day !== lastGoodDay && goodDates.length < DATE_SAMPLE) {
-      if (goodDates.length === 0) firstGoodDay = day;
-      lastGoodDay = day;
-      goodDates.push(fieldText());
-    }
+    if (samplesGoodDate(day)) goodDates.push(fieldText());
 
     field(record, amountCol);
     if (fa === fb) {
@@ -515,11 +522,7 @@ export async function readSalesRange(
     // Accepted: onRecord's effects for this row.
     rowsRead++;
     const day = lastDateDay;
-    if (day !== lastGoodDay && goodDates.length < DATE_SAMPLE) {
-      if (goodDates.length === 0) firstGoodDay = day;
-      lastGoodDay = day;
-      goodDates.push(latin1(bytes, ds, ds + dateLength));
-    }
+    if (samplesGoodDate(day)) goodDates.push(latin1(bytes, ds, ds + dateLength));
     if (ae - as > 2 && (bytes[ae - 2] === 0x2e || bytes[ae - 3] === 0x2e)) dotAmounts++;
     fingerprint.reset();
     for (let f = 0; f <= last; f++) fingerprint.addBytes(bytes, starts[f]!, ends[f]!);
