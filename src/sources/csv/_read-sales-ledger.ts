@@ -50,6 +50,8 @@ export type LedgerWorkerCommand =
   | { type: 'count'; sets: CounterFingerprints[]; from: number; to: number }
   /** Build the range's part and send it (the worker then ends). */
   | { type: 'part' }
+  /** Build the range's part and keep it for `merge` (the first range, while the others build theirs). */
+  | { type: 'build' }
   /** Build the range's part, merge `parts` (the later ranges', in order) into it, send it, end. */
   | { type: 'merge'; parts: LedgerPart[] }
   | { type: 'stop' };
@@ -304,6 +306,7 @@ async function readRanges(
     sets = [];
     for (const r of read) r.fingerprints = undefined;
     (globalThis as { gc?: () => void }).gc?.();
+    workers[0]?.postMessage({ type: 'build' } satisfies LedgerWorkerCommand);
     const laterParts = await Promise.race([
       Promise.all(workers.slice(1).map((_, k) => ask(k + 1, { type: 'part' }))),
       crash,

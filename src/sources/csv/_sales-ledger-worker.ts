@@ -46,6 +46,8 @@ function post(message: LedgerWorkerMessage, transfer: ArrayBuffer[] = []): void 
 
 /** The range's duplicate counter, let go of once every range has counted its share. */
 let duplicates: DuplicateCounter | undefined;
+/** The first range's part, built on `build` and merged on `merge`. */
+let built: LedgerPart | undefined;
 
 try {
   const csvRange: CsvRange = { start: range.start, end: range.end, last: range.last };
@@ -71,11 +73,12 @@ try {
       // thread still counting keeps its own; they are freed when the last one lets go).
       duplicates = undefined;
       collectGarbage();
+    } else if (command.type === 'build') {
+      // The first range builds its part while the later ones build theirs, then waits for them.
+      built = buildPart(builder);
     } else if (command.type === 'part' || command.type === 'merge') {
-      // The builder's blocks are garbage once the part is built: collected at once (the launcher's
-      // --expose-gc reaches workers too; else a no-op).
-      const part = builder.buildPart();
-      collectGarbage();
+      const part = built ?? buildPart(builder);
+      built = undefined;
       if (command.type === 'part') {
         post({ type: 'part', part }, partTransferList(part));
       } else {
@@ -119,6 +122,16 @@ async function readRange(builder: LedgerBuilder, csvRange: CsvRange): Promise<Sa
   );
   duplicates = read.duplicates;
   return read.stats;
+}
+
+/**
+ * The range's ledger part. The builder's blocks are garbage once it is built: collected at once
+ * (the launcher's --expose-gc reaches workers too; else a no-op).
+ */
+function buildPart(builder: LedgerBuilder): LedgerPart {
+  const part = builder.buildPart();
+  collectGarbage();
+  return part;
 }
 
 function collectGarbage(): void {

@@ -7,9 +7,10 @@
  */
 
 import { stat } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { createLedgerBuilder, ledgerFromPart } from '../../core/ledger.ts';
 import type { DataQuality, PeriodSpec, SaleRow, SalesLedger } from '../../core/types.ts';
+import { secondCoreFree } from './_free-core.ts';
 import { finishSalesRead, readSalesInThread, readSalesRange } from './_read-sales-in-thread.ts';
 import { readSalesInWorker } from './_read-sales-in-worker.ts';
 import { readSalesLedgerInWorkers, WorkerBootError } from './_read-sales-ledger.ts';
@@ -49,8 +50,8 @@ export interface SalesCsvOptions {
   totalBytes?: number | undefined;
   /**
    * Parse in a worker thread, so that parsing overlaps the caller's `onRow` work (the ledger) on a
-   * second core. `auto` (default): for files of 32 MiB or more, when a CPU is idle (2+ CPUs and a
-   * 1-minute load average at most CPUs - 1). `background`: for files of 1 MiB or more, whatever
+   * second core. `auto` (default): for files of 32 MiB or more, when a core is free (2+ CPUs, and
+   * one sat idle since start-up: `_free-core.ts`). `background`: for files of 1 MiB or more, whatever
    * the load, so the caller's event loop only folds batches of rows in (the bot's refresh).
    */
   threads?: boolean | 'auto' | 'background' | undefined;
@@ -173,8 +174,7 @@ async function shouldUseWorker(options: SalesCsvOptions): Promise<boolean> {
   // Parallel reading pays only when a core is free: on 4.6M rows two byte ranges cost ~1 CPU-s more
   // in total than one thread (each worker numbers every customer, then the merge), for a read that
   // ends sooner (docs/cli.md#benchmark).
-  const cpus = availableParallelism();
-  if (cpus < 2 || loadavg()[0]! > cpus - 1) return false;
+  if (!secondCoreFree()) return false;
   try {
     return (await stat(options.path)).size >= WORKER_MIN_BYTES;
   } catch {

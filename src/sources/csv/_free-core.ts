@@ -1,0 +1,54 @@
+/**
+ * Whether a second core is free for parallel reading now. The 1-minute load average trails by a
+ * minute: right after another heavy process ended (a build, the previous run of a script) it still
+ * says "busy" while both cores sit idle, and a read then took one thread for no reason (the bench's
+ * side-by-side runs kept it at 1.6-2.9, docs/cli.md#benchmark). The kernel's per-CPU idle time
+ * since this module was loaded (the process' start-up and the customers read, usually 0.2-0.5 s)
+ * says what the cores did just now; the load average decides only when that window is too short to
+ * tell.
+ */
+import { availableParallelism, cpus, loadavg } from 'node:os';
+
+/** Idle milliseconds summed over the CPUs, and when they were read. */
+export interface IdleSample {
+  idleMs: number;
+  at: number;
+}
+
+function sampleIdle(): IdleSample {
+  let idleMs = 0;
+  for (const cpu of cpus()) idleMs += cpu.times.idle;
+  return { idleMs, at: performance.now() };
+}
+
+const loaded = sampleIdle();
+
+/** Windows shorter than this fall back to the load average (the kernel counts idle time in 10 ms ticks). */
+export const MIN_WINDOW_MS = 150;
+
+/**
+ * Of the CPUs, how many sat idle between `since` and `now`, on average (0 .. CPUs); null when the
+ * window is too short to tell.
+ */
+export function idleCores(since: IdleSample, now: IdleSample): number | null {
+  const window = now.at - since.at;
+  if (window < MIN_WINDOW_MS) return null;
+  return Math.max(0, (now.idleMs - since.idleMs) / window);
+}
+
+/**
+ * The rule, on its readings: 2+ CPUs and, besides this thread, half a core or more sat idle in the
+ * window (start-up itself keeps a second thread of this process busy part of the time: ~0.7 of a
+ * core reads idle on a quiet 2-core machine, ~0.05 with another process busy); without a window
+ * long enough, a 1-minute load average of at most CPUs - 1.
+ */
+export function secondCoreFreeBy(cpuCount: number, idle: number | null, loadAverage: number): boolean {
+  if (cpuCount < 2) return false;
+  if (idle !== null) return idle >= 0.5;
+  return loadAverage <= cpuCount - 1;
+}
+
+/** Whether a second core is free now (`secondCoreFreeBy` on this machine's readings). */
+export function secondCoreFree(): boolean {
+  return secondCoreFreeBy(availableParallelism(), idleCores(loaded, sampleIdle()), loadavg()[0]!);
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { idleCores, MIN_WINDOW_MS, secondCoreFreeBy } from '../../../src/sources/csv/_free-core.ts';
+
+describe('idleCores', () => {
+  it('is the idle milliseconds over the window, summed over the CPUs', () => {
+    // 2 CPUs over 400 ms: one idle throughout (400 ms), the other 100 ms of it.
+    expect(idleCores({ idleMs: 10_000, at: 1_000 }, { idleMs: 10_500, at: 1_400 })).toBeCloseTo(1.25);
+    expect(idleCores({ idleMs: 10_000, at: 0 }, { idleMs: 10_000, at: 300 })).toBe(0);
+  });
+
+  it('cannot tell from a window shorter than the minimum', () => {
+    expect(idleCores({ idleMs: 0, at: 0 }, { idleMs: 100, at: MIN_WINDOW_MS - 1 })).toBeNull();
+    expect(idleCores({ idleMs: 0, at: 0 }, { idleMs: 100, at: MIN_WINDOW_MS })).not.toBeNull();
+  });
+});
+
+describe('secondCoreFreeBy', () => {
+  it('goes by the idle time since start-up when there is a window, whatever the load average', () => {
+    // A quiet machine right after a heavy minute: the load average still says busy.
+    expect(secondCoreFreeBy(2, 0.7, 2.5)).toBe(true);
+    // Another process kept the second core busy: the load average does not matter either.
+    expect(secondCoreFreeBy(2, 0.05, 0)).toBe(false);
+    expect(secondCoreFreeBy(2, 0.5, 9)).toBe(true);
+    expect(secondCoreFreeBy(2, 0.49, 0)).toBe(false);
+  });
+
+  it('falls back to the 1-minute load average without a window', () => {
+    expect(secondCoreFreeBy(2, null, 0.9)).toBe(true);
+    expect(secondCoreFreeBy(2, null, 1)).toBe(true);
+    expect(secondCoreFreeBy(2, null, 1.1)).toBe(false);
+    expect(secondCoreFreeBy(4, null, 2.9)).toBe(true);
+  });
+
+  it('never on one CPU', () => {
+    expect(secondCoreFreeBy(1, 1, 0)).toBe(false);
+    expect(secondCoreFreeBy(1, null, 0)).toBe(false);
+  });
+});
