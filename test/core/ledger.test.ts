@@ -362,3 +362,81 @@ describe('ledger parts without per-weekday counts or latest rows', () => {
     ]);
   });
 });
+
+describe('mergeLedgerParts', () => {
+  const partOf = (rows: readonly SaleRow[]) => {
+    const b = createLedgerBuilder(weeks);
+    for (const r of rows) b.add(r);
+    return b.buildPart();
+  };
+  // Short, long (beyond the packed keys), non-ASCII ids and ids that are prefixes of each other.
+  const idArb = fc.oneof(
+    fc.constantFrom(
+      'A',
+      'AB',
+      'ABC',
+      'Ünal GmbH',
+      'C000001',
+      'C0000010',
+      'x'.repeat(40),
+      `${'x'.repeat(40)}y`,
+    ),
+    fc.string({ minLength: 1, maxLength: 6 }),
+  );
+  const rowArb = fc.record({
+    customerId: idArb,
+    day: fc.integer({ min: dayFromIso('2026-01-05'), max: dayFromIso('2026-12-27') }),
+    amountCents: fc.integer({ min: -50_00, max: 500_00 }),
+  });
+
+  it('gives the part one builder makes of all the rows, wherever they are split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 200 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        (rows, cuts) => {
+          const at = [...new Set(cuts.map((c) => c % (rows.length + 1)))].sort((a, b) => a - b);
+          const pieces = [0, ...at, rows.length]
+            .slice(1)
+            .map((end, k, ends) => rows.slice(k === 0 ? 0 : ends[k - 1], end));
+          const merged = mergeLedgerParts(pieces.map(partOf));
+          const whole = partOf(rows);
+          expect(merged.ids).toBe(whole.ids);
+          expect(Array.from(merged.idEnds)).toEqual(Array.from(whole.idEnds));
+          expect(Array.from(merged.startPeriod)).toEqual(Array.from(whole.startPeriod));
+          expect(Array.from(merged.length)).toEqual(Array.from(whole.length));
+          expect(Array.from(merged.customerRows)).toEqual(Array.from(whole.customerRows));
+          expect(Array.from(merged.net)).toEqual(Array.from(whole.net));
+          expect(Array.from(merged.sale)).toEqual(Array.from(whole.sale));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells apart ids with the same hash, of the same length or not', () => {
+    // FNV-1a pairs: C00539599 / C00722382, C824619 / C1719080.
+    const rows = ['C00539599', 'C824619', 'C00722382', 'C1719080', 'C00539599', 'C1719080'].map((id, i) =>
+      row(id, isoWeek(i), (i + 1) * 1_00),
+    );
+    const merged = mergeLedgerParts([
+      partOf(rows.slice(0, 2)),
+      partOf(rows.slice(2, 4)),
+      partOf(rows.slice(4)),
+    ]);
+    expect(merged.ids).toBe('C00539599C824619C00722382C1719080');
+    expect(Array.from(merged.customerRows)).toEqual([2, 1, 1, 2]);
+    expect(Array.from(merged.net)).toEqual(Array.from(partOf(rows).net));
+  });
+
+  it('finds 20,000 customers met in every part, in another order in each', () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `C${String(i).padStart(6, '0')}`);
+    const early = ids.map((id, i) => row(id, '2026-03-02', i + 1));
+    const late = [...ids].reverse().map((id) => row(id, '2026-09-07', 1_00));
+    const merged = mergeLedgerParts([partOf(early), partOf(late)]);
+    const whole = partOf([...early, ...late]);
+    expect(merged.idEnds.length).toBe(20_000);
+    expect(merged.ids).toBe(whole.ids);
+    expect(Array.from(merged.net)).toEqual(Array.from(whole.net));
+  });
+});
