@@ -54,6 +54,8 @@ const TABLE_STRIDE = 2 + KEY_WORDS;
 const TRANSPOSE_BLOCK = 1024;
 /** Rows `addSaleBytes` holds back to look their customers up together (see `flushRows`). */
 const HELD_ROWS = 64;
+/** `customerNumber` of a customer of another partition (see `LedgerBuilderOptions.partition`). */
+const NOT_OURS = -1;
 /** Periods of series kept per customer for sparklines and deep dives (the last ones up to the as-of period). */
 export const SERIES_PERIODS = 52;
 /** Latest rows kept (by date, with customer and line) so the as-of choice can name far-future rows. */
@@ -127,8 +129,44 @@ function grownInt32(values: Int32Array, capacity: number): Int32Array<ArrayBuffe
 /** Where `flushRows` leaves the value of its reads ahead, so that they are not optimised away. */
 const touchSink = new Int32Array(1);
 
+/** How a builder is set up. */
+export interface LedgerBuilderOptions {
+  /**
+   * Fold in only the rows of the customers of partition `index` of `count` (`partitionOfId`) and
+   * ignore the others entirely: threads that each read the whole file, each for a share of the
+   * customers, build disjoint parts that `mergePartitionedParts` joins. The part then also keeps
+   * each customer's first line (`LedgerPart.firstLines`), which gives the one-builder order back.
+   */
+  partition?: { index: number; count: number } | undefined;
+}
+
+/**
+ * The partition (0 .. count - 1) of a customer id's FNV-1a hash over its UTF-16 code units (the
+ * builder's table hash): the high bits, as the table's slots use the low ones.
+ */
+export function partitionOfHash(hash: number, count: number): number {
+  return Math.floor(((hash >>> 0) * count) / 0x1_0000_0000);
+}
+
+/** `partitionOfHash` of the id's hash. */
+export function partitionOfId(id: string, count: number): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return partitionOfHash(hash, count);
+}
+
 /** A builder that folds `SaleRow`s into a `SalesLedger` for the given period spec. */
-export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
+export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOptions = {}): LedgerBuilder {
+  const partitions = options.partition?.count ?? 1;
+  const partition = options.partition?.index ?? 0;
+  if (!Number.isInteger(partitions) || partitions < 1 || partition < 0 || partition >= partitions) {
+    throw new Error(`createLedgerBuilder: partition ${partition} of ${partitions}`);
+  }
+  /** Whether a row of the customer with this id hash is this builder's. */
+  const ours = (hash: number): boolean => partitions === 1 || partitionOfHash(hash, partitions) === partition;
+  /** Partitioned: each customer's first line (NaN when its rows carry none), and each store customer's. */
+  let firstLines: Float64Array | undefined = partitions > 1 ? new Float64Array(0) : undefined;
+  const storeFirstLines: number[] = [];
   // --- customers: number by first appearance; state in typed arrays indexed by that number.
   // Customer id -> number: an open-addressing table (linear probing, at most half full) of
   // TABLE_STRIDE ints per slot: number + 1 (0 = empty), the id's hash, and the id itself packed in
@@ -244,6 +282,11 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     rowsOf = grownInt32(rowsOf, next);
     firstPeriod = grownInt32(firstPeriod, next);
     spanLength = grownInt32(spanLength, next);
+    if (firstLines !== undefined) {
+      const grown = new Float64Array(next);
+      grown.set(firstLines);
+      firstLines = grown;
+    }
     for (let k = 0; k < WINDOW; k++) {
       const net = new Float64Array(next);
       net.set(slotNet[k] as Float64Array);
@@ -319,7 +362,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     return slot;
   }
 
-  /** The number of customer `text.slice(from, to)`, numbering it if new. */
+  /** The number of customer `text.slice(from, to)`, numbering it if new; NOT_OURS for another partition's. */
   function customerNumber(text: string, from: number, to: number): number {
     const length = to - from;
     // FNV-1a over the UTF-16 code units, and the id packed in `key` when it fits.
@@ -335,6 +378,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       if (packed) key[p >> 2] = (key[p >> 2] as number) | (code << ((p & 3) << 3));
     }
     if (!packed) key.fill(NOT_PACKED);
+    if (!ours(hash)) return NOT_OURS;
     const found = lookUp(hash, packed, text, from, length);
     if (found >= 0) return found;
     return numberNewCustomer(ownString(text, from, to), -1 - found, hash, key, 0);
@@ -390,6 +434,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   function customerNumberOfBytes(bytes: Uint8Array, from: number, to: number): number {
     const length = to - from;
     const hash = hashBytes(bytes, from, to, key, 0);
+    if (!ours(hash)) return NOT_OURS;
     const found = lookUp(hash, length <= PACKED_MAX_LENGTH, bytes, from, length);
     if (found >= 0) return found;
     return numberNewCustomer(asciiString(bytes, from, to), -1 - found, hash, key, 0);
@@ -727,7 +772,8 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
   ): void {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
     flushRows();
-    addSaleOf(customerNumber(text, from, to), day, amount, line, storeId);
+    const c = customerNumber(text, from, to);
+    if (c !== NOT_OURS) addSaleOf(c, day, amount, line, storeId);
   }
 
   function addSaleBytes(
@@ -743,12 +789,15 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     const length = to - from;
     if (length > PACKED_MAX_LENGTH || storeId !== undefined) {
       flushRows();
-      addSaleOf(customerNumberOfBytes(bytes, from, to), day, amount, line, storeId);
+      const c = customerNumberOfBytes(bytes, from, to);
+      if (c !== NOT_OURS) addSaleOf(c, day, amount, line, storeId);
       return;
     }
     // customerNumberOfBytes' hash and packed key, kept for the batch's lookups.
     const j = held;
-    heldHash[j] = hashBytes(bytes, from, to, heldKey, j * KEY_WORDS);
+    const hash = hashBytes(bytes, from, to, heldKey, j * KEY_WORDS);
+    if (!ours(hash)) return;
+    heldHash[j] = hash;
     heldDay[j] = day;
     heldAmount[j] = amount;
     heldLine[j] = line ?? Number.NaN;
@@ -780,6 +829,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     rowsOnPeriodStart += lastOnPeriodStart;
     rows++;
     if (day > latestFloor) keepLatest(day, ids[c] as string, line);
+    if (firstLines !== undefined && rowsOf[c] === 0) firstLines[c] = line ?? Number.NaN;
     rowsOf[c] = (rowsOf[c] as number) + 1;
     if (storeId !== undefined) {
       const customerId = ids[c] as string;
@@ -787,6 +837,7 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
       if (!counts) {
         counts = new Map();
         storeRows.set(customerId, counts);
+        if (firstLines !== undefined) storeFirstLines.push(line ?? Number.NaN);
       }
       counts.set(storeId, (counts.get(storeId) ?? 0) + 1);
     }
@@ -894,6 +945,12 @@ export function createLedgerBuilder(spec: PeriodSpec): LedgerBuilder {
     part.weekdayRows = weekdayRows.slice();
     part.latestRows = latest.slice();
     if (storeRows.size > 0) part.storeRows = new Map(storeRows);
+    if (firstLines !== undefined) {
+      part.firstLines = firstLines.slice(0, n);
+      if (storeRows.size > 0) part.storeFirstLines = storeFirstLines.slice();
+      firstLines = new Float64Array(0);
+      storeFirstLines.length = 0;
+    }
     // Release the slabs and columns (~60 MB on 100,000 customers) while the caller still holds
     // the builder.
     built = true;
@@ -959,6 +1016,10 @@ export interface LedgerPart {
   periodRows: Float64Array;
   /** Rows per store per customer (customers in order of first store row). */
   storeRows?: Map<string, Map<string, number>>;
+  /** A partition's part (`LedgerBuilderOptions.partition`): each customer's first line. */
+  firstLines?: Float64Array;
+  /** A partition's part: the line of each `storeRows` customer's first store row, in that order. */
+  storeFirstLines?: number[];
 }
 
 /** A part's customers: their ids, spans and row counts, and their periods' cells back to back. */
@@ -1104,12 +1165,42 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     }
   });
 
+  const merged = createLedgerPart(
+    {
+      ids: newIds.join(''),
+      idEnds,
+      startPeriod: first.slice(0, n),
+      length,
+      customerRows: customerRows.slice(0, n),
+      net,
+      sale,
+    },
+    partRowTotals(parts),
+  );
+  // Each part's list is latest first, ties in row order; a stable sort of the parts in order keeps
+  // ties in row order across parts, as one builder would have.
+  addMergedCounts(merged, parts, (a, b) => b.day - a.day);
+  for (const part of parts) {
+    if (part.storeRows === undefined) continue;
+    merged.storeRows ??= new Map();
+    for (const [customerId, counts] of part.storeRows) {
+      let into = merged.storeRows.get(customerId);
+      if (into === undefined) {
+        into = new Map();
+        merged.storeRows.set(customerId, into);
+      }
+      for (const [store, count] of counts) into.set(store, (into.get(store) ?? 0) + count);
+    }
+  }
+  return merged;
+}
+
+/** The row counts over all parts (days, rows, rows per period). */
+function partRowTotals(parts: readonly LedgerPart[]): LedgerPartRows {
   let minDay: number | null = null;
   let maxDay: number | null = null;
   let rows = 0;
   let rowsOnPeriodStart = 0;
-  // Known only if every part knows them.
-  let weekdayRows: number[] | undefined = [0, 0, 0, 0, 0, 0, 0];
   let rowsFirst = Number.POSITIVE_INFINITY;
   let rowsLast = Number.NEGATIVE_INFINITY;
   for (const part of parts) {
@@ -1117,9 +1208,6 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     if (part.maxDay !== null && (maxDay === null || part.maxDay > maxDay)) maxDay = part.maxDay;
     rows += part.rows;
     rowsOnPeriodStart += part.rowsOnPeriodStart;
-    if (part.weekdayRows === undefined) weekdayRows = undefined;
-    else if (weekdayRows !== undefined)
-      for (let d = 0; d < 7; d++) weekdayRows[d] = (weekdayRows[d] as number) + (part.weekdayRows[d] ?? 0);
     if (part.periodRows.length > 0) {
       rowsFirst = Math.min(rowsFirst, part.rowsStartPeriod);
       rowsLast = Math.max(rowsLast, part.rowsStartPeriod + part.periodRows.length - 1);
@@ -1132,37 +1220,108 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
       periodRows[at] = (periodRows[at] as number) + (part.periodRows[i] as number);
     }
   }
-  // Each part's list is latest first, ties in row order; a stable sort of the parts in order keeps
-  // ties in row order across parts, as one builder would have.
-  const latestRows = parts
-    .flatMap((part) => part.latestRows ?? [])
-    .sort((a, b) => b.day - a.day)
-    .slice(0, LATEST_ROWS_KEPT);
-  const merged = createLedgerPart(
-    {
-      ids: newIds.join(''),
-      idEnds,
-      startPeriod: first.slice(0, n),
-      length,
-      customerRows: customerRows.slice(0, n),
-      net,
-      sale,
-    },
-    { minDay, maxDay, rows, rowsOnPeriodStart, rowsStartPeriod: rowsFirst, periodRows },
-  );
-  if (weekdayRows !== undefined) merged.weekdayRows = weekdayRows;
-  merged.latestRows = latestRows;
+  return { minDay, maxDay, rows, rowsOnPeriodStart, rowsStartPeriod: rowsFirst, periodRows };
+}
+
+/**
+ * Sets the merged part's rows per weekday (known only if every part knows them) and its latest
+ * rows: the parts' lists joined, sorted by `order`, the first LATEST_ROWS_KEPT.
+ */
+function addMergedCounts(
+  merged: LedgerPart,
+  parts: readonly LedgerPart[],
+  order: (a: LatestRow, b: LatestRow) => number,
+): void {
+  let weekdayRows: number[] | undefined = [0, 0, 0, 0, 0, 0, 0];
   for (const part of parts) {
-    if (part.storeRows === undefined) continue;
-    merged.storeRows ??= new Map();
-    for (const [customerId, counts] of part.storeRows) {
-      let into = merged.storeRows.get(customerId);
-      if (into === undefined) {
-        into = new Map();
-        merged.storeRows.set(customerId, into);
+    if (part.weekdayRows === undefined) weekdayRows = undefined;
+    else if (weekdayRows !== undefined)
+      for (let d = 0; d < 7; d++) weekdayRows[d] = (weekdayRows[d] as number) + (part.weekdayRows[d] ?? 0);
+  }
+  if (weekdayRows !== undefined) merged.weekdayRows = weekdayRows;
+  merged.latestRows = parts
+    .flatMap((part) => part.latestRows ?? [])
+    .sort(order)
+    .slice(0, LATEST_ROWS_KEPT);
+}
+
+/**
+ * Joins the parts of builders that each folded in the rows of one partition of the customers
+ * (`LedgerBuilderOptions.partition`) from the same rows: the part one builder would have built.
+ * No customer is in two parts; they are put back in order of first appearance (their first
+ * lines), the latest rows and the store customers too. Each part must carry `firstLines`.
+ */
+export function mergePartitionedParts(parts: readonly LedgerPart[]): LedgerPart {
+  if (parts.length === 1) return parts[0] as LedgerPart;
+  let n = 0;
+  let cells = 0;
+  for (const part of parts) {
+    if (part.firstLines === undefined) throw new Error('mergePartitionedParts: a part without first lines');
+    n += part.idEnds.length;
+    cells += part.net.length;
+  }
+  const idEnds = new Int32Array(n);
+  const startPeriod = new Int32Array(n);
+  const length = new Int32Array(n);
+  const customerRows = new Float64Array(n);
+  const net = new Float64Array(cells);
+  const sale = new Uint8Array(cells);
+  const ids: string[] = [];
+  // Each part's customers are in order of their first lines: a merge of the parts' runs.
+  const next = new Int32Array(parts.length);
+  const idAt = new Int32Array(parts.length);
+  const cellAt = new Float64Array(parts.length);
+  let idEnd = 0;
+  let at = 0;
+  for (let g = 0; g < n; g++) {
+    let k = -1;
+    let line = Number.POSITIVE_INFINITY;
+    for (let q = 0; q < parts.length; q++) {
+      const part = parts[q] as LedgerPart;
+      const c = next[q] as number;
+      if (c >= part.idEnds.length) continue;
+      const l = (part.firstLines as Float64Array)[c] as number;
+      // Without a line (NaN), a part keeps its place after the parts before it.
+      if (k < 0 || l < line) {
+        k = q;
+        line = Number.isNaN(l) ? Number.NEGATIVE_INFINITY : l;
       }
-      for (const [store, count] of counts) into.set(store, (into.get(store) ?? 0) + count);
     }
+    const part = parts[k] as LedgerPart;
+    const c = next[k] as number;
+    next[k] = c + 1;
+    const end = part.idEnds[c] as number;
+    ids.push(part.ids.slice(idAt[k] as number, end));
+    idEnd += end - (idAt[k] as number);
+    idAt[k] = end;
+    idEnds[g] = idEnd;
+    startPeriod[g] = part.startPeriod[c] as number;
+    const span = part.length[c] as number;
+    length[g] = span;
+    customerRows[g] = part.customerRows[c] as number;
+    const from = cellAt[k] as number;
+    net.set(part.net.subarray(from, from + span), at);
+    sale.set(part.sale.subarray(from, from + span), at);
+    cellAt[k] = from + span;
+    at += span;
+  }
+  const merged = createLedgerPart(
+    { ids: ids.join(''), idEnds, startPeriod, length, customerRows, net, sale },
+    partRowTotals(parts),
+  );
+  // Latest first, ties in row order (by line).
+  addMergedCounts(merged, parts, (a, b) => b.day - a.day || (a.line ?? 0) - (b.line ?? 0));
+  const stores: Array<{ line: number; customerId: string; counts: Map<string, number> }> = [];
+  for (const part of parts) {
+    let i = 0;
+    for (const [customerId, counts] of part.storeRows ?? []) {
+      stores.push({ line: part.storeFirstLines?.[i] ?? Number.NaN, customerId, counts });
+      i++;
+    }
+  }
+  if (stores.length > 0) {
+    stores.sort((a, b) => a.line - b.line);
+    merged.storeRows = new Map(stores.map((s) => [s.customerId, s.counts]));
   }
   return merged;
 }

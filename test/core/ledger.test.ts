@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLedgerBuilder, ledgerFromPart, mergeLedgerParts } from '../../src/core/ledger.ts';
+import {
+  createLedgerBuilder,
+  ledgerFromPart,
+  mergeLedgerParts,
+  mergePartitionedParts,
+  partitionOfId,
+} from '../../src/core/ledger.ts';
 import { dayFromIso, periodOfDay, periodStartDay } from '../../src/core/periods.ts';
 import type { PeriodSpec, SaleRow } from '../../src/core/types.ts';
 import { expectLedgerMatchesNaiveFold } from '../helpers/naive-ledger.ts';
@@ -438,5 +444,109 @@ describe('mergeLedgerParts', () => {
     expect(merged.idEnds.length).toBe(20_000);
     expect(merged.ids).toBe(whole.ids);
     expect(Array.from(merged.net)).toEqual(Array.from(whole.net));
+  });
+});
+
+describe('partitioned builders', () => {
+  // Rows with lines and, for some, a store; ids short, long, non-ASCII; through add and addSaleBytes.
+  const rowArb = fc.record({
+    customerId: fc.oneof(
+      fc.constantFrom('A', 'B', 'C000001', 'C00539599', 'C00722382', 'Ünal', 'x'.repeat(30)),
+      fc.stringMatching(/^[A-Z0-9]{1,8}$/),
+    ),
+    day: fc.integer({ min: dayFromIso('2026-01-05'), max: dayFromIso('2026-12-27') }),
+    amountCents: fc.integer({ min: -50_00, max: 500_00 }),
+    store: fc.option(fc.constantFrom('S1', 'S2'), { nil: undefined }),
+    bytes: fc.boolean(),
+  });
+  const fold = (
+    rows: readonly {
+      customerId: string;
+      day: number;
+      amountCents: number;
+      store: string | undefined;
+      bytes: boolean;
+    }[],
+    partition?: { index: number; count: number },
+  ) => {
+    const b = createLedgerBuilder(weeks, { partition });
+    rows.forEach((r, i) => {
+      const ascii = /^[\x20-\x7e]*$/.test(r.customerId);
+      if (r.bytes && ascii) {
+        const text = `${r.customerId},`;
+        b.addSaleBytes(
+          Buffer.from(text, 'latin1'),
+          0,
+          r.customerId.length,
+          r.day,
+          r.amountCents,
+          i + 2,
+          r.store,
+        );
+      } else {
+        b.addSale(r.customerId, 0, r.customerId.length, r.day, r.amountCents, i + 2, r.store);
+      }
+    });
+    return b.buildPart();
+  };
+  const plain = (part: ReturnType<typeof fold>) => {
+    const { firstLines: _f, storeFirstLines: _s, ...rest } = part;
+    return JSON.parse(
+      JSON.stringify({
+        ...rest,
+        idEnds: Array.from(rest.idEnds),
+        startPeriod: Array.from(rest.startPeriod),
+        length: Array.from(rest.length),
+        customerRows: Array.from(rest.customerRows),
+        net: Array.from(rest.net),
+        sale: Array.from(rest.sale),
+        periodRows: Array.from(rest.periodRows),
+        storeRows: rest.storeRows === undefined ? null : [...rest.storeRows].map(([k, v]) => [k, [...v]]),
+      }),
+    );
+  };
+
+  it('fold each customer into exactly one partition, and merge to the one-builder part', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 150 }),
+        fc.integer({ min: 2, max: 4 }),
+        (rows, count) => {
+          const parts = Array.from({ length: count }, (_, index) => fold(rows, { index, count }));
+          const seen = parts.flatMap((p) => [...ledgerFromPart(weeks, p).customers.keys()]);
+          expect(new Set(seen).size).toBe(seen.length);
+          for (const [k, p] of parts.entries()) {
+            for (const id of ledgerFromPart(weeks, p).customers.keys())
+              expect(partitionOfId(id, count)).toBe(k);
+          }
+          expect(plain(mergePartitionedParts(parts))).toEqual(plain(fold(rows)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the latest rows of equal days in row order across partitions', () => {
+    // 60 customers on one day: more than LATEST_ROWS_KEPT ties.
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      customerId: `C${i}`,
+      day: dayFromIso('2026-06-01'),
+      amountCents: 1_00,
+      store: undefined,
+      bytes: false,
+    }));
+    const merged = mergePartitionedParts([
+      fold(rows, { index: 0, count: 2 }),
+      fold(rows, { index: 1, count: 2 }),
+    ]);
+    expect(merged.latestRows?.map((r) => r.line)).toEqual(fold(rows).latestRows?.map((r) => r.line));
+    expect(merged.latestRows?.[0]?.customerId).toBe('C0');
+  });
+
+  it('refuses a part without first lines, and a partition outside its count', () => {
+    expect(() => mergePartitionedParts([fold([]), fold([])])).toThrow(/first lines/);
+    expect(() => createLedgerBuilder(weeks, { partition: { index: 2, count: 2 } })).toThrow(
+      /partition 2 of 2/,
+    );
   });
 });
