@@ -1148,6 +1148,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     idEnd += (newIds[g] as string).length;
     idEnds[g] = idEnd;
   }
+  checkMergedCells(offset[n] as number, parts);
   const net = new Float64Array(offset[n] as number);
   const sale = new Uint8Array(offset[n] as number);
   parts.forEach((part, k) => {
@@ -1193,6 +1194,27 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     }
   }
   return merged;
+}
+
+/**
+ * The memory cap (MIN_CELL_BUDGET, CELLS_PER_ROW) on merged parts: each part kept to it for its own
+ * rows, but joined spans can outgrow it (byte ranges of one customer's rows in 1900 and in 2990
+ * each span one period). Over it, the merge stops before allocating; a reader then reads the file
+ * in one builder, which says where (its message names the dates and a customer).
+ */
+function checkMergedCells(cells: number, parts: readonly LedgerPart[]): void {
+  let rows = 0;
+  for (const part of parts) rows += part.rows;
+  const budget = Math.max(MIN_CELL_BUDGET, rows * CELLS_PER_ROW);
+  if (cells <= budget) return;
+  throw new InputError(
+    `The sales dates span too many periods for the number of rows: these ${rows.toLocaleString('en-US')} rows ` +
+      `would need ${cells.toLocaleString('en-US')} period values (the cap is ${CELLS_PER_ROW} per row, at least ` +
+      `${MIN_CELL_BUDGET.toLocaleString('en-US')}).`,
+    {
+      hint: 'A mistyped year (1900, 2999) in the date column usually causes this: correct or remove those rows, or check --date-format.',
+    },
+  );
 }
 
 /** The row counts over all parts (days, rows, rows per period). */
@@ -1260,6 +1282,7 @@ export function mergePartitionedParts(parts: readonly LedgerPart[]): LedgerPart 
     n += part.idEnds.length;
     cells += part.net.length;
   }
+  checkMergedCells(cells, parts);
   const idEnds = new Int32Array(n);
   const startPeriod = new Int32Array(n);
   const length = new Int32Array(n);

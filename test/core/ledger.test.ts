@@ -435,6 +435,16 @@ describe('mergeLedgerParts', () => {
     expect(Array.from(merged.net)).toEqual(Array.from(partOf(rows).net));
   });
 
+  it('stops, before allocating, parts whose joined spans outgrow the memory cap', () => {
+    // Each part spans one week per customer; joined, 5,000 customers span 1900 to 2990.
+    const ids = Array.from({ length: 5_000 }, (_, i) => `C${i}`);
+    const early = partOf(ids.map((id) => row(id, '1900-01-01', 1_00)));
+    const late = partOf(ids.map((id) => row(id, '2990-12-31', 1_00)));
+    expect(() => mergeLedgerParts([early, late])).toThrow(/span too many periods .* these 10,000 rows/);
+    const near = partOf(ids.map((id) => row(id, '1900-02-05', 1_00)));
+    expect(mergeLedgerParts([early, near]).net.length).toBe(5_000 * 6);
+  });
+
   it('finds 20,000 customers met in every part, in another order in each', () => {
     const ids = Array.from({ length: 20_000 }, (_, i) => `C${String(i).padStart(6, '0')}`);
     const early = ids.map((id, i) => row(id, '2026-03-02', i + 1));

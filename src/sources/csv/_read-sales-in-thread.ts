@@ -83,6 +83,12 @@ export interface SalesReadStats {
   firstThreeDecimalText: string;
 }
 
+/**
+ * A byte range of the file to read (`CsvRange`); `fingerprints: false` keeps no fingerprints for
+ * the duplicates (a partition reader other than the first: the first counts them for the file).
+ */
+export type SalesRange = CsvRange & { fingerprints?: boolean | undefined };
+
 /** Where accepted rows go: a callback per row, or straight into a ledger (no `SaleRow` made). */
 export type SalesSink = { onRow: (row: SaleRow) => void } | { ledger: LedgerBuilder };
 
@@ -130,7 +136,7 @@ export async function readSalesInThread(
 export async function readSalesRange(
   options: SalesCsvOptions,
   sink: SalesSink,
-  range?: CsvRange,
+  range?: SalesRange,
 ): Promise<{ stats: SalesReadStats; duplicates: DuplicateCounter | undefined }> {
   const file = options.path;
   const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
@@ -164,8 +170,16 @@ export async function readSalesRange(
   // Dropping needs an answer per row; counting alone can be deferred (several times faster).
   const seen = dropDuplicates ? createDuplicateSet() : undefined;
   // A byte range is read by a range worker, whose fingerprints other threads count in place.
-  const counter = dropDuplicates ? undefined : createDuplicateCounter({ shared: range !== undefined });
+  const counter =
+    dropDuplicates || range?.fingerprints === false
+      ? undefined
+      : createDuplicateCounter({ shared: range !== undefined });
   const fingerprint = new Fingerprint();
+  const fingerprintOf = (record: CsvRecord): Fingerprint => {
+    fingerprint.reset();
+    fingerprint.addRecord(record);
+    return fingerprint;
+  };
   const interned = new Map<string, string>();
   // Accepted rows by the currency written in the amount (most files write bare numbers: none).
   const currencies: Record<string, number> = {};
@@ -437,10 +451,13 @@ export async function readSalesRange(
 
     // Exact duplicates: every field equal, as written. (A shared order id is not enough: a refund
     // or another customer's line may carry the same order number.)
-    fingerprint.reset();
-    fingerprint.addRecord(record);
-    if (seen === undefined) counter?.add(fingerprint);
-    else if (seen.addIfAbsent(fingerprint)) {
+    if (seen === undefined) {
+      if (counter !== undefined) {
+        fingerprint.reset();
+        fingerprint.addRecord(record);
+        counter.add(fingerprint);
+      }
+    } else if (seen.addIfAbsent(fingerprintOf(record))) {
       duplicateRows++;
       if (duplicateLines.length < maxProblems) duplicateLines.push(line);
       return;
@@ -524,9 +541,11 @@ export async function readSalesRange(
     const day = lastDateDay;
     if (samplesGoodDate(day)) goodDates.push(latin1(bytes, ds, ds + dateLength));
     if (ae - as > 2 && (bytes[ae - 2] === 0x2e || bytes[ae - 3] === 0x2e)) dotAmounts++;
-    fingerprint.reset();
-    for (let f = 0; f <= last; f++) fingerprint.addBytes(bytes, starts[f]!, ends[f]!);
-    counter?.add(fingerprint);
+    if (counter !== undefined) {
+      fingerprint.reset();
+      for (let f = 0; f <= last; f++) fingerprint.addBytes(bytes, starts[f]!, ends[f]!);
+      counter.add(fingerprint);
+    }
     rowsAccepted++;
     plainLineStats.lines++;
     (ledger as LedgerBuilder).addSaleBytes(bytes, cs, ce, day, amountCents, line, undefined);

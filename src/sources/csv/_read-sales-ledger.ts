@@ -25,6 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
 import { runSteps } from '../../core/steps.ts';
 import type { DataQuality, PeriodSpec, RowProblem, SalesLedger } from '../../core/types.ts';
+import { InputError } from '../../errors.ts';
 import { errorFromWorker } from '../../worker-error.ts';
 import {
   BadRowError,
@@ -41,7 +42,14 @@ export interface LedgerWorkerInput {
   mode: 'ledger';
   options: Omit<SalesCsvOptions, 'onProgress' | 'input'> & { progress: boolean };
   spec: PeriodSpec;
-  range: { index: number; start: number; end: number; last: boolean };
+  range: {
+    index: number;
+    start: number;
+    end: number;
+    last: boolean;
+    /** Partitions mode: the whole file, the rows of this share of the customers only. */
+    partition?: { index: number; count: number };
+  };
 }
 
 /** Main thread -> range worker. */
@@ -67,7 +75,13 @@ export type LedgerWorkerMessage =
   | { type: 'error'; name: string; message: string; hint?: string; stack?: string; badRow?: RowProblem };
 
 /** Reads done by range workers, and the ranges of the last one (for tests and diagnostics). */
-export const ledgerReadStats = { reads: 0, lastRanges: 0, rereadInOneRange: 0 };
+export const ledgerReadStats = {
+  reads: 0,
+  lastRanges: 0,
+  /** How the last read split the work: byte ranges, or partitions of the customers. */
+  lastSplit: 'ranges' as 'ranges' | 'partitions',
+  rereadInOneRange: 0,
+};
 
 /** The buffers of a part, to transfer rather than copy. */
 export function partTransferList(part: LedgerPart): ArrayBuffer[] {
@@ -79,6 +93,7 @@ export function partTransferList(part: LedgerPart): ArrayBuffer[] {
     part.net.buffer,
     part.sale.buffer,
     part.periodRows.buffer,
+    ...(part.firstLines === undefined ? [] : [part.firstLines.buffer]),
   ] as ArrayBuffer[];
 }
 
@@ -96,24 +111,30 @@ export async function readSalesLedgerInWorkers(
   options: SalesCsvOptions,
   spec: PeriodSpec,
   ranges: number,
+  split: 'ranges' | 'partitions' = 'ranges',
 ): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
-  const splits =
-    ranges > 1 && options.dropDuplicates !== true ? await splitAtLines(options.path, ranges) : null;
-  if (splits !== null) {
-    try {
-      return await readRanges(options, spec, splits);
-    } catch (error) {
-      if (!(error instanceof ReadAgainInOneRange)) throw error;
-      ledgerReadStats.rereadInOneRange++;
-    }
-  }
   let size = 0;
   try {
     size = (await stat(options.path)).size;
   } catch {
     // the reader reports the problem
   }
-  return readRanges(options, spec, [0, size]);
+  if (ranges > 1 && options.dropDuplicates !== true) {
+    const splits =
+      split === 'partitions'
+        ? Array.from({ length: ranges + 1 }, () => size)
+        : await splitAtLines(options.path, ranges);
+    if (splits !== null) {
+      if (split === 'partitions') splits[0] = 0;
+      try {
+        return await readRanges(options, spec, splits, split);
+      } catch (error) {
+        if (!(error instanceof ReadAgainInOneRange)) throw error;
+        ledgerReadStats.rereadInOneRange++;
+      }
+    }
+  }
+  return readRanges(options, spec, [0, size], 'ranges');
 }
 
 /**
@@ -156,14 +177,23 @@ type RangeOutcome =
   | { kind: 'read'; stats: SalesReadStats; fingerprints: CounterFingerprints | undefined }
   | { kind: 'failed'; error: Error; badRow?: RowProblem };
 
+/**
+ * Reads the file in `splits.length - 1` workers: byte ranges between the splits, or (`partitions`)
+ * the whole file in each, each worker folding in the rows of its share of the customers only (its
+ * partition; the first also checks the file's duplicates, and its counts are the file's). Each
+ * partition reader tokenises and checks every row: more CPU than byte ranges, but no customer is
+ * held by two threads, so a file of a million customers takes no more memory than one read.
+ */
 async function readRanges(
   options: SalesCsvOptions,
   spec: PeriodSpec,
   splits: number[],
+  split: 'ranges' | 'partitions',
 ): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
   const { onProgress, input: _input, ...rest } = options;
   const count = splits.length - 1;
   const total = splits[count] as number;
+  const partitions = split === 'partitions' && count > 1;
   const progress = new Float64Array(count);
   const workers: Worker[] = [];
   const outcomes: Promise<RangeOutcome>[] = [];
@@ -182,14 +212,17 @@ async function readRanges(
     for (let index = 0; index < count; index++) {
       const workerData: LedgerWorkerInput = {
         mode: 'ledger',
-        options: { ...rest, progress: onProgress !== undefined },
+        // Partitions: the first reader's progress is the read's.
+        options: { ...rest, progress: onProgress !== undefined && (!partitions || index === 0) },
         spec,
-        range: {
-          index,
-          start: splits[index] as number,
-          end: splits[index + 1] as number,
-          last: index === count - 1,
-        },
+        range: partitions
+          ? { index, start: 0, end: total, last: true, partition: { index, count } }
+          : {
+              index,
+              start: splits[index] as number,
+              end: splits[index + 1] as number,
+              last: index === count - 1,
+            },
       };
       // A smaller young generation than V8's default: less RSS for the same CPU (measured with
       // the row reader).
@@ -213,7 +246,9 @@ async function readRanges(
       worker.on('message', (message: LedgerWorkerMessage | { type: 'boot-error'; message: string }) => {
         switch (message.type) {
           case 'header':
-            for (const other of workers.slice(1)) other.postMessage(message satisfies LedgerWorkerCommand);
+            if (!partitions) {
+              for (const other of workers.slice(1)) other.postMessage(message satisfies LedgerWorkerCommand);
+            }
             break;
           case 'progress':
             progress[message.index] = message.bytesRead;
@@ -227,8 +262,11 @@ async function readRanges(
             break;
           case 'error': {
             const error = errorFromWorker(message);
-            // After its read, a range's failure (counting, building its part) fails the whole read.
-            if (settled) crashed?.(error);
+            // After its read, a range's failure (counting, building its part) fails the whole read;
+            // a problem with the data found then (the memory cap, met when the last periods are
+            // placed) is said by one read of the file, which counts the file's rows, not a share.
+            if (settled)
+              crashed?.(error instanceof InputError && count > 1 ? new ReadAgainInOneRange() : error);
             settle?.({
               kind: 'failed',
               error,
@@ -249,11 +287,13 @@ async function readRanges(
       });
     }
     // A failing range makes the ranges after it pointless: stop them at once.
-    outcomes.forEach((outcome, index) => {
-      void outcome.then((o) => {
-        if (o.kind === 'failed') for (const later of workers.slice(index + 1)) void later.terminate();
+    if (!partitions) {
+      outcomes.forEach((outcome, index) => {
+        void outcome.then((o) => {
+          if (o.kind === 'failed') for (const later of workers.slice(index + 1)) void later.terminate();
+        });
       });
-    });
+    }
 
     // In file order: the first failure counts only if every range before it read to a record
     // boundary (otherwise the failing range started mid-record).
@@ -261,7 +301,26 @@ async function readRanges(
     /** Lines of the ranges before each range. */
     const linesBefore: number[] = [];
     let lines = 0;
-    for (let index = 0; index < count; index++) {
+    if (partitions) {
+      const all = await Promise.race([Promise.all(outcomes), crash]);
+      for (const outcome of all) {
+        if (outcome.kind === 'read') {
+          read.push(outcome);
+          linesBefore.push(0);
+        }
+      }
+      const first = all[0] as RangeOutcome;
+      // Every reader checks every row: the first's bad row in strict mode is the file's, unless
+      // another reader stopped on something else (the memory cap of its share). Anything else is
+      // read again in one range, which says it as one read of the file does.
+      if (first.kind === 'failed') {
+        const consistent = all.every((o) => o.kind === 'read' || o.badRow !== undefined);
+        if (first.badRow !== undefined && consistent) throw new BadRowError(first.badRow);
+        throw new ReadAgainInOneRange();
+      }
+      if (read.length < count) throw new ReadAgainInOneRange();
+    }
+    for (let index = 0; index < (partitions ? 0 : count); index++) {
       const outcome = await Promise.race([outcomes[index] as Promise<RangeOutcome>, crash]);
       if (outcome.kind === 'failed') {
         if (index === 0) throw outcome.error;
@@ -313,7 +372,7 @@ async function readRanges(
     ]);
     const parts = laterParts.map((answer, k) => {
       if (answer.type !== 'part') throw new Error(`CSV reader worker: unexpected ${answer.type}`);
-      // The later ranges' latest rows, with lines from the start of the file.
+      // The later ranges' latest rows, with lines from the start of the file (a partition's are).
       const before = linesBefore[k + 1] as number;
       for (const row of answer.part.latestRows ?? []) if (row.line !== undefined) row.line += before;
       return answer.part;
@@ -325,8 +384,9 @@ async function readRanges(
     if (mergedAnswer.type !== 'merged') throw new Error(`CSV reader worker: unexpected ${mergedAnswer.type}`);
     stopAll();
 
+    // Partitions: the first reader's counts are the file's (each reader saw every row).
     const stats = mergeSalesStats(
-      read.map((r) => r.stats),
+      (partitions ? read.slice(0, 1) : read).map((r) => r.stats),
       options.maxProblemsListed ?? 20,
     );
     const dataQuality = finishSalesRead(
@@ -336,6 +396,7 @@ async function readRanges(
     );
     ledgerReadStats.reads++;
     ledgerReadStats.lastRanges = count;
+    ledgerReadStats.lastSplit = partitions ? 'partitions' : 'ranges';
     // The objects are made in steps, with the event loop free in between (a bot answering).
     const ledger = await runSteps(
       ledgerFromPartSteps(spec, mergedAnswer.part, { padToLastPeriod: true }),

@@ -11,9 +11,10 @@ import {
   type LedgerBuilder,
   type LedgerPart,
   mergeLedgerParts,
+  mergePartitionedParts,
 } from '../../core/ledger.ts';
 import { workerErrorFields } from '../../worker-error.ts';
-import { readSalesRange, type SalesReadStats } from './_read-sales-in-thread.ts';
+import { readSalesRange, type SalesRange, type SalesReadStats } from './_read-sales-in-thread.ts';
 import {
   type LedgerWorkerCommand,
   type LedgerWorkerInput,
@@ -21,7 +22,6 @@ import {
   partTransferList,
 } from './_read-sales-ledger.ts';
 import { countDuplicates, type DuplicateCounter } from './duplicate-set.ts';
-import type { CsvRange } from './read-csv-file.ts';
 
 const port = parentPort!;
 const { options, spec, range } = workerData as LedgerWorkerInput;
@@ -50,15 +50,23 @@ let duplicates: DuplicateCounter | undefined;
 let built: LedgerPart | undefined;
 
 try {
-  const csvRange: CsvRange = { start: range.start, end: range.end, last: range.last };
-  if (range.index === 0) {
+  // A partition reader other than the first keeps no fingerprints: the first counts the file's.
+  const csvRange: SalesRange = {
+    start: range.start,
+    end: range.end,
+    last: range.last,
+    fingerprints: range.partition === undefined || range.partition.index === 0,
+  };
+  if (range.partition !== undefined) {
+    // Reads the whole file, its header too.
+  } else if (range.index === 0) {
     csvRange.onHeaderAccepted = (names, delimiter) => post({ type: 'header', names, delimiter });
   } else {
     const command = await next();
     if (command.type !== 'header') throw new Error(`range reader: expected the header, got ${command.type}`);
     csvRange.header = { names: command.names, delimiter: command.delimiter };
   }
-  const builder = createLedgerBuilder(spec);
+  const builder = createLedgerBuilder(spec, { partition: range.partition });
   const stats = await readRange(builder, csvRange);
   // The fingerprints stay in shared memory, read in place by whoever counts them. The ledger part
   // waits for the main thread to ask: by then every range has counted its duplicates and let go of
@@ -82,7 +90,9 @@ try {
       if (command.type === 'part') {
         post({ type: 'part', part }, partTransferList(part));
       } else {
-        const merged: LedgerPart = mergeLedgerParts([part, ...command.parts]);
+        const merged: LedgerPart = (range.partition === undefined ? mergeLedgerParts : mergePartitionedParts)(
+          [part, ...command.parts],
+        );
         post({ type: 'merged', part: merged }, partTransferList(merged));
       }
       break; // this range is done: the worker ends, and its memory with it
@@ -108,7 +118,7 @@ function countShare(command: Extract<LedgerWorkerCommand, { type: 'count' }>): n
 }
 
 /** Reads the range into `builder`; keeps the duplicate counter in `duplicates` only. */
-async function readRange(builder: LedgerBuilder, csvRange: CsvRange): Promise<SalesReadStats> {
+async function readRange(builder: LedgerBuilder, csvRange: SalesRange): Promise<SalesReadStats> {
   const { progress, ...readOptions } = options;
   const read = await readSalesRange(
     {

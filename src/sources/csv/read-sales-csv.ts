@@ -61,6 +61,12 @@ export interface SalesCsvOptions {
    * under `background`). Setting it reads in workers whatever the size (tests split 20-line files).
    */
   ranges?: number | undefined;
+  /**
+   * `readSalesLedgerCsv` in this many worker threads that each read the whole file for a share of
+   * the customers (default under `auto`: for files above RANGES_MAX_BYTES, PARTITIONS_MAX when a
+   * core is free). Setting it reads so whatever the size (tests); `ranges` wins when both are set.
+   */
+  partitions?: number | undefined;
 }
 
 /**
@@ -88,11 +94,18 @@ export async function readSalesCsv(
 /** A file is split into byte ranges read in parallel only when each range gets at least this much. */
 export const RANGE_MIN_BYTES = 16 << 20;
 /**
- * Larger files are read in one range: every range numbers and stores every customer it meets, so
- * on date-sorted files (each range meets most customers) two ranges of 46M rows and 1,000,000
- * customers took 64 CPU-s and 3.3 GB against 48 CPU-s and 2.2 GB for one (docs/cli.md#benchmark).
+ * Larger files are not split in byte ranges: every range numbers and stores every customer it
+ * meets, so on date-sorted files (each range meets most customers) two ranges of 46M rows and
+ * 1,000,000 customers took 64 CPU-s and 3.3 GB against 48 CPU-s and 2.2 GB for one
+ * (docs/cli.md#benchmark). They are read in partitions of the customers instead, when a core is free.
  */
 export const RANGES_MAX_BYTES = 512 << 20;
+
+/**
+ * Partition readers of a file above RANGES_MAX_BYTES: each tokenises and checks the whole file, so
+ * more of them add that CPU again for a smaller share of the folding; measured on 2 cores only.
+ */
+export const PARTITIONS_MAX = 2;
 
 /**
  * Reads the sales CSV at `options.path` straight into a ledger for `spec`: the same rows, checks
@@ -105,7 +118,8 @@ export async function readSalesLedgerCsv(
   spec: PeriodSpec,
 ): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
   const ranges = options.ranges;
-  if ((ranges !== undefined && options.input === undefined) || (await shouldUseWorker(options))) {
+  const forced = (ranges ?? options.partitions) !== undefined && options.input === undefined;
+  if (forced || (await shouldUseWorker(options))) {
     // Only a regular file can be read in ranges; anything else (missing, a directory, a pipe) is
     // read, or reported, on this thread.
     const size = await stat(options.path).then(
@@ -115,19 +129,29 @@ export async function readSalesLedgerCsv(
     if (size < 0) return readLedgerHere(options, spec);
     // The bot (`background`) reads in one range: its refresh is not in a hurry, and every range
     // holds its own copy of the customers (584 against 386 MiB for 4.6M rows in 2 ranges).
+    const auto = options.threads !== 'background' && options.engine !== 'csv-parse';
+    const partitions =
+      ranges === undefined
+        ? (options.partitions ??
+          (auto && size > RANGES_MAX_BYTES && options.dropDuplicates !== true
+            ? Math.min(availableParallelism(), PARTITIONS_MAX)
+            : 1))
+        : 1;
     const count =
       ranges ??
-      (options.engine === 'csv-parse' || size > RANGES_MAX_BYTES || options.threads === 'background'
-        ? 1
-        : Math.max(1, Math.min(availableParallelism(), Math.floor(size / RANGE_MIN_BYTES))));
+      (partitions > 1
+        ? partitions
+        : !auto || size > RANGES_MAX_BYTES
+          ? 1
+          : Math.max(1, Math.min(availableParallelism(), Math.floor(size / RANGE_MIN_BYTES))));
     // One range in a worker only frees this thread's event loop (the bot's refresh): elsewhere it
     // reads no sooner than this thread and holds more memory (46M rows: 53 CPU-s and 2.6 GB in a
     // worker, 51 CPU-s and 2.1 GB here, where the phases' garbage can be collected).
-    if (count === 1 && ranges === undefined && (options.threads ?? 'auto') === 'auto') {
+    if (count === 1 && !forced && (options.threads ?? 'auto') === 'auto') {
       return readLedgerHere(options, spec);
     }
     try {
-      return await readSalesLedgerInWorkers(options, spec, count);
+      return await readSalesLedgerInWorkers(options, spec, count, partitions > 1 ? 'partitions' : 'ranges');
     } catch (error) {
       if (!(error instanceof WorkerBootError)) throw error;
       // No worker could start (no row was read): read on this thread instead.

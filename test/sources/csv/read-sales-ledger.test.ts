@@ -137,6 +137,118 @@ describe('readSalesLedgerCsv in byte ranges', () => {
   });
 });
 
+describe('readSalesLedgerCsv in partitions of the customers', () => {
+  let dir = '';
+  const write = async (name: string, text: string): Promise<string> => {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+  const csv = (lines: string[]) => `customer_id,date,amount,store_id\n${lines.join('\n')}\n`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'revgap-csv-partitions-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same ledger and data quality in 2 or 3 partitions as in one read', async () => {
+    const lines = twentyLines();
+    lines[3] = 'D,2026-03-02,oops,S1';
+    lines[16] = 'B,2026-03-45,10.00,S0';
+    lines[18] = lines[1] as string; // a duplicate pair
+    lines.push(
+      '"F ""quoted""",2026-03-30,"1,234.50","S\n2"',
+      'G,2026-03-30,-5.00,',
+      'Ünal,2026-03-31,7.00,S1',
+    );
+    const path = await write('twenty.csv', csv(lines));
+    const one = await readLedger({ path, threads: false });
+    for (const partitions of [2, 3]) {
+      expect(await readLedger({ path, partitions })).toEqual(one);
+      expect(ledgerReadStats.lastSplit).toBe('partitions');
+      expect(ledgerReadStats.lastRanges).toBe(partitions);
+    }
+    const quality = (one as { dataQuality: { duplicateRows: number; problems: { line: number }[] } })
+      .dataQuality;
+    expect(quality.duplicateRows).toBe(1);
+    expect(quality.problems.map((p) => p.line)).toEqual([5, 18]);
+  });
+
+  it('reads quoted line breaks anywhere without reading the file again', async () => {
+    const lines = twentyLines().map((line) => line.replace(/,S(\d)$/, ',"S$1"'));
+    lines[9] = 'E,2026-03-09,19.00,"a\nb\nc\nd\ne\nf"';
+    const path = await write('quoted.csv', csv(lines));
+    const one = await readLedger({ path, threads: false });
+    const rereads = ledgerReadStats.rereadInOneRange;
+    expect(await readLedger({ path, partitions: 2 })).toEqual(one);
+    expect(ledgerReadStats.rereadInOneRange).toBe(rereads);
+    expect(ledgerReadStats.lastSplit).toBe('partitions');
+  });
+
+  it('stops at the first bad line in strict mode with the message of one read', async () => {
+    const lines = twentyLines();
+    lines[15] = 'A,2026-03-23,,S0'; // line 17
+    lines[17] = 'C,2026-03-23,bad!!,S0'; // line 19
+    const path = await write('strict.csv', csv(lines));
+    const one = await rejectionOf(readSalesLedgerCsv({ path, threads: false, badRows: 'strict' }, WEEKS));
+    const two = await rejectionOf(readSalesLedgerCsv({ path, partitions: 2, badRows: 'strict' }, WEEKS));
+    expect(two).toBeInstanceOf(InputError);
+    expect(two.message).toBe(one.message);
+    expect(two.message).toContain('line 17, column "amount"');
+    expect((two as InputError).hint).toBe((one as InputError).hint);
+  });
+
+  it('reads a BOM, an Excel "sep=;" line and CRLF line ends as one read does', async () => {
+    const lines = twentyLines().map((line) => line.replaceAll(',', ';'));
+    const path = await write(
+      'excel.csv',
+      `\uFEFFsep=;\r\ncustomer_id;date;amount;store_id\r\n${lines.join('\r\n')}\r\n`,
+    );
+    const one = await readLedger({ path, threads: false });
+    expect(await readLedger({ path, partitions: 2 })).toEqual(one);
+  });
+
+  it('reads a file of 3,000 customers over 30 weeks as one read does, each worker folding its share', async () => {
+    const lines: string[] = [];
+    for (let w = 0; w < 30; w++) {
+      for (let c = 0; c < 3000; c++) {
+        if ((c * 7 + w) % 5 === 0) continue;
+        const day = new Date(Date.UTC(2026, 0, 5 + 7 * w + (c % 7))).toISOString().slice(0, 10);
+        lines.push(`C${c},${day},${(c % 97) + w}.${String(c % 100).padStart(2, '0')},S${c % 3}`);
+      }
+    }
+    const path = await write('large.csv', csv(lines));
+    const one = await readLedger({ path, threads: false });
+    expect(await readLedger({ path, partitions: 2 })).toEqual(one);
+    expect(ledgerReadStats.lastSplit).toBe('partitions');
+  });
+
+  it('reports a path that is not a file as one read does', async () => {
+    const one = await rejectionOf(readSalesLedgerCsv({ path: dir, threads: false }, WEEKS));
+    const two = await rejectionOf(readSalesLedgerCsv({ path: dir, partitions: 2 }, WEEKS));
+    expect(two.message).toBe(one.message);
+  });
+
+  it('says what one read says when the rows span too many weeks (read again in one range)', async () => {
+    const rows: string[] = [];
+    for (let i = 0; i < 5000; i++) rows.push(`C${i},1900-01-01,1.00,`);
+    for (let i = 0; i < 5000; i++) rows.push(`C${i},2990-12-31,1.00,`);
+    const path = await write('wide.csv', csv(rows));
+    const one = await rejectionOf(readSalesLedgerCsv({ path, threads: false }, WEEKS));
+    const rereads = ledgerReadStats.rereadInOneRange;
+    const two = await rejectionOf(readSalesLedgerCsv({ path, partitions: 2 }, WEEKS));
+    expect(one.message).toMatch(/span too many weeks/);
+    expect(one.message).toContain('these 10,000 rows');
+    expect(two.message).toBe(one.message);
+    expect(ledgerReadStats.rereadInOneRange).toBe(rereads + 1);
+    // Byte ranges too: the cap met as a range builds its part is said for the whole file.
+    const ranges = await rejectionOf(readSalesLedgerCsv({ path, ranges: 2 }, WEEKS));
+    expect(ranges.message).toBe(one.message);
+  });
+});
+
 describe('readSalesLedgerCsv with rows the ledger holds back', () => {
   it('stops on the memory cap at its row when a bad row follows it in strict mode', async () => {
     // 5,000 customers with a row in 1900 and one in 2990: the ledger refuses them at some row k
