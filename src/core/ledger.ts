@@ -84,11 +84,12 @@ export interface LedgerBuilder {
     amountCents: number,
     line: number | undefined,
     storeId: string | undefined,
-  ): void;
+  ): boolean;
   /**
    * `addSale` with the customer id as the ASCII bytes `bytes[from .. to)` (a CSV reader's chunk):
    * the same customer as the text those bytes decode to. A row with a short id may be held back
    * and folded in with the next ones (see `flushRows`); the bytes are read before this returns.
+   * Both return false for a row of another partition's customer (ignored), else true.
    */
   addSaleBytes(
     bytes: Uint8Array,
@@ -98,7 +99,7 @@ export interface LedgerBuilder {
     amountCents: number,
     line: number | undefined,
     storeId: string | undefined,
-  ): void;
+  ): boolean;
   /**
    * Folds in the rows `addSaleBytes` holds back. Every other call does so first, so rows are folded
    * in the order they came; a reader that stops on an error of its own calls it first, so that an
@@ -769,11 +770,13 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     amount: number,
     line: number | undefined,
     storeId: string | undefined,
-  ): void {
+  ): boolean {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
     flushRows();
     const c = customerNumber(text, from, to);
-    if (c !== NOT_OURS) addSaleOf(c, day, amount, line, storeId);
+    if (c === NOT_OURS) return false;
+    addSaleOf(c, day, amount, line, storeId);
+    return true;
   }
 
   function addSaleBytes(
@@ -784,25 +787,27 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     amount: number,
     line: number | undefined,
     storeId: string | undefined,
-  ): void {
+  ): boolean {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
     const length = to - from;
     if (length > PACKED_MAX_LENGTH || storeId !== undefined) {
       flushRows();
       const c = customerNumberOfBytes(bytes, from, to);
-      if (c !== NOT_OURS) addSaleOf(c, day, amount, line, storeId);
-      return;
+      if (c === NOT_OURS) return false;
+      addSaleOf(c, day, amount, line, storeId);
+      return true;
     }
     // customerNumberOfBytes' hash and packed key, kept for the batch's lookups.
     const j = held;
     const hash = hashBytes(bytes, from, to, heldKey, j * KEY_WORDS);
-    if (!ours(hash)) return;
+    if (!ours(hash)) return false;
     heldHash[j] = hash;
     heldDay[j] = day;
     heldAmount[j] = amount;
     heldLine[j] = line ?? Number.NaN;
     held = j + 1;
     if (held === HELD_ROWS) flushRows();
+    return true;
   }
 
   /** Folds a row of customer `c` in (numbered first: the rest is the same whatever the id's form). */

@@ -83,12 +83,6 @@ export interface SalesReadStats {
   firstThreeDecimalText: string;
 }
 
-/**
- * A byte range of the file to read (`CsvRange`); `fingerprints: false` keeps no fingerprints for
- * the duplicates (a partition reader other than the first: the first counts them for the file).
- */
-export type SalesRange = CsvRange & { fingerprints?: boolean | undefined };
-
 /** Where accepted rows go: a callback per row, or straight into a ledger (no `SaleRow` made). */
 export type SalesSink = { onRow: (row: SaleRow) => void } | { ledger: LedgerBuilder };
 
@@ -136,7 +130,7 @@ export async function readSalesInThread(
 export async function readSalesRange(
   options: SalesCsvOptions,
   sink: SalesSink,
-  range?: SalesRange,
+  range?: CsvRange,
 ): Promise<{ stats: SalesReadStats; duplicates: DuplicateCounter | undefined }> {
   const file = options.path;
   const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
@@ -170,10 +164,7 @@ export async function readSalesRange(
   // Dropping needs an answer per row; counting alone can be deferred (several times faster).
   const seen = dropDuplicates ? createDuplicateSet() : undefined;
   // A byte range is read by a range worker, whose fingerprints other threads count in place.
-  const counter =
-    dropDuplicates || range?.fingerprints === false
-      ? undefined
-      : createDuplicateCounter({ shared: range !== undefined });
+  const counter = dropDuplicates ? undefined : createDuplicateCounter({ shared: range !== undefined });
   const fingerprint = new Fingerprint();
   const fingerprintOf = (record: CsvRecord): Fingerprint => {
     fingerprint.reset();
@@ -451,13 +442,7 @@ export async function readSalesRange(
 
     // Exact duplicates: every field equal, as written. (A shared order id is not enough: a refund
     // or another customer's line may carry the same order number.)
-    if (seen === undefined) {
-      if (counter !== undefined) {
-        fingerprint.reset();
-        fingerprint.addRecord(record);
-        counter.add(fingerprint);
-      }
-    } else if (seen.addIfAbsent(fingerprintOf(record))) {
+    if (seen?.addIfAbsent(fingerprintOf(record))) {
       duplicateRows++;
       if (duplicateLines.length < maxProblems) duplicateLines.push(line);
       return;
@@ -467,10 +452,18 @@ export async function readSalesRange(
       currencies[currency] = (currencies[currency] ?? 0) + 1;
       currencyRows++;
     }
+    let taken = true;
     if (row !== undefined) onRow?.(row);
     else if (customerBytes !== undefined)
-      ledger?.addSaleBytes(customerBytes, customerFrom, customerTo, day, amountCents, line, storeId);
-    else ledger?.addSale(customerText, customerFrom, customerTo, day, amountCents, line, storeId);
+      taken =
+        ledger?.addSaleBytes(customerBytes, customerFrom, customerTo, day, amountCents, line, storeId) ??
+        true;
+    else
+      taken =
+        ledger?.addSale(customerText, customerFrom, customerTo, day, amountCents, line, storeId) ?? true;
+    // A partition reader fingerprints the rows of its customers only: an exact duplicate is of the
+    // same customer, so each pair is in one reader's fingerprints.
+    if (counter !== undefined && taken) counter.add(fingerprintOf(record));
   }
 
   // --- The plain line, read whole (issue 12): most lines of an export are unquoted ASCII, with the
@@ -541,14 +534,14 @@ export async function readSalesRange(
     const day = lastDateDay;
     if (samplesGoodDate(day)) goodDates.push(latin1(bytes, ds, ds + dateLength));
     if (ae - as > 2 && (bytes[ae - 2] === 0x2e || bytes[ae - 3] === 0x2e)) dotAmounts++;
-    if (counter !== undefined) {
+    rowsAccepted++;
+    plainLineStats.lines++;
+    const taken = (ledger as LedgerBuilder).addSaleBytes(bytes, cs, ce, day, amountCents, line, undefined);
+    if (counter !== undefined && taken) {
       fingerprint.reset();
       for (let f = 0; f <= last; f++) fingerprint.addBytes(bytes, starts[f]!, ends[f]!);
       counter.add(fingerprint);
     }
-    rowsAccepted++;
-    plainLineStats.lines++;
-    (ledger as LedgerBuilder).addSaleBytes(bytes, cs, ce, day, amountCents, line, undefined);
     return next;
   }
 

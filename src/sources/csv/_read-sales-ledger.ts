@@ -179,10 +179,11 @@ type RangeOutcome =
 
 /**
  * Reads the file in `splits.length - 1` workers: byte ranges between the splits, or (`partitions`)
- * the whole file in each, each worker folding in the rows of its share of the customers only (its
- * partition; the first also checks the file's duplicates, and its counts are the file's). Each
- * partition reader tokenises and checks every row: more CPU than byte ranges, but no customer is
- * held by two threads, so a file of a million customers takes no more memory than one read.
+ * the whole file in each, each worker folding in, and fingerprinting for the duplicates, the rows
+ * of its share of the customers only (its partition; an exact duplicate is of the same customer).
+ * Each partition reader tokenises and checks every row, so the first one's counts are the file's:
+ * more CPU than byte ranges, but no customer is held by two threads, so a file of a million
+ * customers takes no more memory than one read.
  */
 async function readRanges(
   options: SalesCsvOptions,

@@ -14,7 +14,7 @@ import {
   mergePartitionedParts,
 } from '../../core/ledger.ts';
 import { workerErrorFields } from '../../worker-error.ts';
-import { readSalesRange, type SalesRange, type SalesReadStats } from './_read-sales-in-thread.ts';
+import { readSalesRange, type SalesReadStats } from './_read-sales-in-thread.ts';
 import {
   type LedgerWorkerCommand,
   type LedgerWorkerInput,
@@ -22,6 +22,7 @@ import {
   partTransferList,
 } from './_read-sales-ledger.ts';
 import { countDuplicates, type DuplicateCounter } from './duplicate-set.ts';
+import type { CsvRange } from './read-csv-file.ts';
 
 const port = parentPort!;
 const { options, spec, range } = workerData as LedgerWorkerInput;
@@ -50,13 +51,7 @@ let duplicates: DuplicateCounter | undefined;
 let built: LedgerPart | undefined;
 
 try {
-  // A partition reader other than the first keeps no fingerprints: the first counts the file's.
-  const csvRange: SalesRange = {
-    start: range.start,
-    end: range.end,
-    last: range.last,
-    fingerprints: range.partition === undefined || range.partition.index === 0,
-  };
+  const csvRange: CsvRange = { start: range.start, end: range.end, last: range.last };
   if (range.partition !== undefined) {
     // Reads the whole file, its header too.
   } else if (range.index === 0) {
@@ -118,7 +113,7 @@ function countShare(command: Extract<LedgerWorkerCommand, { type: 'count' }>): n
 }
 
 /** Reads the range into `builder`; keeps the duplicate counter in `duplicates` only. */
-async function readRange(builder: LedgerBuilder, csvRange: SalesRange): Promise<SalesReadStats> {
+async function readRange(builder: LedgerBuilder, csvRange: CsvRange): Promise<SalesReadStats> {
   const { progress, ...readOptions } = options;
   const read = await readSalesRange(
     {
