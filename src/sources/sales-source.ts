@@ -22,6 +22,11 @@ export interface SalesReadOptions {
   maxProblemsListed: number;
   /** Progress of a long read, in bytes (files) or rows (databases); may never be called. */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /**
+   * Aborted when the read is no longer wanted (the customers list, read meanwhile, failed): the
+   * source stops reading, lets go of its threads and connections, and rejects.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** What a sales source hands to the analysis. */
@@ -38,6 +43,12 @@ export interface LoadedSales {
 export interface SalesSource {
   /** What the user calls it, for messages and the report: a path, "bundled sample data", a redacted URL. */
   readonly description: string;
+  /**
+   * True when `load` may run while the customers list is read (it shares nothing with a customers
+   * source and honours `signal`): the caller then starts it first. A CSV file: yes (its workers
+   * leave the calling thread free); a database: no (an embedded database is one connection).
+   */
+  readonly loadsBesideCustomers?: boolean;
   /**
    * Reads the sales and sums them per customer and period.
    * @throws InputError when the data cannot be used (missing column, no usable row, a bad row in

@@ -102,7 +102,11 @@ function collectGarbage(): void {
  * built, its accumulation slabs (~60 MB for 100,000 customers x 52 weeks) can be collected before
  * the analysis allocates its own results, which lowers the peak memory of a run.
  */
-function loadSales(request: RunAnalysisRequest, deps: RunAnalysisDeps): Promise<LoadedSales> {
+function loadSales(
+  request: RunAnalysisRequest,
+  deps: RunAnalysisDeps,
+  signal: AbortSignal,
+): Promise<LoadedSales> {
   const { settings } = request;
   return request.sales.load({
     period: toPeriodSpec(settings),
@@ -110,6 +114,7 @@ function loadSales(request: RunAnalysisRequest, deps: RunAnalysisDeps): Promise<
     dropDuplicates: settings.dropDuplicates,
     maxProblemsListed: settings.maxProblemsListed,
     onProgress: deps.onProgress,
+    signal,
   });
 }
 
@@ -279,10 +284,25 @@ export async function loadAnalysisInput(
   request: RunAnalysisRequest,
   deps: RunAnalysisDeps = {},
 ): Promise<AnalysisInput> {
-  // The customers file first: it is small, so a mistake in it shows before a long read of the sales.
-  const customersFile =
-    request.customers === undefined ? undefined : await readCustomers(request.customers, request);
-  const sales = await loadSales(request, deps);
+  // A source that can (`loadsBesideCustomers`: a CSV file) starts reading the sales first, and the
+  // customers list is read meanwhile: its worker threads leave this thread free for it (1,000,000
+  // customers: ~1.5 s sooner). Otherwise the customers list first. Either way a mistake in it stops
+  // the run as soon as it is found (the sales read stopped, its threads let go of).
+  const stop = new AbortController();
+  const beside = request.sales.loadsBesideCustomers === true && request.customers !== undefined;
+  const reading = beside ? loadSales(request, deps, stop.signal) : undefined;
+  // Handled below, after the customers: a sales read failing first must not be an unhandled rejection.
+  reading?.catch(() => {});
+  let customersFile: LoadedCustomers | undefined;
+  try {
+    customersFile =
+      request.customers === undefined ? undefined : await readCustomers(request.customers, request);
+  } catch (error) {
+    stop.abort(error);
+    await reading?.catch(() => {});
+    throw error;
+  }
+  const sales = await (reading ?? loadSales(request, deps, stop.signal));
   // The ledger builder's slabs, before the analysis allocates its results.
   if (deps.pause === undefined) collectGarbage();
   let input: LoadedSales = sales;

@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
+import { InputError } from '../../src/errors.ts';
 import { analysisRequest, sourceSpecFromConfig } from '../../src/sources/open-sources.ts';
+import type { CustomersSource, SalesSource } from '../../src/sources/sales-source.ts';
 import { bundledSampleWeeks, describeBundledSample } from '../../src/sources/sample/sample-sales-source.ts';
 import { runAnalysis } from '../../src/use-cases/run-analysis.ts';
 
@@ -201,5 +203,75 @@ describe('sourceSpecFromConfig', () => {
     });
     expect(request.settings).toBe(config.analysis);
     expect(request.today).toBe(TODAY);
+  });
+});
+
+describe('runAnalysis: the sales read beside the customers list', () => {
+  const settings = defaultAnalysisSettings();
+  const customersFailing = (after: Promise<void>): CustomersSource => ({
+    description: 'customers.csv',
+    async load() {
+      await after;
+      throw new InputError('customers.csv: no customer_id column');
+    },
+  });
+
+  it('starts a CSV read first, and stops it when the customers list fails, before failing', async () => {
+    const events: string[] = [];
+    let seen: AbortSignal | undefined;
+    const sales: SalesSource = {
+      description: 'sales.csv',
+      loadsBesideCustomers: true,
+      load(options) {
+        events.push('sales started');
+        seen = options.signal;
+        return new Promise((_, reject) => {
+          options.signal?.addEventListener('abort', () => {
+            // Its threads take a moment to stop.
+            setTimeout(() => {
+              events.push('sales stopped');
+              reject(options.signal?.reason);
+            }, 20);
+          });
+        });
+      },
+    };
+    const started = Promise.resolve().then(() => {
+      events.push('customers read');
+    });
+    const error = await runAnalysis({ sales, customers: customersFailing(started), settings }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('customers.csv: no customer_id column');
+    expect(seen?.aborted).toBe(true);
+    expect(events).toEqual(['sales started', 'customers read', 'sales stopped']);
+  });
+
+  it('says the customers list is wrong even when the sales read failed first', async () => {
+    const sales: SalesSource = {
+      description: 'missing.csv',
+      loadsBesideCustomers: true,
+      load: () => Promise.reject(new InputError('missing.csv: no such file')),
+    };
+    const late = new Promise<void>((resolve) => setTimeout(resolve, 20));
+    await expect(runAnalysis({ sales, customers: customersFailing(late), settings })).rejects.toThrow(
+      'customers.csv: no customer_id column',
+    );
+  });
+
+  it('reads the customers list first for a source that cannot read beside it (a database)', async () => {
+    const events: string[] = [];
+    const sales: SalesSource = {
+      description: 'postgres://db/sales',
+      load() {
+        events.push('sales started');
+        return Promise.reject(new InputError('not reached'));
+      },
+    };
+    await expect(
+      runAnalysis({ sales, customers: customersFailing(Promise.resolve()), settings }),
+    ).rejects.toThrow('customers.csv');
+    expect(events).toEqual([]);
   });
 });

@@ -3,11 +3,11 @@
  * minute: right after another heavy process ended (a build, the previous run of a script) it still
  * says "busy" while both cores sit idle, and a read then took one thread for no reason (the bench's
  * side-by-side runs kept it at 1.6-2.9, docs/cli.md#benchmark). The kernel's per-CPU idle time
- * since this module was loaded (the process' start-up and the customers read, usually 0.2-0.5 s)
- * says what the cores did just now; the load average decides only when that window is too short to
- * tell.
+ * since this module was loaded (the process' start-up, at least MIN_WINDOW_MS) says what the cores
+ * did just now; the load average decides only when the platform gives no idle times.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Idle milliseconds summed over the CPUs, and when they were read. */
 export interface IdleSample {
@@ -28,11 +28,12 @@ export const MIN_WINDOW_MS = 150;
 
 /**
  * Of the CPUs, how many sat idle between `since` and `now`, on average (0 .. CPUs); null when the
- * window is too short to tell.
+ * window is too short to tell or the platform gives no idle times.
  */
 export function idleCores(since: IdleSample, now: IdleSample): number | null {
   const window = now.at - since.at;
-  if (window < MIN_WINDOW_MS) return null;
+  // No idle time since boot at all: the platform does not say (os.cpus() empty in some containers).
+  if (window < MIN_WINDOW_MS || now.idleMs === 0) return null;
   return Math.max(0, (now.idleMs - since.idleMs) / window);
 }
 
@@ -48,7 +49,13 @@ export function secondCoreFreeBy(cpuCount: number, idle: number | null, loadAver
   return loadAverage <= cpuCount - 1;
 }
 
-/** Whether a second core is free now (`secondCoreFreeBy` on this machine's readings). */
-export function secondCoreFree(): boolean {
+/**
+ * Whether a second core is free now (`secondCoreFreeBy` on this machine's readings). Asked less than
+ * MIN_WINDOW_MS after start-up, it waits out the rest of the window (the caller's other work, such
+ * as reading the customers list, goes on meanwhile) rather than trust the 1-minute load average.
+ */
+export async function secondCoreFree(): Promise<boolean> {
+  const wait = MIN_WINDOW_MS - (performance.now() - loaded.at);
+  if (wait > 0) await delay(wait);
   return secondCoreFreeBy(availableParallelism(), idleCores(loaded, sampleIdle()), loadavg()[0]!);
 }

@@ -75,7 +75,7 @@ export function readSalesInWorker(
   options: SalesCsvOptions,
   onRow: (row: SaleRow) => void,
 ): Promise<DataQuality> {
-  const { onProgress, input: _input, ...rest } = options;
+  const { onProgress, input: _input, signal: _signal, ...rest } = options;
   const consumed = new SharedArrayBuffer(4);
   const counter = new Int32Array(consumed);
   const workerData: WorkerInput = { options: { ...rest, progress: onProgress !== undefined }, consumed };

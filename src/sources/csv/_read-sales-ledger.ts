@@ -191,7 +191,7 @@ async function readRanges(
   splits: number[],
   split: 'ranges' | 'partitions',
 ): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
-  const { onProgress, input: _input, ...rest } = options;
+  const { onProgress, input: _input, signal, ...rest } = options;
   const count = splits.length - 1;
   const total = splits[count] as number;
   const partitions = split === 'partitions' && count > 1;
@@ -208,6 +208,8 @@ async function readRanges(
   const stopAll = (): void => {
     for (const worker of workers) void worker.terminate();
   };
+  // Not wanted any more: every worker stops, and the read rejects with the signal's reason.
+  const abort = (): void => crashed?.(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
 
   try {
     for (let index = 0; index < count; index++) {
@@ -287,6 +289,8 @@ async function readRanges(
         if (code !== 0 && code !== 1) crashed?.(new Error(`CSV reader worker exited early (code ${code})`));
       });
     }
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
     // A failing range makes the ranges after it pointless: stop them at once.
     if (!partitions) {
       outcomes.forEach((outcome, index) => {
@@ -405,6 +409,7 @@ async function readRanges(
     );
     return { ledger, dataQuality };
   } finally {
+    signal?.removeEventListener('abort', abort);
     stopAll();
   }
 }

@@ -30,6 +30,7 @@ export interface CsvOptions {
 export function csvSalesSource(path: string, csv: CsvOptions = {}): SalesSource {
   return {
     description: path,
+    loadsBesideCustomers: true,
     async load(options: SalesReadOptions): Promise<LoadedSales> {
       const { ledger, dataQuality } = await readSalesLedgerCsv(
         {
@@ -42,6 +43,7 @@ export function csvSalesSource(path: string, csv: CsvOptions = {}): SalesSource 
           dropDuplicates: options.dropDuplicates,
           maxProblemsListed: options.maxProblemsListed,
           onProgress: options.onProgress,
+          signal: options.signal,
           threads: csv.threads,
         },
         options.period,

@@ -49,6 +49,8 @@ export interface CsvFileOptions {
   onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
   /** Read only these bytes of the file (see `CsvRange`). */
   range?: CsvRange | undefined;
+  /** Stops the read between chunks (rejecting with the signal's reason) once aborted. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -280,6 +282,7 @@ export async function readCsvFile(
   };
 
   for await (const piece of chunks) {
+    options.signal?.throwIfAborted();
     let chunk =
       typeof piece === 'string'
         ? Buffer.from(piece)

@@ -48,6 +48,8 @@ export interface SalesCsvOptions {
   /** Read these bytes instead of opening `path` (stdin, tests); `path` still names the source. */
   input?: CsvInput | undefined;
   totalBytes?: number | undefined;
+  /** Stops the read (its threads too) and rejects once aborted. */
+  signal?: AbortSignal | undefined;
   /**
    * Parse in a worker thread, so that parsing overlaps the caller's `onRow` work (the ledger) on a
    * second core. `auto` (default): for files of 32 MiB or more, when a core is free (2+ CPUs, and
@@ -198,7 +200,7 @@ async function shouldUseWorker(options: SalesCsvOptions): Promise<boolean> {
   // Parallel reading pays only when a core is free: on 4.6M rows two byte ranges cost ~1 CPU-s more
   // in total than one thread (each worker numbers every customer, then the merge), for a read that
   // ends sooner (docs/cli.md#benchmark).
-  if (!secondCoreFree()) return false;
+  if (!(await secondCoreFree())) return false;
   try {
     return (await stat(options.path)).size >= WORKER_MIN_BYTES;
   } catch {

@@ -477,7 +477,11 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
   return {
     description,
     async load(read: SalesReadOptions): Promise<LoadedSales> {
+      read.signal?.throwIfAborted();
       const client = await connect(options.url, description, options.open);
+      // Not wanted any more: the connection closes, and the query under way fails with it.
+      const abort = (): void => void client.end().catch(() => {});
+      read.signal?.addEventListener('abort', abort, { once: true });
       try {
         await beginReadOnly(client, options);
         const rel = relationSql(options.relation);
@@ -636,8 +640,10 @@ export function postgresSalesSource(options: PostgresSourceOptions): SalesSource
         };
         return { ledger, dataQuality, customers: [] };
       } catch (error) {
+        if (read.signal?.aborted) throw read.signal.reason;
         throw databaseError(error, options.url, description);
       } finally {
+        read.signal?.removeEventListener('abort', abort);
         await client.end().catch(() => {});
       }
     },

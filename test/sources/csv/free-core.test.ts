@@ -8,6 +8,10 @@ describe('idleCores', () => {
     expect(idleCores({ idleMs: 10_000, at: 0 }, { idleMs: 10_000, at: 300 })).toBe(0);
   });
 
+  it('cannot tell without idle times from the platform', () => {
+    expect(idleCores({ idleMs: 0, at: 0 }, { idleMs: 0, at: 1_000 })).toBeNull();
+  });
+
   it('cannot tell from a window shorter than the minimum', () => {
     expect(idleCores({ idleMs: 0, at: 0 }, { idleMs: 100, at: MIN_WINDOW_MS - 1 })).toBeNull();
     expect(idleCores({ idleMs: 0, at: 0 }, { idleMs: 100, at: MIN_WINDOW_MS })).not.toBeNull();

@@ -231,6 +231,24 @@ describe('readSalesLedgerCsv in partitions of the customers', () => {
     expect(two.message).toBe(one.message);
   });
 
+  it('stops reading, in workers or on this thread, once its signal is aborted', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++)
+      lines.push(`C${i % 5000},2026-03-${String(2 + (i % 20)).padStart(2, '0')},1.00,S1`);
+    const path = await write('abort.csv', csv(lines));
+    for (const how of [{ partitions: 2 }, { ranges: 2 }, { threads: false as const }]) {
+      const stop = new AbortController();
+      const reason = new Error('not wanted');
+      const read = readSalesLedgerCsv({ path, ...how, signal: stop.signal }, WEEKS);
+      setTimeout(() => stop.abort(reason), 1);
+      await expect(read).rejects.toBe(reason);
+    }
+    const already = AbortSignal.abort(new Error('already'));
+    await expect(readSalesLedgerCsv({ path, partitions: 2, signal: already }, WEEKS)).rejects.toThrow(
+      'already',
+    );
+  });
+
   it('says what one read says when the rows span too many weeks (read again in one range)', async () => {
     const rows: string[] = [];
     for (let i = 0; i < 5000; i++) rows.push(`C${i},1900-01-01,1.00,`);
