@@ -231,7 +231,6 @@ export async function runAnalysisCommand(
     const request = analysisRequestFromConfig(config, isoDate(context.now), { logger: notesLogger(io) });
     result = await runAnalysis(request, {
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
-      evidenceInWorker: process.env.XEW === '1',
     });
   } finally {
     progress?.done();
