@@ -23,6 +23,9 @@ function sampleIdle(): IdleSample {
 
 const loaded = sampleIdle();
 
+/** Idle share of a core, besides this thread, that counts as a free core (see `secondCoreFreeBy`). */
+export const FREE_CORE_IDLE = 0.35;
+
 /** Windows shorter than this fall back to the load average (the kernel counts idle time in 10 ms ticks). */
 export const MIN_WINDOW_MS = 150;
 
@@ -38,14 +41,16 @@ export function idleCores(since: IdleSample, now: IdleSample): number | null {
 }
 
 /**
- * The rule, on its readings: 2+ CPUs and, besides this thread, half a core or more sat idle in the
- * window (start-up itself keeps a second thread of this process busy part of the time: ~0.7 of a
- * core reads idle on a quiet 2-core machine, ~0.05 with another process busy); without a window
- * long enough, a 1-minute load average of at most CPUs - 1.
+ * The rule, on its readings: 2+ CPUs and, besides this thread, a third of a core or more
+ * (FREE_CORE_IDLE) sat idle in the window; without a window long enough, a 1-minute load average of
+ * at most CPUs - 1. Start-up itself keeps a second thread of this process busy part of the time
+ * (compiling, collecting the customers list's garbage): 0.69-0.78 of a core reads idle on a quiet
+ * 2-core machine, ~0.05 beside another busy process; a threshold of 0.5 once missed a quiet
+ * machine in ~15 runs right after a large run.
  */
 export function secondCoreFreeBy(cpuCount: number, idle: number | null, loadAverage: number): boolean {
   if (cpuCount < 2) return false;
-  if (idle !== null) return idle >= 0.5;
+  if (idle !== null) return idle >= FREE_CORE_IDLE;
   return loadAverage <= cpuCount - 1;
 }
 

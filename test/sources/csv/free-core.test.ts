@@ -24,8 +24,8 @@ describe('secondCoreFreeBy', () => {
     expect(secondCoreFreeBy(2, 0.7, 2.5)).toBe(true);
     // Another process kept the second core busy: the load average does not matter either.
     expect(secondCoreFreeBy(2, 0.05, 0)).toBe(false);
-    expect(secondCoreFreeBy(2, 0.5, 9)).toBe(true);
-    expect(secondCoreFreeBy(2, 0.49, 0)).toBe(false);
+    expect(secondCoreFreeBy(2, 0.35, 9)).toBe(true);
+    expect(secondCoreFreeBy(2, 0.34, 0)).toBe(false);
   });
 
   it('falls back to the 1-minute load average without a window', () => {
