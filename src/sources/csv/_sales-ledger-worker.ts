@@ -52,11 +52,11 @@ let built: LedgerPart | undefined;
 
 try {
   const csvRange: CsvRange = { start: range.start, end: range.end, last: range.last };
-  if (range.partition !== undefined) {
-    // Reads the whole file, its header too.
-  } else if (range.index === 0) {
+  // A partition reader reads the whole file, its header too; the first byte range says the header
+  // to the main thread, which hands it on to the later ranges.
+  if (range.partition === undefined && range.index === 0) {
     csvRange.onHeaderAccepted = (names, delimiter) => post({ type: 'header', names, delimiter });
-  } else {
+  } else if (range.partition === undefined) {
     const command = await next();
     if (command.type !== 'header') throw new Error(`range reader: expected the header, got ${command.type}`);
     csvRange.header = { names: command.names, delimiter: command.delimiter };

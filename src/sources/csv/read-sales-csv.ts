@@ -129,23 +129,7 @@ export async function readSalesLedgerCsv(
       () => -1,
     );
     if (size < 0) return readLedgerHere(options, spec);
-    // The bot (`background`) reads in one range: its refresh is not in a hurry, and every range
-    // holds its own copy of the customers (584 against 386 MiB for 4.6M rows in 2 ranges).
-    const auto = options.threads !== 'background' && options.engine !== 'csv-parse';
-    const partitions =
-      ranges === undefined
-        ? (options.partitions ??
-          (auto && size > RANGES_MAX_BYTES && options.dropDuplicates !== true
-            ? Math.min(availableParallelism(), PARTITIONS_MAX)
-            : 1))
-        : 1;
-    const count =
-      ranges ??
-      (partitions > 1
-        ? partitions
-        : !auto || size > RANGES_MAX_BYTES
-          ? 1
-          : Math.max(1, Math.min(availableParallelism(), Math.floor(size / RANGE_MIN_BYTES))));
+    const { split, count } = planWorkers(options, size);
     // One range in a worker only frees this thread's event loop (the bot's refresh): elsewhere it
     // reads no sooner than this thread and holds more memory (46M rows: 53 CPU-s and 2.6 GB in a
     // worker, 51 CPU-s and 2.1 GB here, where the phases' garbage can be collected).
@@ -153,13 +137,34 @@ export async function readSalesLedgerCsv(
       return readLedgerHere(options, spec);
     }
     try {
-      return await readSalesLedgerInWorkers(options, spec, count, partitions > 1 ? 'partitions' : 'ranges');
+      return await readSalesLedgerInWorkers(options, spec, count, split);
     } catch (error) {
       if (!(error instanceof WorkerBootError)) throw error;
       // No worker could start (no row was read): read on this thread instead.
     }
   }
   return readLedgerHere(options, spec);
+}
+
+/** How a file of `size` bytes is read in worker threads: byte ranges or partitions, and how many. */
+function planWorkers(
+  options: SalesCsvOptions,
+  size: number,
+): { split: 'ranges' | 'partitions'; count: number } {
+  if (options.ranges !== undefined) return { split: 'ranges', count: options.ranges };
+  if (options.partitions !== undefined) return { split: 'partitions', count: options.partitions };
+  // The bot (`background`) reads in one range: its refresh is not in a hurry, and every range
+  // holds its own copy of the customers (584 against 386 MiB for 4.6M rows in 2 ranges).
+  if (options.threads === 'background' || options.engine === 'csv-parse')
+    return { split: 'ranges', count: 1 };
+  const cpus = availableParallelism();
+  if (size > RANGES_MAX_BYTES) {
+    // Dropping duplicates needs the answer row by row in file order: one range.
+    return options.dropDuplicates === true
+      ? { split: 'ranges', count: 1 }
+      : { split: 'partitions', count: Math.min(cpus, PARTITIONS_MAX) };
+  }
+  return { split: 'ranges', count: Math.max(1, Math.min(cpus, Math.floor(size / RANGE_MIN_BYTES))) };
 }
 
 async function readLedgerHere(
