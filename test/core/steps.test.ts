@@ -33,6 +33,33 @@ describe('sortSteps', () => {
     expect(items).toEqual(expected);
   });
 
+  it('keeps the order of runs already in order, ties at their seams included', () => {
+    // Sorted except a few swapped places, and ties across the runs' seams: the copied runs and the
+    // merged ones must both give Array.prototype.sort's stable order.
+    const n = CUSTOMERS_PER_STEP * 5 + 17;
+    for (const swaps of [0, 3, 40]) {
+      const items = Array.from({ length: n }, (_, i) => ({ key: Math.floor(i / 3), at: i }));
+      for (let s = 0; s < swaps; s++) {
+        const a = (s * 7_919) % n;
+        const b = (s * 104_729 + 11) % n;
+        [items[a], items[b]] = [items[b] as (typeof items)[number], items[a] as (typeof items)[number]];
+      }
+      const expected = [...items].sort((a, b) => a.key - b.key);
+      drainSteps(sortSteps(items, (a, b) => a.key - b.key));
+      expect(items).toEqual(expected);
+    }
+  });
+
+  it('merges two runs whose seam is out of order by one', () => {
+    // After the runs are sorted, the second run starts one below where the first ends.
+    const run = CUSTOMERS_PER_STEP;
+    const items = Array.from({ length: 2 * run }, (_, i) => (i < run ? i : run + i));
+    items[run + 5] = run - 2;
+    const expected = [...items].sort((a, b) => a - b);
+    drainSteps(sortSteps(items, (a, b) => a - b));
+    expect(items).toEqual(expected);
+  });
+
   it('drainSteps runs it through without pausing', () => {
     const items = Array.from({ length: CUSTOMERS_PER_STEP * 3 + 5 }, (_, i) => (i * 31) % 1000);
     const expected = [...items].sort((a, b) => b - a);
