@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { idleCores, MIN_WINDOW_MS, secondCoreFreeBy } from '../../../src/sources/csv/_free-core.ts';
+import {
+  IDLE_AT_START,
+  idleAtStart,
+  idleCores,
+  MIN_WINDOW_MS,
+  secondCoreFreeBy,
+} from '../../../src/sources/csv/_free-core.ts';
 
 describe('idleCores', () => {
   it('is the idle milliseconds over the window, summed over the CPUs', () => {
@@ -38,5 +44,24 @@ describe('secondCoreFreeBy', () => {
   it('never on one CPU', () => {
     expect(secondCoreFreeBy(1, 1, 0)).toBe(false);
     expect(secondCoreFreeBy(1, null, 0)).toBe(false);
+  });
+});
+
+describe('idleAtStart', () => {
+  it("reads the launcher's start-up sample, and nothing else", () => {
+    expect(idleAtStart({ [IDLE_AT_START]: { idleMs: 1_234, at: 41.5 } })).toEqual({
+      idleMs: 1_234,
+      at: 41.5,
+    });
+    expect(idleAtStart({})).toBeNull();
+    expect(idleAtStart({ [IDLE_AT_START]: { idleMs: '1234', at: 41.5 } })).toBeNull();
+    expect(idleAtStart({ [IDLE_AT_START]: 'x' })).toBeNull();
+  });
+
+  it('is the symbol bin/revgap.mjs sets', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const launcher = await readFile(new URL('../../../bin/revgap.mjs', import.meta.url), 'utf8');
+    expect(launcher).toContain("Symbol.for('revgap.idleAtStart')");
+    expect(IDLE_AT_START).toBe(Symbol.for('revgap.idleAtStart'));
   });
 });
