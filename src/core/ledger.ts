@@ -22,6 +22,7 @@
  */
 import { InputError } from '../errors.ts';
 import { type BufferCarver, createBufferCarver } from './buffer-carver.ts';
+import { hashText } from './hash-text.ts';
 import { isoFromDay, periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from './steps.ts';
 import type { CustomerLedger, LatestRow, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
@@ -151,9 +152,7 @@ export function partitionOfHash(hash: number, count: number): number {
 
 /** `partitionOfHash` of the id's hash. */
 export function partitionOfId(id: string, count: number): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-  return partitionOfHash(hash, count);
+  return partitionOfHash(hashText(id), count);
 }
 
 /** A builder that folds `SaleRow`s into a `SalesLedger` for the given period spec. */

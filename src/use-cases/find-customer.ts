@@ -13,6 +13,7 @@
  * and one string).
  */
 import { distance } from 'fastest-levenshtein';
+import { hashText } from '../core/hash-text.ts';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from '../core/steps.ts';
 import type { CustomerAnalysis } from '../core/types.ts';
 
@@ -118,13 +119,6 @@ export function* customersByIdSteps(
     }
   }
   return byId;
-}
-
-/** FNV-1a over a string's UTF-16 code units. */
-function hashText(text: string): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash;
 }
 
 /** What a name table answers when several customers share the name. */
