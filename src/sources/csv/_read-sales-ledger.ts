@@ -105,7 +105,8 @@ class ReadAgainInOneRange extends Error {}
 
 /**
  * The ledger and data quality of the sales CSV at `options.path`, read in (up to) `ranges` byte
- * ranges in parallel. Same results and errors as reading it on one thread.
+ * ranges in parallel, or (`split: 'partitions'`) by `ranges` workers each reading the whole file for
+ * a share of the customers. Same results and errors as reading it on one thread.
  */
 export async function readSalesLedgerInWorkers(
   options: SalesCsvOptions,
@@ -120,22 +121,30 @@ export async function readSalesLedgerInWorkers(
     // the reader reports the problem
   }
   if (ranges > 1 && options.dropDuplicates !== true) {
-    const splits =
-      split === 'partitions'
-        ? Array.from({ length: ranges + 1 }, () => size)
-        : await splitAtLines(options.path, ranges);
-    if (splits !== null) {
-      if (split === 'partitions') splits[0] = 0;
+    let plan: ReadPlan | null = null;
+    if (split === 'partitions') {
+      plan = { split, count: ranges, size };
+    } else {
+      const splits = await splitAtLines(options.path, ranges);
+      if (splits !== null) plan = { split, splits };
+    }
+    if (plan !== null) {
       try {
-        return await readRanges(options, spec, splits, split);
+        return await readRanges(options, spec, plan);
       } catch (error) {
         if (!(error instanceof ReadAgainInOneRange)) throw error;
         ledgerReadStats.rereadInOneRange++;
       }
     }
   }
-  return readRanges(options, spec, [0, size], 'ranges');
+  return readRanges(options, spec, { split: 'ranges', splits: [0, size] });
 }
+
+/**
+ * How the workers share a read: byte ranges between the splits, or `count` partitions of the
+ * customers, each reading the file's `size` bytes.
+ */
+type ReadPlan = { split: 'ranges'; splits: number[] } | { split: 'partitions'; count: number; size: number };
 
 /**
  * Byte offsets [0, s1, ..., size]: about equal ranges, each split just after a line break, or null
@@ -188,13 +197,12 @@ type RangeOutcome =
 async function readRanges(
   options: SalesCsvOptions,
   spec: PeriodSpec,
-  splits: number[],
-  split: 'ranges' | 'partitions',
+  plan: ReadPlan,
 ): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
   const { onProgress, input: _input, signal, ...rest } = options;
-  const count = splits.length - 1;
-  const total = splits[count] as number;
-  const partitions = split === 'partitions' && count > 1;
+  const partitions = plan.split === 'partitions';
+  const count = plan.split === 'partitions' ? plan.count : plan.splits.length - 1;
+  const total = plan.split === 'partitions' ? plan.size : (plan.splits[count] as number);
   const progress = new Float64Array(count);
   const workers: Worker[] = [];
   const outcomes: Promise<RangeOutcome>[] = [];
@@ -218,14 +226,15 @@ async function readRanges(
         // Partitions: the first reader's progress is the read's.
         options: { ...rest, progress: onProgress !== undefined && (!partitions || index === 0) },
         spec,
-        range: partitions
-          ? { index, start: 0, end: total, last: true, partition: { index, count } }
-          : {
-              index,
-              start: splits[index] as number,
-              end: splits[index + 1] as number,
-              last: index === count - 1,
-            },
+        range:
+          plan.split === 'partitions'
+            ? { index, start: 0, end: total, last: true, partition: { index, count } }
+            : {
+                index,
+                start: plan.splits[index] as number,
+                end: plan.splits[index + 1] as number,
+                last: index === count - 1,
+              },
       };
       // A smaller young generation than V8's default: less RSS for the same CPU (measured with
       // the row reader).
@@ -324,19 +333,20 @@ async function readRanges(
         throw new ReadAgainInOneRange();
       }
       if (read.length < count) throw new ReadAgainInOneRange();
-    }
-    for (let index = 0; index < (partitions ? 0 : count); index++) {
-      const outcome = await Promise.race([outcomes[index] as Promise<RangeOutcome>, crash]);
-      if (outcome.kind === 'failed') {
-        if (index === 0) throw outcome.error;
-        if (outcome.badRow !== undefined)
-          throw new BadRowError({ ...outcome.badRow, line: outcome.badRow.line + lines });
-        throw new ReadAgainInOneRange();
+    } else {
+      for (let index = 0; index < count; index++) {
+        const outcome = await Promise.race([outcomes[index] as Promise<RangeOutcome>, crash]);
+        if (outcome.kind === 'failed') {
+          if (index === 0) throw outcome.error;
+          if (outcome.badRow !== undefined)
+            throw new BadRowError({ ...outcome.badRow, line: outcome.badRow.line + lines });
+          throw new ReadAgainInOneRange();
+        }
+        if (index < count - 1 && outcome.stats.endsInsideRecord) throw new ReadAgainInOneRange();
+        linesBefore.push(lines);
+        lines += outcome.stats.lines;
+        read.push(outcome);
       }
-      if (index < count - 1 && outcome.stats.endsInsideRecord) throw new ReadAgainInOneRange();
-      linesBefore.push(lines);
-      lines += outcome.stats.lines;
-      read.push(outcome);
     }
 
     // Duplicates: each worker counts a slice of the partitions, across every range's fingerprints.
