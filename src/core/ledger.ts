@@ -128,6 +128,12 @@ function grownInt32(values: Int32Array, capacity: number): Int32Array<ArrayBuffe
   return out;
 }
 
+function grownFloat64(values: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
+  const out = new Float64Array(capacity);
+  out.set(values);
+  return out;
+}
+
 /** Where `flushRows` leaves the value of its reads ahead, so that they are not optimised away. */
 const touchSink = new Int32Array(1);
 
@@ -282,15 +288,9 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     rowsOf = grownInt32(rowsOf, next);
     firstPeriod = grownInt32(firstPeriod, next);
     spanLength = grownInt32(spanLength, next);
-    if (firstLines !== undefined) {
-      const grown = new Float64Array(next);
-      grown.set(firstLines);
-      firstLines = grown;
-    }
+    if (firstLines !== undefined) firstLines = grownFloat64(firstLines, next);
     for (let k = 0; k < WINDOW; k++) {
-      const net = new Float64Array(next);
-      net.set(slotNet[k] as Float64Array);
-      slotNet[k] = net;
+      slotNet[k] = grownFloat64(slotNet[k] as Float64Array, next);
       const flags = new Uint8Array(next);
       flags.set(slotFlags[k] as Uint8Array);
       slotFlags[k] = flags;
@@ -1127,9 +1127,7 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
         if (g === first.length) {
           first = grownInt32(first, g * 2);
           last = grownInt32(last, g * 2);
-          const rows = new Float64Array(g * 2);
-          rows.set(customerRows);
-          customerRows = rows;
+          customerRows = grownFloat64(customerRows, g * 2);
         }
         first[g] = from;
         last[g] = to;
