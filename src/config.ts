@@ -7,9 +7,9 @@
  * setting as the user wrote it (file key, env var or flag), where it came from and what is allowed.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { distance } from 'fastest-levenshtein';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseIsoDay } from './core/periods.ts';
 import { analysisSettingsSchema } from './core/settings.ts';
@@ -330,6 +330,15 @@ type Origin =
 type Raw = Record<string, unknown>;
 
 const SECRET_SETTINGS = new Set(['slackBotToken', 'slackAppToken', 'slackSigningSecret', 'databaseUrl']);
+
+/**
+ * A YAML config file's settings. The parser is loaded here, when a YAML file is read, not with this
+ * module: every command loads the config, and loading the parser cost ~40 ms of its start-up.
+ */
+function parseYaml(text: string): unknown {
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return parse(text);
+}
 
 function describeOrigin(origin: Origin, path: readonly (string | number)[]): string {
   switch (origin.kind) {

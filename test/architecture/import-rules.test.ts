@@ -7,6 +7,7 @@ import {
   checkImport,
   findViolations,
   formatViolation,
+  packagesLoadedWith,
   parseImports,
   REPO_ROOT,
   type Violation,
@@ -23,6 +24,27 @@ describe('import rules (docs/ARCHITECTURE.md, Layers)', () => {
   it('every import in src/ follows the rules', () => {
     const found = findViolations(REPO_ROOT).map(formatViolation);
     expect(found, found.join('\n')).toEqual([]);
+  });
+});
+
+describe('start-up', () => {
+  // Each of these cost every run's start-up its loading (pg ~85 ms with the fetch machinery it
+  // touches, yaml ~40 ms, csv-parse ~10 ms in each read thread): a CSV analysis needs none of them.
+  it('`revgap analyze` and the CSV read threads load no database driver, YAML parser, reference CSV parser or Slack', () => {
+    const heavy = (entry: string) =>
+      [...packagesLoadedWith(REPO_ROOT, entry)].filter((p) =>
+        /^(pg|pg-copy-streams|yaml|csv-parse|@electric-sql\/pglite|@slack\/.*)$/.test(p),
+      );
+    expect(heavy('src/cli/analyze.ts')).toEqual([]);
+    expect(heavy('src/sources/csv/_sales-ledger-worker.ts')).toEqual([]);
+    expect(heavy('src/sources/csv/_sales-rows-worker.ts')).toEqual([]);
+  });
+
+  it('follows static imports through src/ and leaves type-only and dynamic ones out', () => {
+    // The sources' factory does load the Postgres source's module, which names pg only as a type.
+    expect([...packagesLoadedWith(REPO_ROOT, 'src/sources/open-sources.ts')]).toContain('zod');
+    expect(parseImports('src/x.ts', "const m = await import('pg');")[0]?.dynamic).toBe(true);
+    expect(packagesLoadedWith(REPO_ROOT, 'src/store/pglite-store.ts').has('@electric-sql/pglite')).toBe(true);
   });
 });
 

@@ -86,6 +86,8 @@ export interface ImportRecord {
   target: string;
   kind: 'file' | 'builtin' | 'package';
   typeOnly: boolean;
+  /** A dynamic `import('...')`: loaded when the code runs there, not with the module. */
+  dynamic?: boolean;
   line: number;
 }
 
@@ -152,11 +154,12 @@ function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
 export function parseImports(file: string, text: string): ImportRecord[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const records: ImportRecord[] = [];
-  const add = (specifier: string, node: ts.Node, typeOnly: boolean) => {
+  const add = (specifier: string, node: ts.Node, typeOnly: boolean, dynamic = false) => {
     const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+    const how = dynamic ? { dynamic } : {};
     if (specifier.startsWith('.')) {
       const target = posix.normalize(posix.join(posix.dirname(file), specifier));
-      records.push({ file, specifier, target, kind: 'file', typeOnly, line });
+      records.push({ file, specifier, target, kind: 'file', typeOnly, ...how, line });
       return;
     }
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
@@ -166,7 +169,15 @@ export function parseImports(file: string, text: string): ImportRecord[] {
       : specifier.startsWith('@')
         ? specifier.split('/').slice(0, 2).join('/')
         : (specifier.split('/')[0] ?? specifier);
-    records.push({ file, specifier, target: name, kind: builtin ? 'builtin' : 'package', typeOnly, line });
+    records.push({
+      file,
+      specifier,
+      target: name,
+      kind: builtin ? 'builtin' : 'package',
+      typeOnly,
+      ...how,
+      line,
+    });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -183,7 +194,7 @@ export function parseImports(file: string, text: string): ImportRecord[] {
       node.arguments[0] !== undefined &&
       ts.isStringLiteralLike(node.arguments[0])
     ) {
-      add(node.arguments[0].text, node, false);
+      add(node.arguments[0].text, node, false, true);
     } else if (ts.isImportTypeNode(node)) {
       const argument = node.argument;
       if (ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal)) {
@@ -277,3 +288,24 @@ export function findViolations(root: string): Violation[] {
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The packages a module loads with itself: its static, non-type imports and theirs, through src/
+ * (dynamic imports and `createRequire` load later, when the code runs there).
+ */
+export function packagesLoadedWith(root: string, entry: string): Set<string> {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const record of parseImports(file, text)) {
+      if (record.typeOnly || record.dynamic) continue;
+      if (record.kind === 'package') packages.add(record.target);
+      else if (record.kind === 'file') visit(record.target);
+    }
+  };
+  visit(entry);
+  return packages;
+}

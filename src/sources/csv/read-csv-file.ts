@@ -6,7 +6,7 @@
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Parser } from 'csv-parse';
+import { createRequire } from 'node:module';
 import { InputError } from '../../errors.ts';
 import {
   checkTextStart,
@@ -473,6 +473,9 @@ function createCsvParseEngine(
   let sawHeader = false;
   let lines = 0;
   let failure: unknown;
+  // Loaded here, not with the module: only the reference engine uses it, and every read (its worker
+  // threads too) paid its loading (~10 ms) at start-up.
+  const { Parser } = createRequire(import.meta.url)('csv-parse') as typeof import('csv-parse');
   const parser = new Parser({
     delimiter,
     relax_column_count: true,

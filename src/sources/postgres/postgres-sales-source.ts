@@ -10,8 +10,9 @@
  * statement timeout, and the password never appears in a description, a log or an error.
  */
 import { setImmediate } from 'node:timers/promises';
-import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+// The driver is loaded when a database is read, not with the module: a CSV run never needs it, and
+// loading it (and Node's fetch machinery, which it touches) cost ~85 ms of every run's start-up.
+import type pg from 'pg';
 import { farFutureRows } from '../../core/analyze.ts';
 import { LATEST_ROWS_KEPT } from '../../core/ledger.ts';
 import { runSteps } from '../../core/steps.ts';
@@ -193,11 +194,14 @@ export interface SqlConnection {
 /** Every value as the server sent it (text): the driver parses none. */
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
-/** A connected `pg.Client` as a SqlConnection (COPY through pg-copy-streams). */
+/** A connected `pg.Client` as a SqlConnection (COPY through pg-copy-streams, loaded when first used). */
 export function pgConnection(client: pg.Client): SqlConnection {
   return {
     query: (text, values) => client.query(text, values) as never,
-    copyOut: (select) => client.query(copyTo(`COPY (${select}) TO STDOUT`)),
+    async *copyOut(select) {
+      const { to: copyTo } = await import('pg-copy-streams');
+      yield* client.query(copyTo(`COPY (${select}) TO STDOUT`));
+    },
     queryText: (text) => client.query({ text, rowMode: 'array', types: TEXT_TYPES }),
     end: () => client.end(),
   };
@@ -209,6 +213,7 @@ async function connect(
   open?: (() => Promise<SqlConnection>) | undefined,
 ): Promise<SqlConnection> {
   if (open !== undefined) return open();
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, application_name: 'revgap' });
   // A dropped connection emits 'error' on the client; the pending query rejects with it too.
   client.on('error', () => {});
