@@ -5,8 +5,12 @@ import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import { InputError } from '../../src/errors.ts';
 import { analysisRequest, sourceSpecFromConfig } from '../../src/sources/open-sources.ts';
 import type { CustomersSource, SalesSource } from '../../src/sources/sales-source.ts';
-import { bundledSampleWeeks, describeBundledSample } from '../../src/sources/sample/sample-sales-source.ts';
-import { runAnalysis } from '../../src/use-cases/run-analysis.ts';
+import {
+  bundledSampleWeeks,
+  describeBundledSample,
+  sampleSalesSource,
+} from '../../src/sources/sample/sample-sales-source.ts';
+import { COLLECT_MIN_CUSTOMERS, runAnalysis } from '../../src/use-cases/run-analysis.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/use-cases/', import.meta.url));
 const SALES = `${FIXTURES}two-customers.csv`;
@@ -274,4 +278,38 @@ describe('runAnalysis: the sales read beside the customers list', () => {
     ).rejects.toThrow('customers.csv');
     expect(events).toEqual([]);
   });
+});
+
+describe('runAnalysis: full collections between phases', () => {
+  /** Runs `run` with a counting `gc` in place of the launcher's, and gives the count. */
+  async function collections(run: () => Promise<unknown>): Promise<number> {
+    const global = globalThis as { gc?: () => void };
+    const saved = global.gc;
+    let count = 0;
+    global.gc = () => {
+      count++;
+    };
+    try {
+      await run();
+    } finally {
+      global.gc = saved;
+    }
+    return count;
+  }
+
+  const sampleRun = (customers: number, pause?: () => Promise<void>) => () => {
+    const settings = defaultAnalysisSettings();
+    const sales = sampleSalesSource({ today: TODAY, settings, sample: { customers, seed: 3 } });
+    return runAnalysis({ sales, settings, today: TODAY }, pause ? { pause } : {});
+  };
+
+  it('collect after the read, the evidence and the per-customer pass from COLLECT_MIN_CUSTOMERS customers on', async () => {
+    // (A few of a sample's customers have no sales: the ledger counts those with rows.)
+    expect(await collections(sampleRun(COLLECT_MIN_CUSTOMERS + 1000))).toBe(3);
+  }, 60_000);
+
+  it('do not collect for a small ledger, nor when the caller pauses (a bot)', async () => {
+    expect(await collections(sampleRun(300))).toBe(0);
+    expect(await collections(sampleRun(COLLECT_MIN_CUSTOMERS + 1000, () => Promise.resolve()))).toBe(0);
+  }, 60_000);
 });
