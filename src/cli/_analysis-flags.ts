@@ -23,7 +23,12 @@ import { analysisRequestFromConfig } from '../sources/open-sources.ts';
 import { describeBundledSample } from '../sources/sample/sample-sales-source.ts';
 import { runAnalysis } from '../use-cases/run-analysis.ts';
 import type { CommandContext, ParseArgsOptionDescriptor } from './_context.ts';
-import { createProgressReporter, PROGRESS_MIN_BYTES, type ProgressReporter } from './_progress.ts';
+import {
+  createProgressReporter,
+  createStageReporter,
+  PROGRESS_MIN_BYTES,
+  type ProgressReporter,
+} from './_progress.ts';
 
 /**
  * The data and analysis flags every analysing command takes, derived from the one settings table
@@ -226,14 +231,21 @@ export async function runAnalysisCommand(
   const { io } = context;
   const { analysis: settings } = config;
   const progress = startDataRun(context, config);
+  const stages = createStageReporter(io, settings.period);
   let result: AnalysisResult;
   try {
     const request = analysisRequestFromConfig(config, isoDate(context.now), { logger: notesLogger(io) });
     result = await runAnalysis(request, {
       onProgress: progress ? (read, total) => progress.update(read, total) : undefined,
+      onStage: (stage) => {
+        // The read's line ends where the next stage starts.
+        progress?.done();
+        stages.onStage(stage);
+      },
     });
   } finally {
     progress?.done();
+    stages.done();
   }
   io.stderr.write(renderRunNotes(result, settings.currency, settings.minHistory));
   return { config, result };

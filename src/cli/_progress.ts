@@ -1,7 +1,9 @@
 /**
  * A progress line on stderr while a large file is read: rewritten in place (\r) on a terminal,
- * otherwise one line per 10% so logs and CI output stay short.
+ * otherwise one line per 10% so logs and CI output stay short. Then, for many customers, one for
+ * the evidence and the analysis after the read (`createStageReporter`).
  */
+import type { AnalysisStage } from '../use-cases/run-analysis.ts';
 import type { CliIo } from './_context.ts';
 
 /** Files smaller than this are read without a progress line. */
@@ -35,6 +37,47 @@ export function createProgressReporter(io: CliIo, label: string): ProgressReport
     },
     done() {
       if (shownAny && io.stderrIsTTY) io.stderr.write('\r\u001b[K');
+    },
+  };
+}
+
+/** From this many customers the work after the read gets a progress line (~1 s and more). */
+export const STAGE_MIN_CUSTOMERS = 50_000;
+
+/**
+ * The progress line after the read (`runAnalysis`'s `onStage`): the evidence's replay points, then
+ * the analysis. On a terminal one line rewritten in place and cleared at the end; otherwise a line
+ * per stage (the evidence's when it starts), so logs stay short.
+ */
+export function createStageReporter(
+  io: CliIo,
+  period: 'week' | 'month',
+): {
+  onStage(stage: AnalysisStage): void;
+  done(): void;
+} {
+  let shown: string | null = null;
+  const show = (line: string): void => {
+    if (io.stderrIsTTY) io.stderr.write(`\r${line}\u001b[K`);
+    else io.stderr.write(`${line}\n`);
+    shown = line;
+  };
+  return {
+    onStage(stage) {
+      if (stage.customers < STAGE_MIN_CUSTOMERS) return;
+      const customers = stage.customers.toLocaleString('en-US');
+      if (stage.stage === 'analysis') {
+        show(`analysing ${customers} customers`);
+      } else if (stage.pointsDone === 0) {
+        show(`evidence: replaying the rules at past ${period}s for ${customers} customers`);
+      } else if (io.stderrIsTTY && stage.points !== null) {
+        show(
+          `evidence: ${stage.pointsDone} of ${stage.points} past ${period}s replayed (${customers} customers)`,
+        );
+      }
+    },
+    done() {
+      if (shown !== null && io.stderrIsTTY) io.stderr.write('\r\u001b[K');
     },
   };
 }

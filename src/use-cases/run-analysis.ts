@@ -36,9 +36,19 @@ export interface RunAnalysisRequest {
   today?: string | undefined;
 }
 
+/** What a run does after the read, for a progress line: the evidence's replay points, then the analysis. */
+export type AnalysisStage =
+  | { stage: 'evidence'; customers: number; pointsDone: number; points: number | null }
+  | { stage: 'analysis'; customers: number };
+
 export interface RunAnalysisDeps {
   /** Progress of reading the sales. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Progress after the read: the evidence backtest (at its start and after each replay point), then
+   * the analysis (at its start). A large file's run spends about half its time there.
+   */
+  onStage?: (stage: AnalysisStage) => void;
   /**
    * Called between steps of the analysis and the evidence (every `CUSTOMERS_PER_STEP` customers)
    * and awaited: a bot passes `setImmediate` from node:timers/promises, so commands are answered
@@ -200,11 +210,23 @@ export async function runAnalysis(
   // 100,000 customers), and the collection between the two is of that smaller heap
   // (docs/ARCHITECTURE.md, memory).
   const evidence = request.evidence !== false;
-  const options = evidenceOptions(ledger, request.settings);
+  const customers = ledger.customers.size;
+  const { onStage } = deps;
+  const options: BacktestOptions = {
+    ...evidenceOptions(ledger, request.settings),
+    ...(onStage !== undefined
+      ? {
+          onProgress: (pointsDone: number, points: number) =>
+            onStage({ stage: 'evidence', customers, pointsDone, points }),
+        }
+      : {}),
+  };
   const inWorker =
     evidence && deps.evidenceInWorker === true
       ? startEvidenceInWorker(await runSteps(packLedgerSteps(ledger), deps.pause), request.settings, options)
       : null;
+  // (How many replay points there are is known once the backtest has planned them.)
+  if (evidence && inWorker === null) onStage?.({ stage: 'evidence', customers, pointsDone: 0, points: null });
   const here =
     evidence && inWorker === null
       ? await runSteps(runBacktestSteps(ledger, request.settings, options), deps.pause)
@@ -212,6 +234,7 @@ export async function runAnalysis(
   const collect = collectorFor(ledger.customers.size, deps);
   if (here !== null) collect?.();
   let result: AnalysisResult;
+  onStage?.({ stage: 'analysis', customers });
   try {
     const analysis = analyzeSteps(input, request.settings);
     input = undefined;

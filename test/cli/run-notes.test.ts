@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderProblemSummary, renderRunNotes } from '../../src/cli/_analysis-flags.ts';
-import { createProgressReporter } from '../../src/cli/_progress.ts';
+import { createProgressReporter, createStageReporter, STAGE_MIN_CUSTOMERS } from '../../src/cli/_progress.ts';
 import type { RowProblem } from '../../src/core/types.ts';
 import {
   AS_OF_WEEK,
@@ -146,6 +146,48 @@ describe('createProgressReporter', () => {
     expect(out.text()).not.toContain('\n');
     expect(out.text()).toContain('\rreading sales.csv: 50%');
     expect(out.text().endsWith('\r\u001b[K')).toBe(true);
+  });
+});
+
+describe('createStageReporter', () => {
+  function capture(isTTY: boolean) {
+    let text = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (text += t) },
+      stderrIsTTY: isTTY,
+    };
+    return { io, text: () => text };
+  }
+  const run = (reporter: ReturnType<typeof createStageReporter>, customers: number) => {
+    reporter.onStage({ stage: 'evidence', customers, pointsDone: 0, points: null });
+    for (let p = 1; p <= 13; p++)
+      reporter.onStage({ stage: 'evidence', customers, pointsDone: p, points: 13 });
+    reporter.onStage({ stage: 'analysis', customers });
+    reporter.done();
+  };
+
+  it('writes a line per stage when stderr is not a terminal', () => {
+    const out = capture(false);
+    run(createStageReporter(out.io, 'week'), 1_000_000);
+    expect(out.text()).toBe(
+      'evidence: replaying the rules at past weeks for 1,000,000 customers\nanalysing 1,000,000 customers\n',
+    );
+  });
+
+  it('counts the replayed periods on one line on a terminal and clears it at the end', () => {
+    const out = capture(true);
+    run(createStageReporter(out.io, 'month'), STAGE_MIN_CUSTOMERS);
+    expect(out.text()).not.toContain('\n');
+    expect(out.text()).toContain('\revidence: 7 of 13 past months replayed (50,000 customers)');
+    expect(out.text()).toContain('\ranalysing 50,000 customers');
+    expect(out.text().endsWith('\r\u001b[K')).toBe(true);
+  });
+
+  it('says nothing for fewer customers (the work after the read is short)', () => {
+    const out = capture(true);
+    run(createStageReporter(out.io, 'week'), STAGE_MIN_CUSTOMERS - 1);
+    expect(out.text()).toBe('');
   });
 });
 

@@ -10,7 +10,7 @@ import {
   describeBundledSample,
   sampleSalesSource,
 } from '../../src/sources/sample/sample-sales-source.ts';
-import { COLLECT_MIN_CUSTOMERS, runAnalysis } from '../../src/use-cases/run-analysis.ts';
+import { type AnalysisStage, COLLECT_MIN_CUSTOMERS, runAnalysis } from '../../src/use-cases/run-analysis.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/use-cases/', import.meta.url));
 const SALES = `${FIXTURES}two-customers.csv`;
@@ -312,4 +312,35 @@ describe('runAnalysis: full collections between phases', () => {
     expect(await collections(sampleRun(300))).toBe(0);
     expect(await collections(sampleRun(COLLECT_MIN_CUSTOMERS + 1000, () => Promise.resolve()))).toBe(0);
   }, 60_000);
+});
+
+describe('runAnalysis: stages after the read', () => {
+  it('reports the evidence (start, then each replay point) and then the analysis', async () => {
+    const settings = defaultAnalysisSettings();
+    const sales = sampleSalesSource({ today: TODAY, settings, sample: { customers: 200, seed: 5 } });
+    const stages: AnalysisStage[] = [];
+    const result = await runAnalysis({ sales, settings, today: TODAY }, { onStage: (s) => stages.push(s) });
+    const points = result.backtest?.points.length ?? 0;
+    expect(points).toBeGreaterThan(0);
+    const customers = stages[0]?.customers;
+    expect(customers).toBeGreaterThan(150);
+    expect(stages).toEqual([
+      { stage: 'evidence', customers, pointsDone: 0, points: null },
+      ...Array.from({ length: points }, (_, i) => ({
+        stage: 'evidence',
+        customers,
+        pointsDone: i + 1,
+        points,
+      })),
+      { stage: 'analysis', customers },
+    ]);
+  });
+
+  it('reports the analysis alone when the evidence is not asked for', async () => {
+    const settings = defaultAnalysisSettings();
+    const sales = sampleSalesSource({ today: TODAY, settings, sample: { customers: 50 } });
+    const stages: AnalysisStage[] = [];
+    await runAnalysis({ sales, settings, evidence: false }, { onStage: (s) => stages.push(s) });
+    expect(stages.map((s) => s.stage)).toEqual(['analysis']);
+  });
 });
