@@ -114,17 +114,18 @@ describe('renderRunNotes', () => {
   });
 });
 
-describe('createProgressReporter', () => {
-  function capture(isTTY: boolean) {
-    let text = '';
-    const io = {
-      stdout: { write: () => true },
-      stderr: { write: (t: string) => (text += t) },
-      stderrIsTTY: isTTY,
-    };
-    return { io, text: () => text };
-  }
+/** A CLI io whose stderr is kept, on a terminal or not. */
+function capture(isTTY: boolean) {
+  let text = '';
+  const io = {
+    stdout: { write: () => true },
+    stderr: { write: (t: string) => (text += t) },
+    stderrIsTTY: isTTY,
+  };
+  return { io, text: () => text };
+}
 
+describe('createProgressReporter', () => {
   it('writes one line per 10% when stderr is not a terminal', () => {
     const out = capture(false);
     const progress = createProgressReporter(out.io, 'sales.csv');
@@ -150,15 +151,6 @@ describe('createProgressReporter', () => {
 });
 
 describe('createStageReporter', () => {
-  function capture(isTTY: boolean) {
-    let text = '';
-    const io = {
-      stdout: { write: () => true },
-      stderr: { write: (t: string) => (text += t) },
-      stderrIsTTY: isTTY,
-    };
-    return { io, text: () => text };
-  }
   const run = (reporter: ReturnType<typeof createStageReporter>, customers: number) => {
     reporter.onStage({ stage: 'evidence', customers, pointsDone: 0, points: null });
     for (let p = 1; p <= 13; p++)
