@@ -36,11 +36,6 @@ const URL_PATCHES = [
     from: "new URL('./_analysis-worker.ts', import.meta.url)",
     to: "new URL('./_analysis-worker.js', import.meta.url)",
   },
-  {
-    file: 'use-cases/evidence-in-worker.js',
-    from: "new URL('./_evidence-worker.ts', import.meta.url)",
-    to: "new URL('./_evidence-worker.js', import.meta.url)",
-  },
 ];
 
 function walk(dir) {

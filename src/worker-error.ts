@@ -1,7 +1,7 @@
 /**
  * An error crossing from a worker thread to the thread that started it (see worker-bootstrap.ts),
  * shared by the CSV readers' workers (`sources/csv/_sales-rows-worker.ts`,
- * `sources/csv/_sales-ledger-worker.ts`) and the evidence worker (`use-cases/_evidence-worker.ts`):
+ * `sources/csv/_sales-ledger-worker.ts`) and the analysis worker (`_analysis-worker.ts`):
  * an InputError stays an InputError with its hint (the user's "what is wrong, how to fix it"),
  * anything else keeps its name and stack.
  */

@@ -7,7 +7,6 @@
 
 import { type AnalysisInput, analyzeSteps, checkFarFutureRows, chooseAsOf } from '../core/analyze.ts';
 import { attachEvidence, type BacktestOptions, defaultHorizon, runBacktestSteps } from '../core/backtest.ts';
-import { packLedgerSteps } from '../core/ledger.ts';
 import { toPeriodSpec } from '../core/periods.ts';
 import type { AnalysisSettings } from '../core/settings.ts';
 import { runSteps } from '../core/steps.ts';
@@ -17,7 +16,6 @@ import { InputError } from '../errors.ts';
 import type { DateFormat } from '../sources/csv/parse-date.ts';
 import { readStockCsv } from '../sources/csv/read-stock-csv.ts';
 import type { CustomersSource, LoadedCustomers, LoadedSales, SalesSource } from '../sources/sales-source.ts';
-import { startEvidenceInWorker } from './evidence-in-worker.ts';
 
 export interface RunAnalysisRequest {
   /** Where the sales come from. */
@@ -57,14 +55,6 @@ export interface RunAnalysisDeps {
    * full collection of a large heap is itself a long stall.
    */
   pause?: () => Promise<void>;
-  /**
-   * Run the evidence backtest in a worker thread, beside the analysis (`evidence-in-worker.ts`).
-   * Off unless asked: it ends a run sooner on a free core (the backtest is ~2 CPU-s per 100,000
-   * customers), but the worker's copy of the ledger beside the analysis raised the peak RSS by
-   * ~100 MB at 100,000 customers and ~850 MB at 1,000,000 (docs/cli.md#benchmark), and the peak
-   * memory is the tighter of issue 12's targets.
-   */
-  evidenceInWorker?: boolean | undefined;
 }
 
 /** Replay points behind the evidence of a live analysis: the latest 13 (a quarter of weeks). */
@@ -204,11 +194,11 @@ export async function runAnalysis(
   // The backtest on the same ledger: each priority's calibrated risk and the record of past flags,
   // stored with the snapshot so the digest and deep dives never replay on the request path. The
   // latest EVIDENCE_POINTS replay points only (`revgap backtest` replays them all): recent
-  // behaviour, and a bounded cost next to the analysis itself. Asked for (`evidenceInWorker`), it
-  // runs in a worker thread while this one analyses. Here it runs first: it reads the ledger alone, so its
-  // garbage lands on a heap that holds the ledger but not yet the analysis result (~85 MB for
-  // 100,000 customers), and the collection between the two is of that smaller heap
-  // (docs/ARCHITECTURE.md, memory).
+  // behaviour, and a bounded cost next to the analysis itself. It runs first: it reads the ledger
+  // alone, so its garbage lands on a heap that holds the ledger but not yet the analysis result
+  // (~85 MB for 100,000 customers), and the collection between the two is of that smaller heap
+  // (docs/ARCHITECTURE.md, memory). (In a worker thread beside the analysis it ended runs ~10%
+  // sooner but broke the memory targets: docs/cli.md, "Where issue 12 stands".)
   const evidence = request.evidence !== false;
   const customers = ledger.customers.size;
   const { onStage } = deps;
@@ -221,38 +211,18 @@ export async function runAnalysis(
         }
       : {}),
   };
-  const inWorker =
-    evidence && deps.evidenceInWorker === true
-      ? startEvidenceInWorker(await runSteps(packLedgerSteps(ledger), deps.pause), request.settings, options)
-      : null;
   // (How many replay points there are is known once the backtest has planned them.)
-  if (evidence && inWorker === null) onStage?.({ stage: 'evidence', customers, pointsDone: 0, points: null });
-  const here =
-    evidence && inWorker === null
-      ? await runSteps(runBacktestSteps(ledger, request.settings, options), deps.pause)
-      : null;
-  const collect = collectorFor(ledger.customers.size, deps);
-  if (here !== null) collect?.();
-  let result: AnalysisResult;
+  if (evidence) onStage?.({ stage: 'evidence', customers, pointsDone: 0, points: null });
+  const backtest = evidence
+    ? await runSteps(runBacktestSteps(ledger, request.settings, options), deps.pause)
+    : null;
+  const collect = collectorFor(customers, deps);
+  if (backtest !== null) collect?.();
   onStage?.({ stage: 'analysis', customers });
-  try {
-    const analysis = analyzeSteps(input, request.settings);
-    input = undefined;
-    result = withSupply(await runSteps(analysis, deps.pause, collect));
-  } catch (error) {
-    inWorker?.stop();
-    throw error;
-  }
-  if (here !== null) return attachEvidence(result, here);
-  if (inWorker === null) return result;
-  const fromWorker = await inWorker.result;
-  if (fromWorker !== null) return attachEvidence(result, fromWorker);
-  // The worker could not give it: the backtest runs here after all.
-  collect?.();
-  return attachEvidence(
-    result,
-    await runSteps(runBacktestSteps(ledger, request.settings, options), deps.pause),
-  );
+  const analysis = analyzeSteps(input, request.settings);
+  input = undefined;
+  const result = withSupply(await runSteps(analysis, deps.pause, collect));
+  return backtest === null ? result : attachEvidence(result, backtest);
 }
 
 type LoadedStock = Awaited<ReturnType<typeof readStockCsv>>;
