@@ -47,7 +47,29 @@ import {
 export interface AnalysisInput {
   ledger: SalesLedger;
   customers: CustomerInfo[];
+  /**
+   * The same customers by id (unique ids, the list's order), when the source made it while reading
+   * (LoadedCustomers.byId): the analysis takes it over (it empties it) instead of building its own
+   * from the list, and notes the listed customers without sales rows (`unlistedSalesNote`) from
+   * what it leaves. Absent, or not the list's size (emptied by an analysis before): built from
+   * `customers`.
+   */
+  customersById?: Map<string, CustomerInfo> | undefined;
   dataQuality: DataQuality;
+}
+
+/**
+ * A note when some, but not all, customers of the customers file have no sales rows at all ("120 of
+ * 200 customers in customers.csv have no sales rows"). None matching is `describeUnmatchedCustomersFile`'s
+ * warning (render/format.ts); all matching needs no word.
+ */
+export function unlistedSalesNote(missing: number, listed: number, source: string): string | null {
+  if (missing === 0 || missing === listed) return null;
+  const n = missing.toLocaleString('en-US');
+  return (
+    `${n} of ${listed.toLocaleString('en-US')} customers in ${source} ${missing === 1 ? 'has' : 'have'} no sales rows ` +
+    '(listed as no sales on record); if more of them should have sales, check that both files use the same customer ids.'
+  );
 }
 
 /** Periods of series kept per customer for sparklines and deep dives (defined next to the ledger, which pads to it). */
@@ -503,7 +525,12 @@ export function analyze(input: AnalysisInput, settings: AnalysisSettings): Analy
 export function analyzeSteps(input: AnalysisInput, settings: AnalysisSettings): Steps<AnalysisResult> {
   // Not a generator itself: it hands the parts on and keeps no reference to `input`, so that the
   // customers list can be let go once read (see analyzeParts), if the caller lets go of it too.
-  return analyzeParts(input.ledger, { list: input.customers }, input.dataQuality, settings);
+  return analyzeParts(
+    input.ledger,
+    { list: input.customers, byId: input.customersById ?? null },
+    input.dataQuality,
+    settings,
+  );
 }
 
 /**
@@ -514,7 +541,7 @@ export function analyzeSteps(input: AnalysisInput, settings: AnalysisSettings): 
  */
 function* analyzeParts(
   ledger: SalesLedger,
-  listed: { list: CustomerInfo[] | null },
+  listed: { list: CustomerInfo[] | null; byId: Map<string, CustomerInfo> | null },
   inputQuality: DataQuality,
   settings: AnalysisSettings,
 ): Steps<AnalysisResult> {
@@ -533,13 +560,21 @@ function* analyzeParts(
   const choice = chooseAsOf(ledger, settings.asOf);
   const { asOf, partialPeriod, rowsAfterAsOf } = choice;
   const A = asOf.period;
-  const info = new Map<string, CustomerInfo>();
+  // The customers list by id: the source's (it made it while it read the file), or made here. The
+  // source's is emptied below; one already used (by an analysis of the same input before) has lost
+  // its size, and the list is read again.
+  const given = listed.byId !== null && listed.byId.size === (listed.list?.length ?? 0) ? listed.byId : null;
+  const info = given ?? new Map<string, CustomerInfo>();
   let met = 0;
-  for (const c of listed.list ?? []) {
-    if (++met % CUSTOMERS_PER_STEP === 0) yield;
-    info.set(c.customerId, c);
+  if (given === null) {
+    for (const c of listed.list ?? []) {
+      if (++met % CUSTOMERS_PER_STEP === 0) yield;
+      info.set(c.customerId, c);
+    }
   }
   listed.list = null;
+  listed.byId = null;
+  const listedCount = info.size;
 
   const working: CustomerAnalysis[] = [];
   // churnModel bgnbd: gaps wait for the fit over every customer's facts.
@@ -635,6 +670,11 @@ function* analyzeParts(
     if (++met % CUSTOMERS_PER_STEP === 0) yield;
     working.push(blank(customerId));
   }
+  // A customers file was read (its quality is there): some of it without sales rows is noted.
+  const unlistedNote =
+    inputQuality.customers !== undefined
+      ? unlistedSalesNote(info.size, listedCount, inputQuality.customers.source)
+      : null;
   // The working maps are done with: emptied, so that they are not held (the generator's scope keeps
   // them) at the end of the run, where its memory peaks (~50 MB at 1,000,000 customers).
   info.clear();
@@ -743,6 +783,7 @@ function* analyzeParts(
   yield* sortSteps(rest, (a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
 
   const dataQuality: DataQuality = { ...inputQuality, rowsAfterAsOf };
+  if (unlistedNote !== null) dataQuality.notes = [...(inputQuality.notes ?? []), unlistedNote];
   if (choice.setAside.length > 0) {
     dataQuality.setAsideRows = choice.setAside.map((r) => ({
       customerId: r.customerId,

@@ -60,6 +60,11 @@ export interface SalesSource {
 /** The customers list (names, segments, account managers) and how reading it went. */
 export interface LoadedCustomers {
   customers: CustomerInfo[];
+  /**
+   * The same customers by id, in the list's order (ids are unique: a repeated one is a rejected
+   * row). The analysis takes it over (`AnalysisInput.customersById`) instead of building its own.
+   */
+  byId: Map<string, CustomerInfo>;
   /** Matches `DataQuality.customers`. */
   quality: NonNullable<DataQuality['customers']>;
 }

@@ -512,3 +512,39 @@ describe('analyze: summary and lists', () => {
     expect(r.period).toEqual(weeks);
   });
 });
+
+describe('the customers list by id (AnalysisInput.customersById)', () => {
+  const withFile = () => {
+    const input = loadHandFixture('twelve-weeks.csv', weeks, customersOnFile);
+    input.dataQuality.customers = { source: 'customers.csv', rowsRead: 2, rowsRejected: 0, problems: [] };
+    return input;
+  };
+
+  it('gives the same result as the list, is taken over (emptied), and an input analysed again reads the list', () => {
+    const settings = defaultAnalysisSettings();
+    const fromList = analyze(withFile(), settings);
+    const input = withFile();
+    const byId = new Map(customersOnFile.map((c) => [c.customerId, c]));
+    input.customersById = byId;
+    const fromMap = analyze(input, settings);
+    expect(fromMap).toEqual(fromList);
+    expect(byId.size).toBe(0);
+    // The emptied map no longer matches the list: the list is read again, with the same result.
+    expect(analyze(input, settings)).toEqual(fromList);
+    expect(customer(fromMap, 'BIG').name).toBe('Big Box Stores');
+  });
+
+  it('notes the listed customers without sales rows when some, not all, have none', () => {
+    const result = analyze(withFile(), defaultAnalysisSettings());
+    expect(customer(result, 'GHOST').status).toBe('no_sales');
+    expect(result.dataQuality.notes).toContain(
+      '1 of 2 customers in customers.csv has no sales rows (listed as no sales on record); ' +
+        'if more of them should have sales, check that both files use the same customer ids.',
+    );
+    const noFile = analyze(
+      loadHandFixture('twelve-weeks.csv', weeks, customersOnFile),
+      defaultAnalysisSettings(),
+    );
+    expect(noFile.dataQuality.notes ?? []).toEqual([]);
+  });
+});

@@ -33,11 +33,13 @@ export interface CustomersQuality {
 
 export async function readCustomersCsv(
   options: CustomersCsvOptions,
-): Promise<{ customers: CustomerInfo[]; quality: CustomersQuality }> {
+): Promise<{ customers: CustomerInfo[]; byId: Map<string, CustomerInfo>; quality: CustomersQuality }> {
   const file = options.path;
   const maxProblems = options.maxProblemsListed ?? 20;
   const customers: CustomerInfo[] = [];
-  const seen = new Set<string>();
+  // The list by id (the first of each): the duplicate check's set, and the analysis' lookup, made
+  // once while the sales are read beside it (LoadedCustomers.byId).
+  const byId = new Map<string, CustomerInfo>();
   let rowsRead = 0;
   let headers: string[] = [];
   let columns: Record<CustomerField, number> = {
@@ -100,7 +102,7 @@ export async function readCustomersCsv(
           reject(record.line, headers[columns.customer_id], 'missing_value', 'customer id is empty');
           return;
         }
-        if (seen.has(customerId)) {
+        if (byId.has(customerId)) {
           reject(
             record.line,
             headers[columns.customer_id],
@@ -109,7 +111,6 @@ export async function readCustomersCsv(
           );
           return;
         }
-        seen.add(customerId);
         const name = flat(text(columns.name), owned);
         const segment = shared(text(columns.segment), owned);
         const accountManager = shared(text(columns.account_manager), owned);
@@ -125,6 +126,7 @@ export async function readCustomersCsv(
           if (accountManager !== undefined) info.accountManager = accountManager;
         }
         customers.push(info);
+        byId.set(customerId, info);
       },
       onMalformed(line, code, reason) {
         rowsRead++;
@@ -139,6 +141,7 @@ export async function readCustomersCsv(
   }
   return {
     customers,
+    byId,
     quality: { source: file, rowsRead, rowsRejected: rejects.count, problems: rejects.problems },
   };
 }

@@ -694,7 +694,7 @@ export function postgresCustomersSource(options: {
         await client.query('COMMIT');
         const customers: CustomerInfo[] = [];
         const problems: RowProblem[] = [];
-        const seen = new Set<string>();
+        const byId = new Map<string, CustomerInfo>();
         let rejected = 0;
         const idColumn = names[at.customer_id]!;
         for (const [i, row] of result.rows.entries()) {
@@ -709,19 +709,19 @@ export function postgresCustomersSource(options: {
             reject('missing_value', 'customer id is empty');
             continue;
           }
-          if (seen.has(id)) {
+          if (byId.has(id)) {
             reject(
               'duplicate_customer',
               `customer ${JSON.stringify(id)} is listed again (the first entry is kept)`,
             );
             continue;
           }
-          seen.add(id);
           const info: CustomerInfo = { customerId: id };
           if (row.name) info.name = row.name;
           if (row.segment) info.segment = row.segment;
           if (row.am) info.accountManager = row.am;
           customers.push(info);
+          byId.set(id, info);
         }
         if (result.rows.length === 0) {
           throw new InputError(`${description} has no customer rows.`, {
@@ -730,6 +730,7 @@ export function postgresCustomersSource(options: {
         }
         return {
           customers,
+          byId,
           quality: { source: description, rowsRead: result.rows.length, rowsRejected: rejected, problems },
         };
       } catch (error) {
