@@ -66,6 +66,12 @@ interface DataSet {
 
 interface RunResult {
   seconds: number;
+  /**
+   * When `revgap analyze`'s progress lines for the work after the read appeared (seconds after the
+   * start; from 50,000 customers): the read (start-up included) ends at the evidence's, the evidence
+   * at the analysis'. Absent for other commands.
+   */
+  stages?: { evidence: number | null; analysis: number | null };
   /** User + system CPU seconds (from /usr/bin/time): steadier than wall time on a busy machine. */
   cpuSeconds: number | null;
   peakRssMb: number | null;
@@ -190,9 +196,15 @@ async function runOnce(
   const env = { ...process.env, REVGAP_DIST: values.source ? '0' : '1' };
   const child = spawn(command, args as string[], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT, env });
   let stderr = '';
+  const stages: { evidence: number | null; analysis: number | null } = { evidence: null, analysis: null };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     stderr += chunk;
+    const at = (performance.now() - started) / 1000;
+    // (A line may be split between chunks: the tail of what came before is read with it.)
+    const recent = stderr.slice(-(chunk.length + 64));
+    if (stages.evidence === null && recent.includes('evidence: replaying')) stages.evidence = at;
+    if (stages.analysis === null && recent.includes('analysing ')) stages.analysis = at;
   });
   // Without /usr/bin/time, poll the high-water mark; it only grows, so the last reading is the peak
   // up to the last ~20 ms of the run.
@@ -208,11 +220,26 @@ async function runOnce(
   if (poll) clearInterval(poll);
   return {
     seconds,
+    stages,
     cpuSeconds: useTime ? parseCpuSeconds(stderr) : null,
     peakRssMb: useTime ? parseTimeOutput(stderr) : polledPeak,
     exitCode,
     stderr,
   };
+}
+
+/**
+ * Where a `revgap analyze` run's wall time went, from its progress lines: "read (start-up
+ * included) 2.31 s, evidence 0.62 s, analysis and report 0.98 s"; null without them.
+ */
+function stagesLine(r: RunResult): string | null {
+  const s = r.stages;
+  if (s === undefined || s.evidence === null || s.analysis === null || r.exitCode !== 0) return null;
+  return (
+    `  (informative: where that revgap run's wall time went, from its progress lines: read, start-up ` +
+    `included, ${s.evidence.toFixed(2)} s; evidence ${(s.analysis - s.evidence).toFixed(2)} s; ` +
+    `analysis and report ${(r.seconds - s.analysis).toFixed(2)} s)`
+  );
 }
 
 /** Runs any command under /usr/bin/time -v: wall seconds, CPU seconds, peak RSS, stdout. */
@@ -504,6 +531,8 @@ async function benchLarge(
     );
     const alone = readAlone === null ? null : readAloneLine(readAlone, duck);
     if (alone !== null) out.push(alone);
+    const where = stagesLine(revgap);
+    if (where !== null) out.push(where);
   }
   if (peaks.length > 0) {
     const peak = Math.max(...peaks);
@@ -713,6 +742,7 @@ async function main(): Promise<void> {
       '',
       `revgap CSV / DuckDB: wall ${fmt(pair?.wall ?? null, 1.5)}, CPU ${fmt(pair?.cpu ?? null, 1.5)}`,
       ...(readAlone === null ? [] : [readAloneLine(readAlone, duck) ?? '']),
+      ...(stagesLine(csvRun) === null ? [] : [stagesLine(csvRun) as string]),
       `revgap CSV peak RSS${runs > 1 ? ' (highest of the runs)' : ''}: ${peak === null ? 'n/a' : `${peak.toFixed(0)} MB (target < 300 MB: ${peak < 300 ? 'yes' : 'NO'})`}`,
       `revgap Postgres pushdown / Postgres GROUP BY: wall ${fmt(ratio(pushdown, psql, 'seconds'), 1.3)}`,
       `  (informative: / the GROUP BY as COPY: wall ${ratio(pushdown, psqlCopy, 'seconds')?.toFixed(2) ?? 'n/a'}x; ` +
