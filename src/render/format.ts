@@ -258,9 +258,12 @@ export function describeAsOfAfterData(
   let latest: number | null = null;
   for (const c of result.customers) {
     const last = c.metrics?.lastSalePeriod;
-    if (last != null && (latest === null || last > latest)) latest = last;
+    if (last == null) continue;
+    // A sale in the as-of period settles it (usually among the first customers): no warning.
+    if (last >= result.asOf.period) return null;
+    if (latest === null || last > latest) latest = last;
   }
-  if (latest === null || latest >= result.asOf.period) return null;
+  if (latest === null) return null;
   const spec = result.period;
   const gap = result.asOf.period - latest;
   return (

@@ -88,7 +88,12 @@ interface Ctx {
 function prioritiesById(result: AnalysisResult): Map<string, CustomerAnalysis> {
   const wanted = new Set(result.priorities.map((p) => p.customerId));
   const byId = new Map<string, CustomerAnalysis>();
-  for (const c of result.customers) if (wanted.has(c.customerId)) byId.set(c.customerId, c);
+  for (const c of result.customers) {
+    // The ranked customers come first: the search ends with the last priority found, not after
+    // every customer (~0.2 s at 1,000,000).
+    if (byId.size === wanted.size) break;
+    if (wanted.has(c.customerId)) byId.set(c.customerId, c);
+  }
   return byId;
 }
 
@@ -420,9 +425,15 @@ function fewSalesClause(ctx: Ctx, form: 'short' | 'long' = 'short'): string {
 
 function notScored(ctx: Ctx): string {
   const spec = ctx.result.period;
-  const tooNew = ctx.result.customers.filter((c) => c.status === 'too_new');
-  const lapsed = ctx.result.customers.filter((c) => c.status === 'lapsed');
-  const noSales = ctx.result.customers.filter((c) => c.status === 'no_sales');
+  // One pass over the customers for the three lists.
+  const tooNew: CustomerAnalysis[] = [];
+  const lapsed: CustomerAnalysis[] = [];
+  const noSales: CustomerAnalysis[] = [];
+  for (const c of ctx.result.customers) {
+    if (c.status === 'too_new') tooNew.push(c);
+    else if (c.status === 'lapsed') lapsed.push(c);
+    else if (c.status === 'no_sales') noSales.push(c);
+  }
   return [
     '## Customers not scored',
     '',
