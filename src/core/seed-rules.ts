@@ -21,7 +21,7 @@
 
 import { InputError } from '../errors.ts';
 import type { AnalysisInput } from './analyze.ts';
-import { noSalesAnalysis, plural, SERIES_PERIODS, summariseGapTypes } from './analyze.ts';
+import { noSalesAnalysis, plural, SERIES_PERIODS, summariseGapTypes, unlistedSalesNote } from './analyze.ts';
 import { formatMoney } from './money.ts';
 import { dayFromIso, periodEndDay, periodOfDay, periodStartDay } from './periods.ts';
 import { roundLikePython } from './seed-round.ts';
@@ -642,6 +642,10 @@ export function analyzeSeed(input: AnalysisInput, settings: AnalysisSettings): A
   let recoveryPotentialTopNCents = 0;
   for (const p of priorities) recoveryPotentialTopNCents += p.recoveryPotentialCents;
   const dataQuality: DataQuality = { ...input.dataQuality, rowsAfterAsOf: rowsAfter(ledger, asOfPeriod) };
+  // A customers file was read: some of it without sales rows is noted, as the revgap analysis does.
+  const unlisted = input.dataQuality.customers;
+  const note = unlisted === undefined ? null : unlistedSalesNote(noSales.length, info.size, unlisted.source);
+  if (note !== null) dataQuality.notes = [...(input.dataQuality.notes ?? []), note];
   const summary: AnalysisResult['summary'] = {
     customersAnalyzed: scored.length,
     customersWithGaps: scored.length,

@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.ts';
 import { dayFromIso, periodOfDay } from '../../src/core/periods.ts';
+import { analyzeSeed } from '../../src/core/seed-rules.ts';
 import { defaultAnalysisSettings } from '../../src/core/settings.ts';
 import type { AnalysisResult, CustomerAnalysis, PeriodSpec } from '../../src/core/types.ts';
 import { loadHandFixture } from '../helpers/load-hand-fixture.ts';
@@ -546,5 +547,13 @@ describe('the customers list by id (AnalysisInput.customersById)', () => {
       defaultAnalysisSettings(),
     );
     expect(noFile.dataQuality.notes ?? []).toEqual([]);
+  });
+
+  it('the seed rules note them alike, from their own join', () => {
+    const seed = analyzeSeed(withFile(), defaultAnalysisSettings({ rules: 'seed' }));
+    expect(seed.dataQuality.notes).toEqual([
+      '1 of 2 customers in customers.csv has no sales rows (listed as no sales on record); ' +
+        'if more of them should have sales, check that both files use the same customer ids.',
+    ]);
   });
 });
