@@ -19,7 +19,7 @@
  * - Any other failure in a later range (a line too long, bytes that are not UTF-8) is read again
  *   in one range, which reports it with the line counted from the start of the file.
  */
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
@@ -104,28 +104,24 @@ export class WorkerBootError extends Error {}
 class ReadAgainInOneRange extends Error {}
 
 /**
- * The ledger and data quality of the sales CSV at `options.path`, read in (up to) `ranges` byte
- * ranges in parallel, or (`split: 'partitions'`) by `ranges` workers each reading the whole file for
- * a share of the customers. Same results and errors as reading it on one thread.
+ * The ledger and data quality of the sales CSV at `options.path` (a regular file of `size` bytes,
+ * as the caller found it), read in (up to) `ranges` byte ranges in parallel, or
+ * (`split: 'partitions'`) by `ranges` workers each reading the whole file for a share of the
+ * customers. Same results and errors as reading it on one thread.
  */
 export async function readSalesLedgerInWorkers(
   options: SalesCsvOptions,
   spec: PeriodSpec,
+  size: number,
   ranges: number,
   split: 'ranges' | 'partitions' = 'ranges',
 ): Promise<{ ledger: SalesLedger; dataQuality: DataQuality }> {
-  let size = 0;
-  try {
-    size = (await stat(options.path)).size;
-  } catch {
-    // the reader reports the problem
-  }
   if (ranges > 1 && options.dropDuplicates !== true) {
     let plan: ReadPlan | null = null;
     if (split === 'partitions') {
       plan = { split, count: ranges, size };
     } else {
-      const splits = await splitAtLines(options.path, ranges);
+      const splits = await splitAtLines(options.path, size, ranges);
       if (splits !== null) plan = { split, splits };
     }
     if (plan !== null) {
@@ -150,13 +146,7 @@ type ReadPlan = { split: 'ranges'; splits: number[] } | { split: 'partitions'; c
  * Byte offsets [0, s1, ..., size]: about equal ranges, each split just after a line break, or null
  * when the file is too small or has no line break near a split.
  */
-async function splitAtLines(path: string, ranges: number): Promise<number[] | null> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch {
-    return null;
-  }
+async function splitAtLines(path: string, size: number, ranges: number): Promise<number[] | null> {
   const handle = await open(path, 'r');
   try {
     const splits = [0];

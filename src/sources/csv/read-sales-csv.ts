@@ -137,7 +137,7 @@ export async function readSalesLedgerCsv(
       return readLedgerHere(options, spec);
     }
     try {
-      return await readSalesLedgerInWorkers(options, spec, count, split);
+      return await readSalesLedgerInWorkers(options, spec, size, count, split);
     } catch (error) {
       if (!(error instanceof WorkerBootError)) throw error;
       // No worker could start (no row was read): read on this thread instead.
