@@ -36,7 +36,9 @@ export function createProgressReporter(io: CliIo, label: string): ProgressReport
       io.stderr.write(io.stderrIsTTY ? `\r${line}\u001b[K` : `${line}\n`);
     },
     done() {
+      // Once: the caller ends it when the next stage starts and again when the run ends.
       if (shownAny && io.stderrIsTTY) io.stderr.write('\r\u001b[K');
+      shownAny = false;
     },
   };
 }

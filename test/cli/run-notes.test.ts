@@ -147,6 +147,10 @@ describe('createProgressReporter', () => {
     expect(out.text()).not.toContain('\n');
     expect(out.text()).toContain('\rreading sales.csv: 50%');
     expect(out.text().endsWith('\r\u001b[K')).toBe(true);
+    // Ended again (the run's end after a stage's start): nothing more is written.
+    const ended = out.text();
+    progress.done();
+    expect(out.text()).toBe(ended);
   });
 });
 
