@@ -12,6 +12,7 @@
 import type { LedgerBuilder } from '../../core/ledger.ts';
 import type { DataQuality, RowProblem, SaleRow } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
+import { DateMemo } from './date-memo.ts';
 import {
   createDuplicateCounter,
   createDuplicateSet,
@@ -188,6 +189,8 @@ export async function readSalesRange(
   const lastDate = new Uint16Array(32);
   let lastDateLength = -1;
   let lastDateDay = Number.NaN;
+  /** Every date text parsed to a day (a cache; see date-memo.ts). */
+  const dateMemo = new DateMemo();
   let delimiterUsed = ',';
   let dotAmounts = 0;
   let threeDecimalAmounts = 0;
@@ -323,10 +326,15 @@ export async function readSalesRange(
       else while (k < dateLength && fs.charCodeAt(fa + k) === lastDate[k]) k++;
       if (k === dateLength) day = lastDateDay;
     }
+    // Files in another order (by customer): a date seen before anywhere (dateMemo).
+    if (Number.isNaN(day)) {
+      day = fbytes !== undefined ? dateMemo.dayOfBytes(fbytes, fa, fb) : dateMemo.dayOfText(fs, fa, fb);
+    }
     if (Number.isNaN(day)) {
       const source = fbytes === undefined ? fs : fieldSource(fbytes);
       const from = fbytes === undefined ? fa : 0;
       day = parseDateDay(source, from, from + dateLength, dateFormat);
+      if (!Number.isNaN(day)) dateMemo.remember(source, from, from + dateLength, day);
       if (!Number.isNaN(day) && dateLength <= lastDate.length) {
         for (let k = 0; k < dateLength; k++) lastDate[k] = source.charCodeAt(from + k);
         lastDateLength = dateLength;
@@ -517,11 +525,19 @@ export async function readSalesRange(
     const cs = starts[customerCol]!;
     const ce = ends[customerCol]!;
     if (cs === ce || isBlank(bytes[cs]!) || isBlank(bytes[ce - 1]!)) return -1;
-    // The date of the last parsed date only (its day is known).
+    // A date parsed before: the last one (date-sorted exports repeat it), else one remembered.
     const ds = starts[dateCol]!;
     const dateLength = ends[dateCol]! - ds;
-    if (dateLength !== lastDateLength) return -1;
-    for (let k = 0; k < dateLength; k++) if (bytes[ds + k] !== lastDate[k]) return -1;
+    let day = Number.NaN;
+    if (dateLength === lastDateLength) {
+      let k = 0;
+      while (k < dateLength && bytes[ds + k] === lastDate[k]) k++;
+      if (k === dateLength) day = lastDateDay;
+    }
+    if (Number.isNaN(day)) {
+      day = dateMemo.dayOfBytes(bytes, ds, ds + dateLength);
+      if (Number.isNaN(day)) return -1;
+    }
     // A bare amount: [-]digits[.d[d]], ending with a digit (no currency, no third decimal).
     const as = starts[amountCol]!;
     const ae = ends[amountCol]!;
@@ -531,7 +547,6 @@ export async function readSalesRange(
 
     // Accepted: onRecord's effects for this row.
     rowsRead++;
-    const day = lastDateDay;
     if (samplesGoodDate(day)) goodDates.push(latin1(bytes, ds, ds + dateLength));
     if (ae - as > 2 && (bytes[ae - 2] === 0x2e || bytes[ae - 3] === 0x2e)) dotAmounts++;
     rowsAccepted++;

@@ -132,6 +132,32 @@ describe('the plain-line reader', () => {
     expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
   });
 
+  it('takes a line whose date was parsed on any line before, not only the last (a file sorted by customer)', async () => {
+    const path = join(dir, 'by-customer.csv');
+    // Each customer's rows in date order, so the date changes on every line: the first line of
+    // each date is parsed, every later one is plain. A bad date is never remembered: both of its
+    // lines are reported.
+    const lines = [
+      'C1,2026-03-02,10,S1',
+      'C1,2026-03-09,7,S2',
+      'C1,2026-13-01,1,S3',
+      'C2,2026-03-02,5.50,S4',
+      'C2,2026-03-09,1.25,S5',
+      'C2,2026-13-01,2,S6',
+      'C3,2026-03-02,-2.5,S7',
+      'C3,2026-03-09,3,S8',
+    ];
+    await writeFile(path, `customer_id,date,amount,order_id\n${lines.join('\n')}\n`);
+    const before = plainLineStats.lines;
+    const fast = (await readLedger({ path })) as {
+      dataQuality: { rowsAccepted: number; rowsRejected: number; problems: { line: number }[] };
+    };
+    expect(plainLineStats.lines - before).toBe(4);
+    expect(fast.dataQuality.rowsAccepted).toBe(6);
+    expect(fast.dataQuality.problems.map((p) => p.line)).toEqual([4, 7]);
+    expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
+  });
+
   it('does not take a line whose fields only line up with a quoted date that held the delimiter', async () => {
     const path = join(dir, 'quoted-date.csv');
     // "2026-03-02 08:30,5" is a date (fractional minutes); the line after it, unquoted, has five
