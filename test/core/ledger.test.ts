@@ -233,6 +233,44 @@ describe('createLedgerBuilder on random rows', () => {
   });
 });
 
+describe('createLedgerBuilder on rows in no date order, many customers (the blocks)', () => {
+  it('matches a naive fold when most periods are sparse and the periods seen widen as rows come', () => {
+    // Thousands of rows over spans around 16 weeks (a first block's size) and a long one, shuffled
+    // or by customer: a few customers with many rows (their blocks grow inside the periods seen so
+    // far) among many with few, so that periods stay sparse and rows go to the customers' blocks.
+    // (Rows drawn from a seed: fast-check's own arrays stay short, and this needs thousands.)
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.constantFrom(100, 105, 110, 112, 113, 119, 280),
+        fc.constantFrom(50, 600, 20_000),
+        fc.boolean(),
+        (seed, spanDays, customers, byCustomer) => {
+          let state = seed;
+          const next = (): number => {
+            state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fffffff;
+            return state / 0x80000000;
+          };
+          const rows: SaleRow[] = [];
+          for (let i = 0; i < 3_000; i++) {
+            const customer = next() < 0.5 ? Math.floor(next() * 30) : Math.floor(next() * customers);
+            rows.push({
+              customerId: `C${customer}`,
+              day: 20_000 + Math.floor(next() * spanDays),
+              amountCents: Math.floor(next() * 100_000) - 5_000,
+            });
+          }
+          if (byCustomer) rows.sort((a, b) => a.customerId.localeCompare(b.customerId) || a.day - b.day);
+          const b = createLedgerBuilder(weeks);
+          for (const r of rows) b.add(r);
+          expectLedgerMatchesNaiveFold(b.build(), rows, weeks);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('createLedgerBuilder on date-ordered rows (the period-major window)', () => {
   it('matches a naive fold for many customers in date order with some late rows', () => {
     fc.assert(
