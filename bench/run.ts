@@ -9,6 +9,7 @@
  *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
  *   npm run bench -- --no-compare       # without the DuckDB and Postgres comparisons
  *   npm run bench -- --no-answers       # without the answer-latency run (1,000,000 customers)
+ *   npm run bench -- --no-orders        # without the runs on the same rows by customer and shuffled
  *   npm run bench -- --refresh-stall    # also the event loop during a serve-style refresh of the
  *                                       # large set (bench/refresh-stall.ts), paused and not
  *   npm run bench -- --help-during-refresh  # also `/revgap help` every 50 ms at the bot in HTTP mode
@@ -108,6 +109,8 @@ const { values } = parseArgs({
      * (or the main set with --no-large): bench/help-during-refresh.ts.
      */
     'help-during-refresh': { type: 'boolean', default: false },
+    /** Skip the runs on the same rows sorted by customer and shuffled. */
+    'no-orders': { type: 'boolean', default: false },
   },
 });
 
@@ -550,6 +553,78 @@ async function benchLarge(
   process.stdout.write(out.join('\n'));
 }
 
+/** The orders other than the generated one (by date, as most exports): how a user's file may come. */
+const ROW_ORDERS = ['by-customer', 'shuffled'] as const;
+type RowOrder = (typeof ROW_ORDERS)[number];
+
+/**
+ * The same rows in another order, written once beside the data set: sorted by customer (the whole
+ * line, so by customer, then date; an export `ORDER BY customer_id, date`), or shuffled (seeded
+ * Fisher-Yates; a dump without an order). The customers file is the data set's.
+ */
+function ensureReordered(data: DataSet, order: RowOrder): DataSet {
+  const salesPath = join(dirname(data.salesPath), `sales-${order}.csv`);
+  if (!existsSync(salesPath) || statSync(salesPath).size !== data.bytes) {
+    process.stderr.write(`writing the rows ${order} into ${salesPath} ...\n`);
+    const text = readFileSync(data.salesPath, 'latin1');
+    const header = text.slice(0, text.indexOf('\n') + 1);
+    const rows = text.slice(header.length).split('\n');
+    if (rows[rows.length - 1] === '') rows.pop();
+    if (order === 'by-customer') rows.sort();
+    else {
+      let state = 42;
+      for (let i = rows.length - 1; i > 0; i--) {
+        state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fffffff;
+        const j = Math.floor((state / 0x80000000) * (i + 1));
+        [rows[i], rows[j]] = [rows[j] as string, rows[i] as string];
+      }
+    }
+    writeFileSync(salesPath, `${header}${rows.join('\n')}\n`, 'latin1');
+  }
+  return { ...data, salesPath };
+}
+
+/** `revgap analyze` once on each other order of the rows, against the date-ordered runs above. */
+async function benchOrders(
+  data: DataSet,
+  dateMedian: number,
+  datePeak: number | null,
+  extraArgs: string[],
+): Promise<void> {
+  const out = [
+    '',
+    'The same rows in other orders (informative: one run each, against the median run above):',
+    '',
+    row(['rows', 'wall', 'CPU (user + sys)', 'peak RSS', 'wall / by date']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    row([
+      'by date (generated; above)',
+      `${dateMedian.toFixed(2)} s`,
+      '',
+      datePeak === null ? 'n/a' : `${datePeak.toFixed(0)} MB`,
+      '1.00x',
+    ]),
+  ];
+  // Written before the runs: a run judges whether a second core is free from the CPUs' idle time
+  // since it started, and the writing would keep one busy.
+  const sets = ROW_ORDERS.map((order) => ({ order, set: ensureReordered(data, order) }));
+  for (const { order, set } of sets) {
+    const r = await runOnce(set, extraArgs, false);
+    out.push(
+      r.exitCode !== 0
+        ? row([order, `failed (exit ${r.exitCode})`, '', '', ''])
+        : row([
+            order,
+            `${r.seconds.toFixed(2)} s`,
+            r.cpuSeconds === null ? 'n/a' : `${r.cpuSeconds.toFixed(2)} s`,
+            r.peakRssMb === null ? 'n/a' : `${r.peakRssMb.toFixed(0)} MB`,
+            `${(r.seconds / dateMedian).toFixed(2)}x`,
+          ]),
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
   const customers = Number(values.customers);
   const weeks = Number(values.weeks);
@@ -677,6 +752,7 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(lines.join('\n'));
+  if (!values['no-orders']) await benchOrders(data, median, peak, extraArgs);
 
   if (!values['no-compare']) {
     const pair = medianPair(results, duckRuns);
