@@ -544,6 +544,8 @@ export async function readSalesRange(
     if (as === ae || !isDigit(bytes[ae - 1]!)) return -1;
     const amountCents = plainAmountCentsOfBytes(bytes, as, ae, '.');
     if (Number.isNaN(amountCents)) return -1;
+    // A quantity (checked, not used by the ledger): empty, or [-]digits[.digits].
+    if (quantityCol >= 0 && !isPlainQuantity(bytes, starts[quantityCol]!, ends[quantityCol]!)) return -1;
 
     // Accepted: onRecord's effects for this row.
     rowsRead++;
@@ -612,7 +614,6 @@ export async function readSalesRange(
             seen === undefined &&
             decimal === '.' &&
             storeCol < 0 &&
-            quantityCol < 0 &&
             headerCount > 1 &&
             delimiter.length === 1 &&
             plainDelimiter !== 0x0a &&
@@ -875,6 +876,24 @@ export const plainLineStats = { lines: 0 };
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0xa0;
+}
+
+/**
+ * Whether the field `bytes[from .. to)` is empty or `[-]digits[.digits]`: a quantity `onRecord`
+ * would take (parseQuantity gives a number for it; blank and empty fields are no quantity).
+ */
+function isPlainQuantity(bytes: Uint8Array, from: number, to: number): boolean {
+  if (from === to) return true;
+  let i = from;
+  if (bytes[i] === 0x2d) i++;
+  const digitsFrom = i;
+  while (i < to && isDigit(bytes[i]!)) i++;
+  if (i === digitsFrom) return false;
+  if (i === to) return true;
+  if (bytes[i] !== 0x2e) return false;
+  const fractionFrom = ++i;
+  while (i < to && isDigit(bytes[i]!)) i++;
+  return i === to && i > fractionFrom;
 }
 
 function parseQuantity(text: string, decimal: '.' | ','): number {

@@ -77,6 +77,33 @@ const line = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('C1,2026-03-02,5,S1,extra', 'C1,2026-03-02', '', '   ') },
 );
 
+/** Quantities: plain ones, and each way one can leave the plain path (or be rejected). */
+const quantity = fc.constantFrom(
+  '3',
+  '3',
+  '-2',
+  '1.5',
+  '0',
+  '',
+  ' 3',
+  '3 ',
+  '3.',
+  '.5',
+  '1,000',
+  '+4',
+  '1e3',
+  'x',
+  '-',
+  '2.5.1',
+);
+const lineWithQuantity = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.tuple(customer, date, amount, order, quantity).map((fields) => fields.join(',')),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('C1,2026-03-02,5,S1', 'C1,2026-03-02,5,S1,2,extra', '') },
+);
+
 describe('the plain-line reader', () => {
   let dir = '';
   beforeAll(async () => {
@@ -103,6 +130,49 @@ describe('the plain-line reader', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('gives the ledger and data quality of the csv-parse engine with a quantity column', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineWithQuantity, { minLength: 1, maxLength: 40 }), async (lines) => {
+        const path = join(dir, `sales-quantity-${run++}.csv`);
+        const rows = ['C1,2026-03-02,1,S0,1', ...lines].join('\n');
+        await writeFile(path, `customer_id,date,amount,order_id,quantity\n${rows}\n`);
+        const reference = await readLedger({ path, engine: 'csv-parse' }).catch(
+          (error: Error) => error.message,
+        );
+        const fast = await readLedger({ path }).catch((error: Error) => error.message);
+        expect(fast).toEqual(reference);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('takes lines with a plain quantity whole, and leaves the others to the tokenizer', async () => {
+    const path = join(dir, 'quantity.csv');
+    // After the first line (a new date), the plain quantities (whole, negative, decimal, empty) are
+    // taken; " 3", "3." and "1,000" go to the tokenizer (still good rows), "x" is rejected there.
+    const lines = [
+      'C1,2026-03-02,10,S1,1',
+      'C2,2026-03-02,5,S2,2',
+      'C3,2026-03-02,5,S3,-1',
+      'C4,2026-03-02,5,S4,1.5',
+      'C5,2026-03-02,5,S5,',
+      'C6,2026-03-02,5,S6, 3',
+      'C7,2026-03-02,5,S7,3.',
+      'C8,2026-03-02,5,S8,"1,000"',
+      'C9,2026-03-02,5,S9,x',
+    ];
+    await writeFile(path, `customer_id,date,amount,order_id,quantity\n${lines.join('\n')}\n`);
+    const before = plainLineStats.lines;
+    const fast = (await readLedger({ path })) as {
+      dataQuality: { rowsAccepted: number; rowsRejected: number; problems: { line: number }[] };
+    };
+    expect(plainLineStats.lines - before).toBe(4);
+    expect(fast.dataQuality.rowsAccepted).toBe(8);
+    expect(fast.dataQuality.problems.map((p) => p.line)).toEqual([10]);
+    expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
   });
 
   it('reads the plain lines whole: the same ledger as the tokenizer would give', async () => {
