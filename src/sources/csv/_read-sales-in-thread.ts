@@ -136,6 +136,7 @@ export async function readSalesRange(
   const file = options.path;
   const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
   const decimal = options.decimal ?? '.';
+  const decimalCode = decimal === '.' ? 0x2e : 0x2c;
   const strict = options.badRows === 'strict';
   const dropDuplicates = options.dropDuplicates ?? false;
   const maxProblems = options.maxProblemsListed ?? 20;
@@ -479,8 +480,8 @@ export async function readSalesRange(
   // bytes and does exactly what `onRecord` does for it (the same counters, samples, fingerprint and
   // ledger call); any other line (a new date, a quote, a lone CR, blanks around a value, a currency,
   // a third decimal, the wrong number of fields, a bad value) it leaves (-1) to the tokenizer and
-  // `onRecord`. Only with a ledger sink, duplicates counted (not dropped), a '.' decimal and no store
-  // or quantity column (set in onHeader). The record's bookkeeping and the field-by-field reads
+  // `onRecord`. Only with a ledger sink, duplicates counted (not dropped) and no store column (set in
+  // onHeader); a quantity must be plain too. The record's bookkeeping and the field-by-field reads
   // were ~45% of the read's CPU on 100,000 customers (docs/cli.md#benchmark).
   let plainReady = false;
   let plainDelimiter = 0;
@@ -538,11 +539,12 @@ export async function readSalesRange(
       day = dateMemo.dayOfBytes(bytes, ds, ds + dateLength);
       if (Number.isNaN(day)) return -1;
     }
-    // A bare amount: [-]digits[.d[d]], ending with a digit (no currency, no third decimal).
+    // A bare amount: [-]digits[.d[d]] (the decimal separator read with: `,` too), ending with a
+    // digit (no currency, no thousands separator, no third decimal).
     const as = starts[amountCol]!;
     const ae = ends[amountCol]!;
     if (as === ae || !isDigit(bytes[ae - 1]!)) return -1;
-    const amountCents = plainAmountCentsOfBytes(bytes, as, ae, '.');
+    const amountCents = plainAmountCentsOfBytes(bytes, as, ae, decimal);
     if (Number.isNaN(amountCents)) return -1;
     // A quantity (checked, not used by the ledger): empty, or [-]digits[.digits].
     if (quantityCol >= 0 && !isPlainQuantity(bytes, starts[quantityCol]!, ends[quantityCol]!)) return -1;
@@ -550,7 +552,11 @@ export async function readSalesRange(
     // Accepted: onRecord's effects for this row.
     rowsRead++;
     if (samplesGoodDate(day)) goodDates.push(latin1(bytes, ds, ds + dateLength));
-    if (ae - as > 2 && (bytes[ae - 2] === 0x2e || bytes[ae - 3] === 0x2e)) dotAmounts++;
+    // The amount's separator (a plain amount has at most two decimals), counted as onRecord does.
+    if (ae - as > 2 && (bytes[ae - 2] === decimalCode || bytes[ae - 3] === decimalCode)) {
+      if (decimal === '.') dotAmounts++;
+      else commaAmounts++;
+    }
     rowsAccepted++;
     plainLineStats.lines++;
     const taken = (ledger as LedgerBuilder).addSaleBytes(bytes, cs, ce, day, amountCents, line, undefined);
@@ -612,7 +618,6 @@ export async function readSalesRange(
             ledger !== undefined &&
             onRow === undefined &&
             seen === undefined &&
-            decimal === '.' &&
             storeCol < 0 &&
             headerCount > 1 &&
             delimiter.length === 1 &&

@@ -149,6 +149,55 @@ describe('the plain-line reader', () => {
     );
   });
 
+  it('gives the ledger and data quality of the csv-parse engine with a decimal comma (--decimal ,)', async () => {
+    const commaAmount = fc.constantFrom(
+      '10',
+      '10,5',
+      '10,50',
+      '-3,25',
+      '0',
+      '12,',
+      ',5',
+      '1.234,50',
+      '1.234',
+      '12,345',
+      '12.5',
+      '€12,00',
+      ' 12,5',
+      '',
+    );
+    const commaLine = fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.tuple(customer, date, commaAmount, order).map((fields) => fields.join(';')),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('C1;2026-03-02;5;S1;extra', 'C1;2026-03-02', '') },
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(commaLine, { minLength: 1, maxLength: 40 }), async (lines) => {
+        const path = join(dir, `sales-comma-${run++}.csv`);
+        const rows = ['C1;2026-03-02;1,5;S0', ...lines].join('\n');
+        await writeFile(path, `customer_id;date;amount;order_id\n${rows}\n`);
+        const reference = await readLedger({ path, decimal: ',', engine: 'csv-parse' }).catch(
+          (error: Error) => error.message,
+        );
+        const fast = await readLedger({ path, decimal: ',' }).catch((error: Error) => error.message);
+        expect(fast).toEqual(reference);
+      }),
+      { numRuns: RUNS },
+    );
+    // The plain path is taken: the lines after the first of a date.
+    const path = join(dir, 'comma-plain.csv');
+    await writeFile(
+      path,
+      'customer_id;date;amount;order_id\nC1;2026-03-02;1,5;S1\nC2;2026-03-02;2,50;S2\nC3;2026-03-02;-3;S3\n',
+    );
+    const before = plainLineStats.lines;
+    await readLedger({ path, decimal: ',' });
+    expect(plainLineStats.lines - before).toBe(2);
+  });
+
   it('takes lines with a plain quantity whole, and leaves the others to the tokenizer', async () => {
     const path = join(dir, 'quantity.csv');
     // After the first line (a new date), the plain quantities (whole, negative, decimal, empty) are
