@@ -197,8 +197,22 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let spanLength = new Int32Array(0);
   /** Cells of all spans: what the ledger will hold. */
   let spanCells = 0;
-  // Rows per store per customer, only for rows that carry a store id (the supply-side rule).
-  const storeRows = new Map<string, Map<string, number>>();
+  // Rows per store per customer, only for rows that carry a store id (the supply-side rule). Stores
+  // are numbered by first appearance; each customer's first two stores and their row counts are
+  // typed arrays (most customers buy at one or two), any more a map; the part's `storeRows` map is
+  // made from them once, at the end. (A map of maps updated at every row was half of the read of
+  // a file with a store column: 100,000 customers x 52 weeks, 8.4 CPU-s against 2.5 without.)
+  const storeIds: string[] = [];
+  const storeNumbers = new Map<string, number>();
+  /** Store number + 1 (0: none yet) and its rows, of each customer's first and second store. */
+  let storeA = new Int32Array(0);
+  let countA = new Int32Array(0);
+  let storeB = new Int32Array(0);
+  let countB = new Int32Array(0);
+  /** A customer's third and later stores: store number -> rows. */
+  const moreStores = new Map<number, Map<number, number>>();
+  /** Customers in the order of their first row with a store. */
+  const storeCustomers: number[] = [];
 
   // --- customer-major blocks in slabs; outgrown blocks are kept for reuse, by size.
   let slabNet: Float64Array[] = [];
@@ -455,6 +469,8 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   const heldAmount = new Float64Array(HELD_ROWS);
   /** NaN for a row without a line number. */
   const heldLine = new Float64Array(HELD_ROWS);
+  /** The row's store number, -1 for none. */
+  const heldStore = new Int32Array(HELD_ROWS);
   let held = 0;
 
   function flushRows(): void {
@@ -485,7 +501,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
         heldDay[j] as number,
         heldAmount[j] as number,
         Number.isNaN(line) ? undefined : line,
-        undefined,
+        heldStore[j] as number,
       );
     }
   }
@@ -789,8 +805,65 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     flushRows();
     const c = customerNumber(text, from, to);
     if (c === NOT_OURS) return false;
-    addSaleOf(c, day, amount, line, storeId);
+    addSaleOf(c, day, amount, line, storeNumberOf(storeId));
     return true;
+  }
+
+  /** The number of a store id (numbered as first met), or -1 for none. */
+  function storeNumberOf(storeId: string | undefined): number {
+    if (storeId === undefined) return -1;
+    let s = storeNumbers.get(storeId);
+    if (s === undefined) {
+      s = storeIds.length;
+      storeIds.push(storeId);
+      storeNumbers.set(storeId, s);
+    }
+    return s;
+  }
+
+  /** Counts a row of customer `c` at store number `s`. */
+  function countStoreRow(c: number, s: number, line: number | undefined): void {
+    if (c >= storeA.length) {
+      const next = Math.max(1024, storeA.length * 2, c + 1);
+      storeA = grownInt32(storeA, next);
+      countA = grownInt32(countA, next);
+      storeB = grownInt32(storeB, next);
+      countB = grownInt32(countB, next);
+    }
+    const first = storeA[c] as number;
+    if (first === 0) {
+      storeA[c] = s + 1;
+      countA[c] = 1;
+      storeCustomers.push(c);
+      if (firstLines !== undefined) storeFirstLines.push(line ?? Number.NaN);
+    } else if (first === s + 1) {
+      countA[c] = (countA[c] as number) + 1;
+    } else if (storeB[c] === 0) {
+      storeB[c] = s + 1;
+      countB[c] = 1;
+    } else if (storeB[c] === s + 1) {
+      countB[c] = (countB[c] as number) + 1;
+    } else {
+      let more = moreStores.get(c);
+      if (more === undefined) {
+        more = new Map();
+        moreStores.set(c, more);
+      }
+      more.set(s, (more.get(s) ?? 0) + 1);
+    }
+  }
+
+  /** Rows per store per customer, as `LedgerPart.storeRows` gives them (stores in order met). */
+  function storeRowsOf(): Map<string, Map<string, number>> {
+    const out = new Map<string, Map<string, number>>();
+    for (const c of storeCustomers) {
+      const counts = new Map<string, number>();
+      counts.set(storeIds[(storeA[c] as number) - 1] as string, countA[c] as number);
+      if (storeB[c] !== 0) counts.set(storeIds[(storeB[c] as number) - 1] as string, countB[c] as number);
+      for (const [s, rows] of moreStores.get(c) ?? []) counts.set(storeIds[s] as string, rows);
+      out.set(ids[c] as string, counts);
+    }
+    return out;
   }
 
   function addSaleBytes(
@@ -804,17 +877,18 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   ): boolean {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
     const length = to - from;
-    if (length > PACKED_MAX_LENGTH || storeId !== undefined) {
+    if (length > PACKED_MAX_LENGTH) {
       flushRows();
       const c = customerNumberOfBytes(bytes, from, to);
       if (c === NOT_OURS) return false;
-      addSaleOf(c, day, amount, line, storeId);
+      addSaleOf(c, day, amount, line, storeNumberOf(storeId));
       return true;
     }
     // customerNumberOfBytes' hash and packed key, kept for the batch's lookups.
     const j = held;
     const hash = hashBytes(bytes, from, to, heldKey, j * KEY_WORDS);
     if (!ours(hash)) return false;
+    heldStore[j] = storeNumberOf(storeId);
     heldHash[j] = hash;
     heldDay[j] = day;
     heldAmount[j] = amount;
@@ -825,13 +899,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   }
 
   /** Folds a row of customer `c` in (numbered first: the rest is the same whatever the id's form). */
-  function addSaleOf(
-    c: number,
-    day: number,
-    amount: number,
-    line: number | undefined,
-    storeId: string | undefined,
-  ): void {
+  function addSaleOf(c: number, day: number, amount: number, line: number | undefined, store: number): void {
     let period: number;
     if (day === lastDay) {
       period = lastPeriod;
@@ -852,16 +920,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     if (day > latestFloor) keepLatest(day, ids[c] as string, line);
     if (firstLines !== undefined && rowsOf[c] === 0) firstLines[c] = line ?? Number.NaN;
     rowsOf[c] = (rowsOf[c] as number) + 1;
-    if (storeId !== undefined) {
-      const customerId = ids[c] as string;
-      let counts = storeRows.get(customerId);
-      if (!counts) {
-        counts = new Map();
-        storeRows.set(customerId, counts);
-        if (firstLines !== undefined) storeFirstLines.push(line ?? Number.NaN);
-      }
-      counts.set(storeId, (counts.get(storeId) ?? 0) + 1);
-    }
+    if (store >= 0) countStoreRow(c, store, line);
     if (windowLo === NO_PERIOD) windowLo = period;
     else if (period >= windowLo + WINDOW) slide(period - WINDOW + 1);
     else if (period < windowLo) {
@@ -965,10 +1024,10 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     );
     part.weekdayRows = weekdayRows.slice();
     part.latestRows = latest.slice();
-    if (storeRows.size > 0) part.storeRows = new Map(storeRows);
+    if (storeCustomers.length > 0) part.storeRows = storeRowsOf();
     if (firstLines !== undefined) {
       part.firstLines = firstLines.slice(0, n);
-      if (storeRows.size > 0) part.storeFirstLines = storeFirstLines.slice();
+      if (storeCustomers.length > 0) part.storeFirstLines = storeFirstLines.slice();
       firstLines = new Float64Array(0);
       storeFirstLines.length = 0;
     }
@@ -988,7 +1047,11 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     columnBuffers = undefined;
     slotNet = [];
     slotFlags = [];
-    storeRows.clear();
+    storeIds.length = 0;
+    storeNumbers.clear();
+    moreStores.clear();
+    storeCustomers.length = 0;
+    storeA = countA = storeB = countB = new Int32Array(0);
     base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = firstPeriod = spanLength = new Int32Array(0);
     return part;
   }

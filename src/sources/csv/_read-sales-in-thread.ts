@@ -12,7 +12,6 @@
 import type { LedgerBuilder } from '../../core/ledger.ts';
 import type { DataQuality, RowProblem, SaleRow } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
-import { DateMemo } from './date-memo.ts';
 import {
   createDuplicateCounter,
   createDuplicateSet,
@@ -29,6 +28,7 @@ import {
 import { describeBadDate, formatsFittingAll, parseDateDay } from './parse-date.ts';
 import { type CsvFileSummary, type CsvRange, readCsvFile } from './read-csv-file.ts';
 import type { SalesCsvOptions } from './read-sales-csv.ts';
+import { TextMemo } from './text-memo.ts';
 import { type CsvRecord, latin1 } from './tokenize-csv.ts';
 
 const FIX_BY_CODE: Record<string, string> = {
@@ -190,8 +190,9 @@ export async function readSalesRange(
   const lastDate = new Uint16Array(32);
   let lastDateLength = -1;
   let lastDateDay = Number.NaN;
-  /** Every date text parsed to a day (a cache; see date-memo.ts). */
-  const dateMemo = new DateMemo();
+  /** Every date text parsed to a day, and every store id as a string (caches; see text-memo.ts). */
+  const dateMemo = new TextMemo<number>();
+  const storeMemo = new TextMemo<string>();
   let delimiterUsed = ',';
   let dotAmounts = 0;
   let threeDecimalAmounts = 0;
@@ -329,13 +330,15 @@ export async function readSalesRange(
     }
     // Files in another order (by customer): a date seen before anywhere (dateMemo).
     if (Number.isNaN(day)) {
-      day = fbytes !== undefined ? dateMemo.dayOfBytes(fbytes, fa, fb) : dateMemo.dayOfText(fs, fa, fb);
+      day =
+        (fbytes !== undefined ? dateMemo.getBytes(fbytes, fa, fb) : dateMemo.getText(fs, fa, fb)) ??
+        Number.NaN;
     }
     if (Number.isNaN(day)) {
       const source = fbytes === undefined ? fs : fieldSource(fbytes);
       const from = fbytes === undefined ? fa : 0;
       day = parseDateDay(source, from, from + dateLength, dateFormat);
-      if (!Number.isNaN(day)) dateMemo.remember(source, from, from + dateLength, day);
+      if (!Number.isNaN(day)) dateMemo.set(source, from, from + dateLength, day);
       if (!Number.isNaN(day) && dateLength <= lastDate.length) {
         for (let k = 0; k < dateLength; k++) lastDate[k] = source.charCodeAt(from + k);
         lastDateLength = dateLength;
@@ -480,8 +483,8 @@ export async function readSalesRange(
   // bytes and does exactly what `onRecord` does for it (the same counters, samples, fingerprint and
   // ledger call); any other line (a new date, a quote, a lone CR, blanks around a value, a currency,
   // a third decimal, the wrong number of fields, a bad value) it leaves (-1) to the tokenizer and
-  // `onRecord`. Only with a ledger sink, duplicates counted (not dropped) and no store column (set in
-  // onHeader); a quantity must be plain too. The record's bookkeeping and the field-by-field reads
+  // `onRecord`. Only with a ledger sink and duplicates counted (not dropped) (set in onHeader); a
+  // quantity must be plain too, a store id unquoted and not blank-padded. The record's bookkeeping and the field-by-field reads
   // were ~45% of the read's CPU on 100,000 customers (docs/cli.md#benchmark).
   let plainReady = false;
   let plainDelimiter = 0;
@@ -536,8 +539,9 @@ export async function readSalesRange(
       if (k === dateLength) day = lastDateDay;
     }
     if (Number.isNaN(day)) {
-      day = dateMemo.dayOfBytes(bytes, ds, ds + dateLength);
-      if (Number.isNaN(day)) return -1;
+      const remembered = dateMemo.getBytes(bytes, ds, ds + dateLength);
+      if (remembered === undefined) return -1;
+      day = remembered;
     }
     // A bare amount: [-]digits[.d[d]] (the decimal separator read with: `,` too), ending with a
     // digit (no currency, no thousands separator, no third decimal).
@@ -548,6 +552,20 @@ export async function readSalesRange(
     if (Number.isNaN(amountCents)) return -1;
     // A quantity (checked, not used by the ledger): empty, or [-]digits[.digits].
     if (quantityCol >= 0 && !isPlainQuantity(bytes, starts[quantityCol]!, ends[quantityCol]!)) return -1;
+    // A store id: its string, made once per distinct id (storeMemo); none when the field is empty.
+    let storeId: string | undefined;
+    if (storeCol >= 0) {
+      const ss = starts[storeCol]!;
+      const se = ends[storeCol]!;
+      if (ss !== se) {
+        if (isBlank(bytes[ss]!) || isBlank(bytes[se - 1]!)) return -1;
+        storeId = storeMemo.getBytes(bytes, ss, se);
+        if (storeId === undefined) {
+          storeId = latin1(bytes, ss, se);
+          storeMemo.set(storeId, 0, storeId.length, storeId);
+        }
+      }
+    }
 
     // Accepted: onRecord's effects for this row.
     rowsRead++;
@@ -559,7 +577,7 @@ export async function readSalesRange(
     }
     rowsAccepted++;
     plainLineStats.lines++;
-    const taken = (ledger as LedgerBuilder).addSaleBytes(bytes, cs, ce, day, amountCents, line, undefined);
+    const taken = (ledger as LedgerBuilder).addSaleBytes(bytes, cs, ce, day, amountCents, line, storeId);
     if (counter !== undefined && taken) {
       fingerprint.reset();
       for (let f = 0; f <= last; f++) fingerprint.addBytes(bytes, starts[f]!, ends[f]!);
@@ -618,7 +636,6 @@ export async function readSalesRange(
             ledger !== undefined &&
             onRow === undefined &&
             seen === undefined &&
-            storeCol < 0 &&
             headerCount > 1 &&
             delimiter.length === 1 &&
             plainDelimiter !== 0x0a &&

@@ -198,6 +198,60 @@ describe('the plain-line reader', () => {
     expect(plainLineStats.lines - before).toBe(2);
   });
 
+  it('gives the ledger (stores included) and data quality of the csv-parse engine with a store column', async () => {
+    const store = fc.constantFrom(
+      'ST1',
+      'ST1',
+      'ST2',
+      'Main Street',
+      '',
+      ' ST1',
+      'ST2 ',
+      '"ST,3"',
+      'a-store-id-longer-than-thirty-two-characters',
+    );
+    const storeLine = fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.tuple(customer, date, amount, order, store).map((fields) => fields.join(',')),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('C1,2026-03-02,5,S1', '') },
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(storeLine, { minLength: 1, maxLength: 40 }), async (lines) => {
+        const path = join(dir, `sales-store-${run++}.csv`);
+        const rows = ['C1,2026-03-02,1,S0,ST1', ...lines].join('\n');
+        await writeFile(path, `customer_id,date,amount,order_id,store_id\n${rows}\n`);
+        const reference = await readLedger({ path, engine: 'csv-parse' }).catch(
+          (error: Error) => error.message,
+        );
+        const fast = await readLedger({ path }).catch((error: Error) => error.message);
+        expect(fast).toEqual(reference);
+      }),
+      { numRuns: RUNS },
+    );
+    // The plain path is taken, and each customer's main store is the one of most of its rows.
+    const path = join(dir, 'store-plain.csv');
+    const lines = [
+      'C1,2026-03-02,1,S1,ST1',
+      'C1,2026-03-02,2,S2,ST2',
+      'C1,2026-03-02,3,S3,ST2',
+      'C2,2026-03-02,4,S4,',
+      'C2,2026-03-02,5,S5,ST1',
+      'C3,2026-03-02,6,S6, ST3',
+    ];
+    await writeFile(path, `customer_id,date,amount,order_id,store_id\n${lines.join('\n')}\n`);
+    const before = plainLineStats.lines;
+    const { ledger } = (await readLedger({ path })) as { ledger: { customerStores: [string, string][] } };
+    expect(plainLineStats.lines - before).toBe(4);
+    expect(ledger.customerStores).toEqual([
+      ['C1', 'ST2'],
+      ['C2', 'ST1'],
+      ['C3', 'ST3'],
+    ]);
+  });
+
   it('takes lines with a plain quantity whole, and leaves the others to the tokenizer', async () => {
     const path = join(dir, 'quantity.csv');
     // After the first line (a new date), the plain quantities (whole, negative, decimal, empty) are
