@@ -252,6 +252,37 @@ describe('the plain-line reader', () => {
     ]);
   });
 
+  it('takes the long ASCII runs of a file with accents whole, decodes the rest, duplicates in both counted', async () => {
+    const path = join(dir, 'accents.csv');
+    // Lines with a character past ASCII are decoded and tokenised, with the short ASCII runs
+    // between them; runs of 1 KiB and more are read as bytes. A duplicate pair is two equal lines,
+    // so both take the same path; a quoted value holding a line break and an accent is decoded whole.
+    const run = (from: number): string[] =>
+      Array.from({ length: 50 }, (_, k) => `C${from + k},2026-03-02,${k + 1},T${from + k},Tea`);
+    const first = run(100);
+    first[10] = first[9] as string; // an ASCII duplicate pair
+    const lines = [
+      'C1,2026-03-02,10,S1,Café',
+      ...first,
+      'C4,2026-03-02,7,S4,Crème brûlée',
+      'C4,2026-03-02,7,S4,Crème brûlée',
+      'C5,2026-03-02,8,S5,"two',
+      'lines, é"',
+      ...run(200),
+      'Cé,2026-03-02,1,S7,Bagel',
+      'C7,2026-03-02,2,S8,Bagel',
+    ];
+    await writeFile(path, `customer_id,date,amount,order_id,product\n${lines.join('\n')}\n`);
+    const before = plainLineStats.lines;
+    const fast = (await readLedger({ path })) as {
+      dataQuality: { duplicateRows: number; rowsAccepted: number };
+    };
+    expect(plainLineStats.lines - before).toBe(101);
+    expect(fast.dataQuality.duplicateRows).toBe(2);
+    expect(fast.dataQuality.rowsAccepted).toBe(106);
+    expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
+  });
+
   it('takes lines with a plain quantity whole, and leaves the others to the tokenizer', async () => {
     const path = join(dir, 'quantity.csv');
     // After the first line (a new date), the plain quantities (whole, negative, decimal, empty) are
