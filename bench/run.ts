@@ -9,7 +9,7 @@
  *   npm run bench -- --source           # the TypeScript sources through tsx, not dist/
  *   npm run bench -- --no-compare       # without the DuckDB and Postgres comparisons
  *   npm run bench -- --no-answers       # without the answer-latency run (1,000,000 customers)
- *   npm run bench -- --no-orders        # without the runs on the same rows by customer and shuffled
+ *   npm run bench -- --no-shapes        # without the runs on the same rows in other orders and formats
  *   npm run bench -- --refresh-stall    # also the event loop during a serve-style refresh of the
  *                                       # large set (bench/refresh-stall.ts), paused and not
  *   npm run bench -- --help-during-refresh  # also `/revgap help` every 50 ms at the bot in HTTP mode
@@ -109,8 +109,8 @@ const { values } = parseArgs({
      * (or the main set with --no-large): bench/help-during-refresh.ts.
      */
     'help-during-refresh': { type: 'boolean', default: false },
-    /** Skip the runs on the same rows sorted by customer and shuffled. */
-    'no-orders': { type: 'boolean', default: false },
+    /** Skip the runs on the same rows in other orders, columns and formats. */
+    'no-shapes': { type: 'boolean', default: false },
   },
 });
 
@@ -553,39 +553,82 @@ async function benchLarge(
   process.stdout.write(out.join('\n'));
 }
 
-/** The orders other than the generated one (by date, as most exports): how a user's file may come. */
-const ROW_ORDERS = ['by-customer', 'shuffled'] as const;
-type RowOrder = (typeof ROW_ORDERS)[number];
-
 /**
- * The same rows in another order, written once beside the data set: sorted by customer (the whole
- * line, so by customer, then date; an export `ORDER BY customer_id, date`), or shuffled (seeded
- * Fisher-Yates; a dump without an order). The customers file is the data set's.
+ * The same rows as a user's file may come: in another order (the generated one is by date, as most
+ * exports), or with a column or a format that once took the CSV reader off its fast path (a store
+ * or quantity column, a decimal comma, a few accented names). Each is written once beside the data
+ * set; `args` are what `revgap analyze` needs to read it.
  */
-function ensureReordered(data: DataSet, order: RowOrder): DataSet {
-  const salesPath = join(dirname(data.salesPath), `sales-${order}.csv`);
-  if (!existsSync(salesPath) || statSync(salesPath).size !== data.bytes) {
-    process.stderr.write(`writing the rows ${order} into ${salesPath} ...\n`);
-    const text = readFileSync(data.salesPath, 'latin1');
-    const header = text.slice(0, text.indexOf('\n') + 1);
-    const rows = text.slice(header.length).split('\n');
-    if (rows[rows.length - 1] === '') rows.pop();
-    if (order === 'by-customer') rows.sort();
-    else {
+interface FileShape {
+  name: string;
+  args: string[];
+  header?: (header: string) => string;
+  /** All rows at once (reorderings), or each row with its number (columns, formats). */
+  rows?: (rows: string[]) => void;
+  row?: (row: string, k: number) => string;
+}
+
+const PRODUCTS = ['Coffee', 'Tea', 'Bagel', 'Muffin', 'Scone'];
+
+const FILE_SHAPES: FileShape[] = [
+  { name: 'by-customer', args: [], rows: (rows) => rows.sort() },
+  {
+    name: 'shuffled',
+    args: [],
+    rows: (rows) => {
       let state = 42;
       for (let i = rows.length - 1; i > 0; i--) {
         state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fffffff;
         const j = Math.floor((state / 0x80000000) * (i + 1));
         [rows[i], rows[j]] = [rows[j] as string, rows[i] as string];
       }
-    }
-    writeFileSync(salesPath, `${header}${rows.join('\n')}\n`, 'latin1');
+    },
+  },
+  { name: 'store-column', args: [], header: (h) => `${h},store_id`, row: (r, k) => `${r},ST${k % 5}` },
+  { name: 'quantity-column', args: [], header: (h) => `${h},quantity`, row: (r, k) => `${r},${(k % 7) + 1}` },
+  {
+    name: 'decimal-comma',
+    args: ['--decimal', ',', '--date-format', 'DD/MM/YYYY'],
+    header: (h) => h.replaceAll(',', ';'),
+    row: (r) => {
+      const [customer, date, amount, order] = r.split(',') as [string, string, string, string];
+      return `${customer};${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)};${amount.replace('.', ',')};${order}`;
+    },
+  },
+  {
+    name: 'accents-1-in-50',
+    args: [],
+    header: (h) => `${h},product`,
+    row: (r, k) => `${r},${k % 50 === 0 ? 'Crème brûlée' : PRODUCTS[k % PRODUCTS.length]}`,
+  },
+];
+
+/** The data set's rows in `shape`, written once beside it (the customers file is the data set's). */
+function ensureShaped(data: DataSet, shape: FileShape): DataSet {
+  const salesPath = join(dirname(data.salesPath), `sales-${shape.name}.csv`);
+  const metaPath = `${salesPath}.rows`;
+  if (
+    !existsSync(salesPath) ||
+    !existsSync(metaPath) ||
+    readFileSync(metaPath, 'utf8') !== String(data.rows)
+  ) {
+    process.stderr.write(`writing the rows ${shape.name} into ${salesPath} ...\n`);
+    const text = readFileSync(data.salesPath, 'latin1');
+    const headerEnd = text.indexOf('\n');
+    const rows = text.slice(headerEnd + 1).split('\n');
+    if (rows[rows.length - 1] === '') rows.pop();
+    shape.rows?.(rows);
+    const { row } = shape;
+    const out = row === undefined ? rows : rows.map((r, k) => row(r, k));
+    const header = shape.header?.(text.slice(0, headerEnd)) ?? text.slice(0, headerEnd);
+    writeFileSync(salesPath, `${header}\n${out.join('\n')}\n`, 'utf8');
+    writeFileSync(metaPath, String(data.rows));
   }
   return { ...data, salesPath };
 }
 
-/** `revgap analyze` once on each other order of the rows, against the date-ordered runs above. */
-async function benchOrders(
+/** `revgap analyze` once on each file shape, against the date-ordered runs above. */
+async function benchShapes(
   data: DataSet,
   dateMedian: number,
   datePeak: number | null,
@@ -593,12 +636,12 @@ async function benchOrders(
 ): Promise<void> {
   const out = [
     '',
-    'The same rows in other orders (informative: one run each, against the median run above):',
+    'The same rows as other files may come (informative: one run each, against the median run above):',
     '',
-    row(['rows', 'wall', 'CPU (user + sys)', 'peak RSS', 'wall / by date']),
+    row(['file', 'wall', 'CPU (user + sys)', 'peak RSS', 'wall / generated']),
     row(['---', '---:', '---:', '---:', '---:']),
     row([
-      'by date (generated; above)',
+      'generated (by date; above)',
       `${dateMedian.toFixed(2)} s`,
       '',
       datePeak === null ? 'n/a' : `${datePeak.toFixed(0)} MB`,
@@ -607,14 +650,14 @@ async function benchOrders(
   ];
   // Written before the runs: a run judges whether a second core is free from the CPUs' idle time
   // since it started, and the writing would keep one busy.
-  const sets = ROW_ORDERS.map((order) => ({ order, set: ensureReordered(data, order) }));
-  for (const { order, set } of sets) {
-    const r = await runOnce(set, extraArgs, false);
+  const sets = FILE_SHAPES.map((shape) => ({ shape, set: ensureShaped(data, shape) }));
+  for (const { shape, set } of sets) {
+    const r = await runOnce(set, [...extraArgs, ...shape.args], false);
     out.push(
       r.exitCode !== 0
-        ? row([order, `failed (exit ${r.exitCode})`, '', '', ''])
+        ? row([shape.name, `failed (exit ${r.exitCode})`, '', '', ''])
         : row([
-            order,
+            shape.name,
             `${r.seconds.toFixed(2)} s`,
             r.cpuSeconds === null ? 'n/a' : `${r.cpuSeconds.toFixed(2)} s`,
             r.peakRssMb === null ? 'n/a' : `${r.peakRssMb.toFixed(0)} MB`,
@@ -752,7 +795,7 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(lines.join('\n'));
-  if (!values['no-orders']) await benchOrders(data, median, peak, extraArgs);
+  if (!values['no-shapes']) await benchShapes(data, median, peak, extraArgs);
 
   if (!values['no-compare']) {
     const pair = medianPair(results, duckRuns);
