@@ -584,7 +584,13 @@ const FILE_SHAPES: FileShape[] = [
       }
     },
   },
-  { name: 'store-column', args: [], header: (h) => `${h},store_id`, row: (r, k) => `${r},ST${k % 5}` },
+  {
+    // Each customer's home store (by its id's last digit), and one row in 10 at any of 7 stores.
+    name: 'store-column',
+    args: [],
+    header: (h) => `${h},store_id`,
+    row: (r, k) => `${r},ST${k % 10 === 0 ? k % 7 : r.charCodeAt(r.indexOf(',') - 1) % 5}`,
+  },
   { name: 'quantity-column', args: [], header: (h) => `${h},quantity`, row: (r, k) => `${r},${(k % 7) + 1}` },
   {
     name: 'decimal-comma',

@@ -209,8 +209,16 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let countA = new Int32Array(0);
   let storeB = new Int32Array(0);
   let countB = new Int32Array(0);
-  /** A customer's third and later stores: store number -> rows. */
-  const moreStores = new Map<number, Map<number, number>>();
+  /**
+   * Customers' third and later stores, as (customer, store, rows) in the order met, found through
+   * an open-addressing table of their positions + 1 keyed by customer and store: a customer of many
+   * stores (a chain's regulars) costs a probe of typed arrays, not a map per customer.
+   */
+  let extraCustomer = new Int32Array(0);
+  let extraStore = new Int32Array(0);
+  let extraRows = new Int32Array(0);
+  let extras = 0;
+  let extraTable = new Int32Array(0);
   /** Customers in the order of their first row with a store. */
   const storeCustomers: number[] = [];
 
@@ -844,24 +852,65 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     } else if (storeB[c] === s + 1) {
       countB[c] = (countB[c] as number) + 1;
     } else {
-      let more = moreStores.get(c);
-      if (more === undefined) {
-        more = new Map();
-        moreStores.set(c, more);
-      }
-      more.set(s, (more.get(s) ?? 0) + 1);
+      countExtraStoreRow(c, s);
     }
+  }
+
+  /** Counts a row of customer `c` at its third or later store `s` (see extraTable). */
+  function countExtraStoreRow(c: number, s: number): void {
+    if ((extras + 1) * 2 > extraTable.length) {
+      // Grown at half full: every pair placed again in a table twice the size.
+      extraTable = new Int32Array(Math.max(1024, extraTable.length * 2));
+      for (let e = 0; e < extras; e++) {
+        let slot = extraSlot(extraCustomer[e] as number, extraStore[e] as number);
+        while (extraTable[slot] !== 0) slot = (slot + 1) & (extraTable.length - 1);
+        extraTable[slot] = e + 1;
+      }
+    }
+    const mask = extraTable.length - 1;
+    let slot = extraSlot(c, s);
+    for (;;) {
+      const e = (extraTable[slot] as number) - 1;
+      if (e < 0) break;
+      if (extraCustomer[e] === c && extraStore[e] === s) {
+        extraRows[e] = (extraRows[e] as number) + 1;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (extras === extraCustomer.length) {
+      const next = Math.max(1024, extras * 2);
+      extraCustomer = grownInt32(extraCustomer, next);
+      extraStore = grownInt32(extraStore, next);
+      extraRows = grownInt32(extraRows, next);
+    }
+    extraCustomer[extras] = c;
+    extraStore[extras] = s;
+    extraRows[extras] = 1;
+    extras++;
+    extraTable[slot] = extras;
+  }
+
+  function extraSlot(c: number, s: number): number {
+    let h = Math.imul(c ^ Math.imul(s, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    return h & (extraTable.length - 1);
   }
 
   /** Rows per store per customer, as `LedgerPart.storeRows` gives them (stores in order met). */
   function storeRowsOf(): Map<string, Map<string, number>> {
     const out = new Map<string, Map<string, number>>();
+    const countsOf = new Map<number, Map<string, number>>();
     for (const c of storeCustomers) {
       const counts = new Map<string, number>();
       counts.set(storeIds[(storeA[c] as number) - 1] as string, countA[c] as number);
       if (storeB[c] !== 0) counts.set(storeIds[(storeB[c] as number) - 1] as string, countB[c] as number);
-      for (const [s, rows] of moreStores.get(c) ?? []) counts.set(storeIds[s] as string, rows);
       out.set(ids[c] as string, counts);
+      if (extras > 0) countsOf.set(c, counts);
+    }
+    for (let e = 0; e < extras; e++) {
+      const counts = countsOf.get(extraCustomer[e] as number) as Map<string, number>;
+      counts.set(storeIds[extraStore[e] as number] as string, extraRows[e] as number);
     }
     return out;
   }
@@ -1049,7 +1098,8 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     slotFlags = [];
     storeIds.length = 0;
     storeNumbers.clear();
-    moreStores.clear();
+    extras = 0;
+    extraCustomer = extraStore = extraRows = extraTable = new Int32Array(0);
     storeCustomers.length = 0;
     storeA = countA = storeB = countB = new Int32Array(0);
     base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = firstPeriod = spanLength = new Int32Array(0);

@@ -598,3 +598,46 @@ describe('partitioned builders', () => {
     );
   });
 });
+
+describe('createLedgerBuilder: rows per store', () => {
+  it('counts each customer’s rows per store, customers and stores in the order met, as a naive count does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            customer: fc.integer({ min: 0, max: 400 }),
+            store: fc.option(fc.integer({ min: 0, max: 11 }), { nil: undefined }),
+            day: fc.integer({ min: 20_000, max: 20_200 }),
+          }),
+          { minLength: 1, maxLength: 3_000, size: 'max' },
+        ),
+        (drawn) => {
+          const rows: SaleRow[] = drawn.map((d) => ({
+            customerId: `C${d.customer}`,
+            day: d.day,
+            amountCents: 100,
+            ...(d.store === undefined ? {} : { storeId: `ST${d.store}` }),
+          }));
+          // The naive count: a map per customer, made at its first row with a store.
+          const expected = new Map<string, Map<string, number>>();
+          for (const r of rows) {
+            if (r.storeId === undefined) continue;
+            let counts = expected.get(r.customerId);
+            if (counts === undefined) {
+              counts = new Map();
+              expected.set(r.customerId, counts);
+            }
+            counts.set(r.storeId, (counts.get(r.storeId) ?? 0) + 1);
+          }
+          const b = createLedgerBuilder(weeks);
+          for (const r of rows) b.add(r);
+          const part = b.buildPart();
+          const entries = (m: Map<string, Map<string, number>> | undefined) =>
+            [...(m ?? new Map<string, Map<string, number>>())].map(([c, counts]) => [c, [...counts]]);
+          expect(entries(part.storeRows)).toEqual(entries(expected));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
