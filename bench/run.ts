@@ -38,6 +38,7 @@
  * stay the same. Not part of the test suite: timings depend on the machine.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -566,6 +567,20 @@ interface FileShape {
   /** All rows at once (reorderings), or each row with its number (columns, formats). */
   rows?: (rows: string[]) => void;
   row?: (row: string, k: number) => string;
+  /** Also a customers file of its own, each line (header included) changed so. */
+  customersLine?: (line: string, k: number) => string;
+}
+
+/** A customer id as a UUID (36 characters), the same for the same id: hex of its SHA-1. */
+function uuidOf(id: string): string {
+  const h = createHash('sha1').update(id).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** `line` with its first field (the customer id) as a UUID. */
+function withUuid(line: string): string {
+  const comma = line.indexOf(',');
+  return `${uuidOf(line.slice(0, comma))}${line.slice(comma)}`;
 }
 
 const PRODUCTS = ['Coffee', 'Tea', 'Bagel', 'Muffin', 'Scone'];
@@ -602,6 +617,14 @@ const FILE_SHAPES: FileShape[] = [
     },
   },
   {
+    // Ids longer than the 23 characters the ledger packs in its table: each row's id is compared
+    // with the customer's id text.
+    name: 'uuid-ids',
+    args: [],
+    row: withUuid,
+    customersLine: (line, k) => (k === 0 ? line : withUuid(line)),
+  },
+  {
     name: 'accents-1-in-50',
     args: [],
     header: (h) => `${h},product`,
@@ -628,9 +651,23 @@ function ensureShaped(data: DataSet, shape: FileShape): DataSet {
     const out = row === undefined ? rows : rows.map((r, k) => row(r, k));
     const header = shape.header?.(text.slice(0, headerEnd)) ?? text.slice(0, headerEnd);
     writeFileSync(salesPath, `${header}\n${out.join('\n')}\n`, 'utf8');
+    const { customersLine } = shape;
+    if (customersLine !== undefined) {
+      const lines = readFileSync(data.customersPath, 'utf8').split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      writeFileSync(customersPathOf(data, shape), `${lines.map(customersLine).join('\n')}\n`, 'utf8');
+    }
     writeFileSync(metaPath, String(data.rows));
   }
-  return { ...data, salesPath };
+  return {
+    ...data,
+    salesPath,
+    customersPath: shape.customersLine === undefined ? data.customersPath : customersPathOf(data, shape),
+  };
+}
+
+function customersPathOf(data: DataSet, shape: FileShape): string {
+  return join(dirname(data.customersPath), `customers-${shape.name}.csv`);
 }
 
 /** `revgap analyze` once on each file shape, against the date-ordered runs above. */
