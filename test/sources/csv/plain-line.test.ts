@@ -113,39 +113,44 @@ describe('the plain-line reader', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('gives the ledger and data quality of the csv-parse engine, line endings LF or CRLF', async () => {
+  /**
+   * Files of `header`, a good first row (a file with no data row fails alike, and is not the point)
+   * and drawn lines, LF or CRLF: the fast engine gives csv-parse's ledger and data quality, or its
+   * error.
+   */
+  async function expectEnginesAgree(
+    name: string,
+    header: string,
+    first: string,
+    line: fc.Arbitrary<string>,
+    options: Partial<SalesCsvOptions> = {},
+  ): Promise<void> {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 40 }), fc.boolean(), async (lines, crlf) => {
         const eol = crlf ? '\r\n' : '\n';
-        const path = join(dir, `sales-${run++}.csv`);
-        // A first row that is always good: a file with no data row fails alike, and is not the point.
-        const rows = ['C1,2026-03-02,1,S0', ...lines].join(eol);
-        await writeFile(path, `customer_id,date,amount,order_id${eol}${rows}${eol}`);
-        const reference = await readLedger({ path, engine: 'csv-parse' }).catch(
+        const path = join(dir, `${name}-${run++}.csv`);
+        await writeFile(path, `${header}${eol}${[first, ...lines].join(eol)}${eol}`);
+        const reference = await readLedger({ path, ...options, engine: 'csv-parse' }).catch(
           (error: Error) => error.message,
         );
-        const fast = await readLedger({ path }).catch((error: Error) => error.message);
+        const fast = await readLedger({ path, ...options }).catch((error: Error) => error.message);
         expect(fast).toEqual(reference);
       }),
       { numRuns: RUNS },
     );
+  }
+
+  it('gives the ledger and data quality of the csv-parse engine, line endings LF or CRLF', async () => {
+    await expectEnginesAgree('sales', 'customer_id,date,amount,order_id', 'C1,2026-03-02,1,S0', line);
   });
 
   it('gives the ledger and data quality of the csv-parse engine with a quantity column', async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(lineWithQuantity, { minLength: 1, maxLength: 40 }), async (lines) => {
-        const path = join(dir, `sales-quantity-${run++}.csv`);
-        const rows = ['C1,2026-03-02,1,S0,1', ...lines].join('\n');
-        await writeFile(path, `customer_id,date,amount,order_id,quantity\n${rows}\n`);
-        const reference = await readLedger({ path, engine: 'csv-parse' }).catch(
-          (error: Error) => error.message,
-        );
-        const fast = await readLedger({ path }).catch((error: Error) => error.message);
-        expect(fast).toEqual(reference);
-      }),
-      { numRuns: RUNS },
+    await expectEnginesAgree(
+      'sales-quantity',
+      'customer_id,date,amount,order_id,quantity',
+      'C1,2026-03-02,1,S0,1',
+      lineWithQuantity,
     );
   });
 
@@ -173,19 +178,14 @@ describe('the plain-line reader', () => {
       },
       { weight: 1, arbitrary: fc.constantFrom('C1;2026-03-02;5;S1;extra', 'C1;2026-03-02', '') },
     );
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(commaLine, { minLength: 1, maxLength: 40 }), async (lines) => {
-        const path = join(dir, `sales-comma-${run++}.csv`);
-        const rows = ['C1;2026-03-02;1,5;S0', ...lines].join('\n');
-        await writeFile(path, `customer_id;date;amount;order_id\n${rows}\n`);
-        const reference = await readLedger({ path, decimal: ',', engine: 'csv-parse' }).catch(
-          (error: Error) => error.message,
-        );
-        const fast = await readLedger({ path, decimal: ',' }).catch((error: Error) => error.message);
-        expect(fast).toEqual(reference);
-      }),
-      { numRuns: RUNS },
+    await expectEnginesAgree(
+      'sales-comma',
+      'customer_id;date;amount;order_id',
+      'C1;2026-03-02;1,5;S0',
+      commaLine,
+      {
+        decimal: ',',
+      },
     );
     // The plain path is taken: the lines after the first of a date.
     const path = join(dir, 'comma-plain.csv');
@@ -217,19 +217,11 @@ describe('the plain-line reader', () => {
       },
       { weight: 1, arbitrary: fc.constantFrom('C1,2026-03-02,5,S1', '') },
     );
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(storeLine, { minLength: 1, maxLength: 40 }), async (lines) => {
-        const path = join(dir, `sales-store-${run++}.csv`);
-        const rows = ['C1,2026-03-02,1,S0,ST1', ...lines].join('\n');
-        await writeFile(path, `customer_id,date,amount,order_id,store_id\n${rows}\n`);
-        const reference = await readLedger({ path, engine: 'csv-parse' }).catch(
-          (error: Error) => error.message,
-        );
-        const fast = await readLedger({ path }).catch((error: Error) => error.message);
-        expect(fast).toEqual(reference);
-      }),
-      { numRuns: RUNS },
+    await expectEnginesAgree(
+      'sales-store',
+      'customer_id,date,amount,order_id,store_id',
+      'C1,2026-03-02,1,S0,ST1',
+      storeLine,
     );
     // The plain path is taken, and each customer's main store is the one of most of its rows.
     const path = join(dir, 'store-plain.csv');
