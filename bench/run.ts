@@ -577,6 +577,11 @@ function uuidOf(id: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Every field of a line without quotes, quoted. */
+function quoteAll(line: string): string {
+  return `"${line.replaceAll(',', '","')}"`;
+}
+
 /** `line` with its first field (the customer id) as a UUID. */
 function withUuid(line: string): string {
   const comma = line.indexOf(',');
@@ -623,6 +628,13 @@ const FILE_SHAPES: FileShape[] = [
     args: [],
     row: withUuid,
     customersLine: (line, k) => (k === 0 ? line : withUuid(line)),
+  },
+  {
+    // Every field quoted, as many CRM and spreadsheet exports write them.
+    name: 'all-quoted',
+    args: [],
+    header: (h) => quoteAll(h),
+    row: (r) => quoteAll(r),
   },
   {
     name: 'accents-1-in-50',

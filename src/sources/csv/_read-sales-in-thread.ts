@@ -502,6 +502,9 @@ export async function readSalesRange(
     let count = 0;
     let start = pos;
     let i = pos;
+    /** The last field's characters between its quotes, when it is quoted (else -1). */
+    let quotedFrom = -1;
+    let quotedTo = -1;
     for (; i < stop; i++) {
       const c = bytes[i]!;
       // Digits and letters are above the delimiter and '"' (and LF, CR): one comparison for most bytes.
@@ -515,7 +518,33 @@ export async function readSalesRange(
       } else if (c === 0x0a) {
         break;
       } else if (c === 0x22) {
-        return -1;
+        // A quoted value (exports that quote every field): taken when it opens the field, holds no
+        // quote, LF or CR, and closes right before the delimiter or the line's end. Its range is
+        // its characters between the quotes, as the tokenizer gives it; anything else is left.
+        if (i !== start) return -1;
+        let q = i + 1;
+        while (q < stop) {
+          const b = bytes[q]!;
+          if (b === 0x22 || b === 0x0a || b === 0x0d) break;
+          q++;
+        }
+        if (q + 1 >= stop || bytes[q] !== 0x22) return -1;
+        const after = bytes[q + 1]!;
+        if (after === d) {
+          if (count === last) return -1;
+          starts[count] = i + 1;
+          ends[count] = q;
+          count++;
+          start = q + 2;
+          i = q + 1;
+        } else if (after === 0x0a || (after === 0x0d && q + 2 < stop && bytes[q + 2] === 0x0a)) {
+          quotedFrom = i + 1;
+          quotedTo = q;
+          i = q + 1;
+          break;
+        } else {
+          return -1;
+        }
       } else if (c === 0x0d) {
         // CRLF ends the line (the CR is not part of the last value); a CR elsewhere is left.
         if (i + 1 < stop && bytes[i + 1] === 0x0a) break;
@@ -523,8 +552,8 @@ export async function readSalesRange(
       }
     }
     if (i >= stop || count !== last) return -1;
-    starts[count] = start;
-    ends[count] = i;
+    starts[count] = quotedTo < 0 ? start : quotedFrom;
+    ends[count] = quotedTo < 0 ? i : quotedTo;
     const next = bytes[i] === 0x0d ? i + 2 : i + 1;
     const cs = starts[customerCol]!;
     const ce = ends[customerCol]!;
