@@ -630,6 +630,19 @@ const FILE_SHAPES: FileShape[] = [
     customersLine: (line, k) => (k === 0 ? line : withUuid(line)),
   },
   {
+    // The time of each order after its date (Shopify's and Stripe's exports write one).
+    name: 'timestamps',
+    args: [],
+    row: (r, k) => {
+      const comma = r.indexOf(',', r.indexOf(',') + 1);
+      const s = (k * 7919) % 86_400;
+      const time = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((n) =>
+        String(n).padStart(2, '0'),
+      );
+      return `${r.slice(0, comma)}T${time.join(':')}Z${r.slice(comma)}`;
+    },
+  },
+  {
     // Every field quoted, as many CRM and spreadsheet exports write them.
     name: 'all-quoted',
     args: [],

@@ -135,6 +135,8 @@ export async function readSalesRange(
 ): Promise<{ stats: SalesReadStats; duplicates: DuplicateCounter | undefined }> {
   const file = options.path;
   const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
+  /** ISO dates that may carry a time, which parseDateDay checks for shape only (see dateMemo). */
+  const isoDates = dateFormat === 'YYYY-MM-DD';
   const decimal = options.decimal ?? '.';
   const decimalCode = decimal === '.' ? 0x2e : 0x2c;
   const strict = options.badRows === 'strict';
@@ -338,7 +340,11 @@ export async function readSalesRange(
       const source = fbytes === undefined ? fs : fieldSource(fbytes);
       const from = fbytes === undefined ? fa : 0;
       day = parseDateDay(source, from, from + dateLength, dateFormat);
-      if (!Number.isNaN(day)) dateMemo.set(source, from, from + dateLength, day);
+      if (!Number.isNaN(day)) {
+        dateMemo.set(source, from, from + dateLength, day);
+        // A timestamp's day is its date's (no time-zone conversion): the date alone is that day.
+        if (isoDates && dateLength > 10) dateMemo.set(source, from, from + 10, day);
+      }
       if (!Number.isNaN(day) && dateLength <= lastDate.length) {
         for (let k = 0; k < dateLength; k++) lastDate[k] = source.charCodeAt(from + k);
         lastDateLength = dateLength;
@@ -568,7 +574,12 @@ export async function readSalesRange(
       if (k === dateLength) day = lastDateDay;
     }
     if (Number.isNaN(day)) {
-      const remembered = dateMemo.getBytes(bytes, ds, ds + dateLength);
+      let remembered = dateMemo.getBytes(bytes, ds, ds + dateLength);
+      // A timestamp (exports that write the time of each order): its date's day, when the time
+      // starts as parseDateDay requires (T or a space, then HH:mm) and the field ends unpadded.
+      if (remembered === undefined && isoDates && dateLength >= 16 && isIsoTimeAt(bytes, ds + 10)) {
+        if (!isBlank(bytes[ds + dateLength - 1]!)) remembered = dateMemo.getBytes(bytes, ds, ds + 10);
+      }
       if (remembered === undefined) return -1;
       day = remembered;
     }
@@ -927,6 +938,22 @@ export const plainLineStats = { lines: 0 };
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0xa0;
+}
+
+/**
+ * Whether the bytes from `at` start a time as parseDateDay's YYYY-MM-DD takes one after a date:
+ * `T`, `t` or a space, then `HH:mm` (hours 00-23, minutes 00-59); what follows is not read.
+ */
+function isIsoTimeAt(bytes: Uint8Array, at: number): boolean {
+  const sep = bytes[at]!;
+  if (sep !== 0x54 && sep !== 0x20 && sep !== 0x74) return false;
+  if (bytes[at + 3] !== 0x3a) return false;
+  const h1 = bytes[at + 1]! - 0x30;
+  const h2 = bytes[at + 2]! - 0x30;
+  const m1 = bytes[at + 4]! - 0x30;
+  const m2 = bytes[at + 5]! - 0x30;
+  if (h1 < 0 || h1 > 9 || h2 < 0 || h2 > 9 || m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9) return false;
+  return h1 * 10 + h2 <= 23 && m1 * 10 + m2 <= 59;
 }
 
 /**

@@ -311,6 +311,47 @@ describe('the plain-line reader', () => {
     expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
   });
 
+  it('gives the ledger and data quality of the csv-parse engine with timestamps for dates', async () => {
+    // Dates with a time (exports that write when each order was placed): the day is the date's,
+    // the time checked for shape only; malformed times, blank padding and bare dates mixed in.
+    const stamp = fc.constantFrom(
+      '2026-03-02',
+      '2026-03-09',
+      '2026-03-02T10:15:00Z',
+      '2026-03-02 23:59:59',
+      '2026-03-02t00:00',
+      '2026-03-09T08:30:00.123+01:00',
+      '2026-03-09 24:00:00',
+      '2026-03-09 12:60:00',
+      '2026-03-09T1:30:00',
+      '2026-03-09T',
+      '2026-03-09 10:15:00 ',
+      '2026-03-09_10:15:00',
+      '2026-02-30 10:00:00',
+    );
+    const stampLine = fc.tuple(customer, stamp, amount, order).map((fields) => fields.join(','));
+    await expectEnginesAgree(
+      'sales-stamp',
+      'customer_id,date,amount,order_id',
+      'C1,2026-03-02,1,S0',
+      stampLine,
+    );
+    // A time on every line: after the first of a date, the lines are taken whole.
+    const path = join(dir, 'stamps.csv');
+    const lines = [
+      'C1,2026-03-02T09:00:00Z,10,S1',
+      'C2,2026-03-02T09:05:17Z,5,S2',
+      'C3,2026-03-02 23:59:59,5,S3',
+      'C4,2026-03-02T24:00:00Z,5,S4',
+    ];
+    await writeFile(path, `customer_id,date,amount,order_id\n${lines.join('\n')}\n`);
+    const before = plainLineStats.lines;
+    const fast = (await readLedger({ path })) as { dataQuality: { rowsRejected: number } };
+    expect(plainLineStats.lines - before).toBe(2);
+    expect(fast.dataQuality.rowsRejected).toBe(1);
+    expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
+  });
+
   it('takes lines with a plain quantity whole, and leaves the others to the tokenizer', async () => {
     const path = join(dir, 'quantity.csv');
     // After the first line (a new date), the plain quantities (whole, negative, decimal, empty) are
