@@ -137,6 +137,8 @@ export async function readSalesRange(
   const dateFormat = options.dateFormat ?? 'YYYY-MM-DD';
   /** ISO dates that may carry a time, which parseDateDay checks for shape only (see dateMemo). */
   const isoDates = dateFormat === 'YYYY-MM-DD';
+  /** Day-and-month dates, after which parseDateDay takes anything that starts with a space and a digit. */
+  const slashedDates = dateFormat === 'MM/DD/YYYY' || dateFormat === 'DD/MM/YYYY';
   const decimal = options.decimal ?? '.';
   const decimalCode = decimal === '.' ? 0x2e : 0x2c;
   const strict = options.badRows === 'strict';
@@ -344,6 +346,10 @@ export async function readSalesRange(
         dateMemo.set(source, from, from + dateLength, day);
         // A timestamp's day is its date's (no time-zone conversion): the date alone is that day.
         if (isoDates && dateLength > 10) dateMemo.set(source, from, from + 10, day);
+        if (slashedDates) {
+          const space = source.indexOf(' ', from);
+          if (space > from && space < from + dateLength) dateMemo.set(source, from, space, day);
+        }
       }
       if (!Number.isNaN(day) && dateLength <= lastDate.length) {
         for (let k = 0; k < dateLength; k++) lastDate[k] = source.charCodeAt(from + k);
@@ -579,6 +585,14 @@ export async function readSalesRange(
       // starts as parseDateDay requires (T or a space, then HH:mm) and the field ends unpadded.
       if (remembered === undefined && isoDates && dateLength >= 16 && isIsoTimeAt(bytes, ds + 10)) {
         if (!isBlank(bytes[ds + dateLength - 1]!)) remembered = dateMemo.getBytes(bytes, ds, ds + 10);
+      } else if (remembered === undefined && slashedDates) {
+        // 11/24/2025 13:45: the date before the first space, when a digit follows it.
+        const de = ds + dateLength;
+        let space = ds;
+        while (space < de && bytes[space] !== 0x20) space++;
+        if (space > ds && space + 1 < de && isDigit(bytes[space + 1]!) && !isBlank(bytes[de - 1]!)) {
+          remembered = dateMemo.getBytes(bytes, ds, space);
+        }
       }
       if (remembered === undefined) return -1;
       day = remembered;

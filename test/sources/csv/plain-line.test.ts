@@ -352,6 +352,34 @@ describe('the plain-line reader', () => {
     expect(fast).toEqual(await readLedger({ path, engine: 'csv-parse' }));
   });
 
+  it('gives the ledger and data quality of the csv-parse engine with US dates and times (MM/DD/YYYY)', async () => {
+    const usDate = fc.constantFrom(
+      '3/2/2026',
+      '03/09/2026',
+      '3/2/2026 10:15',
+      '3/2/2026 1:45 PM',
+      '03/09/2026 23:59:59',
+      '3/9/2026 x',
+      '3/9/2026  10:15',
+      '3/9/2026 10:15 ',
+      '3/9/20261 10:15',
+      '2/30/2026 10:00',
+      '3/9/2026\t10:15 AM',
+    );
+    const usLine = fc.tuple(customer, usDate, amount, order).map((fields) => fields.join(','));
+    await expectEnginesAgree('sales-us', 'customer_id,date,amount,order_id', 'C1,3/2/2026,1,S0', usLine, {
+      dateFormat: 'MM/DD/YYYY',
+    });
+    // A time on every line: after the first of a date, the lines are taken whole.
+    const path = join(dir, 'us-stamps.csv');
+    const lines = ['C1,11/24/2025 9:00,10,S1', 'C2,11/24/2025 9:05,5,S2', 'C3,11/24/2025 1:45 PM,5,S3'];
+    await writeFile(path, `customer_id,date,amount,order_id\n${lines.join('\n')}\n`);
+    const before = plainLineStats.lines;
+    const fast = await readLedger({ path, dateFormat: 'MM/DD/YYYY' });
+    expect(plainLineStats.lines - before).toBe(2);
+    expect(fast).toEqual(await readLedger({ path, dateFormat: 'MM/DD/YYYY', engine: 'csv-parse' }));
+  });
+
   it('takes lines with a plain quantity whole, and leaves the others to the tokenizer', async () => {
     const path = join(dir, 'quantity.csv');
     // After the first line (a new date), the plain quantities (whole, negative, decimal, empty) are
