@@ -12,6 +12,8 @@
  * would work out.
  */
 
+import { hashBytes, hashText } from '../../core/hash-text.ts';
+
 /** Slots (a power of two): ~10 years of distinct days with few collisions. */
 const SLOTS = 8192;
 /** Longest text remembered, in characters. */
@@ -26,9 +28,7 @@ export class TextMemo<T> {
   getBytes(bytes: Uint8Array, from: number, to: number): T | undefined {
     const length = to - from;
     if (length > MAX_LENGTH) return undefined;
-    let hash = 0x811c9dc5 | 0;
-    for (let i = from; i < to; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
-    const slot = slotOf(hash);
+    const slot = slotOf(hashBytes(bytes, from, to));
     if (this.#lengths[slot] !== length) return undefined;
     const codes = this.#codes;
     const at = slot * MAX_LENGTH - from;
@@ -59,13 +59,6 @@ export class TextMemo<T> {
     this.#lengths[slot] = length;
     this.#values[slot] = value;
   }
-}
-
-/** FNV-1a over the UTF-16 codes (the bytes' own values for ASCII and Latin-1 text). */
-function hashText(text: string, from: number, to: number): number {
-  let hash = 0x811c9dc5 | 0;
-  for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash;
 }
 
 function slotOf(hash: number): number {
