@@ -367,11 +367,6 @@ interface Engine {
 }
 
 /**
- * Where the last whole UTF-8 character of `bytes` ends: before a lead byte whose sequence the
- * bytes do not complete (at most 3 bytes are held back). Invalid bytes count as whole: decoding
- * turns them into U+FFFD, which the reader reports.
- */
-/**
  * ASCII lines between lines with characters past ASCII are read as bytes when they run for at
  * least this many bytes (~30 sales rows); shorter runs are decoded with the lines around them.
  */
@@ -391,6 +386,11 @@ function firstNonAscii(bytes: Uint8Array, from: number): number {
   return i;
 }
 
+/**
+ * Where the last whole UTF-8 character of `bytes` ends: before a lead byte whose sequence the
+ * bytes do not complete (at most 3 bytes are held back). Invalid bytes count as whole: decoding
+ * turns them into U+FFFD, which the reader reports.
+ */
 export function wholeCharactersEnd(bytes: Uint8Array): number {
   const n = bytes.length;
   for (let back = 1; back <= 3 && back <= n; back++) {
