@@ -490,14 +490,15 @@ export async function readSalesRange(
     if (counter !== undefined && taken) counter.add(fingerprintOf(record));
   }
 
-  // --- The plain line, read whole (issue 12): most lines of an export are unquoted ASCII, with the
-  // date of the line before and a bare amount. `plainLine` reads such a line in one pass over its
-  // bytes and does exactly what `onRecord` does for it (the same counters, samples, fingerprint and
-  // ledger call); any other line (a new date, a quote, a lone CR, blanks around a value, a currency,
-  // a third decimal, the wrong number of fields, a bad value) it leaves (-1) to the tokenizer and
-  // `onRecord`. Only with a ledger sink and duplicates counted (not dropped) (set in onHeader); a
-  // quantity must be plain too, a store id unquoted and not blank-padded. The record's bookkeeping and the field-by-field reads
-  // were ~45% of the read's CPU on 100,000 customers (docs/cli.md#benchmark).
+  // --- The plain line, read whole (issue 12): most lines of an export are ASCII, unquoted or
+  // quoted field by field, with a date parsed before (dateMemo) and a bare amount. `plainLine` reads
+  // such a line in one pass over its bytes and does exactly what `onRecord` does for it (the same
+  // counters, samples, fingerprint and ledger call); any other line (a date not seen yet, an escaped
+  // quote or a line break in a value, a lone CR, blanks around a value, a currency, a third decimal,
+  // the wrong number of fields, a bad value) it leaves (-1) to the tokenizer and `onRecord`. Only
+  // with a ledger sink and duplicates counted, not dropped (set in onHeader); a quantity must be
+  // plain too, a store id unquoted and not blank-padded. The record's bookkeeping and the
+  // field-by-field reads were ~45% of the read's CPU on 100,000 customers (docs/cli.md#benchmark).
   let plainReady = false;
   let plainDelimiter = 0;
   let plainTop = 0;
