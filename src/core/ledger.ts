@@ -272,9 +272,6 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   const periodRows = new Map<number, number>();
   let minDay: number | null = null;
   let maxDay: number | null = null;
-  /** The periods of minDay and maxDay (for the blocks' size: see grow). */
-  let firstPeriodSeen = Number.POSITIVE_INFINITY;
-  let lastPeriodSeen = Number.NEGATIVE_INFINITY;
   let rows = 0;
   // How the rows are dated, for recognising period-stamped data (weekly totals dated on the week's
   // first day, monthly ones on the 1st) and a week start that does not match it: 7 weekday counters
@@ -630,7 +627,10 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     // needs no more room than those periods: the block spans them exactly. Geometric growth alone
     // left blocks ~2.5x a customer's span there (100,000 customers x 52 shuffled weeks: 318 MB
     // peak against 168 in date order). A row at the latest period seen (date order) grows as above.
+    // (A row is being placed, so minDay and maxDay are set.)
     const period = (base[c] as number) + at;
+    const firstPeriodSeen = periodOfDay(minDay as number, spec);
+    const lastPeriodSeen = periodOfDay(maxDay as number, spec);
     const seen = lastPeriodSeen - firstPeriodSeen + 1;
     // (Only ever larger than the block it leaves, which goes back to the free list first: a block
     // of the same size would be that one, zeroed before its cells are copied.)
@@ -960,8 +960,6 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
       lastOnPeriodStart = day === periodStartDay(period, spec) ? 1 : 0;
       if (minDay === null || day < minDay) minDay = day;
       if (maxDay === null || day > maxDay) maxDay = day;
-      if (period < firstPeriodSeen) firstPeriodSeen = period;
-      if (period > lastPeriodSeen) lastPeriodSeen = period;
     }
     weekdayRows[lastWeekday] = (weekdayRows[lastWeekday] as number) + 1;
     rowsOnPeriodStart += lastOnPeriodStart;
