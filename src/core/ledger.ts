@@ -25,6 +25,7 @@ import { type BufferCarver, createBufferCarver } from './buffer-carver.ts';
 import { hashText } from './hash-text.ts';
 import { isoFromDay, periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from './steps.ts';
+import { mainStores, mergeStoreRows, pairSlot, type StoreRowCounts } from './store-rows.ts';
 import type { CustomerLedger, LatestRow, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
 
 /** Periods accumulated period-major (a power of two). */
@@ -170,9 +171,8 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   }
   /** Whether a row of the customer with this id hash is this builder's. */
   const ours = (hash: number): boolean => partitions === 1 || partitionOfHash(hash, partitions) === partition;
-  /** Partitioned: each customer's first line (NaN when its rows carry none), and each store customer's. */
+  /** Partitioned: each customer's first line (NaN when its rows carry none). */
   let firstLines: Float64Array | undefined = partitions > 1 ? new Float64Array(0) : undefined;
-  const storeFirstLines: number[] = [];
   // --- customers: number by first appearance; state in typed arrays indexed by that number.
   // Customer id -> number: an open-addressing table (linear probing, at most half full) of
   // TABLE_STRIDE ints per slot: number + 1 (0 = empty), the id's hash, and the id itself packed in
@@ -199,8 +199,8 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let spanCells = 0;
   // Rows per store per customer, only for rows that carry a store id (the supply-side rule). Stores
   // are numbered by first appearance; each customer's first two stores and their row counts are
-  // typed arrays (most customers buy at one or two), any more a map; the part's `storeRows` map is
-  // made from them once, at the end. (A map of maps updated at every row was half of the read of
+  // typed arrays (most customers buy at one or two), any more a pair table; the part's `storeRows`
+  // columns are made from them once, at the end. (A map of maps updated at every row was half of the read of
   // a file with a store column: 100,000 customers x 52 weeks, 8.4 CPU-s against 2.5 without.)
   const storeIds: string[] = [];
   const storeNumbers = new Map<string, number>();
@@ -219,8 +219,8 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let extraRows = new Int32Array(0);
   let extras = 0;
   let extraTable = new Int32Array(0);
-  /** Customers in the order of their first row with a store. */
-  const storeCustomers: number[] = [];
+  /** Customers with a row with a store. */
+  let storeCustomers = 0;
 
   // --- customer-major blocks in slabs; outgrown blocks are kept for reuse, by size.
   let slabNet: Float64Array[] = [];
@@ -830,7 +830,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   }
 
   /** Counts a row of customer `c` at store number `s`. */
-  function countStoreRow(c: number, s: number, line: number | undefined): void {
+  function countStoreRow(c: number, s: number): void {
     if (c >= storeA.length) {
       const next = Math.max(1024, storeA.length * 2, c + 1);
       storeA = grownInt32(storeA, next);
@@ -842,8 +842,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     if (first === 0) {
       storeA[c] = s + 1;
       countA[c] = 1;
-      storeCustomers.push(c);
-      if (firstLines !== undefined) storeFirstLines.push(line ?? Number.NaN);
+      storeCustomers++;
     } else if (first === s + 1) {
       countA[c] = (countA[c] as number) + 1;
     } else if (storeB[c] === 0) {
@@ -892,27 +891,34 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   }
 
   function extraSlot(c: number, s: number): number {
-    let h = Math.imul(c ^ Math.imul(s, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    return h & (extraTable.length - 1);
+    return pairSlot(c, s) & (extraTable.length - 1);
   }
 
-  /** Rows per store per customer, as `LedgerPart.storeRows` gives them (stores in order met). */
-  function storeRowsOf(): Map<string, Map<string, number>> {
-    const out = new Map<string, Map<string, number>>();
-    const countsOf = new Map<number, Map<string, number>>();
-    for (const c of storeCustomers) {
-      const counts = new Map<string, number>();
-      counts.set(storeIds[(storeA[c] as number) - 1] as string, countA[c] as number);
-      if (storeB[c] !== 0) counts.set(storeIds[(storeB[c] as number) - 1] as string, countB[c] as number);
-      out.set(ids[c] as string, counts);
-      if (extras > 0) countsOf.set(c, counts);
+  /** Rows per store per customer, as `LedgerPart.storeRows` gives them. */
+  function storeRowsOf(): StoreRowCounts {
+    let entries = extras;
+    for (let c = 0; c < storeA.length; c++) {
+      if (storeA[c] !== 0) entries++;
+      if (storeB[c] !== 0) entries++;
     }
-    for (let e = 0; e < extras; e++) {
-      const counts = countsOf.get(extraCustomer[e] as number) as Map<string, number>;
-      counts.set(storeIds[extraStore[e] as number] as string, extraRows[e] as number);
+    const customer = new Int32Array(entries);
+    const store = new Int32Array(entries);
+    const rows = new Int32Array(entries);
+    let e = 0;
+    for (let c = 0; c < storeA.length; c++) {
+      if (storeA[c] === 0) continue;
+      customer[e] = c;
+      store[e] = (storeA[c] as number) - 1;
+      rows[e++] = countA[c] as number;
+      if (storeB[c] === 0) continue;
+      customer[e] = c;
+      store[e] = (storeB[c] as number) - 1;
+      rows[e++] = countB[c] as number;
     }
-    return out;
+    customer.set(extraCustomer.subarray(0, extras), e);
+    store.set(extraStore.subarray(0, extras), e);
+    rows.set(extraRows.subarray(0, extras), e);
+    return { storeIds: storeIds.slice(), customer, store, rows };
   }
 
   function addSaleBytes(
@@ -967,7 +973,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     if (day > latestFloor) keepLatest(day, ids[c] as string, line);
     if (firstLines !== undefined && rowsOf[c] === 0) firstLines[c] = line ?? Number.NaN;
     rowsOf[c] = (rowsOf[c] as number) + 1;
-    if (store >= 0) countStoreRow(c, store, line);
+    if (store >= 0) countStoreRow(c, store);
     if (windowLo === NO_PERIOD) windowLo = period;
     else if (period >= windowLo + WINDOW) slide(period - WINDOW + 1);
     else if (period < windowLo) {
@@ -1071,12 +1077,10 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     );
     part.weekdayRows = weekdayRows.slice();
     part.latestRows = latest.slice();
-    if (storeCustomers.length > 0) part.storeRows = storeRowsOf();
+    if (storeCustomers > 0) part.storeRows = storeRowsOf();
     if (firstLines !== undefined) {
       part.firstLines = firstLines.slice(0, n);
-      if (storeCustomers.length > 0) part.storeFirstLines = storeFirstLines.slice();
       firstLines = new Float64Array(0);
-      storeFirstLines.length = 0;
     }
     // Release the slabs and columns (~60 MB on 100,000 customers) while the caller still holds
     // the builder.
@@ -1098,7 +1102,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     storeNumbers.clear();
     extras = 0;
     extraCustomer = extraStore = extraRows = extraTable = new Int32Array(0);
-    storeCustomers.length = 0;
+    storeCustomers = 0;
     storeA = countA = storeB = countB = new Int32Array(0);
     base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = firstPeriod = spanLength = new Int32Array(0);
     return part;
@@ -1146,12 +1150,10 @@ export interface LedgerPart {
   /** Rows per period (all customers) from `rowsStartPeriod`; empty without rows. */
   rowsStartPeriod: number;
   periodRows: Float64Array;
-  /** Rows per store per customer (customers in order of first store row). */
-  storeRows?: Map<string, Map<string, number>>;
+  /** Rows per store per customer (customers in this part's numbering). */
+  storeRows?: StoreRowCounts;
   /** A partition's part (`LedgerBuilderOptions.partition`): each customer's first line. */
   firstLines?: Float64Array;
-  /** A partition's part: the line of each `storeRows` customer's first store row, in that order. */
-  storeFirstLines?: number[];
 }
 
 /** A part's customers: their ids, spans and row counts, and their periods' cells back to back. */
@@ -1311,18 +1313,11 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
   // Each part's list is latest first, ties in row order; a stable sort of the parts in order keeps
   // ties in row order across parts, as one builder would have.
   addMergedCounts(merged, parts, (a, b) => b.day - a.day);
-  for (const part of parts) {
-    if (part.storeRows === undefined) continue;
-    merged.storeRows ??= new Map();
-    for (const [customerId, counts] of part.storeRows) {
-      let into = merged.storeRows.get(customerId);
-      if (into === undefined) {
-        into = new Map();
-        merged.storeRows.set(customerId, into);
-      }
-      for (const [store, count] of counts) into.set(store, (into.get(store) ?? 0) + count);
-    }
-  }
+  const storeRows = mergeStoreRows(
+    parts.map((part) => part.storeRows),
+    globalOf,
+  );
+  if (storeRows !== undefined) merged.storeRows = storeRows;
   return merged;
 }
 
@@ -1401,7 +1396,7 @@ function addMergedCounts(
  * Joins the parts of builders that each folded in the rows of one partition of the customers
  * (`LedgerBuilderOptions.partition`) from the same rows: the part one builder would have built.
  * No customer is in two parts; they are put back in order of first appearance (their first
- * lines), the latest rows and the store customers too. Each part must carry `firstLines`.
+ * lines), the latest rows too. Each part must carry `firstLines`.
  */
 export function mergePartitionedParts(parts: readonly LedgerPart[]): LedgerPart {
   if (parts.length === 1) return parts[0] as LedgerPart;
@@ -1422,6 +1417,8 @@ export function mergePartitionedParts(parts: readonly LedgerPart[]): LedgerPart 
   const ids: string[] = [];
   // Each part's customers are in order of their first lines: a merge of the parts' runs.
   const next = new Int32Array(parts.length);
+  /** Each part's customers' numbers in the merged part. */
+  const mergedOf = parts.map((part) => new Int32Array(part.idEnds.length));
   const idAt = new Int32Array(parts.length);
   const cellAt = new Float64Array(parts.length);
   let idEnd = 0;
@@ -1443,6 +1440,7 @@ export function mergePartitionedParts(parts: readonly LedgerPart[]): LedgerPart 
     const part = parts[k] as LedgerPart;
     const c = next[k] as number;
     next[k] = c + 1;
+    (mergedOf[k] as Int32Array)[c] = g;
     const end = part.idEnds[c] as number;
     ids.push(part.ids.slice(idAt[k] as number, end));
     idEnd += end - (idAt[k] as number);
@@ -1464,18 +1462,11 @@ export function mergePartitionedParts(parts: readonly LedgerPart[]): LedgerPart 
   );
   // Latest first, ties in row order (by line).
   addMergedCounts(merged, parts, (a, b) => b.day - a.day || (a.line ?? 0) - (b.line ?? 0));
-  const stores: Array<{ line: number; customerId: string; counts: Map<string, number> }> = [];
-  for (const part of parts) {
-    let i = 0;
-    for (const [customerId, counts] of part.storeRows ?? []) {
-      stores.push({ line: part.storeFirstLines?.[i] ?? Number.NaN, customerId, counts });
-      i++;
-    }
-  }
-  if (stores.length > 0) {
-    stores.sort((a, b) => a.line - b.line);
-    merged.storeRows = new Map(stores.map((s) => [s.customerId, s.counts]));
-  }
+  const storeRows = mergeStoreRows(
+    parts.map((part) => part.storeRows),
+    mergedOf,
+  );
+  if (storeRows !== undefined) merged.storeRows = storeRows;
   return merged;
 }
 
@@ -1703,14 +1694,8 @@ export function* ledgerFromPartSteps(
   };
   if (part.weekdayRows !== undefined) ledger.weekdayRows = part.weekdayRows.slice();
   if (part.latestRows !== undefined) ledger.latestRows = part.latestRows.slice();
-  if (part.storeRows !== undefined && part.storeRows.size > 0) {
-    // Each customer's main store: the store of most of its rows (ties: the smaller id).
-    const stores = new Map<string, string>();
-    for (const [customerId, counts] of part.storeRows) {
-      const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-      if (best) stores.set(customerId, best[0]);
-    }
-    ledger.customerStores = stores;
+  if (part.storeRows !== undefined && part.storeRows.customer.length > 0) {
+    ledger.customerStores = mainStores(part.storeRows, n, (c) => idOf(part, c));
   }
   if (part.periodRows.length > 0) {
     ledger.rowsByPeriod = { startPeriod: part.rowsStartPeriod, counts: Array.from(part.periodRows) };

@@ -24,6 +24,7 @@ import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type LedgerPart, ledgerFromPartSteps } from '../../core/ledger.ts';
 import { runSteps } from '../../core/steps.ts';
+import { storeRowBuffers } from '../../core/store-rows.ts';
 import type { DataQuality, PeriodSpec, RowProblem, SalesLedger } from '../../core/types.ts';
 import { InputError } from '../../errors.ts';
 import { errorFromWorker } from '../../worker-error.ts';
@@ -94,6 +95,7 @@ export function partTransferList(part: LedgerPart): ArrayBuffer[] {
     part.sale.buffer,
     part.periodRows.buffer,
     ...(part.firstLines === undefined ? [] : [part.firstLines.buffer]),
+    ...(part.storeRows === undefined ? [] : storeRowBuffers(part.storeRows)),
   ] as ArrayBuffer[];
 }
 
