@@ -40,6 +40,8 @@ const FIRST_BLOCK_LEAD = 2;
 const HAS_ROW = 1;
 const HAS_SALE = 2;
 const NO_PERIOD = Number.NEGATIVE_INFINITY;
+/** A block cell whose sum is kept outside the block (`wideCells`): the one int32 never a sum there. */
+const WIDE = -(2 ** 31);
 /**
  * Ids of at most this many characters, all below U+0100, are kept in their table slot: the length
  * in the first byte of KEY_WORDS words, then one byte per character. An equal slot is then an equal
@@ -223,7 +225,11 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let storeCustomers = 0;
 
   // --- customer-major blocks in slabs; outgrown blocks are kept for reuse, by size.
-  let slabNet: Float64Array[] = [];
+  // A block's cents are 32-bit integers (4 bytes a cell, not 8: rows in no date order all land in
+  // blocks, and a shuffled file of 100,000 customers x 52 weeks peaked at 376-386 MiB with 8-byte
+  // cells, 309-310 with these). A cell whose sum leaves the 32-bit range holds WIDE, and its sum
+  // is kept in `wideCells`.
+  let slabNet: Int32Array[] = [];
   let slabSale: Uint8Array[] = [];
   /** The regular slab blocks are carved from, and how much of it is used. */
   let currentSlab = -1;
@@ -233,6 +239,8 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let slabBuffers: BufferCarver | undefined = createBufferCarver();
   /** Free blocks by size: flat pairs of (slab, offset). */
   const free = new Map<number, number[]>();
+  /** The sums of the block cells marked WIDE: customer -> period -> net cents. */
+  const wideCells = new Map<number, Map<number, number>>();
 
   // --- dense periods stay period-major: a column of net cents and sale flags for the customers
   // numbered by the time the period left the window (later ones had no row in it). In date-ordered
@@ -524,23 +532,23 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     if (reusable !== undefined && reusable.length > 0) {
       const offset = reusable.pop() as number;
       const slab = reusable.pop() as number;
-      (slabNet[slab] as Float64Array).fill(0, offset, offset + size);
+      (slabNet[slab] as Int32Array).fill(0, offset, offset + size);
       (slabSale[slab] as Uint8Array).fill(0, offset, offset + size);
       slabOf[c] = slab;
       offsetOf[c] = offset;
     } else if (size > SLAB_SIZE) {
       // A single customer spanning more than 262,144 periods: its own slab.
       reserve(size);
-      slabNet.push(new Float64Array(size));
+      slabNet.push(new Int32Array(size));
       slabSale.push(new Uint8Array(size));
       slabOf[c] = slabNet.length - 1;
       offsetOf[c] = 0;
     } else {
       if (slabUsed + size > SLAB_SIZE) {
         reserve(SLAB_SIZE);
-        const { buffer, offset } = (slabBuffers as BufferCarver).carve(SLAB_SIZE * 9);
-        slabNet.push(new Float64Array(buffer, offset, SLAB_SIZE));
-        slabSale.push(new Uint8Array(buffer, offset + SLAB_SIZE * 8, SLAB_SIZE));
+        const { buffer, offset } = (slabBuffers as BufferCarver).carve(SLAB_SIZE * 5);
+        slabNet.push(new Int32Array(buffer, offset, SLAB_SIZE));
+        slabSale.push(new Uint8Array(buffer, offset + SLAB_SIZE * 4, SLAB_SIZE));
         currentSlab = slabNet.length - 1;
         slabUsed = 0;
       }
@@ -642,7 +650,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     const fromSlab = slabOf[c] as number;
     const from = (offsetOf[c] as number) + oldLo;
     const to = (offsetOf[c] as number) + oldHi + 1;
-    const oldNet = slabNet[fromSlab] as Float64Array;
+    const oldNet = slabNet[fromSlab] as Int32Array;
     const oldSale = slabSale[fromSlab] as Uint8Array;
     placing = c;
     pendingAt = at;
@@ -650,7 +658,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     allocate(c, size);
     placing = -1;
     const target = (offsetOf[c] as number) + oldLo + shift;
-    (slabNet[slabOf[c] as number] as Float64Array).set(oldNet.subarray(from, to), target);
+    (slabNet[slabOf[c] as number] as Int32Array).set(oldNet.subarray(from, to), target);
     (slabSale[slabOf[c] as number] as Uint8Array).set(oldSale.subarray(from, to), target);
     base[c] = (base[c] as number) - shift;
     lo[c] = oldLo + shift;
@@ -730,9 +738,24 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     if (at > (hi[c] as number)) hi[c] = at;
     const slab = slabOf[c] as number;
     const i = (offsetOf[c] as number) + at;
-    const net = slabNet[slab] as Float64Array;
-    net[i] = (net[i] as number) + cents;
+    const net = slabNet[slab] as Int32Array;
+    const v = net[i] as number;
+    const sum = v + cents;
+    if (v !== WIDE && (sum | 0) === sum && sum !== WIDE) net[i] = sum;
+    else addWide(c, period, net, i, cents);
     if (sale) (slabSale[slab] as Uint8Array)[i] = 1;
+  }
+
+  /** Adds `cents` to customer `c`'s cell at `period` (slab cell `net[i]`) as a sum past 32 bits. */
+  function addWide(c: number, period: number, net: Int32Array, i: number, cents: number): void {
+    let sums = wideCells.get(c);
+    if (sums === undefined) {
+      sums = new Map();
+      wideCells.set(c, sums);
+    }
+    const v = net[i] as number;
+    sums.set(period, (v === WIDE ? (sums.get(period) as number) : v) + cents);
+    net[i] = WIDE;
   }
 
   function countPeriodRows(period: number, n: number): void {
@@ -1023,7 +1046,11 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     }
     // Customer-major, back to back: each customer's block (its sparse periods, zeros elsewhere)
     // copied into place, then the columns' cells added (a cell is in a column or a block, never both).
-    const net = new Float64Array(cells);
+    // 32-bit unless a block cell or a column has a sum past that range.
+    const net =
+      wideCells.size === 0 && columnNet.every((column) => column instanceof Int32Array)
+        ? new Int32Array(cells)
+        : new Float64Array(cells);
     const sale = new Uint8Array(cells);
     const idEnds = new Int32Array(n);
     let idEnd = 0;
@@ -1032,12 +1059,13 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
         const from = (offsetOf[c] as number) + (lo[c] as number);
         const to = (offsetOf[c] as number) + (hi[c] as number) + 1;
         const at = (origin[c] as number) + (base[c] as number) + (lo[c] as number);
-        net.set((slabNet[slabOf[c] as number] as Float64Array).subarray(from, to), at);
+        net.set((slabNet[slabOf[c] as number] as Int32Array).subarray(from, to), at);
         sale.set((slabSale[slabOf[c] as number] as Uint8Array).subarray(from, to), at);
       }
       idEnd += (ids[c] as string).length;
       idEnds[c] = idEnd;
     }
+    for (const [c, sums] of wideCells) for (const [p, v] of sums) net[(origin[c] as number) + p] = v;
     // Column by column over blocks of customers: the cells of a block's customers (~0.5 MB at 52
     // periods) stay in the CPU cache while every column adds its cells, where whole columns wrote
     // one cell per cache line across the whole of net (each a miss: ~100 ms at 100,000 customers x
@@ -1091,6 +1119,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     slabSale = [];
     slabBuffers = undefined;
     free.clear();
+    wideCells.clear();
     columnNet = [];
     columnSale = [];
     columnPeriod = [];
@@ -1128,8 +1157,8 @@ export interface LedgerPart {
   length: Int32Array;
   /** Rows per customer. */
   customerRows: Float64Array;
-  /** Net cents per customer period. */
-  net: Float64Array;
+  /** Net cents per customer period: 32-bit when every sum fits (a builder's part, usually). */
+  net: Float64Array | Int32Array;
   /** 1 where the customer period had a positive row. */
   sale: Uint8Array;
   minDay: number | null;
@@ -1280,23 +1309,17 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
     idEnd += (newIds[g] as string).length;
     idEnds[g] = idEnd;
   }
-  checkMergedCells(offset[n] as number, parts);
-  const net = new Float64Array(offset[n] as number);
-  const sale = new Uint8Array(offset[n] as number);
-  parts.forEach((part, k) => {
-    const map = globalOf[k] as Int32Array;
-    let src = 0;
-    for (let c = 0; c < map.length; c++) {
-      const g = map[c] as number;
-      const span = part.length[c] as number;
-      const dst = (offset[g] as number) + (part.startPeriod[c] as number) - (first[g] as number);
-      for (let i = 0; i < span; i++) {
-        net[dst + i] = (net[dst + i] as number) + (part.net[src + i] as number);
-        sale[dst + i] = (sale[dst + i] as number) | (part.sale[src + i] as number);
-      }
-      src += span;
-    }
-  });
+  const cells = offset[n] as number;
+  checkMergedCells(cells, parts);
+  const sale = new Uint8Array(cells);
+  // 32-bit cells when every part's are and every sum fits; else (rare) 8-byte cells, added again.
+  const into = { offset, first, globalOf, sale };
+  let net: Float64Array | Int32Array = new Int32Array(cells);
+  if (!parts.every((part) => part.net instanceof Int32Array) || !addPartCells(net, parts, into)) {
+    net = new Float64Array(cells);
+    sale.fill(0);
+    addPartCells(net, parts, into);
+  }
 
   const merged = createLedgerPart(
     {
@@ -1319,6 +1342,38 @@ export function mergeLedgerParts(parts: readonly LedgerPart[]): LedgerPart {
   );
   if (storeRows !== undefined) merged.storeRows = storeRows;
   return merged;
+}
+
+/**
+ * Adds each part's cells into the merged `net` and `sale` (customer `c` of part `k` is merged
+ * customer `globalOf[k][c]`, whose cells start at `offset[g]` with period `first[g]`). Into 32-bit
+ * cells it stops, with false, at the first sum that leaves their range.
+ */
+function addPartCells(
+  net: Float64Array | Int32Array,
+  parts: readonly LedgerPart[],
+  into: { offset: Float64Array; first: Int32Array; globalOf: readonly Int32Array[]; sale: Uint8Array },
+): boolean {
+  const { offset, first, globalOf, sale } = into;
+  const narrow = net instanceof Int32Array;
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k] as LedgerPart;
+    const map = globalOf[k] as Int32Array;
+    let src = 0;
+    for (let c = 0; c < map.length; c++) {
+      const g = map[c] as number;
+      const span = part.length[c] as number;
+      const dst = (offset[g] as number) + (part.startPeriod[c] as number) - (first[g] as number);
+      for (let i = 0; i < span; i++) {
+        const sum = (net[dst + i] as number) + (part.net[src + i] as number);
+        if (narrow && (sum | 0) !== sum) return false;
+        net[dst + i] = sum;
+        sale[dst + i] = (sale[dst + i] as number) | (part.sale[src + i] as number);
+      }
+      src += span;
+    }
+  }
+  return true;
 }
 
 /**
@@ -1412,7 +1467,9 @@ export function mergePartitionedParts(parts: readonly LedgerPart[]): LedgerPart 
   const startPeriod = new Int32Array(n);
   const length = new Int32Array(n);
   const customerRows = new Float64Array(n);
-  const net = new Float64Array(cells);
+  const net = parts.every((part) => part.net instanceof Int32Array)
+    ? new Int32Array(cells)
+    : new Float64Array(cells);
   const sale = new Uint8Array(cells);
   const ids: string[] = [];
   // Each part's customers are in order of their first lines: a merge of the parts' runs.
@@ -1617,7 +1674,10 @@ export function* ledgerFromPartSteps(
   };
   // Compact nets: one Int32Array for all of them (zeros where padded), views handed out below.
   let cells: Int32Array | null = null;
-  if ((options.compactNets ?? n >= COMPACT_NETS_MIN_CUSTOMERS) && fitsInt32(partNet)) {
+  if (
+    (options.compactNets ?? n >= COMPACT_NETS_MIN_CUSTOMERS) &&
+    (partNet instanceof Int32Array || fitsInt32(partNet))
+  ) {
     let total = 0;
     for (let c = 0; c < n; c++) total += netLength(c);
     cells = new Int32Array(total);

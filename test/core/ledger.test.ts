@@ -15,6 +15,15 @@ import { expectLedgerMatchesNaiveFold } from '../helpers/naive-ledger.ts';
 const weeks: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
 
 /**
+ * Cents of a row: mostly everyday amounts, some near the 32-bit limit, so that sums of a customer
+ * period leave that range (the builder's blocks and the parts keep 32-bit cents while they fit).
+ */
+const centsArb = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: -50_00, max: 500_00 }) },
+  { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 }) },
+);
+
+/**
  * A part's rows per store as [customer id, [store id, rows][]] by customer id, stores by id: its
  * content, whatever the order of the columns' entries. Each (customer, store) pair must be there
  * once.
@@ -234,7 +243,7 @@ describe('createLedgerBuilder on random rows', () => {
           fc.record({
             customerId: fc.constantFrom('a', 'b', 'c', 'd'),
             day: fc.integer({ min: 20_000, max: 21_500 }),
-            amountCents: fc.integer({ min: -50_00, max: 500_00 }),
+            amountCents: centsArb,
           }),
           { minLength: 1, maxLength: 300 },
         ),
@@ -293,6 +302,59 @@ describe('createLedgerBuilder on rows in no date order, many customers (the bloc
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('sums past 32 bits (the blocks and the parts keep 32-bit cents while they fit)', () => {
+  it('match a naive fold in one builder and through merged byte-range parts, in any order', () => {
+    // Many customers, so that periods stay sparse and rows go to the blocks; a few hot customers
+    // and weeks take most of the huge amounts, so that cells go past 32 bits, get more rows there,
+    // and some come back within range. (Rows drawn from a seed, as above.)
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.boolean(), (seed, dateOrder) => {
+        let state = seed;
+        const next = (): number => {
+          state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fffffff;
+          return state / 0x80000000;
+        };
+        const rows: SaleRow[] = [];
+        for (let i = 0; i < 2_000; i++) {
+          const hot = next() < 0.3;
+          const huge = [2 ** 31 - 1, -(2 ** 31), 2 ** 30 + 7, -(2 ** 30) - 3][
+            Math.floor(next() * 4)
+          ] as number;
+          rows.push({
+            customerId: `C${hot ? Math.floor(next() * 4) : Math.floor(next() * 800)}`,
+            day: 20_000 + (hot ? 7 * Math.floor(next() * 3) : Math.floor(next() * 200)),
+            amountCents: hot ? huge : Math.floor(next() * 100_000) - 5_000,
+          });
+        }
+        if (dateOrder) rows.sort((a, b) => a.day - b.day);
+        const partOf = (some: readonly SaleRow[]) => {
+          const b = createLedgerBuilder(weeks);
+          for (const r of some) b.add(r);
+          return b.buildPart();
+        };
+        expectLedgerMatchesNaiveFold(ledgerFromPart(weeks, partOf(rows)), rows, weeks);
+        const cut = Math.floor(next() * rows.length);
+        const merged = mergeLedgerParts([partOf(rows.slice(0, cut)), partOf(rows.slice(cut))]);
+        expectLedgerMatchesNaiveFold(ledgerFromPart(weeks, merged), rows, weeks);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('keeps 32-bit cents in parts and merges whose sums fit', () => {
+    const rows = [row('A', '2026-03-02', 2 ** 31 - 2), row('B', '2026-01-05', 5), row('A', '2026-03-03', 1)];
+    const b = createLedgerBuilder(weeks);
+    for (const r of rows) b.add(r);
+    const part = b.buildPart();
+    expect(part.net).toBeInstanceOf(Int32Array);
+    const again = createLedgerBuilder(weeks);
+    again.add(row('A', '2026-03-04', 1));
+    const merged = mergeLedgerParts([part, again.buildPart()]);
+    expect(merged.net).toBeInstanceOf(Float64Array);
+    expect(ledgerFromPart(weeks, merged).customers.get('A')?.net[0]).toBe(2 ** 31);
   });
 });
 
@@ -456,7 +518,7 @@ describe('mergeLedgerParts', () => {
     {
       customerId: idArb,
       day: fc.integer({ min: dayFromIso('2026-01-05'), max: dayFromIso('2026-12-27') }),
-      amountCents: fc.integer({ min: -50_00, max: 500_00 }),
+      amountCents: centsArb,
       storeId: fc.constantFrom('ST1', 'ST2', 'ST3', 'ST4'),
     },
     { requiredKeys: ['customerId', 'day', 'amountCents'] },
