@@ -1691,6 +1691,11 @@ export function* ledgerFromPartSteps(
     for (let c = 0; c < n; c++) longest = Math.max(longest, part.length[c] as number);
     allOnes = new Uint8Array(longest).fill(1);
   }
+  // Each customer's main store, keyed by the id string its ledger holds (not a second copy).
+  const { storeRows } = part;
+  const mainStore =
+    storeRows !== undefined && storeRows.customer.length > 0 ? mainStores(storeRows, n) : undefined;
+  const stores = mainStore === undefined ? undefined : new Map<string, string>();
   at = 0;
   let idStart = 0;
   for (let c = 0; c < n; c++) {
@@ -1718,6 +1723,8 @@ export function* ledgerFromPartSteps(
     const idEnd = part.idEnds[c] as number;
     const customerId = part.ids.slice(idStart, idEnd);
     idStart = idEnd;
+    const store = mainStore?.[c] ?? -1;
+    if (store >= 0) stores?.set(customerId, (storeRows as StoreRowCounts).storeIds[store] as string);
     const rows = part.customerRows[c] as number;
     if (net instanceof IntCents && allOnes !== null) {
       let customer: CompactCustomerLedger;
@@ -1754,9 +1761,7 @@ export function* ledgerFromPartSteps(
   };
   if (part.weekdayRows !== undefined) ledger.weekdayRows = part.weekdayRows.slice();
   if (part.latestRows !== undefined) ledger.latestRows = part.latestRows.slice();
-  if (part.storeRows !== undefined && part.storeRows.customer.length > 0) {
-    ledger.customerStores = mainStores(part.storeRows, n, (c) => idOf(part, c));
-  }
+  if (stores !== undefined) ledger.customerStores = stores;
   if (part.periodRows.length > 0) {
     ledger.rowsByPeriod = { startPeriod: part.rowsStartPeriod, counts: Array.from(part.periodRows) };
   }

@@ -93,15 +93,10 @@ export function pairSlot(c: number, s: number): number {
 
 /**
  * Each customer's main store: the store of most of its rows, ties to the smaller id
- * (`localeCompare`). Customers in their numbering order, those without a store row left out.
- * `counts` must hold each (customer, store) pair once; `customers` is how many there are and
- * `idOf(c)` customer `c`'s id.
+ * (`localeCompare`), as its number in `counts.storeIds`, or -1 for a customer without a store row.
+ * `counts` must hold each (customer, store) pair once; `customers` is how many there are.
  */
-export function mainStores(
-  counts: StoreRowCounts,
-  customers: number,
-  idOf: (c: number) => string,
-): Map<string, string> {
+export function mainStores(counts: StoreRowCounts, customers: number): Int32Array {
   const best = new Int32Array(customers).fill(-1);
   const bestRows = new Int32Array(customers);
   const { storeIds } = counts;
@@ -119,10 +114,5 @@ export function mainStores(
       bestRows[c] = r;
     }
   }
-  const out = new Map<string, string>();
-  for (let c = 0; c < customers; c++) {
-    const b = best[c] as number;
-    if (b >= 0) out.set(idOf(c), storeIds[b] as string);
-  }
-  return out;
+  return best;
 }
