@@ -54,6 +54,18 @@ const PACKED_MAX_LENGTH = KEY_WORDS * 4 - 1;
 const NOT_PACKED = -1;
 /** Ints per slot of the customer table: number + 1, hash, packed id (KEY_WORDS words). */
 const TABLE_STRIDE = 2 + KEY_WORDS;
+/**
+ * Ints per customer in the builder's `blocks`, and where each field is: the period at block
+ * index 0; the used block range (block indexes, inclusive); the block's slab, offset there and size
+ * (0: no block yet).
+ */
+const BLOCK_INTS = 8;
+const AT_BASE = 0;
+const AT_LO = 1;
+const AT_HI = 2;
+const AT_SLAB = 3;
+const AT_OFFSET = 4;
+const AT_BLOCK_SIZE = 5;
 /** Customers per block when buildPart adds the columns' cells into the customer-major arrays. */
 const TRANSPOSE_BLOCK = 1024;
 /** Rows `addSaleBytes` holds back to look their customers up together (see `flushRows`). */
@@ -185,18 +197,20 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let table = new Int32Array(1024 * TABLE_STRIDE);
   const ids: string[] = [];
   let capacity = 0;
-  /** Period at block index 0. */
-  let base = new Int32Array(0);
-  /** Used block range (block indexes, inclusive); `blockSize` 0 = no block yet. */
-  let lo = new Int32Array(0);
-  let hi = new Int32Array(0);
-  let slabOf = new Int32Array(0);
-  let offsetOf = new Int32Array(0);
-  let blockSize = new Int32Array(0);
+  /**
+   * Each customer's block, BLOCK_INTS ints side by side (AT_* say which): one cache line a row
+   * reads, where an array per field took one each. Rows in no date order reach a random customer's
+   * block at every row (1,000,000 customers x 52 shuffled weeks: the two partition readers spent
+   * ~11 s each in putBlock, nearly all of it waiting on memory).
+   */
+  let blocks = new Int32Array(0);
   let rowsOf = new Int32Array(0);
-  /** Each customer's first period with a row and the number of periods to its last (0: none yet). */
-  let firstPeriod = new Int32Array(0);
-  let spanLength = new Int32Array(0);
+  /**
+   * Each customer's first period with a row and the number of periods to its last (0: none yet),
+   * side by side: every row reads both (`touch`), and a dense period's flush reads them customer
+   * after customer.
+   */
+  let spans = new Int32Array(0);
   /** Cells of all spans: what the ledger will hold. */
   let spanCells = 0;
   // Rows per store per customer, only for rows that carry a store id (the supply-side rule). Stores
@@ -309,15 +323,9 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
 
   function growCustomers(): void {
     const next = Math.max(1024, capacity * 2);
-    base = grownInt32(base, next);
-    lo = grownInt32(lo, next);
-    hi = grownInt32(hi, next);
-    slabOf = grownInt32(slabOf, next);
-    offsetOf = grownInt32(offsetOf, next);
-    blockSize = grownInt32(blockSize, next);
+    blocks = grownInt32(blocks, next * BLOCK_INTS);
+    spans = grownInt32(spans, next * 2);
     rowsOf = grownInt32(rowsOf, next);
-    firstPeriod = grownInt32(firstPeriod, next);
-    spanLength = grownInt32(spanLength, next);
     if (firstLines !== undefined) firstLines = grownFloat64(firstLines, next);
     for (let k = 0; k < WINDOW; k++) {
       slotNet[k] = grownFloat64(slotNet[k] as Float64Array, next);
@@ -500,11 +508,16 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     for (let j = 0; j < n; j++) {
       heldCustomer[j] = packedCustomerNumber(heldHash[j] as number, j * KEY_WORDS);
     }
-    // Likewise the customers' counters and cells in the window's latest slot.
+    // Likewise the customers' counters and cells in the window's latest slot, and for rows before
+    // the window (input not in date order: a random customer's block at every row) their spans and
+    // blocks' places (1,000,000 customers x 52 shuffled weeks: the read 34.3-35.2 -> 31.2-33.0 s).
     const slot = slotNet[lastPeriod & WINDOW_MASK] as Float64Array;
+    const windowStart = windowLo === NO_PERIOD ? windowLo : periodStartDay(windowLo, spec);
     for (let j = 0; j < n; j++) {
       const c = heldCustomer[j] as number;
       touched ^= (rowsOf[c] as number) ^ (slot[c] as number);
+      if ((heldDay[j] as number) < windowStart)
+        touched ^= (spans[c * 2] as number) ^ (blocks[c * BLOCK_INTS] as number);
     }
     touchSink[0] = touched;
     for (let j = 0; j < n; j++) {
@@ -534,15 +547,15 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
       const slab = reusable.pop() as number;
       (slabNet[slab] as Int32Array).fill(0, offset, offset + size);
       (slabSale[slab] as Uint8Array).fill(0, offset, offset + size);
-      slabOf[c] = slab;
-      offsetOf[c] = offset;
+      blocks[c * BLOCK_INTS + AT_SLAB] = slab;
+      blocks[c * BLOCK_INTS + AT_OFFSET] = offset;
     } else if (size > SLAB_SIZE) {
       // A single customer spanning more than 262,144 periods: its own slab.
       reserve(size);
       slabNet.push(new Int32Array(size));
       slabSale.push(new Uint8Array(size));
-      slabOf[c] = slabNet.length - 1;
-      offsetOf[c] = 0;
+      blocks[c * BLOCK_INTS + AT_SLAB] = slabNet.length - 1;
+      blocks[c * BLOCK_INTS + AT_OFFSET] = 0;
     } else {
       if (slabUsed + size > SLAB_SIZE) {
         reserve(SLAB_SIZE);
@@ -552,11 +565,11 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
         currentSlab = slabNet.length - 1;
         slabUsed = 0;
       }
-      slabOf[c] = currentSlab;
-      offsetOf[c] = slabUsed;
+      blocks[c * BLOCK_INTS + AT_SLAB] = currentSlab;
+      blocks[c * BLOCK_INTS + AT_OFFSET] = slabUsed;
       slabUsed += size;
     }
-    blockSize[c] = size;
+    blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] = size;
   }
 
   /** Counts `cells` more against the memory cap, or stops the read with what the rows span. */
@@ -569,8 +582,12 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
         c >= 0 && c < ids.length
           ? {
               c,
-              from: (base[c] as number) + Math.min(lo[c] as number, pendingAt),
-              to: (base[c] as number) + Math.max(hi[c] as number, pendingAt),
+              from:
+                (blocks[c * BLOCK_INTS + AT_BASE] as number) +
+                Math.min(blocks[c * BLOCK_INTS + AT_LO] as number, pendingAt),
+              to:
+                (blocks[c * BLOCK_INTS + AT_BASE] as number) +
+                Math.max(blocks[c * BLOCK_INTS + AT_HI] as number, pendingAt),
             }
           : undefined,
       );
@@ -606,25 +623,25 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let pendingAt = 0;
 
   function release(c: number): void {
-    const size = blockSize[c] as number;
+    const size = blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number;
     let list = free.get(size);
     if (list === undefined) {
       list = [];
       free.set(size, list);
     }
-    list.push(slabOf[c] as number, offsetOf[c] as number);
+    list.push(blocks[c * BLOCK_INTS + AT_SLAB] as number, blocks[c * BLOCK_INTS + AT_OFFSET] as number);
   }
 
   /** Moves customer `c` to a bigger block so that block index `at` fits, with room to grow. */
   function grow(c: number, at: number): void {
-    const oldLo = lo[c] as number;
-    const oldHi = hi[c] as number;
+    const oldLo = blocks[c * BLOCK_INTS + AT_LO] as number;
+    const oldHi = blocks[c * BLOCK_INTS + AT_HI] as number;
     const newLo = Math.min(oldLo, at);
     const newHi = Math.max(oldHi, at);
     const span = newHi - newLo + 1;
     // Quadruple: a customer that outgrows its first block usually keeps buying, and skipping the
     // middle size leaves fewer outgrown blocks behind.
-    let size = (blockSize[c] as number) * 4;
+    let size = (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number) * 4;
     while (size < span * 1.5) size *= 2;
     // Seven eighths of the spare room go to the side that just grew (where the next rows are likely
     // to land, as in date-sorted input), an eighth to the other side, so that rows alternating between
@@ -636,20 +653,20 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     // left blocks ~2.5x a customer's span there (100,000 customers x 52 shuffled weeks: 318 MB
     // peak against 168 in date order). A row at the latest period seen (date order) grows as above.
     // (A row is being placed, so minDay and maxDay are set.)
-    const period = (base[c] as number) + at;
+    const period = (blocks[c * BLOCK_INTS + AT_BASE] as number) + at;
     const firstPeriodSeen = periodOfDay(minDay as number, spec);
     const lastPeriodSeen = periodOfDay(maxDay as number, spec);
     const seen = lastPeriodSeen - firstPeriodSeen + 1;
     // (Only ever larger than the block it leaves, which goes back to the free list first: a block
     // of the same size would be that one, zeroed before its cells are copied.)
-    if (period < lastPeriodSeen && size > seen && seen > (blockSize[c] as number)) {
+    if (period < lastPeriodSeen && size > seen && seen > (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number)) {
       size = seen;
-      front = (base[c] as number) + newLo - firstPeriodSeen;
+      front = (blocks[c * BLOCK_INTS + AT_BASE] as number) + newLo - firstPeriodSeen;
     }
     const shift = front - newLo;
-    const fromSlab = slabOf[c] as number;
-    const from = (offsetOf[c] as number) + oldLo;
-    const to = (offsetOf[c] as number) + oldHi + 1;
+    const fromSlab = blocks[c * BLOCK_INTS + AT_SLAB] as number;
+    const from = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + oldLo;
+    const to = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + oldHi + 1;
     const oldNet = slabNet[fromSlab] as Int32Array;
     const oldSale = slabSale[fromSlab] as Uint8Array;
     placing = c;
@@ -657,12 +674,18 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     release(c);
     allocate(c, size);
     placing = -1;
-    const target = (offsetOf[c] as number) + oldLo + shift;
-    (slabNet[slabOf[c] as number] as Int32Array).set(oldNet.subarray(from, to), target);
-    (slabSale[slabOf[c] as number] as Uint8Array).set(oldSale.subarray(from, to), target);
-    base[c] = (base[c] as number) - shift;
-    lo[c] = oldLo + shift;
-    hi[c] = oldHi + shift;
+    const target = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + oldLo + shift;
+    (slabNet[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Int32Array).set(
+      oldNet.subarray(from, to),
+      target,
+    );
+    (slabSale[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Uint8Array).set(
+      oldSale.subarray(from, to),
+      target,
+    );
+    blocks[c * BLOCK_INTS + AT_BASE] = (blocks[c * BLOCK_INTS + AT_BASE] as number) - shift;
+    blocks[c * BLOCK_INTS + AT_LO] = oldLo + shift;
+    blocks[c * BLOCK_INTS + AT_HI] = oldHi + shift;
   }
 
   /**
@@ -671,27 +694,31 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
    * applies to them too: a customer's cells can be split between a column and its block.
    */
   function touch(c: number, period: number): void {
-    const first = firstPeriod[c] as number;
-    const length = spanLength[c] as number;
+    const first = spans[c * 2] as number;
+    const length = spans[c * 2 + 1] as number;
     let grown: number;
     if (length === 0) {
-      firstPeriod[c] = period;
-      spanLength[c] = 1;
+      spans[c * 2] = period;
+      spans[c * 2 + 1] = 1;
       grown = 1;
     } else if (period < first) {
-      firstPeriod[c] = period;
-      spanLength[c] = length + first - period;
+      spans[c * 2] = period;
+      spans[c * 2 + 1] = length + first - period;
       grown = first - period;
     } else if (period >= first + length) {
-      spanLength[c] = period - first + 1;
+      spans[c * 2 + 1] = period - first + 1;
       grown = period - first + 1 - length;
     } else {
       return;
     }
     spanCells += grown;
     if (spanCells > Math.max(MIN_CELL_BUDGET, rows * CELLS_PER_ROW)) {
-      const from = firstPeriod[c] as number;
-      throw spanTooWide(spanCells, { c, from, to: from + (spanLength[c] as number) - 1 });
+      const from = spans[c * 2] as number;
+      throw spanTooWide(spanCells, {
+        c,
+        from,
+        to: from + (spans[c * 2 + 1] as number) - 1,
+      });
     }
   }
 
@@ -723,21 +750,21 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   /** Adds `cents` (and a sale flag) to customer `c`'s block at `period`. */
   function putBlock(c: number, period: number, cents: number, sale: boolean): void {
     touch(c, period);
-    if (blockSize[c] === 0) {
+    if (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] === 0) {
       allocate(c, MIN_BLOCK);
-      base[c] = period - FIRST_BLOCK_LEAD;
-      lo[c] = FIRST_BLOCK_LEAD;
-      hi[c] = FIRST_BLOCK_LEAD;
+      blocks[c * BLOCK_INTS + AT_BASE] = period - FIRST_BLOCK_LEAD;
+      blocks[c * BLOCK_INTS + AT_LO] = FIRST_BLOCK_LEAD;
+      blocks[c * BLOCK_INTS + AT_HI] = FIRST_BLOCK_LEAD;
     }
-    let at = period - (base[c] as number);
-    if (at < 0 || at >= (blockSize[c] as number)) {
+    let at = period - (blocks[c * BLOCK_INTS + AT_BASE] as number);
+    if (at < 0 || at >= (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number)) {
       grow(c, at);
-      at = period - (base[c] as number);
+      at = period - (blocks[c * BLOCK_INTS + AT_BASE] as number);
     }
-    if (at < (lo[c] as number)) lo[c] = at;
-    if (at > (hi[c] as number)) hi[c] = at;
-    const slab = slabOf[c] as number;
-    const i = (offsetOf[c] as number) + at;
+    if (at < (blocks[c * BLOCK_INTS + AT_LO] as number)) blocks[c * BLOCK_INTS + AT_LO] = at;
+    if (at > (blocks[c * BLOCK_INTS + AT_HI] as number)) blocks[c * BLOCK_INTS + AT_HI] = at;
+    const slab = blocks[c * BLOCK_INTS + AT_SLAB] as number;
+    const i = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + at;
     const net = slabNet[slab] as Int32Array;
     const v = net[i] as number;
     const sum = v + cents;
@@ -1038,10 +1065,10 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     // origin[c] + p.
     const origin = new Float64Array(n);
     for (let c = 0; c < n; c++) {
-      startPeriod[c] = firstPeriod[c] as number;
-      length[c] = spanLength[c] as number;
+      startPeriod[c] = spans[c * 2] as number;
+      length[c] = spans[c * 2 + 1] as number;
       customerRows[c] = rowsOf[c] as number;
-      origin[c] = cells - (firstPeriod[c] as number);
+      origin[c] = cells - (spans[c * 2] as number);
       cells += length[c] as number;
     }
     // Customer-major, back to back: each customer's block (its sparse periods, zeros elsewhere)
@@ -1055,12 +1082,17 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     const idEnds = new Int32Array(n);
     let idEnd = 0;
     for (let c = 0; c < n; c++) {
-      if (blockSize[c] !== 0) {
-        const from = (offsetOf[c] as number) + (lo[c] as number);
-        const to = (offsetOf[c] as number) + (hi[c] as number) + 1;
-        const at = (origin[c] as number) + (base[c] as number) + (lo[c] as number);
-        net.set((slabNet[slabOf[c] as number] as Int32Array).subarray(from, to), at);
-        sale.set((slabSale[slabOf[c] as number] as Uint8Array).subarray(from, to), at);
+      if (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] !== 0) {
+        const from =
+          (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + (blocks[c * BLOCK_INTS + AT_LO] as number);
+        const to =
+          (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + (blocks[c * BLOCK_INTS + AT_HI] as number) + 1;
+        const at =
+          (origin[c] as number) +
+          (blocks[c * BLOCK_INTS + AT_BASE] as number) +
+          (blocks[c * BLOCK_INTS + AT_LO] as number);
+        net.set((slabNet[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Int32Array).subarray(from, to), at);
+        sale.set((slabSale[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Uint8Array).subarray(from, to), at);
       }
       idEnd += (ids[c] as string).length;
       idEnds[c] = idEnd;
@@ -1133,7 +1165,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     extraCustomer = extraStore = extraRows = extraTable = new Int32Array(0);
     storeCustomers = 0;
     storeA = countA = storeB = countB = new Int32Array(0);
-    base = lo = hi = slabOf = offsetOf = blockSize = rowsOf = firstPeriod = spanLength = new Int32Array(0);
+    blocks = spans = rowsOf = new Int32Array(0);
     return part;
   }
 
