@@ -68,6 +68,8 @@ const AT_OFFSET = 4;
 const AT_BLOCK_SIZE = 5;
 /** Customers per block when buildPart adds the columns' cells into the customer-major arrays. */
 const TRANSPOSE_BLOCK = 1024;
+/** Ids up to this long are held back with their rows (longer ones are looked up at once). */
+const HELD_ID_MAX = 64;
 /** Rows `addSaleBytes` holds back to look their customers up together (see `flushRows`). */
 const HELD_ROWS = 64;
 /** `customerNumber` of a customer of another partition (see `LedgerBuilderOptions.partition`). */
@@ -103,8 +105,9 @@ export interface LedgerBuilder {
   ): boolean;
   /**
    * `addSale` with the customer id as the ASCII bytes `bytes[from .. to)` (a CSV reader's chunk):
-   * the same customer as the text those bytes decode to. A row with a short id may be held back
-   * and folded in with the next ones (see `flushRows`); the bytes are read before this returns.
+   * the same customer as the text those bytes decode to. A row with an id of up to HELD_ID_MAX
+   * characters may be held back and folded in with the next ones (see `flushRows`); the bytes are
+   * read before this returns.
    * Both return false for a row of another partition's customer (ignored), else true.
    */
   addSaleBytes(
@@ -381,9 +384,11 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     source: string | Uint8Array,
     from: number,
     length: number,
+    keys: Int32Array = key,
+    keyAt = 0,
   ): number {
     const mask = table.length / TABLE_STRIDE - 1;
-    let slot = probe(hash & mask, hash, key, 0);
+    let slot = probe(hash & mask, hash, keys, keyAt);
     while (slot >= 0) {
       const number = table[slot * TABLE_STRIDE] as number;
       if (packed) return number - 1;
@@ -395,7 +400,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
       ) {
         return number - 1;
       }
-      slot = probe((slot + 1) & mask, hash, key, 0);
+      slot = probe((slot + 1) & mask, hash, keys, keyAt);
     }
     return slot;
   }
@@ -478,7 +483,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     return numberNewCustomer(asciiString(bytes, from, to), -1 - found, hash, key, 0);
   }
 
-  // --- rows of short ids held back by addSaleBytes and folded in batches (issue 12, speed). Looking
+  // --- rows of ids of up to HELD_ID_MAX characters held back by addSaleBytes and folded in batches (issue 12, speed). Looking
   // a customer up is a read at a random place of a table of megabytes, mostly a cache miss; one row
   // at a time, each miss was waited for (~100 ns a row, the read's largest cost at 100,000
   // customers). The lookups of a batch run back to back, independent of each other, so the CPU
@@ -490,6 +495,14 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   const heldAmount = new Float64Array(HELD_ROWS);
   /** NaN for a row without a line number. */
   const heldLine = new Float64Array(HELD_ROWS);
+  /**
+   * The id's length, and the bytes of ids too long to pack (up to HELD_ID_MAX: UUIDs), copied
+   * (`addSaleBytes` reads its bytes before it returns). Looked up one at a time, a 36-character id's
+   * slot and then its id string were two misses waited for at every row (~1.1 s of a range's
+   * 3.4 CPU-s on 100,000 customers x 52 weeks with UUIDs).
+   */
+  const heldLength = new Int32Array(HELD_ROWS);
+  const heldBytes = new Uint8Array(HELD_ROWS * HELD_ID_MAX);
   /** The row's store number, -1 for none. */
   const heldStore = new Int32Array(HELD_ROWS);
   let held = 0;
@@ -506,7 +519,10 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     let touched = 0;
     for (let j = 0; j < n; j++) touched ^= table[((heldHash[j] as number) & mask) * TABLE_STRIDE] as number;
     for (let j = 0; j < n; j++) {
-      heldCustomer[j] = packedCustomerNumber(heldHash[j] as number, j * KEY_WORDS);
+      heldCustomer[j] =
+        (heldLength[j] as number) > PACKED_MAX_LENGTH
+          ? heldCustomerNumber(j)
+          : packedCustomerNumber(heldHash[j] as number, j * KEY_WORDS);
     }
     // Likewise the customers' counters and cells in the window's latest slot, and for rows before
     // the window (input not in date order: a random customer's block at every row) their spans and
@@ -530,6 +546,22 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
         heldStore[j] as number,
       );
     }
+  }
+
+  /** `customerNumber` of held row `j`'s id, too long to pack (its bytes in `heldBytes`). */
+  function heldCustomerNumber(j: number): number {
+    const hash = heldHash[j] as number;
+    const from = j * HELD_ID_MAX;
+    const length = heldLength[j] as number;
+    const found = lookUp(hash, false, heldBytes, from, length, heldKey, j * KEY_WORDS);
+    if (found >= 0) return found;
+    return numberNewCustomer(
+      asciiString(heldBytes, from, from + length),
+      -1 - found,
+      hash,
+      heldKey,
+      j * KEY_WORDS,
+    );
   }
 
   /** `customerNumber` of a short id given as its hash and packed key (held row `heldKey[at ..]`). */
@@ -982,7 +1014,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   ): boolean {
     if (built) throw new Error('createLedgerBuilder: add() after build(); start a new builder');
     const length = to - from;
-    if (length > PACKED_MAX_LENGTH) {
+    if (length > HELD_ID_MAX) {
       flushRows();
       const c = customerNumberOfBytes(bytes, from, to);
       if (c === NOT_OURS) return false;
@@ -993,6 +1025,11 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     const j = held;
     const hash = hashBytes(bytes, from, to, heldKey, j * KEY_WORDS);
     if (!ours(hash)) return false;
+    heldLength[j] = length;
+    if (length > PACKED_MAX_LENGTH) {
+      const at = j * HELD_ID_MAX - from;
+      for (let i = from; i < to; i++) heldBytes[at + i] = bytes[i] as number;
+    }
     heldStore[j] = storeNumberOf(storeId);
     heldHash[j] = hash;
     heldDay[j] = day;

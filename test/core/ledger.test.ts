@@ -73,8 +73,9 @@ describe('createLedgerBuilder', () => {
 
   it('reads a customer id from ASCII bytes (addSaleBytes) as the same customer as its text', () => {
     // Short ids (up to 23 characters, kept in the table slot), longer ones (compared with the id),
-    // pairs with the same table hash on either side of that length, and ids of 13+ characters, in
-    // lines of a buffer as a CSV reader passes them, mixed with text rows.
+    // pairs with the same table hash on either side of that length, ids of 13+ characters, and ids
+    // on either side of 64 characters (held back with a copy of their bytes up to there), in lines
+    // of a buffer as a CSV reader passes them, mixed with text rows.
     const ids = [
       'A',
       'C000123',
@@ -89,6 +90,13 @@ describe('createLedgerBuilder', () => {
       `${'x'.repeat(22)}y`,
       'customer-account-000174628',
       'customer-account-001872066',
+      // Held back with their bytes copied up to 64 characters (UUIDs), looked up at once beyond.
+      'd3b07384-d113-4ec6-a1b7-35b3c0e4f2a1',
+      'd3b07384-d113-4ec6-a1b7-35b3c0e4f2a2',
+      `${'k'.repeat(30)}-first-of-a-pair`,
+      `${'k'.repeat(30)}-other-of-a-pair`,
+      'z'.repeat(64),
+      'z'.repeat(65),
     ];
     const text = createLedgerBuilder(weeks);
     const mixed = createLedgerBuilder(weeks);
