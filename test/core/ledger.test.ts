@@ -14,6 +14,15 @@ import { expectLedgerMatchesNaiveFold } from '../helpers/naive-ledger.ts';
 
 const weeks: PeriodSpec = { kind: 'week', weekStartsOn: 1 };
 
+/** Numbers in [0, 1) from `seed`, the same each run (a linear congruential generator). */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+}
+
 /**
  * Cents of a row: mostly everyday amounts, some near the 32-bit limit, so that sums of a customer
  * period leave that range (the builder's blocks and the parts keep 32-bit cents while they fit).
@@ -288,11 +297,7 @@ describe('createLedgerBuilder on rows in no date order, many customers (the bloc
         fc.constantFrom(50, 600, 20_000),
         fc.boolean(),
         (seed, spanDays, customers, byCustomer) => {
-          let state = seed;
-          const next = (): number => {
-            state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fffffff;
-            return state / 0x80000000;
-          };
+          const next = seededRandom(seed);
           const rows: SaleRow[] = [];
           for (let i = 0; i < 3_000; i++) {
             const customer = next() < 0.5 ? Math.floor(next() * 30) : Math.floor(next() * customers);
@@ -320,11 +325,7 @@ describe('sums past 32 bits (the blocks and the parts keep 32-bit cents while th
     // and some come back within range. (Rows drawn from a seed, as above.)
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.boolean(), (seed, dateOrder) => {
-        let state = seed;
-        const next = (): number => {
-          state = (Math.imul(state, 1_103_515_245) + 12_345) & 0x7fffffff;
-          return state / 0x80000000;
-        };
+        const next = seededRandom(seed);
         const rows: SaleRow[] = [];
         for (let i = 0; i < 2_000; i++) {
           const hot = next() < 0.3;
