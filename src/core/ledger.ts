@@ -573,21 +573,22 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
 
   /** Gives customer `c` a fresh block of `size` periods (zeroed); returns nothing, sets slab/offset. */
   function allocate(c: number, size: number): void {
+    const b = c * BLOCK_INTS;
     const reusable = free.get(size);
     if (reusable !== undefined && reusable.length > 0) {
       const offset = reusable.pop() as number;
       const slab = reusable.pop() as number;
       (slabNet[slab] as Int32Array).fill(0, offset, offset + size);
       (slabSale[slab] as Uint8Array).fill(0, offset, offset + size);
-      blocks[c * BLOCK_INTS + AT_SLAB] = slab;
-      blocks[c * BLOCK_INTS + AT_OFFSET] = offset;
+      blocks[b + AT_SLAB] = slab;
+      blocks[b + AT_OFFSET] = offset;
     } else if (size > SLAB_SIZE) {
       // A single customer spanning more than 262,144 periods: its own slab.
       reserve(size);
       slabNet.push(new Int32Array(size));
       slabSale.push(new Uint8Array(size));
-      blocks[c * BLOCK_INTS + AT_SLAB] = slabNet.length - 1;
-      blocks[c * BLOCK_INTS + AT_OFFSET] = 0;
+      blocks[b + AT_SLAB] = slabNet.length - 1;
+      blocks[b + AT_OFFSET] = 0;
     } else {
       if (slabUsed + size > SLAB_SIZE) {
         reserve(SLAB_SIZE);
@@ -597,11 +598,11 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
         currentSlab = slabNet.length - 1;
         slabUsed = 0;
       }
-      blocks[c * BLOCK_INTS + AT_SLAB] = currentSlab;
-      blocks[c * BLOCK_INTS + AT_OFFSET] = slabUsed;
+      blocks[b + AT_SLAB] = currentSlab;
+      blocks[b + AT_OFFSET] = slabUsed;
       slabUsed += size;
     }
-    blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] = size;
+    blocks[b + AT_BLOCK_SIZE] = size;
   }
 
   /** Counts `cells` more against the memory cap, or stops the read with what the rows span. */
@@ -609,17 +610,14 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     const budget = Math.max(MIN_CELL_BUDGET, rows * CELLS_PER_ROW);
     if (allocatedCells + cells > budget) {
       const c = placing;
+      const b = c * BLOCK_INTS;
       throw spanTooWide(
         allocatedCells + cells,
         c >= 0 && c < ids.length
           ? {
               c,
-              from:
-                (blocks[c * BLOCK_INTS + AT_BASE] as number) +
-                Math.min(blocks[c * BLOCK_INTS + AT_LO] as number, pendingAt),
-              to:
-                (blocks[c * BLOCK_INTS + AT_BASE] as number) +
-                Math.max(blocks[c * BLOCK_INTS + AT_HI] as number, pendingAt),
+              from: (blocks[b + AT_BASE] as number) + Math.min(blocks[b + AT_LO] as number, pendingAt),
+              to: (blocks[b + AT_BASE] as number) + Math.max(blocks[b + AT_HI] as number, pendingAt),
             }
           : undefined,
       );
@@ -655,25 +653,27 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let pendingAt = 0;
 
   function release(c: number): void {
-    const size = blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number;
+    const b = c * BLOCK_INTS;
+    const size = blocks[b + AT_BLOCK_SIZE] as number;
     let list = free.get(size);
     if (list === undefined) {
       list = [];
       free.set(size, list);
     }
-    list.push(blocks[c * BLOCK_INTS + AT_SLAB] as number, blocks[c * BLOCK_INTS + AT_OFFSET] as number);
+    list.push(blocks[b + AT_SLAB] as number, blocks[b + AT_OFFSET] as number);
   }
 
   /** Moves customer `c` to a bigger block so that block index `at` fits, with room to grow. */
   function grow(c: number, at: number): void {
-    const oldLo = blocks[c * BLOCK_INTS + AT_LO] as number;
-    const oldHi = blocks[c * BLOCK_INTS + AT_HI] as number;
+    const b = c * BLOCK_INTS;
+    const oldLo = blocks[b + AT_LO] as number;
+    const oldHi = blocks[b + AT_HI] as number;
     const newLo = Math.min(oldLo, at);
     const newHi = Math.max(oldHi, at);
     const span = newHi - newLo + 1;
     // Quadruple: a customer that outgrows its first block usually keeps buying, and skipping the
     // middle size leaves fewer outgrown blocks behind.
-    let size = (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number) * 4;
+    let size = (blocks[b + AT_BLOCK_SIZE] as number) * 4;
     while (size < span * 1.5) size *= 2;
     // Seven eighths of the spare room go to the side that just grew (where the next rows are likely
     // to land, as in date-sorted input), an eighth to the other side, so that rows alternating between
@@ -685,20 +685,20 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     // left blocks ~2.5x a customer's span there (100,000 customers x 52 shuffled weeks: 318 MB
     // peak against 168 in date order). A row at the latest period seen (date order) grows as above.
     // (A row is being placed, so minDay and maxDay are set.)
-    const period = (blocks[c * BLOCK_INTS + AT_BASE] as number) + at;
+    const period = (blocks[b + AT_BASE] as number) + at;
     const firstPeriodSeen = periodOfDay(minDay as number, spec);
     const lastPeriodSeen = periodOfDay(maxDay as number, spec);
     const seen = lastPeriodSeen - firstPeriodSeen + 1;
     // (Only ever larger than the block it leaves, which goes back to the free list first: a block
     // of the same size would be that one, zeroed before its cells are copied.)
-    if (period < lastPeriodSeen && size > seen && seen > (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number)) {
+    if (period < lastPeriodSeen && size > seen && seen > (blocks[b + AT_BLOCK_SIZE] as number)) {
       size = seen;
-      front = (blocks[c * BLOCK_INTS + AT_BASE] as number) + newLo - firstPeriodSeen;
+      front = (blocks[b + AT_BASE] as number) + newLo - firstPeriodSeen;
     }
     const shift = front - newLo;
-    const fromSlab = blocks[c * BLOCK_INTS + AT_SLAB] as number;
-    const from = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + oldLo;
-    const to = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + oldHi + 1;
+    const fromSlab = blocks[b + AT_SLAB] as number;
+    const from = (blocks[b + AT_OFFSET] as number) + oldLo;
+    const to = (blocks[b + AT_OFFSET] as number) + oldHi + 1;
     const oldNet = slabNet[fromSlab] as Int32Array;
     const oldSale = slabSale[fromSlab] as Uint8Array;
     placing = c;
@@ -706,18 +706,12 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     release(c);
     allocate(c, size);
     placing = -1;
-    const target = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + oldLo + shift;
-    (slabNet[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Int32Array).set(
-      oldNet.subarray(from, to),
-      target,
-    );
-    (slabSale[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Uint8Array).set(
-      oldSale.subarray(from, to),
-      target,
-    );
-    blocks[c * BLOCK_INTS + AT_BASE] = (blocks[c * BLOCK_INTS + AT_BASE] as number) - shift;
-    blocks[c * BLOCK_INTS + AT_LO] = oldLo + shift;
-    blocks[c * BLOCK_INTS + AT_HI] = oldHi + shift;
+    const target = (blocks[b + AT_OFFSET] as number) + oldLo + shift;
+    (slabNet[blocks[b + AT_SLAB] as number] as Int32Array).set(oldNet.subarray(from, to), target);
+    (slabSale[blocks[b + AT_SLAB] as number] as Uint8Array).set(oldSale.subarray(from, to), target);
+    blocks[b + AT_BASE] = (blocks[b + AT_BASE] as number) - shift;
+    blocks[b + AT_LO] = oldLo + shift;
+    blocks[b + AT_HI] = oldHi + shift;
   }
 
   /**
@@ -781,22 +775,23 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
 
   /** Adds `cents` (and a sale flag) to customer `c`'s block at `period`. */
   function putBlock(c: number, period: number, cents: number, sale: boolean): void {
+    const b = c * BLOCK_INTS;
     touch(c, period);
-    if (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] === 0) {
+    if (blocks[b + AT_BLOCK_SIZE] === 0) {
       allocate(c, MIN_BLOCK);
-      blocks[c * BLOCK_INTS + AT_BASE] = period - FIRST_BLOCK_LEAD;
-      blocks[c * BLOCK_INTS + AT_LO] = FIRST_BLOCK_LEAD;
-      blocks[c * BLOCK_INTS + AT_HI] = FIRST_BLOCK_LEAD;
+      blocks[b + AT_BASE] = period - FIRST_BLOCK_LEAD;
+      blocks[b + AT_LO] = FIRST_BLOCK_LEAD;
+      blocks[b + AT_HI] = FIRST_BLOCK_LEAD;
     }
-    let at = period - (blocks[c * BLOCK_INTS + AT_BASE] as number);
-    if (at < 0 || at >= (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] as number)) {
+    let at = period - (blocks[b + AT_BASE] as number);
+    if (at < 0 || at >= (blocks[b + AT_BLOCK_SIZE] as number)) {
       grow(c, at);
-      at = period - (blocks[c * BLOCK_INTS + AT_BASE] as number);
+      at = period - (blocks[b + AT_BASE] as number);
     }
-    if (at < (blocks[c * BLOCK_INTS + AT_LO] as number)) blocks[c * BLOCK_INTS + AT_LO] = at;
-    if (at > (blocks[c * BLOCK_INTS + AT_HI] as number)) blocks[c * BLOCK_INTS + AT_HI] = at;
-    const slab = blocks[c * BLOCK_INTS + AT_SLAB] as number;
-    const i = (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + at;
+    if (at < (blocks[b + AT_LO] as number)) blocks[b + AT_LO] = at;
+    if (at > (blocks[b + AT_HI] as number)) blocks[b + AT_HI] = at;
+    const slab = blocks[b + AT_SLAB] as number;
+    const i = (blocks[b + AT_OFFSET] as number) + at;
     const net = slabNet[slab] as Int32Array;
     const v = net[i] as number;
     const sum = v + cents;
@@ -1119,17 +1114,13 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     const idEnds = new Int32Array(n);
     let idEnd = 0;
     for (let c = 0; c < n; c++) {
-      if (blocks[c * BLOCK_INTS + AT_BLOCK_SIZE] !== 0) {
-        const from =
-          (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + (blocks[c * BLOCK_INTS + AT_LO] as number);
-        const to =
-          (blocks[c * BLOCK_INTS + AT_OFFSET] as number) + (blocks[c * BLOCK_INTS + AT_HI] as number) + 1;
-        const at =
-          (origin[c] as number) +
-          (blocks[c * BLOCK_INTS + AT_BASE] as number) +
-          (blocks[c * BLOCK_INTS + AT_LO] as number);
-        net.set((slabNet[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Int32Array).subarray(from, to), at);
-        sale.set((slabSale[blocks[c * BLOCK_INTS + AT_SLAB] as number] as Uint8Array).subarray(from, to), at);
+      const b = c * BLOCK_INTS;
+      if (blocks[b + AT_BLOCK_SIZE] !== 0) {
+        const from = (blocks[b + AT_OFFSET] as number) + (blocks[b + AT_LO] as number);
+        const to = (blocks[b + AT_OFFSET] as number) + (blocks[b + AT_HI] as number) + 1;
+        const at = (origin[c] as number) + (blocks[b + AT_BASE] as number) + (blocks[b + AT_LO] as number);
+        net.set((slabNet[blocks[b + AT_SLAB] as number] as Int32Array).subarray(from, to), at);
+        sale.set((slabSale[blocks[b + AT_SLAB] as number] as Uint8Array).subarray(from, to), at);
       }
       idEnd += (ids[c] as string).length;
       idEnds[c] = idEnd;
