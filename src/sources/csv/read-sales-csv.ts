@@ -167,6 +167,9 @@ function planWorkers(
   return { split: 'ranges', count: Math.max(1, Math.min(cpus, Math.floor(size / RANGE_MIN_BYTES))) };
 }
 
+/** From this many rows a read on this thread collects its spent memory between phases. */
+const COLLECT_MIN_ROWS = 200_000;
+
 async function readLedgerHere(
   options: SalesCsvOptions,
   spec: PeriodSpec,
@@ -176,10 +179,12 @@ async function readLedgerHere(
     finishSalesRead(options, stats, duplicates?.count() ?? stats.duplicateRows),
   );
   // Each phase's spent memory is collected before the next allocates (the fingerprints, then the
-  // builder's blocks): 2.2 -> 1.x GB peak on 46M rows (docs/cli.md#benchmark).
-  collectGarbage();
+  // builder's blocks): 2.2 -> 1.x GB peak on 46M rows (docs/cli.md#benchmark). Not for a small file:
+  // each full collection is still ~10-15 ms, a tenth of a run of a few thousand rows.
+  const collect = dataQuality.rowsRead >= COLLECT_MIN_ROWS;
+  if (collect) collectGarbage();
   const part = builder.buildPart();
-  collectGarbage();
+  if (collect) collectGarbage();
   return { ledger: ledgerFromPart(spec, part, { padToLastPeriod: true }), dataQuality };
 }
 
