@@ -25,7 +25,7 @@ import { type BufferCarver, createBufferCarver } from './buffer-carver.ts';
 import { hashText } from './hash-text.ts';
 import { isoFromDay, periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from './steps.ts';
-import { mainStores, mergeStoreRows, pairSlot, type StoreRowCounts } from './store-rows.ts';
+import { mainStores, mergeStoreRows, StorePairCounts, type StoreRowCounts } from './store-rows.ts';
 import type { CustomerLedger, LatestRow, PeriodSpec, SaleRow, SalesLedger } from './types.ts';
 
 /** Periods accumulated period-major (a power of two). */
@@ -229,15 +229,10 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   let storeB = new Int32Array(0);
   let countB = new Int32Array(0);
   /**
-   * Customers' third and later stores, as (customer, store, rows) in the order met, found through
-   * an open-addressing table of their positions + 1 keyed by customer and store: a customer of many
-   * stores (a chain's regulars) costs a probe of typed arrays, not a map per customer.
+   * Customers' third and later stores: a customer of many stores (a chain's regulars) costs a
+   * probe of typed arrays, not a map per customer.
    */
-  let extraCustomer = new Int32Array(0);
-  let extraStore = new Int32Array(0);
-  let extraRows = new Int32Array(0);
-  let extras = 0;
-  let extraTable = new Int32Array(0);
+  let extraPairs = new StorePairCounts();
   /** Customers with a row with a store. */
   let storeCustomers = 0;
 
@@ -928,51 +923,13 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     } else if (storeB[c] === s + 1) {
       countB[c] = (countB[c] as number) + 1;
     } else {
-      countExtraStoreRow(c, s);
+      extraPairs.add(c, s, 1);
     }
-  }
-
-  /** Counts a row of customer `c` at its third or later store `s` (see extraTable). */
-  function countExtraStoreRow(c: number, s: number): void {
-    if ((extras + 1) * 2 > extraTable.length) {
-      // Grown at half full: every pair placed again in a table twice the size.
-      extraTable = new Int32Array(Math.max(1024, extraTable.length * 2));
-      for (let e = 0; e < extras; e++) {
-        let slot = extraSlot(extraCustomer[e] as number, extraStore[e] as number);
-        while (extraTable[slot] !== 0) slot = (slot + 1) & (extraTable.length - 1);
-        extraTable[slot] = e + 1;
-      }
-    }
-    const mask = extraTable.length - 1;
-    let slot = extraSlot(c, s);
-    for (;;) {
-      const e = (extraTable[slot] as number) - 1;
-      if (e < 0) break;
-      if (extraCustomer[e] === c && extraStore[e] === s) {
-        extraRows[e] = (extraRows[e] as number) + 1;
-        return;
-      }
-      slot = (slot + 1) & mask;
-    }
-    if (extras === extraCustomer.length) {
-      const next = Math.max(1024, extras * 2);
-      extraCustomer = grownInt32(extraCustomer, next);
-      extraStore = grownInt32(extraStore, next);
-      extraRows = grownInt32(extraRows, next);
-    }
-    extraCustomer[extras] = c;
-    extraStore[extras] = s;
-    extraRows[extras] = 1;
-    extras++;
-    extraTable[slot] = extras;
-  }
-
-  function extraSlot(c: number, s: number): number {
-    return pairSlot(c, s) & (extraTable.length - 1);
   }
 
   /** Rows per store per customer, as `LedgerPart.storeRows` gives them. */
   function storeRowsOf(): StoreRowCounts {
+    const extras = extraPairs.size;
     let entries = extras;
     for (let c = 0; c < storeA.length; c++) {
       if (storeA[c] !== 0) entries++;
@@ -992,9 +949,9 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
       store[e] = (storeB[c] as number) - 1;
       rows[e++] = countB[c] as number;
     }
-    customer.set(extraCustomer.subarray(0, extras), e);
-    store.set(extraStore.subarray(0, extras), e);
-    rows.set(extraRows.subarray(0, extras), e);
+    customer.set(extraPairs.customer.subarray(0, extras), e);
+    store.set(extraPairs.store.subarray(0, extras), e);
+    rows.set(extraPairs.rows.subarray(0, extras), e);
     return { storeIds: storeIds.slice(), customer, store, rows };
   }
 
@@ -1189,8 +1146,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     slotFlags = [];
     storeIds.length = 0;
     storeNumbers.clear();
-    extras = 0;
-    extraCustomer = extraStore = extraRows = extraTable = new Int32Array(0);
+    extraPairs = new StorePairCounts();
     storeCustomers = 0;
     storeA = countA = storeB = countB = new Int32Array(0);
     blocks = spans = rowsOf = new Int32Array(0);

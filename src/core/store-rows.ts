@@ -24,6 +24,63 @@ export function storeRowBuffers(counts: StoreRowCounts): ArrayBuffer[] {
 }
 
 /**
+ * Rows per (customer, store) pair, each pair once, in the order first met: columns grown as pairs
+ * come, found through an open-addressing table of their positions + 1 (linear probing, at most
+ * half full). The builder counts customers' third and later stores in one; merges add parts' counts
+ * in one.
+ */
+export class StorePairCounts {
+  customer: Int32Array<ArrayBuffer> = new Int32Array(0);
+  store: Int32Array<ArrayBuffer> = new Int32Array(0);
+  rows: Int32Array<ArrayBuffer> = new Int32Array(0);
+  /** Pairs so far: the columns' entries `0 .. size`. */
+  size = 0;
+  #table = new Int32Array(0);
+
+  /** Adds `rows` to the pair (customer `c`, store `s`), a new entry if it is not there yet. */
+  add(c: number, s: number, rows: number): void {
+    if ((this.size + 1) * 2 > this.#table.length) this.#grow();
+    const table = this.#table;
+    const mask = table.length - 1;
+    let slot = pairSlot(c, s) & mask;
+    for (;;) {
+      const e = (table[slot] as number) - 1;
+      if (e < 0) break;
+      if (this.customer[e] === c && this.store[e] === s) {
+        this.rows[e] = (this.rows[e] as number) + rows;
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const e = this.size++;
+    this.customer[e] = c;
+    this.store[e] = s;
+    this.rows[e] = rows;
+    table[slot] = e + 1;
+  }
+
+  /** A table twice the size (every pair placed again), and columns as large. */
+  #grow(): void {
+    const size = Math.max(1024, this.#table.length * 2);
+    const table = new Int32Array(size);
+    for (let e = 0; e < this.size; e++) {
+      let slot = pairSlot(this.customer[e] as number, this.store[e] as number) & (size - 1);
+      while (table[slot] !== 0) slot = (slot + 1) & (size - 1);
+      table[slot] = e + 1;
+    }
+    this.#table = table;
+    const grown = (column: Int32Array): Int32Array<ArrayBuffer> => {
+      const out = new Int32Array(size / 2);
+      out.set(column.subarray(0, this.size));
+      return out;
+    };
+    this.customer = grown(this.customer);
+    this.store = grown(this.store);
+    this.rows = grown(this.rows);
+  }
+}
+
+/**
  * The counts of several parts as one: each part's customers renumbered by `customerMaps[k]`
  * (its customer `c` is merged customer `customerMaps[k][c]`), its stores by id. A (customer,
  * store) pair in more than one part (byte ranges of the same file) has its rows added; each pair
@@ -35,18 +92,7 @@ export function mergeStoreRows(
 ): StoreRowCounts | undefined {
   const storeIds: string[] = [];
   const storeNumbers = new Map<string, number>();
-  let entries = 0;
-  for (const counts of parts) entries += counts?.customer.length ?? 0;
-  if (entries === 0) return undefined;
-  const customer = new Int32Array(entries);
-  const store = new Int32Array(entries);
-  const rows = new Int32Array(entries);
-  // Open addressing over the entries so far (position + 1), keyed by (customer, store).
-  let size = 1024;
-  while (size < entries * 2) size *= 2;
-  const table = new Int32Array(size);
-  const mask = size - 1;
-  let n = 0;
+  const pairs = new StorePairCounts();
   parts.forEach((counts, k) => {
     if (counts === undefined) return;
     const map = customerMaps[k] as Int32Array;
@@ -62,30 +108,21 @@ export function mergeStoreRows(
     });
     for (let e = 0; e < counts.customer.length; e++) {
       const c = map[counts.customer[e] as number] as number;
-      const s = storeMap[counts.store[e] as number] as number;
-      let slot = pairSlot(c, s) & mask;
-      for (;;) {
-        const at = (table[slot] as number) - 1;
-        if (at < 0) {
-          customer[n] = c;
-          store[n] = s;
-          rows[n] = counts.rows[e] as number;
-          table[slot] = ++n;
-          break;
-        }
-        if (customer[at] === c && store[at] === s) {
-          rows[at] = (rows[at] as number) + (counts.rows[e] as number);
-          break;
-        }
-        slot = (slot + 1) & mask;
-      }
+      pairs.add(c, storeMap[counts.store[e] as number] as number, counts.rows[e] as number);
     }
   });
-  return { storeIds, customer: customer.slice(0, n), store: store.slice(0, n), rows: rows.slice(0, n) };
+  if (pairs.size === 0) return undefined;
+  const n = pairs.size;
+  return {
+    storeIds,
+    customer: pairs.customer.slice(0, n),
+    store: pairs.store.slice(0, n),
+    rows: pairs.rows.slice(0, n),
+  };
 }
 
 /** A table slot (before masking) of the pair (customer `c`, store `s`). */
-export function pairSlot(c: number, s: number): number {
+function pairSlot(c: number, s: number): number {
   let h = Math.imul(c ^ Math.imul(s, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 15;
   return h;
