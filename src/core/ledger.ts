@@ -233,8 +233,6 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
    * probe of typed arrays, not a map per customer.
    */
   let extraPairs = new StorePairCounts();
-  /** Customers with a row with a store. */
-  let storeCustomers = 0;
 
   // --- customer-major blocks in slabs; outgrown blocks are kept for reuse, by size.
   // A block's cents are 32-bit integers (4 bytes a cell, not 8: rows in no date order all land in
@@ -914,7 +912,6 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     if (first === 0) {
       storeA[c] = s + 1;
       countA[c] = 1;
-      storeCustomers++;
     } else if (first === s + 1) {
       countA[c] = (countA[c] as number) + 1;
     } else if (storeB[c] === 0) {
@@ -1122,7 +1119,8 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     );
     part.weekdayRows = weekdayRows.slice();
     part.latestRows = latest.slice();
-    if (storeCustomers > 0) part.storeRows = storeRowsOf();
+    // (A store is numbered only for a row of this builder's, which counts it.)
+    if (storeIds.length > 0) part.storeRows = storeRowsOf();
     if (firstLines !== undefined) {
       part.firstLines = firstLines.slice(0, n);
       firstLines = new Float64Array(0);
@@ -1147,7 +1145,6 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     storeIds.length = 0;
     storeNumbers.clear();
     extraPairs = new StorePairCounts();
-    storeCustomers = 0;
     storeA = countA = storeB = countB = new Int32Array(0);
     blocks = spans = rowsOf = new Int32Array(0);
     return part;
@@ -1640,6 +1637,7 @@ export class CompactCustomerLedger implements CustomerLedger {
 
 /** Whether every value is a whole number in the 32-bit range (what `IntCents` can hold). */
 export function fitsInt32(values: ArrayLike<number>): boolean {
+  if (values instanceof Int32Array) return true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if ((v | 0) !== v) return false;
@@ -1690,10 +1688,7 @@ export function* ledgerFromPartSteps(
   };
   // Compact nets: one Int32Array for all of them (zeros where padded), views handed out below.
   let cells: Int32Array | null = null;
-  if (
-    (options.compactNets ?? n >= COMPACT_NETS_MIN_CUSTOMERS) &&
-    (partNet instanceof Int32Array || fitsInt32(partNet))
-  ) {
+  if ((options.compactNets ?? n >= COMPACT_NETS_MIN_CUSTOMERS) && fitsInt32(partNet)) {
     let total = 0;
     for (let c = 0; c < n; c++) total += netLength(c);
     cells = new Int32Array(total);
