@@ -377,6 +377,24 @@ function readAloneLine(read: Comparison, duck: Comparison): string | null {
   );
 }
 
+/**
+ * The wall time revgap's run would take with every core busy from its start to its end (its CPU
+ * seconds / the cores), against DuckDB's wall time: no schedule of the same work on this machine
+ * does better, so it bounds what a better split of the work across threads could reach (informative).
+ */
+function coresFloorLine(r: RunResult, duck: Comparison): string | null {
+  const d = duck.result;
+  if (r.exitCode !== 0 || r.cpuSeconds === null || d === null || d.exitCode !== 0 || d.seconds <= 0)
+    return null;
+  const cores = cpus().length;
+  const floor = r.cpuSeconds / cores;
+  return (
+    `  (informative: revgap's CPU over the ${cores} cores, ${r.cpuSeconds.toFixed(2)} / ${cores} = ${floor.toFixed(2)} s: ` +
+    `its wall time with every core busy from start to end, ${(floor / d.seconds).toFixed(2)}x DuckDB's wall; ` +
+    'no split of the same work across threads ends sooner)'
+  );
+}
+
 const BENCH_DATABASE_URL = process.env.REVGAP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Loads the sales into a table once (kept between runs, named by the data set), via psql \copy. */
@@ -535,6 +553,8 @@ async function benchLarge(
     );
     const alone = readAlone === null ? null : readAloneLine(readAlone, duck);
     if (alone !== null) out.push(alone);
+    const floor = coresFloorLine(revgap, duck);
+    if (floor !== null) out.push(floor);
     const where = stagesLine(revgap);
     if (where !== null) out.push(where);
   }
@@ -929,6 +949,7 @@ async function main(): Promise<void> {
       '',
       `revgap CSV / DuckDB: wall ${fmt(pair?.wall ?? null, 1.5)}, CPU ${fmt(pair?.cpu ?? null, 1.5)}`,
       ...(readAlone === null ? [] : [readAloneLine(readAlone, duck) ?? '']),
+      ...(coresFloorLine(csvRun, duck) === null ? [] : [coresFloorLine(csvRun, duck) as string]),
       ...(stagesLine(csvRun) === null ? [] : [stagesLine(csvRun) as string]),
       `revgap CSV peak RSS${runs > 1 ? ' (highest of the runs)' : ''}: ${peak === null ? 'n/a' : `${peak.toFixed(0)} MB (target < 300 MB: ${peak < 300 ? 'yes' : 'NO'})`}`,
       `revgap Postgres pushdown / Postgres GROUP BY: wall ${fmt(ratio(pushdown, psql, 'seconds'), 1.3)}`,
