@@ -949,8 +949,7 @@ async function main(): Promise<void> {
       '',
       `revgap CSV / DuckDB: wall ${fmt(pair?.wall ?? null, 1.5)}, CPU ${fmt(pair?.cpu ?? null, 1.5)}`,
       ...(readAlone === null ? [] : [readAloneLine(readAlone, duck) ?? '']),
-      ...(coresFloorLine(csvRun, duck) === null ? [] : [coresFloorLine(csvRun, duck) as string]),
-      ...(stagesLine(csvRun) === null ? [] : [stagesLine(csvRun) as string]),
+      ...[coresFloorLine(csvRun, duck), stagesLine(csvRun)].filter((line) => line !== null),
       `revgap CSV peak RSS${runs > 1 ? ' (highest of the runs)' : ''}: ${peak === null ? 'n/a' : `${peak.toFixed(0)} MB (target < 300 MB: ${peak < 300 ? 'yes' : 'NO'})`}`,
       `revgap Postgres pushdown / Postgres GROUP BY: wall ${fmt(ratio(pushdown, psql, 'seconds'), 1.3)}`,
       `  (informative: / the GROUP BY as COPY: wall ${ratio(pushdown, psqlCopy, 'seconds')?.toFixed(2) ?? 'n/a'}x; ` +
