@@ -22,7 +22,7 @@
  */
 import { InputError } from '../errors.ts';
 import { type BufferCarver, createBufferCarver } from './buffer-carver.ts';
-import { hashText } from './hash-text.ts';
+import { hashBytes, hashText } from './hash-text.ts';
 import { isoFromDay, periodOfDay, periodStartDay, weekdayOfDay } from './periods.ts';
 import { CUSTOMERS_PER_STEP, drainSteps, type Steps } from './steps.ts';
 import { mainStores, mergeStoreRows, StorePairCounts, type StoreRowCounts } from './store-rows.ts';
@@ -438,14 +438,19 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
    * `keys[at ..]` (the same hash and key as `customerNumber` of the text they decode to: a byte is
    * its character's code); NOT_PACKED words for an id longer than PACKED_MAX_LENGTH.
    */
-  function hashBytes(bytes: Uint8Array, from: number, to: number, keys: Int32Array, at: number): number {
+  function hashAndPackBytes(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    keys: Int32Array,
+    at: number,
+  ): number {
     const length = to - from;
-    let hash = 0x811c9dc5 | 0;
     if (length > PACKED_MAX_LENGTH) {
-      for (let i = from; i < to; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
       keys.fill(NOT_PACKED, at, at + KEY_WORDS);
-      return hash;
+      return hashBytes(bytes, from, to);
     }
+    let hash = 0x811c9dc5 | 0;
     // Byte p of the key (p = 1 + character index) is byte p & 3 of word p >> 2.
     let word = length;
     let w = at;
@@ -469,7 +474,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
   /** `customerNumber` of the text the ASCII bytes `bytes[from .. to)` decode to. */
   function customerNumberOfBytes(bytes: Uint8Array, from: number, to: number): number {
     const length = to - from;
-    const hash = hashBytes(bytes, from, to, key, 0);
+    const hash = hashAndPackBytes(bytes, from, to, key, 0);
     if (!ours(hash)) return NOT_OURS;
     const found = lookUp(hash, length <= PACKED_MAX_LENGTH, bytes, from, length);
     if (found >= 0) return found;
@@ -972,7 +977,7 @@ export function createLedgerBuilder(spec: PeriodSpec, options: LedgerBuilderOpti
     }
     // customerNumberOfBytes' hash and packed key, kept for the batch's lookups.
     const j = held;
-    const hash = hashBytes(bytes, from, to, heldKey, j * KEY_WORDS);
+    const hash = hashAndPackBytes(bytes, from, to, heldKey, j * KEY_WORDS);
     if (!ours(hash)) return false;
     heldLength[j] = length;
     if (length > PACKED_MAX_LENGTH) {
